@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs every test of WABA Desk, installing what is missing first.
+#   formatting and lint (rustfmt, clippy -D warnings, tsc)
+#   Rust unit + integration tests (cargo test --workspace), inside a private D-Bus session
+#     with an unlocked GNOME Keyring, plus the real-keyring round trip (--ignored tests)
+#   generated TypeScript bindings are committed and unchanged (drift check)
+#   UI unit tests (Vitest)
+#   end-to-end: the built app in Xvfb, driven through tauri-driver + WebKitWebDriver
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh --test
+
+passed=0
+failed=0
+stage() {
+  local name=$1
+  shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $name" >&2
+    printf '\nstages: %d passed, %d failed\n' "$passed" "$failed"
+    exit 1
+  fi
+}
+
+bindings_unchanged() {
+  local dir=ui/src/lib/ipc/bindings
+  if [ -n "$(git status --porcelain -- "$dir")" ]; then
+    git status --porcelain -- "$dir"
+    git --no-pager diff -- "$dir" | head -50
+    echo "The TypeScript bindings differ from the Rust types: commit the regenerated files." >&2
+    return 1
+  fi
+}
+
+target_dir=${CARGO_TARGET_DIR:-target}
+
+stage "UI type check and build (ui/dist is embedded in the app)" npm run --silent build:ui
+stage "rustfmt" cargo fmt --all --check
+stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+stage "Rust tests (real Secret Service session)" \
+  scripts/with-keyring.sh cargo test --workspace --locked
+stage "OS keyring round trip against GNOME Keyring" \
+  scripts/with-keyring.sh cargo test --locked -p wabadesk-core --test keyring_secret_service \
+  -- --ignored
+stage "TypeScript bindings match the Rust types" bindings_unchanged
+stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
+stage "build the app and CLI" cargo build --locked -p wabadesk-app -p wabadesk
+stage "end-to-end tests in the real window" \
+  env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
+  scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
+  node --test --test-concurrency=1 e2e/
+
+printf '\nstages: %d passed, %d failed\n' "$passed" "$failed"

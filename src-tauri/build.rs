@@ -1,0 +1,11 @@
+// Every app command must be listed here; capabilities/main.json then grants each one
+// explicitly (allow-<command>), so the webview can call nothing it was not given.
+const COMMANDS: &[&str] = &["app_info", "get_preferences", "set_preferences"];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

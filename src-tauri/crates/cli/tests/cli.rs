@@ -1,0 +1,75 @@
+//! The `wabadesk` binary, run as a user would.
+
+use std::process::Command;
+
+fn wabadesk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wabadesk"));
+    cmd.env_remove("WABADESK_DATA_DIR");
+    cmd
+}
+
+#[test]
+fn version_prints_the_workspace_version() {
+    let out = wabadesk().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(
+        text.trim(),
+        format!("wabadesk {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn unknown_subcommand_is_invalid_input_exit_2() {
+    let out = wabadesk().arg("no-such-command").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn doctor_json_without_secret_service_says_so_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wabadesk()
+        .args(["doctor", "--json", "--data-dir"])
+        .arg(dir.path())
+        // No session bus at all: the keyring backend cannot be reached.
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/wabadesk-test-bus",
+        )
+        .env_remove("DISPLAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["keyring"]["reachable"], false);
+    let msg = v["keyring"]["message"].as_str().unwrap();
+    assert!(msg.contains("no OS keyring is reachable"), "{msg}");
+    assert!(msg.contains("Secret Service provider"), "{msg}");
+    // The database part is still checked and reported.
+    assert_eq!(v["database"]["ok"], true);
+    assert_eq!(
+        v["database"]["schema_version"],
+        v["database"]["latest_schema_version"]
+    );
+    assert_eq!(v["data_dir"], dir.path().display().to_string());
+}
+
+#[test]
+fn data_dir_env_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wabadesk()
+        .args(["doctor", "--json"])
+        .env("WABADESK_DATA_DIR", dir.path())
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/wabadesk-test-bus",
+        )
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["data_dir"], dir.path().display().to_string());
+    assert!(dir.path().join("wabadesk.sqlite3").exists());
+}

@@ -1,0 +1,212 @@
+//! The SQLite database: one file in the data directory, WAL, foreign keys on, schema by
+//! embedded forward-only migrations (the same ones run on `:memory:` in tests).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+use crate::{Error, Result};
+
+/// Forward-only migrations, in order. Never edit a shipped one: add a new file.
+const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+fn migrations() -> Migrations<'static> {
+    Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())
+}
+
+/// The schema version this build migrates to.
+pub fn latest_schema_version() -> i64 {
+    MIGRATION_SQL.len() as i64
+}
+
+pub struct Db {
+    path: Option<PathBuf>,
+    conn: Mutex<Connection>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db").field("path", &self.path).finish()
+    }
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(parent) = path.parent() {
+            crate::paths::ensure_dir(parent)?;
+        }
+        let conn = Connection::open(path).map_err(Error::db("opening the database"))?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(Error::db("enabling WAL"))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(Error::db("setting synchronous"))?;
+        Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    /// Opens the database of a data directory (`<dir>/wabadesk.sqlite3`).
+    pub fn open_in_dir(dir: &Path) -> Result<Self> {
+        Self::open(&dir.join(crate::paths::DB_FILE))
+    }
+
+    /// A private in-memory database with the real migrations applied.
+    pub fn open_in_memory() -> Result<Self> {
+        let conn = Connection::open_in_memory().map_err(Error::db("opening :memory:"))?;
+        Self::init(conn, None)
+    }
+
+    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")
+            .map_err(Error::db("enabling foreign keys"))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(Error::db("setting busy timeout"))?;
+        let version_before = user_version(&conn)?;
+        if version_before > latest_schema_version() {
+            return Err(Error::Validation(format!(
+                "the database schema is version {version_before}, newer than this build \
+                 understands ({}); update WABA Desk",
+                latest_schema_version()
+            )));
+        }
+        migrations().to_latest(&mut conn)?;
+        let version = user_version(&conn)?;
+        if version != version_before {
+            tracing::info!(from = version_before, to = version, "database migrated");
+        }
+        Ok(Self {
+            path,
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// The file behind this database, or `None` for `:memory:`.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` with the connection. Keep the closure short: it holds the connection lock.
+    pub fn with_conn<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.lock())
+    }
+
+    /// Runs `f` inside one transaction, committed when `f` returns `Ok`.
+    pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction()
+            .map_err(Error::db("starting a transaction"))?;
+        let out = f(&tx)?;
+        tx.commit().map_err(Error::db("committing a transaction"))?;
+        Ok(out)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves SQLite consistent (the transaction is rolled
+        // back when dropped), so a poisoned lock is safe to reuse.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The schema version the database is at (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.with_conn(user_version)
+    }
+
+    /// When this database file was first created (from migration 0001).
+    pub fn created_at(&self) -> Result<String> {
+        self.with_conn(|c| {
+            c.query_row(
+                "SELECT value FROM app_meta WHERE key = 'created_at'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(Error::db("reading created_at"))
+        })
+    }
+}
+
+fn user_version(conn: &Connection) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(Error::db("reading the schema version"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn migrations_apply_from_empty_in_memory() {
+        let db = Db::open_in_memory().unwrap();
+        assert_eq!(db.schema_version().unwrap(), latest_schema_version());
+        assert!(db.path().is_none());
+        assert!(db.created_at().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn file_db_uses_wal_and_foreign_keys_and_reopens_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_in_dir(dir.path()).unwrap();
+        let created = db.created_at().unwrap();
+        let (mode, fk): (String, i64) = db
+            .with_conn(|c| {
+                let mode = c
+                    .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                    .unwrap();
+                let fk = c
+                    .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+                    .unwrap();
+                Ok((mode, fk))
+            })
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(fk, 1);
+        drop(db);
+
+        let again = Db::open_in_dir(dir.path()).unwrap();
+        assert_eq!(again.schema_version().unwrap(), latest_schema_version());
+        assert_eq!(
+            again.created_at().unwrap(),
+            created,
+            "reopen must not re-run 0001"
+        );
+    }
+
+    #[test]
+    fn refuses_a_database_from_a_newer_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db.sqlite3");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", latest_schema_version() + 1)
+                .unwrap();
+        }
+        let err = Db::open(&path).unwrap_err();
+        assert!(err.to_string().contains("newer than this build"), "{err}");
+    }
+
+    #[test]
+    fn with_tx_rolls_back_on_error() {
+        let db = Db::open_in_memory().unwrap();
+        let r: Result<()> = db.with_tx(|tx| {
+            tx.execute("INSERT INTO app_meta (key, value) VALUES ('k', 'v')", [])
+                .map_err(Error::db("insert"))?;
+            Err(Error::Internal("boom".into()))
+        });
+        assert!(r.is_err());
+        let n: i64 = db
+            .with_conn(|c| {
+                c.query_row("SELECT count(*) FROM app_meta WHERE key = 'k'", [], |r| {
+                    r.get(0)
+                })
+                .map_err(Error::db("count"))
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

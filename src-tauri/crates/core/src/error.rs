@@ -1,0 +1,136 @@
+//! The core's one error type, and the closed list of codes the UI and CLI branch on.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that can never succeed as given (bad phone number, bad URL, ...).
+    #[error("{0}")]
+    Validation(String),
+
+    #[error("not found: {0}")]
+    NotFound(String),
+
+    /// No usable OS keyring: no Secret Service on the session bus, a locked keyring, or the
+    /// user refused access. The message names the cause and what to do.
+    #[error("{0}")]
+    KeychainUnavailable(String),
+
+    /// The keyring answered, but with an error other than "unavailable".
+    #[error("keyring error: {0}")]
+    Keychain(String),
+
+    #[error("database error while {context}: {source}")]
+    Database {
+        context: &'static str,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error("database schema migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("I/O error at {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn db(context: &'static str) -> impl FnOnce(rusqlite::Error) -> Error {
+        move |source| Error::Database { context, source }
+    }
+
+    pub fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+
+    /// The UI-facing code for this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Validation(_) => ErrorCode::Validation,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
+            Error::Keychain(_) => ErrorCode::Internal,
+            Error::Database { .. } | Error::Migration(_) => ErrorCode::Database,
+            Error::Io { .. } | Error::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    /// The exit code the CLI uses: 2 for input that can never succeed, 1 for runtime failures.
+    pub fn exit_code(&self) -> i32 {
+        match self.code() {
+            ErrorCode::Validation => 2,
+            _ => 1,
+        }
+    }
+
+    pub fn payload(&self) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code(),
+            message: self.to_string(),
+        }
+    }
+}
+
+/// Closed list of error codes. Add one only when the UI branches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Validation,
+    NotFound,
+    Unauthorized,
+    RateLimited,
+    Upstream,
+    Network,
+    KeychainUnavailable,
+    Database,
+    Internal,
+}
+
+/// What an error looks like to the webview and to `--json` output: `{code, message}`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorPayload {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl From<Error> for ErrorPayload {
+    fn from(e: Error) -> Self {
+        e.payload()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::validation(Error::Validation("bad".into()), "validation", 2)]
+    #[case::not_found(Error::NotFound("number".into()), "not_found", 1)]
+    #[case::keychain(Error::KeychainUnavailable("no bus".into()), "keychain_unavailable", 1)]
+    #[case::internal(Error::Internal("x".into()), "internal", 1)]
+    fn payload_json_is_pinned(#[case] err: Error, #[case] code: &str, #[case] exit: i32) {
+        let message = err.to_string();
+        assert_eq!(err.exit_code(), exit);
+        let json = serde_json::to_value(err.payload()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({ "code": code, "message": message })
+        );
+    }
+}

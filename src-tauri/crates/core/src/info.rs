@@ -1,0 +1,124 @@
+//! Facts about this installation: shown on the About page and by `wabadesk doctor`.
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::db::{latest_schema_version, Db};
+use crate::secrets::{probe, KeyringStatus, SecretStore};
+use crate::VERSION;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct DatabaseInfo {
+    pub path: String,
+    /// `null` when the database could not be opened.
+    #[ts(type = "number | null")]
+    pub schema_version: Option<i64>,
+    #[ts(type = "number")]
+    pub latest_schema_version: i64,
+    pub created_at: Option<String>,
+    pub ok: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database: DatabaseInfo,
+    pub keyring: KeyringStatus,
+}
+
+impl AppInfo {
+    /// Everything healthy: the database is at the latest schema and the keyring is reachable.
+    pub fn ok(&self) -> bool {
+        self.database.ok && self.keyring.reachable
+    }
+}
+
+/// Describes an open database.
+pub fn database_info(db: &Db) -> DatabaseInfo {
+    let path = db
+        .path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| ":memory:".to_string());
+    match (db.schema_version(), db.created_at()) {
+        (Ok(v), Ok(created)) => DatabaseInfo {
+            path,
+            schema_version: Some(v),
+            latest_schema_version: latest_schema_version(),
+            created_at: Some(created),
+            ok: v == latest_schema_version(),
+            message: "ready".to_string(),
+        },
+        (Err(e), _) | (_, Err(e)) => DatabaseInfo {
+            path,
+            schema_version: None,
+            latest_schema_version: latest_schema_version(),
+            created_at: None,
+            ok: false,
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Facts for an open database and secret store.
+pub fn app_info(data_dir: &Path, db: &Db, secrets: &dyn SecretStore) -> AppInfo {
+    AppInfo {
+        version: VERSION.to_string(),
+        data_dir: data_dir.display().to_string(),
+        database: database_info(db),
+        keyring: probe(secrets),
+    }
+}
+
+/// `doctor`: opens (and migrates) the database of `data_dir` and probes the secret store,
+/// reporting failures as facts instead of stopping at the first one.
+pub fn doctor(data_dir: &Path, secrets: &dyn SecretStore) -> AppInfo {
+    let database = match Db::open_in_dir(data_dir) {
+        Ok(db) => database_info(&db),
+        Err(e) => DatabaseInfo {
+            path: data_dir.join(crate::paths::DB_FILE).display().to_string(),
+            schema_version: None,
+            latest_schema_version: latest_schema_version(),
+            created_at: None,
+            ok: false,
+            message: e.to_string(),
+        },
+    };
+    AppInfo {
+        version: VERSION.to_string(),
+        data_dir: data_dir.display().to_string(),
+        database,
+        keyring: probe(secrets),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::MemoryStore;
+
+    #[test]
+    fn doctor_on_a_fresh_dir_reports_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let info = doctor(dir.path(), &MemoryStore::new());
+        assert!(info.ok());
+        assert_eq!(info.database.schema_version, Some(latest_schema_version()));
+        assert!(dir.path().join(crate::paths::DB_FILE).exists());
+    }
+
+    #[test]
+    fn doctor_reports_an_unusable_data_dir_without_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-dir");
+        std::fs::write(&file, b"x").unwrap();
+        let info = doctor(&file, &MemoryStore::new());
+        assert!(!info.database.ok);
+        assert!(!info.ok());
+        assert!(!info.database.message.is_empty());
+    }
+}

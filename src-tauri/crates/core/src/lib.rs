@@ -1,0 +1,18 @@
+//! WABA Desk core: everything the desktop app and the `wabadesk` CLI share.
+//!
+//! This crate never depends on Tauri. The app shell and the CLI are thin adapters over it.
+
+pub mod db;
+pub mod error;
+pub mod info;
+pub mod paths;
+pub mod prefs;
+pub mod secrets;
+
+pub use error::{Error, ErrorCode, ErrorPayload, Result};
+
+/// The application identifier: the OS data directory name and the keyring service name.
+pub const APP_IDENTIFIER: &str = "com.wabadesk.desk";
+
+/// The version of this build (the workspace version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

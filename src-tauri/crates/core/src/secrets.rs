@@ -1,0 +1,286 @@
+//! Secrets (API keys, webhook shared secrets): held in the OS keyring and nowhere else.
+//!
+//! * [`Sensitive`] wraps a secret in memory: its `Debug`/`Display` print a mask and it cannot
+//!   be serialised, so it can come in from the UI but never go back out.
+//! * [`SecretStore`] is the seam: [`KeyringStore`] in the product (Secret Service, Keychain,
+//!   Credential Manager), [`MemoryStore`] in tests.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::{Error, Result, APP_IDENTIFIER};
+
+/// Environment variable that overrides the keyring service name (separate namespaces for
+/// development and test runs, so they never touch the user's real entries).
+pub const KEYRING_SERVICE_ENV: &str = "WABADESK_KEYRING_SERVICE";
+
+/// A secret value. Never printed, never serialised; read it with [`Sensitive::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    pub fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself. Every call site is a place the secret leaves this wrapper.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl Sensitive<String> {
+    /// `…` plus the last 4 characters: what the UI may show.
+    pub fn mask(&self) -> String {
+        let chars: Vec<char> = self.0.chars().collect();
+        if chars.len() <= 8 {
+            return "••••".to_string();
+        }
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("••••{tail}")
+    }
+
+    /// First 8 hex digits of the SHA-256 of the secret: identifies a key in the audit trail
+    /// without revealing it.
+    pub fn fingerprint(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Sensitive(<redacted>)")
+    }
+}
+
+impl<T> fmt::Display for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sensitive<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        T::deserialize(d).map(Sensitive)
+    }
+}
+
+/// Where secrets are kept. Implementations must be safe to share between threads.
+pub trait SecretStore: Send + Sync {
+    fn get(&self, account: &str) -> Result<Option<Sensitive<String>>>;
+    fn set(&self, account: &str, secret: &Sensitive<String>) -> Result<()>;
+    /// Deleting an entry that does not exist is not an error.
+    fn delete(&self, account: &str) -> Result<()>;
+    /// A short name of the backend, for `doctor` and the About page.
+    fn backend(&self) -> &'static str;
+}
+
+/// The OS keyring, one entry per account under one service name.
+pub struct KeyringStore {
+    service: String,
+    // keyring writes are serialised: Secret Service is not transactional across calls.
+    write_lock: Mutex<()>,
+}
+
+impl KeyringStore {
+    pub fn new(service: impl Into<String>) -> Self {
+        Self {
+            service: service.into(),
+            write_lock: Mutex::new(()),
+        }
+    }
+
+    /// The app's store: service name = app identifier, unless `WABADESK_KEYRING_SERVICE` is set.
+    pub fn for_app() -> Self {
+        let service = std::env::var(KEYRING_SERVICE_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| APP_IDENTIFIER.to_string());
+        Self::new(service)
+    }
+
+    pub fn service(&self) -> &str {
+        &self.service
+    }
+
+    fn entry(&self, account: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, account).map_err(map_keyring_error)
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn get(&self, account: &str) -> Result<Option<Sensitive<String>>> {
+        match self.entry(account)?.get_password() {
+            Ok(s) => Ok(Some(Sensitive(s))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn set(&self, account: &str, secret: &Sensitive<String>) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.entry(account)?
+            .set_password(secret.expose())
+            .map_err(map_keyring_error)
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(map_keyring_error(e)),
+        }
+    }
+
+    fn backend(&self) -> &'static str {
+        if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else if cfg!(target_os = "windows") {
+            "Windows Credential Manager"
+        } else {
+            "Secret Service (D-Bus)"
+        }
+    }
+}
+
+/// What to tell the user when no keyring can be used on this OS.
+fn unavailable_hint() -> &'static str {
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        "allow WABA Desk to access the system keychain and try again"
+    } else {
+        "start a Secret Service provider (GNOME Keyring or KeePassXC) in your desktop session \
+         and unlock it, then try again"
+    }
+}
+
+fn map_keyring_error(e: keyring::Error) -> Error {
+    match e {
+        keyring::Error::NoStorageAccess(inner) => Error::KeychainUnavailable(format!(
+            "the OS keyring is locked or access was refused ({inner}); {}",
+            unavailable_hint()
+        )),
+        keyring::Error::PlatformFailure(inner) => Error::KeychainUnavailable(format!(
+            "no OS keyring is reachable ({inner}); {}",
+            unavailable_hint()
+        )),
+        other => Error::Keychain(other.to_string()),
+    }
+}
+
+/// An in-process store for tests and demo mode. Entries are shared by every clone of the
+/// `Arc` it lives in, unlike keyring's own mock.
+#[derive(Default)]
+pub struct MemoryStore {
+    entries: Mutex<HashMap<String, String>>,
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl SecretStore for MemoryStore {
+    fn get(&self, account: &str) -> Result<Option<Sensitive<String>>> {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(map.get(account).cloned().map(Sensitive))
+    }
+
+    fn set(&self, account: &str, secret: &Sensitive<String>) -> Result<()> {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(account.to_string(), secret.expose().clone());
+        Ok(())
+    }
+
+    fn delete(&self, account: &str) -> Result<()> {
+        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(account);
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "in-memory (not persisted)"
+    }
+}
+
+/// Whether the secret store can be used right now.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeyringStatus {
+    pub backend: String,
+    pub reachable: bool,
+    /// "ready", or what is wrong and what to do about it.
+    pub message: String,
+}
+
+/// Checks the store by reading an entry that normally does not exist (no write, no prompt
+/// for a new item).
+pub fn probe(store: &dyn SecretStore) -> KeyringStatus {
+    let backend = store.backend().to_string();
+    match store.get("wabadesk-probe") {
+        Ok(_) => KeyringStatus {
+            backend,
+            reachable: true,
+            message: "ready".to_string(),
+        },
+        Err(e) => KeyringStatus {
+            backend,
+            reachable: false,
+            message: e.to_string(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "AbCdEfGh1234567890zZ9x";
+
+    #[test]
+    fn debug_display_and_errors_never_show_the_secret() {
+        let s = Sensitive::new(KEY.to_string());
+        assert_eq!(format!("{s:?}"), "Sensitive(<redacted>)");
+        assert_eq!(format!("{s}"), "<redacted>");
+        let nested = format!("{:?}", Some(&s));
+        assert!(!nested.contains(KEY));
+    }
+
+    #[test]
+    fn mask_and_fingerprint() {
+        let s = Sensitive::new(KEY.to_string());
+        assert_eq!(s.mask(), "••••zZ9x");
+        assert_eq!(s.fingerprint().len(), 8);
+        assert!(s.fingerprint().chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(
+            s.fingerprint(),
+            Sensitive::new("other".to_string()).fingerprint()
+        );
+        assert_eq!(Sensitive::new("short".to_string()).mask(), "••••");
+    }
+
+    #[test]
+    fn deserialises_from_a_plain_string() {
+        let s: Sensitive<String> = serde_json::from_str("\"k-123\"").unwrap();
+        assert_eq!(s.expose(), "k-123");
+    }
+
+    #[test]
+    fn memory_store_round_trip() {
+        let store = MemoryStore::new();
+        assert!(store.get("n1").unwrap().is_none());
+        store.set("n1", &Sensitive::new("a".into())).unwrap();
+        store.set("n1", &Sensitive::new("b".into())).unwrap();
+        assert_eq!(store.get("n1").unwrap().unwrap().expose(), "b");
+        store.delete("n1").unwrap();
+        store.delete("n1").unwrap();
+        assert!(store.get("n1").unwrap().is_none());
+        assert!(probe(&store).reachable);
+    }
+}

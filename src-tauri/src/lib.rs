@@ -1,0 +1,46 @@
+//! The Tauri shell of WABA Desk: builds the window, opens the core, and exposes thin commands.
+//! No SQL, HTTP or keyring code lives here; it all belongs to `wabadesk-core`.
+
+mod commands;
+mod error;
+mod state;
+
+use tauri::Manager;
+
+pub use error::IpcError;
+pub use state::AppState;
+
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WABADESK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let state = match AppState::open() {
+        Ok(s) => s,
+        Err(e) => {
+            // The window cannot work without its database: say why and stop cleanly.
+            eprintln!("WABA Desk cannot start: {e}");
+            tracing::error!(error = %e, "start-up failed");
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(data_dir = %state.data_dir.display(), "WABA Desk starting");
+
+    tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(|app| {
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::prefs::get_preferences,
+            commands::prefs::set_preferences,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running WABA Desk");
+}

@@ -1,0 +1,111 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "./App";
+import type { AppInfo } from "./lib/ipc/bindings/AppInfo";
+import type { Preferences } from "./lib/ipc/bindings/Preferences";
+
+const INFO: AppInfo = {
+  version: "0.1.0",
+  data_dir: "/home/u/.local/share/com.wabadesk.desk",
+  database: {
+    path: "/home/u/.local/share/com.wabadesk.desk/wabadesk.sqlite3",
+    schema_version: 3,
+    latest_schema_version: 3,
+    created_at: "2026-11-25T00:00:00Z",
+    ok: true,
+    message: "ready",
+  },
+  keyring: { backend: "Secret Service (D-Bus)", reachable: false, message: "no OS keyring is reachable" },
+};
+
+let saved: Preferences[] = [];
+
+function mockBackend(opts: { appInfoError?: unknown } = {}) {
+  saved = [];
+  mockIPC((cmd, args) => {
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "set_preferences": {
+        const p = (args as { preferences: Preferences }).preferences;
+        saved.push(p);
+        return p;
+      }
+      case "app_info":
+        if (opts.appInfoError) throw opts.appInfoError;
+        return INFO;
+      default:
+        throw new Error(`unexpected command ${cmd}`);
+    }
+  });
+}
+
+beforeEach(() => {
+  location.hash = "";
+  delete document.documentElement.dataset.theme;
+  delete document.documentElement.dataset.ready;
+});
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("App shell", () => {
+  it("starts on Numbers with its empty state and marks itself ready", async () => {
+    mockBackend();
+    render(<App />);
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Numbers");
+    expect(screen.getByText("No numbers yet")).toBeTruthy();
+    await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
+  });
+
+  it("navigates by the sidebar and by Ctrl+number", async () => {
+    mockBackend();
+    render(<App />);
+    act(() => {
+      location.hash = "#/history";
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    });
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("History");
+    expect(screen.getByRole("link", { name: /History/ }).getAttribute("aria-current")).toBe("page");
+
+    act(() => {
+      fireEvent.keyDown(window, { key: "3", ctrlKey: true });
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    });
+    expect(location.hash).toBe("#/templates");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Templates");
+  });
+
+  it("Settings shows schema version and keyring problem from app_info", async () => {
+    mockBackend();
+    location.hash = "#/settings";
+    render(<App />);
+    const version = await screen.findByText((_, el) => el?.id === "about-schema-version");
+    expect(version.textContent).toContain("3");
+    expect(version.textContent).toContain("of 3");
+    expect(screen.getByText("unavailable")).toBeTruthy();
+    expect(screen.getByText("no OS keyring is reachable")).toBeTruthy();
+  });
+
+  it("Settings shows a command error as a titled alert", async () => {
+    mockBackend({ appInfoError: { code: "database", message: "disk I/O error" } });
+    location.hash = "#/settings";
+    render(<App />);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Database error");
+    expect(alert.textContent).toContain("disk I/O error");
+  });
+
+  it("changing the theme saves it and applies it to the document", async () => {
+    mockBackend();
+    location.hash = "#/settings";
+    render(<App />);
+    await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
+    fireEvent.change(screen.getByLabelText("Theme"), { target: { value: "dark" } });
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
+    expect(saved).toEqual([{ theme: "dark", last_number: null, base_urls: {} }]);
+  });
+});

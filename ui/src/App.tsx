@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useState } from "react";
+import type { Preferences } from "./lib/ipc/bindings/Preferences";
+import { getPreferences } from "./lib/ipc/commands";
+import { SECTIONS, type SectionId, sectionFromHash } from "./lib/sections";
+import { applyTheme } from "./lib/theme";
+import { HistoryPage } from "./pages/history/HistoryPage";
+import { InboxPage } from "./pages/inbox/InboxPage";
+import { NumbersPage } from "./pages/numbers/NumbersPage";
+import { SendPage } from "./pages/send/SendPage";
+import { SettingsPage } from "./pages/settings/SettingsPage";
+import { TemplatesPage } from "./pages/templates/TemplatesPage";
+import { WebhookPage } from "./pages/webhook/WebhookPage";
+
+const DEFAULT_PREFERENCES: Preferences = { theme: "system", last_number: null, base_urls: {} };
+
+function useSection(): SectionId {
+  const [section, setSection] = useState<SectionId>(() => sectionFromHash(location.hash));
+  useEffect(() => {
+    const onHash = () => setSection(sectionFromHash(location.hash));
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  return section;
+}
+
+/** Ctrl/Cmd + 1…7 jumps to a section. */
+function useSectionShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
+      const index = Number(e.key) - 1;
+      if (Number.isInteger(index) && index >= 0 && index < SECTIONS.length) {
+        e.preventDefault();
+        location.hash = `#/${SECTIONS[index].id}`;
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}
+
+export function App() {
+  const section = useSection();
+  useSectionShortcuts();
+  const [preferences, setPreferencesState] = useState<Preferences>(DEFAULT_PREFERENCES);
+
+  const onPreferences = useCallback((p: Preferences) => {
+    setPreferencesState(p);
+    applyTheme(p.theme);
+  }, []);
+
+  useEffect(() => {
+    getPreferences()
+      .then(onPreferences)
+      .catch(() => onPreferences(DEFAULT_PREFERENCES))
+      .finally(() => {
+        // Marks the first complete render (used by tests and the start-up benchmark).
+        document.documentElement.dataset.ready = "true";
+      });
+  }, [onPreferences]);
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Sections">
+        <div className="brand">
+          <span className="brand__mark" aria-hidden="true">
+            W
+          </span>
+          <span>WABA Desk</span>
+        </div>
+        <ul>
+          {SECTIONS.map((s, i) => (
+            <li key={s.id}>
+              <a
+                href={`#/${s.id}`}
+                data-section={s.id}
+                aria-current={section === s.id ? "page" : undefined}
+                title={`${s.label} (Ctrl+${i + 1})`}
+              >
+                <span className="sidebar__icon" aria-hidden="true">
+                  {s.icon}
+                </span>
+                <span className="sidebar__label">{s.label}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {section === "numbers" && <NumbersPage />}
+      {section === "webhook" && <WebhookPage />}
+      {section === "templates" && <TemplatesPage />}
+      {section === "send" && <SendPage />}
+      {section === "history" && <HistoryPage />}
+      {section === "inbox" && <InboxPage />}
+      {section === "settings" && (
+        <SettingsPage preferences={preferences} onPreferences={onPreferences} />
+      )}
+    </div>
+  );
+}

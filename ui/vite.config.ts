@@ -1,0 +1,23 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// The UI is a plain SPA served by Tauri from ui/dist (no SSR). React's JSX is compiled by
+// Vite itself (automatic runtime); no framework plugin is needed.
+export default defineConfig({
+  root: fileURLToPath(new URL(".", import.meta.url)),
+  clearScreen: false,
+  oxc: { jsx: { runtime: "automatic" } },
+  server: { port: 5173, strictPort: true },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "safari15",
+    // No inline scripts or styles: the CSP forbids them.
+    assetsInlineLimit: 0,
+  },
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.{ts,tsx}"],
+    restoreMocks: true,
+  },
+});
