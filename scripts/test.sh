@@ -2,7 +2,7 @@
 # Runs every test of WABA Desk, installing what is missing first.
 #   formatting and lint (rustfmt, clippy -D warnings, tsc)
 #   Rust unit + integration tests (cargo test --workspace), inside a private D-Bus session
-#     with an unlocked GNOME Keyring, plus the real-keyring round trip (--ignored tests)
+#     with an unlocked GNOME Keyring, including the real-keyring round trip
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
 #   end-to-end: the built app in Xvfb, driven through tauri-driver + WebKitWebDriver
@@ -42,14 +42,12 @@ target_dir=${CARGO_TARGET_DIR:-target}
 stage "UI type check and build (ui/dist is embedded in the app)" npm run --silent build:ui
 stage "rustfmt" cargo fmt --all --check
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-stage "Rust tests (real Secret Service session)" \
-  scripts/with-keyring.sh cargo test --workspace --locked
-stage "OS keyring round trip against GNOME Keyring" \
-  scripts/with-keyring.sh cargo test --locked -p wabadesk-core --test keyring_secret_service \
-  -- --ignored
+# --include-ignored adds the tests that need the real OS keyring (GNOME Keyring here).
+# Building the tests also builds target/debug/wabadesk-app and wabadesk for the E2E stage.
+stage "Rust tests, with the real Secret Service" \
+  scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
-stage "build the app and CLI" cargo build --locked -p wabadesk-app -p wabadesk
 stage "end-to-end tests in the real window" \
   env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::api::ApiErrorKind;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -42,8 +44,18 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An error from the 360dialog API, or no answer from it.
+    #[error("{0}")]
+    Api(Box<crate::api::ApiError>),
+
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<crate::api::ApiError> for Error {
+    fn from(e: crate::api::ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
 }
 
 impl Error {
@@ -65,6 +77,13 @@ impl Error {
             Error::Keychain(_) => ErrorCode::Internal,
             Error::Database { .. } | Error::Migration(_) => ErrorCode::Database,
             Error::Io { .. } | Error::Internal(_) => ErrorCode::Internal,
+            Error::Api(e) => match e.kind {
+                ApiErrorKind::Unauthorized => ErrorCode::Unauthorized,
+                ApiErrorKind::RateLimited => ErrorCode::RateLimited,
+                ApiErrorKind::Upstream => ErrorCode::Upstream,
+                ApiErrorKind::Network => ErrorCode::Network,
+                ApiErrorKind::OutcomeUnknown => ErrorCode::OutcomeUnknown,
+            },
         }
     }
 
@@ -95,6 +114,8 @@ pub enum ErrorCode {
     RateLimited,
     Upstream,
     Network,
+    /// A send whose answer was lost: it may have been sent; do not resend blindly.
+    OutcomeUnknown,
     KeychainUnavailable,
     Database,
     Internal,

@@ -2,6 +2,7 @@
 //!
 //! This crate never depends on Tauri. The app shell and the CLI are thin adapters over it.
 
+pub mod api;
 pub mod db;
 pub mod error;
 pub mod info;

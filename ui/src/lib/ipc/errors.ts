@@ -1,17 +1,23 @@
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { ErrorPayload } from "./bindings/ErrorPayload";
 
-const CODES: readonly ErrorCode[] = [
+const CODES = [
   "validation",
   "not_found",
   "unauthorized",
   "rate_limited",
   "upstream",
   "network",
+  "outcome_unknown",
   "keychain_unavailable",
   "database",
   "internal",
-];
+] as const satisfies readonly ErrorCode[];
+
+// Compile-time check that CODES lists every code of the generated ErrorCode union.
+type Unlisted = Exclude<ErrorCode, (typeof CODES)[number]>;
+const everyCodeListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyCodeListed;
 
 /** True when `e` is the `{code, message}` every command rejects with. */
 export function isIpcError(e: unknown): e is ErrorPayload {
@@ -19,7 +25,7 @@ export function isIpcError(e: unknown): e is ErrorPayload {
     typeof e === "object" &&
     e !== null &&
     typeof (e as ErrorPayload).message === "string" &&
-    CODES.includes((e as ErrorPayload).code)
+    (CODES as readonly string[]).includes((e as ErrorPayload).code)
   );
 }
 
@@ -45,6 +51,8 @@ export function errorTitle(code: ErrorCode): string {
       return "360dialog returned an error";
     case "network":
       return "Network problem";
+    case "outcome_unknown":
+      return "Sent? Unknown";
     case "keychain_unavailable":
       return "OS keyring unavailable";
     case "database":

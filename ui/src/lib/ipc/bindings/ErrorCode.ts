@@ -3,4 +3,4 @@
 /**
  * Closed list of error codes. Add one only when the UI branches on it.
  */
-export type ErrorCode = "validation" | "not_found" | "unauthorized" | "rate_limited" | "upstream" | "network" | "keychain_unavailable" | "database" | "internal";
+export type ErrorCode = "validation" | "not_found" | "unauthorized" | "rate_limited" | "upstream" | "network" | "outcome_unknown" | "keychain_unavailable" | "database" | "internal";

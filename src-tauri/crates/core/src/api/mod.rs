@@ -1,0 +1,431 @@
+//! The 360dialog WhatsApp Cloud API client.
+//!
+//! * One client per number: the `D360-API-KEY` alone identifies the number, so paths never
+//!   contain a phone-number id or a Graph version.
+//! * Every call has a timeout. 429 and 503 are retried with backoff that honours `Retry-After`,
+//!   a bounded number of times.
+//! * A `POST /messages` whose answer is lost (timeout, dropped connection) is never retried:
+//!   the caller gets [`ApiErrorKind::OutcomeUnknown`], because the message may have been sent.
+//! * The key is held as [`Sensitive`]: `Debug` shows a mask, it is marked sensitive in the
+//!   request headers, and it appears in no log line or error.
+
+mod error;
+mod types;
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+use url::Url;
+
+pub use error::{explain, ApiError, ApiErrorKind};
+pub use types::*;
+
+use crate::secrets::Sensitive;
+use crate::{Error, Result};
+
+/// Where a number's API lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Environment {
+    Production,
+    Sandbox,
+    Simulator,
+}
+
+impl Environment {
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Environment::Production => "https://waba-v2.360dialog.io",
+            Environment::Sandbox => "https://waba-sandbox.360dialog.io",
+            Environment::Simulator => "http://127.0.0.1:8360",
+        }
+    }
+}
+
+/// Timeouts and retry policy.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    /// Retries after a 429 or 503 (so at most `max_retries + 1` attempts).
+    pub max_retries: u32,
+    /// First backoff when the answer has no `Retry-After`; doubles each retry.
+    pub backoff_base: Duration,
+    /// Upper bound of any single wait, including a long `Retry-After`.
+    pub max_backoff: Duration,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(20),
+            connect_timeout: Duration::from_secs(8),
+            max_retries: 3,
+            backoff_base: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Whether a call may be repeated without side effects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Read,
+    /// Changes configuration; repeating it gives the same state.
+    Write,
+    /// Sends a message: a lost answer means an unknown outcome.
+    Send,
+}
+
+enum Payload {
+    None,
+    Json(Value),
+    Multipart(Box<dyn Fn() -> reqwest::multipart::Form + Send + Sync>),
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    key: Sensitive<String>,
+    config: ClientConfig,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("key", &self.key.mask())
+            .finish()
+    }
+}
+
+impl Client {
+    pub fn new(base_url: &str, key: Sensitive<String>) -> Result<Self> {
+        Self::with_config(base_url, key, ClientConfig::default())
+    }
+
+    pub fn with_config(
+        base_url: &str,
+        key: Sensitive<String>,
+        config: ClientConfig,
+    ) -> Result<Self> {
+        let base = Url::parse(base_url)
+            .map_err(|e| Error::Validation(format!("invalid API base URL '{base_url}': {e}")))?;
+        if !matches!(base.scheme(), "https" | "http") {
+            return Err(Error::Validation(format!(
+                "API base URL must be http(s): {base_url}"
+            )));
+        }
+        if key.expose().trim().is_empty() {
+            return Err(Error::Validation("the API key is empty".into()));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(config.connect_timeout)
+            .user_agent(concat!("WABA-Desk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            http,
+            base,
+            key,
+            config,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    fn url(&self, path: &str) -> Result<Url> {
+        let base = self.base.as_str().trim_end_matches('/');
+        Url::parse(&format!("{base}{path}"))
+            .map_err(|e| Error::Internal(format!("building URL for {path}: {e}")))
+    }
+
+    fn backoff(&self, attempt: u32, retry_after: Option<u64>) -> Duration {
+        let wait = match retry_after {
+            Some(secs) => Duration::from_secs(secs),
+            None => self
+                .config
+                .backoff_base
+                .saturating_mul(2u32.saturating_pow(attempt)),
+        };
+        wait.min(self.config.max_backoff)
+    }
+
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        payload: Payload,
+        call: Call,
+    ) -> Result<Value> {
+        let url = self.url(path)?;
+        let mut key_header = HeaderValue::from_str(self.key.expose()).map_err(|_| {
+            Error::Validation(
+                "the API key contains characters not allowed in an HTTP header".into(),
+            )
+        })?;
+        key_header.set_sensitive(true);
+        let mut attempt = 0u32;
+        loop {
+            let started = std::time::Instant::now();
+            let mut req = self
+                .http
+                .request(method.clone(), url.clone())
+                .header("D360-API-KEY", key_header.clone())
+                .header("Accept", "application/json");
+            req = match &payload {
+                Payload::None => req,
+                Payload::Json(v) => req.json(v),
+                Payload::Multipart(form) => req.multipart(form()),
+            };
+            let resp = match req.send().await {
+                Ok(r) => r,
+                Err(e) => return Err(transport_error(&e, call, path).into()),
+            };
+            let status = resp.status();
+            let retry_after = resp
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|s| s.trim().parse::<u64>().ok());
+            let body = match resp.bytes().await {
+                Ok(b) => b,
+                Err(e) => return Err(transport_error(&e, call, path).into()),
+            };
+            tracing::debug!(
+                method = %method, path, status = status.as_u16(), attempt,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "360dialog call"
+            );
+            if status.is_success() {
+                if body.is_empty() {
+                    return Ok(Value::Null);
+                }
+                return serde_json::from_slice(&body).map_err(|e| {
+                    ApiError::unexpected(format!("answer from {path} is not JSON: {e}")).into()
+                });
+            }
+            let retryable = status == StatusCode::TOO_MANY_REQUESTS
+                || status == StatusCode::SERVICE_UNAVAILABLE;
+            if retryable && attempt < self.config.max_retries {
+                let wait = self.backoff(attempt, retry_after);
+                tracing::info!(
+                    path,
+                    status = status.as_u16(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying after capacity limit"
+                );
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+                continue;
+            }
+            let err = ApiError::from_response(status.as_u16(), &body, retry_after);
+            tracing::warn!(path, status = status.as_u16(), code = ?err.code, kind = ?err.kind, "360dialog call failed");
+            return Err(err.into());
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let v = self
+            .request(Method::GET, path, Payload::None, Call::Read)
+            .await?;
+        decode(path, v)
+    }
+
+    /// `GET /health_status`: the cheapest authenticated call; verifies a key and tells the
+    /// number's phone-number and WABA ids.
+    pub async fn health_status(&self) -> Result<HealthStatus> {
+        let env: HealthEnvelope = self.get("/health_status").await?;
+        Ok(env.health_status)
+    }
+
+    /// `POST /messages`. Not retried when the answer is lost: see [`ApiErrorKind::OutcomeUnknown`].
+    pub async fn send(&self, message: &Outgoing) -> Result<SendResponse> {
+        let v = self
+            .request(
+                Method::POST,
+                "/messages",
+                Payload::Json(message.to_json()),
+                Call::Send,
+            )
+            .await?;
+        decode("/messages", v)
+    }
+
+    /// Marks an incoming message (and those before it) as read.
+    pub async fn mark_read(&self, message_id: &str) -> Result<()> {
+        let body = serde_json::json!({
+            "messaging_product": "whatsapp", "status": "read", "message_id": message_id
+        });
+        self.request(Method::POST, "/messages", Payload::Json(body), Call::Write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get_webhook(&self) -> Result<WebhookConfig> {
+        match self.get::<WebhookConfig>("/v1/configs/webhook").await {
+            Err(Error::Api(e))
+                if e.http_status == Some(404) && e.kind == ApiErrorKind::Upstream =>
+            {
+                Ok(WebhookConfig::default())
+            }
+            other => other.map(|mut w| {
+                if w.url.as_deref().is_some_and(str::is_empty) {
+                    w.url = None;
+                }
+                w
+            }),
+        }
+    }
+
+    /// Sets the number's webhook URL and headers; returns what 360dialog echoed.
+    pub async fn set_webhook(
+        &self,
+        url: &str,
+        headers: &std::collections::BTreeMap<String, String>,
+    ) -> Result<WebhookConfig> {
+        let body = serde_json::json!({"url": url, "headers": headers});
+        let v = self
+            .request(
+                Method::POST,
+                "/v1/configs/webhook",
+                Payload::Json(body),
+                Call::Write,
+            )
+            .await?;
+        decode("/v1/configs/webhook", v)
+    }
+
+    /// One page of templates (`offset` is 0-based).
+    pub async fn list_templates(&self, limit: usize, offset: usize) -> Result<TemplatePage> {
+        self.get(&format!(
+            "/v1/configs/templates?limit={limit}&offset={offset}&sort=id"
+        ))
+        .await
+    }
+
+    /// Every template, page by page, until `total` is reached.
+    pub async fn list_all_templates(&self, page_size: usize) -> Result<Vec<TemplateInfo>> {
+        let page_size = page_size.max(1);
+        let mut all = Vec::new();
+        loop {
+            let page = self.list_templates(page_size, all.len()).await?;
+            let got = page.waba_templates.len();
+            all.extend(page.waba_templates);
+            if got == 0 || all.len() >= page.total {
+                return Ok(all);
+            }
+        }
+    }
+
+    /// `POST /v1/configs/templates` with a Meta template-create body.
+    pub async fn create_template(&self, body: &Value) -> Result<TemplateInfo> {
+        let v = self
+            .request(
+                Method::POST,
+                "/v1/configs/templates",
+                Payload::Json(body.clone()),
+                Call::Write,
+            )
+            .await?;
+        decode("/v1/configs/templates", v)
+    }
+
+    /// Deletes every language of the template `name`.
+    pub async fn delete_template(&self, name: &str) -> Result<()> {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(Error::Validation(format!(
+                "'{name}' is not a template name"
+            )));
+        }
+        self.request(
+            Method::DELETE,
+            &format!("/v1/configs/templates/{name}"),
+            Payload::None,
+            Call::Write,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Uploads media (for a template header or a media message); returns its media id.
+    pub async fn upload_media(
+        &self,
+        bytes: Vec<u8>,
+        mime: &str,
+        file_name: &str,
+    ) -> Result<String> {
+        let mime = mime.to_string();
+        let file_name = file_name.to_string();
+        reqwest::multipart::Part::bytes(Vec::new())
+            .mime_str(&mime)
+            .map_err(|_| Error::Validation(format!("'{mime}' is not a media type")))?;
+        let form = move || {
+            let part = reqwest::multipart::Part::bytes(bytes.clone())
+                .file_name(file_name.clone())
+                .mime_str(&mime)
+                .expect("media type checked above");
+            reqwest::multipart::Form::new()
+                .text("messaging_product", "whatsapp")
+                .part("file", part)
+        };
+        #[derive(Deserialize)]
+        struct MediaId {
+            id: String,
+        }
+        let v = self
+            .request(
+                Method::POST,
+                "/media",
+                Payload::Multipart(Box::new(form)),
+                Call::Write,
+            )
+            .await?;
+        Ok(decode::<MediaId>("/media", v)?.id)
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
+    serde_json::from_value(v)
+        .map_err(|e| ApiError::unexpected(format!("unexpected answer from {path}: {e}")).into())
+}
+
+/// A failure with no HTTP answer. For a send, anything past connecting may have reached
+/// 360dialog, so its outcome is unknown.
+fn transport_error(e: &reqwest::Error, call: Call, path: &str) -> ApiError {
+    // reqwest's Display includes the URL but never headers, so the key cannot leak here.
+    let what = if e.is_timeout() {
+        format!("{path} timed out")
+    } else if e.is_connect() {
+        format!("could not connect for {path}: {}", root_cause(e))
+    } else {
+        format!("{path} failed: {}", root_cause(e))
+    };
+    if call == Call::Send && !e.is_connect() {
+        ApiError::outcome_unknown(what)
+    } else {
+        ApiError::network(what)
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}

@@ -1,0 +1,222 @@
+//! Request and response bodies of the 360dialog Cloud API, read leniently: unknown fields are
+//! ignored and optional ones default, because 360dialog's answers vary (reference §2).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+/// `GET /health_status`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HealthStatus {
+    /// AVAILABLE, LIMITED or BLOCKED (kept verbatim if Meta adds values).
+    pub can_send_message: String,
+    pub entities: Vec<HealthEntity>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HealthEntity {
+    /// PHONE_NUMBER, WABA, BUSINESS, APP.
+    pub entity_type: String,
+    pub id: String,
+    pub can_send_message: Option<String>,
+    pub errors: Vec<HealthIssue>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HealthIssue {
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
+    pub error_description: Option<String>,
+    pub possible_solution: Option<String>,
+}
+
+impl HealthStatus {
+    fn entity(&self, kind: &str) -> Option<&HealthEntity> {
+        self.entities
+            .iter()
+            .find(|e| e.entity_type.eq_ignore_ascii_case(kind))
+    }
+
+    /// The number's phone-number id: inbound webhooks carry it as `metadata.phone_number_id`.
+    pub fn phone_number_id(&self) -> Option<&str> {
+        self.entity("PHONE_NUMBER").map(|e| e.id.as_str())
+    }
+
+    pub fn waba_id(&self) -> Option<&str> {
+        self.entity("WABA").map(|e| e.id.as_str())
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct HealthEnvelope {
+    pub health_status: HealthStatus,
+}
+
+/// A number's webhook (`/v1/configs/webhook`): URL and the headers 360dialog forwards.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct WebhookConfig {
+    /// `None` when no webhook is set.
+    pub url: Option<String>,
+    pub headers: BTreeMap<String, String>,
+}
+
+/// One template as `GET /v1/configs/templates` lists it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct TemplateInfo {
+    pub id: Option<String>,
+    pub name: String,
+    pub language: String,
+    pub category: String,
+    /// Verbatim: 360dialog lists lower case (`approved`), Meta uses upper case; compare with
+    /// [`TemplateInfo::status_is`].
+    pub status: String,
+    pub rejected_reason: Option<String>,
+    pub parameter_format: Option<String>,
+    pub namespace: Option<String>,
+    #[ts(type = "unknown")]
+    pub components: Value,
+    #[ts(type = "unknown")]
+    pub quality_score: Option<Value>,
+}
+
+impl TemplateInfo {
+    pub fn status_is(&self, status: &str) -> bool {
+        self.status.eq_ignore_ascii_case(status)
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TemplatePage {
+    pub count: usize,
+    pub limit: usize,
+    pub offset: usize,
+    pub total: usize,
+    pub waba_templates: Vec<TemplateInfo>,
+}
+
+/// Answer to `POST /messages`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SendResponse {
+    pub contacts: Vec<SendContact>,
+    pub messages: Vec<SentMessage>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SendContact {
+    pub input: String,
+    pub wa_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct SentMessage {
+    pub id: String,
+    /// Template pacing: accepted, held_for_quality_assessment, paused.
+    pub message_status: Option<String>,
+}
+
+impl SendResponse {
+    /// The `wamid.` of the sent message: status webhooks refer to it.
+    pub fn wamid(&self) -> Option<&str> {
+        self.messages.first().map(|m| m.id.as_str())
+    }
+}
+
+/// A message to send with `POST /messages`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Text {
+        to: String,
+        body: String,
+        preview_url: bool,
+    },
+    /// `components` is the send-time array (`header`/`body`/`button` with parameters).
+    Template {
+        to: String,
+        name: String,
+        language: String,
+        components: Vec<Value>,
+    },
+}
+
+impl Outgoing {
+    pub fn to_json(&self) -> Value {
+        match self {
+            Outgoing::Text {
+                to,
+                body,
+                preview_url,
+            } => json!({
+                "messaging_product": "whatsapp",
+                "recipient_type": "individual",
+                "to": to,
+                "type": "text",
+                "text": {"body": body, "preview_url": preview_url},
+            }),
+            Outgoing::Template {
+                to,
+                name,
+                language,
+                components,
+            } => {
+                let mut template = json!({"name": name, "language": {"code": language}});
+                if !components.is_empty() {
+                    template["components"] = Value::from(components.clone());
+                }
+                json!({
+                    "messaging_product": "whatsapp",
+                    "recipient_type": "individual",
+                    "to": to,
+                    "type": "template",
+                    "template": template,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outgoing_text_matches_the_documented_request() {
+        let m = Outgoing::Text {
+            to: "+16505551234".into(),
+            body: "Hello, dear customer!".into(),
+            preview_url: false,
+        };
+        assert_eq!(
+            m.to_json(),
+            json!({"messaging_product":"whatsapp","recipient_type":"individual","to":"+16505551234",
+                   "type":"text","text":{"body":"Hello, dear customer!","preview_url":false}})
+        );
+    }
+
+    #[test]
+    fn lenient_parsing_of_odd_answers() {
+        let w: WebhookConfig = serde_json::from_value(json!({"url": null})).unwrap();
+        assert_eq!(w, WebhookConfig::default());
+        let t: TemplateInfo =
+            serde_json::from_value(json!({"name": "x", "status": "approved", "extra": 1})).unwrap();
+        assert!(t.status_is("APPROVED"));
+    }
+}

@@ -1,0 +1,186 @@
+//! Simulator-only endpoints under `/_sim/`: what 360dialog's Hub, Meta's reviewers and
+//! WhatsApp users do in the real world.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::faults::Fault;
+use crate::{webhooks, Sim};
+
+pub fn routes() -> Router<Arc<Sim>> {
+    Router::new()
+        .route("/_sim/state", get(state))
+        .route("/_sim/faults", post(add_fault).delete(clear_faults))
+        .route("/_sim/numbers/{id}/keys", post(rotate_key))
+        .route("/_sim/numbers/{id}/inbound", post(inbound))
+        .route("/_sim/numbers/{id}/health", post(set_health))
+        .route("/_sim/numbers/{id}/deliveries", get(deliveries))
+        .route(
+            "/_sim/numbers/{id}/templates/{name}/status",
+            post(force_template_status),
+        )
+}
+
+fn not_found(id: &str) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": format!("no simulated number {id}")})),
+    )
+        .into_response()
+}
+
+macro_rules! number {
+    ($sim:expr, $id:expr) => {
+        match $sim.lock().number_by_id(&$id) {
+            Some(i) => i,
+            None => return not_found(&$id),
+        }
+    };
+}
+
+async fn state(State(sim): State<Arc<Sim>>) -> Json<Value> {
+    let inner = sim.lock();
+    let numbers: Vec<Value> = inner
+        .numbers
+        .iter()
+        .map(|n| {
+            json!({
+                "display_phone_number": n.display_phone_number,
+                "phone_number_id": n.phone_number_id,
+                "waba_id": n.waba_id,
+                "api_key": n.key,
+                "retired_keys": n.retired_keys.len(),
+                "webhook": n.webhook,
+                "templates": n.templates.len(),
+                "sent": n.sent,
+                "health": n.health,
+                "webhook_deliveries": n.deliveries.len(),
+            })
+        })
+        .collect();
+    Json(json!({"numbers": numbers, "faults": inner.faults}))
+}
+
+async fn add_fault(State(sim): State<Arc<Sim>>, Json(fault): Json<Fault>) -> Response {
+    if fault.count == 0 {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "count must be at least 1"})),
+        )
+            .into_response();
+    }
+    sim.lock().faults.push(fault);
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn clear_faults(State(sim): State<Arc<Sim>>) -> StatusCode {
+    sim.lock().faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// What "generate a new API key" in the 360dialog Hub does: the old key stops working at once.
+async fn rotate_key(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    let idx = number!(sim, id);
+    let mut inner = sim.lock();
+    let key = inner.new_key();
+    let n = &mut inner.numbers[idx];
+    let old = std::mem::replace(&mut n.key, key.clone());
+    n.retired_keys.push(old);
+    Json(json!({"api_key": key})).into_response()
+}
+
+#[derive(Deserialize)]
+struct Inbound {
+    from: String,
+    #[serde(default = "default_name")]
+    name: String,
+    text: String,
+}
+
+fn default_name() -> String {
+    "Test User".to_string()
+}
+
+async fn inbound(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    Json(body): Json<Inbound>,
+) -> Response {
+    let idx = number!(sim, id);
+    let from: String = body.from.chars().filter(char::is_ascii_digit).collect();
+    let wamid = webhooks::incoming_text(&sim, idx, &from, &body.name, &body.text);
+    Json(json!({"id": wamid})).into_response()
+}
+
+#[derive(Deserialize)]
+struct Health {
+    can_send_message: String,
+}
+
+async fn set_health(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    Json(body): Json<Health>,
+) -> Response {
+    let idx = number!(sim, id);
+    let value = body.can_send_message.to_ascii_uppercase();
+    if !matches!(value.as_str(), "AVAILABLE" | "LIMITED" | "BLOCKED") {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "AVAILABLE, LIMITED or BLOCKED"})),
+        )
+            .into_response();
+    }
+    sim.lock().numbers[idx].health = value;
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn deliveries(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
+    let idx = number!(sim, id);
+    let inner = sim.lock();
+    Json(json!({"deliveries": inner.numbers[idx].deliveries})).into_response()
+}
+
+#[derive(Deserialize)]
+struct ForceStatus {
+    status: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// Plays Meta's reviewers (or its quality system): sets the status of every language of a name.
+async fn force_template_status(
+    State(sim): State<Arc<Sim>>,
+    Path((id, name)): Path<(String, String)>,
+    Json(body): Json<ForceStatus>,
+) -> Response {
+    let idx = number!(sim, id);
+    let mut inner = sim.lock();
+    let mut found = false;
+    for t in inner.numbers[idx]
+        .templates
+        .iter_mut()
+        .filter(|t| t.name == name)
+    {
+        t.status = body.status.to_ascii_uppercase();
+        t.rejected_reason = body.reason.clone().unwrap_or_else(|| "NONE".to_string());
+        t.forced = true;
+        found = true;
+    }
+    if found {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": format!("no template {name}")})),
+        )
+            .into_response()
+    }
+}
