@@ -3,13 +3,19 @@
 //! This crate never depends on Tauri. The app shell and the CLI are thin adapters over it.
 
 pub mod api;
+pub mod audit;
 pub mod db;
 pub mod error;
 pub mod info;
+pub mod keys;
+pub mod numbers;
 pub mod paths;
 pub mod prefs;
 pub mod secrets;
+mod service;
+pub mod util;
 
+pub use crate::service::Core;
 pub use error::{Error, ErrorCode, ErrorPayload, Result};
 
 /// The application identifier: the OS data directory name and the keyring service name.

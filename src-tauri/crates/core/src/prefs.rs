@@ -8,6 +8,10 @@ use ts_rs::TS;
 
 use crate::{Error, Result};
 
+/// The preferences file in the data directory, and the key its object is stored under.
+pub const PREFERENCES_FILE: &str = "preferences.json";
+pub const PREFERENCES_KEY: &str = "preferences";
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
@@ -40,6 +44,16 @@ impl Preferences {
             }),
             None => Self::default(),
         }
+    }
+
+    /// The preferences file the app keeps in the data directory (`preferences.json`, written by
+    /// tauri-plugin-store as `{"preferences": {...}}`), so the CLI sees the same settings.
+    pub fn load(data_dir: &std::path::Path) -> Self {
+        let value = std::fs::read(data_dir.join(PREFERENCES_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get(PREFERENCES_KEY).cloned());
+        Self::from_json(value)
     }
 
     /// Checks values before they are stored.
@@ -76,6 +90,20 @@ mod tests {
         let p = Preferences::from_json(Some(json!({"theme": "dark"})));
         assert_eq!(p.theme, Theme::Dark);
         assert!(p.last_number.is_none());
+    }
+
+    #[test]
+    fn load_reads_the_store_file() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Preferences::load(dir.path()), Preferences::default());
+        std::fs::write(
+            dir.path().join(PREFERENCES_FILE),
+            r#"{"preferences":{"theme":"light","base_urls":{"simulator":"http://127.0.0.1:9000"}}}"#,
+        )
+        .unwrap();
+        let p = Preferences::load(dir.path());
+        assert_eq!(p.theme, Theme::Light);
+        assert_eq!(p.base_urls["simulator"], "http://127.0.0.1:9000");
     }
 
     #[test]

@@ -81,3 +81,26 @@ fn secret_is_visible_to_other_secret_service_clients() {
         "visible-key-42"
     );
 }
+
+mod common;
+
+fn real_store() -> std::sync::Arc<KeyringStore> {
+    std::sync::Arc::new(KeyringStore::new(format!(
+        "com.wabadesk.desk.test-keys-{}",
+        std::process::id()
+    )))
+}
+
+#[tokio::test]
+#[ignore = "needs a running, unlocked Secret Service (scripts/test.sh provides one)"]
+async fn real_keyring_set_supersede_rotate() {
+    let dir = tempfile::tempdir().unwrap();
+    common::set_supersede_rotate(dir.path(), real_store(), "+4915200000001").await;
+}
+
+#[tokio::test]
+#[ignore = "needs a running, unlocked Secret Service (scripts/test.sh provides one)"]
+async fn real_keyring_interrupted_rotation_leaves_a_working_key() {
+    let dir = tempfile::tempdir().unwrap();
+    common::interrupted_rotation(dir.path(), real_store(), "+4915200000002").await;
+}

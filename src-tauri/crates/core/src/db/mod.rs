@@ -10,7 +10,10 @@ use rusqlite_migration::{Migrations, M};
 use crate::{Error, Result};
 
 /// Forward-only migrations, in order. Never edit a shipped one: add a new file.
-const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_numbers_keys_audit.sql"),
+];
 
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect())

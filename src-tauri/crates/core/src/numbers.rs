@@ -1,0 +1,471 @@
+//! WhatsApp numbers: E.164 phone, label, environment (base URL), notes, and the state of their
+//! API key (the key itself is only ever in the OS keyring).
+
+use rusqlite::{params, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::api::{Environment, HealthStatus};
+use crate::audit::{self, Actor, NewAudit};
+use crate::service::Core;
+use crate::{Error, Result};
+
+/// Normalises a phone number to E.164 (`+` and 8 to 15 digits, no leading zero). Accepts
+/// spaces, dashes, dots, parentheses and a `00` international prefix.
+pub fn normalize_phone(input: &str) -> Result<String> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(Error::Validation(
+            "enter the phone number with its country code, e.g. +4915123456789".into(),
+        ));
+    }
+    let mut rest = trimmed;
+    let mut international = false;
+    if let Some(r) = rest.strip_prefix('+') {
+        rest = r;
+        international = true;
+    } else if let Some(r) = rest.strip_prefix("00") {
+        rest = r;
+        international = true;
+    }
+    let mut digits = String::new();
+    for c in rest.chars() {
+        match c {
+            '0'..='9' => digits.push(c),
+            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
+            other => {
+                return Err(Error::Validation(format!(
+                    "'{other}' is not allowed in a phone number; use digits with the country code, e.g. +4915123456789"
+                )))
+            }
+        }
+    }
+    if !international && digits.starts_with('0') {
+        return Err(Error::Validation(
+            "this looks like a national number; add the country code, e.g. +49 for Germany".into(),
+        ));
+    }
+    if digits.starts_with('0') {
+        return Err(Error::Validation(
+            "a country code never starts with 0".into(),
+        ));
+    }
+    if !(8..=15).contains(&digits.len()) {
+        return Err(Error::Validation(format!(
+            "a phone number with country code has 8 to 15 digits; this one has {}",
+            digits.len()
+        )));
+    }
+    Ok(format!("+{digits}"))
+}
+
+/// The state of a number's API key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum KeyState {
+    /// No key stored.
+    None,
+    /// Stored without checking it against the API.
+    Unverified,
+    /// The API accepted it at the last check.
+    Verified,
+    /// The API answered 401: a newer key was generated; paste it.
+    Superseded,
+}
+
+impl KeyState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyState::None => "none",
+            KeyState::Unverified => "unverified",
+            KeyState::Verified => "verified",
+            KeyState::Superseded => "superseded",
+        }
+    }
+
+    fn parse(s: &str) -> Self {
+        match s {
+            "unverified" => KeyState::Unverified,
+            "verified" => KeyState::Verified,
+            "superseded" => KeyState::Superseded,
+            _ => KeyState::None,
+        }
+    }
+}
+
+pub(crate) fn env_str(e: Environment) -> &'static str {
+    match e {
+        Environment::Production => "production",
+        Environment::Sandbox => "sandbox",
+        Environment::Simulator => "simulator",
+    }
+}
+
+fn parse_env(s: &str) -> Environment {
+    match s {
+        "sandbox" => Environment::Sandbox,
+        "simulator" => Environment::Simulator,
+        _ => Environment::Production,
+    }
+}
+
+/// A number as the UI and CLI see it. Holds no secret: a mask and a fingerprint at most.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct NumberView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub phone: String,
+    pub label: String,
+    pub environment: Environment,
+    /// The URL calls go to (the override, or the environment's).
+    pub base_url: String,
+    pub base_url_override: Option<String>,
+    pub notes: String,
+    pub key_state: KeyState,
+    /// `••••` and the last 4 characters.
+    pub key_hint: Option<String>,
+    /// First 8 hex digits of the key's SHA-256.
+    pub key_fingerprint: Option<String>,
+    pub key_set_at: Option<String>,
+    pub key_verified_at: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub waba_id: Option<String>,
+    pub health: Option<HealthStatus>,
+    pub health_checked_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// What the user enters to add or edit a number.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct NumberInput {
+    pub phone: String,
+    pub label: String,
+    pub environment: Environment,
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+pub(crate) const NUMBER_COLUMNS: &str =
+    "id, phone, label, environment, base_url, notes, key_state, \
+    key_hint, key_fingerprint, key_set_at, key_verified_at, phone_number_id, waba_id, \
+    health_json, health_checked_at, created_at, updated_at";
+
+fn check_label(label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() {
+        return Err(Error::Validation(
+            "give the number a label, e.g. \"Support DE\"".into(),
+        ));
+    }
+    if label.chars().count() > 60 {
+        return Err(Error::Validation(
+            "the label is limited to 60 characters".into(),
+        ));
+    }
+    Ok(label.to_string())
+}
+
+/// An API base URL: https, or http on this computer (the simulator).
+pub fn check_base_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let parsed = url::Url::parse(url)
+        .map_err(|e| Error::Validation(format!("'{url}' is not a URL: {e}")))?;
+    let local = matches!(parsed.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+    match parsed.scheme() {
+        "https" => {}
+        "http" if local => {}
+        _ => {
+            return Err(Error::Validation(
+                "the API base URL must use https:// (http:// only on this computer)".into(),
+            ))
+        }
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(Error::Validation(
+            "the API base URL must not contain credentials".into(),
+        ));
+    }
+    Ok(url.to_string())
+}
+
+impl Core {
+    fn row_to_view(&self, r: &Row<'_>) -> rusqlite::Result<NumberView> {
+        let environment = parse_env(&r.get::<_, String>(3)?);
+        let base_url_override: Option<String> = r.get(4)?;
+        let health_json: Option<String> = r.get(13)?;
+        Ok(NumberView {
+            id: r.get(0)?,
+            phone: r.get(1)?,
+            label: r.get(2)?,
+            environment,
+            base_url: base_url_override
+                .clone()
+                .unwrap_or_else(|| self.environment_base_url(environment)),
+            base_url_override,
+            notes: r.get(5)?,
+            key_state: KeyState::parse(&r.get::<_, String>(6)?),
+            key_hint: r.get(7)?,
+            key_fingerprint: r.get(8)?,
+            key_set_at: r.get(9)?,
+            key_verified_at: r.get(10)?,
+            phone_number_id: r.get(11)?,
+            waba_id: r.get(12)?,
+            health: health_json.and_then(|j| serde_json::from_str(&j).ok()),
+            health_checked_at: r.get(14)?,
+            created_at: r.get(15)?,
+            updated_at: r.get(16)?,
+        })
+    }
+
+    pub fn list_numbers(&self) -> Result<Vec<NumberView>> {
+        self.db.with_conn(|c| {
+            let mut stmt = c
+                .prepare(&format!(
+                    "SELECT {NUMBER_COLUMNS} FROM numbers ORDER BY label"
+                ))
+                .map_err(Error::db("listing numbers"))?;
+            let rows = stmt
+                .query_map([], |r| self.row_to_view(r))
+                .map_err(Error::db("listing numbers"))?;
+            rows.collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(Error::db("reading numbers"))
+        })
+    }
+
+    pub fn number(&self, id: i64) -> Result<NumberView> {
+        self.db.with_conn(|c| {
+            c.query_row(
+                &format!("SELECT {NUMBER_COLUMNS} FROM numbers WHERE id = ?1"),
+                [id],
+                |r| self.row_to_view(r),
+            )
+            .optional()
+            .map_err(Error::db("reading a number"))?
+            .ok_or_else(|| Error::NotFound(format!("number {id}")))
+        })
+    }
+
+    /// Finds a number by its phone (any common spelling) or its label.
+    pub fn resolve_number(&self, phone_or_label: &str) -> Result<NumberView> {
+        let phone = normalize_phone(phone_or_label).ok();
+        let id: Option<i64> = self.db.with_conn(|c| {
+            c.query_row(
+                "SELECT id FROM numbers WHERE phone = ?1 OR label = ?2 ORDER BY phone = ?1 DESC LIMIT 1",
+                params![phone, phone_or_label.trim()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::db("finding a number"))
+        })?;
+        match id {
+            Some(id) => self.number(id),
+            None => Err(Error::NotFound(format!(
+                "no number with phone or label '{phone_or_label}'"
+            ))),
+        }
+    }
+
+    pub fn add_number(&self, input: NumberInput, actor: Actor) -> Result<NumberView> {
+        let phone = normalize_phone(&input.phone)?;
+        let label = check_label(&input.label)?;
+        let base_url = input
+            .base_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .map(check_base_url)
+            .transpose()?;
+        let notes = input.notes.unwrap_or_default();
+        let now = crate::util::now();
+        let id = self.db.with_tx(|tx| {
+            let exists: Option<String> = tx
+                .query_row(
+                    "SELECT CASE WHEN phone = ?1 THEN 'phone' ELSE 'label' END FROM numbers \
+                     WHERE phone = ?1 OR label = ?2",
+                    params![phone, label],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(Error::db("checking for duplicates"))?;
+            match exists.as_deref() {
+                Some("phone") => return Err(Error::Validation(format!("{phone} is already in WABA Desk"))),
+                Some(_) => return Err(Error::Validation(format!("another number is already labelled \"{label}\""))),
+                None => {}
+            }
+            tx.execute(
+                "INSERT INTO numbers (phone, label, environment, base_url, notes, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![phone, label, env_str(input.environment), base_url, notes, now],
+            )
+            .map_err(Error::db("adding a number"))?;
+            let id = tx.last_insert_rowid();
+            audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_added", detail: &label, ..Default::default() })?;
+            Ok(id)
+        })?;
+        self.number(id)
+    }
+
+    /// Edits label, environment, base URL and notes. The phone identifies the number and the
+    /// key belongs to it, so it cannot change.
+    pub fn update_number(&self, id: i64, input: NumberInput, actor: Actor) -> Result<NumberView> {
+        let current = self.number(id)?;
+        if normalize_phone(&input.phone)? != current.phone {
+            return Err(Error::Validation(
+                "the phone number of an existing entry cannot change; add the new number instead"
+                    .into(),
+            ));
+        }
+        let label = check_label(&input.label)?;
+        let base_url = input
+            .base_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .map(check_base_url)
+            .transpose()?;
+        self.db.with_tx(|tx| {
+            let taken: Option<i64> = tx
+                .query_row("SELECT id FROM numbers WHERE label = ?1 AND id <> ?2", params![label, id], |r| r.get(0))
+                .optional()
+                .map_err(Error::db("checking the label"))?;
+            if taken.is_some() {
+                return Err(Error::Validation(format!("another number is already labelled \"{label}\"")));
+            }
+            tx.execute(
+                "UPDATE numbers SET label = ?1, environment = ?2, base_url = ?3, notes = ?4, updated_at = ?5 WHERE id = ?6",
+                params![label, env_str(input.environment), base_url, input.notes.unwrap_or_default(), crate::util::now(), id],
+            )
+            .map_err(Error::db("updating a number"))?;
+            audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_updated", detail: &label, ..Default::default() })
+        })?;
+        self.number(id)
+    }
+
+    /// Removes a number and its keyring entries. The keyring goes first: if it cannot be
+    /// reached, nothing is removed.
+    pub fn remove_number(&self, id: i64, actor: Actor) -> Result<()> {
+        let n = self.number(id)?;
+        self.secrets
+            .delete(&crate::keys::pending_account(&n.phone))?;
+        self.secrets.delete(&crate::keys::account(&n.phone))?;
+        self.db.with_tx(|tx| {
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(id),
+                    action: "number_removed",
+                    old_fingerprint: n.key_fingerprint.as_deref(),
+                    detail: &n.label,
+                    ..Default::default()
+                },
+            )?;
+            tx.execute("DELETE FROM numbers WHERE id = ?1", [id])
+                .map_err(Error::db("removing a number"))?;
+            Ok(())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::plus("+4915123456789", "+4915123456789")]
+    #[case::spaced("+49 151 2345-6789", "+4915123456789")]
+    #[case::double_zero("0049 (151) 23456789", "+4915123456789")]
+    #[case::us("+1 (650) 555-1234", "+16505551234")]
+    fn normalises(#[case] input: &str, #[case] expected: &str) {
+        assert_eq!(normalize_phone(input).unwrap(), expected);
+    }
+
+    #[rstest]
+    #[case::empty("", "country code")]
+    #[case::national("015123456789", "national number")]
+    #[case::letters("+49 151 CALLME", "not allowed")]
+    #[case::short("+4912", "8 to 15 digits")]
+    #[case::long("+4915123456789012", "8 to 15 digits")]
+    #[case::zero_cc("+0123456789", "never starts with 0")]
+    fn rejects_with_a_reason(#[case] input: &str, #[case] reason: &str) {
+        let err = normalize_phone(input).unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Validation);
+        assert!(err.to_string().contains(reason), "{err}");
+    }
+
+    #[test]
+    fn base_url_rules() {
+        assert_eq!(
+            check_base_url("https://waba-v2.360dialog.io/").unwrap(),
+            "https://waba-v2.360dialog.io"
+        );
+        assert!(check_base_url("http://127.0.0.1:8360").is_ok());
+        assert!(check_base_url("http://example.com").is_err());
+        assert!(check_base_url("https://u:p@example.com").is_err());
+    }
+
+    fn input(phone: &str, label: &str) -> NumberInput {
+        NumberInput {
+            phone: phone.into(),
+            label: label.into(),
+            environment: Environment::Simulator,
+            base_url: None,
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn add_list_update_resolve_remove() {
+        let core = Core::in_memory();
+        let n = core
+            .add_number(input("+49 151 23456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        assert_eq!(n.phone, "+4915123456789");
+        assert_eq!(n.key_state, KeyState::None);
+        assert_eq!(n.base_url, Environment::Simulator.default_base_url());
+        assert!(core
+            .add_number(input("+4915123456789", "Other"), Actor::Ui)
+            .unwrap_err()
+            .to_string()
+            .contains("already in"));
+        assert!(core
+            .add_number(input("+4915100000001", "support de"), Actor::Ui)
+            .unwrap_err()
+            .to_string()
+            .contains("labelled"));
+
+        let mut edit = input("+4915123456789", "Support Germany");
+        edit.base_url = Some("http://127.0.0.1:9999".into());
+        let n = core.update_number(n.id, edit, Actor::Ui).unwrap();
+        assert_eq!(n.base_url, "http://127.0.0.1:9999");
+        assert!(core
+            .update_number(n.id, input("+4915100000002", "x"), Actor::Ui)
+            .is_err());
+
+        assert_eq!(core.resolve_number("0049 151 23456789").unwrap().id, n.id);
+        assert_eq!(core.resolve_number("support germany").unwrap().id, n.id);
+        assert_eq!(
+            core.resolve_number("nobody").unwrap_err().code(),
+            crate::ErrorCode::NotFound
+        );
+
+        core.remove_number(n.id, Actor::Cli).unwrap();
+        assert!(core.list_numbers().unwrap().is_empty());
+        let log = crate::audit::list(&core.db, &Default::default()).unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["number_removed", "number_updated", "number_added"]
+        );
+        assert_eq!(
+            log[0].number_phone.as_deref(),
+            Some("+4915123456789"),
+            "kept after removal"
+        );
+    }
+}
