@@ -1,6 +1,8 @@
-//! `wabadesk`: WABA Desk on the command line.
+//! `wabadesk`: WABA Desk on the command line, over the same core as the desktop app.
 //!
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
+
+mod numbers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,6 +37,32 @@ struct Cli {
 enum Command {
     /// Check the installation: data dir, database schema, OS keyring.
     Doctor,
+    /// Add, list and remove WhatsApp numbers.
+    #[command(subcommand)]
+    Numbers(numbers::NumbersCmd),
+    /// Set, check and trace a number's API key (kept in the OS keyring).
+    #[command(subcommand)]
+    Key(numbers::KeyCmd),
+    /// The audit log of admin actions.
+    #[command(subcommand)]
+    Audit(numbers::AuditCmd),
+}
+
+/// What a subcommand tells `main`: print this, and exit with this code.
+pub struct Output {
+    pub json: serde_json::Value,
+    pub text: String,
+    pub exit: u8,
+}
+
+impl Output {
+    pub fn ok<T: Serialize>(value: &T, text: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self {
+            json: serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?,
+            text: text.into(),
+            exit: 0,
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -48,8 +76,20 @@ fn main() -> ExitCode {
 
     let cli = Cli::parse();
     let json = cli.json;
-    match run(cli) {
-        Ok(code) => code,
+    let result = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(format!("runtime: {e}")))
+        .and_then(|rt| rt.block_on(run(cli)));
+    match result {
+        Ok(out) => {
+            if json {
+                print_json(&out.json);
+            } else if !out.text.is_empty() {
+                println!("{}", out.text.trim_end());
+            }
+            ExitCode::from(out.exit)
+        }
         Err(e) => {
             if json {
                 print_json(&serde_json::json!({ "error": e.payload() }));
@@ -61,25 +101,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<ExitCode, Error> {
+async fn run(cli: Cli) -> Result<Output, Error> {
     let data_dir = paths::resolve_data_dir(cli.data_dir.as_deref())?;
     match cli.command {
         Command::Doctor => {
             let info = wabadesk_core::info::doctor(&data_dir, &KeyringStore::for_app());
-            if cli.json {
-                print_json(&DoctorJson {
+            let mut out = Output::ok(
+                &DoctorJson {
                     ok: info.ok(),
                     info: &info,
-                });
-            } else {
-                print_doctor(&info);
-            }
-            Ok(if info.ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
+                },
+                doctor_text(&info),
+            )?;
+            out.exit = if info.ok() { 0 } else { 1 };
+            Ok(out)
         }
+        Command::Numbers(cmd) => numbers::numbers(&data_dir, cmd).await,
+        Command::Key(cmd) => numbers::key(&data_dir, cmd).await,
+        Command::Audit(cmd) => numbers::audit(&data_dir, cmd),
     }
 }
 
@@ -97,24 +136,27 @@ fn print_json<T: Serialize>(value: &T) {
     );
 }
 
-fn print_doctor(info: &AppInfo) {
+fn doctor_text(info: &AppInfo) -> String {
     let mark = |ok: bool| if ok { "ok  " } else { "FAIL" };
-    println!("WABA Desk {}", info.version);
-    println!("     data dir   {}", info.data_dir);
+    let mut s = format!(
+        "WABA Desk {}\n     data dir   {}\n",
+        info.version, info.data_dir
+    );
     let db = &info.database;
     let version = db
         .schema_version
         .map(|v| format!("schema {v} of {}", db.latest_schema_version))
         .unwrap_or_else(|| "not opened".to_string());
-    println!("{} database   {} ({version})", mark(db.ok), db.path);
+    s += &format!("{} database   {} ({version})\n", mark(db.ok), db.path);
     if !db.ok {
-        println!("                {}", db.message);
+        s += &format!("                {}\n", db.message);
     }
     let k = &info.keyring;
-    println!(
-        "{} keyring    {}: {}",
+    s += &format!(
+        "{} keyring    {}: {}\n",
         mark(k.reachable),
         k.backend,
         k.message
     );
+    s
 }

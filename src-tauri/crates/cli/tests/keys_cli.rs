@@ -1,0 +1,211 @@
+//! `numbers` and `key` subcommands against the simulator and the real OS keyring.
+//!
+//! Ignored by default: they need a running, unlocked Secret Service (`npm test` provides one).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+use wabadesk_sim::{start, SimConfig};
+
+struct Run {
+    code: i32,
+    json: Value,
+    stdout: String,
+    stderr: String,
+}
+
+fn wabadesk(dir: &Path, service: &str, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wabadesk"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .env("WABADESK_KEYRING_SERVICE", service)
+        .env("WABADESK_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut pipe = child.stdin.take().unwrap();
+        if let Some(s) = stdin {
+            pipe.write_all(s.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
+        stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
+    }
+}
+
+fn files_contain(dir: &Path, needle: &str) -> Vec<String> {
+    let mut hits = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            let bytes = std::fs::read(&path).unwrap();
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                hits.push(path.display().to_string());
+            }
+        }
+    }
+    hits
+}
+
+fn rotate_at_sim(url: &str) -> String {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let v: Value = reqwest::Client::new()
+            .post(url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        v["api_key"].as_str().unwrap().to_string()
+    })
+}
+
+#[test]
+#[ignore = "needs a running, unlocked Secret Service (scripts/test.sh provides one)"]
+fn numbers_and_keys_through_the_cli_never_leak_the_key() {
+    // The simulator runs on its own runtime while the CLI is run as a separate process.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SimConfig::fast(),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("com.wabadesk.desk.test-cli-{}", std::process::id());
+    let key1 = sim.numbers[0].api_key.clone();
+    let mut runs = Vec::new();
+    let mut run = |args: &[&str], stdin: Option<&str>| {
+        let r = wabadesk(dir.path(), &service, args, stdin);
+        runs.push((r.stdout.clone(), r.stderr.clone()));
+        r
+    };
+
+    let add = run(
+        &[
+            "numbers",
+            "add",
+            "--phone",
+            "+49 151 2345 6789",
+            "--label",
+            "Support DE",
+            "--env",
+            "simulator",
+            "--base-url",
+            &sim.base_url,
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(add.code, 0, "{}", add.stderr);
+    assert_eq!(add.json["phone"], "+4915123456789");
+    assert_eq!(add.json["key_state"], "none");
+
+    let bad = run(
+        &[
+            "numbers", "add", "--phone", "015123", "--label", "X", "--json",
+        ],
+        None,
+    );
+    assert_eq!(bad.code, 2, "invalid input");
+    assert_eq!(bad.json["error"]["code"], "validation");
+
+    let argv_key = run(&["key", "set", "Support DE", "some-key-on-argv"], None);
+    assert_eq!(argv_key.code, 2, "a key on the command line is refused");
+
+    let set = run(
+        &["key", "set", "Support DE", "--json"],
+        Some(&format!("{key1}\n")),
+    );
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert_eq!(set.json["key_state"], "verified");
+    assert_eq!(
+        set.json["key_hint"],
+        format!("••••{}", &key1[key1.len() - 4..])
+    );
+
+    // Someone issues a new key in the Hub.
+    let key2 = rotate_at_sim(&format!(
+        "{}/_sim/numbers/{}/keys",
+        sim.base_url, sim.numbers[0].phone_number_id
+    ));
+
+    let verify = run(&["key", "verify", "--all", "--json"], None);
+    assert_eq!(verify.code, 1, "a superseded key is a failure");
+    assert_eq!(verify.json[0]["key_state"], "superseded");
+
+    let status = run(&["key", "status", "+4915123456789", "--json"], None);
+    assert_eq!(status.json["key_state"], "superseded");
+
+    let set = run(&["key", "set", "support de", "--json"], Some(&key2));
+    assert_eq!(set.json["key_state"], "verified", "{}", set.stderr);
+
+    let history = run(&["key", "history", "Support DE", "--json"], None);
+    let actions: Vec<&str> = history
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["key_rotated", "key_superseded", "key_set"]);
+
+    let audit = run(&["audit", "list", "--csv"], None);
+    assert!(
+        audit.stdout.starts_with("at,number,action"),
+        "{}",
+        audit.stdout
+    );
+    assert!(audit.stdout.contains("number_added"));
+
+    let list = run(&["numbers", "list"], None);
+    assert!(
+        list.stdout.contains("Support DE") && list.stdout.contains("verified"),
+        "{}",
+        list.stdout
+    );
+
+    let no = run(&["numbers", "remove", "Support DE"], None);
+    assert_eq!(no.code, 2, "removal needs --yes");
+
+    // The keys appear in no file of the data dir, no output and no log line (trace level).
+    for key in [&key1, &key2] {
+        assert_eq!(files_contain(dir.path(), key), Vec::<String>::new());
+        for (out, err) in &runs {
+            assert!(
+                !out.contains(key.as_str()) && !err.contains(key.as_str()),
+                "key in output: {out}{err}"
+            );
+        }
+    }
+    assert!(
+        runs.iter().any(|(_, err)| err.contains("360dialog call")),
+        "trace logs were captured"
+    );
+
+    let removed = wabadesk(
+        dir.path(),
+        &service,
+        &["numbers", "remove", "Support DE", "--yes"],
+        None,
+    );
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    drop(sim);
+}
