@@ -1,7 +1,8 @@
 // Shared set-up for the end-to-end tests: starts tauri-driver (which starts WebKitWebDriver),
 // opens the real WABA Desk binary through WebDriver, and saves a screenshot when a step fails.
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import readline from "node:readline";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -10,6 +11,7 @@ import { Builder, By, until } from "selenium-webdriver";
 export const ARTIFACTS = path.resolve(import.meta.dirname, "artifacts");
 const APP = path.resolve(process.env.WABADESK_APP ?? "target/debug/wabadesk-app");
 const CLI = path.resolve(process.env.WABADESK_CLI ?? "target/debug/wabadesk");
+const SIM = path.resolve(process.env.WABADESK_SIM ?? path.join(path.dirname(CLI), "wabadesk-sim"));
 
 function waitForPort(port, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
@@ -37,11 +39,18 @@ export async function launch() {
     ...process.env,
     WABADESK_DATA_DIR: dataDir,
     WABADESK_KEYRING_SERVICE: `com.wabadesk.desk.e2e-${process.pid}`,
+    WABADESK_LOG: "debug",
   };
+  // The app's own output (it inherits tauri-driver's) is kept for the secret-leak scan.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const logFile = path.join(ARTIFACTS, `app-${path.basename(dataDir)}.log`);
+  const log = createWriteStream(logFile);
   const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], {
     env,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  driverProcess.stdout.pipe(log);
+  driverProcess.stderr.pipe(log);
   await waitForPort(4444);
   await waitForPort(4445);
   const driver = await new Builder()
@@ -52,6 +61,7 @@ export async function launch() {
     driver,
     dataDir,
     env,
+    logFile,
     async quit() {
       try {
         await driver.quit();
@@ -79,6 +89,54 @@ export async function launch() {
     },
   };
   return session;
+}
+
+/** Starts the simulator binary on a free port; resolves with its URL and seeded numbers. */
+export async function startSim() {
+  const child = spawn(SIM, ["--listen", "127.0.0.1:0", "--review-delay-ms", "300", "--status-delay-ms", "50"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const numbers = [];
+  const lines = readline.createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("simulator did not start")), 10000);
+    lines.on("line", (line) => {
+      const ready = line.match(/^wabadesk-sim ready on (\S+)/);
+      if (ready) {
+        clearTimeout(timer);
+        resolve(ready[1]);
+        return;
+      }
+      const m = line.match(/^number \+(\d+) phone_number_id=(\d+) waba_id=(\d+) key=(\S+)/);
+      if (m) numbers.push({ phone: `+${m[1]}`, phoneNumberId: m[2], wabaId: m[3], key: m[4] });
+    });
+  });
+  return {
+    url,
+    numbers,
+    async admin(pathname, body = {}) {
+      const r = await fetch(url + pathname, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return r.status === 204 ? null : r.json();
+    },
+    stop() {
+      child.kill();
+    },
+  };
+}
+
+/** Every file under `dir` (recursively) whose bytes contain `needle`. */
+export function filesContaining(dir, needle) {
+  const hits = [];
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    if (statSync(p).isDirectory()) hits.push(...filesContaining(p, needle));
+    else if (readFileSync(p).includes(needle)) hits.push(p);
+  }
+  return hits;
 }
 
 export async function screenshot(driver, name) {

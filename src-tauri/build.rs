@@ -1,6 +1,21 @@
 // Every app command must be listed here; capabilities/main.json then grants each one
 // explicitly (allow-<command>), so the webview can call nothing it was not given.
-const COMMANDS: &[&str] = &["app_info", "get_preferences", "set_preferences"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "get_preferences",
+    "set_preferences",
+    "list_numbers",
+    "add_number",
+    "update_number",
+    "remove_number",
+    "set_key",
+    "verify_key",
+    "verify_all",
+    "remove_key",
+    "key_history",
+    "list_audit",
+    "export_audit_csv",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -28,7 +28,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    tracing::info!(data_dir = %state.data_dir.display(), "WABA Desk starting");
+    tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
 
     tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
@@ -40,6 +40,17 @@ pub fn run() {
             commands::app::app_info,
             commands::prefs::get_preferences,
             commands::prefs::set_preferences,
+            commands::numbers::list_numbers,
+            commands::numbers::add_number,
+            commands::numbers::update_number,
+            commands::numbers::remove_number,
+            commands::numbers::set_key,
+            commands::numbers::verify_key,
+            commands::numbers::verify_all,
+            commands::numbers::remove_key,
+            commands::numbers::key_history,
+            commands::numbers::list_audit,
+            commands::numbers::export_audit_csv,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

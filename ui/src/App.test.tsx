@@ -32,6 +32,8 @@ function mockBackend(opts: { appInfoError?: unknown } = {}) {
         saved.push(p);
         return p;
       }
+      case "list_numbers":
+        return [];
       case "app_info":
         if (opts.appInfoError) throw opts.appInfoError;
         return INFO;
@@ -57,7 +59,7 @@ describe("App shell", () => {
     mockBackend();
     render(<App />);
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Numbers");
-    expect(screen.getByText("No numbers yet")).toBeTruthy();
+    expect(await screen.findByText("No numbers yet")).toBeTruthy();
     await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
   });
 

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Preferences } from "./lib/ipc/bindings/Preferences";
 import { getPreferences } from "./lib/ipc/commands";
+import { NumbersProvider, useNumbers } from "./lib/numbers";
 import { SECTIONS, type SectionId, sectionFromHash } from "./lib/sections";
 import { applyTheme } from "./lib/theme";
+import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
@@ -40,6 +42,31 @@ function useSectionShortcuts() {
 }
 
 export function App() {
+  return (
+    <NumbersProvider>
+      <Shell />
+    </NumbersProvider>
+  );
+}
+
+/** Count of numbers whose key 360dialog rejected: shown on the sidebar. */
+function SupersededBadge() {
+  const { numbers } = useNumbers();
+  const count = numbers?.filter((n) => n.key_state === "superseded").length ?? 0;
+  if (!count) return null;
+  return (
+    <span
+      className="sidebar__badge"
+      id="numbers-badge"
+      title={`${count} key(s) superseded: paste the new key`}
+      aria-label={`${count} superseded key${count > 1 ? "s" : ""}`}
+    >
+      {count}
+    </span>
+  );
+}
+
+function Shell() {
   const section = useSection();
   useSectionShortcuts();
   const [preferences, setPreferencesState] = useState<Preferences>(DEFAULT_PREFERENCES);
@@ -81,6 +108,7 @@ export function App() {
                   {s.icon}
                 </span>
                 <span className="sidebar__label">{s.label}</span>
+                {s.id === "numbers" && <SupersededBadge />}
               </a>
             </li>
           ))}
@@ -92,6 +120,7 @@ export function App() {
       {section === "send" && <SendPage />}
       {section === "history" && <HistoryPage />}
       {section === "inbox" && <InboxPage />}
+      {section === "audit" && <AuditPage />}
       {section === "settings" && (
         <SettingsPage preferences={preferences} onPreferences={onPreferences} />
       )}

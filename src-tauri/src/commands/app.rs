@@ -6,9 +6,10 @@ use crate::{AppState, IpcError};
 /// Version, data dir, database schema and keyring reachability, for the About page.
 #[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
+    let core = &state.core;
     Ok(wabadesk_core::info::app_info(
-        &state.data_dir,
-        &state.db,
-        state.secrets.as_ref(),
+        &core.data_dir,
+        &core.db,
+        core.secrets.as_ref(),
     ))
 }

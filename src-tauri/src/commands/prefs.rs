@@ -4,7 +4,7 @@ use wabadesk_core::prefs::Preferences;
 
 use crate::{AppState, IpcError};
 
-const KEY: &str = "preferences";
+use wabadesk_core::prefs::PREFERENCES_KEY as KEY;
 
 #[tauri::command(async)]
 pub fn get_preferences(

@@ -85,7 +85,7 @@ pub fn record(conn: &Connection, actor: Actor, entry: NewAudit<'_>) -> Result<()
     Ok(())
 }
 
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct AuditFilter {
@@ -164,6 +164,28 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Writes the filtered entries as CSV into the user's Downloads folder (or `<data dir>/exports`
+/// when there is none) and returns the file.
+pub fn export_csv(
+    db: &Db,
+    filter: &AuditFilter,
+    data_dir: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    let entries = list(
+        db,
+        &AuditFilter {
+            limit: Some(filter.limit.unwrap_or(u32::MAX)),
+            ..filter.clone()
+        },
+    )?;
+    let dir = dirs::download_dir().unwrap_or_else(|| data_dir.join("exports"));
+    crate::paths::ensure_dir(&dir)?;
+    let stamp = crate::util::now().replace([':', '.'], "-");
+    let path = dir.join(format!("wabadesk-audit-{stamp}.csv"));
+    std::fs::write(&path, to_csv(&entries)).map_err(Error::io(&path))?;
+    Ok(path)
 }
 
 #[cfg(test)]

@@ -1,24 +1,156 @@
+import { useEffect, useRef, useState } from "react";
+import { HealthBadge, KeyStateBadge, When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { VerifyProgress } from "../../lib/ipc/bindings/VerifyProgress";
+import { verifyAll, verifyKey } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { useNumbers } from "../../lib/numbers";
+import { NumberDrawer } from "./NumberDrawer";
+import { NumberForm } from "./NumberForm";
+
+/** Health older than this is re-read when the page opens. */
+const HEALTH_MAX_AGE_MS = 5 * 60 * 1000;
 
 export function NumbersPage() {
+  const { numbers, error, refresh, put } = useNumbers();
+  const [adding, setAdding] = useState(false);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [progress, setProgress] = useState<VerifyProgress | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [verifyError, setVerifyError] = useState<ErrorPayload | null>(null);
+  const refreshedOnOpen = useRef(false);
+
+  // Health is cached with its time; stale entries are refreshed once when the page opens.
+  useEffect(() => {
+    if (!numbers || refreshedOnOpen.current) return;
+    refreshedOnOpen.current = true;
+    const stale = numbers.filter(
+      (n) =>
+        (n.key_state === "verified" || n.key_state === "unverified") &&
+        (!n.health_checked_at || Date.now() - Date.parse(n.health_checked_at) > HEALTH_MAX_AGE_MS),
+    );
+    void (async () => {
+      for (const n of stale) {
+        await verifyKey(n.id).then(put, () => undefined);
+      }
+      if (stale.length) await refresh();
+    })();
+  }, [numbers, put, refresh]);
+
+  async function runVerifyAll() {
+    setVerifying(true);
+    setVerifyError(null);
+    setProgress(null);
+    try {
+      await verifyAll(setProgress);
+    } catch (e) {
+      setVerifyError(toIpcError(e));
+    } finally {
+      setVerifying(false);
+      await refresh();
+    }
+  }
+
+  const open = numbers?.find((n) => n.id === openId) ?? null;
+  const withKeys = numbers?.filter((n) => n.key_state !== "none").length ?? 0;
+
   return (
-    <Page
-      id="numbers"
-      title="Numbers"
-      lead="Your WhatsApp business numbers and their 360dialog API keys."
-    >
-      <EmptyState title="No numbers yet" icon="☎">
-        <p>
-          Add a number by its phone number and paste the API key 360dialog issued for it. The key
-          is checked against the API, then kept only in your OS keyring: WABA Desk shows its last
-          four characters and a fingerprint, never the key itself.
-        </p>
-        <p className="hint">
-          Only the newest key of a number is valid. When someone generates a new key in the
-          360dialog Hub, paste it here and the old one is retired.
-        </p>
-      </EmptyState>
+    <Page id="numbers" title="Numbers" lead="Your WhatsApp business numbers and their 360dialog API keys.">
+      <div className="toolbar">
+        <button type="button" id="add-number" className="primary" onClick={() => setAdding(true)} disabled={adding}>
+          Add number
+        </button>
+        <button type="button" id="verify-all" onClick={runVerifyAll} disabled={verifying || withKeys === 0}>
+          {verifying ? "Verifying…" : "Verify all keys"}
+        </button>
+        {verifying && progress && (
+          <span role="status" className="hint">
+            <progress max={progress.total} value={progress.done} /> {progress.done} of {progress.total}:{" "}
+            {progress.outcome.label} {progress.outcome.key_state}
+          </span>
+        )}
+      </div>
+      {error && <ErrorBanner error={error} />}
+      {verifyError && <ErrorBanner error={verifyError} />}
+      {adding && (
+        <NumberForm
+          onSaved={(n) => {
+            put(n);
+            setAdding(false);
+            setOpenId(n.id);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      )}
+
+      {numbers === null && !error && <p aria-busy="true">Loading numbers…</p>}
+      {numbers?.length === 0 && !adding && (
+        <EmptyState title="No numbers yet" icon="☎">
+          <p>
+            Add a number by its phone number and paste the API key 360dialog issued for it. The key is
+            checked against the API, then kept only in your OS keyring: WABA Desk shows its last four
+            characters and a fingerprint, never the key itself.
+          </p>
+          <p className="hint">
+            Only the newest key of a number is valid. When someone generates a new key in the 360dialog
+            Hub, paste it here and the old one is retired.
+          </p>
+        </EmptyState>
+      )}
+      {numbers && numbers.length > 0 && (
+        <table className="table" id="numbers-table">
+          <thead>
+            <tr>
+              <th scope="col">Label</th>
+              <th scope="col">Phone</th>
+              <th scope="col">Environment</th>
+              <th scope="col">Key</th>
+              <th scope="col">Last verified</th>
+              <th scope="col">Health</th>
+            </tr>
+          </thead>
+          <tbody>
+            {numbers.map((n) => (
+              <tr key={n.id} data-phone={n.phone} aria-selected={n.id === openId}>
+                <td>
+                  <button type="button" className="link" onClick={() => setOpenId(n.id)}>
+                    {n.label}
+                  </button>
+                </td>
+                <td className="mono">{n.phone}</td>
+                <td>{n.environment}</td>
+                <td>
+                  <KeyStateBadge state={n.key_state} />{" "}
+                  <span className="mono muted">
+                    {n.key_hint} {n.key_fingerprint}
+                  </span>
+                </td>
+                <td>
+                  <When at={n.key_verified_at} />
+                </td>
+                <td>
+                  <HealthBadge health={n.health} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {open && (
+        <NumberDrawer
+          number={open}
+          onChanged={put}
+          onRefresh={() => void refresh()}
+          onRemoved={() => {
+            setOpenId(null);
+            void refresh();
+          }}
+          onClose={() => setOpenId(null)}
+        />
+      )}
     </Page>
   );
 }

@@ -1,0 +1,146 @@
+import { useEffect, useState } from "react";
+import { When } from "../../lib/components/Badges";
+import { EmptyState } from "../../lib/components/EmptyState";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { Page } from "../../lib/components/Page";
+import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
+import type { AuditFilter } from "../../lib/ipc/bindings/AuditFilter";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import { exportAuditCsv, listAudit } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { useNumbers } from "../../lib/numbers";
+
+const ACTIONS = [
+  "number_added",
+  "number_updated",
+  "number_removed",
+  "key_set",
+  "key_rotated",
+  "key_verified",
+  "key_superseded",
+  "key_removed",
+  "key_rotation_recovered",
+  "key_rotation_rolled_back",
+];
+
+const EMPTY: AuditFilter = { number_id: null, action: null, since: null, until: null, limit: 500 };
+
+/** Dates from the inputs (YYYY-MM-DD) as bounds: `until` is inclusive of its whole day. */
+function toFilter(f: AuditFilter): AuditFilter {
+  const nextDay = (d: string) => new Date(Date.parse(d) + 86400000).toISOString().slice(0, 10);
+  return { ...f, until: f.until ? nextDay(f.until) : null };
+}
+
+export function AuditPage() {
+  const { numbers } = useNumbers();
+  const [filter, setFilter] = useState<AuditFilter>(EMPTY);
+  const [rows, setRows] = useState<AuditEntry[] | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    listAudit(toFilter(filter)).then(
+      (r) => live && (setRows(r), setError(null)),
+      (e) => live && setError(toIpcError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filter]);
+
+  async function exportCsv() {
+    setExported(null);
+    try {
+      setExported(await exportAuditCsv(toFilter({ ...filter, limit: null })));
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }
+
+  const set = (patch: Partial<AuditFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  return (
+    <Page id="audit" title="Audit log" lead="Every admin action: keys, numbers, webhooks, templates, test sends.">
+      <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Number</span>
+          <select
+            id="audit-number"
+            value={filter.number_id ?? ""}
+            onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">All numbers</option>
+            {numbers?.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.label} ({n.phone})
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Action</span>
+          <select id="audit-action" value={filter.action ?? ""} onChange={(e) => set({ action: e.target.value || null })}>
+            <option value="">All actions</option>
+            {ACTIONS.map((a) => (
+              <option key={a} value={a}>
+                {a.replace(/_/g, " ")}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>From</span>
+          <input type="date" id="audit-since" value={filter.since ?? ""} onChange={(e) => set({ since: e.target.value || null })} />
+        </label>
+        <label className="field">
+          <span>To</span>
+          <input type="date" id="audit-until" value={filter.until ?? ""} onChange={(e) => set({ until: e.target.value || null })} />
+        </label>
+        <button type="button" id="audit-export" onClick={exportCsv} disabled={!rows?.length}>
+          Export CSV
+        </button>
+      </form>
+      {exported && (
+        <p className="notice" role="status">
+          Saved to <span className="mono">{exported}</span>
+        </p>
+      )}
+      {error && <ErrorBanner error={error} />}
+      {rows?.length === 0 && (
+        <EmptyState title="Nothing recorded here" icon="☰">
+          <p>Admin actions such as adding a number or replacing an API key appear here as they happen.</p>
+        </EmptyState>
+      )}
+      {rows && rows.length > 0 && (
+        <table className="table" id="audit-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Number</th>
+              <th scope="col">Action</th>
+              <th scope="col">By</th>
+              <th scope="col">Key fingerprint</th>
+              <th scope="col">Detail</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-action={r.action}>
+                <td>
+                  <When at={r.at} />
+                </td>
+                <td className="mono">{r.number_phone ?? "—"}</td>
+                <td>{r.action.replace(/_/g, " ")}</td>
+                <td>{r.actor}</td>
+                <td className="mono">
+                  {r.old_fingerprint || r.new_fingerprint ? `${r.old_fingerprint ?? "—"} → ${r.new_fingerprint ?? "—"}` : ""}
+                </td>
+                <td>{r.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,258 @@
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { HealthBadge, KeyStateBadge, When } from "../../lib/components/Badges";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { NumberView } from "../../lib/ipc/bindings/NumberView";
+import { keyHistory, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { NumberForm } from "./NumberForm";
+
+/** One number: its key (paste, check), health, details, key history, removal. */
+export function NumberDrawer(props: {
+  number: NumberView;
+  onChanged: (n: NumberView) => void;
+  onRemoved: () => void;
+  /** Re-reads the numbers: a failed call can still change state (a 401 marks the key). */
+  onRefresh: () => void;
+  onClose: () => void;
+}) {
+  const n = props.number;
+  const [key, setKeyText] = useState("");
+  const [verify, setVerify] = useState(true);
+  const [busy, setBusy] = useState<null | "save" | "check" | "remove">(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [history, setHistory] = useState<AuditEntry[]>([]);
+  const [editing, setEditing] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+
+  const loadHistory = useCallback(() => {
+    keyHistory(n.id).then(setHistory, () => setHistory([]));
+  }, [n.id]);
+  useEffect(loadHistory, [loadHistory, n.key_state, n.key_fingerprint]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && props.onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [props]);
+
+  async function run(kind: "save" | "check", action: () => Promise<NumberView>, ok: string) {
+    setBusy(kind);
+    setError(null);
+    setNotice(null);
+    try {
+      props.onChanged(await action());
+      setNotice(ok);
+    } catch (e) {
+      setError(toIpcError(e));
+      props.onRefresh();
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function saveKey(ev: FormEvent) {
+    ev.preventDefault();
+    const pasted = key;
+    setKeyText(""); // never kept or shown again
+    await run("save", () => setKey(n.id, pasted, verify), verify ? "Key verified and saved." : "Key saved (not verified).");
+  }
+
+  async function remove() {
+    setBusy("remove");
+    try {
+      await removeNumber(n.id);
+      props.onRemoved();
+    } catch (e) {
+      setError(toIpcError(e));
+      setBusy(null);
+    }
+  }
+
+  const health = n.health;
+  return (
+    <aside className="drawer" id="number-drawer" aria-labelledby="drawer-title" data-number-id={n.id}>
+      <header className="drawer__header">
+        <div>
+          <h2 id="drawer-title">{n.label}</h2>
+          <p className="mono">{n.phone}</p>
+        </div>
+        <button type="button" className="icon-button" onClick={props.onClose} aria-label="Close details">
+          ✕
+        </button>
+      </header>
+
+      {n.key_state === "superseded" && (
+        <div className="warning-banner" role="status">
+          360dialog rejected this key: a newer key was generated for this number. Paste the new key
+          below.
+        </div>
+      )}
+      {error && <ErrorBanner error={error} />}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+
+      <section aria-labelledby="key-title" className="drawer__section">
+        <h3 id="key-title">API key</h3>
+        <dl className="facts">
+          <dt>State</dt>
+          <dd id="drawer-key-state">
+            <KeyStateBadge state={n.key_state} />
+          </dd>
+          <dt>Key</dt>
+          <dd className="mono">{n.key_hint ?? "none"}</dd>
+          <dt>Fingerprint</dt>
+          <dd className="mono">{n.key_fingerprint ?? "—"}</dd>
+          <dt>Last verified</dt>
+          <dd>
+            <When at={n.key_verified_at} />
+          </dd>
+        </dl>
+        <form onSubmit={saveKey} className="key-form" aria-label="Set the API key">
+          <label className="field field--wide">
+            <span>{n.key_state === "none" ? "Paste the API key" : "Paste a new API key"}</span>
+            <input
+              id="key-input"
+              type="password"
+              value={key}
+              onChange={(e) => setKeyText(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="from the 360dialog Hub"
+            />
+          </label>
+          <label className="checkbox">
+            <input
+              id="key-verify"
+              type="checkbox"
+              checked={verify}
+              onChange={(e) => setVerify(e.target.checked)}
+            />
+            Verify with 360dialog before saving
+          </label>
+          <div className="form__actions">
+            <button type="submit" id="key-save" className="primary" disabled={!key.trim() || busy !== null}>
+              {busy === "save" ? "Verifying…" : "Save key"}
+            </button>
+            <button
+              type="button"
+              id="key-check"
+              disabled={n.key_state === "none" || busy !== null}
+              onClick={() => run("check", () => verifyKey(n.id), "The key works.")}
+            >
+              {busy === "check" ? "Checking…" : "Check now"}
+            </button>
+          </div>
+        </form>
+      </section>
+
+      <section aria-labelledby="health-title" className="drawer__section">
+        <h3 id="health-title">
+          Health <HealthBadge health={health} />
+        </h3>
+        {health ? (
+          <ul className="health-list">
+            {health.entities.map((e) => (
+              <li key={e.entity_type + e.id}>
+                <span>{e.entity_type.toLowerCase().replace("_", " ")}</span>
+                <span className="mono">{e.id}</span>
+                <span>{e.can_send_message ?? "—"}</span>
+                {e.errors.map((x, i) => (
+                  <p key={i} className="hint">
+                    {x.error_description} {x.possible_solution}
+                  </p>
+                ))}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="hint">Not checked yet. "Check now" reads it from 360dialog.</p>
+        )}
+        <p className="hint">
+          Checked <When at={n.health_checked_at} />
+        </p>
+      </section>
+
+      <section aria-labelledby="details-title" className="drawer__section">
+        <h3 id="details-title">Details</h3>
+        {editing ? (
+          <NumberForm
+            existing={n}
+            onSaved={(saved) => {
+              setEditing(false);
+              props.onChanged(saved);
+            }}
+            onCancel={() => setEditing(false)}
+          />
+        ) : (
+          <>
+            <dl className="facts">
+              <dt>Environment</dt>
+              <dd>{n.environment}</dd>
+              <dt>API base URL</dt>
+              <dd className="mono">{n.base_url}</dd>
+              <dt>Phone number id</dt>
+              <dd className="mono">{n.phone_number_id ?? "—"}</dd>
+              <dt>WABA id</dt>
+              <dd className="mono">{n.waba_id ?? "—"}</dd>
+              <dt>Notes</dt>
+              <dd>{n.notes || <span className="muted">none</span>}</dd>
+            </dl>
+            <button type="button" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+          </>
+        )}
+      </section>
+
+      <section aria-labelledby="history-title" className="drawer__section">
+        <h3 id="history-title">Key history</h3>
+        {history.length === 0 ? (
+          <p className="hint">No key changes yet.</p>
+        ) : (
+          <ol className="timeline" id="key-history">
+            {history.map((h) => (
+              <li key={h.id} data-action={h.action}>
+                <strong>{h.action.replace(/_/g, " ")}</strong> <When at={h.at} /> · {h.actor}
+                {(h.old_fingerprint || h.new_fingerprint) && (
+                  <span className="mono">
+                    {" "}
+                    {h.old_fingerprint ?? "—"} → {h.new_fingerprint ?? "—"}
+                  </span>
+                )}
+                {h.detail && <p className="hint">{h.detail}</p>}
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+
+      <section aria-labelledby="danger-title" className="drawer__section">
+        <h3 id="danger-title">Remove</h3>
+        {confirmRemove ? (
+          <div className="confirm" role="alertdialog" aria-label="Confirm removal">
+            <p>
+              Remove {n.label} and delete its API key from the OS keyring? Its history stays in
+              the audit log.
+            </p>
+            <button type="button" id="remove-confirm" className="danger" onClick={remove} disabled={busy !== null}>
+              Remove {n.label}
+            </button>
+            <button type="button" onClick={() => setConfirmRemove(false)} autoFocus>
+              Keep it
+            </button>
+          </div>
+        ) : (
+          <button type="button" id="remove-number" onClick={() => setConfirmRemove(true)}>
+            Remove number…
+          </button>
+        )}
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,123 @@
+import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import type { Environment } from "../../lib/ipc/bindings/Environment";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { NumberInput } from "../../lib/ipc/bindings/NumberInput";
+import type { NumberView } from "../../lib/ipc/bindings/NumberView";
+import { addNumber, updateNumber } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+
+const ENVIRONMENTS: { value: Environment; label: string }[] = [
+  { value: "production", label: "Production (waba-v2.360dialog.io)" },
+  { value: "sandbox", label: "360dialog sandbox" },
+  { value: "simulator", label: "Local simulator" },
+];
+
+/** Add a number, or edit one (`existing`). Validation is the core's; its message shows here. */
+export function NumberForm(props: {
+  existing?: NumberView;
+  onSaved: (n: NumberView) => void;
+  onCancel: () => void;
+}) {
+  const e = props.existing;
+  const [input, setInput] = useState<NumberInput>({
+    phone: e?.phone ?? "",
+    label: e?.label ?? "",
+    environment: e?.environment ?? "production",
+    base_url: e?.base_url_override ?? "",
+    notes: e?.notes ?? "",
+  });
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [busy, setBusy] = useState(false);
+  const set = (patch: Partial<NumberInput>) => setInput((i) => ({ ...i, ...patch }));
+
+  async function submit(ev: FormEvent) {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = e ? await updateNumber(e.id, input) : await addNumber(input);
+      props.onSaved(saved);
+    } catch (err) {
+      setError(toIpcError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form card" onSubmit={submit} aria-label={e ? "Edit number" : "Add a number"}>
+      <h2>{e ? `Edit ${e.label}` : "Add a number"}</h2>
+      <div className="form__grid">
+        <label className="field">
+          <span>Phone number</span>
+          <input
+            id="number-phone"
+            value={input.phone}
+            onChange={(ev) => set({ phone: ev.target.value })}
+            placeholder="+49 151 23456789"
+            inputMode="tel"
+            autoComplete="off"
+            required
+            disabled={!!e}
+            autoFocus={!e}
+          />
+          <small className="hint">With country code. It identifies the number and cannot change later.</small>
+        </label>
+        <label className="field">
+          <span>Label</span>
+          <input
+            id="number-label"
+            value={input.label}
+            onChange={(ev) => set({ label: ev.target.value })}
+            placeholder="Support DE"
+            required
+            autoFocus={!!e}
+          />
+        </label>
+        <label className="field">
+          <span>Environment</span>
+          <select
+            id="number-env"
+            value={input.environment}
+            onChange={(ev) => set({ environment: ev.target.value as Environment })}
+          >
+            {ENVIRONMENTS.map((x) => (
+              <option key={x.value} value={x.value}>
+                {x.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>API base URL (optional)</span>
+          <input
+            id="number-base-url"
+            value={input.base_url ?? ""}
+            onChange={(ev) => set({ base_url: ev.target.value })}
+            placeholder="default for the environment"
+            autoComplete="off"
+          />
+        </label>
+        <label className="field field--wide">
+          <span>Notes</span>
+          <textarea
+            id="number-notes"
+            value={input.notes ?? ""}
+            onChange={(ev) => set({ notes: ev.target.value })}
+            rows={2}
+          />
+        </label>
+      </div>
+      {error && <ErrorBanner error={error} />}
+      <div className="form__actions">
+        <button type="submit" id="number-submit" className="primary" disabled={busy}>
+          {busy ? "Saving…" : e ? "Save changes" : "Add number"}
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,152 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../App";
+import type { NumberView } from "../../lib/ipc/bindings/NumberView";
+
+const SECRET = "Zk3-unique-api-key-9f8e7d";
+
+function number(patch: Partial<NumberView> = {}): NumberView {
+  return {
+    id: 1,
+    phone: "+4915123456789",
+    label: "Support DE",
+    environment: "simulator",
+    base_url: "http://127.0.0.1:8360",
+    base_url_override: null,
+    notes: "",
+    key_state: "none",
+    key_hint: null,
+    key_fingerprint: null,
+    key_set_at: null,
+    key_verified_at: null,
+    phone_number_id: null,
+    waba_id: null,
+    health: null,
+    health_checked_at: null,
+    created_at: "2026-11-25T00:00:00Z",
+    updated_at: "2026-11-25T00:00:00Z",
+    ...patch,
+  };
+}
+
+let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+let numbers: NumberView[] = [];
+
+function backend(overrides: Record<string, (args: Record<string, unknown>) => unknown> = {}) {
+  calls = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    if (overrides[cmd]) return overrides[cmd](a);
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "list_numbers":
+        return numbers;
+      case "key_history":
+        return [];
+      case "verify_key":
+        return numbers.find((n) => n.id === a.id);
+      default:
+        throw new Error(`unexpected command ${cmd}`);
+    }
+  });
+}
+
+beforeEach(() => {
+  location.hash = "#/numbers";
+  numbers = [];
+});
+
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("Numbers page", () => {
+  it("adds a number through the form and shows the core's validation message", async () => {
+    backend({
+      add_number: (a) => {
+        const input = a.input as { phone: string };
+        if (input.phone === "0151") {
+          throw { code: "validation", message: "this looks like a national number; add the country code" };
+        }
+        numbers = [number()];
+        return numbers[0];
+      },
+    });
+    render(<App />);
+    await screen.findByText("No numbers yet");
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    fireEvent.change(screen.getByLabelText("Phone number", { exact: false }), { target: { value: "0151" } });
+    fireEvent.change(screen.getByLabelText("Label"), { target: { value: "Support DE" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("national number");
+
+    fireEvent.change(screen.getByLabelText("Phone number", { exact: false }), { target: { value: "+49 151 23456789" } });
+    fireEvent.change(screen.getByLabelText("Environment"), { target: { value: "simulator" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
+    await screen.findByRole("heading", { name: "Support DE" });
+    const add = calls.filter((c) => c.cmd === "add_number").at(-1)!;
+    expect(add.args.input).toMatchObject({ phone: "+49 151 23456789", label: "Support DE", environment: "simulator" });
+  });
+
+  it("sends the pasted key once and never shows it again", async () => {
+    numbers = [number()];
+    backend({
+      set_key: (a) => {
+        expect(a).toMatchObject({ id: 1, key: SECRET, verify: true });
+        numbers = [number({ key_state: "verified", key_hint: "••••7d", key_fingerprint: "ab12cd34" })];
+        return numbers[0];
+      },
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    const input = screen.getByLabelText("Paste the API key") as HTMLInputElement;
+    expect(input.type).toBe("password");
+    fireEvent.change(input, { target: { value: SECRET } });
+    fireEvent.submit(screen.getByRole("form", { name: "Set the API key" }));
+    await screen.findByText("Key verified and saved.");
+    expect(input.value).toBe("");
+    expect(document.body.innerHTML).not.toContain(SECRET);
+    const drawer = screen.getByRole("complementary");
+    expect(within(drawer).getByText("ab12cd34")).toBeTruthy();
+    expect(within(drawer).getAllByText("verified").length).toBeGreaterThan(0);
+  });
+
+  it("a 401 on Check now shows the explanation, the superseded state and the sidebar badge", async () => {
+    numbers = [number({ key_state: "verified", key_hint: "••••1234", health_checked_at: new Date().toISOString() })];
+    backend({
+      verify_key: () => {
+        numbers = [{ ...numbers[0], key_state: "superseded" }];
+        throw { code: "unauthorized", message: "360dialog answered HTTP 401: Invalid api_key or token expired" };
+      },
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    fireEvent.click(screen.getByRole("button", { name: "Check now" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("API key rejected");
+    await screen.findByLabelText("1 superseded key");
+    expect(screen.getByText(/a newer key was generated/)).toBeTruthy();
+  });
+
+  it("removal asks for confirmation first", async () => {
+    numbers = [number()];
+    backend({ remove_number: () => ((numbers = []), null) });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    fireEvent.click(screen.getByRole("button", { name: "Remove number…" }));
+    expect(calls.some((c) => c.cmd === "remove_number")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Remove Support DE" }));
+    await screen.findByText("No numbers yet");
+    expect(calls.filter((c) => c.cmd === "remove_number")).toHaveLength(1);
+  });
+
+  it("refreshes stale health once when the page opens", async () => {
+    numbers = [number({ key_state: "verified", health_checked_at: "2020-01-01T00:00:00Z" })];
+    backend();
+    render(<App />);
+    await waitFor(() => expect(calls.filter((c) => c.cmd === "verify_key")).toHaveLength(1));
+  });
+});
