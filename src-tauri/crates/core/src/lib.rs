@@ -14,6 +14,7 @@ pub mod prefs;
 pub mod secrets;
 mod service;
 pub mod util;
+pub mod webhook;
 
 pub use crate::service::Core;
 pub use error::{Error, ErrorCode, ErrorPayload, Result};

@@ -13,6 +13,7 @@ use crate::{Error, Result};
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_numbers_keys_audit.sql"),
+    include_str!("../../migrations/0003_webhook.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

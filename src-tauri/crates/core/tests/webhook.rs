@@ -1,0 +1,228 @@
+//! Webhook get/set through the core against the simulator: rules before sending, history,
+//! "changed outside WABA Desk", the shared-secret header, and the endpoint test.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::routing::post;
+use serde_json::Value;
+use wabadesk_core::audit::{self, Actor, AuditFilter};
+use wabadesk_core::secrets::{MemoryStore, SecretStore, Sensitive};
+use wabadesk_core::webhook::{
+    secret_account, test_endpoint, TestEventKind, WebhookInput, SECRET_HEADER,
+};
+use wabadesk_core::ErrorCode;
+
+fn input(url: &str, secret: bool) -> WebhookInput {
+    WebhookInput {
+        url: url.into(),
+        headers: BTreeMap::from([("Authorization".into(), "Basic abc".into())]),
+        secret,
+    }
+}
+
+async fn sim_webhook(sim: &wabadesk_sim::SimHandle, number: usize) -> Value {
+    let v: Value = reqwest::get(format!("{}/_sim/state", sim.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["numbers"][number]["webhook"].clone()
+}
+
+#[tokio::test]
+async fn set_read_changed_outside_and_accept() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let core = common::open(dir.path(), store.clone(), &sim);
+    let id = common::add(&core, "+4915100000010");
+    core.set_key(
+        id,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+
+    let v = core.get_webhook(id, Actor::Ui).await.unwrap();
+    assert_eq!(v.url, None);
+    assert!(v.changed_outside.is_none());
+
+    // Refused before anything is sent.
+    let err = core
+        .set_webhook(
+            id,
+            input("https://my_hooks.example.com/wa", false),
+            Actor::Ui,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().contains("'_'"));
+    assert_eq!(sim_webhook(&sim, 0).await, Value::Null);
+
+    let v = core
+        .set_webhook(
+            id,
+            input("https://hooks.example.com/wa_in", true),
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v.url.as_deref(), Some("https://hooks.example.com/wa_in"));
+    assert!(v.has_secret);
+    let secret = store
+        .get(&secret_account("+4915100000010"))
+        .unwrap()
+        .unwrap();
+    assert_ne!(
+        v.headers[SECRET_HEADER],
+        *secret.expose(),
+        "masked in the view"
+    );
+    let at_sim = sim_webhook(&sim, 0).await;
+    assert_eq!(
+        at_sim["headers"][SECRET_HEADER],
+        *secret.expose(),
+        "360dialog forwards the real secret"
+    );
+    assert_eq!(at_sim["headers"]["Authorization"], "Basic abc");
+    assert_eq!(v.history.len(), 1);
+    assert_eq!(v.history[0].source, "app");
+
+    // Someone changes it in the Hub.
+    reqwest::Client::new()
+        .post(format!("{}/v1/configs/webhook", sim.base_url))
+        .header("D360-API-KEY", &sim.numbers[0].api_key)
+        .json(&serde_json::json!({"url": "https://other.example.net/hook"}))
+        .send()
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let v = core.get_webhook(id, Actor::Ui).await.unwrap();
+        let ch = v.changed_outside.expect("changed outside");
+        assert_eq!(
+            ch.previous.as_deref(),
+            Some("https://hooks.example.com/wa_in")
+        );
+        assert_eq!(
+            ch.current.as_deref(),
+            Some("https://other.example.net/hook")
+        );
+    }
+    let outside = audit::list(
+        &core.db,
+        &AuditFilter {
+            action: Some("webhook_changed_outside".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(outside.len(), 1, "recorded once");
+    let v = core.accept_webhook(id, Actor::Ui).await.unwrap();
+    assert!(v.changed_outside.is_none());
+    assert_eq!(v.history[0].source, "outside");
+}
+
+#[tokio::test]
+async fn the_same_url_on_two_numbers_is_flagged() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let a = common::add(&core, "+4915100000011");
+    let b = common::add(&core, "+4915100000012");
+    core.set_key(
+        a,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    core.set_key(
+        b,
+        Sensitive::new(sim.numbers[1].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    core.set_webhook(
+        a,
+        input("https://hooks.example.com/shared", false),
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let v = core
+        .set_webhook(
+            b,
+            input("https://hooks.example.com/shared", false),
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+    assert_eq!(v.shared_with, ["Label +4915100000011"]);
+}
+
+#[tokio::test]
+async fn test_endpoint_reports_status_and_latency() {
+    let app = axum::Router::new()
+        .route(
+            "/ok",
+            post(|body: String| async move {
+                assert!(body.contains("whatsapp_business_account"));
+                StatusCode::OK
+            }),
+        )
+        .route(
+            "/fail",
+            post(|| async { StatusCode::INTERNAL_SERVER_ERROR }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let ok = test_endpoint(
+        &format!("{base}/ok"),
+        &BTreeMap::new(),
+        TestEventKind::Status,
+        "1",
+        "15550000100",
+    )
+    .await
+    .unwrap();
+    assert!(ok.ok && ok.within_limit, "{ok:?}");
+    assert_eq!(ok.status, Some(200));
+    let fail = test_endpoint(
+        &format!("{base}/fail"),
+        &BTreeMap::new(),
+        TestEventKind::Message,
+        "1",
+        "1",
+    )
+    .await
+    .unwrap();
+    assert_eq!((fail.ok, fail.status), (false, Some(500)));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let down = test_endpoint(
+        &format!("http://127.0.0.1:{port}/x"),
+        &BTreeMap::new(),
+        TestEventKind::Status,
+        "1",
+        "1",
+    )
+    .await
+    .unwrap();
+    assert!(!down.ok && down.error.is_some());
+}
