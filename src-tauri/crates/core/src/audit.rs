@@ -108,7 +108,7 @@ pub fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
                  new_fingerprint, detail FROM audit_log \
                  WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR action = ?2) \
                    AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) \
-                 ORDER BY at DESC, id DESC LIMIT ?5",
+                 ORDER BY id DESC LIMIT ?5",
             )
             .map_err(Error::db("listing the audit log"))?;
         let rows = stmt

@@ -245,7 +245,7 @@ impl Core {
     fn webhook_history(&self, number_id: i64) -> Result<Vec<WebhookChange>> {
         self.db.with_conn(|c| {
             let mut stmt = c
-                .prepare("SELECT at, old_url, new_url, source, actor FROM webhook_changes WHERE number_id = ?1 ORDER BY at DESC, id DESC LIMIT 50")
+                .prepare("SELECT at, old_url, new_url, source, actor FROM webhook_changes WHERE number_id = ?1 ORDER BY id DESC LIMIT 50")
                 .map_err(Error::db("reading webhook history"))?;
             let rows = stmt
                 .query_map([number_id], |r| {
