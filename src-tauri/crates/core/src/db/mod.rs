@@ -14,6 +14,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_numbers_keys_audit.sql"),
     include_str!("../../migrations/0003_webhook.sql"),
+    include_str!("../../migrations/0004_inbox_history.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

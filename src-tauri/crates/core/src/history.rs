@@ -1,0 +1,489 @@
+//! Message history: every message sent, every message received, every status event.
+//!
+//! Status rules (reference §4.2): statuses only move forward (`accepted < sent < delivered <
+//! read < played`); `failed` is terminal and keeps its error; `delivered` may never come;
+//! duplicates are idempotent (one row per wamid and status); a status for a wamid not seen yet
+//! creates the message from the status and is linked when the send is recorded.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::{Error, Result};
+
+/// Order of delivery states; `failed` is handled apart (terminal).
+pub fn status_rank(status: &str) -> Option<i64> {
+    Some(match status {
+        "received" | "accepted" => 0,
+        "sent" => 1,
+        "delivered" => 2,
+        "read" => 3,
+        "played" => 4,
+        "failed" => 10,
+        _ => return None,
+    })
+}
+
+/// Whether `new` replaces `current` under the forward-only rule.
+pub fn advances(current: &str, new: &str) -> bool {
+    if current == "failed" {
+        return false;
+    }
+    if new == "failed" {
+        return true;
+    }
+    match (status_rank(current), status_rank(new)) {
+        (Some(c), Some(n)) => n > c,
+        (None, Some(_)) => true,
+        _ => false,
+    }
+}
+
+fn unix_to_iso(ts: &str) -> Option<String> {
+    let secs: i64 = ts.trim().parse().ok()?;
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .map(crate::util::format_time)
+}
+
+fn text(v: &Value, path: &[&str]) -> Option<String> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    match cur {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// Where an event belongs: the number in WABA Desk (if known) and the phone-number id.
+#[derive(Debug, Clone, Default)]
+pub struct Route {
+    pub number_id: Option<i64>,
+    pub phone_number_id: Option<String>,
+}
+
+impl Route {
+    fn window_key(&self) -> String {
+        match (self.number_id, &self.phone_number_id) {
+            (Some(id), _) => format!("number:{id}"),
+            (None, Some(p)) => format!("pnid:{p}"),
+            _ => "unknown".to_string(),
+        }
+    }
+}
+
+/// Applies one `statuses[]` entry. Returns false for a duplicate.
+pub fn apply_status(
+    tx: &Transaction<'_>,
+    route: &Route,
+    st: &Value,
+    inbox_event_id: Option<i64>,
+) -> Result<bool> {
+    let (Some(wamid), Some(status)) = (text(st, &["id"]), text(st, &["status"])) else {
+        return Err(Error::Validation("a status without id or status".into()));
+    };
+    let timestamp = text(st, &["timestamp"]).unwrap_or_default();
+    let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
+    let error = st.get("errors").and_then(|e| e.get(0));
+    let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
+    let inserted = tx
+        .execute(
+            "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING",
+            params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()],
+        )
+        .map_err(Error::db("recording a status event"))?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let at = unix_to_iso(&timestamp).unwrap_or_else(crate::util::now);
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT status FROM messages WHERE wamid = ?1",
+            [&wamid],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::db("reading a message"))?;
+    if current.is_none() {
+        // Known only from its statuses so far (sent by another system, or the webhook was
+        // faster than the send's answer): create it; the send fills in the rest.
+        tx.execute(
+            "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, created_at, updated_at) \
+             VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', 'accepted', 0, ?5, ?5)",
+            params![route.number_id, route.phone_number_id, wamid, recipient.clone().unwrap_or_default(), at],
+        )
+        .map_err(Error::db("recording a message"))?;
+    }
+    let current = current.unwrap_or_else(|| "accepted".to_string());
+    let column = match status.as_str() {
+        "sent" => Some("sent_at"),
+        "delivered" => Some("delivered_at"),
+        "read" | "played" => Some("read_at"),
+        "failed" => Some("failed_at"),
+        _ => None,
+    };
+    if let Some(col) = column {
+        tx.execute(
+            &format!("UPDATE messages SET {col} = COALESCE({col}, ?1) WHERE wamid = ?2"),
+            params![at, wamid],
+        )
+        .map_err(Error::db("recording a status time"))?;
+    }
+    if let Some(p) = st.get("pricing") {
+        tx.execute(
+            "UPDATE messages SET pricing_json = ?1 WHERE wamid = ?2",
+            params![p.to_string(), wamid],
+        )
+        .map_err(Error::db("recording pricing"))?;
+    }
+    if let Some(c) = st.get("conversation") {
+        tx.execute(
+            "UPDATE messages SET conversation_json = ?1 WHERE wamid = ?2",
+            params![c.to_string(), wamid],
+        )
+        .map_err(Error::db("recording the conversation"))?;
+    }
+    if advances(&current, &status) {
+        let title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
+        let details = error.and_then(|e| text(e, &["error_data", "details"]));
+        tx.execute(
+            "UPDATE messages SET status = ?1, status_rank = ?2, updated_at = ?3, \
+             error_code = COALESCE(?4, error_code), error_title = COALESCE(?5, error_title), \
+             error_details = COALESCE(?6, error_details) WHERE wamid = ?7",
+            params![
+                status,
+                status_rank(&status).unwrap_or(0),
+                crate::util::now(),
+                error_code,
+                title,
+                details,
+                wamid
+            ],
+        )
+        .map_err(Error::db("advancing a message status"))?;
+    }
+    Ok(true)
+}
+
+/// A short text for a message of any type.
+fn summary(m: &Value) -> Option<String> {
+    let t = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    match t {
+        "text" => text(m, &["text", "body"]),
+        "button" => text(m, &["button", "text"]),
+        "interactive" => text(m, &["interactive", "button_reply", "title"])
+            .or_else(|| text(m, &["interactive", "list_reply", "title"]))
+            .or_else(|| Some("[interactive]".into())),
+        "reaction" => text(m, &["reaction", "emoji"]).map(|e| format!("reacted {e}")),
+        "image" | "video" | "document" | "audio" | "sticker" => {
+            Some(match text(m, &[t, "caption"]) {
+                Some(c) => format!("[{t}] {c}"),
+                None => format!("[{t}]"),
+            })
+        }
+        "location" => Some("[location]".into()),
+        "contacts" => Some("[contacts]".into()),
+        "system" => text(m, &["system", "body"]),
+        other => Some(format!("[{other}]")),
+    }
+}
+
+/// Applies one incoming `messages[]` entry. Returns false for a duplicate.
+pub fn apply_incoming(
+    tx: &Transaction<'_>,
+    route: &Route,
+    m: &Value,
+    contacts: Option<&Value>,
+) -> Result<bool> {
+    let Some(wamid) = text(m, &["id"]) else {
+        return Err(Error::Validation("an incoming message without id".into()));
+    };
+    let contact = text(m, &["from"])
+        .or_else(|| text(m, &["from_user_id"]))
+        .unwrap_or_default();
+    let name = contacts.and_then(Value::as_array).and_then(|cs| {
+        cs.iter()
+            .find(|c| {
+                text(c, &["wa_id"]).as_deref() == Some(contact.as_str())
+                    || text(c, &["user_id"]).as_deref() == Some(contact.as_str())
+            })
+            .or_else(|| cs.first())
+            .and_then(|c| text(c, &["profile", "name"]))
+    });
+    let at = text(m, &["timestamp"])
+        .and_then(|t| unix_to_iso(&t))
+        .unwrap_or_else(crate::util::now);
+    let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    let inserted = tx
+        .execute(
+            "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
+             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING",
+            params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at],
+        )
+        .map_err(Error::db("recording an incoming message"))?;
+    if inserted > 0 && !contact.is_empty() {
+        tx.execute(
+            "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)",
+            params![route.window_key(), contact, at],
+        )
+        .map_err(Error::db("recording the customer-service window"))?;
+    }
+    Ok(inserted > 0)
+}
+
+/// What a send looked like, for [`record_outbound`].
+#[derive(Debug, Clone)]
+pub struct Outbound<'a> {
+    pub number_id: i64,
+    pub phone_number_id: Option<&'a str>,
+    pub wamid: &'a str,
+    pub contact: &'a str,
+    pub kind: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub request: &'a Value,
+    pub response: &'a Value,
+}
+
+/// Records a message the app sent. If its statuses arrived first, the row they created is
+/// completed and keeps its status.
+pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
+    let now = crate::util::now();
+    tx.execute(
+        "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, template_name, template_language, body, status, status_rank, request_json, response_json, created_at, updated_at) \
+         VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, 'accepted', 0, ?9, ?10, ?11, ?11) \
+         ON CONFLICT (wamid) DO UPDATE SET number_id = excluded.number_id, phone_number_id = COALESCE(excluded.phone_number_id, phone_number_id), \
+           contact = excluded.contact, type = excluded.type, template_name = excluded.template_name, template_language = excluded.template_language, \
+           body = excluded.body, request_json = excluded.request_json, response_json = excluded.response_json, created_at = min(created_at, excluded.created_at)",
+        params![o.number_id, o.phone_number_id, o.wamid, o.contact, o.kind, o.template_name, o.template_language, o.body, o.request.to_string(), o.response.to_string(), now],
+    )
+    .map_err(Error::db("recording a sent message"))?;
+    Ok(())
+}
+
+/// A message as history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MessageView {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    pub direction: String,
+    pub wamid: Option<String>,
+    pub contact: String,
+    pub contact_name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub template_name: Option<String>,
+    pub body: Option<String>,
+    pub status: String,
+    pub sent_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub read_at: Option<String>,
+    pub failed_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
+    pub error_title: Option<String>,
+    pub created_at: String,
+}
+
+pub(crate) fn message_by_wamid(
+    conn: &rusqlite::Connection,
+    wamid: &str,
+) -> Result<Option<MessageView>> {
+    conn.query_row(
+        "SELECT id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
+         sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at FROM messages WHERE wamid = ?1",
+        [wamid],
+        |r| {
+            Ok(MessageView {
+                id: r.get(0)?,
+                number_id: r.get(1)?,
+                direction: r.get(2)?,
+                wamid: r.get(3)?,
+                contact: r.get(4)?,
+                contact_name: r.get(5)?,
+                kind: r.get(6)?,
+                template_name: r.get(7)?,
+                body: r.get(8)?,
+                status: r.get(9)?,
+                sent_at: r.get(10)?,
+                delivered_at: r.get(11)?,
+                read_at: r.get(12)?,
+                failed_at: r.get(13)?,
+                error_code: r.get(14)?,
+                error_title: r.get(15)?,
+                created_at: r.get(16)?,
+            })
+        },
+    )
+    .optional()
+    .map_err(Error::db("reading a message"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use serde_json::json;
+
+    fn status(wamid: &str, s: &str, ts: u64) -> Value {
+        let mut v = json!({"id": wamid, "status": s, "timestamp": ts.to_string(), "recipient_id": "4915123456789"});
+        if s == "failed" {
+            v["errors"] = json!([{"code": 131026, "title": "Message undeliverable", "error_data": {"details": "x"}}]);
+        }
+        v
+    }
+
+    fn run(order: &[&str]) -> MessageView {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for (i, s) in order.iter().enumerate() {
+                apply_status(
+                    tx,
+                    &Route::default(),
+                    &status("wamid.A", s, 1_700_000_000 + i as u64),
+                    None,
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        db.with_conn(|c| message_by_wamid(c, "wamid.A"))
+            .unwrap()
+            .unwrap()
+    }
+
+    /// Every ordering of sent, delivered, read ends at read; with failed, ends at failed.
+    #[test]
+    fn all_orderings_end_at_the_highest_state() {
+        fn perms(items: &[&'static str]) -> Vec<Vec<&'static str>> {
+            if items.len() <= 1 {
+                return vec![items.to_vec()];
+            }
+            let mut out = Vec::new();
+            for i in 0..items.len() {
+                let mut rest = items.to_vec();
+                let x = rest.remove(i);
+                for mut p in perms(&rest) {
+                    p.insert(0, x);
+                    out.push(p);
+                }
+            }
+            out
+        }
+        for p in perms(&["sent", "delivered", "read"]) {
+            let m = run(&p);
+            assert_eq!(m.status, "read", "{p:?}");
+            assert!(
+                m.sent_at.is_some() && m.delivered_at.is_some() && m.read_at.is_some(),
+                "{p:?}"
+            );
+        }
+        for p in perms(&["sent", "delivered", "read", "failed"]) {
+            let m = run(&p);
+            assert_eq!(m.status, "failed", "{p:?}");
+            assert_eq!(m.error_code, Some(131026));
+        }
+        assert_eq!(
+            run(&["sent", "read"]).status,
+            "read",
+            "delivered may never come"
+        );
+        assert!(run(&["sent", "read"]).delivered_at.is_none());
+        assert_eq!(run(&["read", "played", "delivered"]).status, "played");
+    }
+
+    #[test]
+    fn duplicates_are_idempotent_and_unknown_statuses_are_kept() {
+        let db = Db::open_in_memory().unwrap();
+        let (a, b, c) = db
+            .with_tx(|tx| {
+                let a = apply_status(tx, &Route::default(), &status("wamid.B", "sent", 1), None)?;
+                let b = apply_status(tx, &Route::default(), &status("wamid.B", "sent", 1), None)?;
+                let c = apply_status(
+                    tx,
+                    &Route::default(),
+                    &status("wamid.B", "deleted", 2),
+                    None,
+                )?;
+                Ok((a, b, c))
+            })
+            .unwrap();
+        assert_eq!((a, b, c), (true, false, true));
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.B"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.status, "sent");
+    }
+
+    #[test]
+    fn a_status_before_the_send_is_linked_when_the_send_is_recorded() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+            apply_status(tx, &Route::default(), &status("wamid.C", "delivered", 5), None)?;
+            record_outbound(tx, &Outbound {
+                number_id: 1, phone_number_id: Some("123"), wamid: "wamid.C", contact: "4915123456789", kind: "template",
+                template_name: Some("order_update"), template_language: Some("en"), body: None,
+                request: &json!({}), response: &json!({}),
+            })
+        })
+        .unwrap();
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.C"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.status, "delivered", "the earlier status is kept");
+        assert_eq!(m.template_name.as_deref(), Some("order_update"));
+        assert_eq!(m.number_id, Some(1));
+    }
+
+    #[test]
+    fn incoming_messages_open_the_window_and_dedupe() {
+        let db = Db::open_in_memory().unwrap();
+        let m = json!({"from": "4915123456789", "id": "wamid.IN", "timestamp": "1732489100", "type": "text", "text": {"body": "Hi"}});
+        let contacts = json!([{"profile": {"name": "Ana"}, "wa_id": "4915123456789"}]);
+        let route = Route {
+            number_id: None,
+            phone_number_id: Some("106540352242922".into()),
+        };
+        let (a, b) = db
+            .with_tx(|tx| {
+                Ok((
+                    apply_incoming(tx, &route, &m, Some(&contacts))?,
+                    apply_incoming(tx, &route, &m, Some(&contacts))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((a, b), (true, false));
+        let v = db
+            .with_conn(|c| message_by_wamid(c, "wamid.IN"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                v.direction.as_str(),
+                v.body.as_deref(),
+                v.contact_name.as_deref()
+            ),
+            ("in", Some("Hi"), Some("Ana"))
+        );
+        let n: i64 = db
+            .with_conn(|c| {
+                c.query_row("SELECT count(*) FROM contact_windows", [], |r| r.get(0))
+                    .map_err(Error::db("x"))
+            })
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}

@@ -1,0 +1,79 @@
+//! Sending messages: every send that 360dialog accepts is recorded in history (with its wamid,
+//! request and answer) and in the audit log.
+
+use serde_json::Value;
+
+use crate::api::{Outgoing, SendResponse};
+use crate::audit::{self, Actor, NewAudit};
+use crate::history::{self, Outbound};
+use crate::service::Core;
+use crate::Result;
+
+impl Core {
+    /// Sends a message from a number and records it. A 401 marks the key superseded; an
+    /// answer that never came is reported as `outcome_unknown` and not recorded as sent.
+    pub async fn send_message(
+        &self,
+        number_id: i64,
+        message: &Outgoing,
+        actor: Actor,
+    ) -> Result<SendResponse> {
+        let number = self.number(number_id)?;
+        let request = message.to_json();
+        let m = message.clone();
+        let resp = self
+            .call(number_id, actor, |c| async move { c.send(&m).await })
+            .await?;
+        let wamid = resp.wamid().unwrap_or_default().to_string();
+        let response = serde_json::to_value(&resp).unwrap_or(Value::Null);
+        let (to, kind, template_name, template_language, body) = match message {
+            Outgoing::Text { to, body, .. } => (to, "text", None, None, Some(body.as_str())),
+            Outgoing::Template {
+                to, name, language, ..
+            } => (
+                to,
+                "template",
+                Some(name.as_str()),
+                Some(language.as_str()),
+                None,
+            ),
+        };
+        let contact = resp
+            .contacts
+            .first()
+            .map(|c| c.wa_id.clone())
+            .unwrap_or_else(|| to.trim_start_matches('+').to_string());
+        self.db.with_tx(|tx| {
+            history::record_outbound(
+                tx,
+                &Outbound {
+                    number_id,
+                    phone_number_id: number.phone_number_id.as_deref(),
+                    wamid: &wamid,
+                    contact: &contact,
+                    kind,
+                    template_name,
+                    template_language,
+                    body,
+                    request: &request,
+                    response: &response,
+                },
+            )?;
+            let what = match template_name {
+                Some(t) => format!("template {t} ({}) to {to}", template_language.unwrap_or("")),
+                None => format!("text to {to}"),
+            };
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "message_sent",
+                    detail: &format!("{what}: {wamid}"),
+                    ..Default::default()
+                },
+            )
+        })?;
+        Ok(resp)
+    }
+}
