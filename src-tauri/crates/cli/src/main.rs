@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
 
 mod numbers;
+mod webhook;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,12 @@ enum Command {
     /// The audit log of admin actions.
     #[command(subcommand)]
     Audit(numbers::AuditCmd),
+    /// Check, read and set a number's webhook URL.
+    #[command(subcommand)]
+    Webhook(webhook::WebhookCmd),
+    /// The local webhook receiver and captured payloads.
+    #[command(subcommand)]
+    Inbox(webhook::InboxCmd),
 }
 
 /// What a subcommand tells `main`: print this, and exit with this code.
@@ -119,6 +126,8 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Numbers(cmd) => numbers::numbers(&data_dir, cmd).await,
         Command::Key(cmd) => numbers::key(&data_dir, cmd).await,
         Command::Audit(cmd) => numbers::audit(&data_dir, cmd),
+        Command::Webhook(cmd) => webhook::webhook(&data_dir, cmd).await,
+        Command::Inbox(cmd) => webhook::inbox(&data_dir, cmd).await,
     }
 }
 

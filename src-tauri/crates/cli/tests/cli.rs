@@ -73,3 +73,69 @@ fn data_dir_env_is_honoured() {
     assert_eq!(v["data_dir"], dir.path().display().to_string());
     assert!(dir.path().join("wabadesk.sqlite3").exists());
 }
+
+#[test]
+fn webhook_check_exit_codes_and_reason() {
+    let ok = wabadesk()
+        .args([
+            "webhook",
+            "check",
+            "https://hooks.example.com/wa_in",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(ok.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+
+    let bad = wabadesk()
+        .args([
+            "webhook",
+            "check",
+            "https://hooks.example.com:443/x",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "validation");
+    assert!(v["error"]["message"].as_str().unwrap().contains(":443"));
+
+    let text = wabadesk()
+        .args(["webhook", "check", "http://hooks.example.com/x"])
+        .output()
+        .unwrap();
+    assert_eq!(text.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&text.stderr).contains("https://"));
+}
+
+#[test]
+fn inbox_import_reports_new_and_duplicate_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("captured.jsonl");
+    let ev = r#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"1"},"statuses":[{"id":"wamid.X","status":"sent","timestamp":"1"}]}}]}]}"#;
+    std::fs::write(&file, format!("{ev}\n{ev}\n")).unwrap();
+    let out = wabadesk()
+        .args(["inbox", "import", "--json", "--data-dir"])
+        .arg(dir.path())
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (
+            v["total"].as_u64(),
+            v["new"].as_u64(),
+            v["duplicates"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+}

@@ -12,6 +12,19 @@ use ts_rs::TS;
 
 use crate::{Error, Result};
 
+/// Runs a statement through the connection's statement cache (the inbox applies thousands of
+/// events a second; compiling each statement every time would dominate).
+fn exec(
+    tx: &Transaction<'_>,
+    sql: &str,
+    p: impl rusqlite::Params,
+    what: &'static str,
+) -> Result<usize> {
+    tx.prepare_cached(sql)
+        .and_then(|mut st| st.execute(p))
+        .map_err(Error::db(what))
+}
+
 /// Order of delivery states; `failed` is handled apart (terminal).
 pub fn status_rank(status: &str) -> Option<i64> {
     Some(match status {
@@ -90,13 +103,8 @@ pub fn apply_status(
     let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
     let error = st.get("errors").and_then(|e| e.get(0));
     let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
-    let inserted = tx
-        .execute(
-            "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING",
-            params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()],
-        )
-        .map_err(Error::db("recording a status event"))?;
+    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()], "recording a status event")?;
     if inserted == 0 {
         return Ok(false);
     }
@@ -112,12 +120,8 @@ pub fn apply_status(
     if current.is_none() {
         // Known only from its statuses so far (sent by another system, or the webhook was
         // faster than the send's answer): create it; the send fills in the rest.
-        tx.execute(
-            "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, created_at, updated_at) \
-             VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', 'accepted', 0, ?5, ?5)",
-            params![route.number_id, route.phone_number_id, wamid, recipient.clone().unwrap_or_default(), at],
-        )
-        .map_err(Error::db("recording a message"))?;
+        exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, created_at, updated_at) \
+             VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', 'accepted', 0, ?5, ?5)", params![route.number_id, route.phone_number_id, wamid, recipient.clone().unwrap_or_default(), at], "recording a message")?;
     }
     let current = current.unwrap_or_else(|| "accepted".to_string());
     let column = match status.as_str() {
@@ -128,30 +132,34 @@ pub fn apply_status(
         _ => None,
     };
     if let Some(col) = column {
-        tx.execute(
+        exec(
+            tx,
             &format!("UPDATE messages SET {col} = COALESCE({col}, ?1) WHERE wamid = ?2"),
             params![at, wamid],
-        )
-        .map_err(Error::db("recording a status time"))?;
+            "recording a status time",
+        )?;
     }
     if let Some(p) = st.get("pricing") {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE messages SET pricing_json = ?1 WHERE wamid = ?2",
             params![p.to_string(), wamid],
-        )
-        .map_err(Error::db("recording pricing"))?;
+            "recording pricing",
+        )?;
     }
     if let Some(c) = st.get("conversation") {
-        tx.execute(
+        exec(
+            tx,
             "UPDATE messages SET conversation_json = ?1 WHERE wamid = ?2",
             params![c.to_string(), wamid],
-        )
-        .map_err(Error::db("recording the conversation"))?;
+            "recording the conversation",
+        )?;
     }
     if advances(&current, &status) {
         let title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
         let details = error.and_then(|e| text(e, &["error_data", "details"]));
-        tx.execute(
+        exec(
+            tx,
             "UPDATE messages SET status = ?1, status_rank = ?2, updated_at = ?3, \
              error_code = COALESCE(?4, error_code), error_title = COALESCE(?5, error_title), \
              error_details = COALESCE(?6, error_details) WHERE wamid = ?7",
@@ -164,8 +172,8 @@ pub fn apply_status(
                 details,
                 wamid
             ],
-        )
-        .map_err(Error::db("advancing a message status"))?;
+            "advancing a message status",
+        )?;
     }
     Ok(true)
 }
@@ -219,20 +227,11 @@ pub fn apply_incoming(
         .and_then(|t| unix_to_iso(&t))
         .unwrap_or_else(crate::util::now);
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    let inserted = tx
-        .execute(
-            "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
-             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING",
-            params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at],
-        )
-        .map_err(Error::db("recording an incoming message"))?;
+    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
+             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING", params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at], "recording an incoming message")?;
     if inserted > 0 && !contact.is_empty() {
-        tx.execute(
-            "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)",
-            params![route.window_key(), contact, at],
-        )
-        .map_err(Error::db("recording the customer-service window"))?;
+        exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)", params![route.window_key(), contact, at], "recording the customer-service window")?;
     }
     Ok(inserted > 0)
 }
@@ -256,15 +255,11 @@ pub struct Outbound<'a> {
 /// completed and keeps its status.
 pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
     let now = crate::util::now();
-    tx.execute(
-        "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, template_name, template_language, body, status, status_rank, request_json, response_json, created_at, updated_at) \
+    exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, template_name, template_language, body, status, status_rank, request_json, response_json, created_at, updated_at) \
          VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, 'accepted', 0, ?9, ?10, ?11, ?11) \
          ON CONFLICT (wamid) DO UPDATE SET number_id = excluded.number_id, phone_number_id = COALESCE(excluded.phone_number_id, phone_number_id), \
            contact = excluded.contact, type = excluded.type, template_name = excluded.template_name, template_language = excluded.template_language, \
-           body = excluded.body, request_json = excluded.request_json, response_json = excluded.response_json, created_at = min(created_at, excluded.created_at)",
-        params![o.number_id, o.phone_number_id, o.wamid, o.contact, o.kind, o.template_name, o.template_language, o.body, o.request.to_string(), o.response.to_string(), now],
-    )
-    .map_err(Error::db("recording a sent message"))?;
+           body = excluded.body, request_json = excluded.request_json, response_json = excluded.response_json, created_at = min(created_at, excluded.created_at)", params![o.number_id, o.phone_number_id, o.wamid, o.contact, o.kind, o.template_name, o.template_language, o.body, o.request.to_string(), o.response.to_string(), now], "recording a sent message")?;
     Ok(())
 }
 

@@ -27,6 +27,8 @@ use crate::{Error, Result};
 pub const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Most requests committed in one transaction.
 const MAX_BATCH: usize = 512;
+/// Events applied to history per transaction.
+const APPLY_BATCH: usize = 200;
 
 fn sha256_hex(b: &[u8]) -> String {
     Sha256::digest(b)
@@ -72,13 +74,11 @@ impl Core {
                 )
             });
         let number_id: Option<i64> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT id FROM numbers WHERE (?1 IS NOT NULL AND phone_number_id = ?1) OR (?2 IS NOT NULL AND phone = ?2) \
                  ORDER BY phone_number_id = ?1 DESC LIMIT 1",
-                params![pnid, display],
-                |r| r.get(0),
             )
-            .optional()
+            .and_then(|mut st| st.query_row(params![pnid, display], |r| r.get(0)).optional())
             .map_err(Error::db("routing an event"))?;
         Ok(Route {
             number_id,
@@ -161,10 +161,10 @@ impl Core {
                 (state.to_string(), kinds.join(","), notes.join("; "), route)
             }
         };
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5 WHERE id = ?6",
-            params![state, kinds, note, route.number_id, route.phone_number_id, id],
         )
+        .and_then(|mut st| st.execute(params![state, kinds, note, route.number_id, route.phone_number_id, id]))
         .map_err(Error::db("recording an event's state"))?;
         Ok(state)
     }
@@ -173,26 +173,31 @@ impl Core {
     pub fn process_pending(&self) -> Result<usize> {
         let mut total = 0;
         loop {
-            let n = self.db.with_tx(|tx| {
-                let pending: Vec<(i64, String)> = {
-                    let mut stmt = tx
-                        .prepare_cached("SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT 500")
-                        .map_err(Error::db("reading pending events"))?;
-                    let rows = stmt
-                        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .map_err(Error::db("reading pending events"))?;
-                    rows.collect::<std::result::Result<_, _>>().map_err(Error::db("reading pending events"))?
-                };
-                for (id, body) in &pending {
-                    self.apply_event(tx, *id, body)?;
-                }
-                Ok(pending.len())
-            })?;
+            let n = self.process_batch(APPLY_BATCH)?;
             total += n;
-            if n < 500 {
+            if n < APPLY_BATCH {
                 return Ok(total);
             }
         }
+    }
+
+    /// Applies up to `limit` pending events in one transaction. Returns how many.
+    pub fn process_batch(&self, limit: usize) -> Result<usize> {
+        self.db.with_tx(|tx| {
+            let pending: Vec<(i64, String)> = {
+                let mut stmt = tx
+                    .prepare_cached("SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1")
+                    .map_err(Error::db("reading pending events"))?;
+                let rows = stmt
+                    .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(Error::db("reading pending events"))?;
+                rows.collect::<std::result::Result<_, _>>().map_err(Error::db("reading pending events"))?
+            };
+            for (id, body) in &pending {
+                self.apply_event(tx, *id, body)?;
+            }
+            Ok(pending.len())
+        })
     }
 
     /// Applies one stored event again ("replay into history"). Idempotent.
@@ -520,14 +525,27 @@ async fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<N
     }
 }
 
+/// Applies stored events to history, one batch at a time, yielding between batches so that
+/// storing (and answering) new requests always comes first under load.
 async fn applier(core: Arc<Core>, applied: Arc<Notify>) {
     loop {
         applied.notified().await;
-        let c = core.clone();
-        match tokio::task::spawn_blocking(move || c.process_pending()).await {
-            Ok(Err(e)) => tracing::error!(error = %e, "applying webhook events failed"),
-            Err(e) => tracing::error!(error = %e, "webhook applier failed"),
-            Ok(Ok(_)) => {}
+        loop {
+            let c = core.clone();
+            match tokio::task::spawn_blocking(move || c.process_batch(APPLY_BATCH)).await {
+                Ok(Ok(n)) if n == APPLY_BATCH => {
+                    tokio::time::sleep(std::time::Duration::from_millis(3)).await
+                }
+                Ok(Ok(_)) => break,
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "applying webhook events failed");
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "webhook applier failed");
+                    break;
+                }
+            }
         }
     }
 }

@@ -67,6 +67,7 @@ impl Db {
             .map_err(Error::db("enabling foreign keys"))?;
         conn.busy_timeout(std::time::Duration::from_secs(5))
             .map_err(Error::db("setting busy timeout"))?;
+        conn.set_prepared_statement_cache_capacity(128);
         let version_before = user_version(&conn)?;
         if version_before > latest_schema_version() {
             return Err(Error::Validation(format!(
