@@ -32,8 +32,22 @@ function waitForPort(port, timeoutMs = 20000) {
   });
 }
 
-/** Starts the app with a fresh data dir and its own keyring namespace. */
-export async function launch() {
+/** Runs the `wabadesk` CLI with an app's environment (before or beside the app). */
+export function cliWith(env, args, input) {
+  try {
+    const quiet = { ...env, WABADESK_LOG: "warn" };
+    return JSON.parse(execFileSync(CLI, [...args, "--json"], { env: quiet, encoding: "utf8", input }));
+  } catch (e) {
+    if (e.stdout) return JSON.parse(e.stdout);
+    throw e;
+  }
+}
+
+/**
+ * Starts the app with a fresh data dir and its own keyring namespace. `setup(env)` runs first,
+ * e.g. to add numbers with the CLI.
+ */
+export async function launch(setup) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-"));
   const env = {
     ...process.env,
@@ -41,6 +55,7 @@ export async function launch() {
     WABADESK_KEYRING_SERVICE: `com.wabadesk.desk.e2e-${process.pid}`,
     WABADESK_LOG: "debug",
   };
+  if (setup) await setup(env);
   // The app's own output (it inherits tauri-driver's) is kept for the secret-leak scan.
   mkdirSync(ARTIFACTS, { recursive: true });
   const logFile = path.join(ARTIFACTS, `app-${path.basename(dataDir)}.log`);
@@ -80,12 +95,7 @@ export async function launch() {
     },
     /** The `wabadesk` CLI on the same data dir, parsed from --json. */
     cli(...args) {
-      try {
-        return JSON.parse(execFileSync(CLI, [...args, "--json"], { env, encoding: "utf8" }));
-      } catch (e) {
-        if (e.stdout) return JSON.parse(e.stdout);
-        throw e;
-      }
+      return cliWith(env, args);
     },
   };
   return session;

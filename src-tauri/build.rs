@@ -15,6 +15,18 @@ const COMMANDS: &[&str] = &[
     "key_history",
     "list_audit",
     "export_audit_csv",
+    "get_webhook",
+    "set_webhook",
+    "accept_webhook",
+    "check_webhook_url",
+    "test_webhook_endpoint",
+    "inbox_status",
+    "inbox_start",
+    "inbox_stop",
+    "list_inbox",
+    "inbox_event",
+    "replay_inbox_event",
+    "import_inbox",
 ];
 
 fn main() {

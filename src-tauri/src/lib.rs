@@ -51,6 +51,18 @@ pub fn run() {
             commands::numbers::key_history,
             commands::numbers::list_audit,
             commands::numbers::export_audit_csv,
+            commands::webhook::get_webhook,
+            commands::webhook::set_webhook,
+            commands::webhook::accept_webhook,
+            commands::webhook::check_webhook_url,
+            commands::webhook::test_webhook_endpoint,
+            commands::webhook::inbox_status,
+            commands::webhook::inbox_start,
+            commands::webhook::inbox_stop,
+            commands::webhook::list_inbox,
+            commands::webhook::inbox_event,
+            commands::webhook::replay_inbox_event,
+            commands::webhook::import_inbox,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

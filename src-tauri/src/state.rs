@@ -1,13 +1,16 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use wabadesk_core::inbox::InboxHandle;
 use wabadesk_core::prefs::PREFERENCES_FILE;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Core, Result};
 
 /// What every command can reach. Built once at start.
 pub struct AppState {
-    pub core: Core,
+    pub core: Arc<Core>,
+    /// The webhook receiver, while it runs.
+    pub inbox: tokio::sync::Mutex<Option<InboxHandle>>,
 }
 
 impl AppState {
@@ -16,7 +19,8 @@ impl AppState {
     pub fn open() -> Result<Self> {
         let data_dir = paths::resolve_data_dir(None)?;
         Ok(Self {
-            core: Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?,
+            core: Arc::new(Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?),
+            inbox: tokio::sync::Mutex::new(None),
         })
     }
 

@@ -1,3 +1,4 @@
 pub mod app;
 pub mod numbers;
 pub mod prefs;
+pub mod webhook;

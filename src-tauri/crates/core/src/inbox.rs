@@ -324,6 +324,14 @@ impl Core {
     }
 }
 
+/// Whether the app's receiver runs, and where.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InboxStatus {
+    pub running: bool,
+    pub url: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ImportReport {

@@ -9,6 +9,14 @@ import type { NumberView } from "./bindings/NumberView";
 import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import type { EndpointTest } from "./bindings/EndpointTest";
+import type { ImportReport } from "./bindings/ImportReport";
+import type { InboxEventView } from "./bindings/InboxEventView";
+import type { InboxFilter } from "./bindings/InboxFilter";
+import type { InboxStatus } from "./bindings/InboxStatus";
+import type { TestEventKind } from "./bindings/TestEventKind";
+import type { WebhookInput } from "./bindings/WebhookInput";
+import type { WebhookView } from "./bindings/WebhookView";
 import { toIpcError } from "./errors";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -43,3 +51,20 @@ export const keyHistory = (id: number) => call<AuditEntry[]>("key_history", { id
 export const listAudit = (filter: AuditFilter) => call<AuditEntry[]>("list_audit", { filter });
 export const exportAuditCsv = (filter: AuditFilter) =>
   call<string>("export_audit_csv", { filter });
+
+export const getWebhook = (id: number) => call<WebhookView>("get_webhook", { id });
+export const setWebhook = (id: number, input: WebhookInput) =>
+  call<WebhookView>("set_webhook", { id, input });
+export const acceptWebhook = (id: number) => call<WebhookView>("accept_webhook", { id });
+/** 360dialog's URL rules, from the core; rejects with the reason. */
+export const checkWebhookUrl = (url: string) => call<string>("check_webhook_url", { url });
+export const testWebhookEndpoint = (id: number, url: string, kind: TestEventKind) =>
+  call<EndpointTest>("test_webhook_endpoint", { id, url, kind });
+
+export const inboxStatus = () => call<InboxStatus>("inbox_status");
+export const inboxStart = (listen: string) => call<InboxStatus>("inbox_start", { listen });
+export const inboxStop = () => call<InboxStatus>("inbox_stop");
+export const listInbox = (filter: InboxFilter) => call<InboxEventView[]>("list_inbox", { filter });
+export const inboxEvent = (id: number) => call<InboxEventView>("inbox_event", { id });
+export const replayInboxEvent = (id: number) => call<InboxEventView>("replay_inbox_event", { id });
+export const importInbox = (content: string) => call<ImportReport>("import_inbox", { content });

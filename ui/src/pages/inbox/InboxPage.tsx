@@ -1,23 +1,237 @@
+import { type ChangeEvent, useCallback, useEffect, useState } from "react";
+import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
+import type { InboxFilter } from "../../lib/ipc/bindings/InboxFilter";
+import type { InboxStatus } from "../../lib/ipc/bindings/InboxStatus";
+import {
+  importInbox,
+  inboxEvent,
+  inboxStart,
+  inboxStatus,
+  inboxStop,
+  listInbox,
+  replayInboxEvent,
+} from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { useNumbers } from "../../lib/numbers";
+
+/** New events appear without a reload: the list is re-read this often while the page is open. */
+const POLL_MS = 1500;
+
+const STATE_CLASS: Record<string, string> = {
+  applied: "ok",
+  pending: "warn",
+  unknown_number: "warn",
+  malformed: "bad",
+  unsupported: "bad",
+};
 
 export function InboxPage() {
+  const { numbers } = useNumbers();
+  const [status, setStatus] = useState<InboxStatus | null>(null);
+  const [listen, setListen] = useState("127.0.0.1:8377");
+  const [filter, setFilter] = useState<InboxFilter>({ number_id: null, kind: null, state: null, before_id: null, limit: 200 });
+  const [events, setEvents] = useState<InboxEventView[] | null>(null);
+  const [open, setOpen] = useState<InboxEventView | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setEvents(await listInbox(filter));
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }, [filter]);
+
+  useEffect(() => {
+    inboxStatus().then(
+      (s) => {
+        setStatus(s);
+        const addr = s.url?.match(/^http:\/\/([^/]+)/)?.[1];
+        if (addr) setListen(addr);
+      },
+      (e) => setError(toIpcError(e)),
+    );
+  }, []);
+  useEffect(() => {
+    void load();
+    const t = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(t);
+  }, [load]);
+
+  async function toggle() {
+    setError(null);
+    try {
+      setStatus(status?.running ? await inboxStop() : await inboxStart(listen));
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }
+
+  async function onImport(ev: ChangeEvent<HTMLInputElement>) {
+    const file = ev.target.files?.[0];
+    ev.target.value = "";
+    if (!file) return;
+    setError(null);
+    try {
+      const r = await importInbox(await file.text());
+      setNotice(`${file.name}: ${r.total} events, ${r.new} new, ${r.duplicates} already known.`);
+      await load();
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }
+
+  const numberLabel = (id: number | null) => numbers?.find((n) => n.id === id)?.label;
+  const set = (patch: Partial<InboxFilter>) => setFilter((f) => ({ ...f, ...patch }));
+
   return (
-    <Page
-      id="inbox"
-      title="Inbox"
-      lead="A local webhook receiver that captures events into History."
-    >
-      <EmptyState title="The inbox has captured nothing yet" icon="⬇">
-        <p>
-          The inbox answers 360dialog at once, stores every event before processing it, and
-          ignores retried duplicates. You can also import payloads captured elsewhere.
-        </p>
+    <Page id="inbox" title="Inbox" lead="A local webhook receiver that captures events into History.">
+      <section className="card" aria-labelledby="receiver-title">
+        <h2 id="receiver-title">Receiver</h2>
+        <div className="toolbar">
+          <label className="field">
+            <span>Listen on</span>
+            <input id="inbox-listen" value={listen} onChange={(e) => setListen(e.target.value)} disabled={status?.running} />
+          </label>
+          <button type="button" id="inbox-toggle" className={status?.running ? "" : "primary"} onClick={toggle}>
+            {status?.running ? "Stop receiver" : "Start receiver"}
+          </button>
+          <span id="inbox-state" role="status" className={status?.running ? "badge badge--ok" : "badge badge--key-none"}>
+            {status?.running ? `listening on ${status.url}` : "stopped"}
+          </span>
+        </div>
         <p className="hint">
-          Statuses (sent, delivered, read, failed) reach WABA Desk only through captured webhook
-          events.
+          The receiver stores each event before answering 200 and ignores retried duplicates.
+          360dialog needs an https URL without a port: expose this address through a tunnel or a
+          reverse proxy (see the README), or add it as an extra destination to capture a copy.
         </p>
-      </EmptyState>
+        <label className="field">
+          <span>Import captured payloads (JSON array or JSON lines)</span>
+          <input type="file" id="inbox-import" accept=".json,.jsonl,.ndjson,.txt,application/json" onChange={onImport} />
+        </label>
+      </section>
+
+      {error && <ErrorBanner error={error} />}
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+
+      <form className="filters" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Number</span>
+          <select id="inbox-number" value={filter.number_id ?? ""} onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}>
+            <option value="">All numbers</option>
+            {numbers?.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Type</span>
+          <select id="inbox-kind" value={filter.kind ?? ""} onChange={(e) => set({ kind: e.target.value || null })}>
+            <option value="">All types</option>
+            <option value="status">Statuses</option>
+            <option value="message">Incoming messages</option>
+            <option value="error">Errors</option>
+          </select>
+        </label>
+      </form>
+
+      {events?.length === 0 && (
+        <EmptyState title="The inbox has captured nothing yet" icon="⬇">
+          <p>
+            Start the receiver and point a webhook at it, or import payloads captured elsewhere.
+            Neither Meta nor 360dialog keeps a history you can look up later: what is captured here
+            is what History can show.
+          </p>
+        </EmptyState>
+      )}
+      {events && events.length > 0 && (
+        <table className="table" id="inbox-table">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">Received</th>
+              <th scope="col">Number</th>
+              <th scope="col">Contains</th>
+              <th scope="col">State</th>
+              <th scope="col">Retries</th>
+              <th scope="col">Note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {events.map((e) => (
+              <tr key={e.id} data-state={e.state} aria-selected={open?.id === e.id}>
+                <td>
+                  <button type="button" className="link" onClick={() => inboxEvent(e.id).then(setOpen, (x) => setError(toIpcError(x)))}>
+                    {e.id}
+                  </button>
+                </td>
+                <td>
+                  <When at={e.received_at} />
+                </td>
+                <td>{numberLabel(e.number_id) ?? <span className="muted mono">{e.phone_number_id ?? "unknown"}</span>}</td>
+                <td>{e.kinds || "—"}</td>
+                <td>
+                  <span className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}>{e.state.replace("_", " ")}</span>
+                </td>
+                <td>{e.duplicates > 0 ? e.duplicates : ""}</td>
+                <td className="hint">{e.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {open && (
+        <aside className="drawer" aria-labelledby="event-title">
+          <header className="drawer__header">
+            <h2 id="event-title">Event {open.id}</h2>
+            <button type="button" className="icon-button" onClick={() => setOpen(null)} aria-label="Close event">
+              ✕
+            </button>
+          </header>
+          <p className="hint">
+            {open.source} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
+          </p>
+          <button
+            type="button"
+            onClick={() =>
+              replayInboxEvent(open.id).then(
+                (ev) => {
+                  setOpen(ev);
+                  setNotice(`Event ${ev.id} applied to history again (${ev.state}).`);
+                  void load();
+                },
+                (x) => setError(toIpcError(x)),
+              )
+            }
+          >
+            Replay into history
+          </button>
+          <pre className="raw-json" tabIndex={0} aria-label="Raw event">
+            {prettyJson(open.body ?? "")}
+          </pre>
+        </aside>
+      )}
     </Page>
   );
+}
+
+function prettyJson(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }

@@ -1,23 +1,285 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
+import type { EndpointTest } from "../../lib/ipc/bindings/EndpointTest";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { TestEventKind } from "../../lib/ipc/bindings/TestEventKind";
+import type { WebhookView } from "../../lib/ipc/bindings/WebhookView";
+import {
+  acceptWebhook,
+  checkWebhookUrl,
+  getWebhook,
+  setWebhook,
+  testWebhookEndpoint,
+} from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { useNumbers } from "../../lib/numbers";
+
+type HeaderRow = { name: string; value: string };
+const SECRET_HEADER = "X-Wabadesk-Secret";
+
+/** Checks the URL with the core's rules as the user types (debounced). */
+function useUrlCheck(url: string): string | null {
+  const [reason, setReason] = useState<string | null>(null);
+  useEffect(() => {
+    if (!url) {
+      setReason(null);
+      return;
+    }
+    let live = true;
+    const t = setTimeout(() => {
+      checkWebhookUrl(url).then(
+        () => live && setReason(null),
+        (e) => live && setReason(toIpcError(e).message),
+      );
+    }, 200);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [url]);
+  return reason;
+}
 
 export function WebhookPage() {
+  const { numbers, refresh } = useNumbers();
+  const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
+  const [numberId, setNumberId] = useState<number | null>(null);
+  const [view, setView] = useState<WebhookView | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [url, setUrl] = useState("");
+  const [headers, setHeaders] = useState<HeaderRow[]>([]);
+  const [secret, setSecret] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [test, setTest] = useState<EndpointTest | null>(null);
+  const [testKind, setTestKind] = useState<TestEventKind>("status");
+  const [testing, setTesting] = useState(false);
+  const reason = useUrlCheck(url);
+
+  // Pick the only number when there is just one.
+  useEffect(() => {
+    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
+  }, [numberId, withKey]);
+
+  function show(v: WebhookView) {
+    setView(v);
+    setUrl(v.url ?? "");
+    setHeaders(
+      Object.entries(v.headers)
+        .filter(([k]) => k !== SECRET_HEADER)
+        .map(([name, value]) => ({ name, value })),
+    );
+    setSecret(v.has_secret);
+  }
+
+  useEffect(() => {
+    if (numberId === null) return;
+    let live = true;
+    setLoading(true);
+    setError(null);
+    setSaved(false);
+    setTest(null);
+    getWebhook(numberId)
+      .then((v) => live && show(v))
+      .catch((e) => {
+        if (!live) return;
+        setError(toIpcError(e));
+        setView(null);
+        void refresh(); // a 401 marks the key superseded
+      })
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [numberId, refresh]);
+
+  async function save(ev: FormEvent) {
+    ev.preventDefault();
+    if (numberId === null) return;
+    setSaving(true);
+    setError(null);
+    setSaved(false);
+    try {
+      const hs = Object.fromEntries(headers.filter((h) => h.name.trim()).map((h) => [h.name.trim(), h.value]));
+      show(await setWebhook(numberId, { url, headers: hs, secret }));
+      setSaved(true);
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  async function runTest() {
+    if (numberId === null) return;
+    setTesting(true);
+    setTest(null);
+    try {
+      setTest(await testWebhookEndpoint(numberId, url, testKind));
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setTesting(false);
+    }
+  }
+
   return (
-    <Page
-      id="webhook"
-      title="Webhook"
-      lead="Where 360dialog sends incoming messages and delivery statuses for each number."
-    >
-      <EmptyState title="No number to configure" icon="⇄">
-        <p>
-          Add a number first. Then you can read and change its webhook URL and headers, add up to
-          three destinations, and test an endpoint before 360dialog relies on it.
-        </p>
-        <p className="hint">
-          360dialog requires HTTPS, no underscore in the host name and no port; WABA Desk checks
-          these before saving.
-        </p>
-      </EmptyState>
+    <Page id="webhook" title="Webhook" lead="Where 360dialog sends incoming messages and delivery statuses for each number.">
+      {numbers !== null && withKey.length === 0 ? (
+        <EmptyState title="No number to configure" icon="⇄">
+          <p>
+            Add a number with its API key first. Then you can read and change its webhook URL and
+            headers, and test an endpoint before 360dialog relies on it.
+          </p>
+          <p className="hint">
+            360dialog requires HTTPS, no underscore in the host name and no port; WABA Desk checks
+            these before saving.
+          </p>
+        </EmptyState>
+      ) : (
+        <>
+          <div className="toolbar">
+            <NumberPicker id="webhook-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} />
+            {view && (
+              <span className="hint">
+                Read from 360dialog <When at={view.checked_at} />
+              </span>
+            )}
+          </div>
+          {loading && <p aria-busy="true">Reading the webhook from 360dialog…</p>}
+          {error && <ErrorBanner error={error} />}
+          {view?.changed_outside && (
+            <div className="warning-banner" role="status" id="webhook-changed-outside">
+              <strong>Changed outside WABA Desk.</strong> It was{" "}
+              <span className="mono">{view.changed_outside.previous ?? "(none)"}</span>, 360dialog now has{" "}
+              <span className="mono">{view.changed_outside.current ?? "(none)"}</span>.{" "}
+              <button type="button" onClick={() => numberId !== null && acceptWebhook(numberId).then(show, (e) => setError(toIpcError(e)))}>
+                Keep the new URL
+              </button>
+            </div>
+          )}
+          {view && (
+            <form className="card form" onSubmit={save} aria-label="Webhook settings">
+              <h2>Webhook URL</h2>
+              <p className="hint">
+                Current at 360dialog: <span className="mono" id="webhook-current-url">{view.url ?? "(none)"}</span>
+              </p>
+              <label className="field field--wide">
+                <span>URL</span>
+                <input
+                  id="webhook-url"
+                  value={url}
+                  onChange={(e) => {
+                    setUrl(e.target.value);
+                    setSaved(false);
+                  }}
+                  placeholder="https://hooks.example.com/whatsapp"
+                  aria-invalid={reason ? true : undefined}
+                  aria-describedby="webhook-url-reason"
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              </label>
+              <p id="webhook-url-reason" className={reason ? "field-error" : "hint"} role={reason ? "alert" : undefined}>
+                {reason ?? "HTTPS, no '_' in the host, no port. Underscores in the path are fine."}
+              </p>
+              {view.shared_with.length > 0 && (
+                <p className="warning-banner" id="webhook-shared">
+                  The same URL is set for {view.shared_with.join(", ")}. 360dialog expects one URL per
+                  number; make sure your endpoint tells them apart.
+                </p>
+              )}
+              <fieldset className="headers">
+                <legend>Headers 360dialog sends with each webhook</legend>
+                {headers.map((h, i) => (
+                  <div className="header-row" key={i}>
+                    <input
+                      aria-label={`Header ${i + 1} name`}
+                      value={h.name}
+                      placeholder="Authorization"
+                      onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
+                    />
+                    <input
+                      aria-label={`Header ${i + 1} value`}
+                      value={h.value}
+                      onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                    />
+                    <button type="button" aria-label={`Remove header ${i + 1}`} onClick={() => setHeaders(headers.filter((_, j) => j !== i))}>
+                      ✕
+                    </button>
+                  </div>
+                ))}
+                <button type="button" onClick={() => setHeaders([...headers, { name: "", value: "" }])}>
+                  Add header
+                </button>
+                <label className="checkbox">
+                  <input id="webhook-secret" type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} />
+                  Add a shared secret header ({SECRET_HEADER}), kept in the OS keyring, that WABA Desk's
+                  inbox checks
+                </label>
+              </fieldset>
+              <div className="form__actions">
+                <button type="submit" id="webhook-save" className="primary" disabled={saving || !!reason || !url}>
+                  {saving ? "Saving…" : "Save at 360dialog"}
+                </button>
+              </div>
+              {saved && (
+                <p className="notice" role="status" id="webhook-saved">
+                  Saved. 360dialog now has <span className="mono">{view.url}</span>.
+                </p>
+              )}
+            </form>
+          )}
+          {view && (
+            <section className="card" aria-labelledby="test-title">
+              <h2 id="test-title">Test the endpoint</h2>
+              <p className="hint">
+                Sends a synthetic event to the URL above with the configured headers, as 360dialog
+                would, and checks for a 200 within 5 seconds.
+              </p>
+              <div className="toolbar">
+                <label className="field">
+                  <span>Event</span>
+                  <select id="test-kind" value={testKind} onChange={(e) => setTestKind(e.target.value as TestEventKind)}>
+                    <option value="status">Delivery status</option>
+                    <option value="message">Incoming message</option>
+                  </select>
+                </label>
+                <button type="button" id="webhook-test" onClick={runTest} disabled={testing || !url}>
+                  {testing ? "Sending…" : "Send test event"}
+                </button>
+              </div>
+              {test && (
+                <p id="webhook-test-result" className={test.ok && test.within_limit ? "notice" : "warning-banner"} role="status">
+                  {test.status !== null ? `HTTP ${test.status}` : `No answer: ${test.error}`} in {test.latency_ms} ms ·{" "}
+                  {test.ok ? "answered 200" : "360dialog needs a 200"} ·{" "}
+                  {test.within_limit ? "within the 5 s limit" : "over the 5 s limit"}
+                </p>
+              )}
+            </section>
+          )}
+          {view && view.history.length > 0 && (
+            <section className="card" aria-labelledby="wh-history-title">
+              <h2 id="wh-history-title">Changes</h2>
+              <ol className="timeline">
+                {view.history.map((h, i) => (
+                  <li key={i}>
+                    <When at={h.at} /> · {h.source === "app" ? `set in WABA Desk (${h.actor})` : "seen changed outside WABA Desk"}
+                    <p className="hint mono">
+                      {h.old_url ?? "(none)"} → {h.new_url ?? "(none)"}
+                    </p>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          )}
+        </>
+      )}
     </Page>
   );
 }

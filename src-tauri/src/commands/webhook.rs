@@ -1,0 +1,127 @@
+//! Webhook URL and the inbox receiver. Each command parses, calls the core, maps the error.
+
+use std::net::SocketAddr;
+
+use tauri::State;
+use wabadesk_core::audit::Actor;
+use wabadesk_core::inbox::{self, ImportReport, InboxEventView, InboxFilter, InboxStatus};
+use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
+use wabadesk_core::Error;
+
+use crate::{AppState, IpcError};
+
+#[tauri::command]
+pub async fn get_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
+    Ok(state.core.get_webhook(id, Actor::Ui).await?)
+}
+
+#[tauri::command]
+pub async fn set_webhook(
+    state: State<'_, AppState>,
+    id: i64,
+    input: WebhookInput,
+) -> Result<WebhookView, IpcError> {
+    let view = state.core.set_webhook(id, input, Actor::Ui).await?;
+    if let Some(handle) = state.inbox.lock().await.as_ref() {
+        handle.reload_secrets().await?;
+    }
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn accept_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
+    Ok(state.core.accept_webhook(id, Actor::Ui).await?)
+}
+
+/// 360dialog's URL rules, for checking as the user types. Returns the URL as it will be sent.
+#[tauri::command]
+pub fn check_webhook_url(url: String) -> Result<String, IpcError> {
+    Ok(webhook::check_url(&url)?)
+}
+
+/// POSTs a synthetic event to `url` the way 360dialog would.
+#[tauri::command]
+pub async fn test_webhook_endpoint(
+    state: State<'_, AppState>,
+    id: i64,
+    url: String,
+    kind: TestEventKind,
+) -> Result<EndpointTest, IpcError> {
+    let number = state.core.number(id)?;
+    let view = state.core.get_webhook(id, Actor::Ui).await.ok();
+    // The headers 360dialog would send, with the real shared secret.
+    let mut headers = view.map(|v| v.headers).unwrap_or_default();
+    if let Some((_, secret)) = state
+        .core
+        .webhook_secrets()?
+        .into_iter()
+        .find(|(n, _)| *n == id)
+    {
+        headers.insert(webhook::SECRET_HEADER.to_string(), secret.expose().clone());
+    }
+    let display = number.phone.trim_start_matches('+').to_string();
+    let pnid = number.phone_number_id.unwrap_or_default();
+    Ok(webhook::test_endpoint(&url, &headers, kind, &pnid, &display).await?)
+}
+
+#[tauri::command]
+pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
+    let guard = state.inbox.lock().await;
+    Ok(InboxStatus {
+        running: guard.is_some(),
+        url: guard.as_ref().map(|h| h.url()),
+    })
+}
+
+#[tauri::command]
+pub async fn inbox_start(
+    state: State<'_, AppState>,
+    listen: String,
+) -> Result<InboxStatus, IpcError> {
+    let addr: SocketAddr = listen.trim().parse().map_err(|_| {
+        Error::Validation(format!("'{listen}' is not an address like 127.0.0.1:8377"))
+    })?;
+    let mut guard = state.inbox.lock().await;
+    if guard.is_none() {
+        *guard = Some(inbox::serve(state.core.clone(), addr).await?);
+    }
+    Ok(InboxStatus {
+        running: true,
+        url: guard.as_ref().map(|h| h.url()),
+    })
+}
+
+#[tauri::command]
+pub async fn inbox_stop(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
+    if let Some(handle) = state.inbox.lock().await.take() {
+        handle.stop();
+    }
+    Ok(InboxStatus {
+        running: false,
+        url: None,
+    })
+}
+
+#[tauri::command(async)]
+pub fn list_inbox(
+    state: State<'_, AppState>,
+    filter: InboxFilter,
+) -> Result<Vec<InboxEventView>, IpcError> {
+    Ok(state.core.list_inbox(&filter)?)
+}
+
+#[tauri::command(async)]
+pub fn inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
+    Ok(state.core.inbox_event(id)?)
+}
+
+#[tauri::command(async)]
+pub fn replay_inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
+    Ok(state.core.replay_event(id)?)
+}
+
+/// Captured payloads (a JSON array or JSON lines) read from a file the user picked.
+#[tauri::command(async)]
+pub fn import_inbox(state: State<'_, AppState>, content: String) -> Result<ImportReport, IpcError> {
+    Ok(state.core.import_events(&content)?)
+}

@@ -1,0 +1,77 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../App";
+import type { WebhookView } from "../../lib/ipc/bindings/WebhookView";
+
+const NUMBER = {
+  id: 7, phone: "+15550000100", label: "Shop", environment: "simulator", base_url: "http://127.0.0.1:8360",
+  base_url_override: null, notes: "", key_state: "verified", key_hint: "••••abcd", key_fingerprint: "12345678",
+  key_set_at: null, key_verified_at: null, phone_number_id: "1", waba_id: "2", health: null,
+  health_checked_at: new Date().toISOString(), created_at: "x", updated_at: "x",
+};
+
+function view(patch: Partial<WebhookView> = {}): WebhookView {
+  return { number_id: 7, url: null, headers: {}, has_secret: false, changed_outside: null, shared_with: [], history: [], checked_at: null, ...patch };
+}
+
+let saved: unknown[] = [];
+
+function backend(current: WebhookView) {
+  saved = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "list_numbers":
+        return [NUMBER];
+      case "get_webhook":
+        return current;
+      case "check_webhook_url":
+        if (String(a.url).includes("_hooks")) throw { code: "validation", message: "360dialog does not accept '_' in the host name" };
+        return a.url;
+      case "set_webhook":
+        saved.push(a);
+        return view({ url: (a.input as { url: string }).url, headers: (a.input as { headers: Record<string, string> }).headers });
+      default:
+        throw new Error(`unexpected ${cmd}`);
+    }
+  });
+}
+
+beforeEach(() => {
+  location.hash = "#/webhook";
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("Webhook page", () => {
+  it("explains a rule violation at the field, then saves the fixed URL with its headers", async () => {
+    backend(view());
+    render(<App />);
+    const input = (await screen.findByLabelText("URL")) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "https://my_hooks.example.com/x" } });
+    await waitFor(() => expect(screen.getByText(/does not accept '_'/)).toBeTruthy());
+    expect((screen.getByRole("button", { name: "Save at 360dialog" }) as HTMLButtonElement).disabled).toBe(true);
+
+    fireEvent.change(input, { target: { value: "https://hooks.example.com/wa_in" } });
+    await waitFor(() => expect(screen.queryByText(/does not accept '_'/)).toBeNull());
+    fireEvent.click(screen.getByRole("button", { name: "Add header" }));
+    fireEvent.change(screen.getByLabelText("Header 1 name"), { target: { value: "Authorization" } });
+    fireEvent.change(screen.getByLabelText("Header 1 value"), { target: { value: "Basic abc" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Webhook settings" }));
+    await screen.findByText(/Saved\. 360dialog now has/);
+    expect(saved).toEqual([{ id: 7, input: { url: "https://hooks.example.com/wa_in", headers: { Authorization: "Basic abc" }, secret: false } }]);
+  });
+
+  it("warns when the URL was changed outside WABA Desk", async () => {
+    backend(view({ url: "https://b.example.com/", changed_outside: { previous: "https://a.example.com/", current: "https://b.example.com/" } }));
+    render(<App />);
+    const warning = await screen.findByText(/Changed outside WABA Desk/);
+    expect(warning.parentElement?.textContent).toContain("https://a.example.com/");
+    expect(screen.getByRole("button", { name: "Keep the new URL" })).toBeTruthy();
+  });
+});
