@@ -27,6 +27,9 @@ const COMMANDS: &[&str] = &[
     "inbox_event",
     "replay_inbox_event",
     "import_inbox",
+    "get_destinations",
+    "save_destination",
+    "set_destinations_enabled",
 ];
 
 fn main() {

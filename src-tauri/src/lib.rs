@@ -63,6 +63,9 @@ pub fn run() {
             commands::webhook::inbox_event,
             commands::webhook::replay_inbox_event,
             commands::webhook::import_inbox,
+            commands::webhook::get_destinations,
+            commands::webhook::save_destination,
+            commands::webhook::set_destinations_enabled,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

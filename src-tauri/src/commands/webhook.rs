@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 
 use tauri::State;
+use wabadesk_core::api::{Destination, MultiWebhook};
 use wabadesk_core::audit::Actor;
 use wabadesk_core::inbox::{self, ImportReport, InboxEventView, InboxFilter, InboxStatus};
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
@@ -124,4 +125,36 @@ pub fn replay_inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEv
 #[tauri::command(async)]
 pub fn import_inbox(state: State<'_, AppState>, content: String) -> Result<ImportReport, IpcError> {
     Ok(state.core.import_events(&content)?)
+}
+
+#[tauri::command]
+pub async fn get_destinations(
+    state: State<'_, AppState>,
+    id: i64,
+) -> Result<MultiWebhook, IpcError> {
+    Ok(state.core.destinations(id, Actor::Ui).await?)
+}
+
+#[tauri::command]
+pub async fn save_destination(
+    state: State<'_, AppState>,
+    id: i64,
+    destination: Destination,
+) -> Result<MultiWebhook, IpcError> {
+    Ok(state
+        .core
+        .save_destination(id, destination, Actor::Ui)
+        .await?)
+}
+
+#[tauri::command]
+pub async fn set_destinations_enabled(
+    state: State<'_, AppState>,
+    id: i64,
+    enabled: bool,
+) -> Result<MultiWebhook, IpcError> {
+    Ok(state
+        .core
+        .set_destinations_enabled(id, enabled, Actor::Ui)
+        .await?)
 }

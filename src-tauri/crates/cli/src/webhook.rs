@@ -31,6 +31,38 @@ pub enum WebhookCmd {
         #[arg(long)]
         secret: bool,
     },
+    /// List a number's extra destinations (up to 3 unique webhook URLs per number).
+    Destinations { number: String },
+    /// Add an extra destination, or update the one with the same name.
+    AddDestination {
+        number: String,
+        name: String,
+        url: String,
+        #[arg(long = "header", value_name = "NAME=VALUE")]
+        headers: Vec<String>,
+    },
+}
+
+fn parse_headers(headers: Vec<String>) -> Result<BTreeMap<String, String>, Error> {
+    let mut map = BTreeMap::new();
+    for h in headers {
+        let (k, v) = h
+            .split_once('=')
+            .ok_or_else(|| Error::Validation(format!("--header '{h}': use NAME=VALUE")))?;
+        map.insert(k.trim().to_string(), v.to_string());
+    }
+    Ok(map)
+}
+
+fn multi_text(m: &wabadesk_core::api::MultiWebhook) -> String {
+    let mut s = format!(
+        "extra destinations {}\n",
+        if m.enabled { "enabled" } else { "disabled" }
+    );
+    for d in &m.destinations {
+        s += &format!("  {:<16} {}\n", d.name, d.url);
+    }
+    s
 }
 
 #[derive(Subcommand, Debug)]
@@ -121,6 +153,30 @@ pub async fn webhook(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> 
                 )
                 .await?;
             Output::ok(&v, view_text(&v))
+        }
+        WebhookCmd::Destinations { number } => {
+            let core = open(data_dir)?;
+            let n = core.resolve_number(&number)?;
+            let m = core.destinations(n.id, Actor::Cli).await?;
+            Output::ok(&m, multi_text(&m))
+        }
+        WebhookCmd::AddDestination {
+            number,
+            name,
+            url,
+            headers,
+        } => {
+            let headers = parse_headers(headers)?;
+            let core = open(data_dir)?;
+            let n = core.resolve_number(&number)?;
+            let m = core
+                .save_destination(
+                    n.id,
+                    wabadesk_core::api::Destination { name, url, headers },
+                    Actor::Cli,
+                )
+                .await?;
+            Output::ok(&m, multi_text(&m))
         }
     }
 }

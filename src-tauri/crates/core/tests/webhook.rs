@@ -226,3 +226,121 @@ async fn test_endpoint_reports_status_and_latency() {
     .unwrap();
     assert!(!down.ok && down.error.is_some());
 }
+
+/// A local endpoint that counts the events it gets; answers `status`.
+async fn counter(status: StatusCode) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = n.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move || {
+            let seen = seen.clone();
+            async move {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                status
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, n)
+}
+
+#[tokio::test]
+async fn extra_destinations_get_a_copy_after_the_main_webhook_answered() {
+    use std::sync::atomic::Ordering::SeqCst;
+    use wabadesk_core::api::Destination;
+
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let id = common::add(&core, "+4915100000013");
+    core.set_key(
+        id,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+
+    let dest = |name: &str, url: &str| Destination {
+        name: name.into(),
+        url: url.into(),
+        headers: BTreeMap::new(),
+    };
+    // Same rules as the main webhook, before anything is sent.
+    let err = core
+        .save_destination(id, dest("copy", "https://a_b.example.com/x"), Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+
+    let m = core
+        .save_destination(id, dest("copy", "https://copy.example.com/a"), Actor::Ui)
+        .await
+        .unwrap();
+    assert!(m.enabled);
+    assert_eq!(m.destinations.len(), 1);
+    let m = core
+        .save_destination(id, dest("copy", "https://copy.example.com/b"), Actor::Ui)
+        .await
+        .unwrap();
+    assert_eq!(
+        m.destinations[0].url, "https://copy.example.com/b",
+        "same name: updated"
+    );
+    core.save_destination(id, dest("second", "https://second.example.com/"), Actor::Ui)
+        .await
+        .unwrap();
+    core.set_webhook(id, input("https://main.example.com/", false), Actor::Ui)
+        .await
+        .unwrap();
+    let err = core
+        .save_destination(id, dest("third", "https://third.example.com/"), Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Upstream);
+    assert!(
+        err.to_string().contains("maximum of 3 unique webhooks"),
+        "{err}"
+    );
+
+    // Delivery: point main and one extra destination at local endpoints (the simulator allows
+    // loopback), then make the simulator send statuses.
+    let (main_url, main_hits) = counter(StatusCode::INTERNAL_SERVER_ERROR).await;
+    let (copy_url, copy_hits) = counter(StatusCode::OK).await;
+    let http = reqwest::Client::new();
+    let key = &sim.numbers[0].api_key;
+    http.post(format!("{}/v1/configs/webhook", sim.base_url))
+        .header("D360-API-KEY", key)
+        .json(&serde_json::json!({"url": main_url}))
+        .send()
+        .await
+        .unwrap();
+    http.post(format!("{}/multi_webhook", sim.base_url)).header("D360-API-KEY", key)
+        .json(&serde_json::json!({"enabled": true, "destinations": [{"name": "copy", "url": copy_url}]})).send().await.unwrap();
+    http.post(format!(
+        "{}/_sim/numbers/{}/inbound",
+        sim.base_url, sim.numbers[0].phone_number_id
+    ))
+    .json(&serde_json::json!({"from": "4915123456789", "text": "hi"}))
+    .send()
+    .await
+    .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert!(main_hits.load(SeqCst) >= 2, "main retried");
+    assert_eq!(
+        copy_hits.load(SeqCst),
+        0,
+        "no copy while the main webhook fails"
+    );
+
+    let off = core
+        .set_destinations_enabled(id, false, Actor::Ui)
+        .await
+        .unwrap();
+    assert!(!off.enabled);
+    assert_eq!(off.destinations.len(), 1, "kept while disabled");
+}

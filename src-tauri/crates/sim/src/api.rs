@@ -10,8 +10,9 @@ use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::BTreeSet;
 
-use crate::state::{Template, WebhookConfig};
+use crate::state::{Destination, MultiWebhook, Template, WebhookConfig};
 use crate::{errors, templates, webhooks, Sim};
 
 /// 24-hour customer-service window.
@@ -28,6 +29,13 @@ pub fn routes() -> Router<Arc<Sim>> {
         )
         .route("/v1/configs/templates/{name}", delete(delete_template))
         .route("/media", post(upload_media))
+        .route(
+            "/multi_webhook",
+            get(get_multi)
+                .post(set_multi)
+                .put(add_destinations)
+                .patch(update_destination),
+        )
 }
 
 /// The number a request's `D360-API-KEY` belongs to; 401 for a missing, wrong or retired key.
@@ -501,4 +509,137 @@ mod tests {
         assert!(check_webhook_url("https://hooks.example.com:3000/").is_err());
         assert!(check_webhook_url("http://127.0.0.1:8080/hook").is_ok());
     }
+}
+
+/// `/multi_webhook` errors use a bare `{"error": "..."}` body (reference §2.6).
+fn multi_error(status: StatusCode, msg: &str) -> Response {
+    (status, Json(json!({"error": msg}))).into_response()
+}
+
+fn multi_json(m: &MultiWebhook) -> Response {
+    Json(json!({"enabled": m.enabled, "destinations": m.destinations})).into_response()
+}
+
+/// At most 3 unique webhook URLs per number, the main one included.
+fn check_destinations(main: Option<&WebhookConfig>, list: &[Destination]) -> Result<(), Response> {
+    let mut names = BTreeSet::new();
+    for d in list {
+        if d.name.is_empty() || !names.insert(d.name.as_str()) {
+            return Err(multi_error(
+                StatusCode::CONFLICT,
+                &format!("Destination name '{}' is empty or already used", d.name),
+            ));
+        }
+        if let Err(msg) = check_webhook_url(&d.url) {
+            return Err(multi_error(StatusCode::BAD_REQUEST, &msg));
+        }
+    }
+    let urls: BTreeSet<&str> = main
+        .map(|w| w.url.as_str())
+        .into_iter()
+        .chain(list.iter().map(|d| d.url.as_str()))
+        .collect();
+    if urls.len() > 3 {
+        return Err(multi_error(
+            StatusCode::BAD_REQUEST,
+            "Each phone number is limited to a maximum of 3 unique webhooks",
+        ));
+    }
+    Ok(())
+}
+
+async fn get_multi(State(sim): State<Arc<Sim>>, headers: HeaderMap) -> Response {
+    let idx = auth!(sim, headers);
+    multi_json(&sim.lock().numbers[idx].multi)
+}
+
+#[derive(Deserialize)]
+struct MultiBody {
+    enabled: Option<bool>,
+    #[serde(default)]
+    destinations: Option<Vec<Destination>>,
+}
+
+/// POST: enable/disable, optionally replacing the destinations.
+async fn set_multi(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    body: Option<Json<MultiBody>>,
+) -> Response {
+    let idx = auth!(sim, headers);
+    let Some(Json(body)) = body else {
+        return multi_error(StatusCode::BAD_REQUEST, "enabled is required");
+    };
+    let Some(enabled) = body.enabled else {
+        return multi_error(StatusCode::BAD_REQUEST, "enabled is required");
+    };
+    let mut inner = sim.lock();
+    let n = &mut inner.numbers[idx];
+    if let Some(list) = body.destinations {
+        if let Err(r) = check_destinations(n.webhook.as_ref(), &list) {
+            return r;
+        }
+        n.multi.destinations = list;
+    }
+    n.multi.enabled = enabled;
+    multi_json(&n.multi)
+}
+
+/// PUT: appends destinations.
+async fn add_destinations(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    body: Option<Json<MultiBody>>,
+) -> Response {
+    let idx = auth!(sim, headers);
+    let Some(Json(MultiBody {
+        destinations: Some(add),
+        ..
+    })) = body
+    else {
+        return multi_error(StatusCode::BAD_REQUEST, "destinations is required");
+    };
+    let mut inner = sim.lock();
+    let n = &mut inner.numbers[idx];
+    let mut list = n.multi.destinations.clone();
+    list.extend(add);
+    if let Err(r) = check_destinations(n.webhook.as_ref(), &list) {
+        return r;
+    }
+    n.multi.destinations = list;
+    multi_json(&n.multi)
+}
+
+/// PATCH: updates the url/headers of a destination named in the body.
+async fn update_destination(
+    State(sim): State<Arc<Sim>>,
+    headers: HeaderMap,
+    body: Option<Json<MultiBody>>,
+) -> Response {
+    let idx = auth!(sim, headers);
+    let Some(Json(MultiBody {
+        destinations: Some(changes),
+        ..
+    })) = body
+    else {
+        return multi_error(StatusCode::BAD_REQUEST, "destinations is required");
+    };
+    let mut inner = sim.lock();
+    let n = &mut inner.numbers[idx];
+    let mut list = n.multi.destinations.clone();
+    for c in changes {
+        let Some(d) = list.iter_mut().find(|d| d.name == c.name) else {
+            return multi_error(
+                StatusCode::NOT_FOUND,
+                &format!("No destination named '{}'", c.name),
+            );
+        };
+        d.url = c.url;
+        d.headers = c.headers;
+    }
+    if let Err(r) = check_destinations(n.webhook.as_ref(), &list) {
+        return r;
+    }
+    n.multi.destinations = list;
+    multi_json(&n.multi)
 }

@@ -20,6 +20,21 @@ pub struct WebhookConfig {
     pub headers: BTreeMap<String, String>,
 }
 
+/// An extra webhook destination (`/multi_webhook`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Destination {
+    pub name: String,
+    pub url: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MultiWebhook {
+    pub enabled: bool,
+    pub destinations: Vec<Destination>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Template {
     pub id: String,
@@ -55,6 +70,7 @@ pub struct Number {
     pub key: String,
     pub retired_keys: Vec<String>,
     pub webhook: Option<WebhookConfig>,
+    pub multi: MultiWebhook,
     pub templates: Vec<Template>,
     /// wa_id → when the user last wrote (opens the 24-hour window).
     pub last_inbound: HashMap<String, Instant>,
@@ -130,6 +146,7 @@ impl Sim {
                 key,
                 retired_keys: Vec::new(),
                 webhook: None,
+                multi: MultiWebhook::default(),
                 templates: Vec::new(),
                 last_inbound: HashMap::new(),
                 inbound_ids: Vec::new(),

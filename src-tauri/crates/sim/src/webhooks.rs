@@ -162,5 +162,33 @@ pub async fn deliver(
             delay = (delay * 2).min(Duration::from_secs(3600));
         }
     }
+    let delivered = record.delivered;
     sim.lock().numbers[idx].deliveries.push(record);
+    // Extra destinations get a clone, only once the main webhook answered 200.
+    if delivered {
+        let extra = {
+            let inner = sim.lock();
+            let m = &inner.numbers[idx].multi;
+            if m.enabled {
+                m.destinations.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        for d in extra {
+            let mut req = sim.http.post(&d.url).json(&event);
+            for (k, v) in &d.headers {
+                req = req.header(k, v);
+            }
+            let ok = matches!(req.send().await, Ok(r) if r.status().as_u16() == 200);
+            sim.lock().numbers[idx].deliveries.push(DeliveryRecord {
+                kind: format!("{kind} -> {}", d.name),
+                wamid: wamid.map(str::to_string),
+                status: status.map(str::to_string),
+                attempts: 1,
+                delivered: ok,
+                last_http_status: None,
+            });
+        }
+    }
 }

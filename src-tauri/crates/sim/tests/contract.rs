@@ -629,3 +629,54 @@ async fn mark_as_read_and_media_upload() {
         .chars()
         .all(|c| c.is_ascii_digit()));
 }
+
+#[tokio::test]
+async fn multi_webhook_clones_events_after_the_main_webhook_answered_200() {
+    let sim = sim().await;
+    let api = Api::new(&sim, 0);
+    let main = receiver(0).await;
+    let copy = receiver(0).await;
+    api.post("/v1/configs/webhook", json!({"url": main.url}))
+        .await;
+    let body = example("d360_multi_webhook_enable.360dialog-docs.json");
+    let (status, echoed) = api.post("/multi_webhook", body.clone()).await;
+    assert_eq!(status, 200);
+    assert_same_shape(
+        &echoed,
+        &body,
+        "",
+        &[".destinations[0].headers.Content-Type"],
+    );
+    let (status, _) = api
+        .call(
+            reqwest::Method::PATCH,
+            "/multi_webhook",
+            Some(json!({"destinations": [{"name": "NewWebhook", "url": copy.url}]})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, err) = api
+        .call(
+            reqwest::Method::PATCH,
+            "/multi_webhook",
+            Some(json!({"destinations": [{"name": "Nope", "url": copy.url}]})),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(err["error"].is_string(), "bare error string: {err}");
+    let (status, err) = api.call(reqwest::Method::PUT, "/multi_webhook",
+        Some(json!({"destinations": [{"name": "B", "url": "https://b.example.com/"}, {"name": "C", "url": "https://c.example.com/"}]}))).await;
+    assert_eq!(status, 400, "main + 3 unique URLs is over the limit");
+    assert!(err["error"].as_str().unwrap().contains("maximum of 3"));
+
+    api.admin(
+        &format!("/_sim/numbers/{}/inbound", sim.numbers[0].phone_number_id),
+        json!({"from": "4915123456789", "text": "hi"}),
+    )
+    .await;
+    let m = main.wait_for(1).await;
+    let c = copy.wait_for(1).await;
+    assert_eq!(m[0], c[0], "the same event, cloned");
+    let (_, got) = api.get("/multi_webhook").await;
+    assert_eq!(got["destinations"][0]["url"], copy.url);
+}

@@ -9,11 +9,13 @@ import type { NumberView } from "./bindings/NumberView";
 import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import type { Destination } from "./bindings/Destination";
 import type { EndpointTest } from "./bindings/EndpointTest";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { InboxEventView } from "./bindings/InboxEventView";
 import type { InboxFilter } from "./bindings/InboxFilter";
 import type { InboxStatus } from "./bindings/InboxStatus";
+import type { MultiWebhook } from "./bindings/MultiWebhook";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
 import type { WebhookView } from "./bindings/WebhookView";
@@ -68,3 +70,8 @@ export const listInbox = (filter: InboxFilter) => call<InboxEventView[]>("list_i
 export const inboxEvent = (id: number) => call<InboxEventView>("inbox_event", { id });
 export const replayInboxEvent = (id: number) => call<InboxEventView>("replay_inbox_event", { id });
 export const importInbox = (content: string) => call<ImportReport>("import_inbox", { content });
+export const getDestinations = (id: number) => call<MultiWebhook>("get_destinations", { id });
+export const saveDestination = (id: number, destination: Destination) =>
+  call<MultiWebhook>("save_destination", { id, destination });
+export const setDestinationsEnabled = (id: number, enabled: boolean) =>
+  call<MultiWebhook>("set_destinations_enabled", { id, enabled });

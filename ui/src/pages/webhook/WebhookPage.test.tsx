@@ -28,6 +28,8 @@ function backend(current: WebhookView) {
         return [NUMBER];
       case "get_webhook":
         return current;
+      case "get_destinations":
+        return { enabled: false, destinations: [] };
       case "check_webhook_url":
         if (String(a.url).includes("_hooks")) throw { code: "validation", message: "360dialog does not accept '_' in the host name" };
         return a.url;
@@ -52,7 +54,7 @@ describe("Webhook page", () => {
   it("explains a rule violation at the field, then saves the fixed URL with its headers", async () => {
     backend(view());
     render(<App />);
-    const input = (await screen.findByLabelText("URL")) as HTMLInputElement;
+    const input = (await screen.findByLabelText("Main webhook URL")) as HTMLInputElement;
     fireEvent.change(input, { target: { value: "https://my_hooks.example.com/x" } });
     await waitFor(() => expect(screen.getByText(/does not accept '_'/)).toBeTruthy());
     expect((screen.getByRole("button", { name: "Save at 360dialog" }) as HTMLButtonElement).disabled).toBe(true);

@@ -17,6 +17,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { Destinations } from "./Destinations";
 
 type HeaderRow = { name: string; value: string };
 const SECRET_HEADER = "X-Wabadesk-Secret";
@@ -170,7 +171,7 @@ export function WebhookPage() {
                 Current at 360dialog: <span className="mono" id="webhook-current-url">{view.url ?? "(none)"}</span>
               </p>
               <label className="field field--wide">
-                <span>URL</span>
+                <span>Main webhook URL</span>
                 <input
                   id="webhook-url"
                   value={url}
@@ -263,6 +264,7 @@ export function WebhookPage() {
               )}
             </section>
           )}
+          {view && numberId !== null && <Destinations numberId={numberId} />}
           {view && view.history.length > 0 && (
             <section className="card" aria-labelledby="wh-history-title">
               <h2 id="wh-history-title">Changes</h2>

@@ -306,6 +306,60 @@ impl Client {
         decode("/v1/configs/webhook", v)
     }
 
+    pub async fn get_multi_webhook(&self) -> Result<MultiWebhook> {
+        self.get("/multi_webhook").await
+    }
+
+    /// Enables or disables the extra destinations (POST), optionally replacing them.
+    pub async fn set_multi_webhook(
+        &self,
+        enabled: bool,
+        destinations: Option<&[Destination]>,
+    ) -> Result<MultiWebhook> {
+        let mut body = serde_json::json!({"enabled": enabled});
+        if let Some(d) = destinations {
+            body["destinations"] =
+                serde_json::to_value(d).map_err(|e| Error::Internal(e.to_string()))?;
+        }
+        let v = self
+            .request(
+                Method::POST,
+                "/multi_webhook",
+                Payload::Json(body),
+                Call::Write,
+            )
+            .await?;
+        decode("/multi_webhook", v)
+    }
+
+    /// Appends destinations (PUT).
+    pub async fn add_destinations(&self, destinations: &[Destination]) -> Result<MultiWebhook> {
+        let body = serde_json::json!({"destinations": destinations});
+        let v = self
+            .request(
+                Method::PUT,
+                "/multi_webhook",
+                Payload::Json(body),
+                Call::Write,
+            )
+            .await?;
+        decode("/multi_webhook", v)
+    }
+
+    /// Updates the URL and headers of destinations by name (PATCH).
+    pub async fn update_destinations(&self, destinations: &[Destination]) -> Result<MultiWebhook> {
+        let body = serde_json::json!({"destinations": destinations});
+        let v = self
+            .request(
+                Method::PATCH,
+                "/multi_webhook",
+                Payload::Json(body),
+                Call::Write,
+            )
+            .await?;
+        decode("/multi_webhook", v)
+    }
+
     /// One page of templates (`offset` is 0-based).
     pub async fn list_templates(&self, limit: usize, offset: usize) -> Result<TemplatePage> {
         self.get(&format!(

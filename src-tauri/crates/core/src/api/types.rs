@@ -70,6 +70,26 @@ pub struct WebhookConfig {
     pub headers: BTreeMap<String, String>,
 }
 
+/// `/multi_webhook`: extra destinations that get a copy of each event once the main webhook
+/// answered 200.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct MultiWebhook {
+    pub enabled: bool,
+    pub destinations: Vec<Destination>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct Destination {
+    /// Case-sensitive unique name.
+    pub name: String,
+    pub url: String,
+    pub headers: BTreeMap<String, String>,
+}
+
 /// One template as `GET /v1/configs/templates` lists it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
