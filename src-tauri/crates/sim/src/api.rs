@@ -521,6 +521,7 @@ fn multi_json(m: &MultiWebhook) -> Response {
 }
 
 /// At most 3 unique webhook URLs per number, the main one included.
+#[allow(clippy::result_large_err)]
 fn check_destinations(main: Option<&WebhookConfig>, list: &[Destination]) -> Result<(), Response> {
     let mut names = BTreeSet::new();
     for d in list {
