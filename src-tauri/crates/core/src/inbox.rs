@@ -29,6 +29,11 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 const MAX_BATCH: usize = 512;
 /// Events applied to history per transaction.
 const APPLY_BATCH: usize = 200;
+/// History is applied once the receiver has been idle this long...
+const APPLY_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(25);
+/// ...or once this many stored events wait, whichever comes first: storing and answering
+/// comes first during a burst, and history catches up right after it.
+const APPLY_BACKLOG: usize = 20_000;
 
 fn sha256_hex(b: &[u8]) -> String {
     Sha256::digest(b)
@@ -388,6 +393,13 @@ struct Receiver {
     secrets: RwLock<Vec<String>>,
 }
 
+/// What the writer tells the applier: when it last stored events, and how many wait.
+#[derive(Default)]
+struct Pace {
+    last_write: std::sync::Mutex<Option<std::time::Instant>>,
+    backlog: std::sync::atomic::AtomicUsize,
+}
+
 /// A running receiver. Dropping it stops it.
 pub struct InboxHandle {
     pub addr: SocketAddr,
@@ -447,8 +459,9 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
         secrets: RwLock::new(secrets),
     });
     let applied = Arc::new(Notify::new());
-    tokio::spawn(writer(core.clone(), rx, applied.clone()));
-    tokio::spawn(applier(core.clone(), applied.clone()));
+    let pace = Arc::new(Pace::default());
+    tokio::spawn(writer(core.clone(), rx, applied.clone(), pace.clone()));
+    tokio::spawn(applier(core.clone(), applied.clone(), pace));
     applied.notify_one(); // events left pending by an earlier run
 
     let app = Router::new()
@@ -502,7 +515,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
 
 /// Group commit: everything queued while the previous batch was being written goes into the
 /// next transaction; each request is answered after its batch commits.
-async fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>) {
+async fn writer(
+    core: Arc<Core>,
+    mut rx: mpsc::Receiver<Persist>,
+    applied: Arc<Notify>,
+    pace: Arc<Pace>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -526,19 +544,34 @@ async fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<N
                 false
             }
         };
+        let n = batch.len();
         for p in batch {
             let _ = p.done.send(ok);
         }
+        *pace.last_write.lock().unwrap_or_else(|p| p.into_inner()) =
+            Some(std::time::Instant::now());
+        pace.backlog
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
         applied.notify_one();
     }
 }
 
-/// Applies stored events to history, one batch at a time, yielding between batches so that
-/// storing (and answering) new requests always comes first under load.
-async fn applier(core: Arc<Core>, applied: Arc<Notify>) {
+/// Applies stored events to history, one batch at a time, when the receiver is idle or the
+/// backlog is large, so that storing (and answering) new requests comes first under load.
+async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
+    use std::sync::atomic::Ordering::Relaxed;
     loop {
         applied.notified().await;
         loop {
+            let idle = pace
+                .last_write
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none_or(|t| t.elapsed() >= APPLY_WHEN_IDLE);
+            if !idle && pace.backlog.load(Relaxed) < APPLY_BACKLOG {
+                tokio::time::sleep(APPLY_WHEN_IDLE).await;
+                continue;
+            }
             let c = core.clone();
             match tokio::task::spawn_blocking(move || c.process_batch(APPLY_BATCH)).await {
                 Ok(Ok(n)) if n == APPLY_BATCH => {
