@@ -110,70 +110,65 @@ pub fn apply_status(
     }
     let at = unix_to_iso(&timestamp).unwrap_or_else(crate::util::now);
     let current: Option<String> = tx
-        .query_row(
-            "SELECT status FROM messages WHERE wamid = ?1",
-            [&wamid],
-            |r| r.get(0),
-        )
-        .optional()
+        .prepare_cached("SELECT status FROM messages WHERE wamid = ?1")
+        .and_then(|mut st| st.query_row([&wamid], |r| r.get(0)).optional())
         .map_err(Error::db("reading a message"))?;
-    if current.is_none() {
-        // Known only from its statuses so far (sent by another system, or the webhook was
-        // faster than the send's answer): create it; the send fills in the rest.
-        exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, created_at, updated_at) \
-             VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', 'accepted', 0, ?5, ?5)", params![route.number_id, route.phone_number_id, wamid, recipient.clone().unwrap_or_default(), at], "recording a message")?;
-    }
-    let current = current.unwrap_or_else(|| "accepted".to_string());
     let column = match status.as_str() {
-        "sent" => Some("sent_at"),
-        "delivered" => Some("delivered_at"),
-        "read" | "played" => Some("read_at"),
-        "failed" => Some("failed_at"),
-        _ => None,
+        "sent" => "sent_at",
+        "delivered" => "delivered_at",
+        "read" | "played" => "read_at",
+        "failed" => "failed_at",
+        _ => "",
     };
-    if let Some(col) = column {
-        exec(
-            tx,
-            &format!("UPDATE messages SET {col} = COALESCE({col}, ?1) WHERE wamid = ?2"),
-            params![at, wamid],
-            "recording a status time",
-        )?;
-    }
-    if let Some(p) = st.get("pricing") {
-        exec(
-            tx,
-            "UPDATE messages SET pricing_json = ?1 WHERE wamid = ?2",
-            params![p.to_string(), wamid],
-            "recording pricing",
-        )?;
-    }
-    if let Some(c) = st.get("conversation") {
-        exec(
-            tx,
-            "UPDATE messages SET conversation_json = ?1 WHERE wamid = ?2",
-            params![c.to_string(), wamid],
-            "recording the conversation",
-        )?;
-    }
-    if advances(&current, &status) {
-        let title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
-        let details = error.and_then(|e| text(e, &["error_data", "details"]));
-        exec(
-            tx,
-            "UPDATE messages SET status = ?1, status_rank = ?2, updated_at = ?3, \
-             error_code = COALESCE(?4, error_code), error_title = COALESCE(?5, error_title), \
-             error_details = COALESCE(?6, error_details) WHERE wamid = ?7",
-            params![
-                status,
-                status_rank(&status).unwrap_or(0),
-                crate::util::now(),
-                error_code,
-                title,
-                details,
-                wamid
-            ],
-            "advancing a message status",
-        )?;
+    let time_of = |col: &str| (column == col).then(|| at.clone());
+    let pricing = st.get("pricing").map(Value::to_string);
+    let conversation = st.get("conversation").map(Value::to_string);
+    let title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
+    let details = error.and_then(|e| text(e, &["error_data", "details"]));
+    match current {
+        None => {
+            // Known only from its statuses so far (sent by another system, or the webhook was
+            // faster than the send's answer): create it; the send fills in the rest.
+            let (state, rank) = match status_rank(&status) {
+                Some(r) => (status.as_str(), r),
+                None => ("accepted", 0),
+            };
+            exec(
+                tx,
+                "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, \
+                 sent_at, delivered_at, read_at, failed_at, error_code, error_title, error_details, pricing_json, conversation_json, created_at, updated_at) \
+                 VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+                params![
+                    route.number_id, route.phone_number_id, wamid, recipient.unwrap_or_default(), state, rank,
+                    time_of("sent_at"), time_of("delivered_at"), time_of("read_at"), time_of("failed_at"),
+                    error_code, title, details, pricing, conversation, at
+                ],
+                "recording a message",
+            )?;
+        }
+        Some(current) => {
+            let moves = advances(&current, &status);
+            exec(
+                tx,
+                "UPDATE messages SET \
+                   sent_at = COALESCE(sent_at, ?1), delivered_at = COALESCE(delivered_at, ?2), \
+                   read_at = COALESCE(read_at, ?3), failed_at = COALESCE(failed_at, ?4), \
+                   pricing_json = COALESCE(?5, pricing_json), conversation_json = COALESCE(?6, conversation_json), \
+                   status = CASE WHEN ?7 THEN ?8 ELSE status END, \
+                   status_rank = CASE WHEN ?7 THEN ?9 ELSE status_rank END, \
+                   error_code = CASE WHEN ?7 THEN COALESCE(?10, error_code) ELSE error_code END, \
+                   error_title = CASE WHEN ?7 THEN COALESCE(?11, error_title) ELSE error_title END, \
+                   error_details = CASE WHEN ?7 THEN COALESCE(?12, error_details) ELSE error_details END, \
+                   updated_at = CASE WHEN ?7 THEN ?13 ELSE updated_at END \
+                 WHERE wamid = ?14",
+                params![
+                    time_of("sent_at"), time_of("delivered_at"), time_of("read_at"), time_of("failed_at"),
+                    pricing, conversation, moves, status, status_rank(&status).unwrap_or(0),
+                    error_code, title, details, crate::util::now(), wamid
+                ],
+                "advancing a message status",
+            )?;
+        }
     }
     Ok(true)
 }
