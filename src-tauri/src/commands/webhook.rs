@@ -40,7 +40,7 @@ pub fn check_webhook_url(url: String) -> Result<String, IpcError> {
     Ok(webhook::check_url(&url)?)
 }
 
-/// POSTs a synthetic event to `url` the way 360dialog would.
+/// POSTs a synthetic event to `url` the way 360dialog would for this number.
 #[tauri::command]
 pub async fn test_webhook_endpoint(
     state: State<'_, AppState>,
@@ -48,21 +48,7 @@ pub async fn test_webhook_endpoint(
     url: String,
     kind: TestEventKind,
 ) -> Result<EndpointTest, IpcError> {
-    let number = state.core.number(id)?;
-    let view = state.core.get_webhook(id, Actor::Ui).await.ok();
-    // The headers 360dialog would send, with the real shared secret.
-    let mut headers = view.map(|v| v.headers).unwrap_or_default();
-    if let Some((_, secret)) = state
-        .core
-        .webhook_secrets()?
-        .into_iter()
-        .find(|(n, _)| *n == id)
-    {
-        headers.insert(webhook::SECRET_HEADER.to_string(), secret.expose().clone());
-    }
-    let display = number.phone.trim_start_matches('+').to_string();
-    let pnid = number.phone_number_id.unwrap_or_default();
-    Ok(webhook::test_endpoint(&url, &headers, kind, &pnid, &display).await?)
+    Ok(state.core.test_number_endpoint(id, &url, kind).await?)
 }
 
 #[tauri::command]

@@ -505,6 +505,44 @@ impl Core {
         Ok(result)
     }
 
+    /// "Test endpoint" for a number: posts a synthetic event to `url` with the headers
+    /// 360dialog would send for this number (its configured ones, and the real shared secret).
+    pub async fn test_number_endpoint(
+        &self,
+        number_id: i64,
+        url: &str,
+        kind: TestEventKind,
+    ) -> Result<EndpointTest> {
+        let number = self.number(number_id)?;
+        let mut headers = match self
+            .call(
+                number_id,
+                Actor::Ui,
+                |c| async move { c.get_webhook().await },
+            )
+            .await
+        {
+            Ok(w) => w.headers,
+            Err(e) => {
+                tracing::info!(error = %e, "testing without the configured headers");
+                BTreeMap::new()
+            }
+        };
+        headers.remove(SECRET_HEADER);
+        if let Some(secret) = self.secrets.get(&secret_account(&number.phone))? {
+            headers.insert(SECRET_HEADER.to_string(), secret.expose().clone());
+        }
+        let display = number.phone.trim_start_matches('+');
+        test_endpoint(
+            url,
+            &headers,
+            kind,
+            number.phone_number_id.as_deref().unwrap_or_default(),
+            display,
+        )
+        .await
+    }
+
     /// Turns the extra destinations on or off (they are kept).
     pub async fn set_destinations_enabled(
         &self,
