@@ -30,6 +30,8 @@ const COMMANDS: &[&str] = &[
     "get_destinations",
     "save_destination",
     "set_destinations_enabled",
+    "list_messages",
+    "message_detail",
 ];
 
 fn main() {

@@ -66,6 +66,8 @@ pub fn run() {
             commands::webhook::get_destinations,
             commands::webhook::save_destination,
             commands::webhook::set_destinations_enabled,
+            commands::history::list_messages,
+            commands::history::message_detail,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

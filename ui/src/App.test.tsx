@@ -33,6 +33,7 @@ function mockBackend(opts: { appInfoError?: unknown } = {}) {
         return p;
       }
       case "list_numbers":
+      case "list_messages":
         return [];
       case "app_info":
         if (opts.appInfoError) throw opts.appInfoError;

@@ -1,4 +1,5 @@
 pub mod app;
+pub mod history;
 pub mod numbers;
 pub mod prefs;
 pub mod webhook;

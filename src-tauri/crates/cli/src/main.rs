@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
 
+mod history;
 mod numbers;
 mod webhook;
 
@@ -53,6 +54,12 @@ enum Command {
     /// The local webhook receiver and captured payloads.
     #[command(subcommand)]
     Inbox(webhook::InboxCmd),
+    /// Messages sent and received, with their statuses.
+    #[command(subcommand)]
+    History(history::HistoryCmd),
+    /// Send a message (recorded in history).
+    #[command(subcommand)]
+    Send(history::SendCmd),
 }
 
 /// What a subcommand tells `main`: print this, and exit with this code.
@@ -128,6 +135,8 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Audit(cmd) => numbers::audit(&data_dir, cmd),
         Command::Webhook(cmd) => webhook::webhook(&data_dir, cmd).await,
         Command::Inbox(cmd) => webhook::inbox(&data_dir, cmd).await,
+        Command::History(cmd) => history::history(&data_dir, cmd),
+        Command::Send(cmd) => history::send(&data_dir, cmd).await,
     }
 }
 

@@ -6,7 +6,7 @@
 //! creates the message from the status and is linked when the send is recorded.
 
 use rusqlite::{params, OptionalExtension, Transaction};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
@@ -285,37 +285,174 @@ pub struct MessageView {
     pub created_at: String,
 }
 
+/// Filters for the history list. Every field is optional; pages go backwards by `before_id`
+/// (keyset pagination: no OFFSET scans).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HistoryFilter {
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    /// `in` or `out`.
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub contact: Option<String>,
+    pub template: Option<String>,
+    /// Inclusive, RFC 3339 or `YYYY-MM-DD`.
+    pub since: Option<String>,
+    /// Exclusive.
+    pub until: Option<String>,
+    /// Words in the text, template name, contact or contact name.
+    pub search: Option<String>,
+    #[ts(type = "number | null")]
+    pub before_id: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+const MESSAGE_COLUMNS: &str =
+    "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
+     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at";
+
+fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
+    Ok(MessageView {
+        id: r.get(0)?,
+        number_id: r.get(1)?,
+        direction: r.get(2)?,
+        wamid: r.get(3)?,
+        contact: r.get(4)?,
+        contact_name: r.get(5)?,
+        kind: r.get(6)?,
+        template_name: r.get(7)?,
+        body: r.get(8)?,
+        status: r.get(9)?,
+        sent_at: r.get(10)?,
+        delivered_at: r.get(11)?,
+        read_at: r.get(12)?,
+        failed_at: r.get(13)?,
+        error_code: r.get(14)?,
+        error_title: r.get(15)?,
+        created_at: r.get(16)?,
+    })
+}
+
+/// Newest first.
+pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
+    let search = f
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            format!(
+                "%{}%",
+                s.replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
+    let contact = f
+        .contact
+        .as_deref()
+        .map(|c| c.trim().trim_start_matches('+').to_string());
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR direction = ?2) \
+             AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR contact = ?4) AND (?5 IS NULL OR template_name = ?5) \
+             AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7) AND (?8 IS NULL OR id < ?8) \
+             AND (?9 IS NULL OR body LIKE ?9 ESCAPE '\\' OR template_name LIKE ?9 ESCAPE '\\' OR contact LIKE ?9 ESCAPE '\\' OR contact_name LIKE ?9 ESCAPE '\\') \
+             ORDER BY id DESC LIMIT ?10"
+        ))
+        .map_err(Error::db("listing messages"))?;
+    let rows = stmt
+        .query_map(
+            params![
+                f.number_id,
+                f.direction,
+                f.status,
+                contact,
+                f.template,
+                f.since,
+                f.until,
+                f.before_id,
+                search,
+                f.limit.unwrap_or(200)
+            ],
+            message_row,
+        )
+        .map_err(Error::db("listing messages"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("listing messages"))
+}
+
+/// One status event of a message's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct StatusEventView {
+    pub status: String,
+    /// When Meta says it happened (RFC 3339).
+    pub at: Option<String>,
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
+    pub raw_json: String,
+}
+
+/// A message with its timeline and raw JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MessageDetail {
+    pub message: MessageView,
+    pub events: Vec<StatusEventView>,
+    pub error_details: Option<String>,
+    pub request_json: Option<String>,
+    pub response_json: Option<String>,
+    pub event_json: Option<String>,
+}
+
+pub fn detail(conn: &rusqlite::Connection, wamid: &str) -> Result<Option<MessageDetail>> {
+    let Some(message) = message_by_wamid(conn, wamid)? else {
+        return Ok(None);
+    };
+    let (error_details, request_json, response_json, event_json) = conn
+        .query_row(
+            "SELECT error_details, request_json, response_json, event_json FROM messages WHERE wamid = ?1",
+            [wamid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(Error::db("reading a message"))?;
+    let mut stmt = conn
+        .prepare_cached("SELECT status, timestamp, error_code, raw_json FROM status_events WHERE wamid = ?1 ORDER BY CAST(timestamp AS INTEGER), id")
+        .map_err(Error::db("reading status events"))?;
+    let events = stmt
+        .query_map([wamid], |r| {
+            let ts: String = r.get(1)?;
+            Ok(StatusEventView {
+                status: r.get(0)?,
+                at: unix_to_iso(&ts),
+                error_code: r.get(2)?,
+                raw_json: r.get(3)?,
+            })
+        })
+        .map_err(Error::db("reading status events"))?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("reading status events"))?;
+    Ok(Some(MessageDetail {
+        message,
+        events,
+        error_details,
+        request_json,
+        response_json,
+        event_json,
+    }))
+}
+
 pub(crate) fn message_by_wamid(
     conn: &rusqlite::Connection,
     wamid: &str,
 ) -> Result<Option<MessageView>> {
-    conn.query_row(
-        "SELECT id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
-         sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at FROM messages WHERE wamid = ?1",
-        [wamid],
-        |r| {
-            Ok(MessageView {
-                id: r.get(0)?,
-                number_id: r.get(1)?,
-                direction: r.get(2)?,
-                wamid: r.get(3)?,
-                contact: r.get(4)?,
-                contact_name: r.get(5)?,
-                kind: r.get(6)?,
-                template_name: r.get(7)?,
-                body: r.get(8)?,
-                status: r.get(9)?,
-                sent_at: r.get(10)?,
-                delivered_at: r.get(11)?,
-                read_at: r.get(12)?,
-                failed_at: r.get(13)?,
-                error_code: r.get(14)?,
-                error_title: r.get(15)?,
-                created_at: r.get(16)?,
-            })
-        },
-    )
-    .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE wamid = ?1"
+    ))
+    .and_then(|mut st| st.query_row([wamid], message_row).optional())
     .map_err(Error::db("reading a message"))
 }
 
@@ -436,6 +573,88 @@ mod tests {
         assert_eq!(m.status, "delivered", "the earlier status is kept");
         assert_eq!(m.template_name.as_deref(), Some("order_update"));
         assert_eq!(m.number_id, Some(1));
+    }
+
+    #[test]
+    fn list_filters_search_and_pages() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for i in 0..5 {
+                let m = json!({"from": format!("49151000000{i}"), "id": format!("wamid.L{i}"), "timestamp": format!("{}", 1_700_000_000 + i), "type": "text", "text": {"body": format!("order {i} 100%_done")}});
+                apply_incoming(tx, &Route::default(), &m, None)?;
+            }
+            apply_status(tx, &Route::default(), &status("wamid.OUT", "read", 1_700_000_100), None)?;
+            Ok(())
+        })
+        .unwrap();
+        let all = db
+            .with_conn(|c| list(c, &HistoryFilter::default()))
+            .unwrap();
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[0].wamid.as_deref(), Some("wamid.OUT"), "newest first");
+        let q = |f: HistoryFilter| db.with_conn(|c| list(c, &f)).unwrap();
+        assert_eq!(
+            q(HistoryFilter {
+                direction: Some("in".into()),
+                ..Default::default()
+            })
+            .len(),
+            5
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                status: Some("read".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                contact: Some("+491510000003".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("order 2".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("100%_".into()),
+                ..Default::default()
+            })
+            .len(),
+            5,
+            "% and _ are literal"
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("0%x".into()),
+                ..Default::default()
+            })
+            .len(),
+            0
+        );
+        let page1 = q(HistoryFilter {
+            limit: Some(4),
+            ..Default::default()
+        });
+        let page2 = q(HistoryFilter {
+            limit: Some(4),
+            before_id: Some(page1[3].id),
+            ..Default::default()
+        });
+        assert_eq!((page1.len(), page2.len()), (4, 2));
+        let d = db.with_conn(|c| detail(c, "wamid.OUT")).unwrap().unwrap();
+        assert_eq!(d.events.len(), 1);
+        assert_eq!(d.events[0].status, "read");
     }
 
     #[test]

@@ -310,6 +310,21 @@ impl Core {
         Ok(ev)
     }
 
+    /// Messages, newest first, filtered.
+    pub fn list_messages(
+        &self,
+        filter: &history::HistoryFilter,
+    ) -> Result<Vec<history::MessageView>> {
+        self.db.with_conn(|c| history::list(c, filter))
+    }
+
+    /// A message with its status timeline and raw JSON.
+    pub fn message_detail(&self, wamid: &str) -> Result<history::MessageDetail> {
+        self.db
+            .with_conn(|c| history::detail(c, wamid))?
+            .ok_or_else(|| Error::NotFound(format!("message {wamid}")))
+    }
+
     /// The message a wamid names, as history has it.
     pub fn message_by_wamid(&self, wamid: &str) -> Result<Option<history::MessageView>> {
         self.db.with_conn(|c| history::message_by_wamid(c, wamid))

@@ -11,10 +11,13 @@ import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
 import type { Destination } from "./bindings/Destination";
 import type { EndpointTest } from "./bindings/EndpointTest";
+import type { HistoryFilter } from "./bindings/HistoryFilter";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { InboxEventView } from "./bindings/InboxEventView";
 import type { InboxFilter } from "./bindings/InboxFilter";
 import type { InboxStatus } from "./bindings/InboxStatus";
+import type { MessageDetail } from "./bindings/MessageDetail";
+import type { MessageView } from "./bindings/MessageView";
 import type { MultiWebhook } from "./bindings/MultiWebhook";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
@@ -75,3 +78,5 @@ export const saveDestination = (id: number, destination: Destination) =>
   call<MultiWebhook>("save_destination", { id, destination });
 export const setDestinationsEnabled = (id: number, enabled: boolean) =>
   call<MultiWebhook>("set_destinations_enabled", { id, enabled });
+export const listMessages = (filter: HistoryFilter) => call<MessageView[]>("list_messages", { filter });
+export const messageDetail = (wamid: string) => call<MessageDetail>("message_detail", { wamid });

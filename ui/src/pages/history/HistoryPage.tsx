@@ -1,20 +1,227 @@
+import { useCallback, useEffect, useState } from "react";
+import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
+import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
+import type { MessageView } from "../../lib/ipc/bindings/MessageView";
+import { listMessages, messageDetail } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { useNumbers } from "../../lib/numbers";
+
+const PAGE = 100;
+const POLL_MS = 3000;
+const STATUSES = ["accepted", "sent", "delivered", "read", "played", "failed", "received"];
+const EMPTY: HistoryFilter = {
+  number_id: null, direction: null, status: null, contact: null, template: null,
+  since: null, until: null, search: null, before_id: null, limit: PAGE,
+};
+
+const STATUS_CLASS: Record<string, string> = { read: "ok", delivered: "ok", played: "ok", failed: "bad", sent: "warn" };
 
 export function HistoryPage() {
+  const { numbers } = useNumbers();
+  const [filter, setFilter] = useState<HistoryFilter>(EMPTY);
+  const [search, setSearch] = useState("");
+  const [rows, setRows] = useState<MessageView[] | null>(null);
+  const [more, setMore] = useState(false);
+  const [open, setOpen] = useState<MessageDetail | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+
+  // The search box applies as you type, a moment after the last key.
+  useEffect(() => {
+    const next = search.trim() || null;
+    const t = setTimeout(() => setFilter((f) => (f.search === next ? f : { ...f, search: next })), 200);
+    return () => clearTimeout(t);
+  }, [search]);
+
+  const load = useCallback(async () => {
+    try {
+      const first = await listMessages(filter);
+      setRows((prev) => {
+        // Keep older pages the user loaded; refresh the newest one.
+        const older = (prev ?? []).filter((r) => first.length === PAGE && r.id < first[first.length - 1].id);
+        return [...first, ...older];
+      });
+      setMore(first.length === PAGE);
+      setError(null);
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }, [filter]);
+
+  useEffect(() => {
+    setRows(null);
+    void load();
+    const t = setInterval(() => void load(), POLL_MS);
+    return () => clearInterval(t);
+  }, [load]);
+
+  async function older() {
+    if (!rows?.length) return;
+    const page = await listMessages({ ...filter, before_id: rows[rows.length - 1].id });
+    setRows([...rows, ...page]);
+    setMore(page.length === PAGE);
+  }
+
+  async function show(m: MessageView) {
+    if (!m.wamid) return;
+    try {
+      setOpen(await messageDetail(m.wamid));
+    } catch (e) {
+      setError(toIpcError(e));
+    }
+  }
+
+  // Keep an open message's timeline current.
+  useEffect(() => {
+    if (!open?.message.wamid) return;
+    const current = rows?.find((r) => r.wamid === open.message.wamid);
+    if (current && current.status !== open.message.status) void show(current);
+  }, [rows, open]);
+
+  const set = (patch: Partial<HistoryFilter>) => setFilter((f) => ({ ...f, ...patch }));
+  const label = (id: number | null) => numbers?.find((n) => n.id === id)?.label ?? "—";
+
   return (
-    <Page
-      id="history"
-      title="History"
-      lead="Every message sent and every webhook event received, with its status."
-    >
-      <EmptyState title="No messages recorded" icon="◷">
-        <p>
-          Neither Meta nor 360dialog keeps a message history you can look up. WABA Desk records
-          what it sends and what its inbox receives, so this list starts with your first send or
-          your first captured webhook event.
-        </p>
-      </EmptyState>
+    <Page id="history" title="History" lead="Every message sent and every webhook event received, with its status.">
+      <form className="filters" aria-label="Filter messages" onSubmit={(e) => e.preventDefault()}>
+        <label className="field">
+          <span>Search</span>
+          <input id="history-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="text, template, contact" />
+        </label>
+        <label className="field">
+          <span>Number</span>
+          <select id="history-number" value={filter.number_id ?? ""} onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}>
+            <option value="">All numbers</option>
+            {numbers?.map((n) => (
+              <option key={n.id} value={n.id}>
+                {n.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Direction</span>
+          <select id="history-direction" value={filter.direction ?? ""} onChange={(e) => set({ direction: e.target.value || null })}>
+            <option value="">Both</option>
+            <option value="out">Sent</option>
+            <option value="in">Received</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Status</span>
+          <select id="history-status" value={filter.status ?? ""} onChange={(e) => set({ status: e.target.value || null })}>
+            <option value="">Any</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+      </form>
+      {error && <ErrorBanner error={error} />}
+      {rows?.length === 0 && !filter.search && !filter.status && !filter.direction && !filter.number_id && (
+        <EmptyState title="No messages recorded" icon="◷">
+          <p>
+            Neither Meta nor 360dialog keeps a message history you can look up. WABA Desk records what
+            it sends and what its inbox receives, so this list starts with your first send or your
+            first captured webhook event.
+          </p>
+        </EmptyState>
+      )}
+      {rows?.length === 0 && (filter.search || filter.status || filter.direction || filter.number_id) && (
+        <p className="hint" id="history-none">No message matches these filters.</p>
+      )}
+      {rows && rows.length > 0 && (
+        <table className="table" id="history-table">
+          <thead>
+            <tr>
+              <th scope="col">When</th>
+              <th scope="col">Number</th>
+              <th scope="col"></th>
+              <th scope="col">Contact</th>
+              <th scope="col">Message</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((m) => (
+              <tr key={m.id} data-wamid={m.wamid ?? ""} data-status={m.status} aria-selected={open?.message.id === m.id}>
+                <td>
+                  <button type="button" className="link" onClick={() => void show(m)}>
+                    <When at={m.created_at} />
+                  </button>
+                </td>
+                <td>{label(m.number_id)}</td>
+                <td title={m.direction === "in" ? "received" : "sent"}>{m.direction === "in" ? "↙" : "↗"}</td>
+                <td>
+                  {m.contact_name && <span>{m.contact_name} </span>}
+                  <span className="mono">{m.contact}</span>
+                </td>
+                <td>{m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}</td>
+                <td>
+                  <span className={`badge badge--${STATUS_CLASS[m.status] ?? "key-none"}`}>{m.status}</span>
+                  {m.error_code !== null && <span className="hint"> {m.error_code}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {more && (
+        <button type="button" onClick={() => void older()}>
+          Load older messages
+        </button>
+      )}
+      {open && (
+        <aside className="drawer" id="message-drawer" aria-labelledby="message-title">
+          <header className="drawer__header">
+            <h2 id="message-title">{open.message.direction === "in" ? "Received" : "Sent"} message</h2>
+            <button type="button" className="icon-button" onClick={() => setOpen(null)} aria-label="Close message">
+              ✕
+            </button>
+          </header>
+          <dl className="facts">
+            <dt>Status</dt>
+            <dd id="message-status">{open.message.status}</dd>
+            <dt>Contact</dt>
+            <dd className="mono">{open.message.contact}</dd>
+            <dt>wamid</dt>
+            <dd className="mono">{open.message.wamid}</dd>
+            {open.message.error_code !== null && (
+              <>
+                <dt>Error</dt>
+                <dd>
+                  {open.message.error_code} {open.message.error_title} {open.error_details}
+                </dd>
+              </>
+            )}
+          </dl>
+          <h3>Timeline</h3>
+          <ol className="timeline" id="message-timeline">
+            {open.events.map((e, i) => (
+              <li key={i} data-status={e.status}>
+                <strong>{e.status}</strong> {e.at && <When at={e.at} />}
+                {e.error_code !== null && <span className="hint"> error {e.error_code}</span>}
+              </li>
+            ))}
+            {open.events.length === 0 && <li className="hint">No status events captured.</li>}
+          </ol>
+          {[["Request", open.request_json], ["Answer", open.response_json], ["Webhook event", open.event_json]].map(
+            ([title, json]) =>
+              json && (
+                <details key={title}>
+                  <summary>{title} (JSON)</summary>
+                  <pre className="raw-json" tabIndex={0}>{JSON.stringify(JSON.parse(json), null, 2)}</pre>
+                </details>
+              ),
+          )}
+        </aside>
+      )}
     </Page>
   );
 }

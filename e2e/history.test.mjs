@@ -1,0 +1,70 @@
+// History in the real window: the simulator delivers a message's statuses to the app's inbox,
+// and the message shows "read" with its timeline; a search narrows the table.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { By, cliWith, launch, screenshot, startSim, until, waitReady } from "./harness.mjs";
+
+let app;
+let sim;
+let env;
+
+before(async () => {
+  sim = await startSim();
+  app = await launch(async (e) => {
+    env = e;
+    cliWith(e, ["numbers", "add", "--phone", sim.numbers[0].phone, "--label", "Shop", "--env", "simulator", "--base-url", sim.url]);
+    assert.equal(cliWith(e, ["key", "set", "Shop"], sim.numbers[0].key).key_state, "verified");
+  });
+  await waitReady(app.driver);
+});
+after(async () => {
+  await app?.quit();
+  sim?.stop();
+});
+
+test("statuses delivered by the simulator show as read with a timeline; search narrows", async () => {
+  await app.step("history", async () => {
+    const { driver } = app;
+    // Start the inbox and point the number's webhook at it (at the simulator, loopback is allowed).
+    await driver.findElement(By.css("a[data-section='inbox']")).click();
+    const listen = await driver.findElement(By.id("inbox-listen"));
+    await listen.clear();
+    await listen.sendKeys("127.0.0.1:0");
+    await driver.findElement(By.id("inbox-toggle")).click();
+    const state = await driver.findElement(By.id("inbox-state"));
+    await driver.wait(async () => (await state.getText()).startsWith("listening on "), 5000);
+    const inboxUrl = (await state.getText()).replace("listening on ", "");
+    const set = await fetch(`${sim.url}/v1/configs/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[0].key },
+      body: JSON.stringify({ url: inboxUrl }),
+    });
+    assert.equal(set.status, 200);
+
+    // The customer writes first (opening the 24-hour window), then a reply is sent.
+    await sim.admin(`/_sim/numbers/${sim.numbers[0].phoneNumberId}/inbound`, { from: "4915123456789", name: "Ana", text: "Where is my parcel?" });
+    const sent = cliWith(env, ["send", "text", "Shop", "--to", "+49 151 23456789", "--text", "Your parcel shipped today"]);
+    const wamid = sent.messages?.[0]?.id;
+    assert.ok(wamid?.startsWith("wamid."), JSON.stringify(sent));
+
+    await driver.findElement(By.css("a[data-section='history']")).click();
+    const rowCss = `#history-table tr[data-wamid='${wamid}']`;
+    await driver.wait(until.elementLocated(By.css(`${rowCss}[data-status='read']`)), 20000, "message reaches read");
+    await driver.findElement(By.css(`${rowCss} button.link`)).click();
+    await driver.wait(until.elementLocated(By.css("#message-timeline li[data-status='read']")), 5000);
+    const timeline = await Promise.all(
+      (await driver.findElements(By.css("#message-timeline li"))).map((li) => li.getAttribute("data-status")),
+    );
+    assert.deepEqual(timeline, ["sent", "delivered", "read"]);
+    assert.equal(await driver.findElement(By.id("message-status")).getText(), "read");
+    await screenshot(driver, "history");
+    await driver.findElement(By.css("#message-drawer button[aria-label='Close message']")).click();
+
+    const search = await driver.findElement(By.id("history-search"));
+    await search.sendKeys("parcel shipped");
+    await driver.wait(async () => (await driver.findElements(By.css("#history-table tbody tr"))).length === 1, 5000);
+    await search.clear();
+    await search.sendKeys("no such words");
+    await driver.wait(until.elementLocated(By.id("history-none")), 5000);
+  });
+});
