@@ -1,0 +1,69 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../App";
+import type { MessageView } from "../../lib/ipc/bindings/MessageView";
+
+function msg(id: number, patch: Partial<MessageView> = {}): MessageView {
+  return {
+    id, number_id: null, direction: "out", wamid: `wamid.${id}`, contact: "4915123456789", contact_name: null,
+    type: "text", template_name: null, body: `message ${id}`, status: "sent", sent_at: null, delivered_at: null,
+    read_at: null, failed_at: null, error_code: null, error_title: null, created_at: new Date().toISOString(), ...patch,
+  };
+}
+
+let filters: Record<string, unknown>[] = [];
+
+beforeEach(() => {
+  location.hash = "#/history";
+  filters = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as { filter?: Record<string, unknown>; wamid?: string };
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "list_numbers":
+        return [];
+      case "list_messages": {
+        filters.push(a.filter!);
+        const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
+        return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
+      }
+      case "message_detail":
+        return {
+          message: msg(2, { status: "read" }),
+          events: [
+            { status: "sent", at: "2026-11-25T10:00:00.000Z", error_code: null, raw_json: "{}" },
+            { status: "read", at: "2026-11-25T10:00:05.000Z", error_code: null, raw_json: "{}" },
+          ],
+          error_details: null, request_json: '{"to":"x"}', response_json: null, event_json: null,
+        };
+      default:
+        throw new Error(`unexpected ${cmd}`);
+    }
+  });
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("History page", () => {
+  it("lists messages with status chips and opens the timeline", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    expect(screen.getByText("131026")).toBeTruthy();
+    fireEvent.click(screen.getAllByRole("button", { name: /now|ago/ })[0]);
+    await screen.findByText("Timeline");
+    const items = document.querySelectorAll("#message-timeline li");
+    expect(Array.from(items).map((li) => li.getAttribute("data-status"))).toEqual(["sent", "read"]);
+  });
+
+  it("searches as you type and says when nothing matches", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    fireEvent.change(screen.getByLabelText("Search"), { target: { value: "zzz" } });
+    await screen.findByText("No message matches these filters.");
+    await waitFor(() => expect(filters.at(-1)?.search).toBe("zzz"));
+  });
+});
