@@ -48,6 +48,10 @@ impl Db {
             .map_err(Error::db("enabling WAL"))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(Error::db("setting synchronous"))?;
+        // Automatic checkpoints only as a safety net (about 40 MB of WAL): the inbox checkpoints
+        // when it is idle, so bursts of writes do not stall on copying pages.
+        conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+            .map_err(Error::db("setting the WAL checkpoint"))?;
         Self::init(conn, Some(path.to_path_buf()))
     }
 
@@ -84,6 +88,14 @@ impl Db {
         Ok(Self {
             path,
             conn: Mutex::new(conn),
+        })
+    }
+
+    /// Copies WAL pages into the database without waiting for readers (`PASSIVE`).
+    pub fn checkpoint(&self) -> Result<()> {
+        self.with_conn(|c| {
+            c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                .map_err(Error::db("checkpointing the WAL"))
         })
     }
 
