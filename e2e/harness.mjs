@@ -6,7 +6,7 @@ import readline from "node:readline";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { Builder, By, until } from "selenium-webdriver";
+import { Builder, By, Key, until } from "selenium-webdriver";
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, "artifacts");
 const APP = path.resolve(process.env.WABADESK_APP ?? "target/debug/wabadesk-app");
@@ -49,8 +49,14 @@ export function cliWith(env, args, input) {
  */
 export async function launch(setup) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-"));
+  // Exports go to the Downloads folder: point it at a scratch folder, never the user's.
+  const configHome = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-config-"));
+  const downloads = path.join(configHome, "Downloads");
+  mkdirSync(downloads);
+  writeFileSync(path.join(configHome, "user-dirs.dirs"), `XDG_DOWNLOAD_DIR="${downloads}"\n`);
   const env = {
     ...process.env,
+    XDG_CONFIG_HOME: configHome,
     WABADESK_DATA_DIR: dataDir,
     WABADESK_KEYRING_SERVICE: `com.wabadesk.desk.e2e-${process.pid}`,
     WABADESK_LOG: "debug",
@@ -75,6 +81,7 @@ export async function launch(setup) {
   const session = {
     driver,
     dataDir,
+    downloads,
     env,
     logFile,
     async quit() {
@@ -159,6 +166,11 @@ export async function screenshot(driver, name) {
 /** Waits for the UI's first complete render (set by App.tsx). */
 export async function waitReady(driver, timeoutMs = 20000) {
   await driver.wait(until.elementLocated(By.css('html[data-ready="true"]')), timeoutMs);
+}
+
+/** Empties a React-controlled input the way a user does (WebDriver's clear() fires no input event). */
+export async function clearInput(el) {
+  await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);
 }
 
 export { By, until };

@@ -1,8 +1,9 @@
 // History in the real window: the simulator delivers a message's statuses to the app's inbox,
 // and the message shows "read" with its timeline; a search narrows the table.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { By, cliWith, launch, screenshot, startSim, until, waitReady } from "./harness.mjs";
+import { By, clearInput, cliWith, launch, screenshot, startSim, until, waitReady } from "./harness.mjs";
 
 let app;
 let sim;
@@ -63,8 +64,27 @@ test("statuses delivered by the simulator show as read with a timeline; search n
     const search = await driver.findElement(By.id("history-search"));
     await search.sendKeys("parcel shipped");
     await driver.wait(async () => (await driver.findElements(By.css("#history-table tbody tr"))).length === 1, 5000);
-    await search.clear();
+    await clearInput(search);
     await search.sendKeys("no such words");
     await driver.wait(until.elementLocated(By.id("history-none")), 5000);
+    await clearInput(search);
+  });
+});
+
+test("export writes a file whose rows match the filter", async () => {
+  await app.step("export", async () => {
+    const { driver } = app;
+    await driver.findElement(By.css("#history-direction option[value='out']")).click();
+    await driver.wait(async () => (await driver.findElements(By.css("#history-table tbody tr"))).length === 1, 5000);
+    await driver.findElement(By.id("history-export-csv")).click();
+    const pathEl = await driver.wait(until.elementLocated(By.id("history-export-path")), 10000);
+    const exportPath = await pathEl.getText();
+    assert.ok(exportPath.startsWith(app.downloads), `${exportPath} is in the Downloads folder`);
+    const file = readFileSync(exportPath, "utf8").trim().split("\n");
+    assert.match(file[0], /^created_at,number_id,direction,contact/);
+    const expected = cliWith(env, ["history", "list", "--limit", "1000"]).filter((m) => m.direction === "out");
+    assert.equal(file.length - 1, expected.length);
+    for (const line of file.slice(1)) assert.match(line, /,out,/);
+    assert.ok(file.some((l) => l.includes("Your parcel shipped today")));
   });
 });

@@ -32,6 +32,8 @@ const COMMANDS: &[&str] = &[
     "set_destinations_enabled",
     "list_messages",
     "message_detail",
+    "history_counts",
+    "export_history",
 ];
 
 fn main() {

@@ -68,6 +68,8 @@ pub fn run() {
             commands::webhook::set_destinations_enabled,
             commands::history::list_messages,
             commands::history::message_detail,
+            commands::history::history_counts,
+            commands::history::export_history,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

@@ -1,7 +1,8 @@
 //! Message history. Each command parses, calls the core, maps the error.
 
+use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::history::{HistoryFilter, MessageDetail, MessageView};
+use wabadesk_core::history::{ExportFormat, HistoryFilter, MessageDetail, MessageView};
 
 use crate::{AppState, IpcError};
 
@@ -19,4 +20,30 @@ pub fn message_detail(
     wamid: String,
 ) -> Result<MessageDetail, IpcError> {
     Ok(state.core.message_detail(&wamid)?)
+}
+
+/// Messages per status for the filter (the strip above the table).
+#[tauri::command(async)]
+pub fn history_counts(
+    state: State<'_, AppState>,
+    filter: HistoryFilter,
+) -> Result<Vec<(String, i64)>, IpcError> {
+    Ok(state.core.message_counts(&filter)?)
+}
+
+/// Exports the filtered history to the Downloads folder, reporting rows written as it goes;
+/// returns the file's path.
+#[tauri::command(async)]
+pub fn export_history(
+    state: State<'_, AppState>,
+    filter: HistoryFilter,
+    format: ExportFormat,
+    on_progress: Channel<u64>,
+) -> Result<String, IpcError> {
+    let path =
+        wabadesk_core::paths::export_path(&state.core.data_dir, "history", format.extension())?;
+    state.core.export_history(&filter, format, &path, |n| {
+        let _ = on_progress.send(n);
+    })?;
+    Ok(path.display().to_string())
 }

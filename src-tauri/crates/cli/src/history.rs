@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde_json::json;
 use wabadesk_core::api::Outgoing;
 use wabadesk_core::audit::Actor;
-use wabadesk_core::history::{HistoryFilter, MessageView};
+use wabadesk_core::history::{ExportFormat, HistoryFilter, MessageView};
 use wabadesk_core::numbers::normalize_phone;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{Core, Error};
@@ -18,26 +18,79 @@ use crate::Output;
 pub enum HistoryCmd {
     /// Messages, newest first.
     List {
-        #[arg(long)]
-        number: Option<String>,
-        #[arg(long)]
-        status: Option<String>,
-        /// The contact (wa_id or phone).
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        template: Option<String>,
-        #[arg(long)]
-        since: Option<String>,
-        #[arg(long)]
-        until: Option<String>,
-        #[arg(long)]
-        search: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
     /// One message with its status timeline.
     Show { wamid: String },
+    /// Export the filtered messages, streamed (constant memory).
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Output file (default: standard output).
+        #[arg(short = 'o', long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Delete messages older than N days (with their status events).
+    Prune {
+        #[arg(long)]
+        older_than: u32,
+        /// Only count what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Add synthetic messages (marked synthetic) for demos and benchmarks.
+    Seed {
+        #[arg(long)]
+        count: u64,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum Format {
+    Csv,
+    Jsonl,
+}
+
+#[derive(clap::Args, Debug, Default)]
+pub struct FilterArgs {
+    #[arg(long)]
+    number: Option<String>,
+    #[arg(long)]
+    status: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    template: Option<String>,
+    #[arg(long)]
+    since: Option<String>,
+    #[arg(long)]
+    until: Option<String>,
+    #[arg(long)]
+    search: Option<String>,
+}
+
+impl FilterArgs {
+    fn into_filter(self, core: &Core) -> Result<HistoryFilter, Error> {
+        let number_id = self
+            .number
+            .map(|n| core.resolve_number(&n).map(|n| n.id))
+            .transpose()?;
+        Ok(HistoryFilter {
+            number_id,
+            status: self.status,
+            contact: self.to,
+            template: self.template,
+            since: self.since,
+            until: self.until,
+            search: self.search,
+            ..Default::default()
+        })
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -83,30 +136,12 @@ fn line(m: &MessageView) -> String {
 pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
     let core = open(data_dir)?;
     match cmd {
-        HistoryCmd::List {
-            number,
-            status,
-            to,
-            template,
-            since,
-            until,
-            search,
-            limit,
-        } => {
-            let number_id = number
-                .map(|n| core.resolve_number(&n).map(|n| n.id))
-                .transpose()?;
-            let list = core.list_messages(&HistoryFilter {
-                number_id,
-                status,
-                contact: to,
-                template,
-                since,
-                until,
-                search,
+        HistoryCmd::List { filter, limit } => {
+            let filter = HistoryFilter {
                 limit: Some(limit),
-                ..Default::default()
-            })?;
+                ..filter.into_filter(&core)?
+            };
+            let list = core.list_messages(&filter)?;
             let text = list.iter().map(line).collect::<Vec<_>>().join("\n");
             Output::ok(
                 &list,
@@ -124,6 +159,79 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
                 text += &format!("\n  {:<10} {}", e.status, e.at.as_deref().unwrap_or(""));
             }
             Output::ok(&d, text)
+        }
+        HistoryCmd::Export {
+            format,
+            filter,
+            output,
+        } => {
+            let filter = filter.into_filter(&core)?;
+            let format = match format {
+                Format::Csv => ExportFormat::Csv,
+                Format::Jsonl => ExportFormat::Jsonl,
+            };
+            let n = match &output {
+                Some(path) => {
+                    core.export_history(&filter, format, path, |n| eprint!("\rexported {n}"))?
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = std::io::BufWriter::new(stdout.lock());
+                    match wabadesk_core::history::export(
+                        &core.db,
+                        &filter,
+                        format,
+                        &mut lock,
+                        |_| {},
+                    ) {
+                        Ok(n) => n,
+                        // The reader went away (e.g. `| head`): stop quietly.
+                        Err(e) if e.to_string().contains("Broken pipe") => 0,
+                        Err(e) => return Err(e),
+                    }
+                }
+            };
+            if output.is_some() {
+                eprintln!();
+                Output::ok(
+                    &json!({"rows": n, "file": output}),
+                    format!("{n} messages exported"),
+                )
+            } else {
+                Ok(Output {
+                    json: serde_json::Value::Null,
+                    text: String::new(),
+                    exit: 0,
+                    quiet: true,
+                })
+            }
+        }
+        HistoryCmd::Prune {
+            older_than,
+            dry_run,
+        } => {
+            let n = wabadesk_core::history::prune(&core.db, older_than, dry_run)?;
+            let text = if dry_run {
+                format!("{n} messages are older than {older_than} days (nothing deleted)")
+            } else {
+                format!("deleted {n} messages older than {older_than} days")
+            };
+            Output::ok(&json!({"messages": n, "dry_run": dry_run}), text)
+        }
+        HistoryCmd::Seed { count } => {
+            let started = std::time::Instant::now();
+            let (m, e) =
+                wabadesk_core::history::seed(&core.db, count, |n| eprint!("\rseeded {n}"))?;
+            eprintln!();
+            let secs = started.elapsed().as_secs_f64();
+            let text = format!(
+                "{m} synthetic messages, {e} status events in {secs:.1} s ({:.0} events/s)",
+                e as f64 / secs
+            );
+            Output::ok(
+                &json!({"messages": m, "status_events": e, "seconds": secs}),
+                text,
+            )
         }
     }
 }

@@ -67,6 +67,8 @@ pub struct Output {
     pub json: serde_json::Value,
     pub text: String,
     pub exit: u8,
+    /// The command wrote its own output (e.g. an export to standard output).
+    pub quiet: bool,
 }
 
 impl Output {
@@ -75,6 +77,7 @@ impl Output {
             json: serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?,
             text: text.into(),
             exit: 0,
+            quiet: false,
         })
     }
 }
@@ -97,7 +100,8 @@ fn main() -> ExitCode {
         .and_then(|rt| rt.block_on(run(cli)));
     match result {
         Ok(out) => {
-            if json {
+            if out.quiet {
+            } else if json {
                 print_json(&out.json);
             } else if !out.text.is_empty() {
                 println!("{}", out.text.trim_end());

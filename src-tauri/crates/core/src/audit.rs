@@ -142,13 +142,6 @@ pub fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
 
 /// The entries as CSV (RFC 4180 quoting), header first.
 pub fn to_csv(entries: &[AuditEntry]) -> String {
-    fn field(s: &str) -> String {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    }
     let mut out = String::from("at,number,action,actor,old_fingerprint,new_fingerprint,detail\n");
     for e in entries {
         let cols = [
@@ -160,7 +153,13 @@ pub fn to_csv(entries: &[AuditEntry]) -> String {
             e.new_fingerprint.as_deref().unwrap_or(""),
             &e.detail,
         ];
-        out.push_str(&cols.iter().map(|c| field(c)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &cols
+                .iter()
+                .map(|c| crate::util::csv_field(c))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push('\n');
     }
     out
@@ -180,10 +179,7 @@ pub fn export_csv(
             ..filter.clone()
         },
     )?;
-    let dir = dirs::download_dir().unwrap_or_else(|| data_dir.join("exports"));
-    crate::paths::ensure_dir(&dir)?;
-    let stamp = crate::util::now().replace([':', '.'], "-");
-    let path = dir.join(format!("wabadesk-audit-{stamp}.csv"));
+    let path = crate::paths::export_path(data_dir, "audit", "csv")?;
     std::fs::write(&path, to_csv(&entries)).map_err(Error::io(&path))?;
     Ok(path)
 }

@@ -287,7 +287,7 @@ pub struct MessageView {
 
 /// Filters for the history list. Every field is optional; pages go backwards by `before_id`
 /// (keyset pagination: no OFFSET scans).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
 pub struct HistoryFilter {
@@ -335,53 +335,282 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     })
 }
 
-/// Newest first.
-pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
-    let search = f
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| {
-            format!(
-                "%{}%",
-                s.replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            )
-        });
-    let contact = f
+/// The user's words as an FTS5 query: every word must appear, each as a prefix.
+fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
+/// index of each: number, status, contact, template, date). Values are always parameters.
+fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value as V;
+    let mut parts: Vec<String> = Vec::new();
+    let mut values: Vec<V> = Vec::new();
+    let mut add = |sql: &str, v: V| {
+        values.push(v);
+        parts.push(sql.replace('?', &format!("?{}", values.len())));
+    };
+    if let Some(n) = f.number_id {
+        add("number_id = ?", V::Integer(n));
+    }
+    if let Some(d) = &f.direction {
+        add("direction = ?", V::Text(d.clone()));
+    }
+    if let Some(s) = &f.status {
+        add("status = ?", V::Text(s.clone()));
+    }
+    if let Some(c) = f
         .contact
         .as_deref()
-        .map(|c| c.trim().trim_start_matches('+').to_string());
+        .map(|c| c.trim().trim_start_matches('+'))
+        .filter(|c| !c.is_empty())
+    {
+        add("contact = ?", V::Text(c.to_string()));
+    }
+    if let Some(t) = &f.template {
+        add("template_name = ?", V::Text(t.clone()));
+    }
+    if let Some(s) = &f.since {
+        add("created_at >= ?", V::Text(s.clone()));
+    }
+    if let Some(u) = &f.until {
+        add("created_at < ?", V::Text(u.clone()));
+    }
+    if let Some(b) = f.before_id {
+        add("id < ?", V::Integer(b));
+    }
+    if let Some(q) = f.search.as_deref().and_then(fts_query) {
+        add(
+            "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+            V::Text(q),
+        );
+    }
+    let clause = if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join(" AND ")
+    };
+    (clause, values)
+}
+
+/// Newest first, `limit` rows (default 200) from `before_id` down.
+pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
+    let (clause, mut values) = where_clause(f);
+    values.push(rusqlite::types::Value::Integer(
+        f.limit.unwrap_or(200) as i64
+    ));
+    let sql = format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE {clause} ORDER BY id DESC LIMIT ?{}",
+        values.len()
+    );
     let mut stmt = conn
-        .prepare_cached(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR direction = ?2) \
-             AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR contact = ?4) AND (?5 IS NULL OR template_name = ?5) \
-             AND (?6 IS NULL OR created_at >= ?6) AND (?7 IS NULL OR created_at < ?7) AND (?8 IS NULL OR id < ?8) \
-             AND (?9 IS NULL OR body LIKE ?9 ESCAPE '\\' OR template_name LIKE ?9 ESCAPE '\\' OR contact LIKE ?9 ESCAPE '\\' OR contact_name LIKE ?9 ESCAPE '\\') \
-             ORDER BY id DESC LIMIT ?10"
-        ))
+        .prepare_cached(&sql)
         .map_err(Error::db("listing messages"))?;
     let rows = stmt
-        .query_map(
-            params![
-                f.number_id,
-                f.direction,
-                f.status,
-                contact,
-                f.template,
-                f.since,
-                f.until,
-                f.before_id,
-                search,
-                f.limit.unwrap_or(200)
-            ],
-            message_row,
-        )
+        .query_map(rusqlite::params_from_iter(values), message_row)
         .map_err(Error::db("listing messages"))?;
     rows.collect::<std::result::Result<_, _>>()
         .map_err(Error::db("listing messages"))
+}
+
+/// Messages per status for a filter (the dashboard strip), ignoring its status and paging.
+pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(String, i64)>> {
+    let f = HistoryFilter {
+        status: None,
+        before_id: None,
+        ..f.clone()
+    };
+    let (clause, values) = where_clause(&f);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT status, count(*) FROM messages WHERE {clause} GROUP BY status ORDER BY status"
+        ))
+        .map_err(Error::db("counting messages"))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(Error::db("counting messages"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("counting messages"))
+}
+
+/// Export file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Csv,
+    Jsonl,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Jsonl => "jsonl",
+        }
+    }
+}
+
+const CSV_HEADER: &str = "created_at,number_id,direction,contact,contact_name,type,template_name,body,status,wamid,sent_at,delivered_at,read_at,failed_at,error_code,error_title\n";
+
+fn csv_row(m: &MessageView) -> String {
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let cols = [
+        m.created_at.clone(),
+        m.number_id.map(|n| n.to_string()).unwrap_or_default(),
+        m.direction.clone(),
+        m.contact.clone(),
+        o(&m.contact_name),
+        m.kind.clone(),
+        o(&m.template_name),
+        o(&m.body),
+        m.status.clone(),
+        o(&m.wamid),
+        o(&m.sent_at),
+        o(&m.delivered_at),
+        o(&m.read_at),
+        o(&m.failed_at),
+        m.error_code.map(|c| c.to_string()).unwrap_or_default(),
+        o(&m.error_title),
+    ];
+    let mut line = cols
+        .iter()
+        .map(|c| crate::util::csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push('\n');
+    line
+}
+
+/// Writes every message matching `filter` (its `limit` and `before_id` are ignored), newest
+/// first, in pages so memory stays constant and the database is never locked for long.
+/// `progress` gets the running row count after each page. Returns the number of rows.
+pub fn export(
+    db: &crate::db::Db,
+    filter: &HistoryFilter,
+    format: ExportFormat,
+    out: &mut dyn std::io::Write,
+    mut progress: impl FnMut(u64),
+) -> Result<u64> {
+    let io = |e: std::io::Error| Error::Internal(format!("writing the export: {e}"));
+    if format == ExportFormat::Csv {
+        out.write_all(CSV_HEADER.as_bytes()).map_err(io)?;
+    }
+    let mut page = HistoryFilter {
+        limit: Some(5000),
+        before_id: None,
+        ..filter.clone()
+    };
+    let mut total = 0u64;
+    loop {
+        let rows = db.with_conn(|c| list(c, &page))?;
+        for m in &rows {
+            match format {
+                ExportFormat::Csv => out.write_all(csv_row(m).as_bytes()).map_err(io)?,
+                ExportFormat::Jsonl => {
+                    serde_json::to_writer(&mut *out, m)
+                        .map_err(|e| Error::Internal(e.to_string()))?;
+                    out.write_all(b"\n").map_err(io)?;
+                }
+            }
+        }
+        total += rows.len() as u64;
+        progress(total);
+        match rows.last() {
+            Some(last) if rows.len() == 5000 => page.before_id = Some(last.id),
+            _ => break,
+        }
+    }
+    out.flush().map_err(io)?;
+    Ok(total)
+}
+
+/// Deletes messages (and their status events) created more than `days` days ago; with
+/// `dry_run`, only counts them. Returns the number of messages.
+pub fn prune(db: &crate::db::Db, days: u32, dry_run: bool) -> Result<u64> {
+    let cutoff = crate::util::format_time(
+        time::OffsetDateTime::now_utc() - time::Duration::days(days as i64),
+    );
+    db.with_tx(|tx| {
+        let n: i64 = tx
+            .query_row("SELECT count(*) FROM messages WHERE created_at < ?1", [&cutoff], |r| r.get(0))
+            .map_err(Error::db("counting old messages"))?;
+        if !dry_run && n > 0 {
+            exec(tx, "DELETE FROM status_events WHERE wamid IN (SELECT wamid FROM messages WHERE created_at < ?1)", [&cutoff], "pruning status events")?;
+            exec(tx, "DELETE FROM messages WHERE created_at < ?1", [&cutoff], "pruning messages")?;
+        }
+        Ok(n as u64)
+    })
+}
+
+/// Synthetic messages for demos and benchmarks (marked `synthetic`): `count` messages to 1,000
+/// contacts over the last 90 days, each with sent/delivered/read (1 in 20 failed) applied
+/// through the same status path as the inbox. Returns (messages, status events).
+pub fn seed(db: &crate::db::Db, count: u64, mut progress: impl FnMut(u64)) -> Result<(u64, u64)> {
+    const WORDS: &[&str] = &[
+        "order",
+        "parcel",
+        "invoice",
+        "appointment",
+        "reminder",
+        "delivery",
+        "payment",
+        "welcome",
+        "support",
+        "refund",
+    ];
+    const TEMPLATES: &[&str] = &[
+        "order_update",
+        "shipping_notice",
+        "payment_reminder",
+        "appointment_confirmation",
+        "welcome_offer",
+    ];
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let start = now - 90 * 86400;
+    let step = (90 * 86400 / count.max(1) as i64).max(1);
+    let mut events = 0u64;
+    let mut done = 0u64;
+    while done < count {
+        let chunk = (count - done).min(10_000);
+        db.with_tx(|tx| {
+            for i in done..done + chunk {
+                let ts = start + i as i64 * step;
+                let at = crate::util::format_time(time::OffsetDateTime::from_unix_timestamp(ts).unwrap_or(time::OffsetDateTime::UNIX_EPOCH));
+                let wamid = format!("wamid.SYNTH{i:09}");
+                let contact = format!("491510{:07}", i % 1000);
+                let template = (i % 3 == 0).then(|| TEMPLATES[(i as usize / 3) % TEMPLATES.len()]);
+                let body = format!("{} {} number {}", WORDS[i as usize % WORDS.len()], WORDS[(i as usize * 7 + 3) % WORDS.len()], i);
+                exec(
+                    tx,
+                    "INSERT INTO messages (direction, wamid, contact, type, template_name, body, status, status_rank, synthetic, created_at, updated_at) \
+                     VALUES ('out', ?1, ?2, ?3, ?4, ?5, 'accepted', 0, 1, ?6, ?6)",
+                    params![wamid, contact, if template.is_some() { "template" } else { "text" }, template, body, at],
+                    "seeding messages",
+                )?;
+                let last = if i % 20 == 7 { "failed" } else { "read" };
+                for (k, st) in ["sent", "delivered", last].iter().enumerate() {
+                    let mut ev = serde_json::json!({"id": wamid, "status": st, "timestamp": (ts + k as i64 * 5).to_string(), "recipient_id": contact});
+                    if *st == "failed" {
+                        ev["errors"] = serde_json::json!([{"code": 131026, "title": "Message undeliverable"}]);
+                    }
+                    apply_status(tx, &Route::default(), &ev, None)?;
+                }
+            }
+            Ok(())
+        })?;
+        events += chunk * 3;
+        done += chunk;
+        progress(done);
+    }
+    Ok((done, events))
 }
 
 /// One status event of a message's timeline.
@@ -655,6 +884,160 @@ mod tests {
         let d = db.with_conn(|c| detail(c, "wamid.OUT")).unwrap().unwrap();
         assert_eq!(d.events.len(), 1);
         assert_eq!(d.events[0].status, "read");
+    }
+
+    #[test]
+    fn every_filter_selects_what_it_names() {
+        let db = Db::open_in_memory().unwrap();
+        seed(&db, 60, |_| {}).unwrap();
+        let q = |f: HistoryFilter| {
+            db.with_conn(|c| {
+                list(
+                    c,
+                    &HistoryFilter {
+                        limit: Some(1000),
+                        ..f
+                    },
+                )
+            })
+            .unwrap()
+        };
+        let all = q(HistoryFilter::default());
+        assert_eq!(all.len(), 60);
+        let failed = q(HistoryFilter {
+            status: Some("failed".into()),
+            ..Default::default()
+        });
+        assert_eq!(failed.len(), 3);
+        assert!(failed
+            .iter()
+            .all(|m| m.status == "failed" && m.error_code == Some(131026)));
+        let contact = q(HistoryFilter {
+            contact: Some("+4915100000005".into()),
+            ..Default::default()
+        });
+        assert!(!contact.is_empty() && contact.iter().all(|m| m.contact == "4915100000005"));
+        let tpl = q(HistoryFilter {
+            template: Some("order_update".into()),
+            ..Default::default()
+        });
+        assert!(
+            !tpl.is_empty()
+                && tpl
+                    .iter()
+                    .all(|m| m.template_name.as_deref() == Some("order_update"))
+        );
+        let out = q(HistoryFilter {
+            direction: Some("out".into()),
+            ..Default::default()
+        });
+        assert_eq!(out.len(), 60);
+        let mid = &all[30].created_at;
+        let since = q(HistoryFilter {
+            since: Some(mid.clone()),
+            ..Default::default()
+        });
+        assert!(since.iter().all(|m| &m.created_at >= mid));
+        let until = q(HistoryFilter {
+            until: Some(mid.clone()),
+            ..Default::default()
+        });
+        assert_eq!(since.len() + until.len(), 60);
+        let words = q(HistoryFilter {
+            search: Some("order appoint".into()),
+            ..Default::default()
+        });
+        assert!(
+            !words.is_empty()
+                && words.iter().all(|m| {
+                    let b = m.body.clone().unwrap();
+                    b.starts_with("order appointment")
+                })
+        );
+        let none = q(HistoryFilter {
+            number_id: Some(99),
+            ..Default::default()
+        });
+        assert!(none.is_empty());
+        let counts = db
+            .with_conn(|c| counts(c, &HistoryFilter::default()))
+            .unwrap();
+        assert_eq!(
+            counts,
+            vec![("failed".to_string(), 3), ("read".to_string(), 57)]
+        );
+    }
+
+    #[test]
+    fn export_streams_the_filtered_view_and_prune_counts_first() {
+        let db = Db::open_in_memory().unwrap();
+        seed(&db, 12_000, |_| {}).unwrap();
+        let mut csv = Vec::new();
+        let mut pages = Vec::new();
+        let n = export(
+            &db,
+            &HistoryFilter {
+                status: Some("failed".into()),
+                ..Default::default()
+            },
+            ExportFormat::Csv,
+            &mut csv,
+            |p| pages.push(p),
+        )
+        .unwrap();
+        assert_eq!(n, 600);
+        let text = String::from_utf8(csv).unwrap();
+        assert_eq!(text.lines().count(), 601);
+        assert!(text.lines().skip(1).all(|l| l.contains(",failed,")));
+        let mut jsonl = Vec::new();
+        let pages_before = pages.len();
+        let n = export(
+            &db,
+            &HistoryFilter::default(),
+            ExportFormat::Jsonl,
+            &mut jsonl,
+            |p| pages.push(p),
+        )
+        .unwrap();
+        assert_eq!(n, 12_000);
+        assert_eq!(
+            &pages[pages_before..],
+            &[5000, 10_000, 12_000],
+            "progress per page"
+        );
+        let first: serde_json::Value =
+            serde_json::from_str(String::from_utf8(jsonl).unwrap().lines().next().unwrap())
+                .unwrap();
+        assert!(first["wamid"].as_str().unwrap().starts_with("wamid.SYNTH"));
+
+        let old = prune(&db, 45, true).unwrap();
+        assert!(old > 5000 && old < 7000, "{old}");
+        assert_eq!(
+            db.with_conn(|c| list(
+                c,
+                &HistoryFilter {
+                    limit: Some(20_000),
+                    ..Default::default()
+                }
+            ))
+            .unwrap()
+            .len(),
+            12_000,
+            "dry run deletes nothing"
+        );
+        assert_eq!(prune(&db, 45, false).unwrap(), old);
+        assert_eq!(
+            db.with_conn(|c| list(
+                c,
+                &HistoryFilter {
+                    limit: Some(20_000),
+                    ..Default::default()
+                }
+            ))
+            .unwrap()
+            .len() as u64,
+            12_000 - old
+        );
     }
 
     #[test]

@@ -318,6 +318,28 @@ impl Core {
         self.db.with_conn(|c| history::list(c, filter))
     }
 
+    /// Messages per status for a filter.
+    pub fn message_counts(&self, filter: &history::HistoryFilter) -> Result<Vec<(String, i64)>> {
+        self.db.with_conn(|c| history::counts(c, filter))
+    }
+
+    /// Exports the filtered history to `path` (written beside it, then renamed into place).
+    pub fn export_history(
+        &self,
+        filter: &history::HistoryFilter,
+        format: history::ExportFormat,
+        path: &std::path::Path,
+        progress: impl FnMut(u64),
+    ) -> Result<u64> {
+        let tmp = path.with_extension("partial");
+        let file = std::fs::File::create(&tmp).map_err(Error::io(&tmp))?;
+        let mut out = std::io::BufWriter::new(file);
+        let n = history::export(&self.db, filter, format, &mut out, progress)?;
+        drop(out);
+        std::fs::rename(&tmp, path).map_err(Error::io(path))?;
+        Ok(n)
+    }
+
     /// A message with its status timeline and raw JSON.
     pub fn message_detail(&self, wamid: &str) -> Result<history::MessageDetail> {
         self.db

@@ -39,6 +39,15 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))
 }
 
+/// A new export file: the user's Downloads folder (or `<data dir>/exports`), named
+/// `wabadesk-<what>-<time>.<extension>`.
+pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathBuf> {
+    let dir = dirs::download_dir().unwrap_or_else(|| data_dir.join("exports"));
+    ensure_dir(&dir)?;
+    let stamp = crate::util::now().replace([':', '.'], "-");
+    Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

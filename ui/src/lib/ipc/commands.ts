@@ -11,6 +11,7 @@ import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
 import type { Destination } from "./bindings/Destination";
 import type { EndpointTest } from "./bindings/EndpointTest";
+import type { ExportFormat } from "./bindings/ExportFormat";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
 import type { ImportReport } from "./bindings/ImportReport";
 import type { InboxEventView } from "./bindings/InboxEventView";
@@ -80,3 +81,10 @@ export const setDestinationsEnabled = (id: number, enabled: boolean) =>
   call<MultiWebhook>("set_destinations_enabled", { id, enabled });
 export const listMessages = (filter: HistoryFilter) => call<MessageView[]>("list_messages", { filter });
 export const messageDetail = (wamid: string) => call<MessageDetail>("message_detail", { wamid });
+export const historyCounts = (filter: HistoryFilter) =>
+  call<[string, number][]>("history_counts", { filter });
+export function exportHistory(filter: HistoryFilter, format: ExportFormat, onProgress: (rows: number) => void) {
+  const channel = new Channel<number>();
+  channel.onmessage = onProgress;
+  return call<string>("export_history", { filter, format, onProgress: channel });
+}

@@ -29,6 +29,8 @@ beforeEach(() => {
         const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
         return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
       }
+      case "history_counts":
+        return [["failed", 1], ["read", 1]];
       case "message_detail":
         return {
           message: msg(2, { status: "read" }),

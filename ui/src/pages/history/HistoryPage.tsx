@@ -7,7 +7,8 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
-import { listMessages, messageDetail } from "../../lib/ipc/commands";
+import type { ExportFormat } from "../../lib/ipc/bindings/ExportFormat";
+import { exportHistory, historyCounts, listMessages, messageDetail } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 
@@ -29,6 +30,9 @@ export function HistoryPage() {
   const [more, setMore] = useState(false);
   const [open, setOpen] = useState<MessageDetail | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  const [counts, setCounts] = useState<[string, number][]>([]);
+  const [exporting, setExporting] = useState<number | null>(null);
+  const [exported, setExported] = useState<string | null>(null);
 
   // The search box applies as you type, a moment after the last key.
   useEffect(() => {
@@ -39,7 +43,8 @@ export function HistoryPage() {
 
   const load = useCallback(async () => {
     try {
-      const first = await listMessages(filter);
+      const [first, c] = await Promise.all([listMessages(filter), historyCounts(filter)]);
+      setCounts(c);
       setRows((prev) => {
         // Keep older pages the user loaded; refresh the newest one.
         const older = (prev ?? []).filter((r) => first.length === PAGE && r.id < first[first.length - 1].id);
@@ -82,6 +87,18 @@ export function HistoryPage() {
     if (current && current.status !== open.message.status) void show(current);
   }, [rows, open]);
 
+  async function runExport(format: ExportFormat) {
+    setExporting(0);
+    setExported(null);
+    try {
+      setExported(await exportHistory({ ...filter, before_id: null }, format, setExporting));
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setExporting(null);
+    }
+  }
+
   const set = (patch: Partial<HistoryFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const label = (id: number | null) => numbers?.find((n) => n.id === id)?.label ?? "—";
 
@@ -122,7 +139,40 @@ export function HistoryPage() {
             ))}
           </select>
         </label>
+        <div className="form__actions">
+          <button type="button" id="history-export-csv" onClick={() => void runExport("csv")} disabled={exporting !== null || !rows?.length}>
+            Export CSV
+          </button>
+          <button type="button" id="history-export-jsonl" onClick={() => void runExport("jsonl")} disabled={exporting !== null || !rows?.length}>
+            Export JSON lines
+          </button>
+        </div>
       </form>
+      {counts.length > 0 && (
+        <p className="counts" id="history-counts" aria-label="Messages per status">
+          {counts.map(([status, n]) => (
+            <button
+              type="button"
+              key={status}
+              className={`badge badge--${STATUS_CLASS[status] ?? "key-none"}`}
+              aria-pressed={filter.status === status}
+              onClick={() => set({ status: filter.status === status ? null : status })}
+            >
+              {status} {n.toLocaleString()}
+            </button>
+          ))}
+        </p>
+      )}
+      {exporting !== null && (
+        <p role="status" className="hint">
+          Exporting… {exporting.toLocaleString()} messages written
+        </p>
+      )}
+      {exported && (
+        <p className="notice" role="status" id="history-exported">
+          Saved to <span className="mono" id="history-export-path">{exported}</span>
+        </p>
+      )}
       {error && <ErrorBanner error={error} />}
       {rows?.length === 0 && !filter.search && !filter.status && !filter.direction && !filter.number_id && (
         <EmptyState title="No messages recorded" icon="◷">

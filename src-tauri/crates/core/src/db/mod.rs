@@ -15,6 +15,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0002_numbers_keys_audit.sql"),
     include_str!("../../migrations/0003_webhook.sql"),
     include_str!("../../migrations/0004_inbox_history.sql"),
+    include_str!("../../migrations/0005_history_search.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
