@@ -1,7 +1,7 @@
 // Shared set-up for the end-to-end tests: starts tauri-driver (which starts WebKitWebDriver),
 // opens the real WABA Desk binary through WebDriver, and saves a screenshot when a step fails.
-import { spawn, execFileSync } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import readline from "node:readline";
 import net from "node:net";
 import os from "node:os";
@@ -43,6 +43,25 @@ export function cliWith(env, args, input) {
   }
 }
 
+function waitForPortClosed(port, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve) => {
+    const attempt = () => {
+      const socket = net.connect(port, "127.0.0.1");
+      socket.once("connect", () => {
+        socket.destroy();
+        if (Date.now() > deadline) resolve();
+        else setTimeout(attempt, 100);
+      });
+      socket.once("error", () => {
+        socket.destroy();
+        resolve();
+      });
+    };
+    attempt();
+  });
+}
+
 /**
  * Starts the app with a fresh data dir and its own keyring namespace. `setup(env)` runs first,
  * e.g. to add numbers with the CLI.
@@ -65,13 +84,14 @@ export async function launch(setup) {
   // The app's own output (it inherits tauri-driver's) is kept for the secret-leak scan.
   mkdirSync(ARTIFACTS, { recursive: true });
   const logFile = path.join(ARTIFACTS, `app-${path.basename(dataDir)}.log`);
-  const log = createWriteStream(logFile);
+  // A file, not a pipe: the app inherits it, and a pipe would keep this process waiting for a
+  // straggling app to close it.
+  const logFd = openSync(logFile, "a");
   const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], {
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["ignore", logFd, logFd],
   });
-  driverProcess.stdout.pipe(log);
-  driverProcess.stderr.pipe(log);
+  closeSync(logFd);
   await waitForPort(4444);
   await waitForPort(4445);
   const driver = await new Builder()
@@ -86,9 +106,12 @@ export async function launch(setup) {
     logFile,
     async quit() {
       try {
-        await driver.quit();
+        await Promise.race([driver.quit(), new Promise((r) => setTimeout(r, 10000))]);
       } finally {
         driverProcess.kill();
+        // The app is WebKitWebDriver's child: make sure none outlives its test file.
+        spawnSync("pkill", ["-f", APP]);
+        await waitForPortClosed(4444);
       }
     },
     /** Runs a named step; on failure saves a screenshot as artifacts/<name>.png. */

@@ -51,6 +51,6 @@ stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "end-to-end tests in the real window" \
   env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
-  node --test --test-concurrency=1 e2e/
+  node --test --test-concurrency=1 --test-timeout=180000 e2e/
 
 printf '\nstages: %d passed, %d failed\n' "$passed" "$failed"
