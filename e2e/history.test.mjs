@@ -49,7 +49,7 @@ test("statuses delivered by the simulator show as read with a timeline; search n
     assert.ok(wamid?.startsWith("wamid."), JSON.stringify(sent));
 
     await driver.findElement(By.css("a[data-section='history']")).click();
-    const rowCss = `#history-table tr[data-wamid='${wamid}']`;
+    const rowCss = `#history-table [role='row'][data-wamid='${wamid}']`;
     await driver.wait(until.elementLocated(By.css(`${rowCss}[data-status='read']`)), 20000, "message reaches read");
     await driver.findElement(By.css(`${rowCss} button.link`)).click();
     await driver.wait(until.elementLocated(By.css("#message-timeline li[data-status='read']")), 5000);
@@ -63,7 +63,7 @@ test("statuses delivered by the simulator show as read with a timeline; search n
 
     const search = await driver.findElement(By.id("history-search"));
     await search.sendKeys("parcel shipped");
-    await driver.wait(async () => (await driver.findElements(By.css("#history-table tbody tr"))).length === 1, 5000);
+    await driver.wait(async () => (await driver.findElements(By.css("#history-table .vtable__body [role='row']"))).length === 1, 5000);
     await clearInput(search);
     await search.sendKeys("no such words");
     await driver.wait(until.elementLocated(By.id("history-none")), 5000);
@@ -75,7 +75,7 @@ test("export writes a file whose rows match the filter", async () => {
   await app.step("export", async () => {
     const { driver } = app;
     await driver.findElement(By.css("#history-direction option[value='out']")).click();
-    await driver.wait(async () => (await driver.findElements(By.css("#history-table tbody tr"))).length === 1, 5000);
+    await driver.wait(async () => (await driver.findElements(By.css("#history-table .vtable__body [role='row']"))).length === 1, 5000);
     await driver.findElement(By.id("history-export-csv")).click();
     const pathEl = await driver.wait(until.elementLocated(By.id("history-export-path")), 10000);
     const exportPath = await pathEl.getText();

@@ -3,6 +3,7 @@ import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
+import { VirtualRows } from "../../lib/components/VirtualRows";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
@@ -64,11 +65,19 @@ export function HistoryPage() {
     return () => clearInterval(t);
   }, [load]);
 
+  const [loadingOlder, setLoadingOlder] = useState(false);
   async function older() {
-    if (!rows?.length) return;
-    const page = await listMessages({ ...filter, before_id: rows[rows.length - 1].id });
-    setRows([...rows, ...page]);
-    setMore(page.length === PAGE);
+    if (!rows?.length || loadingOlder) return;
+    setLoadingOlder(true);
+    try {
+      const page = await listMessages({ ...filter, before_id: rows[rows.length - 1].id });
+      setRows((r) => [...(r ?? []), ...page.filter((m) => !r?.some((x) => x.id === m.id))]);
+      setMore(page.length === PAGE);
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setLoadingOlder(false);
+    }
   }
 
   async function show(m: MessageView) {
@@ -187,45 +196,56 @@ export function HistoryPage() {
         <p className="hint" id="history-none">No message matches these filters.</p>
       )}
       {rows && rows.length > 0 && (
-        <table className="table" id="history-table">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Number</th>
-              <th scope="col"></th>
-              <th scope="col">Contact</th>
-              <th scope="col">Message</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((m) => (
-              <tr key={m.id} data-wamid={m.wamid ?? ""} data-status={m.status} aria-selected={open?.message.id === m.id}>
-                <td>
-                  <button type="button" className="link" onClick={() => void show(m)}>
-                    <When at={m.created_at} />
-                  </button>
-                </td>
-                <td>{label(m.number_id)}</td>
-                <td title={m.direction === "in" ? "received" : "sent"}>{m.direction === "in" ? "↙" : "↗"}</td>
-                <td>
-                  {m.contact_name && <span>{m.contact_name} </span>}
-                  <span className="mono">{m.contact}</span>
-                </td>
-                <td>{m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}</td>
-                <td>
-                  <span className={`badge badge--${STATUS_CLASS[m.status] ?? "key-none"}`}>{m.status}</span>
-                  {m.error_code !== null && <span className="hint"> {m.error_code}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <VirtualRows
+          id="history-table"
+          label="Messages"
+          rows={rows}
+          rowHeight={40}
+          height={Math.max(240, Math.min(rows.length * 40, 560))}
+          onNearEnd={() => more && void older()}
+          onOpen={(m) => void show(m)}
+          rowProps={(m) => ({ "data-wamid": m.wamid ?? "", "data-status": m.status })}
+          header={
+            <div role="row" className="history-grid vtable__row">
+              <span role="columnheader">When</span>
+              <span role="columnheader">Number</span>
+              <span role="columnheader" aria-label="Direction" />
+              <span role="columnheader">Contact</span>
+              <span role="columnheader">Message</span>
+              <span role="columnheader">Status</span>
+            </div>
+          }
+          render={(m) => (
+            <div className="history-grid">
+              <span role="cell">
+                <button type="button" className="link" onClick={() => void show(m)}>
+                  <When at={m.created_at} />
+                </button>
+              </span>
+              <span role="cell">{label(m.number_id)}</span>
+              <span role="cell" title={m.direction === "in" ? "received" : "sent"}>
+                {m.direction === "in" ? "↙" : "↗"}
+              </span>
+              <span role="cell" className="ellipsis">
+                {m.contact_name && <span>{m.contact_name} </span>}
+                <span className="mono">{m.contact}</span>
+              </span>
+              <span role="cell" className="ellipsis">
+                {m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}
+              </span>
+              <span role="cell">
+                <span className={`badge badge--${STATUS_CLASS[m.status] ?? "key-none"}`}>{m.status}</span>
+                {m.error_code !== null && <span className="hint"> {m.error_code}</span>}
+              </span>
+            </div>
+          )}
+        />
       )}
-      {more && (
-        <button type="button" onClick={() => void older()}>
-          Load older messages
-        </button>
+      {rows && rows.length > 0 && (
+        <p className="hint">
+          {rows.length.toLocaleString()} shown{more ? ", more load as you scroll" : ""}. ↑ ↓ Page Up/Down move,
+          Enter opens.
+        </p>
       )}
       {open && (
         <aside className="drawer" id="message-drawer" aria-labelledby="message-title">
