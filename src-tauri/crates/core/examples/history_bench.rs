@@ -12,6 +12,9 @@ use std::time::{Duration, Instant};
 use wabadesk_core::db::Db;
 use wabadesk_core::history::{self, ExportFormat, HistoryFilter};
 
+/// A named query and how to make its filter for run `i`.
+type Case = (&'static str, Box<dyn Fn(usize) -> HistoryFilter>);
+
 fn percentile(mut v: Vec<Duration>, p: f64) -> Duration {
     v.sort();
     v[((v.len() as f64 * p) as usize).min(v.len() - 1)]
@@ -56,7 +59,7 @@ fn main() {
             .unwrap();
         wabadesk_core::util::format_time(t - time::Duration::days(1))
     };
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> HistoryFilter>)> = vec![
+    let cases: Vec<Case> = vec![
         ("no filter", Box::new(|_| HistoryFilter::default())),
         (
             "status=failed",
