@@ -59,7 +59,17 @@ test("statuses delivered by the simulator show as read with a timeline; search n
     assert.deepEqual(timeline, ["sent", "delivered", "read"]);
     assert.equal(await driver.findElement(By.id("message-status")).getText(), "read");
     await screenshot(driver, "history");
-    await driver.findElement(By.css("#message-drawer button[aria-label='Close message']")).click();
+
+    // The conversation with that contact: both messages, and the window the customer opened.
+    await driver.findElement(By.id("open-conversation")).click();
+    const win = await driver.wait(until.elementLocated(By.id("conversation-window")), 5000);
+    await driver.wait(async () => (await win.getAttribute("data-open")) === "true", 5000);
+    const bubbles = await Promise.all(
+      (await driver.findElements(By.css("#conversation-drawer .bubble"))).map((b) => b.getAttribute("data-direction")),
+    );
+    assert.deepEqual(bubbles, ["in", "out"]);
+    await screenshot(driver, "conversation");
+    await driver.findElement(By.css("#conversation-drawer button[aria-label='Close conversation']")).click();
 
     const search = await driver.findElement(By.id("history-search"));
     await search.sendKeys("parcel shipped");

@@ -34,6 +34,8 @@ const COMMANDS: &[&str] = &[
     "message_detail",
     "history_counts",
     "export_history",
+    "conversation",
+    "resend_message",
 ];
 
 fn main() {

@@ -70,6 +70,8 @@ pub fn run() {
             commands::history::message_detail,
             commands::history::history_counts,
             commands::history::export_history,
+            commands::history::conversation,
+            commands::history::resend_message,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

@@ -2,7 +2,11 @@
 
 use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::history::{ExportFormat, HistoryFilter, MessageDetail, MessageView};
+use wabadesk_core::api::SendResponse;
+use wabadesk_core::audit::Actor;
+use wabadesk_core::history::{
+    Conversation, ExportFormat, HistoryFilter, MessageDetail, MessageView,
+};
 
 use crate::{AppState, IpcError};
 
@@ -46,4 +50,22 @@ pub fn export_history(
         let _ = on_progress.send(n);
     })?;
     Ok(path.display().to_string())
+}
+
+#[tauri::command(async)]
+pub fn conversation(
+    state: State<'_, AppState>,
+    number_id: Option<i64>,
+    contact: String,
+) -> Result<Conversation, IpcError> {
+    Ok(state.core.conversation(number_id, &contact)?)
+}
+
+/// "Resend as test": sends a sent message's request again.
+#[tauri::command]
+pub async fn resend_message(
+    state: State<'_, AppState>,
+    wamid: String,
+) -> Result<SendResponse, IpcError> {
+    Ok(state.core.resend(&wamid, Actor::Ui).await?)
 }

@@ -440,6 +440,113 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
         .map_err(Error::db("counting messages"))
 }
 
+/// The 24-hour customer-service window with a contact, as far as the inbox knows.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct WindowState {
+    /// When the contact last wrote (captured by the inbox), if ever.
+    pub last_inbound_at: Option<String>,
+    /// Free-form messages are allowed until then.
+    pub open_until: Option<String>,
+    pub open: bool,
+}
+
+/// A conversation with one contact: messages both ways, oldest first, and the window state.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Conversation {
+    pub contact: String,
+    pub messages: Vec<MessageView>,
+    pub window: WindowState,
+}
+
+pub fn conversation(
+    conn: &rusqlite::Connection,
+    number_id: Option<i64>,
+    contact: &str,
+    limit: u32,
+) -> Result<Conversation> {
+    let contact = contact.trim().trim_start_matches('+').to_string();
+    let mut messages = list(
+        conn,
+        &HistoryFilter {
+            number_id,
+            contact: Some(contact.clone()),
+            limit: Some(limit),
+            ..Default::default()
+        },
+    )?;
+    messages.reverse();
+    let last: Option<String> = conn
+        .query_row(
+            "SELECT max(last_inbound_at) FROM contact_windows WHERE contact = ?1 AND (?2 IS NULL OR number_key = 'number:' || ?2)",
+            params![contact, number_id],
+            |r| r.get(0),
+        )
+        .map_err(Error::db("reading the customer-service window"))?;
+    let open_until = last.as_deref().and_then(|l| {
+        time::OffsetDateTime::parse(l, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|t| t + time::Duration::hours(24))
+    });
+    let open = open_until.is_some_and(|u| u > time::OffsetDateTime::now_utc());
+    Ok(Conversation {
+        contact,
+        messages,
+        window: WindowState {
+            last_inbound_at: last,
+            open_until: open_until.map(crate::util::format_time),
+            open,
+        },
+    })
+}
+
+/// The message to send again for "resend as test": the stored request of a sent message.
+pub fn resend_request(
+    conn: &rusqlite::Connection,
+    wamid: &str,
+) -> Result<(i64, crate::api::Outgoing)> {
+    let (number_id, request): (Option<i64>, Option<String>) = conn
+        .query_row(
+            "SELECT number_id, request_json FROM messages WHERE wamid = ?1 AND direction = 'out'",
+            [wamid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(Error::db("reading a message"))?
+        .ok_or_else(|| Error::NotFound(format!("sent message {wamid}")))?;
+    let (Some(number_id), Some(request)) = (number_id, request) else {
+        return Err(Error::Validation(
+            "this message was not sent from WABA Desk, so there is no request to resend".into(),
+        ));
+    };
+    let v: Value = serde_json::from_str(&request).map_err(|e| Error::Internal(e.to_string()))?;
+    let to = text(&v, &["to"]).unwrap_or_default();
+    let outgoing = match v.get("type").and_then(Value::as_str) {
+        Some("template") => crate::api::Outgoing::Template {
+            to,
+            name: text(&v, &["template", "name"]).unwrap_or_default(),
+            language: text(&v, &["template", "language", "code"]).unwrap_or_default(),
+            components: v["template"]["components"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        },
+        Some("text") => crate::api::Outgoing::Text {
+            to,
+            body: text(&v, &["text", "body"]).unwrap_or_default(),
+            preview_url: v["text"]["preview_url"].as_bool().unwrap_or(false),
+        },
+        other => {
+            return Err(Error::Validation(format!(
+                "resending {} messages is not supported",
+                other.unwrap_or("unknown")
+            )))
+        }
+    };
+    Ok((number_id, outgoing))
+}
+
 /// Export file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

@@ -318,6 +318,26 @@ impl Core {
         self.db.with_conn(|c| history::list(c, filter))
     }
 
+    /// Messages with one contact, oldest first, and the 24-hour window state.
+    pub fn conversation(
+        &self,
+        number_id: Option<i64>,
+        contact: &str,
+    ) -> Result<history::Conversation> {
+        self.db
+            .with_conn(|c| history::conversation(c, number_id, contact, 500))
+    }
+
+    /// Sends a sent message again ("resend as test"), recorded as a new message.
+    pub async fn resend(
+        &self,
+        wamid: &str,
+        actor: crate::audit::Actor,
+    ) -> Result<crate::api::SendResponse> {
+        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, wamid))?;
+        self.send_message(number_id, &outgoing, actor).await
+    }
+
     /// Messages per status for a filter.
     pub fn message_counts(&self, filter: &history::HistoryFilter) -> Result<Vec<(String, i64)>> {
         self.db.with_conn(|c| history::counts(c, filter))

@@ -128,6 +128,34 @@ async fn simulator_webhooks_reach_history_through_the_inbox() {
     assert!(m.sent_at.is_some() && m.delivered_at.is_some() && m.read_at.is_some());
     assert_eq!(m.body.as_deref(), Some("On its way"));
 
+    // The conversation with the contact, and the window the incoming message opened.
+    let conv = core.conversation(Some(id), "+4915123456789").unwrap();
+    let dirs: Vec<&str> = conv.messages.iter().map(|m| m.direction.as_str()).collect();
+    assert_eq!(dirs, ["in", "out"]);
+    assert!(conv.window.open && conv.window.open_until.is_some());
+    assert!(core
+        .conversation(Some(id), "+4915100009999")
+        .unwrap()
+        .messages
+        .is_empty());
+
+    // "Resend as test": the same request again, recorded as a new message.
+    let again = core.resend(&wamid, Actor::Ui).await.unwrap();
+    let again_id = again.wamid().unwrap();
+    assert_ne!(again_id, wamid);
+    assert_eq!(
+        core.message_by_wamid(again_id)
+            .unwrap()
+            .unwrap()
+            .body
+            .as_deref(),
+        Some("On its way")
+    );
+    assert!(
+        core.resend(in_id, Actor::Ui).await.is_err(),
+        "received messages cannot be resent"
+    );
+
     // Out of order and duplicated, as Meta may deliver them.
     let url = inbox.url();
     for (s, ts) in [

@@ -9,6 +9,7 @@ import type { NumberView } from "./bindings/NumberView";
 import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import type { Conversation } from "./bindings/Conversation";
 import type { Destination } from "./bindings/Destination";
 import type { EndpointTest } from "./bindings/EndpointTest";
 import type { ExportFormat } from "./bindings/ExportFormat";
@@ -20,6 +21,7 @@ import type { InboxStatus } from "./bindings/InboxStatus";
 import type { MessageDetail } from "./bindings/MessageDetail";
 import type { MessageView } from "./bindings/MessageView";
 import type { MultiWebhook } from "./bindings/MultiWebhook";
+import type { SendResponse } from "./bindings/SendResponse";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
 import type { WebhookView } from "./bindings/WebhookView";
@@ -88,3 +90,6 @@ export function exportHistory(filter: HistoryFilter, format: ExportFormat, onPro
   channel.onmessage = onProgress;
   return call<string>("export_history", { filter, format, onProgress: channel });
 }
+export const conversation = (numberId: number | null, contact: string) =>
+  call<Conversation>("conversation", { numberId, contact });
+export const resendMessage = (wamid: string) => call<SendResponse>("resend_message", { wamid });

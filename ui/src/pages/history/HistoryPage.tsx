@@ -9,7 +9,8 @@ import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 import type { ExportFormat } from "../../lib/ipc/bindings/ExportFormat";
-import { exportHistory, historyCounts, listMessages, messageDetail } from "../../lib/ipc/commands";
+import { exportHistory, historyCounts, listMessages, messageDetail, resendMessage } from "../../lib/ipc/commands";
+import { ConversationView } from "./ConversationView";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 
@@ -34,6 +35,8 @@ export function HistoryPage() {
   const [counts, setCounts] = useState<[string, number][]>([]);
   const [exporting, setExporting] = useState<number | null>(null);
   const [exported, setExported] = useState<string | null>(null);
+  const [chat, setChat] = useState<{ numberId: number | null; contact: string } | null>(null);
+  const [resent, setResent] = useState<string | null>(null);
 
   // The search box applies as you type, a moment after the last key.
   useEffect(() => {
@@ -82,6 +85,7 @@ export function HistoryPage() {
 
   async function show(m: MessageView) {
     if (!m.wamid) return;
+    setResent(null);
     try {
       setOpen(await messageDetail(m.wamid));
     } catch (e) {
@@ -271,6 +275,40 @@ export function HistoryPage() {
               </>
             )}
           </dl>
+          <div className="form__actions">
+            <button
+              type="button"
+              id="open-conversation"
+              onClick={() => {
+                setChat({ numberId: open.message.number_id, contact: open.message.contact });
+                setOpen(null);
+              }}
+            >
+              Conversation with this contact
+            </button>
+            {open.message.direction === "out" && open.request_json && (
+              <button
+                type="button"
+                id="resend"
+                onClick={() =>
+                  resendMessage(open.message.wamid ?? "").then(
+                    (r) => {
+                      setResent(r.messages[0]?.id ?? null);
+                      void load();
+                    },
+                    (e) => setError(toIpcError(e)),
+                  )
+                }
+              >
+                Resend as test
+              </button>
+            )}
+          </div>
+          {resent && (
+            <p className="notice" role="status">
+              Sent again: <span className="mono">{resent}</span>
+            </p>
+          )}
           <h3>Timeline</h3>
           <ol className="timeline" id="message-timeline">
             {open.events.map((e, i) => (
@@ -292,6 +330,7 @@ export function HistoryPage() {
           )}
         </aside>
       )}
+      {chat && <ConversationView numberId={chat.numberId} contact={chat.contact} onClose={() => setChat(null)} />}
     </Page>
   );
 }

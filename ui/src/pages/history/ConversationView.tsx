@@ -1,0 +1,59 @@
+import { useEffect, useState } from "react";
+import { When } from "../../lib/components/Badges";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import type { Conversation } from "../../lib/ipc/bindings/Conversation";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import { conversation } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+
+/** Messages with one contact as chat bubbles, and whether the 24-hour window is open. */
+export function ConversationView(props: { numberId: number | null; contact: string; onClose: () => void }) {
+  const [conv, setConv] = useState<Conversation | null>(null);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  useEffect(() => {
+    conversation(props.numberId, props.contact).then(setConv, (e) => setError(toIpcError(e)));
+  }, [props.numberId, props.contact]);
+
+  return (
+    <aside className="drawer" id="conversation-drawer" aria-labelledby="conversation-title">
+      <header className="drawer__header">
+        <div>
+          <h2 id="conversation-title">Conversation</h2>
+          <p className="mono">{props.contact}</p>
+        </div>
+        <button type="button" className="icon-button" onClick={props.onClose} aria-label="Close conversation">
+          ✕
+        </button>
+      </header>
+      {error && <ErrorBanner error={error} />}
+      {conv && (
+        <>
+          <p id="conversation-window" className={conv.window.open ? "notice" : "warning-banner"} data-open={conv.window.open}>
+            {conv.window.open ? (
+              <>
+                24-hour window open until <When at={conv.window.open_until} />: free-form messages can be sent.
+              </>
+            ) : conv.window.last_inbound_at ? (
+              <>
+                Window closed (the contact last wrote <When at={conv.window.last_inbound_at} />): only approved templates.
+              </>
+            ) : (
+              <>No incoming message captured from this contact: only approved templates can be sent.</>
+            )}
+          </p>
+          <ol className="chat" aria-label="Messages">
+            {conv.messages.map((m) => (
+              <li key={m.id} className={`bubble bubble--${m.direction}`} data-direction={m.direction}>
+                {m.template_name && <span className="badge badge--key-none">{m.template_name}</span>}
+                <p>{m.body ?? `[${m.type}]`}</p>
+                <span className="bubble__meta">
+                  <When at={m.created_at} /> {m.direction === "out" && `· ${m.status}`}
+                </span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </aside>
+  );
+}
