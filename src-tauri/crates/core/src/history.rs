@@ -347,13 +347,16 @@ fn fts_query(search: &str) -> Option<String> {
 
 /// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
 /// index of each: number, status, contact, template, date). Values are always parameters.
-fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
+fn where_clause(f: &HistoryFilter, fts_join: bool) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value as V;
     let mut parts: Vec<String> = Vec::new();
     let mut values: Vec<V> = Vec::new();
     let mut add = |sql: &str, v: V| {
         values.push(v);
-        parts.push(sql.replace('?', &format!("?{}", values.len())));
+        parts.push(format!(
+            "m.{}",
+            sql.replace('?', &format!("?{}", values.len()))
+        ));
     };
     if let Some(n) = f.number_id {
         add("number_id = ?", V::Integer(n));
@@ -398,16 +401,31 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     (clause, values)
 }
 
-/// Newest first, `limit` rows (default 200) from `before_id` down.
+/// Newest first, `limit` rows (default 200) from `before_id` down. With a search, the query
+/// walks the full-text index newest first and stops at `limit` (no sort of every match).
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
-    let (clause, mut values) = where_clause(f);
+    let search = f.search.as_deref().and_then(fts_query).is_some();
+    let (clause, mut values) = where_clause(f, search);
     values.push(rusqlite::types::Value::Integer(
         f.limit.unwrap_or(200) as i64
     ));
-    let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE {clause} ORDER BY id DESC LIMIT ?{}",
-        values.len()
-    );
+    let columns = MESSAGE_COLUMNS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = if search {
+        format!(
+            "SELECT {columns} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
+             WHERE {clause} ORDER BY messages_fts.rowid DESC LIMIT ?{}",
+            values.len()
+        )
+    } else {
+        format!(
+            "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
+            values.len()
+        )
+    };
     let mut stmt = conn
         .prepare_cached(&sql)
         .map_err(Error::db("listing messages"))?;
@@ -425,10 +443,10 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
         before_id: None,
         ..f.clone()
     };
-    let (clause, values) = where_clause(&f);
+    let (clause, values) = where_clause(&f, false);
     let mut stmt = conn
         .prepare_cached(&format!(
-            "SELECT status, count(*) FROM messages WHERE {clause} GROUP BY status ORDER BY status"
+            "SELECT m.status, count(*) FROM messages m WHERE {clause} GROUP BY m.status ORDER BY m.status"
         ))
         .map_err(Error::db("counting messages"))?;
     let rows = stmt

@@ -16,6 +16,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_webhook.sql"),
     include_str!("../../migrations/0004_inbox_history.sql"),
     include_str!("../../migrations/0005_history_search.sql"),
+    include_str!("../../migrations/0006_drop_redundant_indexes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
