@@ -347,8 +347,17 @@ fn fts_query(search: &str) -> Option<String> {
 
 /// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
 /// index of each: number, status, contact, template, date). Values are always parameters.
-fn where_clause(f: &HistoryFilter, fts_join: bool) -> (String, Vec<rusqlite::types::Value>) {
+fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value as V;
+    let only_search = f.number_id.is_none()
+        && f.direction.is_none()
+        && f.status.is_none()
+        && f.contact
+            .as_deref()
+            .is_none_or(|c| c.trim().trim_start_matches('+').is_empty())
+        && f.template.is_none()
+        && f.since.is_none()
+        && f.until.is_none();
     let mut parts: Vec<String> = Vec::new();
     let mut values: Vec<V> = Vec::new();
     let mut add = |sql: &str, v: V| {
@@ -388,10 +397,27 @@ fn where_clause(f: &HistoryFilter, fts_join: bool) -> (String, Vec<rusqlite::typ
         add("id < ?", V::Integer(b));
     }
     if let Some(q) = f.search.as_deref().and_then(fts_query) {
-        add(
-            "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
-            V::Text(q),
-        );
+        if only_search {
+            // Nothing else narrows: take the page straight from the full-text index, newest
+            // first, and stop there (common words need not be sorted in full).
+            let before = f
+                .before_id
+                .map(|b| format!(" AND rowid < {b}"))
+                .unwrap_or_default();
+            let limit = f.limit.unwrap_or(200);
+            add(
+                &format!(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?{before} \
+                     ORDER BY rowid DESC LIMIT {limit})"
+                ),
+                V::Text(q),
+            );
+        } else {
+            add(
+                "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+                V::Text(q),
+            );
+        }
     }
     let clause = if parts.is_empty() {
         "1".to_string()
@@ -401,11 +427,9 @@ fn where_clause(f: &HistoryFilter, fts_join: bool) -> (String, Vec<rusqlite::typ
     (clause, values)
 }
 
-/// Newest first, `limit` rows (default 200) from `before_id` down. With a search, the query
-/// walks the full-text index newest first and stops at `limit` (no sort of every match).
+/// Newest first, `limit` rows (default 200) from `before_id` down.
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
-    let search = f.search.as_deref().and_then(fts_query).is_some();
-    let (clause, mut values) = where_clause(f, search);
+    let (clause, mut values) = where_clause(f);
     values.push(rusqlite::types::Value::Integer(
         f.limit.unwrap_or(200) as i64
     ));
@@ -414,18 +438,10 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
         .map(|c| format!("m.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = if search {
-        format!(
-            "SELECT {columns} FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid \
-             WHERE {clause} ORDER BY messages_fts.rowid DESC LIMIT ?{}",
-            values.len()
-        )
-    } else {
-        format!(
-            "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
-            values.len()
-        )
-    };
+    let sql = format!(
+        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
+        values.len()
+    );
     let mut stmt = conn
         .prepare_cached(&sql)
         .map_err(Error::db("listing messages"))?;
@@ -443,7 +459,7 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
         before_id: None,
         ..f.clone()
     };
-    let (clause, values) = where_clause(&f, false);
+    let (clause, values) = where_clause(&f);
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT m.status, count(*) FROM messages m WHERE {clause} GROUP BY m.status ORDER BY m.status"
