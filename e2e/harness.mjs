@@ -191,6 +191,27 @@ export async function waitReady(driver, timeoutMs = 20000) {
   await driver.wait(until.elementLocated(By.css('html[data-ready="true"]')), timeoutMs);
 }
 
+/** Adds the simulator's first number as "Shop" with its key, through the CLI (before launch). */
+export function addSimNumber(env, sim, label = "Shop") {
+  const n = sim.numbers[0];
+  const added = cliWith(env, ["numbers", "add", "--phone", n.phone, "--label", label, "--env", "simulator", "--base-url", sim.url]);
+  if (added.label !== label) throw new Error(`numbers add: ${JSON.stringify(added)}`);
+  const key = cliWith(env, ["key", "set", label], n.key);
+  if (key.key_state !== "verified") throw new Error(`key set: ${JSON.stringify(key)}`);
+}
+
+/** Starts the app's inbox on a free port from the Inbox page; returns its URL. */
+export async function startInbox(driver) {
+  await driver.findElement(By.css("a[data-section='inbox']")).click();
+  const listen = await driver.findElement(By.id("inbox-listen"));
+  await clearInput(listen);
+  await listen.sendKeys("127.0.0.1:0");
+  await driver.findElement(By.id("inbox-toggle")).click();
+  const state = await driver.findElement(By.id("inbox-state"));
+  await driver.wait(async () => (await state.getText()).startsWith("listening on http://127.0.0.1:"), 5000);
+  return (await state.getText()).replace("listening on ", "");
+}
+
 /** Empties a React-controlled input the way a user does (WebDriver's clear() fires no input event). */
 export async function clearInput(el) {
   await el.sendKeys(Key.chord(Key.CONTROL, "a"), Key.BACK_SPACE);

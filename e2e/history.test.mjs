@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { By, clearInput, cliWith, launch, screenshot, startSim, until, waitReady } from "./harness.mjs";
+import { By, addSimNumber, clearInput, cliWith, launch, screenshot, startInbox, startSim, until, waitReady } from "./harness.mjs";
 
 let app;
 let sim;
@@ -11,10 +11,9 @@ let env;
 
 before(async () => {
   sim = await startSim();
-  app = await launch(async (e) => {
+  app = await launch((e) => {
     env = e;
-    cliWith(e, ["numbers", "add", "--phone", sim.numbers[0].phone, "--label", "Shop", "--env", "simulator", "--base-url", sim.url]);
-    assert.equal(cliWith(e, ["key", "set", "Shop"], sim.numbers[0].key).key_state, "verified");
+    addSimNumber(e, sim);
   });
   await waitReady(app.driver);
 });
@@ -27,14 +26,7 @@ test("statuses delivered by the simulator show as read with a timeline; search n
   await app.step("history", async () => {
     const { driver } = app;
     // Start the inbox and point the number's webhook at it (at the simulator, loopback is allowed).
-    await driver.findElement(By.css("a[data-section='inbox']")).click();
-    const listen = await driver.findElement(By.id("inbox-listen"));
-    await listen.clear();
-    await listen.sendKeys("127.0.0.1:0");
-    await driver.findElement(By.id("inbox-toggle")).click();
-    const state = await driver.findElement(By.id("inbox-state"));
-    await driver.wait(async () => (await state.getText()).startsWith("listening on "), 5000);
-    const inboxUrl = (await state.getText()).replace("listening on ", "");
+    const inboxUrl = await startInbox(driver);
     const set = await fetch(`${sim.url}/v1/configs/webhook`, {
       method: "POST",
       headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[0].key },

@@ -3,19 +3,14 @@
 // app's own inbox, whose event then shows on the Inbox page.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { By, cliWith, launch, screenshot, startSim, until, waitReady } from "./harness.mjs";
+import { By, addSimNumber, launch, screenshot, startInbox, startSim, until, waitReady } from "./harness.mjs";
 
 let app;
 let sim;
 
 before(async () => {
   sim = await startSim();
-  app = await launch(async (env) => {
-    const added = cliWith(env, ["numbers", "add", "--phone", sim.numbers[0].phone, "--label", "Shop", "--env", "simulator", "--base-url", sim.url]);
-    assert.equal(added.label, "Shop", JSON.stringify(added));
-    const key = cliWith(env, ["key", "set", "Shop"], sim.numbers[0].key);
-    assert.equal(key.key_state, "verified", JSON.stringify(key));
-  });
+  app = await launch((env) => addSimNumber(env, sim));
   await waitReady(app.driver);
 });
 after(async () => {
@@ -61,14 +56,7 @@ test("a rule violation is explained, the fixed URL is saved and read back", asyn
 test("the endpoint test reaches the inbox, which shows the event", async () => {
   await app.step("inbox", async () => {
     const { driver } = app;
-    await driver.findElement(By.css("a[data-section='inbox']")).click();
-    const listen = await driver.findElement(By.id("inbox-listen"));
-    await listen.clear();
-    await listen.sendKeys("127.0.0.1:0");
-    await driver.findElement(By.id("inbox-toggle")).click();
-    const state = await driver.findElement(By.id("inbox-state"));
-    await driver.wait(async () => (await state.getText()).startsWith("listening on http://127.0.0.1:"), 5000);
-    const url = (await state.getText()).replace("listening on ", "");
+    const url = await startInbox(driver);
 
     await driver.findElement(By.css("a[data-section='webhook']")).click();
     const input = await driver.wait(until.elementLocated(By.id("webhook-url")), 10000);

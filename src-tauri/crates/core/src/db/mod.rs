@@ -114,8 +114,11 @@ impl Db {
     /// Runs `f` inside one transaction, committed when `f` returns `Ok`.
     pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
         let mut conn = self.lock();
+        // IMMEDIATE takes the write lock at BEGIN, waiting (busy timeout) while another process
+        // (the CLI beside the app) writes; a deferred transaction would fail at once with
+        // "database is locked" when its read snapshot went stale.
         let tx = conn
-            .transaction()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(Error::db("starting a transaction"))?;
         let out = f(&tx)?;
         tx.commit().map_err(Error::db("committing a transaction"))?;
@@ -195,6 +198,43 @@ mod tests {
             created,
             "reopen must not re-run 0001"
         );
+    }
+
+    #[test]
+    fn two_processes_writing_at_once_wait_for_each_other() {
+        // Two connections to one file stand for the app and the CLI.
+        let dir = tempfile::tempdir().unwrap();
+        let a = std::sync::Arc::new(Db::open_in_dir(dir.path()).unwrap());
+        let b = std::sync::Arc::new(Db::open_in_dir(dir.path()).unwrap());
+        let writer = |db: std::sync::Arc<Db>, tag: &'static str| {
+            std::thread::spawn(move || {
+                for i in 0..200 {
+                    db.with_tx(|tx| {
+                        // Read, then write: the pattern that fails in a deferred transaction.
+                        let n: i64 = tx
+                            .query_row("SELECT count(*) FROM app_meta", [], |r| r.get(0))
+                            .map_err(Error::db("count"))?;
+                        tx.execute(
+                            "INSERT INTO app_meta (key, value) VALUES (?1, ?2)",
+                            rusqlite::params![format!("{tag}{i}"), n.to_string()],
+                        )
+                        .map_err(Error::db("insert"))?;
+                        Ok(())
+                    })
+                    .unwrap();
+                }
+            })
+        };
+        let (t1, t2) = (writer(a.clone(), "a"), writer(b, "b"));
+        t1.join().unwrap();
+        t2.join().unwrap();
+        let n: i64 = a
+            .with_conn(|c| {
+                c.query_row("SELECT count(*) FROM app_meta", [], |r| r.get(0))
+                    .map_err(Error::db("count"))
+            })
+            .unwrap();
+        assert_eq!(n, 401);
     }
 
     #[test]
