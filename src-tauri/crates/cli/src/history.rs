@@ -219,19 +219,17 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             Output::ok(&json!({"messages": n, "dry_run": dry_run}), text)
         }
         HistoryCmd::Seed { count } => {
-            let started = std::time::Instant::now();
-            let (m, e) =
-                wabadesk_core::history::seed(&core.db, count, |n| eprint!("\rseeded {n}"))?;
+            let r = wabadesk_core::history::seed(&core.db, count, |n| eprint!("\rseeded {n}    "))?;
             eprintln!();
-            let secs = started.elapsed().as_secs_f64();
             let text = format!(
-                "{m} synthetic messages, {e} status events in {secs:.1} s ({:.0} events/s)",
-                e as f64 / secs
+                "{} synthetic messages in {:.1} s, {} status events in {:.1} s ({:.0} events/s)",
+                r.messages,
+                r.message_secs,
+                r.status_events,
+                r.status_secs,
+                r.status_events as f64 / r.status_secs
             );
-            Output::ok(
-                &json!({"messages": m, "status_events": e, "seconds": secs}),
-                text,
-            )
+            Output::ok(&r, text)
         }
     }
 }
