@@ -139,3 +139,40 @@ fn inbox_import_reports_new_and_duplicate_events() {
         (Some(2), Some(1), Some(1))
     );
 }
+
+#[test]
+fn template_lint_reports_problems_with_their_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"name":"Bad Name","category":"UTILITY","language":"en","components":[{"type":"BODY","text":"Hi {{1}}{{2}} x"}]}"#).unwrap();
+    let out = wabadesk()
+        .args(["template", "lint", "--json"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let paths: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths.contains(&"name") && paths.contains(&"components[0].text"),
+        "{paths:?}"
+    );
+
+    let good = dir.path().join("good.json");
+    std::fs::write(&good, r#"{"name":"order_update","category":"UTILITY","language":"en_US","components":[{"type":"BODY","text":"Hi {{1}}, it ships.","example":{"body_text":[["Ana"]]}}]}"#).unwrap();
+    let out = wabadesk()
+        .args(["template", "lint"])
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "no problems found"
+    );
+}

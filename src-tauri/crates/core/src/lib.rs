@@ -16,6 +16,7 @@ pub mod prefs;
 pub mod secrets;
 mod send;
 mod service;
+pub mod templates;
 pub mod util;
 pub mod webhook;
 

@@ -1,0 +1,448 @@
+//! Template checks before submitting to Meta (reference §3.2–§3.4): every problem is reported
+//! with the field it belongs to, so the builder can show it there. The input is the
+//! template-create body the builder produces (Meta's JSON shape).
+
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+/// One problem, at a field path such as `name`, `components[1].text` or `buttons[0].url`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct LintIssue {
+    pub path: String,
+    pub message: String,
+}
+
+struct Lint {
+    issues: Vec<LintIssue>,
+}
+
+impl Lint {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.issues.push(LintIssue {
+            path: path.into(),
+            message: message.into(),
+        });
+    }
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn upper(v: &Value, key: &str) -> String {
+    s(v, key).to_ascii_uppercase()
+}
+
+/// The `{{…}}` placeholders of a text, in order, with their byte positions.
+fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    let mut offset = 0;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start + 2..].find("}}") else {
+            break;
+        };
+        let name = rest[start + 2..start + 2 + len].trim().to_string();
+        out.push((offset + start, offset + start + 2 + len + 2, name));
+        offset += start + 2 + len + 2;
+        rest = &text[offset..];
+    }
+    out
+}
+
+/// Checks variables of one text: format, numbering, adjacency, position, samples.
+fn check_text_vars(
+    l: &mut Lint,
+    path: &str,
+    text: &str,
+    named: bool,
+    samples: usize,
+    body: bool,
+) -> usize {
+    let vars = placeholders(text);
+    for (i, (_, _, name)) in vars.iter().enumerate() {
+        if named {
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                l.add(
+                    path,
+                    format!(
+                        "{{{{{name}}}}}: named variables use lowercase letters and underscores"
+                    ),
+                );
+            }
+        } else if name.parse::<usize>().ok() != Some(i + 1) {
+            l.add(path, format!("variables must be numbered {{{{1}}}}, {{{{2}}}}… in order without gaps; found {{{{{name}}}}} in position {}", i + 1));
+        }
+    }
+    for w in vars.windows(2) {
+        if text[w[0].1..w[1].0].trim().is_empty() {
+            l.add(
+                path,
+                "two variables must not be next to each other; put text between them",
+            );
+        }
+    }
+    if body && !vars.is_empty() {
+        let trimmed = text.trim();
+        if trimmed.starts_with("{{") || trimmed.ends_with("}}") {
+            l.add(path, "the body must not start or end with a variable");
+        }
+    }
+    if samples < vars.len() {
+        l.add(
+            path,
+            format!(
+                "every variable needs a sample value ({} of {} given)",
+                samples,
+                vars.len()
+            ),
+        );
+    }
+    vars.len()
+}
+
+fn len_max(l: &mut Lint, path: &str, text: &str, max: usize, what: &str) {
+    let n = text.chars().count();
+    if n > max {
+        l.add(
+            path,
+            format!("{what} is limited to {max} characters ({n} now)"),
+        );
+    }
+}
+
+/// All problems of a template-create body; empty when Meta's known rules pass.
+pub fn lint(t: &Value) -> Vec<LintIssue> {
+    let mut l = Lint { issues: Vec::new() };
+    let name = s(t, "name");
+    if name.is_empty() {
+        l.add("name", "give the template a name");
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        l.add("name", "use only lowercase letters, digits and underscores");
+    } else {
+        len_max(&mut l, "name", name, 512, "the name");
+    }
+    let category = upper(t, "category");
+    if !matches!(
+        category.as_str(),
+        "MARKETING" | "UTILITY" | "AUTHENTICATION"
+    ) {
+        l.add("category", "choose MARKETING, UTILITY or AUTHENTICATION");
+    }
+    let language = s(t, "language");
+    let lang_ok = {
+        let (base, region) = language.split_once('_').unwrap_or((language, ""));
+        (2..=3).contains(&base.len())
+            && base.chars().all(|c| c.is_ascii_lowercase())
+            && (region.is_empty()
+                || (region.len() == 2 && region.chars().all(|c| c.is_ascii_uppercase())))
+    };
+    if !lang_ok {
+        l.add(
+            "language",
+            "choose a template language code such as en, en_US or pt_BR",
+        );
+    }
+    let named = s(t, "parameter_format").eq_ignore_ascii_case("named");
+    let comps: Vec<&Value> = t
+        .get("components")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let of = |kind: &str| {
+        comps
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| upper(c, "type") == kind)
+            .collect::<Vec<_>>()
+    };
+
+    let bodies = of("BODY");
+    if bodies.len() != 1 {
+        l.add("components", "a template has exactly one body");
+    }
+    for (i, b) in &bodies {
+        let path = format!("components[{i}].text");
+        let text = s(b, "text");
+        if category == "AUTHENTICATION" {
+            continue; // Meta writes the body of authentication templates
+        }
+        if text.trim().is_empty() {
+            l.add(&path, "write the body text");
+        }
+        len_max(&mut l, &path, text, 1024, "the body");
+        let samples = if named {
+            b.pointer("/example/body_text_named_params")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        } else {
+            b.pointer("/example/body_text/0")
+                .and_then(Value::as_array)
+                .map_or(0, |a| {
+                    a.iter()
+                        .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
+                        .count()
+                })
+        };
+        check_text_vars(&mut l, &path, text, named, samples, true);
+    }
+
+    let headers = of("HEADER");
+    if headers.len() > 1 {
+        l.add("components", "a template has at most one header");
+    }
+    for (i, h) in &headers {
+        let path = format!("components[{i}]");
+        match upper(h, "format").as_str() {
+            "TEXT" => {
+                let text = s(h, "text");
+                let tp = format!("{path}.text");
+                if text.trim().is_empty() {
+                    l.add(&tp, "write the header text, or choose no header");
+                }
+                len_max(&mut l, &tp, text, 60, "a text header");
+                let samples = if named {
+                    h.pointer("/example/header_text_named_params")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                } else {
+                    h.pointer("/example/header_text")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len)
+                };
+                if check_text_vars(&mut l, &tp, text, named, samples, false) > 1 {
+                    l.add(&tp, "a text header can have at most one variable");
+                }
+            }
+            "IMAGE" | "VIDEO" | "DOCUMENT" => {
+                if h.pointer("/example/header_handle/0").is_none() {
+                    l.add(
+                        format!("{path}.example"),
+                        "upload a sample file for the media header",
+                    );
+                }
+            }
+            "LOCATION" => {
+                if category == "AUTHENTICATION" {
+                    l.add(
+                        format!("{path}.format"),
+                        "location headers are for marketing and utility templates",
+                    );
+                }
+            }
+            other => l.add(
+                format!("{path}.format"),
+                format!("unknown header format '{other}'"),
+            ),
+        }
+    }
+
+    let footers = of("FOOTER");
+    if footers.len() > 1 {
+        l.add("components", "a template has at most one footer");
+    }
+    for (i, f) in &footers {
+        let path = format!("components[{i}].text");
+        if category == "AUTHENTICATION" && f.get("code_expiration_minutes").is_some() {
+            continue;
+        }
+        let text = s(f, "text");
+        len_max(&mut l, &path, text, 60, "the footer");
+        if !placeholders(text).is_empty() {
+            l.add(&path, "the footer cannot contain variables");
+        }
+    }
+
+    for (ci, bc) in of("BUTTONS") {
+        let buttons: Vec<&Value> = bc
+            .get("buttons")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        if buttons.len() > 10 {
+            l.add(format!("components[{ci}]"), "at most 10 buttons");
+        }
+        let kinds: Vec<String> = buttons.iter().map(|b| upper(b, "type")).collect();
+        let qr: Vec<usize> = kinds
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| *k == "QUICK_REPLY")
+            .map(|(i, _)| i)
+            .collect();
+        if let (Some(first), Some(last)) = (qr.first(), qr.last()) {
+            if last - first + 1 != qr.len() {
+                l.add(
+                    format!("components[{ci}]"),
+                    "quick-reply buttons must be grouped before or after the other buttons",
+                );
+            }
+        }
+        for (kind, max) in [("URL", 2), ("PHONE_NUMBER", 1), ("COPY_CODE", 1)] {
+            if kinds.iter().filter(|k| *k == kind).count() > max {
+                l.add(
+                    format!("components[{ci}]"),
+                    format!(
+                        "at most {max} {} button{}",
+                        kind.to_lowercase().replace('_', " "),
+                        if max > 1 { "s" } else { "" }
+                    ),
+                );
+            }
+        }
+        for (bi, (b, kind)) in buttons.iter().zip(&kinds).enumerate() {
+            let path = format!("components[{ci}].buttons[{bi}]");
+            if !matches!(kind.as_str(), "OTP" | "COPY_CODE") {
+                let text = s(b, "text");
+                if text.trim().is_empty() {
+                    l.add(format!("{path}.text"), "give the button a label");
+                }
+                len_max(&mut l, &format!("{path}.text"), text, 25, "a button label");
+            }
+            match kind.as_str() {
+                "URL" => {
+                    let url = s(b, "url");
+                    let up = format!("{path}.url");
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        l.add(&up, "the URL must start with https://");
+                    }
+                    len_max(&mut l, &up, url, 2000, "the URL");
+                    let vars = placeholders(url);
+                    if vars.len() > 1
+                        || vars
+                            .first()
+                            .is_some_and(|(_, end, _)| *end != url.trim_end().len())
+                    {
+                        l.add(&up, "a URL can have one variable, at its very end");
+                    }
+                    if !vars.is_empty() && b.pointer("/example/0").is_none() {
+                        l.add(
+                            format!("{path}.example"),
+                            "give a sample URL for the variable",
+                        );
+                    }
+                }
+                "PHONE_NUMBER" => {
+                    let p = s(b, "phone_number");
+                    if p.is_empty() {
+                        l.add(
+                            format!("{path}.phone_number"),
+                            "enter the phone number to call",
+                        );
+                    }
+                    len_max(
+                        &mut l,
+                        &format!("{path}.phone_number"),
+                        p,
+                        20,
+                        "the phone number",
+                    );
+                }
+                "COPY_CODE" => {
+                    let ex = s(b, "example");
+                    if ex.is_empty() {
+                        l.add(format!("{path}.example"), "give a sample code");
+                    }
+                    len_max(
+                        &mut l,
+                        &format!("{path}.example"),
+                        ex,
+                        20,
+                        "the sample code",
+                    );
+                }
+                "OTP" if category != "AUTHENTICATION" => {
+                    l.add(
+                        format!("{path}.type"),
+                        "one-time-password buttons are for authentication templates",
+                    );
+                }
+                "QUICK_REPLY" | "OTP" | "FLOW" | "VOICE_CALL" | "CATALOG" | "MPM" | "SPM" => {}
+                other => l.add(
+                    format!("{path}.type"),
+                    format!("unknown button type '{other}'"),
+                ),
+            }
+        }
+    }
+    l.issues
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+    use serde_json::json;
+
+    #[test]
+    fn reference_examples_have_no_issues() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../sim/fixtures/reference-examples");
+        let mut n = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().to_string();
+            if name.starts_with("template_create") || name.starts_with("template-create") {
+                let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                assert_eq!(lint(&v), vec![], "{name}");
+                n += 1;
+            }
+        }
+        assert!(n >= 5);
+    }
+
+    fn body(text: &str, samples: &[&str]) -> Value {
+        json!({"name": "order_update", "category": "UTILITY", "language": "en_US",
+               "components": [{"type": "BODY", "text": text, "example": {"body_text": [samples]}}]})
+    }
+
+    #[rstest]
+    #[case::gap(body("Hi {{1}}, your {{3}} ships.", &["a", "b"]), "components[0].text", "in order without gaps")]
+    #[case::adjacent(body("Hi {{1}}{{2}} ships.", &["a", "b"]), "components[0].text", "next to each other")]
+    #[case::start(body("{{1}} ships today.", &["a"]), "components[0].text", "start or end")]
+    #[case::end(body("Your order ships {{1}}", &["a"]), "components[0].text", "start or end")]
+    #[case::sample(body("Hi {{1}}, your {{2}} ships.", &["a"]), "components[0].text", "1 of 2 given")]
+    #[case::long(body(&"x".repeat(1025), &[]), "components[0].text", "1024")]
+    #[case::name(json!({"name": "Order Update", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "name", "lowercase")]
+    #[case::category(json!({"name": "a", "category": "PROMO", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "MARKETING")]
+    #[case::language(json!({"name": "a", "category": "UTILITY", "language": "english", "components": [{"type": "BODY", "text": "Hi"}]}), "language", "en_US")]
+    #[case::no_body(json!({"name": "a", "category": "UTILITY", "language": "en", "components": []}), "components", "exactly one body")]
+    #[case::header_len(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "x".repeat(61)}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "60")]
+    #[case::header_vars(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "A {{1}} b {{2}}", "example": {"header_text": ["x", "y"]}}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "at most one variable")]
+    #[case::media(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "IMAGE"}, {"type": "BODY", "text": "Hi"}]}), "components[0].example", "sample file")]
+    #[case::footer_var(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "FOOTER", "text": "Bye {{1}}"}]}), "components[1].text", "cannot contain variables")]
+    #[case::qr_group(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "a"}, {"type": "URL", "text": "b", "url": "https://x.example"}, {"type": "QUICK_REPLY", "text": "c"}]}]}), "components[1]", "grouped")]
+    #[case::button_len(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "x".repeat(26)}]}]}), "components[1].buttons[0].text", "25")]
+    #[case::url_var_middle(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://x.example/{{1}}/track", "example": ["https://x.example/1/track"]}]}]}), "components[1].buttons[0].url", "at its very end")]
+    #[case::url_example(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://x.example/{{1}}"}]}]}), "components[1].buttons[0].example", "sample URL")]
+    #[case::two_phones(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "PHONE_NUMBER", "text": "Call", "phone_number": "+1555"}, {"type": "PHONE_NUMBER", "text": "Call 2", "phone_number": "+1556"}]}]}), "components[1]", "at most 1 phone number button")]
+    #[case::copy_code(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "x".repeat(21)}]}]}), "components[1].buttons[0].example", "20")]
+    #[case::otp_outside_auth(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}]}), "components[1].buttons[0].type", "authentication")]
+    #[case::named(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "BODY", "text": "Hi {{First}} there", "example": {"body_text_named_params": [{"param_name": "First", "example": "x"}]}}]}), "components[0].text", "lowercase")]
+    fn each_rule_is_reported_at_its_field(
+        #[case] t: Value,
+        #[case] path: &str,
+        #[case] fragment: &str,
+    ) {
+        let issues = lint(&t);
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.path == path && i.message.contains(fragment)),
+            "want {path}: …{fragment}…, got {issues:?}"
+        );
+    }
+
+    #[test]
+    fn all_problems_are_reported_at_once() {
+        let t = json!({"name": "Bad Name", "category": "X", "language": "", "components": [{"type": "BODY", "text": "{{2}}"}]});
+        let paths: Vec<String> = lint(&t).into_iter().map(|i| i.path).collect();
+        for p in ["name", "category", "language", "components[0].text"] {
+            assert!(paths.iter().any(|x| x == p), "{p} in {paths:?}");
+        }
+    }
+}
