@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "export_history",
     "conversation",
     "resend_message",
+    "prune_history",
+    "inbox_rejections",
 ];
 
 fn main() {

@@ -72,6 +72,8 @@ pub fn run() {
             commands::history::export_history,
             commands::history::conversation,
             commands::history::resend_message,
+            commands::history::prune_history,
+            commands::webhook::inbox_rejections,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

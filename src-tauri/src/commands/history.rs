@@ -69,3 +69,13 @@ pub async fn resend_message(
 ) -> Result<SendResponse, IpcError> {
     Ok(state.core.resend(&wamid, Actor::Ui).await?)
 }
+
+/// Retention: how many messages are older than `days` (with `dry_run`), or deletes them.
+#[tauri::command(async)]
+pub fn prune_history(
+    state: State<'_, AppState>,
+    days: u32,
+    dry_run: bool,
+) -> Result<u64, IpcError> {
+    Ok(state.core.prune_history(days, dry_run, Actor::Ui)?)
+}

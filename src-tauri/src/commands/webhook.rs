@@ -5,7 +5,9 @@ use std::net::SocketAddr;
 use tauri::State;
 use wabadesk_core::api::{Destination, MultiWebhook};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::inbox::{self, ImportReport, InboxEventView, InboxFilter, InboxStatus};
+use wabadesk_core::inbox::{
+    self, ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection,
+};
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
 use wabadesk_core::Error;
 
@@ -143,4 +145,10 @@ pub async fn set_destinations_enabled(
         .core
         .set_destinations_enabled(id, enabled, Actor::Ui)
         .await?)
+}
+
+/// Requests the receiver refused (missing or wrong shared secret), newest first.
+#[tauri::command(async)]
+pub fn inbox_rejections(state: State<'_, AppState>) -> Result<Vec<Rejection>, IpcError> {
+    Ok(state.core.list_rejections(50)?)
 }

@@ -210,7 +210,7 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             older_than,
             dry_run,
         } => {
-            let n = wabadesk_core::history::prune(&core.db, older_than, dry_run)?;
+            let n = core.prune_history(older_than, dry_run, Actor::Cli)?;
             let text = if dry_run {
                 format!("{n} messages are older than {older_than} days (nothing deleted)")
             } else {

@@ -338,6 +338,30 @@ impl Core {
         self.send_message(number_id, &outgoing, actor).await
     }
 
+    /// Retention: counts (dry run) or deletes messages older than `days`; a deletion is audited.
+    pub fn prune_history(
+        &self,
+        days: u32,
+        dry_run: bool,
+        actor: crate::audit::Actor,
+    ) -> Result<u64> {
+        let n = history::prune(&self.db, days, dry_run)?;
+        if !dry_run && n > 0 {
+            self.db.with_conn(|c| {
+                crate::audit::record(
+                    c,
+                    actor,
+                    crate::audit::NewAudit {
+                        action: "history_pruned",
+                        detail: &format!("{n} messages older than {days} days"),
+                        ..Default::default()
+                    },
+                )
+            })?;
+        }
+        Ok(n)
+    }
+
     /// Messages per status for a filter.
     pub fn message_counts(&self, filter: &history::HistoryFilter) -> Result<Vec<(String, i64)>> {
         self.db.with_conn(|c| history::counts(c, filter))
@@ -372,6 +396,19 @@ impl Core {
         self.db.with_conn(|c| history::message_by_wamid(c, wamid))
     }
 
+    /// Requests the receiver refused (missing or wrong shared secret), newest first.
+    pub fn list_rejections(&self, limit: u32) -> Result<Vec<Rejection>> {
+        self.db.with_conn(|c| {
+            let mut stmt = c
+                .prepare("SELECT id, received_at, reason, bytes FROM inbox_rejections ORDER BY id DESC LIMIT ?1")
+                .map_err(Error::db("listing rejections"))?;
+            let rows = stmt
+                .query_map([limit], |r| Ok(Rejection { id: r.get(0)?, received_at: r.get(1)?, reason: r.get(2)?, bytes: r.get(3)? }))
+                .map_err(Error::db("listing rejections"))?;
+            rows.collect::<std::result::Result<_, _>>().map_err(Error::db("listing rejections"))
+        })
+    }
+
     fn record_rejection(&self, reason: &str, bytes: usize) {
         let r = self.db.with_conn(|c| {
             c.execute(
@@ -384,6 +421,18 @@ impl Core {
             tracing::warn!(error = %e, "could not record a rejected webhook");
         }
     }
+}
+
+/// A request the receiver refused.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Rejection {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub received_at: String,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub bytes: i64,
 }
 
 /// Whether the app's receiver runs, and where.

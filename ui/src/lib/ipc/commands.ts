@@ -21,6 +21,7 @@ import type { InboxStatus } from "./bindings/InboxStatus";
 import type { MessageDetail } from "./bindings/MessageDetail";
 import type { MessageView } from "./bindings/MessageView";
 import type { MultiWebhook } from "./bindings/MultiWebhook";
+import type { Rejection } from "./bindings/Rejection";
 import type { SendResponse } from "./bindings/SendResponse";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
@@ -93,3 +94,6 @@ export function exportHistory(filter: HistoryFilter, format: ExportFormat, onPro
 export const conversation = (numberId: number | null, contact: string) =>
   call<Conversation>("conversation", { numberId, contact });
 export const resendMessage = (wamid: string) => call<SendResponse>("resend_message", { wamid });
+export const inboxRejections = () => call<Rejection[]>("inbox_rejections");
+export const pruneHistory = (days: number, dryRun: boolean) =>
+  call<number>("prune_history", { days, dryRun });

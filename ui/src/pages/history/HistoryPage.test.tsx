@@ -13,10 +13,12 @@ function msg(id: number, patch: Partial<MessageView> = {}): MessageView {
 }
 
 let filters: Record<string, unknown>[] = [];
+let prunes: unknown[] = [];
 
 beforeEach(() => {
   location.hash = "#/history";
   filters = [];
+  prunes = [];
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as { filter?: Record<string, unknown>; wamid?: string };
     switch (cmd) {
@@ -29,6 +31,9 @@ beforeEach(() => {
         const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
         return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
       }
+      case "prune_history":
+        prunes.push(args);
+        return 42;
       case "history_counts":
         return [["failed", 1], ["read", 1]];
       case "message_detail":
@@ -59,6 +64,15 @@ describe("History page", () => {
     await screen.findByText("Timeline");
     const items = document.querySelectorAll("#message-timeline li");
     expect(Array.from(items).map((li) => li.getAttribute("data-status"))).toEqual(["sent", "read"]);
+  });
+
+  it("retention counts first, then deletes after a second click", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    fireEvent.change(screen.getByLabelText("Delete messages older than (days)"), { target: { value: "30" } });
+    fireEvent.click(screen.getByRole("button", { name: "Count them" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Delete 42 messages" }));
+    await waitFor(() => expect(prunes).toEqual([{ days: 30, dryRun: true }, { days: 30, dryRun: false }]));
   });
 
   it("searches as you type and says when nothing matches", async () => {

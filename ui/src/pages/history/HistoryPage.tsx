@@ -9,7 +9,14 @@ import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 import type { ExportFormat } from "../../lib/ipc/bindings/ExportFormat";
-import { exportHistory, historyCounts, listMessages, messageDetail, resendMessage } from "../../lib/ipc/commands";
+import {
+  exportHistory,
+  historyCounts,
+  listMessages,
+  messageDetail,
+  pruneHistory,
+  resendMessage,
+} from "../../lib/ipc/commands";
 import { ConversationView } from "./ConversationView";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
@@ -37,6 +44,8 @@ export function HistoryPage() {
   const [exported, setExported] = useState<string | null>(null);
   const [chat, setChat] = useState<{ numberId: number | null; contact: string } | null>(null);
   const [resent, setResent] = useState<string | null>(null);
+  const [keepDays, setKeepDays] = useState(90);
+  const [pruneCount, setPruneCount] = useState<number | null>(null);
 
   // The search box applies as you type, a moment after the last key.
   useEffect(() => {
@@ -330,6 +339,45 @@ export function HistoryPage() {
           )}
         </aside>
       )}
+      <details className="card" id="retention">
+        <summary>Retention</summary>
+        <div className="toolbar">
+          <label className="field">
+            <span>Delete messages older than (days)</span>
+            <input
+              id="retention-days"
+              type="number"
+              min={1}
+              value={keepDays}
+              onChange={(e) => {
+                setKeepDays(Math.max(1, Number(e.target.value) || 1));
+                setPruneCount(null);
+              }}
+            />
+          </label>
+          <button type="button" onClick={() => pruneHistory(keepDays, true).then(setPruneCount, (e) => setError(toIpcError(e)))}>
+            Count them
+          </button>
+          {pruneCount !== null && pruneCount > 0 && (
+            <button
+              type="button"
+              className="danger"
+              onClick={() =>
+                pruneHistory(keepDays, false).then(
+                  () => {
+                    setPruneCount(0);
+                    void load();
+                  },
+                  (e) => setError(toIpcError(e)),
+                )
+              }
+            >
+              Delete {pruneCount.toLocaleString()} messages
+            </button>
+          )}
+          {pruneCount === 0 && <span className="hint">Nothing older than {keepDays} days.</span>}
+        </div>
+      </details>
       {chat && <ConversationView numberId={chat.numberId} contact={chat.contact} onClose={() => setChat(null)} />}
     </Page>
   );

@@ -7,9 +7,11 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
 import type { InboxFilter } from "../../lib/ipc/bindings/InboxFilter";
 import type { InboxStatus } from "../../lib/ipc/bindings/InboxStatus";
+import type { Rejection } from "../../lib/ipc/bindings/Rejection";
 import {
   importInbox,
   inboxEvent,
+  inboxRejections,
   inboxStart,
   inboxStatus,
   inboxStop,
@@ -39,10 +41,13 @@ export function InboxPage() {
   const [open, setOpen] = useState<InboxEventView | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [rejections, setRejections] = useState<Rejection[]>([]);
 
   const load = useCallback(async () => {
     try {
-      setEvents(await listInbox(filter));
+      const [list, refused] = await Promise.all([listInbox(filter), inboxRejections()]);
+      setEvents(list);
+      setRejections(refused);
     } catch (e) {
       setError(toIpcError(e));
     }
@@ -147,6 +152,20 @@ export function InboxPage() {
         </label>
       </form>
 
+      {rejections.length > 0 && (
+        <details className="card" id="inbox-rejections">
+          <summary>
+            {rejections.length} request{rejections.length > 1 ? "s" : ""} refused (missing or wrong shared secret)
+          </summary>
+          <ul className="timeline">
+            {rejections.map((r) => (
+              <li key={r.id}>
+                <When at={r.received_at} /> · {r.reason} · {r.bytes} bytes
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {events?.length === 0 && (
         <EmptyState title="The inbox has captured nothing yet" icon="⬇">
           <p>
