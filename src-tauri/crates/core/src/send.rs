@@ -7,7 +7,7 @@ use crate::api::{Outgoing, SendResponse};
 use crate::audit::{self, Actor, NewAudit};
 use crate::history::{self, Outbound};
 use crate::service::Core;
-use crate::Result;
+use crate::{Error, Result};
 
 impl Core {
     /// Sends a message from a number and records it. A 401 marks the key superseded; an
@@ -23,7 +23,8 @@ impl Core {
         let m = message.clone();
         let resp = self
             .call(number_id, actor, |c| async move { c.send(&m).await })
-            .await?;
+            .await
+            .map_err(|e| self.explain_mismatch(number_id, message, e))?;
         let wamid = resp.wamid().unwrap_or_default().to_string();
         let response = serde_json::to_value(&resp).unwrap_or(Value::Null);
         let (to, kind, template_name, template_language, body) = match message {
@@ -75,5 +76,27 @@ impl Core {
             )
         })?;
         Ok(resp)
+    }
+
+    /// Error 132000 (parameter count): says what the cached template expects against what was
+    /// sent, before Meta's generic explanation.
+    fn explain_mismatch(&self, number_id: i64, message: &Outgoing, e: Error) -> Error {
+        let Error::Api(mut api) = e else { return e };
+        if let (Some(132000), Outgoing::Template { name, language, components, .. }) =
+            (api.code, message)
+        {
+            let sent = Value::from(components.clone());
+            if let Some(what) = self
+                .template(number_id, name, language)
+                .ok()
+                .and_then(|t| crate::templates::form::describe_mismatch(t.shape(), &sent))
+            {
+                let rest = api.explanation.take().unwrap_or_default();
+                let mut what = what;
+                what.replace_range(..1, &what[..1].to_uppercase());
+                api.explanation = Some(format!("{what}. {rest}").trim_end().to_string());
+            }
+        }
+        Error::Api(api)
     }
 }

@@ -425,7 +425,7 @@ async fn create_template(
             .as_str()
             .unwrap_or_default()
             .to_ascii_uppercase(),
-        components: body["components"].clone(),
+        components: templates::meta_authored(&body),
         parameter_format: body
             .get("parameter_format")
             .and_then(Value::as_str)

@@ -447,6 +447,25 @@ fn validate_buttons(bc: &Value, category: &str) -> Result<(), Rejection> {
     Ok(())
 }
 
+/// The components as Meta stores them: for authentication templates Meta writes the body
+/// itself (`{{1}}` is the code), so listing shows that text.
+pub fn meta_authored(body: &Value) -> Value {
+    let mut components = body["components"].clone();
+    if upper(body, "category") != "AUTHENTICATION" {
+        return components;
+    }
+    for c in components.as_array_mut().into_iter().flatten() {
+        if upper(c, "type") == "BODY" && c.get("text").is_none() {
+            let mut text = "*{{1}}* is your verification code.".to_string();
+            if c.get("add_security_recommendation").and_then(Value::as_bool) == Some(true) {
+                text.push_str(" For your security, do not share this code.");
+            }
+            c["text"] = Value::from(text);
+        }
+    }
+    components
+}
+
 /// What a template expects at send time: placeholder counts and which buttons take a value.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Expected {

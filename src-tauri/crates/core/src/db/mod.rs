@@ -17,6 +17,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0004_inbox_history.sql"),
     include_str!("../../migrations/0005_history_search.sql"),
     include_str!("../../migrations/0006_drop_redundant_indexes.sql"),
+    include_str!("../../migrations/0007_templates.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -1,4 +1,4 @@
-//! Template checks before submitting to Meta (reference §3.2–§3.4): every problem is reported
+//! Checks before submitting to Meta (reference §3.2–§3.4): every problem is reported
 //! with the field it belongs to, so the builder can show it there. The input is the
 //! template-create body the builder produces (Meta's JSON shape).
 
@@ -36,7 +36,7 @@ fn upper(v: &Value, key: &str) -> String {
 }
 
 /// The `{{…}}` placeholders of a text, in order, with their byte positions.
-fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
+pub fn placeholders(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
     let mut rest = text;
     let mut offset = 0;
@@ -101,6 +101,17 @@ fn check_text_vars(
         );
     }
     vars.len()
+}
+
+/// How many samples of an example array are filled in (`key` picks the field of an object
+/// entry; empty for plain strings).
+fn non_empty(v: Option<&Value>, key: &str) -> usize {
+    v.and_then(Value::as_array).map_or(0, |a| {
+        a.iter()
+            .map(|e| if key.is_empty() { e } else { &e[key] })
+            .filter(|e| e.as_str().is_some_and(|s| !s.trim().is_empty()))
+            .count()
+    })
 }
 
 fn len_max(l: &mut Lint, path: &str, text: &str, max: usize, what: &str) {
@@ -177,17 +188,9 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
         }
         len_max(&mut l, &path, text, 1024, "the body");
         let samples = if named {
-            b.pointer("/example/body_text_named_params")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len)
+            non_empty(b.pointer("/example/body_text_named_params"), "example")
         } else {
-            b.pointer("/example/body_text/0")
-                .and_then(Value::as_array)
-                .map_or(0, |a| {
-                    a.iter()
-                        .filter(|v| v.as_str().is_some_and(|s| !s.trim().is_empty()))
-                        .count()
-                })
+            non_empty(b.pointer("/example/body_text/0"), "")
         };
         check_text_vars(&mut l, &path, text, named, samples, true);
     }
@@ -207,13 +210,9 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                 }
                 len_max(&mut l, &tp, text, 60, "a text header");
                 let samples = if named {
-                    h.pointer("/example/header_text_named_params")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
+                    non_empty(h.pointer("/example/header_text_named_params"), "example")
                 } else {
-                    h.pointer("/example/header_text")
-                        .and_then(Value::as_array)
-                        .map_or(0, Vec::len)
+                    non_empty(h.pointer("/example/header_text"), "")
                 };
                 if check_text_vars(&mut l, &tp, text, named, samples, false) > 1 {
                     l.add(&tp, "a text header can have at most one variable");
@@ -423,6 +422,43 @@ mod tests {
     #[case::copy_code(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "x".repeat(21)}]}]}), "components[1].buttons[0].example", "20")]
     #[case::otp_outside_auth(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE"}]}]}), "components[1].buttons[0].type", "authentication")]
     #[case::named(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "BODY", "text": "Hi {{First}} there", "example": {"body_text_named_params": [{"param_name": "First", "example": "x"}]}}]}), "components[0].text", "lowercase")]
+    #[case::body_empty(body("  ", &[]), "components[0].text", "write the body")]
+    #[case::two_bodies(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BODY", "text": "Ho"}]}), "components", "exactly one body")]
+    #[case::name_empty(json!({"name": "", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "name", "give the template a name")]
+    #[case::name_long(json!({"name": "a".repeat(513), "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "name", "512")]
+    #[case::name_dash(json!({"name": "order-update", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "name", "underscores")]
+    #[case::language_dash(json!({"name": "a", "category": "UTILITY", "language": "en-US", "components": [{"type": "BODY", "text": "Hi"}]}), "language", "en_US")]
+    #[case::language_missing(json!({"name": "a", "category": "UTILITY", "components": [{"type": "BODY", "text": "Hi"}]}), "language", "language code")]
+    #[case::category_missing(json!({"name": "a", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "AUTHENTICATION")]
+    #[case::body_zero(body("Hi {{0}} there", &["a"]), "components[0].text", "in order without gaps")]
+    #[case::body_word(body("Hi {{name}} there", &["a"]), "components[0].text", "in order without gaps")]
+    #[case::body_repeat(body("Hi {{1}} and {{1}} there", &["a", "b"]), "components[0].text", "in order without gaps")]
+    #[case::adjacent_space(body("Hi {{1}} {{2}} there", &["a", "b"]), "components[0].text", "next to each other")]
+    #[case::blank_sample(body("Hi {{1}} there", &[" "]), "components[0].text", "0 of 1 given")]
+    #[case::no_example(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi {{1}} there"}]}), "components[0].text", "0 of 1 given")]
+    #[case::header_empty(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": " "}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "write the header text")]
+    #[case::header_sample(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Order {{1}}", "example": {"header_text": [""]}}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "0 of 1 given")]
+    #[case::header_numbering(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Order {{2}}", "example": {"header_text": ["x"]}}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "in order")]
+    #[case::two_headers(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "LOCATION"}, {"type": "HEADER", "format": "LOCATION"}, {"type": "BODY", "text": "Hi"}]}), "components", "at most one header")]
+    #[case::video(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "HEADER", "format": "VIDEO", "example": {}}, {"type": "BODY", "text": "Hi"}]}), "components[0].example", "sample file")]
+    #[case::document(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "DOCUMENT"}, {"type": "BODY", "text": "Hi"}]}), "components[0].example", "sample file")]
+    #[case::header_format(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "AUDIO"}, {"type": "BODY", "text": "Hi"}]}), "components[0].format", "unknown header format")]
+    #[case::location_auth(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "HEADER", "format": "LOCATION"}, {"type": "BODY"}]}), "components[0].format", "marketing and utility")]
+    #[case::footer_long(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "FOOTER", "text": "x".repeat(61)}]}), "components[1].text", "60")]
+    #[case::two_footers(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "FOOTER", "text": "a"}, {"type": "FOOTER", "text": "b"}]}), "components", "at most one footer")]
+    #[case::eleven_buttons(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": (0..11).map(|i| json!({"type": "QUICK_REPLY", "text": format!("b{i}")})).collect::<Vec<_>>()}]}), "components[1]", "at most 10 buttons")]
+    #[case::three_urls(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "a", "url": "https://a.example"}, {"type": "URL", "text": "b", "url": "https://b.example"}, {"type": "URL", "text": "c", "url": "https://c.example"}]}]}), "components[1]", "at most 2 url buttons")]
+    #[case::two_copy_codes(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "A"}, {"type": "COPY_CODE", "example": "B"}]}]}), "components[1]", "at most 1 copy code button")]
+    #[case::url_scheme(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "shop.example/t"}]}]}), "components[1].buttons[0].url", "https://")]
+    #[case::url_long(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": format!("https://x.example/{}", "a".repeat(2000))}]}]}), "components[1].buttons[0].url", "2000")]
+    #[case::url_two_vars(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://x.example/{{1}}{{2}}", "example": ["https://x.example/ab"]}]}]}), "components[1].buttons[0].url", "one variable")]
+    #[case::button_label_empty(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": ""}]}]}), "components[1].buttons[0].text", "label")]
+    #[case::phone_missing(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "PHONE_NUMBER", "text": "Call"}]}]}), "components[1].buttons[0].phone_number", "phone number to call")]
+    #[case::phone_long(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "PHONE_NUMBER", "text": "Call", "phone_number": "1".repeat(21)}]}]}), "components[1].buttons[0].phone_number", "20")]
+    #[case::copy_code_missing(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE"}]}]}), "components[1].buttons[0].example", "sample code")]
+    #[case::button_type(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "CALLBACK", "text": "x"}]}]}), "components[1].buttons[0].type", "unknown button type")]
+    #[case::named_sample(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "BODY", "text": "Hi {{first_name}} there", "example": {"body_text_named_params": [{"param_name": "first_name", "example": ""}]}}]}), "components[0].text", "0 of 1 given")]
+    #[case::named_header_sample(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "HEADER", "format": "TEXT", "text": "For {{who}}"}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "0 of 1 given")]
     fn each_rule_is_reported_at_its_field(
         #[case] t: Value,
         #[case] path: &str,
@@ -435,6 +471,35 @@ mod tests {
                 .any(|i| i.path == path && i.message.contains(fragment)),
             "want {path}: …{fragment}…, got {issues:?}"
         );
+    }
+
+    fn valid(components: Value, category: &str) -> Value {
+        json!({"name": "valid_case", "category": category, "language": "en_US", "components": components})
+    }
+
+    #[rstest]
+    #[case::plain(valid(json!([{"type": "BODY", "text": "Your order has shipped."}]), "UTILITY"))]
+    #[case::lowercase_types(valid(json!([{"type": "body", "text": "Hi {{1}}, thanks.", "example": {"body_text": [["Ana"]]}}]), "utility"))]
+    #[case::three_vars(valid(json!([{"type": "BODY", "text": "Hi {{1}}, order {{2}} ships {{3}}.", "example": {"body_text": [["a", "b", "c"]]}}]), "UTILITY"))]
+    #[case::body_at_limit(valid(json!([{"type": "BODY", "text": "x".repeat(1024)}]), "MARKETING"))]
+    #[case::header_var(valid(json!([{"type": "HEADER", "format": "TEXT", "text": "Order {{1}}", "example": {"header_text": ["A-1"]}}, {"type": "BODY", "text": "Hi"}]), "UTILITY"))]
+    #[case::header_at_limit(valid(json!([{"type": "HEADER", "format": "TEXT", "text": "x".repeat(60)}, {"type": "BODY", "text": "Hi"}]), "UTILITY"))]
+    #[case::image(valid(json!([{"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1n"]}}, {"type": "BODY", "text": "Hi"}]), "MARKETING"))]
+    #[case::video(valid(json!([{"type": "HEADER", "format": "VIDEO", "example": {"header_handle": ["4::dmlk"]}}, {"type": "BODY", "text": "Hi"}]), "MARKETING"))]
+    #[case::location(valid(json!([{"type": "HEADER", "format": "LOCATION"}, {"type": "BODY", "text": "Hi"}]), "UTILITY"))]
+    #[case::footer_at_limit(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "FOOTER", "text": "x".repeat(60)}]), "UTILITY"))]
+    #[case::qr_then_others(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "a"}, {"type": "QUICK_REPLY", "text": "b"}, {"type": "URL", "text": "c", "url": "https://x.example"}, {"type": "PHONE_NUMBER", "text": "d", "phone_number": "15550051310"}]}]), "MARKETING"))]
+    #[case::others_then_qr(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "c", "url": "https://x.example"}, {"type": "PHONE_NUMBER", "text": "d", "phone_number": "15550051310"}, {"type": "QUICK_REPLY", "text": "a"}, {"type": "QUICK_REPLY", "text": "b"}]}]), "MARKETING"))]
+    #[case::ten_quick_replies(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": (0..10).map(|i| json!({"type": "QUICK_REPLY", "text": format!("b{i}")})).collect::<Vec<_>>()}]), "MARKETING"))]
+    #[case::two_urls_var_at_end(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "a", "url": "https://x.example/t/{{1}}", "example": ["https://x.example/t/1"]}, {"type": "URL", "text": "b", "url": "https://x.example/help"}]}]), "UTILITY"))]
+    #[case::label_at_limit(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "x".repeat(25)}]}]), "MARKETING"))]
+    #[case::copy_code(valid(json!([{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "SAVE20"}]}]), "MARKETING"))]
+    #[case::auth_otp(valid(json!([{"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "code_expiration_minutes": 5}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy code"}]}]), "AUTHENTICATION"))]
+    #[case::named(json!({"name": "a", "category": "UTILITY", "language": "pt_BR", "parameter_format": "named", "components": [{"type": "HEADER", "format": "TEXT", "text": "For {{who}}", "example": {"header_text_named_params": [{"param_name": "who", "example": "Ana"}]}}, {"type": "BODY", "text": "Hi {{first_name}}, order {{order_id}} ships.", "example": {"body_text_named_params": [{"param_name": "first_name", "example": "Ana"}, {"param_name": "order_id", "example": "1"}]}}]}))]
+    #[case::three_letter_language(json!({"name": "a", "category": "UTILITY", "language": "fil", "components": [{"type": "BODY", "text": "Hi"}]}))]
+    #[case::name_at_limit(json!({"name": "a".repeat(512), "category": "UTILITY", "language": "zh_CN", "components": [{"type": "BODY", "text": "Hi"}]}))]
+    fn valid_templates_pass(#[case] t: Value) {
+        assert_eq!(lint(&t), vec![]);
     }
 
     #[test]
