@@ -100,7 +100,8 @@ pub enum SendCmd {
         number: String,
         #[arg(long)]
         to: String,
-        #[arg(long)]
+        /// The message text.
+        #[arg(long = "body", alias = "text")]
         text: String,
     },
     /// An approved template, with one --param per body placeholder, in order.

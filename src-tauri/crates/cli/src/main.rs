@@ -4,6 +4,7 @@
 
 mod history;
 mod numbers;
+mod templates;
 mod webhook;
 
 use std::path::PathBuf;
@@ -36,12 +37,6 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-enum TemplateCmd {
-    /// Check a template-create JSON file against Meta's rules (exit 0 clean, 2 with problems).
-    Lint { file: PathBuf },
-}
-
-#[derive(Subcommand, Debug)]
 enum Command {
     /// Check the installation: data dir, database schema, OS keyring.
     Doctor,
@@ -68,7 +63,7 @@ enum Command {
     Send(history::SendCmd),
     /// Message templates.
     #[command(subcommand)]
-    Template(TemplateCmd),
+    Template(templates::TemplateCmd),
 }
 
 /// What a subcommand tells `main`: print this, and exit with this code.
@@ -150,24 +145,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Inbox(cmd) => webhook::inbox(&data_dir, cmd).await,
         Command::History(cmd) => history::history(&data_dir, cmd),
         Command::Send(cmd) => history::send(&data_dir, cmd).await,
-        Command::Template(TemplateCmd::Lint { file }) => {
-            let text = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
-            let body: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| Error::Validation(format!("{} is not JSON: {e}", file.display())))?;
-            let issues = wabadesk_core::templates::lint(&body);
-            let text = if issues.is_empty() {
-                "no problems found".to_string()
-            } else {
-                issues
-                    .iter()
-                    .map(|i| format!("{}: {}", i.path, i.message))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            let mut out = Output::ok(&issues, text)?;
-            out.exit = if issues.is_empty() { 0 } else { 2 };
-            Ok(out)
-        }
+        Command::Template(cmd) => templates::template(&data_dir, cmd).await,
     }
 }
 
