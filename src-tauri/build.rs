@@ -38,6 +38,21 @@ const COMMANDS: &[&str] = &[
     "resend_message",
     "prune_history",
     "inbox_rejections",
+    "check_template",
+    "import_template",
+    "template_library",
+    "sync_templates",
+    "create_template",
+    "delete_template",
+    "export_template",
+    "template_draft",
+    "template_send_form",
+    "send_test_template",
+    "send_text",
+    "run_qa",
+    "qa_runs",
+    "sign_off",
+    "export_qa_report",
 ];
 
 fn main() {

@@ -74,6 +74,21 @@ pub fn run() {
             commands::history::resend_message,
             commands::history::prune_history,
             commands::webhook::inbox_rejections,
+            commands::templates::check_template,
+            commands::templates::import_template,
+            commands::templates::template_library,
+            commands::templates::sync_templates,
+            commands::templates::create_template,
+            commands::templates::delete_template,
+            commands::templates::export_template,
+            commands::templates::template_draft,
+            commands::templates::template_send_form,
+            commands::templates::send_test_template,
+            commands::templates::send_text,
+            commands::templates::run_qa,
+            commands::templates::qa_runs,
+            commands::templates::sign_off,
+            commands::templates::export_qa_report,
         ])
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");

@@ -3,3 +3,4 @@ pub mod history;
 pub mod numbers;
 pub mod prefs;
 pub mod webhook;
+pub mod templates;
