@@ -26,6 +26,18 @@ import type { SendResponse } from "./bindings/SendResponse";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
 import type { WebhookView } from "./bindings/WebhookView";
+import type { DraftCheck } from "./bindings/DraftCheck";
+import type { QaRun } from "./bindings/QaRun";
+import type { ReportFormat } from "./bindings/ReportFormat";
+import type { SendFormView } from "./bindings/SendFormView";
+import type { SyncReport } from "./bindings/SyncReport";
+import type { TemplateDraft } from "./bindings/TemplateDraft";
+import type { TemplateFilter } from "./bindings/TemplateFilter";
+import type { TemplateLibrary } from "./bindings/TemplateLibrary";
+import type { TemplateRow } from "./bindings/TemplateRow";
+import type { TestSend } from "./bindings/TestSend";
+import type { TestSendResult } from "./bindings/TestSendResult";
+import type { Verdict } from "./bindings/Verdict";
 import { toIpcError } from "./errors";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -97,3 +109,36 @@ export const resendMessage = (wamid: string) => call<SendResponse>("resend_messa
 export const inboxRejections = () => call<Rejection[]>("inbox_rejections");
 export const pruneHistory = (days: number, dryRun: boolean) =>
   call<number>("prune_history", { days, dryRun });
+
+// Templates
+
+/** Meta's rules on a draft, run by the core; problems come back at the draft's fields. */
+export const checkTemplate = (draft: TemplateDraft) => call<DraftCheck>("check_template", { draft });
+export const importTemplate = (json: string) => call<TemplateDraft>("import_template", { json });
+export const templateLibrary = (numberId: number, filter: TemplateFilter) =>
+  call<TemplateLibrary>("template_library", { numberId, filter });
+export const syncTemplates = (numberId: number) => call<SyncReport>("sync_templates", { numberId });
+export const createTemplate = (numberId: number, draft: TemplateDraft) =>
+  call<TemplateRow>("create_template", { numberId, draft });
+export const deleteTemplate = (numberId: number, name: string) =>
+  call<number>("delete_template", { numberId, name });
+export const exportTemplate = (numberId: number, name: string, language: string) =>
+  call<string>("export_template", { numberId, name, language });
+export const templateDraft = (numberId: number, name: string, language: string) =>
+  call<TemplateDraft>("template_draft", { numberId, name, language });
+export const templateSendForm = (numberId: number, name: string, language: string) =>
+  call<SendFormView>("template_send_form", { numberId, name, language });
+export const sendTestTemplate = (numberId: number, send: TestSend) =>
+  call<TestSendResult>("send_test_template", { numberId, send });
+export const sendText = (numberId: number, to: string, body: string) =>
+  call<SendResponse>("send_text", { numberId, to, body });
+export function runQa(numberId: number, name: string, recipient: string, onProgress: (done: number, total: number) => void) {
+  const channel = new Channel<[number, number]>();
+  channel.onmessage = ([done, total]) => onProgress(done, total);
+  return call<QaRun>("run_qa", { numberId, name, recipient, onProgress: channel });
+}
+export const qaRuns = (numberId: number, name: string) => call<QaRun[]>("qa_runs", { numberId, name });
+export const signOff = (runId: number, language: string, verdict: Verdict, note: string) =>
+  call<QaRun>("sign_off", { runId, language, verdict, note });
+export const exportQaReport = (runId: number, format: ReportFormat) =>
+  call<string>("export_qa_report", { runId, format });

@@ -1,0 +1,128 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { App } from "../../App";
+import type { TemplateDraft } from "../../lib/ipc/bindings/TemplateDraft";
+import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
+
+const NUMBER = {
+  id: 7, phone: "+15550000100", label: "Shop", environment: "simulator", base_url: "http://127.0.0.1:8360",
+  base_url_override: null, notes: "", key_state: "verified", key_hint: "••••abcd", key_fingerprint: "12345678",
+  key_set_at: null, key_verified_at: null, phone_number_id: "1", waba_id: "2", health: null,
+  health_checked_at: null, created_at: "x", updated_at: "x",
+};
+
+function row(language: string, status: string, body: string): TemplateRow {
+  return {
+    number_id: 7, name: "order_shipped", language, template_id: "1", category: "UTILITY", status, quality: "GREEN",
+    rejected_reason: null, parameter_format: null, synced_at: new Date().toISOString(),
+    components: [{ type: "BODY", text: body }],
+  };
+}
+
+let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+
+function backend() {
+  calls = [];
+  mockIPC((cmd, args) => {
+    const a = (args ?? {}) as Record<string, unknown>;
+    calls.push({ cmd, args: a });
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "list_numbers":
+        return [NUMBER];
+      case "sync_templates":
+        return { total: 2, added: 0, removed: 0, changes: [{ name: "order_shipped", language: "de", from: "PENDING", to: "APPROVED" }], synced_at: new Date().toISOString() };
+      case "template_library":
+        return {
+          number_id: 7, synced_at: new Date().toISOString(), total: 2,
+          groups: [{
+            name: "order_shipped",
+            variants: [row("de", "APPROVED", "Hallo {{1}}"), row("en_US", "approved", "Hi *{{1}}*, it ships {{2}}")],
+            differences: ["body variables differ — de: 1 body variable; en_US: 2 body variables"],
+          }],
+        };
+      case "check_template": {
+        const d = a.draft as TemplateDraft;
+        const issues = d.body.trim().startsWith("{{") ? [{ path: "body", message: "the body must not start or end with a variable" }] : [];
+        return { body: { name: d.name }, issues, header_placeholders: [], body_placeholders: d.body.includes("{{1}}") ? ["1"] : [] };
+      }
+      case "template_send_form":
+        return {
+          template: row("en_US", "APPROVED", "Hi *{{1}}*, it ships {{2}}"),
+          fields: [
+            { key: "body.1", label: "Body {{1}}", kind: "body", sample: "Ana", required: true },
+            { key: "body.2", label: "Body {{2}}", kind: "body", sample: "Friday", required: true },
+          ],
+          saved: { recipient: "4915123456789", values: { "body.1": "Bo" } },
+          recent_recipients: ["4915123456789"],
+        };
+      case "send_test_template":
+        return {
+          request: { to: "4915123456789" }, response: { contacts: [], messages: [{ id: "wamid.T1", message_status: "accepted" }] },
+          wamid: "wamid.T1", curl: "curl -X POST 'http://x/messages' -H 'D360-API-KEY: ••••abcd'",
+        };
+      case "message_detail":
+        return { message: { status: "delivered" }, events: [{ status: "sent", at: "t1", error_code: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, raw_json: "{}" }], error_details: null, request_json: null, response_json: null, event_json: null };
+      default:
+        throw new Error(`unexpected ${cmd}`);
+    }
+  });
+}
+
+beforeEach(() => {
+  location.hash = "#/templates";
+  backend();
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("Templates page", () => {
+  it("syncs on opening, groups languages and flags their differences", async () => {
+    render(<App />);
+    await screen.findByText(/\(de\) pending → approved/);
+    const group = document.querySelector('[data-template="order_shipped"]') as HTMLElement;
+    expect(within(group).getByText(/body variables differ/)).toBeTruthy();
+    fireEvent.click(within(group).getByText("en_US"));
+    const preview = document.getElementById("templates-preview") as HTMLElement;
+    expect(preview.querySelector("strong")?.textContent).toBe("{{1}}");
+    expect(calls.some((c) => c.cmd === "sync_templates")).toBe(true);
+  });
+
+  it("shows the core's problems at the field and the preview as you type", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    const body = (await screen.findByLabelText("Body text")) as HTMLTextAreaElement;
+    fireEvent.change(body, { target: { value: "{{1}} ships today" } });
+    await waitFor(() => expect(document.querySelector('[data-field="body"]')?.textContent).toMatch(/must not start/));
+    expect((document.getElementById("tpl-submit") as HTMLButtonElement).disabled).toBe(true);
+    expect(document.getElementById("tpl-preview")?.textContent).toContain("{{1}} ships today");
+    fireEvent.change(body, { target: { value: "Hi {{1}}, it ships *today*" } });
+    await waitFor(() => expect(document.querySelector('[data-field="body"]')).toBeNull());
+    fireEvent.change(await screen.findByLabelText("Sample for {{1}}"), { target: { value: "Ana" } });
+    await waitFor(() => expect(document.getElementById("tpl-preview")?.textContent).toContain("Hi Ana, it ships today"));
+    expect(document.querySelector("#tpl-preview strong")?.textContent).toBe("today");
+  });
+
+  it("test-send form comes from the placeholders, prefilled with the saved inputs", async () => {
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    const group = document.querySelector('[data-template="order_shipped"]') as HTMLElement;
+    fireEvent.click(within(group).getByText("en_US"));
+    fireEvent.click(screen.getByRole("button", { name: "Test-send" }));
+    const first = (await screen.findByLabelText("Body {{1}}")) as HTMLInputElement;
+    expect(first.value).toBe("Bo");
+    expect((screen.getByLabelText("Body {{2}}") as HTMLInputElement).value).toBe("Friday");
+    expect((screen.getByLabelText("Recipient (international format)") as HTMLInputElement).value).toBe("4915123456789");
+    expect(document.getElementById("send-preview")?.textContent).toContain("Hi Bo, it ships Friday");
+    fireEvent.click(screen.getByRole("button", { name: "Send test" }));
+    await screen.findByText("wamid.T1");
+    await waitFor(() => expect(document.getElementById("send-status")?.textContent).toBe("delivered"));
+    const sent = calls.find((c) => c.cmd === "send_test_template")?.args.send as { values: Record<string, string> };
+    expect(sent.values).toEqual({ "body.1": "Bo", "body.2": "Friday" });
+    expect(document.getElementById("send-curl")?.textContent).toContain("••••abcd");
+  });
+});

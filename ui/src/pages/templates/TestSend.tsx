@@ -1,0 +1,197 @@
+import { type FormEvent, useEffect, useState } from "react";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
+import type { SendFormView } from "../../lib/ipc/bindings/SendFormView";
+import type { TestSendResult } from "../../lib/ipc/bindings/TestSendResult";
+import { messageDetail, sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+import { previewOfComponents } from "../../lib/templates";
+import { Preview } from "./Preview";
+
+const FINAL = ["read", "failed"];
+
+/** Follows a sent message's status as the inbox records webhook events. */
+export function useStatus(wamid: string | null): MessageDetail | null {
+  const [detail, setDetail] = useState<MessageDetail | null>(null);
+  useEffect(() => {
+    setDetail(null);
+    if (!wamid) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout>;
+    const started = Date.now();
+    const poll = () => {
+      messageDetail(wamid)
+        .then((d) => {
+          if (!live) return;
+          setDetail(d);
+          if (!FINAL.includes(d.message.status) && Date.now() - started < 10 * 60_000) timer = setTimeout(poll, 1000);
+        })
+        .catch(() => live && (timer = setTimeout(poll, 2000)));
+    };
+    poll();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [wamid]);
+  return detail;
+}
+
+export function StatusTrail({ detail }: { detail: MessageDetail | null }) {
+  if (!detail) return <p className="hint">Waiting for the first status…</p>;
+  return (
+    <div>
+      <p>
+        Status:{" "}
+        <span className={`badge badge--status-${detail.message.status}`} id="send-status" data-status={detail.message.status}>
+          {detail.message.status}
+        </span>
+      </p>
+      {detail.events.length > 0 && (
+        <ol className="timeline">
+          {detail.events.map((e) => (
+            <li key={e.status}>
+              {e.status} · {e.at ?? "time unknown"}
+              {e.error_code !== null && ` · error ${e.error_code}`}
+            </li>
+          ))}
+        </ol>
+      )}
+      {detail.error_details && <p className="field-error">{detail.error_details}</p>}
+      {!FINAL.includes(detail.message.status) && (
+        <p className="hint">Statuses arrive through the inbox; keep it running and the webhook pointed at it.</p>
+      )}
+    </div>
+  );
+}
+
+export function TestSend(props: { numberId: number; name: string; language: string; onClose: () => void }) {
+  const [view, setView] = useState<SendFormView | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [to, setTo] = useState("");
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [sending, setSending] = useState(false);
+  const [result, setResult] = useState<TestSendResult | null>(null);
+  const [copied, setCopied] = useState(false);
+  const detail = useStatus(result?.wamid ?? null);
+
+  useEffect(() => {
+    let live = true;
+    templateSendForm(props.numberId, props.name, props.language).then(
+      (v) => {
+        if (!live) return;
+        setView(v);
+        const saved = v.saved?.values ?? {};
+        setValues(Object.fromEntries(v.fields.map((f) => [f.key, saved[f.key] ?? f.sample])));
+        setTo(v.saved?.recipient ?? v.recent_recipients[0] ?? "");
+      },
+      (e) => live && setError(toIpcError(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [props.numberId, props.name, props.language]);
+
+  async function send(e: FormEvent) {
+    e.preventDefault();
+    setSending(true);
+    setError(null);
+    setResult(null);
+    setCopied(false);
+    try {
+      setResult(await sendTestTemplate(props.numberId, { to, name: props.name, language: props.language, values }));
+    } catch (err) {
+      setError(toIpcError(err));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  async function copyCurl() {
+    if (!result) return;
+    try {
+      await navigator.clipboard.writeText(result.curl);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="send-title" id="tpl-send">
+      <div className="toolbar">
+        <h2 id="send-title">
+          Test-send {props.name} <span className="mono">({props.language})</span>
+        </h2>
+        <button type="button" onClick={props.onClose}>
+          Back to the library
+        </button>
+      </div>
+      {view && !view.template.status.match(/^approved$/i) && (
+        <p className="warning-banner">
+          This variant is {view.template.status.toLowerCase()}: Meta sends only approved templates (error 132001 otherwise).
+        </p>
+      )}
+      <div className="builder-grid">
+        <form className="form" onSubmit={send} aria-label="Test-send form">
+          <label className="field">
+            <span>Recipient (international format)</span>
+            <input id="send-to" list="send-recents" value={to} onChange={(e) => setTo(e.target.value)} placeholder="4915123456789" inputMode="tel" autoComplete="off" />
+            <datalist id="send-recents">
+              {view?.recent_recipients.map((r) => <option key={r} value={r} />)}
+            </datalist>
+          </label>
+          {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
+          {view?.fields.map((f) => (
+            <label className="field" key={f.key}>
+              <span>
+                {f.label}
+                {!f.required && " (optional)"}
+              </span>
+              <input
+                id={`send-field-${f.key.replace(/[^a-z0-9_]/gi, "-")}`}
+                value={values[f.key] ?? ""}
+                placeholder={f.sample}
+                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+              />
+            </label>
+          ))}
+          <div className="form__actions">
+            <button type="submit" className="primary" id="send-submit" disabled={sending || !view}>
+              {sending ? "Sending…" : "Send test"}
+            </button>
+          </div>
+          {error && <ErrorBanner error={error} />}
+        </form>
+        <aside>{view && <Preview model={previewOfComponents(view.template.components, values)} id="send-preview" />}</aside>
+      </div>
+      {result && (
+        <div className="result" id="send-result" aria-live="polite">
+          <p className="notice" role="status">
+            Accepted by 360dialog: <span className="mono" id="send-wamid">{result.wamid}</span>
+            {result.response.messages[0]?.message_status && ` (${result.response.messages[0].message_status})`}
+          </p>
+          <StatusTrail detail={detail} />
+          <div className="result-grid">
+            <div>
+              <h3>Request</h3>
+              <pre className="raw-json">{JSON.stringify(result.request, null, 2)}</pre>
+            </div>
+            <div>
+              <h3>Response</h3>
+              <pre className="raw-json">{JSON.stringify(result.response, null, 2)}</pre>
+            </div>
+          </div>
+          <h3>As curl (key masked)</h3>
+          <pre className="raw-json curl" id="send-curl">
+            {result.curl}
+          </pre>
+          <button type="button" onClick={copyCurl}>
+            {copied ? "Copied" : "Copy as curl"}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
