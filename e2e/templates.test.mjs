@@ -1,0 +1,98 @@
+// Templates in the real window: build a template with a header variable, two body variables and
+// a URL button; the preview follows the typing; submit; Meta's review (simulated) approves it;
+// test-send it and see "delivered" arrive through the inbox.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { By, addSimNumber, launch, screenshot, startInbox, startSim, until, waitReady } from "./harness.mjs";
+
+let app;
+let sim;
+
+before(async () => {
+  sim = await startSim();
+  app = await launch((e) => addSimNumber(e, sim));
+  await waitReady(app.driver);
+});
+after(async () => {
+  await app?.quit();
+  sim?.stop();
+});
+
+const type = async (driver, id, text) => driver.findElement(By.id(id)).sendKeys(text);
+const previewText = async (driver) => driver.findElement(By.id("tpl-preview")).getText();
+
+test("build, preview, submit, approve, test-send, delivered", async () => {
+  await app.step("templates", async () => {
+    const { driver } = app;
+    const inboxUrl = await startInbox(driver);
+    const set = await fetch(`${sim.url}/v1/configs/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[0].key },
+      body: JSON.stringify({ url: inboxUrl }),
+    });
+    assert.equal(set.status, 200);
+
+    await driver.findElement(By.css("a[data-section='templates']")).click();
+    // Synced on opening: the number has no templates yet.
+    await driver.wait(until.elementLocated(By.xpath("//h2[text()='No templates yet']")), 10000);
+    await driver.findElement(By.id("templates-new")).click();
+    await driver.wait(until.elementLocated(By.id("tpl-name")), 5000);
+
+    await type(driver, "tpl-name", "order_update");
+    await driver.findElement(By.css("#tpl-header-format option[value='TEXT']")).click();
+    await type(driver, "tpl-header-text", "Order {{1}}");
+    await type(driver, "tpl-body", "Hi {{1}}, your order ships on *{{2}}*.");
+    // The core's check: variables need samples, shown at the samples.
+    const samplesIssue = await driver.wait(until.elementLocated(By.css("[data-field='body_samples']")), 5000);
+    assert.match(await samplesIssue.getText(), /sample/);
+    assert.match(await driver.findElement(By.id("tpl-submit")).getText(), /Fix \d+ problems? to submit/);
+
+    await type(driver, "tpl-header-sample", "A-1001");
+    await type(driver, "tpl-sample-1", "Ana");
+    await type(driver, "tpl-sample-2", "Friday");
+    await driver.findElement(By.css("#tpl-add-kind option[value='URL']")).click();
+    await driver.findElement(By.id("tpl-add-button")).click();
+    await type(driver, "tpl-button-0-text", "Track order");
+    await type(driver, "tpl-button-0-url", "shop.example.com/t/{{1}}");
+    await driver.wait(until.elementLocated(By.id("tpl-button-0-sample")), 5000);
+    await type(driver, "tpl-button-0-sample", "A-1001");
+    await type(driver, "tpl-footer", "Reply STOP to opt out");
+
+    // The preview follows, with the samples filled in and the formatting applied.
+    await driver.wait(async () => (await previewText(driver)).includes("Hi Ana, your order ships on Friday."), 5000);
+    const preview = await previewText(driver);
+    assert.ok(preview.includes("Order A-1001") && preview.includes("Track order") && preview.includes("Reply STOP"), preview);
+    assert.equal(await driver.findElement(By.css("#tpl-preview .wa-bubble__body strong")).getText(), "Friday");
+    const submit = driver.findElement(By.id("tpl-submit"));
+    await driver.wait(async () => (await submit.getText()) === "Submit for review", 5000, "no problems left");
+    await driver.executeScript("document.getElementById('tpl-builder').scrollIntoView()");
+    await screenshot(driver, "template-builder");
+
+    await submit.click();
+    await driver.wait(until.elementLocated(By.xpath("//p[contains(., 'Submitted order_update (en_US): pending')]")), 10000);
+    const variant = "[data-template='order_update'] button[data-language='en_US']";
+    await driver.wait(until.elementLocated(By.css(`${variant} [data-status='pending']`)), 5000);
+    // Meta's review is simulated (300 ms); a sync brings the outcome.
+    await new Promise((r) => setTimeout(r, 400));
+    await driver.findElement(By.id("templates-sync")).click();
+    await driver.wait(until.elementLocated(By.css(`${variant} [data-status='approved']`)), 10000);
+
+    await driver.findElement(By.css(variant)).click();
+    await driver.findElement(By.id("templates-test-send")).click();
+    const field = await driver.wait(until.elementLocated(By.id("send-field-body-2")), 5000);
+    assert.equal(await field.getAttribute("value"), "Friday", "samples prefill the form");
+    await type(driver, "send-to", "4915123456789");
+    await driver.wait(async () => (await driver.findElement(By.id("send-preview")).getText()).includes("Order A-1001"), 5000);
+    await driver.findElement(By.id("send-submit")).click();
+    const wamid = await driver.wait(until.elementLocated(By.id("send-wamid")), 10000).getText();
+    assert.ok(wamid.startsWith("wamid."), wamid);
+    await driver.wait(
+      async () => ["delivered", "read"].includes(await driver.findElement(By.id("send-status")).getAttribute("data-status")),
+      20000,
+      "delivered through the inbox",
+    );
+    assert.match(await driver.findElement(By.id("tpl-send")).getText(), /delivered/);
+    assert.match(await driver.findElement(By.id("send-curl")).getText(), /D360-API-KEY: ••••/);
+    await screenshot(driver, "template-test-send");
+  });
+});
