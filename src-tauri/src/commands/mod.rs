@@ -2,5 +2,5 @@ pub mod app;
 pub mod history;
 pub mod numbers;
 pub mod prefs;
-pub mod webhook;
 pub mod templates;
+pub mod webhook;

@@ -27,7 +27,10 @@ pub fn import_template(json: String) -> Result<TemplateDraft, IpcError> {
     let v: serde_json::Value = serde_json::from_str(&json)
         .map_err(|e| Error::Validation(format!("this is not template JSON: {e}")))?;
     if !v.is_object() || v.get("components").is_none() {
-        return Err(Error::Validation("template JSON needs name, category, language and components".into()).into());
+        return Err(Error::Validation(
+            "template JSON needs name, category, language and components".into(),
+        )
+        .into());
     }
     Ok(TemplateDraft::from_body(&v))
 }
@@ -55,7 +58,10 @@ pub async fn create_template(
     number_id: i64,
     draft: TemplateDraft,
 ) -> Result<TemplateRow, IpcError> {
-    Ok(state.core.create_template(number_id, &draft, Actor::Ui).await?)
+    Ok(state
+        .core
+        .create_template(number_id, &draft, Actor::Ui)
+        .await?)
 }
 
 #[tauri::command]
@@ -64,7 +70,10 @@ pub async fn delete_template(
     number_id: i64,
     name: String,
 ) -> Result<usize, IpcError> {
-    Ok(state.core.delete_template(number_id, &name, Actor::Ui).await?)
+    Ok(state
+        .core
+        .delete_template(number_id, &name, Actor::Ui)
+        .await?)
 }
 
 /// Writes a template's create body to the Downloads folder; returns the file's path.
@@ -127,12 +136,19 @@ pub async fn send_text(
 ) -> Result<SendResponse, IpcError> {
     let to = to.trim().trim_start_matches('+').to_string();
     if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::Validation("enter the recipient's number in international format, digits only".into()).into());
+        return Err(Error::Validation(
+            "enter the recipient's number in international format, digits only".into(),
+        )
+        .into());
     }
     if body.trim().is_empty() || body.chars().count() > 4096 {
         return Err(Error::Validation("write a message of 1 to 4096 characters".into()).into());
     }
-    let m = Outgoing::Text { to, body, preview_url: false };
+    let m = Outgoing::Text {
+        to,
+        body,
+        preview_url: false,
+    };
     Ok(state.core.send_message(number_id, &m, Actor::Ui).await?)
 }
 
@@ -170,7 +186,9 @@ pub fn sign_off(
     verdict: Verdict,
     note: String,
 ) -> Result<QaRun, IpcError> {
-    Ok(state.core.sign_off(run_id, &language, verdict, &note, Actor::Ui)?)
+    Ok(state
+        .core
+        .sign_off(run_id, &language, verdict, &note, Actor::Ui)?)
 }
 
 /// Writes a QA run's report to the Downloads folder; returns the file's path.

@@ -100,7 +100,10 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
         let text = if issues.is_empty() {
             "no problems found".to_string()
         } else {
-            let lines: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect();
+            let lines: Vec<String> = issues
+                .iter()
+                .map(|i| format!("{}: {}", i.path, i.message))
+                .collect();
             lines.join("\n")
         };
         let mut out = Output::ok(&issues, text)?;
@@ -110,17 +113,39 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
     let core = open(data_dir)?;
     match cmd {
         TemplateCmd::Lint { .. } => unreachable!("handled above"),
-        TemplateCmd::List { number, sync, status, category, language, search } => {
+        TemplateCmd::List {
+            number,
+            sync,
+            status,
+            category,
+            language,
+            search,
+        } => {
             let n = core.resolve_number(&number)?;
             if sync {
                 core.sync_templates(n.id, Actor::Cli).await?;
             }
-            let lib = core.template_library(n.id, &TemplateFilter { status, category, language, search })?;
+            let lib = core.template_library(
+                n.id,
+                &TemplateFilter {
+                    status,
+                    category,
+                    language,
+                    search,
+                },
+            )?;
             let mut lines = Vec::new();
             for g in &lib.groups {
                 for v in &g.variants {
-                    let reason = v.rejected_reason.as_deref().map(|r| format!("  ({r})")).unwrap_or_default();
-                    lines.push(format!("{:<30} {:<6} {:<14} {:<9}{reason}", v.name, v.language, v.category, v.status));
+                    let reason = v
+                        .rejected_reason
+                        .as_deref()
+                        .map(|r| format!("  ({r})"))
+                        .unwrap_or_default();
+                    lines.push(format!(
+                        "{:<30} {:<6} {:<14} {:<9}{reason}",
+                        v.name, v.language, v.category, v.status
+                    ));
                 }
                 for d in &g.differences {
                     lines.push(format!("  ! {d}"));
@@ -134,7 +159,10 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
             let n = core.resolve_number(&number)?;
             let draft = TemplateDraft::from_body(&read_json(&file)?);
             let t = core.create_template(n.id, &draft, Actor::Cli).await?;
-            Output::ok(&t, format!("submitted {} ({}): {}", t.name, t.language, t.status))
+            Output::ok(
+                &t,
+                format!("submitted {} ({}): {}", t.name, t.language, t.status),
+            )
         }
         TemplateCmd::Delete { number, name, yes } => {
             if !yes {
@@ -144,9 +172,21 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
             }
             let n = core.resolve_number(&number)?;
             let removed = core.delete_template(n.id, &name, Actor::Cli).await?;
-            Output::ok(&serde_json::json!({"deleted": name, "variants": removed}), format!("deleted {name}"))
+            Output::ok(
+                &serde_json::json!({"deleted": name, "variants": removed}),
+                format!("deleted {name}"),
+            )
         }
-        TemplateCmd::Send { number, to, name, language, body, header, button, curl } => {
+        TemplateCmd::Send {
+            number,
+            to,
+            name,
+            language,
+            body,
+            header,
+            button,
+            curl,
+        } => {
             let n = core.resolve_number(&number)?;
             let template = match core.template(n.id, &name, &language) {
                 Ok(t) => t,
@@ -162,7 +202,9 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
                 let v = match f.kind {
                     FieldKind::Body => body.next(),
                     FieldKind::HeaderText | FieldKind::HeaderMedia => header.clone(),
-                    FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => button.clone(),
+                    FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => {
+                        button.clone()
+                    }
                     FieldKind::HeaderLocation => None,
                 };
                 if let Some(v) = v {
@@ -171,16 +213,34 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
             }
             let extra = body.count();
             if extra > 0 {
-                return Err(Error::Validation(format!("{name} ({language}) has fewer body variables; {extra} --body-param too many")));
+                return Err(Error::Validation(format!(
+                    "{name} ({language}) has fewer body variables; {extra} --body-param too many"
+                )));
             }
-            let r = core.send_test(n.id, &TestSend { to, name, language, values }, Actor::Cli).await?;
+            let r = core
+                .send_test(
+                    n.id,
+                    &TestSend {
+                        to,
+                        name,
+                        language,
+                        values,
+                    },
+                    Actor::Cli,
+                )
+                .await?;
             let mut text = format!("sent: {}", r.wamid);
             if curl {
                 text = format!("{}\n{text}", r.curl);
             }
             Output::ok(&r, text)
         }
-        TemplateCmd::Qa { number, name, to, report } => {
+        TemplateCmd::Qa {
+            number,
+            name,
+            to,
+            report,
+        } => {
             let n = core.resolve_number(&number)?;
             core.sync_templates(n.id, Actor::Cli).await?;
             let run = core
@@ -196,7 +256,11 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
             };
             let text = core.qa_report(run.id, format)?;
             let mut out = Output::ok(&run, text)?;
-            out.exit = if run.results.iter().any(|r| r.error.is_some()) { 1 } else { 0 };
+            out.exit = if run.results.iter().any(|r| r.error.is_some()) {
+                1
+            } else {
+                0
+            };
             Ok(out)
         }
     }

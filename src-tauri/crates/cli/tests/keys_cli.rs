@@ -224,8 +224,18 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
     let service = format!("com.wabadesk.desk.test-cli-tpl-{}", std::process::id());
     let run = |args: &[&str], stdin: Option<&str>| wabadesk(dir.path(), &service, args, stdin);
     let add = run(
-        &["numbers", "add", "--phone", "+4915100000077", "--label", "QA", "--env", "simulator",
-          "--base-url", &sim.base_url],
+        &[
+            "numbers",
+            "add",
+            "--phone",
+            "+4915100000077",
+            "--label",
+            "QA",
+            "--env",
+            "simulator",
+            "--base-url",
+            &sim.base_url,
+        ],
         None,
     );
     assert_eq!(add.code, 0, "{}", add.stderr);
@@ -244,44 +254,124 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
     let file = file.to_str().unwrap();
     let created = run(&["template", "create", "QA", file, "--json"], None);
     assert_eq!(created.code, 0, "{}", created.stderr);
-    assert!(created.json["status"].as_str().unwrap().eq_ignore_ascii_case("pending"));
+    assert!(created.json["status"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case("pending"));
 
     std::thread::sleep(std::time::Duration::from_millis(120));
     let list = run(&["template", "list", "QA", "--sync", "--json"], None);
     assert_eq!(list.code, 0, "{}", list.stderr);
     let v = &list.json["groups"][0]["variants"][0];
-    assert!(v["status"].as_str().unwrap().eq_ignore_ascii_case("approved"), "{v}");
+    assert!(
+        v["status"]
+            .as_str()
+            .unwrap()
+            .eq_ignore_ascii_case("approved"),
+        "{v}"
+    );
     let text = run(&["template", "list", "QA"], None);
-    assert!(text.stdout.contains("order_shipped") && text.stdout.contains("last synced"), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("order_shipped") && text.stdout.contains("last synced"),
+        "{}",
+        text.stdout
+    );
 
     let too_few = run(
-        &["template", "send", "QA", "--to", "4915123456789", "--name", "order_shipped",
-          "--header-param", "B-2", "--body-param", "Bo", "--button-param", "B-2"],
+        &[
+            "template",
+            "send",
+            "QA",
+            "--to",
+            "4915123456789",
+            "--name",
+            "order_shipped",
+            "--header-param",
+            "B-2",
+            "--body-param",
+            "Bo",
+            "--button-param",
+            "B-2",
+        ],
         None,
     );
-    assert_eq!(too_few.code, 2, "missing body variable refused locally: {}", too_few.stderr);
+    assert_eq!(
+        too_few.code, 2,
+        "missing body variable refused locally: {}",
+        too_few.stderr
+    );
     assert!(too_few.stderr.contains("body.2"), "{}", too_few.stderr);
 
     let sent = run(
-        &["template", "send", "QA", "--to", "4915123456789", "--name", "order_shipped",
-          "--header-param", "B-2", "--body-param", "Bo", "--body-param", "Monday",
-          "--button-param", "B-2", "--curl"],
+        &[
+            "template",
+            "send",
+            "QA",
+            "--to",
+            "4915123456789",
+            "--name",
+            "order_shipped",
+            "--header-param",
+            "B-2",
+            "--body-param",
+            "Bo",
+            "--body-param",
+            "Monday",
+            "--button-param",
+            "B-2",
+            "--curl",
+        ],
         None,
     );
     assert_eq!(sent.code, 0, "{}", sent.stderr);
-    assert!(sent.stdout.contains("curl -X POST") && sent.stdout.contains("sent: wamid."), "{}", sent.stdout);
+    assert!(
+        sent.stdout.contains("curl -X POST") && sent.stdout.contains("sent: wamid."),
+        "{}",
+        sent.stdout
+    );
     assert!(!sent.stdout.contains(&sim.numbers[0].api_key), "key masked");
 
-    let qa = run(&["template", "qa", "QA", "order_shipped", "--to", "4915123456789"], None);
+    let qa = run(
+        &[
+            "template",
+            "qa",
+            "QA",
+            "order_shipped",
+            "--to",
+            "4915123456789",
+        ],
+        None,
+    );
     assert_eq!(qa.code, 0, "{}", qa.stderr);
-    assert!(qa.stdout.contains("# QA report: order_shipped") && qa.stdout.contains("| en_US |"), "{}", qa.stdout);
+    assert!(
+        qa.stdout.contains("# QA report: order_shipped") && qa.stdout.contains("| en_US |"),
+        "{}",
+        qa.stdout
+    );
 
-    let text = run(&["send", "text", "QA", "--to", "4915123456789", "--body", "hello"], None);
+    let text = run(
+        &[
+            "send",
+            "text",
+            "QA",
+            "--to",
+            "4915123456789",
+            "--body",
+            "hello",
+        ],
+        None,
+    );
     assert_eq!(text.code, 1, "outside the 24-hour window: {}", text.stderr);
     assert!(text.stderr.contains("131047"), "{}", text.stderr);
 
-    assert_eq!(run(&["template", "delete", "QA", "order_shipped"], None).code, 2);
-    let deleted = run(&["template", "delete", "QA", "order_shipped", "--yes"], None);
+    assert_eq!(
+        run(&["template", "delete", "QA", "order_shipped"], None).code,
+        2
+    );
+    let deleted = run(
+        &["template", "delete", "QA", "order_shipped", "--yes"],
+        None,
+    );
     assert_eq!(deleted.code, 0, "{}", deleted.stderr);
     let list = run(&["template", "list", "QA", "--sync", "--json"], None);
     assert_eq!(list.json["total"], 0);

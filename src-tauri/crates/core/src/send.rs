@@ -82,8 +82,15 @@ impl Core {
     /// sent, before Meta's generic explanation.
     fn explain_mismatch(&self, number_id: i64, message: &Outgoing, e: Error) -> Error {
         let Error::Api(mut api) = e else { return e };
-        if let (Some(132000), Outgoing::Template { name, language, components, .. }) =
-            (api.code, message)
+        if let (
+            Some(132000),
+            Outgoing::Template {
+                name,
+                language,
+                components,
+                ..
+            },
+        ) = (api.code, message)
         {
             let sent = Value::from(components.clone());
             if let Some(what) = self

@@ -25,14 +25,22 @@ async fn setup() -> (SimHandle, Arc<Core>, i64, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let core = Arc::new(common::open(dir.path(), Arc::new(MemoryStore::new()), &sim));
     let id = common::add(&core, "+15550000200");
-    core.set_key(id, Sensitive::new(sim.numbers[0].api_key.clone()), true, Actor::Ui)
-        .await
-        .unwrap();
+    core.set_key(
+        id,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
     (sim, core, id, dir)
 }
 
 fn samples(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 fn order_draft(language: &str) -> TemplateDraft {
@@ -63,8 +71,15 @@ fn order_draft(language: &str) -> TemplateDraft {
 async fn sync_until_approved(core: &Core, id: i64) {
     for _ in 0..100 {
         let r = core.sync_templates(id, Actor::Ui).await.unwrap();
-        let lib = core.template_library(id, &TemplateFilter::default()).unwrap();
-        if lib.groups.iter().flat_map(|g| &g.variants).all(|v| !v.status.eq_ignore_ascii_case("pending")) {
+        let lib = core
+            .template_library(id, &TemplateFilter::default())
+            .unwrap();
+        if lib
+            .groups
+            .iter()
+            .flat_map(|g| &g.variants)
+            .all(|v| !v.status.eq_ignore_ascii_case("pending"))
+        {
             assert!(r.total > 0);
             return;
         }
@@ -76,7 +91,9 @@ async fn sync_until_approved(core: &Core, id: i64) {
 #[tokio::test]
 async fn create_sync_approve_test_send_and_see_delivered() {
     let (sim, core, id, _dir) = setup().await;
-    let inbox = inbox::serve(core.clone(), SocketAddr::from(([127, 0, 0, 1], 0))).await.unwrap();
+    let inbox = inbox::serve(core.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
     reqwest::Client::new()
         .post(format!("{}/v1/configs/webhook", sim.base_url))
         .header("D360-API-KEY", &sim.numbers[0].api_key)
@@ -85,9 +102,18 @@ async fn create_sync_approve_test_send_and_see_delivered() {
         .await
         .unwrap();
 
-    let created = core.create_template(id, &order_draft("en_US"), Actor::Ui).await.unwrap();
-    assert!(created.status.eq_ignore_ascii_case("pending"), "{}", created.status);
-    let lib = core.template_library(id, &TemplateFilter::default()).unwrap();
+    let created = core
+        .create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
+    assert!(
+        created.status.eq_ignore_ascii_case("pending"),
+        "{}",
+        created.status
+    );
+    let lib = core
+        .template_library(id, &TemplateFilter::default())
+        .unwrap();
     assert_eq!(lib.groups[0].variants[0].status, created.status);
     assert_eq!(lib.synced_at, None, "created, never synced");
 
@@ -101,31 +127,62 @@ async fn create_sync_approve_test_send_and_see_delivered() {
 
     // The form comes from the placeholders, with the template's samples as defaults.
     let form = core.send_form(id, "order_shipped", "en_US").unwrap();
-    let keys: Vec<(&str, &str)> = form.fields.iter().map(|f| (f.key.as_str(), f.sample.as_str())).collect();
-    assert_eq!(keys, [("header", "A-1001"), ("body.1", "Ana"), ("body.2", "Friday"), ("button.0", "A-1001")]);
+    let keys: Vec<(&str, &str)> = form
+        .fields
+        .iter()
+        .map(|f| (f.key.as_str(), f.sample.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("header", "A-1001"),
+            ("body.1", "Ana"),
+            ("body.2", "Friday"),
+            ("button.0", "A-1001")
+        ]
+    );
     assert_eq!(form.saved, None);
 
     let send = TestSend {
         to: "+4915123456789".into(),
         name: "order_shipped".into(),
         language: "en_US".into(),
-        values: samples(&[("header", "B-7"), ("body.1", "Bo"), ("body.2", "Monday"), ("button.0", "B-7")]),
+        values: samples(&[
+            ("header", "B-7"),
+            ("body.1", "Bo"),
+            ("body.2", "Monday"),
+            ("button.0", "B-7"),
+        ]),
     };
     let result = core.send_test(id, &send, Actor::Ui).await.unwrap();
     assert!(result.wamid.starts_with("wamid."));
-    assert_eq!(result.request["template"]["components"][2]["parameters"][0]["text"], "B-7");
+    assert_eq!(
+        result.request["template"]["components"][2]["parameters"][0]["text"],
+        "B-7"
+    );
     assert!(result.curl.contains("/messages") && result.curl.contains("D360-API-KEY: ••••"));
-    assert!(!result.curl.contains(&sim.numbers[0].api_key), "key masked in curl");
+    assert!(
+        !result.curl.contains(&sim.numbers[0].api_key),
+        "key masked in curl"
+    );
 
     // Statuses arrive through the inbox.
     for _ in 0..300 {
-        if core.message_by_wamid(&result.wamid).unwrap().is_some_and(|m| m.delivered_at.is_some()) {
+        if core
+            .message_by_wamid(&result.wamid)
+            .unwrap()
+            .is_some_and(|m| m.delivered_at.is_some())
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let m = core.message_by_wamid(&result.wamid).unwrap().unwrap();
-    assert!(m.delivered_at.is_some(), "delivered through the inbox, status {}", m.status);
+    assert!(
+        m.delivered_at.is_some(),
+        "delivered through the inbox, status {}",
+        m.status
+    );
     assert_eq!(m.template_name.as_deref(), Some("order_shipped"));
 
     // Inputs are remembered, the recipient is offered next time.
@@ -137,7 +194,9 @@ async fn create_sync_approve_test_send_and_see_delivered() {
 #[tokio::test]
 async fn a_wrong_parameter_count_is_explained() {
     let (_sim, core, id, _dir) = setup().await;
-    core.create_template(id, &order_draft("en_US"), Actor::Ui).await.unwrap();
+    core.create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
     sync_until_approved(&core, id).await;
     let err = core
         .send_message(
@@ -156,10 +215,15 @@ async fn a_wrong_parameter_count_is_explained() {
         )
         .await
         .unwrap_err();
-    let Error::Api(api) = &err else { panic!("{err}") };
+    let Error::Api(api) = &err else {
+        panic!("{err}")
+    };
     assert_eq!(api.code, Some(132000));
     let explanation = api.explanation.as_deref().unwrap();
-    assert!(explanation.starts_with("The template has 2 body variables, you sent 1."), "{explanation}");
+    assert!(
+        explanation.starts_with("The template has 2 body variables, you sent 1."),
+        "{explanation}"
+    );
     assert!(err.to_string().contains("you sent 1"));
 
     // The form refuses a missing value before anything is sent.
@@ -188,36 +252,68 @@ async fn lint_problems_are_refused_before_the_api() {
     let err = core.create_template(id, &d, Actor::Ui).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
     assert!(err.to_string().contains("start or end"), "{err}");
-    let listed = wabadesk_core::api::Client::new(&sim.base_url, Sensitive::new(sim.numbers[0].api_key.clone()))
-        .unwrap()
-        .list_all_templates(50)
-        .await
-        .unwrap();
+    let listed = wabadesk_core::api::Client::new(
+        &sim.base_url,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+    )
+    .unwrap()
+    .list_all_templates(50)
+    .await
+    .unwrap();
     assert!(listed.is_empty(), "nothing reached the API");
 }
 
 #[tokio::test]
 async fn variants_are_grouped_compared_filtered_and_deleted() {
     let (sim, core, id, _dir) = setup().await;
-    core.create_template(id, &order_draft("en_US"), Actor::Ui).await.unwrap();
+    core.create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
     let mut de = order_draft("de");
     de.body = "Hallo {{1}}, Ihre Bestellung ist unterwegs.".into();
     de.body_samples = samples(&[("1", "Ana")]);
-    de.buttons.insert(0, ButtonDraft { kind: "QUICK_REPLY".into(), text: "Stop".into(), ..Default::default() });
+    de.buttons.insert(
+        0,
+        ButtonDraft {
+            kind: "QUICK_REPLY".into(),
+            text: "Stop".into(),
+            ..Default::default()
+        },
+    );
     core.create_template(id, &de, Actor::Ui).await.unwrap();
     let mut rejected = order_draft("en_US");
     rejected.name = "reject_me".into();
     rejected.category = "MARKETING".into();
-    core.create_template(id, &rejected, Actor::Ui).await.unwrap();
+    core.create_template(id, &rejected, Actor::Ui)
+        .await
+        .unwrap();
     sync_until_approved(&core, id).await;
 
-    let lib = core.template_library(id, &TemplateFilter::default()).unwrap();
+    let lib = core
+        .template_library(id, &TemplateFilter::default())
+        .unwrap();
     assert_eq!(lib.total, 3);
     assert!(lib.synced_at.is_some());
-    let order = lib.groups.iter().find(|g| g.name == "order_shipped").unwrap();
+    let order = lib
+        .groups
+        .iter()
+        .find(|g| g.name == "order_shipped")
+        .unwrap();
     assert_eq!(order.variants.len(), 2);
-    assert!(order.differences.iter().any(|d| d.contains("body variables") && d.contains("de: 1 body variable") && d.contains("en_US: 2 body variables")), "{:?}", order.differences);
-    assert!(order.differences.iter().any(|d| d.starts_with("buttons differ")));
+    assert!(
+        order
+            .differences
+            .iter()
+            .any(|d| d.contains("body variables")
+                && d.contains("de: 1 body variable")
+                && d.contains("en_US: 2 body variables")),
+        "{:?}",
+        order.differences
+    );
+    assert!(order
+        .differences
+        .iter()
+        .any(|d| d.starts_with("buttons differ")));
     let reject = lib.groups.iter().find(|g| g.name == "reject_me").unwrap();
     assert!(reject.variants[0].status.eq_ignore_ascii_case("rejected"));
     assert!(reject.variants[0].rejected_reason.is_some());
@@ -233,33 +329,89 @@ async fn variants_are_grouped_compared_filtered_and_deleted() {
             .collect()
     };
     let pair = |n: &str, l: &str| (n.to_string(), l.to_string());
-    assert_eq!(only(TemplateFilter { status: Some("REJECTED".into()), ..Default::default() }), [pair("reject_me", "en_US")]);
-    assert_eq!(only(TemplateFilter { category: Some("marketing".into()), ..Default::default() }), [pair("reject_me", "en_US")]);
-    assert_eq!(only(TemplateFilter { language: Some("de".into()), ..Default::default() }), [pair("order_shipped", "de")]);
-    assert_eq!(only(TemplateFilter { search: Some("unterwegs".into()), ..Default::default() }), [pair("order_shipped", "de")]);
-    assert_eq!(only(TemplateFilter { search: Some("reject".into()), ..Default::default() }), [pair("reject_me", "en_US")]);
-    assert!(only(TemplateFilter { search: Some("100%".into()), ..Default::default() }).is_empty());
+    assert_eq!(
+        only(TemplateFilter {
+            status: Some("REJECTED".into()),
+            ..Default::default()
+        }),
+        [pair("reject_me", "en_US")]
+    );
+    assert_eq!(
+        only(TemplateFilter {
+            category: Some("marketing".into()),
+            ..Default::default()
+        }),
+        [pair("reject_me", "en_US")]
+    );
+    assert_eq!(
+        only(TemplateFilter {
+            language: Some("de".into()),
+            ..Default::default()
+        }),
+        [pair("order_shipped", "de")]
+    );
+    assert_eq!(
+        only(TemplateFilter {
+            search: Some("unterwegs".into()),
+            ..Default::default()
+        }),
+        [pair("order_shipped", "de")]
+    );
+    assert_eq!(
+        only(TemplateFilter {
+            search: Some("reject".into()),
+            ..Default::default()
+        }),
+        [pair("reject_me", "en_US")]
+    );
+    assert!(only(TemplateFilter {
+        search: Some("100%".into()),
+        ..Default::default()
+    })
+    .is_empty());
 
     // Deleted here: gone from the library; deleted elsewhere: gone at the next sync.
-    assert_eq!(core.delete_template(id, "reject_me", Actor::Ui).await.unwrap(), 1);
+    assert_eq!(
+        core.delete_template(id, "reject_me", Actor::Ui)
+            .await
+            .unwrap(),
+        1
+    );
     reqwest::Client::new()
-        .delete(format!("{}/v1/configs/templates/order_shipped", sim.base_url))
+        .delete(format!(
+            "{}/v1/configs/templates/order_shipped",
+            sim.base_url
+        ))
         .header("D360-API-KEY", &sim.numbers[0].api_key)
         .send()
         .await
         .unwrap();
     let r = core.sync_templates(id, Actor::Ui).await.unwrap();
     assert_eq!((r.total, r.removed), (0, 2));
-    assert_eq!(core.template_library(id, &TemplateFilter::default()).unwrap().total, 0);
-    let actions: Vec<String> = wabadesk_core::audit::list(&core.db, &Default::default()).unwrap().into_iter().map(|a| a.action).collect();
-    assert!(actions.contains(&"template_created".to_string()) && actions.contains(&"template_deleted".to_string()));
+    assert_eq!(
+        core.template_library(id, &TemplateFilter::default())
+            .unwrap()
+            .total,
+        0
+    );
+    let actions: Vec<String> = wabadesk_core::audit::list(&core.db, &Default::default())
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert!(
+        actions.contains(&"template_created".to_string())
+            && actions.contains(&"template_deleted".to_string())
+    );
 }
 
 #[tokio::test]
 async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
     let (_sim, core, id, _dir) = setup().await;
     for lang in ["en_US", "de", "pt_BR"] {
-        core.create_template(id, &order_draft(lang), Actor::Ui).await.unwrap();
+        core.create_template(id, &order_draft(lang), Actor::Ui)
+            .await
+            .unwrap();
     }
     sync_until_approved(&core, id).await;
     // Saved inputs for one language are used; the others fall back to the samples.
@@ -269,7 +421,12 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
             to: "4915123456789".into(),
             name: "order_shipped".into(),
             language: "de".into(),
-            values: samples(&[("header", "D-1"), ("body.1", "Jana"), ("body.2", "Montag"), ("button.0", "D-1")]),
+            values: samples(&[
+                ("header", "D-1"),
+                ("body.1", "Jana"),
+                ("body.2", "Montag"),
+                ("button.0", "D-1"),
+            ]),
         },
         Actor::Ui,
     )
@@ -277,34 +434,74 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
     .unwrap();
     let mut seen = Vec::new();
     let run = core
-        .run_qa(id, "order_shipped", "+4915123456789", Actor::Ui, |done, total| seen.push((done, total)))
+        .run_qa(
+            id,
+            "order_shipped",
+            "+4915123456789",
+            Actor::Ui,
+            |done, total| seen.push((done, total)),
+        )
         .await
         .unwrap();
     assert_eq!(seen.last(), Some(&(3, 3)));
     let langs: Vec<&str> = run.results.iter().map(|r| r.language.as_str()).collect();
     assert_eq!(langs, ["de", "en_US", "pt_BR"]);
-    assert!(run.results.iter().all(|r| r.wamid.is_some() && r.error.is_none()), "{:?}", run.results);
+    assert!(
+        run.results
+            .iter()
+            .all(|r| r.wamid.is_some() && r.error.is_none()),
+        "{:?}",
+        run.results
+    );
     let de_wamid = run.results[0].wamid.clone().unwrap();
     let detail = core.message_detail(&de_wamid).unwrap();
-    assert!(detail.request_json.unwrap_or_default().contains("Montag"), "saved inputs used");
+    assert!(
+        detail.request_json.unwrap_or_default().contains("Montag"),
+        "saved inputs used"
+    );
 
-    let run = core.sign_off(run.id, "de", Verdict::Pass, "renders fine", Actor::Ui).unwrap();
-    let run = core.sign_off(run.id, "pt_BR", Verdict::Fail, "header | cut off", Actor::Ui).unwrap();
+    let run = core
+        .sign_off(run.id, "de", Verdict::Pass, "renders fine", Actor::Ui)
+        .unwrap();
+    let run = core
+        .sign_off(
+            run.id,
+            "pt_BR",
+            Verdict::Fail,
+            "header | cut off",
+            Actor::Ui,
+        )
+        .unwrap();
     assert_eq!(run.results[0].verdict, Some(Verdict::Pass));
     assert!(run.results[0].signed_at.is_some());
     assert_eq!(run.results[1].verdict, None);
-    assert!(core.sign_off(run.id, "fr", Verdict::Pass, "", Actor::Ui).is_err());
+    assert!(core
+        .sign_off(run.id, "fr", Verdict::Pass, "", Actor::Ui)
+        .is_err());
 
     let md = core.qa_report(run.id, ReportFormat::Markdown).unwrap();
-    assert!(md.contains("# QA report: order_shipped") && md.contains("1 of 3 variant(s) passed"), "{md}");
-    assert!(md.contains("| pt_BR |") && md.contains("header \\| cut off"), "{md}");
+    assert!(
+        md.contains("# QA report: order_shipped") && md.contains("1 of 3 variant(s) passed"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| pt_BR |") && md.contains("header \\| cut off"),
+        "{md}"
+    );
     let csv = core.qa_report(run.id, ReportFormat::Csv).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 4);
-    assert!(lines[1].starts_with("order_shipped,de,4915123456789,wamid.") && lines[1].contains(",pass,renders fine,"), "{csv}");
+    assert!(
+        lines[1].starts_with("order_shipped,de,4915123456789,wamid.")
+            && lines[1].contains(",pass,renders fine,"),
+        "{csv}"
+    );
     assert_eq!(core.qa_runs(id, "order_shipped").unwrap().len(), 1);
 
-    let err = core.run_qa(id, "nope", "4915123456789", Actor::Ui, |_, _| {}).await.unwrap_err();
+    let err = core
+        .run_qa(id, "nope", "4915123456789", Actor::Ui, |_, _| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
 }
 
@@ -317,7 +514,12 @@ async fn authentication_templates_send_the_code_in_body_and_button() {
         language: "en_US".into(),
         add_security_recommendation: true,
         code_expiration_minutes: Some(10),
-        buttons: vec![ButtonDraft { kind: "OTP".into(), otp_type: "COPY_CODE".into(), text: "Copy code".into(), ..Default::default() }],
+        buttons: vec![ButtonDraft {
+            kind: "OTP".into(),
+            otp_type: "COPY_CODE".into(),
+            text: "Copy code".into(),
+            ..Default::default()
+        }],
         ..Default::default()
     };
     assert_eq!(draft.check().issues, vec![]);
@@ -328,7 +530,12 @@ async fn authentication_templates_send_the_code_in_body_and_button() {
     let r = core
         .send_test(
             id,
-            &TestSend { to: "4915123456789".into(), name: "login_code".into(), language: "en_US".into(), values: samples(&[("otp", "481516")]) },
+            &TestSend {
+                to: "4915123456789".into(),
+                name: "login_code".into(),
+                language: "en_US".into(),
+                values: samples(&[("otp", "481516")]),
+            },
             Actor::Ui,
         )
         .await

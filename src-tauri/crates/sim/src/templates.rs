@@ -457,7 +457,10 @@ pub fn meta_authored(body: &Value) -> Value {
     for c in components.as_array_mut().into_iter().flatten() {
         if upper(c, "type") == "BODY" && c.get("text").is_none() {
             let mut text = "*{{1}}* is your verification code.".to_string();
-            if c.get("add_security_recommendation").and_then(Value::as_bool) == Some(true) {
+            if c.get("add_security_recommendation")
+                .and_then(Value::as_bool)
+                == Some(true)
+            {
                 text.push_str(" For your security, do not share this code.");
             }
             c["text"] = Value::from(text);

@@ -450,7 +450,11 @@ mod tests {
         if let Some(c) = v.get("category").and_then(Value::as_str) {
             v["category"] = json!(c.to_ascii_uppercase());
         }
-        match v.get("parameter_format").and_then(Value::as_str).map(str::to_ascii_lowercase) {
+        match v
+            .get("parameter_format")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+        {
             // positional is the default: the draft leaves it out
             Some(f) if f == "positional" => {
                 v.as_object_mut().unwrap().remove("parameter_format");

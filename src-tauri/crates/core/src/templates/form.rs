@@ -155,7 +155,12 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(|p| (str_of(p, "param_name").to_string(), str_of(p, "example").to_string()))
+            .map(|p| {
+                (
+                    str_of(p, "param_name").to_string(),
+                    str_of(p, "example").to_string(),
+                )
+            })
             .collect();
         for (i, name) in names.iter().enumerate() {
             let sample = if named {
@@ -218,7 +223,9 @@ fn check_text(issues: &mut Vec<LintIssue>, key: &str, value: &str) {
     if value.contains(['\n', '\t']) || value.contains("     ") {
         issues.push(LintIssue {
             path: key.to_string(),
-            message: "parameter values cannot contain new lines, tabs or more than four spaces in a row".into(),
+            message:
+                "parameter values cannot contain new lines, tabs or more than four spaces in a row"
+                    .into(),
         });
     }
 }
@@ -245,7 +252,12 @@ pub fn build_components(
     if !issues.is_empty() {
         return Err(issues);
     }
-    let get = |k: &str| values.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+    let get = |k: &str| {
+        values
+            .get(k)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
+    };
     let named = t.named();
     let mut out = Vec::new();
 
@@ -254,8 +266,10 @@ pub fn build_components(
         out.push(json!({"type": "body", "parameters": [text_param(&code, None)]}));
         for (i, b) in t.buttons().into_iter().enumerate() {
             if upper(b, "type") == "OTP" {
-                out.push(json!({"type": "button", "sub_type": "url", "index": i.to_string(),
-                                "parameters": [text_param(&code, None)]}));
+                out.push(
+                    json!({"type": "button", "sub_type": "url", "index": i.to_string(),
+                                "parameters": [text_param(&code, None)]}),
+                );
             }
         }
         return Ok(out);
@@ -318,12 +332,16 @@ pub fn build_components(
         let v = get(&format!("button.{i}"));
         match upper(b, "type").as_str() {
             "URL" if !super::placeholders(str_of(b, "url")).is_empty() => {
-                out.push(json!({"type": "button", "sub_type": "url", "index": i.to_string(),
-                                "parameters": [{"type": "text", "text": v}]}));
+                out.push(
+                    json!({"type": "button", "sub_type": "url", "index": i.to_string(),
+                                "parameters": [{"type": "text", "text": v}]}),
+                );
             }
             "COPY_CODE" => {
-                out.push(json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
-                                "parameters": [{"type": "coupon_code", "coupon_code": v}]}));
+                out.push(
+                    json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
+                                "parameters": [{"type": "coupon_code", "coupon_code": v}]}),
+                );
             }
             _ => {}
         }
@@ -435,12 +453,20 @@ mod tests {
         assert_eq!(fields[2].sample, "A-1");
         let out = build_components(
             shape(&comps),
-            &values(&[("header", "A-2"), ("body.1", "Bo"), ("body.2", "A-2"), ("button.0", "A-2")]),
+            &values(&[
+                ("header", "A-2"),
+                ("body.1", "Bo"),
+                ("body.2", "A-2"),
+                ("button.0", "A-2"),
+            ]),
         )
         .unwrap();
         let reference = reference("send-template.request.json");
         let want = &reference["template"]["components"];
-        assert!(same_shape(&Value::from(out.clone()), want), "{out:?} vs {want}");
+        assert!(
+            same_shape(&Value::from(out.clone()), want),
+            "{out:?} vs {want}"
+        );
         assert_eq!(out[1]["parameters"][0]["text"], "Bo");
     }
 
@@ -456,7 +482,10 @@ mod tests {
         assert_eq!(send_form(t)[0].sample, "Pablo");
         let out = build_components(
             t,
-            &values(&[("body.first_name", "Jessica"), ("body.order_number", "SKBUP2-4CPIG9")]),
+            &values(&[
+                ("body.first_name", "Jessica"),
+                ("body.order_number", "SKBUP2-4CPIG9"),
+            ]),
         )
         .unwrap();
         let reference = reference("send_template_named_params.meta-docs.json");
@@ -470,7 +499,10 @@ mod tests {
               {"type":"URL","text":"Track","url":"https://x.example/t/{{1}}","example":["https://x.example/t/A-1"]}]}]);
         let fields = send_form(shape(&comps));
         assert_eq!(fields.len(), 1);
-        assert_eq!((fields[0].key.as_str(), fields[0].sample.as_str()), ("button.1", "A-1"));
+        assert_eq!(
+            (fields[0].key.as_str(), fields[0].sample.as_str()),
+            ("button.1", "A-1")
+        );
         let out = build_components(shape(&comps), &values(&[("button.1", "B-2")])).unwrap();
         let reference = reference("send_template_url_button_param.meta-docs.json");
         assert_eq!(out[0]["sub_type"], reference["sub_type"]);
@@ -481,8 +513,11 @@ mod tests {
     #[test]
     fn media_header_takes_a_link_or_an_id() {
         let comps = json!([{"type":"HEADER","format":"IMAGE"},{"type":"BODY","text":"Hi"}]);
-        let out = build_components(shape(&comps), &values(&[("header", "https://x.example/a.png")]))
-            .unwrap();
+        let out = build_components(
+            shape(&comps),
+            &values(&[("header", "https://x.example/a.png")]),
+        )
+        .unwrap();
         let reference = reference("send_template_image_header_quick_reply.meta-openapi.json");
         assert!(same_shape(&out[0], &reference["template"]["components"][0]));
         let out = build_components(shape(&comps), &values(&[("header", "1234")])).unwrap();
@@ -495,19 +530,38 @@ mod tests {
             {"type":"BUTTONS","buttons":[{"type":"COPY_CODE","example":"SAVE10"}]}]);
         let out = build_components(
             shape(&comps),
-            &values(&[("header.latitude", "52.5"), ("header.longitude", "13.4"), ("button.0", "SAVE20")]),
+            &values(&[
+                ("header.latitude", "52.5"),
+                ("header.longitude", "13.4"),
+                ("button.0", "SAVE20"),
+            ]),
         )
         .unwrap();
-        assert_eq!(out[0]["parameters"][0]["location"], json!({"latitude": 52.5, "longitude": 13.4}));
-        assert_eq!(out[1]["parameters"][0], json!({"type":"coupon_code","coupon_code":"SAVE20"}));
-        let e = build_components(shape(&comps), &values(&[("header.latitude", "north"), ("header.longitude", "1"), ("button.0", "x")]))
-            .unwrap_err();
+        assert_eq!(
+            out[0]["parameters"][0]["location"],
+            json!({"latitude": 52.5, "longitude": 13.4})
+        );
+        assert_eq!(
+            out[1]["parameters"][0],
+            json!({"type":"coupon_code","coupon_code":"SAVE20"})
+        );
+        let e = build_components(
+            shape(&comps),
+            &values(&[
+                ("header.latitude", "north"),
+                ("header.longitude", "1"),
+                ("button.0", "x"),
+            ]),
+        )
+        .unwrap_err();
         assert_eq!(e[0].path, "header.latitude");
     }
 
     #[test]
     fn authentication_code_goes_to_body_and_otp_button() {
-        let comps = reference("template_create_authentication_copy_code.meta-openapi.json")["components"].clone();
+        let comps = reference("template_create_authentication_copy_code.meta-openapi.json")
+            ["components"]
+            .clone();
         let t = TemplateShape {
             category: "AUTHENTICATION",
             parameter_format: None,
@@ -515,7 +569,10 @@ mod tests {
         };
         assert_eq!(send_form(t)[0].kind, FieldKind::OneTimeCode);
         let out = build_components(t, &values(&[("otp", "481516")])).unwrap();
-        assert_eq!(out[0], json!({"type":"body","parameters":[{"type":"text","text":"481516"}]}));
+        assert_eq!(
+            out[0],
+            json!({"type":"body","parameters":[{"type":"text","text":"481516"}]})
+        );
         assert_eq!(out[1]["sub_type"], "url");
         assert_eq!(out[1]["parameters"][0]["text"], "481516");
     }

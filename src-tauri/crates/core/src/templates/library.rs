@@ -197,7 +197,12 @@ fn quality(v: &Option<Value>) -> Option<String> {
     }
 }
 
-fn upsert(tx: &rusqlite::Transaction<'_>, number_id: i64, t: &TemplateInfo, now: &str) -> Result<()> {
+fn upsert(
+    tx: &rusqlite::Transaction<'_>,
+    number_id: i64,
+    t: &TemplateInfo,
+    now: &str,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO templates (number_id, name, language, template_id, category, status, quality, \
          rejected_reason, parameter_format, components, body_text, synced_at) \
@@ -232,11 +237,19 @@ fn signature(t: &TemplateRow) -> (String, String, String) {
     let mut body = "0 body variables".to_string();
     let mut buttons = Vec::new();
     for c in t.components.as_array().into_iter().flatten() {
-        let kind = c.get("type").and_then(Value::as_str).unwrap_or_default().to_ascii_uppercase();
+        let kind = c
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_uppercase();
         let text = c.get("text").and_then(Value::as_str).unwrap_or_default();
         match kind.as_str() {
             "HEADER" => {
-                let format = c.get("format").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+                let format = c
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
                 let n = placeholder_names(text).len();
                 header = if n > 0 {
                     format!("{format} header with {n} variable")
@@ -246,19 +259,40 @@ fn signature(t: &TemplateRow) -> (String, String, String) {
             }
             "BODY" => {
                 let names = placeholder_names(text);
-                body = format!("{} body variable{}", names.len(), if names.len() == 1 { "" } else { "s" });
-                if t.parameter_format.as_deref().is_some_and(|f| f.eq_ignore_ascii_case("named")) && !names.is_empty() {
+                body = format!(
+                    "{} body variable{}",
+                    names.len(),
+                    if names.len() == 1 { "" } else { "s" }
+                );
+                if t.parameter_format
+                    .as_deref()
+                    .is_some_and(|f| f.eq_ignore_ascii_case("named"))
+                    && !names.is_empty()
+                {
                     body = format!("{body} ({})", names.join(", "));
                 }
             }
             "BUTTONS" => {
-                for b in c.get("buttons").and_then(Value::as_array).into_iter().flatten() {
-                    let kind = b.get("type").and_then(Value::as_str).unwrap_or_default().to_ascii_uppercase();
+                for b in c
+                    .get("buttons")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let kind = b
+                        .get("type")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_ascii_uppercase();
                     let var = b
                         .get("url")
                         .and_then(Value::as_str)
                         .is_some_and(|u| !placeholder_names(u).is_empty());
-                    buttons.push(if var { format!("{kind}+variable") } else { kind });
+                    buttons.push(if var {
+                        format!("{kind}+variable")
+                    } else {
+                        kind
+                    });
                 }
             }
             _ => {}
@@ -306,7 +340,9 @@ impl Core {
     /// Fetches every template of the number from the API and replaces the cached ones.
     pub async fn sync_templates(&self, number_id: i64, actor: Actor) -> Result<SyncReport> {
         let all = self
-            .call(number_id, actor, |c| async move { c.list_all_templates(100).await })
+            .call(number_id, actor, |c| async move {
+                c.list_all_templates(100).await
+            })
             .await?;
         let now = crate::util::now();
         self.db.with_tx(|tx| {
@@ -430,7 +466,12 @@ impl Core {
 
     /// Checks a draft and submits it. The new template is cached with the status the API gave
     /// (PENDING until Meta's review; a later sync brings the outcome).
-    pub async fn create_template(&self, number_id: i64, draft: &TemplateDraft, actor: Actor) -> Result<TemplateRow> {
+    pub async fn create_template(
+        &self,
+        number_id: i64,
+        draft: &TemplateDraft,
+        actor: Actor,
+    ) -> Result<TemplateRow> {
         let check = draft.check();
         if !check.issues.is_empty() {
             return Err(Error::Validation(issues_text(&check.issues)));
@@ -438,14 +479,26 @@ impl Core {
         let body = check.body;
         let b = body.clone();
         let created = self
-            .call(number_id, actor, |c| async move { c.create_template(&b).await })
+            .call(
+                number_id,
+                actor,
+                |c| async move { c.create_template(&b).await },
+            )
             .await?;
         let info = TemplateInfo {
             id: created.id.clone(),
             name: draft.name.trim().to_string(),
             language: draft.language.trim().to_string(),
-            category: if created.category.is_empty() { draft.category.clone() } else { created.category.clone() },
-            status: if created.status.is_empty() { "PENDING".into() } else { created.status.clone() },
+            category: if created.category.is_empty() {
+                draft.category.clone()
+            } else {
+                created.category.clone()
+            },
+            status: if created.status.is_empty() {
+                "PENDING".into()
+            } else {
+                created.status.clone()
+            },
             rejected_reason: created.rejected_reason.clone(),
             parameter_format: draft.named.then(|| "NAMED".to_string()),
             namespace: None,
@@ -455,12 +508,19 @@ impl Core {
         let now = crate::util::now();
         self.db.with_tx(|tx| {
             upsert(tx, number_id, &info, &now)?;
-            audit::record(tx, actor, NewAudit {
-                number_id: Some(number_id),
-                action: "template_created",
-                detail: &format!("{} ({}, {}): {}", info.name, info.language, info.category, info.status),
-                ..Default::default()
-            })
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "template_created",
+                    detail: &format!(
+                        "{} ({}, {}): {}",
+                        info.name, info.language, info.category, info.status
+                    ),
+                    ..Default::default()
+                },
+            )
         })?;
         self.template(number_id, &info.name, &info.language)
     }
@@ -468,17 +528,29 @@ impl Core {
     /// Deletes every language of a template at the API, then from the library.
     pub async fn delete_template(&self, number_id: i64, name: &str, actor: Actor) -> Result<usize> {
         let n = name.to_string();
-        self.call(number_id, actor, |c| async move { c.delete_template(&n).await }).await?;
+        self.call(
+            number_id,
+            actor,
+            |c| async move { c.delete_template(&n).await },
+        )
+        .await?;
         self.db.with_tx(|tx| {
             let removed = tx
-                .execute("DELETE FROM templates WHERE number_id = ?1 AND name = ?2", params![number_id, name])
+                .execute(
+                    "DELETE FROM templates WHERE number_id = ?1 AND name = ?2",
+                    params![number_id, name],
+                )
                 .map_err(Error::db("removing a template"))?;
-            audit::record(tx, actor, NewAudit {
-                number_id: Some(number_id),
-                action: "template_deleted",
-                detail: &format!("{name} (all languages)"),
-                ..Default::default()
-            })?;
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "template_deleted",
+                    detail: &format!("{name} (all languages)"),
+                    ..Default::default()
+                },
+            )?;
             Ok(removed)
         })
     }
@@ -489,10 +561,20 @@ impl Core {
         let fields = form::send_form(template.shape());
         let saved = self.saved_inputs(number_id, name, language)?;
         let recent_recipients = self.recent_recipients(number_id)?;
-        Ok(SendFormView { template, fields, saved, recent_recipients })
+        Ok(SendFormView {
+            template,
+            fields,
+            saved,
+            recent_recipients,
+        })
     }
 
-    pub fn saved_inputs(&self, number_id: i64, name: &str, language: &str) -> Result<Option<SavedInputs>> {
+    pub fn saved_inputs(
+        &self,
+        number_id: i64,
+        name: &str,
+        language: &str,
+    ) -> Result<Option<SavedInputs>> {
         self.db.with_conn(|c| {
             c.query_row(
                 "SELECT recipient, values_json FROM test_inputs WHERE number_id = ?1 AND name = ?2 AND language = ?3",
@@ -519,17 +601,26 @@ impl Core {
             let rows = st
                 .query_map([number_id], |r| r.get(0))
                 .map_err(Error::db("reading recent recipients"))?;
-            rows.collect::<rusqlite::Result<_>>().map_err(Error::db("reading recent recipients"))
+            rows.collect::<rusqlite::Result<_>>()
+                .map_err(Error::db("reading recent recipients"))
         })
     }
 
     /// Sends a cached template with the form's values, remembers the inputs, and returns the
     /// request, the answer and a curl line (key masked).
-    pub async fn send_test(&self, number_id: i64, t: &TestSend, actor: Actor) -> Result<TestSendResult> {
+    pub async fn send_test(
+        &self,
+        number_id: i64,
+        t: &TestSend,
+        actor: Actor,
+    ) -> Result<TestSendResult> {
         let template = self.template(number_id, &t.name, &t.language)?;
         let to = t.to.trim().trim_start_matches('+').to_string();
         if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::Validation("enter the recipient's phone number (wa_id) in international format, digits only".into()));
+            return Err(Error::Validation(
+                "enter the recipient's phone number (wa_id) in international format, digits only"
+                    .into(),
+            ));
         }
         let components = form::build_components(template.shape(), &t.values)
             .map_err(|issues| Error::Validation(issues_text(&issues)))?;
@@ -543,23 +634,45 @@ impl Core {
             .map_err(Error::db("saving test inputs"))?;
             Ok(())
         })?;
-        let message = Outgoing::Template { to, name: t.name.clone(), language: t.language.clone(), components };
+        let message = Outgoing::Template {
+            to,
+            name: t.name.clone(),
+            language: t.language.clone(),
+            components,
+        };
         let request = message.to_json();
         let response = self.send_message(number_id, &message, actor).await?;
         let wamid = response.wamid().unwrap_or_default().to_string();
-        Ok(TestSendResult { curl: self.curl_for(number_id, &request)?, request, response, wamid })
+        Ok(TestSendResult {
+            curl: self.curl_for(number_id, &request)?,
+            request,
+            response,
+            wamid,
+        })
     }
 
     /// The request as curl, with the number's base URL and its key masked.
     pub fn curl_for(&self, number_id: i64, request: &Value) -> Result<String> {
         let n = self.number(number_id)?;
         let base = n.base_url.clone();
-        Ok(curl_command(&base, request, n.key_hint.as_deref().unwrap_or("$D360_API_KEY")))
+        Ok(curl_command(
+            &base,
+            request,
+            n.key_hint.as_deref().unwrap_or("$D360_API_KEY"),
+        ))
     }
 }
 
 /// Problems as one line each, for errors that reach a text-only surface.
 pub fn issues_text(issues: &[LintIssue]) -> String {
-    let lines: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect();
-    format!("{} problem{}: {}", issues.len(), if issues.len() == 1 { "" } else { "s" }, lines.join("; "))
+    let lines: Vec<String> = issues
+        .iter()
+        .map(|i| format!("{}: {}", i.path, i.message))
+        .collect();
+    format!(
+        "{} problem{}: {}",
+        issues.len(),
+        if issues.len() == 1 { "" } else { "s" },
+        lines.join("; ")
+    )
 }

@@ -95,10 +95,8 @@ impl Core {
                 "enter the test recipient's phone number (wa_id), digits only".into(),
             ));
         }
-        let library = self.template_library(
-            number_id,
-            &super::library::TemplateFilter::default(),
-        )?;
+        let library =
+            self.template_library(number_id, &super::library::TemplateFilter::default())?;
         let variants: Vec<_> = library
             .groups
             .into_iter()
@@ -123,15 +121,20 @@ impl Core {
         for (i, v) in variants.iter().enumerate() {
             progress(i, total);
             // Saved inputs for this language, else the template's own samples.
-            let values: BTreeMap<String, String> = match self.saved_inputs(number_id, name, &v.language)? {
-                Some(s) => s.values,
-                None => form::send_form(v.shape())
-                    .into_iter()
-                    .map(|f| (f.key, f.sample))
-                    .collect(),
-            };
+            let values: BTreeMap<String, String> =
+                match self.saved_inputs(number_id, name, &v.language)? {
+                    Some(s) => s.values,
+                    None => form::send_form(v.shape())
+                        .into_iter()
+                        .map(|f| (f.key, f.sample))
+                        .collect(),
+                };
             let (wamid, error, request) = match form::build_components(v.shape(), &values) {
-                Err(issues) => (None, Some(format!("inputs incomplete: {}", issues_text(&issues))), Value::Null),
+                Err(issues) => (
+                    None,
+                    Some(format!("inputs incomplete: {}", issues_text(&issues))),
+                    Value::Null,
+                ),
                 Ok(components) => {
                     let message = Outgoing::Template {
                         to: recipient.clone(),
@@ -157,12 +160,16 @@ impl Core {
         }
         progress(total, total);
         self.db.with_tx(|tx| {
-            audit::record(tx, actor, NewAudit {
-                number_id: Some(number_id),
-                action: "qa_run",
-                detail: &format!("{name}: {total} language variant(s) to {recipient}"),
-                ..Default::default()
-            })
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "qa_run",
+                    detail: &format!("{name}: {total} language variant(s) to {recipient}"),
+                    ..Default::default()
+                },
+            )
         })?;
         self.qa_run(run_id)
     }
@@ -202,7 +209,13 @@ impl Core {
                         wamid: r.get(1)?,
                         error: r.get(2)?,
                         status: r.get(3)?,
-                        verdict: verdict.map(|v| if v == "pass" { Verdict::Pass } else { Verdict::Fail }),
+                        verdict: verdict.map(|v| {
+                            if v == "pass" {
+                                Verdict::Pass
+                            } else {
+                                Verdict::Fail
+                            }
+                        }),
                         note: r.get(5)?,
                         signed_at: r.get(6)?,
                     })
@@ -229,7 +242,14 @@ impl Core {
     }
 
     /// Signs off one language variant of a run.
-    pub fn sign_off(&self, run_id: i64, language: &str, verdict: Verdict, note: &str, actor: Actor) -> Result<QaRun> {
+    pub fn sign_off(
+        &self,
+        run_id: i64,
+        language: &str,
+        verdict: Verdict,
+        note: &str,
+        actor: Actor,
+    ) -> Result<QaRun> {
         let run = self.qa_run(run_id)?;
         self.db.with_tx(|tx| {
             let n = tx
@@ -257,7 +277,9 @@ impl Core {
         let verdict = |r: &QaResult| r.verdict.map(Verdict::as_str).unwrap_or("not signed");
         Ok(match format {
             ReportFormat::Csv => {
-                let mut out = String::from("template,language,recipient,wamid,status,error,verdict,note,signed_at\n");
+                let mut out = String::from(
+                    "template,language,recipient,wamid,status,error,verdict,note,signed_at\n",
+                );
                 for r in &run.results {
                     let cells = [
                         run.name.as_str(),
@@ -277,7 +299,11 @@ impl Core {
                 out
             }
             ReportFormat::Markdown => {
-                let passed = run.results.iter().filter(|r| r.verdict == Some(Verdict::Pass)).count();
+                let passed = run
+                    .results
+                    .iter()
+                    .filter(|r| r.verdict == Some(Verdict::Pass))
+                    .count();
                 let mut out = format!(
                     "# QA report: {}\n\nRun {} started {} · recipient {} · {passed} of {} variant(s) passed\n\n\
                      | Language | Status | wamid | Verdict | Note | Signed |\n|---|---|---|---|---|---|\n",
