@@ -510,7 +510,9 @@ pub fn conversation(
             ..Default::default()
         },
     )?;
-    messages.reverse();
+    // Chronological, not by arrival: a captured incoming message can be stored after a reply
+    // sent the same moment.
+    messages.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
     let last: Option<String> = conn
         .query_row(
             "SELECT max(last_inbound_at) FROM contact_windows WHERE contact = ?1 AND (?2 IS NULL OR number_key = 'number:' || ?2)",
@@ -997,6 +999,29 @@ mod tests {
         assert_eq!(m.status, "delivered", "the earlier status is kept");
         assert_eq!(m.template_name.as_deref(), Some("order_update"));
         assert_eq!(m.number_id, Some(1));
+    }
+
+    #[test]
+    fn a_conversation_is_chronological_even_when_the_incoming_message_is_stored_later() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+            record_outbound(tx, &Outbound {
+                number_id: 1, phone_number_id: None, wamid: "wamid.OUT", contact: "4915123456789", kind: "text",
+                template_name: None, template_language: None, body: Some("On its way"),
+                request: &json!({}), response: &json!({}),
+            })?;
+            // Captured afterwards, but the customer wrote first (its timestamp is in the past).
+            let m = json!({"from": "4915123456789", "id": "wamid.IN", "timestamp": "1732489100", "type": "text", "text": {"body": "Where?"}});
+            apply_incoming(tx, &Route::default(), &m, None)?;
+            Ok(())
+        })
+        .unwrap();
+        let c = db
+            .with_conn(|c| conversation(c, None, "+4915123456789", 50))
+            .unwrap();
+        let order: Vec<&str> = c.messages.iter().map(|m| m.direction.as_str()).collect();
+        assert_eq!(order, ["in", "out"]);
     }
 
     #[test]

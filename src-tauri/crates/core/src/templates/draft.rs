@@ -373,14 +373,19 @@ impl ButtonDraft {
             "URL" => {
                 put("text", &self.text);
                 put("url", self.url.trim());
-                if let Some(name) = placeholder_names(&self.url).first() {
+                let url = self.url.trim();
+                if let Some((start, _, name)) = super::placeholders(url).first() {
                     let sample = self.url_sample.trim();
-                    let full = if sample.starts_with("http://") || sample.starts_with("https://") {
+                    let prefix = &url[..*start];
+                    let is_full = sample.starts_with("http://")
+                        || sample.starts_with("https://")
+                        || (!prefix.is_empty() && sample.starts_with(prefix));
+                    let full = if is_full {
                         sample.to_string()
                     } else if sample.is_empty() {
                         String::new()
                     } else {
-                        self.url.trim().replace(&format!("{{{{{name}}}}}"), sample)
+                        url.replacen(&format!("{{{{{name}}}}}"), sample, 1)
                     };
                     if !full.is_empty() {
                         b.insert("example".into(), json!([full]));
