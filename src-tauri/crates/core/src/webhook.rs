@@ -35,6 +35,9 @@ pub fn check_url(raw: &str) -> Result<String> {
             "the URL contains whitespace; remove spaces and line breaks",
         ));
     }
+    if raw.chars().any(char::is_control) {
+        return Err(invalid("the URL contains control characters"));
+    }
     if raw.chars().count() > MAX_URL_LEN {
         return Err(invalid(format!(
             "the URL is longer than {MAX_URL_LEN} characters"
@@ -82,6 +85,17 @@ pub fn check_url(raw: &str) -> Result<String> {
         ));
     }
     let url = url::Url::parse(raw).map_err(|e| invalid(format!("not a valid URL: {e}")))?;
+    // The parser's view decides (it reads `\` as `/`, for one): check its parts again.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "the URL must not contain a user name or password; use a header for authentication",
+        ));
+    }
+    if url.port().is_some() {
+        return Err(invalid(
+            "360dialog does not accept a port in webhook URLs (not even :443); serve the webhook on the default HTTPS port",
+        ));
+    }
     let ascii_host = match url.host() {
         Some(url::Host::Domain(d)) => d.to_string(),
         Some(_) => {
@@ -125,7 +139,16 @@ pub fn check_url(raw: &str) -> Result<String> {
             "use a host name, not an IP address, so the certificate can be valid",
         ));
     }
-    Ok(url.to_string())
+    // Non-ASCII characters are sent percent-encoded (and hosts in punycode): the limit holds
+    // for what is sent.
+    let sent = url.to_string();
+    if sent.len() > MAX_URL_LEN {
+        return Err(invalid(format!(
+            "the URL is longer than {MAX_URL_LEN} characters once encoded for sending ({} characters)",
+            sent.len()
+        )));
+    }
+    Ok(sent)
 }
 
 /// Checks custom webhook headers: names are HTTP tokens without '_' (360dialog rejects
@@ -697,6 +720,10 @@ mod url_rules {
     #[case::empty_label("https://hooks..example.com/x", "1 to 63 characters")]
     #[case::long_label(&format!("https://{}.example.com/x", "a".repeat(64)), "1 to 63 characters")]
     #[case::too_long(&format!("https://hooks.example.com/{}", "a".repeat(2000)), "longer than 2000")]
+    // 700 characters, 2,100 once percent-encoded (found by fuzzing).
+    #[case::backslash_hides_a_user(r"https://\/:x@hooks.example.com/", "user name or password")]
+    #[case::control_character("https://hooks.example.com/\u{0}", "control characters")]
+    #[case::too_long_once_encoded(&format!("https://hooks.example.com/{}", "ü".repeat(350)), "once encoded for sending")]
     #[case::no_host("https:///x", "no host name")]
     #[case::bad_char_host("https://hooks!.example.com/x", "characters a host name cannot have")]
     fn refused_with_reason(#[case] url: &str, #[case] reason: &str) {

@@ -92,6 +92,7 @@ fn upper(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
         .unwrap_or_default()
+        .trim()
         .to_ascii_uppercase()
 }
 
@@ -103,7 +104,7 @@ fn text(v: &Value, key: &str) -> String {
 }
 
 fn is_auth(category: &str) -> bool {
-    category.eq_ignore_ascii_case("AUTHENTICATION")
+    category.trim().eq_ignore_ascii_case("AUTHENTICATION")
 }
 
 impl TemplateDraft {
@@ -208,7 +209,7 @@ impl TemplateDraft {
         let named = text(v, "parameter_format").eq_ignore_ascii_case("named");
         let mut d = TemplateDraft {
             name: text(v, "name"),
-            category: text(v, "category").to_ascii_uppercase(),
+            category: text(v, "category").trim().to_ascii_uppercase(),
             language: text(v, "language"),
             named,
             allow_category_change: v
@@ -374,18 +375,19 @@ impl ButtonDraft {
                 put("text", &self.text);
                 put("url", self.url.trim());
                 let url = self.url.trim();
-                if let Some((start, _, name)) = super::placeholders(url).first() {
+                if let Some((start, end, _)) = super::placeholders(url).first() {
+                    // The sample is either the whole example URL or the variable's value.
                     let sample = self.url_sample.trim();
-                    let prefix = &url[..*start];
+                    let (prefix, suffix) = (&url[..*start], &url[*end..]);
                     let is_full = sample.starts_with("http://")
                         || sample.starts_with("https://")
-                        || (!prefix.is_empty() && sample.starts_with(prefix));
-                    let full = if is_full {
+                        || (!(prefix.is_empty() && suffix.is_empty())
+                            && sample.starts_with(prefix)
+                            && sample.ends_with(suffix));
+                    let full = if is_full || sample.is_empty() {
                         sample.to_string()
-                    } else if sample.is_empty() {
-                        String::new()
                     } else {
-                        url.replacen(&format!("{{{{{name}}}}}"), sample, 1)
+                        format!("{prefix}{sample}{suffix}")
                     };
                     if !full.is_empty() {
                         b.insert("example".into(), json!([full]));
@@ -535,6 +537,47 @@ mod tests {
             json!(["https://shop.example.com/t/A-1001"])
         );
         assert_eq!(draft().check().issues, vec![]);
+    }
+
+    #[test]
+    fn a_url_example_reads_back_as_itself() {
+        // Found by fuzzing: a sample that already holds the text after the variable was
+        // taken for the variable alone and wrapped again on every read.
+        for (url, sample, example) in [
+            ("{{1}}{{", "a", "a{{"),
+            (
+                "https://x.example/{{1}}?ref=wa",
+                "A-1",
+                "https://x.example/A-1?ref=wa",
+            ),
+            ("https://x.example/{{ 1 }}", "A-1", "https://x.example/A-1"),
+        ] {
+            let mut d = draft();
+            d.buttons[0].url = url.into();
+            d.buttons[0].url_sample = sample.into();
+            let body = d.to_body();
+            assert_eq!(
+                body["components"][2]["buttons"][0]["example"],
+                json!([example])
+            );
+            assert_eq!(TemplateDraft::from_body(&body).to_body(), body, "{url}");
+        }
+    }
+
+    #[test]
+    fn types_and_categories_with_stray_spaces_read_back_as_themselves() {
+        // Found by fuzzing: " URL" kept its example aside, " AUTHENTICATION" lost its body rule.
+        let v = json!({"name": "t", "category": " AUTHENTICATION", "language": "en_US", "components": [
+            {"type": " BODY "},
+            {"type": "BUTTONS", "buttons": [{"type": " URL", "text": "Go", "url": "https://x.example/{{1}}", "example": ["https://x.example/a"]}]}
+        ]});
+        let body = TemplateDraft::from_body(&v).to_body();
+        assert_eq!(body["category"], "AUTHENTICATION");
+        assert_eq!(
+            body["components"][1]["buttons"][0]["example"],
+            json!(["https://x.example/a"])
+        );
+        assert_eq!(TemplateDraft::from_body(&body).to_body(), body);
     }
 
     #[test]
