@@ -5,7 +5,11 @@
 #     with an unlocked GNOME Keyring, including the real-keyring round trip
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
+#   SQL is parameterised everywhere (a grep-able rule)
+#   a short coverage-guided fuzz run of the parsers (cargo-fuzz, 10 s per target)
+#   the .deb bundle, installed into a scratch root
 #   end-to-end: the built app in Xvfb, driven through tauri-driver + WebKitWebDriver
+#     (with the CSP, IPC-secret and accessibility checks)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +45,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 
 stage "UI type check and build (ui/dist is embedded in the app)" npm run --silent build:ui
 stage "rustfmt" cargo fmt --all --check
+stage "SQL is parameterised everywhere" bash scripts/check-sql.sh
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # --include-ignored adds the tests that need the real OS keyring (GNOME Keyring here).
 # Building the tests also builds target/debug/wabadesk-app and wabadesk for the E2E stage.
@@ -48,6 +53,8 @@ stage "Rust tests, with the real Secret Service" \
   scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
+stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10
+stage ".deb bundle installs its binary, desktop entry and icon" bash scripts/check-bundle.sh
 stage "end-to-end tests in the real window" \
   env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -2,6 +2,7 @@
 // explicitly (allow-<command>), so the webview can call nothing it was not given.
 const COMMANDS: &[&str] = &[
     "app_info",
+    "ui_ready",
     "get_preferences",
     "set_preferences",
     "list_numbers",

@@ -11,6 +11,7 @@ pub use error::IpcError;
 pub use state::AppState;
 
 pub fn run() {
+    commands::app::mark_process_start();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("WABADESK_LOG")
@@ -38,6 +39,7 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::app::ui_ready,
             commands::prefs::get_preferences,
             commands::prefs::set_preferences,
             commands::numbers::list_numbers,

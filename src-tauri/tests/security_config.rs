@@ -87,3 +87,82 @@ fn csp_is_strict() {
     }
     assert_eq!(conf["app"]["security"]["freezePrototype"], true);
 }
+
+/// Every `.ts`/`.tsx` file under `dir`, except tests and the generated bindings.
+fn ui_sources(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let p = entry.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        if p.is_dir() {
+            if name != "bindings" {
+                ui_sources(&p, out);
+            }
+        } else if (name.ends_with(".ts") || name.ends_with(".tsx")) && !name.contains(".test.") {
+            out.push((
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            ));
+        }
+    }
+}
+
+/// Whether `text` holds `word` as a whole identifier.
+fn has_identifier(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+#[test]
+fn the_capability_grants_nothing_the_ui_does_not_use() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src");
+    let ipc = std::fs::read_to_string(root.join("lib/ipc/commands.ts")).unwrap();
+    let mut sources = Vec::new();
+    ui_sources(&root, &mut sources);
+    let pages: Vec<&(String, String)> = sources
+        .iter()
+        .filter(|(p, _)| !p.ends_with("lib/ipc/commands.ts"))
+        .collect();
+    // Each exported wrapper in the IPC module, with the commands it calls.
+    let wrappers: Vec<(String, &str)> = ipc
+        .split("\nexport ")
+        .skip(1)
+        .filter_map(|chunk| {
+            let rest = chunk
+                .strip_prefix("const ")
+                .or_else(|| chunk.strip_prefix("function "))
+                .or_else(|| chunk.strip_prefix("async function "))?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            Some((name, chunk))
+        })
+        .collect();
+    let mut unused = Vec::new();
+    for command in build_rs_commands() {
+        let quoted = format!("\"{command}\"");
+        let callers: Vec<&String> = wrappers
+            .iter()
+            .filter(|(_, body)| body.contains(&quoted))
+            .map(|(name, _)| name)
+            .collect();
+        assert!(
+            !callers.is_empty(),
+            "{command} is granted but the IPC module never calls it"
+        );
+        let used = callers
+            .iter()
+            .any(|w| pages.iter().any(|(_, text)| has_identifier(text, w)));
+        if !used {
+            unused.push(format!("{command} (via {callers:?})"));
+        }
+    }
+    assert!(
+        unused.is_empty(),
+        "granted, but no page uses them: {unused:?}"
+    );
+}

@@ -1,3 +1,6 @@
+use std::sync::OnceLock;
+use std::time::Instant;
+
 use tauri::State;
 use wabadesk_core::info::AppInfo;
 
@@ -12,4 +15,22 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
         &core.db,
         core.secrets.as_ref(),
     ))
+}
+
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+/// Remembers when the process started (called first thing in `run`).
+pub fn mark_process_start() {
+    STARTED.get_or_init(Instant::now);
+}
+
+/// The UI calls this once, after its first complete frame is painted. The log line is what the
+/// start-up benchmark (`scripts/bench/startup.mjs`) waits for.
+#[tauri::command]
+pub fn ui_ready() {
+    let ms = STARTED
+        .get()
+        .map(|t| t.elapsed().as_millis())
+        .unwrap_or_default();
+    tracing::info!(ms, "UI ready");
 }

@@ -360,21 +360,28 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
         && f.until.is_none();
     let mut parts: Vec<String> = Vec::new();
     let mut values: Vec<V> = Vec::new();
-    let mut add = |sql: &str, v: V| {
-        values.push(v);
-        parts.push(format!(
-            "m.{}",
-            sql.replace('?', &format!("?{}", values.len()))
-        ));
+    // Each `?` in a fragment becomes the numbered parameter of the next value.
+    let mut add = |sql: &str, vs: Vec<V>| {
+        let mut vs = vs.into_iter();
+        let mut numbered = String::from("m.");
+        for ch in sql.chars() {
+            if ch == '?' {
+                values.push(vs.next().expect("one value per placeholder"));
+                numbered.push_str(&format!("?{}", values.len()));
+            } else {
+                numbered.push(ch);
+            }
+        }
+        parts.push(numbered);
     };
     if let Some(n) = f.number_id {
-        add("number_id = ?", V::Integer(n));
+        add("number_id = ?", vec![V::Integer(n)]);
     }
     if let Some(d) = &f.direction {
-        add("direction = ?", V::Text(d.clone()));
+        add("direction = ?", vec![V::Text(d.clone())]);
     }
     if let Some(s) = &f.status {
-        add("status = ?", V::Text(s.clone()));
+        add("status = ?", vec![V::Text(s.clone())]);
     }
     if let Some(c) = f
         .contact
@@ -382,40 +389,41 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
         .map(|c| c.trim().trim_start_matches('+'))
         .filter(|c| !c.is_empty())
     {
-        add("contact = ?", V::Text(c.to_string()));
+        add("contact = ?", vec![V::Text(c.to_string())]);
     }
     if let Some(t) = &f.template {
-        add("template_name = ?", V::Text(t.clone()));
+        add("template_name = ?", vec![V::Text(t.clone())]);
     }
     if let Some(s) = &f.since {
-        add("created_at >= ?", V::Text(s.clone()));
+        add("created_at >= ?", vec![V::Text(s.clone())]);
     }
     if let Some(u) = &f.until {
-        add("created_at < ?", V::Text(u.clone()));
+        add("created_at < ?", vec![V::Text(u.clone())]);
     }
     if let Some(b) = f.before_id {
-        add("id < ?", V::Integer(b));
+        add("id < ?", vec![V::Integer(b)]);
     }
     if let Some(q) = f.search.as_deref().and_then(fts_query) {
         if only_search {
             // Nothing else narrows: take the page straight from the full-text index, newest
             // first, and stop there (common words need not be sorted in full).
-            let before = f
-                .before_id
-                .map(|b| format!(" AND rowid < {b}"))
-                .unwrap_or_default();
-            let limit = f.limit.unwrap_or(200);
-            add(
-                &format!(
-                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?{before} \
-                     ORDER BY rowid DESC LIMIT {limit})"
+            let limit = V::Integer(f.limit.unwrap_or(200) as i64);
+            match f.before_id {
+                Some(b) => add(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
+                     AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
+                    vec![V::Text(q), V::Integer(b), limit],
                 ),
-                V::Text(q),
-            );
+                None => add(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
+                     ORDER BY rowid DESC LIMIT ?)",
+                    vec![V::Text(q), limit],
+                ),
+            }
         } else {
             add(
                 "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
-                V::Text(q),
+                vec![V::Text(q)],
             );
         }
     }
@@ -439,6 +447,7 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
+        // sql-safe: columns and clause are built above from this file's fragments; values are bound.
         "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
         values.len()
     );
@@ -462,6 +471,7 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
     let (clause, values) = where_clause(&f);
     let mut stmt = conn
         .prepare_cached(&format!(
+            // sql-safe: the clause is built by where_clause from fixed fragments; values are bound.
             "SELECT m.status, count(*) FROM messages m WHERE {clause} GROUP BY m.status ORDER BY m.status"
         ))
         .map_err(Error::db("counting messages"))?;

@@ -265,6 +265,30 @@ mod tests {
         assert_eq!(Sensitive::new("short".to_string()).mask(), "••••");
     }
 
+    /// `Probe::<T>::SERIALIZABLE` is the inherent constant (true) when `T: Serialize`, else
+    /// the trait's default (false): a compile-time fact read at run time.
+    struct Probe<T>(std::marker::PhantomData<T>);
+    trait NotSerializable {
+        const SERIALIZABLE: bool = false;
+    }
+    impl<T> NotSerializable for Probe<T> {}
+    #[allow(dead_code)]
+    impl<T: Serialize> Probe<T> {
+        const SERIALIZABLE: bool = true;
+    }
+
+    #[test]
+    fn a_secret_cannot_be_serialised_so_no_command_can_return_one() {
+        // The first one shows that the probe does see Serialize.
+        let seen = [
+            Probe::<String>::SERIALIZABLE,
+            Probe::<Sensitive<String>>::SERIALIZABLE,
+            Probe::<Option<Sensitive<String>>>::SERIALIZABLE,
+            Probe::<Vec<Sensitive<String>>>::SERIALIZABLE,
+        ];
+        assert_eq!(seen, [true, false, false, false]);
+    }
+
     #[test]
     fn deserialises_from_a_plain_string() {
         let s: Sensitive<String> = serde_json::from_str("\"k-123\"").unwrap();

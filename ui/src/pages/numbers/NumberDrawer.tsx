@@ -4,7 +4,7 @@ import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { NumberView } from "../../lib/ipc/bindings/NumberView";
-import { keyHistory, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
+import { keyHistory, removeKey, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { NumberForm } from "./NumberForm";
 
@@ -20,12 +20,13 @@ export function NumberDrawer(props: {
   const n = props.number;
   const [key, setKeyText] = useState("");
   const [verify, setVerify] = useState(true);
-  const [busy, setBusy] = useState<null | "save" | "check" | "remove">(null);
+  const [busy, setBusy] = useState<null | "save" | "check" | "forget" | "remove">(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [history, setHistory] = useState<AuditEntry[]>([]);
   const [editing, setEditing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
+  const [confirmForget, setConfirmForget] = useState(false);
 
   const loadHistory = useCallback(() => {
     keyHistory(n.id).then(setHistory, () => setHistory([]));
@@ -38,7 +39,7 @@ export function NumberDrawer(props: {
     return () => window.removeEventListener("keydown", onKey);
   }, [props]);
 
-  async function run(kind: "save" | "check", action: () => Promise<NumberView>, ok: string) {
+  async function run(kind: "save" | "check" | "forget", action: () => Promise<NumberView>, ok: string) {
     setBusy(kind);
     setError(null);
     setNotice(null);
@@ -147,7 +148,35 @@ export function NumberDrawer(props: {
             >
               {busy === "check" ? "Checking…" : "Check now"}
             </button>
+            {n.key_state !== "none" && !confirmForget && (
+              <button type="button" id="key-forget" disabled={busy !== null} onClick={() => setConfirmForget(true)}>
+                Delete key…
+              </button>
+            )}
           </div>
+          {confirmForget && (
+            <div className="confirm" role="alertdialog" aria-label="Confirm key deletion">
+              <p>
+                Delete this number's API key from the OS keyring? WABA Desk cannot call 360dialog
+                for {n.label} until a key is pasted again. The deletion is recorded in the audit log.
+              </p>
+              <button
+                type="button"
+                id="key-forget-confirm"
+                className="danger"
+                disabled={busy !== null}
+                onClick={() => {
+                  setConfirmForget(false);
+                  void run("forget", () => removeKey(n.id), "Key deleted from the keyring.");
+                }}
+              >
+                Delete key
+              </button>
+              <button type="button" onClick={() => setConfirmForget(false)} autoFocus>
+                Keep it
+              </button>
+            </div>
+          )}
         </form>
       </section>
 

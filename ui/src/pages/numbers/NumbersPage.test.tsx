@@ -143,6 +143,25 @@ describe("Numbers page", () => {
     expect(calls.filter((c) => c.cmd === "remove_number")).toHaveLength(1);
   });
 
+  it("deleting the key asks first, then shows the number without a key", async () => {
+    numbers = [number({ key_state: "verified", key_hint: "••••9f8e", key_fingerprint: "ab12cd34" })];
+    backend({
+      remove_key: (a) => {
+        numbers = [number({ id: a.id as number })];
+        return numbers[0];
+      },
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    fireEvent.click(screen.getByRole("button", { name: "Delete key…" }));
+    expect(calls.some((c) => c.cmd === "remove_key")).toBe(false);
+    screen.getByRole("alertdialog", { name: "Confirm key deletion" });
+    fireEvent.click(screen.getByRole("button", { name: "Delete key" }));
+    await screen.findByText("Key deleted from the keyring.");
+    expect(calls.filter((c) => c.cmd === "remove_key").map((c) => c.args.id)).toEqual([1]);
+    expect(screen.queryByRole("button", { name: "Delete key…" })).toBeNull();
+  });
+
   it("refreshes stale health once when the page opens", async () => {
     numbers = [number({ key_state: "verified", health_checked_at: "2020-01-01T00:00:00Z" })];
     backend();

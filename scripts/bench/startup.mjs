@@ -1,0 +1,210 @@
+// Start-up and footprint benchmark: WABA Desk against a minimal Tauri "hello" window built the
+// same way (the floor). Run through scripts/bench/startup.sh, which builds both in release and
+// provides the display and keyring; `node scripts/bench/startup.mjs [runs]` inside that.
+//
+// Measures, for each binary over several runs (median):
+//   - time from exec to the first painted page (both UIs log "UI ready" after their first frame);
+//   - memory of the app and its WebKit processes, 3 s after ready (idle): RSS and PSS summed;
+// then, for WABA Desk only: the same memory with 100,000 messages in its history, after the
+// History page has loaded every row (driven through tauri-driver); and the bundle sizes.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
+const APP = path.join(target, "release/wabadesk-app");
+const FLOOR = path.join(target, "release/wabadesk-floor");
+const CLI = path.join(target, "release/wabadesk");
+const RUNS = Number(process.argv[2] ?? 5);
+const ROWS = Number(process.env.BENCH_ROWS ?? 100000);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const mb = (kb) => (kb / 1024).toFixed(1);
+
+/** The process and all its descendants. */
+function tree(pid) {
+  const parent = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parent.set(Number(d), ppid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
+  return out;
+}
+
+/** RSS and PSS (kB) of a process tree, with each process's share. */
+function memory(pid) {
+  let rss = 0;
+  let pss = 0;
+  const parts = [];
+  for (const p of tree(pid)) {
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
+      const get = (k) => Number(rollup.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+      const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+      rss += get("Rss");
+      pss += get("Pss");
+      parts.push(`${comm} ${mb(get("Pss"))}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { rss, pss, parts };
+}
+
+/** Starts a binary with a fresh data dir; resolves when it logs "UI ready". */
+async function startOnce(bin) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-"));
+  const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "info" };
+  const t0 = performance.now();
+  const child = spawn(bin, [], { env, stdio: ["ignore", "ignore", "pipe"] });
+  const ready = await new Promise((resolve, reject) => {
+    let buf = "";
+    const timer = setTimeout(() => reject(new Error(`${bin} did not report ready in 30 s`)), 30000);
+    child.stderr.on("data", (d) => {
+      buf += d;
+      if (buf.includes("UI ready")) {
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${bin} exited (${code}) before ready:\n${buf}`)));
+  });
+  child.stderr.resume();
+  await sleep(3000);
+  const mem = memory(child.pid);
+  for (const p of tree(child.pid).reverse()) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await new Promise((r) => (child.exitCode !== null ? r() : child.once("exit", r)));
+  rmSync(dataDir, { recursive: true, force: true });
+  return { ready, ...mem };
+}
+
+async function measure(label, bin) {
+  await startOnce(bin); // warm the page cache; not counted
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await startOnce(bin));
+  const r = {
+    label,
+    ready: median(runs.map((x) => x.ready)),
+    readyMin: Math.min(...runs.map((x) => x.ready)),
+    readyMax: Math.max(...runs.map((x) => x.ready)),
+    rss: median(runs.map((x) => x.rss)),
+    pss: median(runs.map((x) => x.pss)),
+    parts: runs[runs.length - 1].parts,
+  };
+  console.log(
+    `${label.padEnd(10)} ready ${r.ready.toFixed(0)} ms (${r.readyMin.toFixed(0)}–${r.readyMax.toFixed(0)}), idle PSS ${mb(r.pss)} MB, RSS ${mb(r.rss)} MB  [${r.parts.join(", ")}]`,
+  );
+  return r;
+}
+
+function waitForPort(port) {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 20000;
+    const attempt = () => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => (s.end(), resolve()));
+      s.once("error", () => (s.destroy(), Date.now() > deadline ? reject(new Error(`port ${port}`)) : setTimeout(attempt, 100)));
+    };
+    attempt();
+  });
+}
+
+/** WABA Desk with ROWS messages: open History, load every row, measure. */
+async function withHistory() {
+  const { Builder } = await import("selenium-webdriver");
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-history-"));
+  const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
+  execFileSync(CLI, ["history", "seed", "--count", String(ROWS)], { env, stdio: "ignore" });
+  const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { env, stdio: "ignore" });
+  try {
+    await waitForPort(4444);
+    await waitForPort(4445);
+    const driver = await new Builder()
+      .usingServer("http://127.0.0.1:4444/")
+      .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
+      .build();
+    try {
+      await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 30000);
+      const t0 = performance.now();
+      const loaded = await driver.executeAsyncScript(
+        `const [want, done] = arguments;
+         location.hash = "#/history";
+         const deadline = Date.now() + 300000;
+         const count = () => Number(document.querySelector("#history-table")?.getAttribute("aria-rowcount") ?? 0);
+         (async () => {
+           while (Date.now() < deadline && count() < want) {
+             const body = document.querySelector("#history-table .vtable__body");
+             if (body) { body.scrollTop = body.scrollHeight; body.dispatchEvent(new Event("scroll")); }
+             const before = count();
+             for (let i = 0; i < 100 && count() === before; i++) await new Promise((r) => setTimeout(r, 20));
+           }
+           done(count());
+         })();`,
+        ROWS,
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      await sleep(3000);
+      const app = Number(execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim());
+      const mem = memory(app);
+      console.log(
+        `app + ${ROWS} messages, History page with ${loaded} rows loaded (${seconds.toFixed(1)} s): PSS ${mb(mem.pss)} MB, RSS ${mb(mem.rss)} MB  [${mem.parts.join(", ")}]`,
+      );
+      return { loaded, ...mem };
+    } finally {
+      await Promise.race([driver.quit(), sleep(10000)]);
+    }
+  } finally {
+    driverProcess.kill();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function sizes() {
+  const out = [];
+  const add = (label, p) => existsSync(p) && out.push(`${label} ${(statSync(p).size / 1048576).toFixed(1)} MB`);
+  add("app binary", APP);
+  add("floor binary", FLOOR);
+  for (const kind of ["deb", "appimage"]) {
+    const dir = path.join(target, "release/bundle", kind);
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir)) if (/\.(deb|AppImage)$/.test(f)) add(f, path.join(dir, f));
+  }
+  console.log(`sizes: ${out.join(", ")}`);
+  return out;
+}
+
+for (const bin of [APP, FLOOR, CLI]) {
+  if (!existsSync(bin)) {
+    console.error(`${bin} is missing: run scripts/bench/startup.sh, which builds it`);
+    process.exit(1);
+  }
+}
+console.log(`${RUNS} runs each (median), after one warm-up run; ${os.cpus().length} CPUs\n`);
+const floor = await measure("floor", FLOOR);
+const app = await measure("WABA Desk", APP);
+console.log(
+  `\nratios to the floor: ready ${(app.ready / floor.ready).toFixed(2)}× (budget 1.5×), idle PSS ${(app.pss / floor.pss).toFixed(2)}×, idle RSS ${(app.rss / floor.rss).toFixed(2)}× (budget 1.3×)`,
+);
+await withHistory();
+sizes();

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Start-up and footprint benchmark (not a test): builds WABA Desk and its .deb in release (as
+# `npm run build` does), the floor window and the CLI, then runs scripts/bench/startup.mjs in
+# Xvfb with a private keyring session.
+#   scripts/bench/startup.sh [runs]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bash scripts/setup.sh --test
+npx tauri build --bundles deb
+cargo build --release --locked -p wabadesk-floor
+cargo build --release --locked -p wabadesk
+exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" node scripts/bench/startup.mjs "${1:-5}"

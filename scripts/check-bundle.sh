@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the .deb with the Tauri bundler and installs it into a scratch root (dpkg -x): the
+# binary, the desktop entry and the icons must be where a desktop expects them.
+#   scripts/check-bundle.sh            debug build (fast; what npm test runs)
+#   scripts/check-bundle.sh --release  the release .deb, as `npm run build` makes it
+set -euo pipefail
+cd "$(dirname "$0")/.."
+profile=debug
+build=(--debug)
+if [ "${1:-}" = "--release" ]; then
+  profile=release
+  build=()
+fi
+target_dir=${CARGO_TARGET_DIR:-target}
+bundle_dir=$target_dir/$profile/bundle/deb
+rm -rf "$bundle_dir"
+npx tauri build "${build[@]}" --bundles deb --ci >/dev/null
+
+deb=$(ls "$bundle_dir"/*.deb)
+fail() { echo "bundle check: $*" >&2; exit 1; }
+[ "$(dpkg-deb -f "$deb" Package)" = "waba-desk" ] || fail "package name: $(dpkg-deb -f "$deb" Package)"
+version=$(node -p 'require("./src-tauri/tauri.conf.json").version')
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "version $(dpkg-deb -f "$deb" Version), want $version"
+dpkg-deb -f "$deb" Depends | grep -q libwebkit2gtk-4.1 || fail "no WebKitGTK dependency"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+dpkg -x "$deb" "$root"
+bin=$root/usr/bin/wabadesk-app
+[ -x "$bin" ] || fail "no executable usr/bin/wabadesk-app"
+file "$bin" | grep -q ELF || fail "usr/bin/wabadesk-app is not an ELF binary"
+desktop=$(ls "$root"/usr/share/applications/*.desktop 2>/dev/null | head -1)
+[ -n "$desktop" ] || fail "no desktop entry under usr/share/applications"
+grep -qx 'Name=WABA Desk' "$desktop" || fail "desktop entry name: $(grep ^Name= "$desktop")"
+grep -qx 'Exec=wabadesk-app' "$desktop" || fail "desktop entry Exec: $(grep ^Exec= "$desktop")"
+grep -qx 'Type=Application' "$desktop" || fail "desktop entry Type"
+icon=$(sed -n 's/^Icon=//p' "$desktop")
+ls "$root"/usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null 2>&1 || fail "icon $icon not installed"
+if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$desktop"; fi
+
+size=$(stat -c %s "$deb")
+echo "bundle: $(basename "$deb") ($((size / 1024)) KiB): usr/bin/wabadesk-app, $(basename "$desktop") (Icon=$icon)"
+if [ "$profile" = release ] && [ "$size" -ge $((20 * 1024 * 1024)) ]; then
+  fail "the release .deb is $((size / 1048576)) MB, over the 20 MB budget"
+fi
