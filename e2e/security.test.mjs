@@ -1,13 +1,14 @@
 // Security and accessibility in the real window, against the simulator:
 //   - the CSP blocks inline script, eval and every remote origin (the browser reports each);
-//   - no IPC answer carries the API key or the webhook's shared secret, whatever page is open;
+//   - no IPC answer carries the API key or the webhook's shared secret, whatever page is open,
+//     and neither is in the data dir (database, preferences) or the app's debug log;
 //   - axe-core finds no serious or critical accessibility violation on any page, in the light
 //     and the dark theme.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { after, before, test } from "node:test";
-import { addSimNumber, By, cliWith, launch, startSim, until, waitReady } from "./harness.mjs";
+import { addSimNumber, By, cliWith, filesContaining, launch, startSim, until, waitReady } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -72,7 +73,7 @@ test("the CSP blocks inline script, eval and remote origins", async () => {
   });
 });
 
-test("no IPC answer carries the API key or the webhook secret", async () => {
+test("no IPC answer, stored file or log line carries the API key or the webhook secret", async () => {
   await app.step("ipc-secrets", async () => {
     const { driver } = app;
     // Record every IPC answer (the IPC goes through fetch on the ipc: protocol).
@@ -106,6 +107,11 @@ test("no IPC answer carries the API key or the webhook secret", async () => {
       assert.deepEqual(leaks, [], `an IPC answer carries a secret (${secret.slice(0, 4)}…)`);
     }
     assert.ok(answers.some((a) => a.includes("••••")), "the key's mask is what the UI gets");
+    // Nor the data dir (database, preferences file) or the app's debug log.
+    for (const secret of secrets) {
+      assert.deepEqual(filesContaining(app.dataDir, secret), [], "a secret is stored in the data dir");
+      assert.equal(readFileSync(app.logFile, "utf8").includes(secret), false, "a secret is in the app's log");
+    }
   });
 });
 

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/setup.sh --test
 npx tauri build --bundles deb
-cargo build --release --locked -p wabadesk-floor
+# The floor is built exactly as the app: the Tauri CLI, release profile, UI embedded.
+(cd scripts/bench/floor && npx tauri build --no-bundle)
 cargo build --release --locked -p wabadesk
 exec scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" node scripts/bench/startup.mjs "${1:-5}"
