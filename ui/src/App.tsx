@@ -84,7 +84,7 @@ function Shell() {
         // Marks the first complete render (used by tests and the start-up benchmark), and
         // reports it once that frame is painted.
         document.documentElement.dataset.ready = "true";
-        requestAnimationFrame(() => requestAnimationFrame(() => void uiReady().catch(() => {})));
+        requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
       });
   }, [onPreferences]);
 

@@ -25,12 +25,13 @@ pub fn mark_process_start() {
 }
 
 /// The UI calls this once, after its first complete frame is painted. The log line is what the
-/// start-up benchmark (`scripts/bench/startup.mjs`) waits for.
+/// start-up benchmark (`scripts/bench/startup.mjs`) waits for. `page_ms` is the page's own time
+/// since its navigation started.
 #[tauri::command]
-pub fn ui_ready() {
+pub fn ui_ready(page_ms: u64) {
     let ms = STARTED
         .get()
         .map(|t| t.elapsed().as_millis())
         .unwrap_or_default();
-    tracing::info!(ms, "UI ready");
+    tracing::info!(ms, page_ms, "UI ready");
 }

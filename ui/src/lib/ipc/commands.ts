@@ -50,7 +50,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const appInfo = () => call<AppInfo>("app_info");
 /** Tells the shell the first complete frame is painted (logged; the start-up benchmark waits for it). */
-export const uiReady = () => call<void>("ui_ready");
+export const uiReady = (pageMs: number) => call<void>("ui_ready", { pageMs });
 export const getPreferences = () => call<Preferences>("get_preferences");
 export const setPreferences = (preferences: Preferences) =>
   call<Preferences>("set_preferences", { preferences });
