@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb with the Tauri bundler and installs it into a scratch root (dpkg -x): the
-# binary, the desktop entry and the icons must be where a desktop expects them.
+# binary, the desktop entry and the icons must be where a desktop expects them, and (with a
+# display) the installed binary must start and paint its window.
 #   scripts/check-bundle.sh            debug build (fast; what npm test runs)
 #   scripts/check-bundle.sh --release  the release .deb, as `npm run build` makes it
 set -euo pipefail
@@ -37,6 +38,29 @@ grep -qx 'Type=Application' "$desktop" || fail "desktop entry Type"
 icon=$(sed -n 's/^Icon=//p' "$desktop")
 ls "$root"/usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null 2>&1 || fail "icon $icon not installed"
 if command -v desktop-file-validate >/dev/null; then desktop-file-validate "$desktop"; fi
+
+# The installed binary starts and paints its window (when a display is there, as in npm test).
+if [ -n "${DISPLAY:-}" ]; then
+  data=$(mktemp -d)
+  log=$(mktemp)
+  WABADESK_DATA_DIR=$data WABADESK_KEYRING_SERVICE=com.wabadesk.desk.bundle-check WABADESK_LOG=info \
+    timeout 60 "$bin" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 300); do
+    grep -q "UI ready" "$log" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  pkill -P "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  if ! grep -q "UI ready" "$log"; then
+    cat "$log" >&2
+    fail "the installed binary did not paint its window"
+  fi
+  echo "bundle: the installed binary started and painted its window"
+  rm -rf "$data" "$log"
+fi
 
 size=$(stat -c %s "$deb")
 echo "bundle: $(basename "$deb") ($((size / 1024)) KiB): usr/bin/wabadesk-app, $(basename "$desktop") (Icon=$icon)"

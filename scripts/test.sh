@@ -54,7 +54,8 @@ stage "Rust tests, with the real Secret Service" \
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10
-stage ".deb bundle installs its binary, desktop entry and icon" bash scripts/check-bundle.sh
+stage ".deb bundle installs its binary, desktop entry and icon, and the binary starts" \
+  scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/check-bundle.sh
 stage "end-to-end tests in the real window" \
   env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
