@@ -144,6 +144,21 @@ test("no serious accessibility violation on any page, light and dark", async () 
           if (v.impact === "serious" || v.impact === "critical") found.push({ theme, section, ...v });
         }
       }
+      // The two richest views: a number's drawer and the template builder with its preview.
+      const views = [
+        ["numbers", "tr[data-phone] button.link", "number-drawer"],
+        ["templates", "#templates-new", "builder"],
+      ];
+      for (const [section, opener, name] of views) {
+        await open(section);
+        await driver.wait(until.elementLocated(By.css(opener)), 5000);
+        await driver.findElement(By.css(opener)).click();
+        await driver.sleep(600);
+        const r = await axe(driver);
+        for (const v of r.violations) {
+          if (v.impact === "serious" || v.impact === "critical") found.push({ theme, section: name, ...v });
+        }
+      }
     }
     assert.equal(backgrounds.size, 2, "the dark theme did not apply");
     assert.deepEqual(found, [], JSON.stringify(found, null, 2));
