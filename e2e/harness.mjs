@@ -32,6 +32,28 @@ function waitForPort(port, timeoutMs = 20000) {
   });
 }
 
+/** Starts tauri-driver (which starts WebKitWebDriver) and a WebDriver session on `app`. */
+export async function startDriver(env, app, stdio = "ignore") {
+  const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { env, stdio });
+  await waitForPort(4444);
+  await waitForPort(4445);
+  const driver = await new Builder()
+    .usingServer("http://127.0.0.1:4444/")
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: app } })
+    .build();
+  return { driver, driverProcess };
+}
+
+/** Points the simulator number's webhook at `url` (loopback http is allowed there). */
+export async function pointWebhook(sim, url, number = 0) {
+  const r = await fetch(`${sim.url}/v1/configs/webhook`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[number].key },
+    body: JSON.stringify({ url }),
+  });
+  if (r.status !== 200) throw new Error(`setting the webhook at the simulator: HTTP ${r.status}`);
+}
+
 /** Runs the `wabadesk` CLI with an app's environment (before or beside the app). */
 export function cliWith(env, args, input) {
   try {
@@ -87,17 +109,8 @@ export async function launch(setup) {
   // A file, not a pipe: the app inherits it, and a pipe would keep this process waiting for a
   // straggling app to close it.
   const logFd = openSync(logFile, "a");
-  const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], {
-    env,
-    stdio: ["ignore", logFd, logFd],
-  });
+  const { driver, driverProcess } = await startDriver(env, APP, ["ignore", logFd, logFd]);
   closeSync(logFd);
-  await waitForPort(4444);
-  await waitForPort(4445);
-  const driver = await new Builder()
-    .usingServer("http://127.0.0.1:4444/")
-    .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
-    .build();
   const session = {
     driver,
     dataDir,

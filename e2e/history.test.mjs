@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { By, addSimNumber, clearInput, cliWith, launch, screenshot, startInbox, startSim, until, waitReady } from "./harness.mjs";
+import { By, addSimNumber, clearInput, cliWith, launch, screenshot, startInbox, startSim, until, waitReady, pointWebhook } from "./harness.mjs";
 
 let app;
 let sim;
@@ -27,12 +27,7 @@ test("statuses delivered by the simulator show as read with a timeline; search n
     const { driver } = app;
     // Start the inbox and point the number's webhook at it (at the simulator, loopback is allowed).
     const inboxUrl = await startInbox(driver);
-    const set = await fetch(`${sim.url}/v1/configs/webhook`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[0].key },
-      body: JSON.stringify({ url: inboxUrl }),
-    });
-    assert.equal(set.status, 200);
+    await pointWebhook(sim, inboxUrl);
 
     // The customer writes first (opening the 24-hour window), then a reply is sent.
     await sim.admin(`/_sim/numbers/${sim.numbers[0].phoneNumberId}/inbound`, { from: "4915123456789", name: "Ana", text: "Where is my parcel?" });

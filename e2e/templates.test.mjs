@@ -3,7 +3,7 @@
 // test-send it and see "delivered" arrive through the inbox.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { By, addSimNumber, launch, screenshot, startInbox, startSim, until, waitReady } from "./harness.mjs";
+import { By, addSimNumber, launch, screenshot, startInbox, startSim, until, waitReady, pointWebhook } from "./harness.mjs";
 
 let app;
 let sim;
@@ -25,12 +25,7 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
   await app.step("templates", async () => {
     const { driver } = app;
     const inboxUrl = await startInbox(driver);
-    const set = await fetch(`${sim.url}/v1/configs/webhook`, {
-      method: "POST",
-      headers: { "content-type": "application/json", "D360-API-KEY": sim.numbers[0].key },
-      body: JSON.stringify({ url: inboxUrl }),
-    });
-    assert.equal(set.status, 200);
+    await pointWebhook(sim, inboxUrl);
 
     await driver.findElement(By.css("a[data-section='templates']")).click();
     // Synced on opening: the number has no templates yet.

@@ -8,11 +8,14 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 target_dir=${CARGO_TARGET_DIR:-target}
 
-npx tauri build --bundles deb
-
-if ! npx tauri build --bundles appimage; then
-  echo "The AppImage could not be built (the bundler downloads linuxdeploy from github.com);" >&2
-  echo "the .deb is ready in $target_dir/release/bundle/deb/." >&2
+rm -rf "$target_dir/release/bundle"
+# One build, both bundles (the .deb is made first); bundling patches the binary, so a second
+# `tauri build` would relink it.
+if ! npx tauri build --bundles deb,appimage; then
+  if ls "$target_dir"/release/bundle/deb/*.deb >/dev/null 2>&1; then
+    echo "The AppImage could not be built (the bundler downloads linuxdeploy from github.com);" >&2
+    echo "the .deb is ready in $target_dir/release/bundle/deb/." >&2
+  fi
   exit 1
 fi
 echo "Bundles:"

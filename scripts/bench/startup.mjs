@@ -9,9 +9,9 @@
 // History page has loaded every row (driven through tauri-driver); and the bundle sizes.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { startDriver } from "../../e2e/harness.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
@@ -118,64 +118,42 @@ async function measure(label, bin) {
   return r;
 }
 
-function waitForPort(port) {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 20000;
-    const attempt = () => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => (s.end(), resolve()));
-      s.once("error", () => (s.destroy(), Date.now() > deadline ? reject(new Error(`port ${port}`)) : setTimeout(attempt, 100)));
-    };
-    attempt();
-  });
-}
-
 /** WABA Desk with ROWS messages: open History, load every row, measure. */
 async function withHistory() {
-  const { Builder } = await import("selenium-webdriver");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-history-"));
   const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
   execFileSync(CLI, ["history", "seed", "--count", String(ROWS)], { env, stdio: "ignore" });
-  const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { env, stdio: "ignore" });
+  const { driver, driverProcess } = await startDriver(env, APP);
   try {
-    await waitForPort(4444);
-    await waitForPort(4445);
-    const driver = await new Builder()
-      .usingServer("http://127.0.0.1:4444/")
-      .withCapabilities({ browserName: "wry", "tauri:options": { application: APP } })
-      .build();
-    try {
-      await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 30000);
-      await driver.manage().setTimeouts({ script: 330000 });
-      const t0 = performance.now();
-      const loaded = await driver.executeAsyncScript(
-        `const [want, done] = arguments;
-         location.hash = "#/history";
-         const deadline = Date.now() + 300000;
-         const count = () => Number(document.querySelector("#history-table")?.getAttribute("aria-rowcount") ?? 0);
-         (async () => {
-           while (Date.now() < deadline && count() < want) {
-             const body = document.querySelector("#history-table .vtable__body");
-             if (body) { body.scrollTop = body.scrollHeight; body.dispatchEvent(new Event("scroll")); }
-             const before = count();
-             for (let i = 0; i < 100 && count() === before; i++) await new Promise((r) => setTimeout(r, 20));
-           }
-           done(count());
-         })();`,
-        ROWS,
-      );
-      const seconds = (performance.now() - t0) / 1000;
-      await sleep(3000);
-      const app = Number(execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim());
-      const mem = memory(app);
-      console.log(
-        `app + ${ROWS} messages, History page with ${loaded} rows loaded (${seconds.toFixed(1)} s): PSS ${mb(mem.pss)} MB, RSS ${mb(mem.rss)} MB  [${mem.parts.join(", ")}]`,
-      );
-      return { loaded, ...mem };
-    } finally {
-      await Promise.race([driver.quit(), sleep(10000)]);
-    }
+    await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 30000);
+    await driver.manage().setTimeouts({ script: 330000 });
+    const t0 = performance.now();
+    const loaded = await driver.executeAsyncScript(
+      `const [want, done] = arguments;
+       location.hash = "#/history";
+       const deadline = Date.now() + 300000;
+       const count = () => Number(document.querySelector("#history-table")?.getAttribute("aria-rowcount") ?? 0);
+       (async () => {
+         while (Date.now() < deadline && count() < want) {
+           const body = document.querySelector("#history-table .vtable__body");
+           if (body) { body.scrollTop = body.scrollHeight; body.dispatchEvent(new Event("scroll")); }
+           const before = count();
+           for (let i = 0; i < 100 && count() === before; i++) await new Promise((r) => setTimeout(r, 20));
+         }
+         done(count());
+       })();`,
+      ROWS,
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    await sleep(3000);
+    const app = Number(execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim());
+    const mem = memory(app);
+    console.log(
+      `app + ${ROWS} messages, History page with ${loaded} rows loaded (${seconds.toFixed(1)} s): PSS ${mb(mem.pss)} MB, RSS ${mb(mem.rss)} MB  [${mem.parts.join(", ")}]`,
+    );
+    return { loaded, ...mem };
   } finally {
+    await Promise.race([driver.quit(), sleep(10000)]);
     driverProcess.kill();
     rmSync(dataDir, { recursive: true, force: true });
   }

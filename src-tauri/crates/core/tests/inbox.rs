@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use wabadesk_core::api::Outgoing;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::inbox::{self, InboxFilter};
-use wabadesk_core::secrets::{MemoryStore, Sensitive};
+use wabadesk_core::secrets::MemoryStore;
 use wabadesk_core::webhook::{WebhookInput, SECRET_HEADER};
 use wabadesk_core::Core;
 
@@ -61,15 +61,7 @@ async fn simulator_webhooks_reach_history_through_the_inbox() {
     let sim = common::sim().await;
     let dir = tempfile::tempdir().unwrap();
     let core = Arc::new(common::open(dir.path(), Arc::new(MemoryStore::new()), &sim));
-    let id = common::add(&core, "+15550000100");
-    core.set_key(
-        id,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let id = common::add_with_key(&core, "+15550000100", &sim, 0).await;
     let pnid = sim.numbers[0].phone_number_id.clone();
 
     let inbox = inbox::serve(core.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
@@ -244,15 +236,7 @@ async fn a_configured_secret_is_required() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
     let core = Arc::new(common::open(dir.path(), store.clone(), &sim));
-    let id = common::add(&core, "+15550000100");
-    core.set_key(
-        id,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let id = common::add_with_key(&core, "+15550000100", &sim, 0).await;
     core.set_webhook(
         id,
         WebhookInput {

@@ -24,15 +24,7 @@ async fn setup() -> (SimHandle, Arc<Core>, i64, tempfile::TempDir) {
     let sim = common::sim().await;
     let dir = tempfile::tempdir().unwrap();
     let core = Arc::new(common::open(dir.path(), Arc::new(MemoryStore::new()), &sim));
-    let id = common::add(&core, "+15550000200");
-    core.set_key(
-        id,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let id = common::add_with_key(&core, "+15550000200", &sim, 0).await;
     (sim, core, id, dir)
 }
 

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::Value;
 use wabadesk_core::audit::{self, Actor, AuditFilter};
-use wabadesk_core::secrets::{MemoryStore, SecretStore, Sensitive};
+use wabadesk_core::secrets::{MemoryStore, SecretStore};
 use wabadesk_core::webhook::{
     secret_account, test_endpoint, TestEventKind, WebhookInput, SECRET_HEADER,
 };
@@ -40,15 +40,7 @@ async fn set_read_changed_outside_and_accept() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(MemoryStore::new());
     let core = common::open(dir.path(), store.clone(), &sim);
-    let id = common::add(&core, "+4915100000010");
-    core.set_key(
-        id,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let id = common::add_with_key(&core, "+4915100000010", &sim, 0).await;
 
     let v = core.get_webhook(id, Actor::Ui).await.unwrap();
     assert_eq!(v.url, None);
@@ -135,24 +127,8 @@ async fn the_same_url_on_two_numbers_is_flagged() {
     let sim = common::sim().await;
     let dir = tempfile::tempdir().unwrap();
     let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
-    let a = common::add(&core, "+4915100000011");
-    let b = common::add(&core, "+4915100000012");
-    core.set_key(
-        a,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
-    core.set_key(
-        b,
-        Sensitive::new(sim.numbers[1].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let a = common::add_with_key(&core, "+4915100000011", &sim, 0).await;
+    let b = common::add_with_key(&core, "+4915100000012", &sim, 1).await;
     core.set_webhook(
         a,
         input("https://hooks.example.com/shared", false),
@@ -255,15 +231,7 @@ async fn extra_destinations_get_a_copy_after_the_main_webhook_answered() {
     let sim = common::sim().await;
     let dir = tempfile::tempdir().unwrap();
     let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
-    let id = common::add(&core, "+4915100000013");
-    core.set_key(
-        id,
-        Sensitive::new(sim.numbers[0].api_key.clone()),
-        true,
-        Actor::Ui,
-    )
-    .await
-    .unwrap();
+    let id = common::add_with_key(&core, "+4915100000013", &sim, 0).await;
 
     let dest = |name: &str, url: &str| Destination {
         name: name.into(),

@@ -58,6 +58,20 @@ pub fn add(core: &Core, phone: &str) -> i64 {
     .id
 }
 
+/// Adds `phone` with the simulator's key number `number`, verified against the simulator.
+pub async fn add_with_key(core: &Core, phone: &str, sim: &SimHandle, number: usize) -> i64 {
+    let id = add(core, phone);
+    core.set_key(
+        id,
+        Sensitive::new(sim.numbers[number].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    id
+}
+
 fn actions(core: &Core, id: i64) -> Vec<String> {
     let mut a: Vec<String> = core
         .key_history(id)
