@@ -3,7 +3,7 @@
 
 use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::api::{Outgoing, SendResponse};
+use wabadesk_core::api::SendResponse;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::templates::draft::{DraftCheck, TemplateDraft};
 use wabadesk_core::templates::library::{
@@ -11,7 +11,6 @@ use wabadesk_core::templates::library::{
     TestSendResult,
 };
 use wabadesk_core::templates::qa::{QaRun, ReportFormat, Verdict};
-use wabadesk_core::Error;
 
 use crate::{AppState, IpcError};
 
@@ -24,15 +23,7 @@ pub fn check_template(draft: TemplateDraft) -> DraftCheck {
 /// Reads a template JSON (a create body or an exported template) into a draft.
 #[tauri::command]
 pub fn import_template(json: String) -> Result<TemplateDraft, IpcError> {
-    let v: serde_json::Value = serde_json::from_str(&json)
-        .map_err(|e| Error::Validation(format!("this is not template JSON: {e}")))?;
-    if !v.is_object() || v.get("components").is_none() {
-        return Err(Error::Validation(
-            "template JSON needs name, category, language and components".into(),
-        )
-        .into());
-    }
-    Ok(TemplateDraft::from_body(&v))
+    Ok(TemplateDraft::from_json(&json)?)
 }
 
 #[tauri::command(async)]
@@ -84,15 +75,7 @@ pub fn export_template(
     name: String,
     language: String,
 ) -> Result<String, IpcError> {
-    let t = state.core.template(number_id, &name, &language)?;
-    let body = serde_json::to_string_pretty(&t.to_draft().to_body())
-        .map_err(|e| Error::Internal(e.to_string()))?;
-    let path = wabadesk_core::paths::export_path(
-        &state.core.data_dir,
-        &format!("template-{name}-{language}"),
-        "json",
-    )?;
-    std::fs::write(&path, body).map_err(Error::io(&path))?;
+    let path = state.core.export_template(number_id, &name, &language)?;
     Ok(path.display().to_string())
 }
 
@@ -134,22 +117,10 @@ pub async fn send_text(
     to: String,
     body: String,
 ) -> Result<SendResponse, IpcError> {
-    let to = to.trim().trim_start_matches('+').to_string();
-    if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
-        return Err(Error::Validation(
-            "enter the recipient's number in international format, digits only".into(),
-        )
-        .into());
-    }
-    if body.trim().is_empty() || body.chars().count() > 4096 {
-        return Err(Error::Validation("write a message of 1 to 4096 characters".into()).into());
-    }
-    let m = Outgoing::Text {
-        to,
-        body,
-        preview_url: false,
-    };
-    Ok(state.core.send_message(number_id, &m, Actor::Ui).await?)
+    Ok(state
+        .core
+        .send_text(number_id, &to, &body, Actor::Ui)
+        .await?)
 }
 
 /// Sends every approved language of a template; progress is (done, total).
@@ -198,12 +169,6 @@ pub fn export_qa_report(
     run_id: i64,
     format: ReportFormat,
 ) -> Result<String, IpcError> {
-    let report = state.core.qa_report(run_id, format)?;
-    let path = wabadesk_core::paths::export_path(
-        &state.core.data_dir,
-        &format!("qa-{run_id}"),
-        format.extension(),
-    )?;
-    std::fs::write(&path, report).map_err(Error::io(&path))?;
+    let path = state.core.export_qa_report(run_id, format)?;
     Ok(path.display().to_string())
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 use wabadesk_core::api::Outgoing;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::history::{ExportFormat, HistoryFilter, MessageView};
-use wabadesk_core::numbers::normalize_phone;
+use wabadesk_core::numbers::recipient;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{Core, Error};
 
@@ -237,15 +237,11 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
 
 pub async fn send(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
     let core = open(data_dir)?;
-    let (number, message) = match cmd {
-        SendCmd::Text { number, to, text } => (
-            number,
-            Outgoing::Text {
-                to: normalize_phone(&to)?,
-                body: text,
-                preview_url: false,
-            },
-        ),
+    let resp = match cmd {
+        SendCmd::Text { number, to, text } => {
+            let n = core.resolve_number(&number)?;
+            core.send_text(n.id, &to, &text, Actor::Cli).await?
+        }
         SendCmd::Template {
             number,
             to,
@@ -262,19 +258,16 @@ pub async fn send(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
                     .collect();
                 vec![json!({"type": "body", "parameters": p})]
             };
-            (
-                number,
-                Outgoing::Template {
-                    to: normalize_phone(&to)?,
-                    name,
-                    language: lang,
-                    components,
-                },
-            )
+            let message = Outgoing::Template {
+                to: recipient(&to)?,
+                name,
+                language: lang,
+                components,
+            };
+            let n = core.resolve_number(&number)?;
+            core.send_message(n.id, &message, Actor::Cli).await?
         }
     };
-    let n = core.resolve_number(&number)?;
-    let resp = core.send_message(n.id, &message, Actor::Cli).await?;
     let wamid = resp.wamid().unwrap_or_default().to_string();
     Output::ok(&resp, format!("sent: {wamid}"))
 }

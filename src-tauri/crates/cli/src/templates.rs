@@ -157,7 +157,8 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
         }
         TemplateCmd::Create { number, file } => {
             let n = core.resolve_number(&number)?;
-            let draft = TemplateDraft::from_body(&read_json(&file)?);
+            let text = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
+            let draft = TemplateDraft::from_json(&text)?;
             let t = core.create_template(n.id, &draft, Actor::Cli).await?;
             Output::ok(
                 &t,

@@ -59,6 +59,12 @@ pub fn normalize_phone(input: &str) -> Result<String> {
     Ok(format!("+{digits}"))
 }
 
+/// A message recipient as 360dialog takes it (the wa_id: country code and number, digits only),
+/// from any spelling `normalize_phone` accepts.
+pub fn recipient(input: &str) -> Result<String> {
+    normalize_phone(input).map(|p| p.trim_start_matches('+').to_string())
+}
+
 /// The state of a number's API key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -383,6 +389,17 @@ mod tests {
     #[case::us("+1 (650) 555-1234", "+16505551234")]
     fn normalises(#[case] input: &str, #[case] expected: &str) {
         assert_eq!(normalize_phone(input).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_recipient_is_the_wa_id_digits() {
+        assert_eq!(recipient("+49 151 2345-6789").unwrap(), "4915123456789");
+        assert_eq!(recipient("4915123456789").unwrap(), "4915123456789");
+        assert!(recipient("0151 2345678")
+            .unwrap_err()
+            .to_string()
+            .contains("country code"));
+        assert!(recipient("").is_err());
     }
 
     #[rstest]

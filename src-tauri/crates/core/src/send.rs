@@ -9,7 +9,34 @@ use crate::history::{self, Outbound};
 use crate::service::Core;
 use crate::{Error, Result};
 
+/// Longest text message body WhatsApp accepts.
+pub const MAX_TEXT_BODY: usize = 4096;
+
 impl Core {
+    /// A free-text message (only delivered inside the contact's 24-hour window), checked first:
+    /// a recipient in international format and a body of 1 to 4096 characters.
+    pub async fn send_text(
+        &self,
+        number_id: i64,
+        to: &str,
+        body: &str,
+        actor: Actor,
+    ) -> Result<SendResponse> {
+        let to = crate::numbers::recipient(to)?;
+        let chars = body.chars().count();
+        if body.trim().is_empty() || chars > MAX_TEXT_BODY {
+            return Err(Error::Validation(format!(
+                "write a message of 1 to {MAX_TEXT_BODY} characters (this one has {chars})"
+            )));
+        }
+        let message = Outgoing::Text {
+            to,
+            body: body.to_string(),
+            preview_url: false,
+        };
+        self.send_message(number_id, &message, actor).await
+    }
+
     /// Sends a message from a number and records it. A 401 marks the key superseded; an
     /// answer that never came is reported as `outcome_unknown` and not recorded as sent.
     pub async fn send_message(
@@ -105,5 +132,58 @@ impl Core {
             }
         }
         Error::Api(api)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Environment;
+    use crate::numbers::NumberInput;
+    use crate::ErrorCode;
+
+    #[tokio::test]
+    async fn a_text_is_checked_before_anything_is_sent() {
+        let core = Core::in_memory();
+        // No key: a text that passes the checks fails for that reason instead.
+        let id = core
+            .add_number(
+                NumberInput {
+                    phone: "+4915100000001".into(),
+                    label: "n".into(),
+                    environment: Environment::Simulator,
+                    base_url: None,
+                    notes: None,
+                },
+                Actor::Ui,
+            )
+            .unwrap()
+            .id;
+        let refused = |r: Result<SendResponse>| {
+            let e = r.unwrap_err();
+            assert_eq!(e.code(), ErrorCode::Validation, "{e}");
+            e.to_string()
+        };
+        assert!(
+            refused(core.send_text(id, "0151 234567", "hi", Actor::Ui).await)
+                .contains("country code")
+        );
+        assert!(
+            refused(core.send_text(id, "+4915123456789", "  ", Actor::Ui).await)
+                .contains("1 to 4096")
+        );
+        let long = "x".repeat(MAX_TEXT_BODY + 1);
+        assert!(
+            refused(core.send_text(id, "+4915123456789", &long, Actor::Ui).await)
+                .contains("this one has 4097")
+        );
+        let e = core
+            .send_text(id, "+49 151 2345 6789", "hi", Actor::Ui)
+            .await
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("no API key"),
+            "a valid text goes on to the number's key: {e}"
+        );
     }
 }

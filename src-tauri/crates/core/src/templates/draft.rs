@@ -108,6 +108,18 @@ fn is_auth(category: &str) -> bool {
 }
 
 impl TemplateDraft {
+    /// Reads template JSON (a create body or an exported template) into a draft.
+    pub fn from_json(text: &str) -> crate::Result<Self> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| crate::Error::Validation(format!("this is not template JSON: {e}")))?;
+        if !v.is_object() || v.get("components").is_none() {
+            return Err(crate::Error::Validation(
+                "template JSON needs name, category, language and components".into(),
+            ));
+        }
+        Ok(Self::from_body(&v))
+    }
+
     /// Meta's template-create body (upper-case component types, as Meta documents them).
     pub fn to_body(&self) -> Value {
         self.build().0
@@ -578,6 +590,21 @@ mod tests {
             json!(["https://x.example/a"])
         );
         assert_eq!(TemplateDraft::from_body(&body).to_body(), body);
+    }
+
+    #[test]
+    fn template_json_is_read_or_refused_with_a_reason() {
+        let d = TemplateDraft::from_json(&draft().to_body().to_string()).unwrap();
+        assert_eq!(d.to_body(), draft().to_body());
+        for (text, reason) in [
+            ("{", "not template JSON"),
+            ("[1]", "needs name, category"),
+            (r#"{"name": "x"}"#, "needs name, category"),
+        ] {
+            let e = TemplateDraft::from_json(text).unwrap_err();
+            assert_eq!(e.code(), crate::ErrorCode::Validation);
+            assert!(e.to_string().contains(reason), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -449,6 +449,25 @@ impl Core {
         })
     }
 
+    /// Writes a cached variant's create body to the Downloads folder; returns the file.
+    pub fn export_template(
+        &self,
+        number_id: i64,
+        name: &str,
+        language: &str,
+    ) -> Result<std::path::PathBuf> {
+        let t = self.template(number_id, name, language)?;
+        let body = serde_json::to_string_pretty(&t.to_draft().to_body())
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        let path = crate::paths::export_path(
+            &self.data_dir,
+            &format!("template-{name}-{language}"),
+            "json",
+        )?;
+        std::fs::write(&path, body).map_err(Error::io(&path))?;
+        Ok(path)
+    }
+
     /// One cached template variant.
     pub fn template(&self, number_id: i64, name: &str, language: &str) -> Result<TemplateRow> {
         self.db
@@ -615,13 +634,7 @@ impl Core {
         actor: Actor,
     ) -> Result<TestSendResult> {
         let template = self.template(number_id, &t.name, &t.language)?;
-        let to = t.to.trim().trim_start_matches('+').to_string();
-        if to.is_empty() || !to.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::Validation(
-                "enter the recipient's phone number (wa_id) in international format, digits only"
-                    .into(),
-            ));
-        }
+        let to = crate::numbers::recipient(&t.to)?;
         let components = form::build_components(template.shape(), &t.values)
             .map_err(|issues| Error::Validation(issues_text(&issues)))?;
         self.db.with_tx(|tx| {

@@ -89,12 +89,7 @@ impl Core {
         actor: Actor,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<QaRun> {
-        let recipient = recipient.trim().trim_start_matches('+').to_string();
-        if recipient.is_empty() || !recipient.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::Validation(
-                "enter the test recipient's phone number (wa_id), digits only".into(),
-            ));
-        }
+        let recipient = crate::numbers::recipient(recipient)?;
         let library =
             self.template_library(number_id, &super::library::TemplateFilter::default())?;
         let variants: Vec<_> = library
@@ -269,6 +264,19 @@ impl Core {
             })
         })?;
         self.qa_run(run_id)
+    }
+
+    /// Writes a run's report to the Downloads folder; returns the file.
+    pub fn export_qa_report(
+        &self,
+        run_id: i64,
+        format: ReportFormat,
+    ) -> Result<std::path::PathBuf> {
+        let report = self.qa_report(run_id, format)?;
+        let path =
+            crate::paths::export_path(&self.data_dir, &format!("qa-{run_id}"), format.extension())?;
+        std::fs::write(&path, report).map_err(Error::io(&path))?;
+        Ok(path)
     }
 
     /// The run as a report for the team.
