@@ -22,8 +22,8 @@ pub fn fail(error: &wabadesk_core::Error) -> ! {
 
 fn dialog_text(error: &wabadesk_core::Error) -> String {
     format!(
-        "{error}\n\nWABA Desk closes now. `wabadesk doctor` checks the data directory, the \
-         database and the OS keyring."
+        "{error}\n\nWABA Desk closes now. Running \"wabadesk doctor\" checks the data \
+         directory, the database and the OS keyring."
     )
 }
 
