@@ -1,26 +1,32 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use wabadesk_core::inbox::InboxHandle;
 use wabadesk_core::prefs::PREFERENCES_FILE;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Core, Result};
+
+use crate::commands::inbox::Receiver;
+use crate::events::EventForwarder;
 
 /// What every command can reach. Built once at start.
 pub struct AppState {
     pub core: Arc<Core>,
     /// The webhook receiver, while it runs.
-    pub inbox: tokio::sync::Mutex<Option<InboxHandle>>,
+    pub receiver: Receiver,
+    /// Change events on their way to the webview (`app://changed`).
+    pub events: Arc<EventForwarder>,
 }
 
 impl AppState {
     /// Resolves the data dir (`WABADESK_DATA_DIR` or the OS default, as the CLI does), opens
     /// and migrates the database, selects the OS keyring, and finishes interrupted rotations.
-    pub fn open() -> Result<Self> {
+    pub fn open(events: Arc<EventForwarder>) -> Result<Self> {
         let data_dir = paths::resolve_data_dir(None)?;
+        let core = Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?;
         Ok(Self {
-            core: Arc::new(Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?),
-            inbox: tokio::sync::Mutex::new(None),
+            core: Arc::new(core),
+            receiver: Receiver::default(),
+            events,
         })
     }
 

@@ -7,41 +7,71 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
 }
 
-/// Quoted names inside the `[...]` that follows `marker` in `text`.
-fn quoted_list(text: &str, marker: &str) -> BTreeSet<String> {
-    let start = text
-        .find(marker)
-        .unwrap_or_else(|| panic!("{marker} not found"));
-    let rest = &text[start + marker.len()..];
-    let list = &rest[..rest.find(']').unwrap()];
-    list.split('"')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
+/// `(module, command)` for each line of `commands.list`, the one list of the app's commands.
+fn listed() -> Vec<(String, String)> {
+    read("commands.list")
+        .lines()
+        .map(|l| l.split('#').next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (m, c) = l.split_once("::").expect("module::command");
+            (m.to_string(), c.to_string())
+        })
         .collect()
 }
 
-fn build_rs_commands() -> BTreeSet<String> {
-    quoted_list(&read("build.rs"), "const COMMANDS: &[&str] = &[")
+fn listed_commands() -> BTreeSet<String> {
+    listed().into_iter().map(|(_, c)| c).collect()
+}
+
+/// `(module, command)` for each `#[tauri::command]` function under src/commands/.
+fn defined() -> BTreeSet<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/commands");
+    let mut out = BTreeSet::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let module = path.file_stem().unwrap().to_string_lossy().to_string();
+        let text = std::fs::read_to_string(&path).unwrap();
+        for (i, _) in text.match_indices("#[tauri::command") {
+            let after = &text[i..];
+            let name_at = after.find("fn ").expect("a function follows the attribute") + 3;
+            let name: String = after[name_at..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            out.insert((module.clone(), name));
+        }
+    }
+    out
 }
 
 #[test]
-fn every_registered_command_is_in_the_manifest() {
+fn every_command_is_listed_once_under_its_module() {
+    let list = listed();
+    assert_eq!(
+        list.len(),
+        listed_commands().len(),
+        "a command is listed twice"
+    );
+    let list: BTreeSet<(String, String)> = list.into_iter().collect();
+    assert_eq!(
+        defined(),
+        list,
+        "commands.list and the #[tauri::command] functions under src/commands/ differ"
+    );
+}
+
+#[test]
+fn registration_and_manifest_come_from_the_list() {
     let lib = read("src/lib.rs");
-    let start = lib.find("generate_handler![").unwrap();
-    let list = &lib[start..start + lib[start..].find(']').unwrap()];
-    let registered: BTreeSet<String> = list
-        .split(',')
-        .filter_map(|p| {
-            p.trim()
-                .rsplit("::")
-                .next()
-                .map(str::trim)
-                .map(str::to_string)
-        })
-        .filter(|n| !n.is_empty() && !n.starts_with("generate_handler"))
-        .collect();
-    assert_eq!(registered, build_rs_commands());
+    assert!(
+        lib.contains(r#".invoke_handler(include!(concat!(env!("OUT_DIR"), "/commands.rs")))"#),
+        "lib.rs registers the generated handler and nothing else"
+    );
+    assert_eq!(lib.matches("generate_handler!").count(), 0);
+    let build = read("build.rs");
+    assert!(build.contains(r#"const LIST: &str = "commands.list";"#));
+    assert!(build.contains("AppManifest::new().commands(commands)"));
 }
 
 #[test]
@@ -53,7 +83,7 @@ fn the_capability_grants_each_command_and_nothing_else() {
         .iter()
         .map(|p| p.as_str().expect("plain permission names only").to_string())
         .collect();
-    let expected: BTreeSet<String> = build_rs_commands()
+    let expected: BTreeSet<String> = listed_commands()
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .collect();
@@ -143,7 +173,7 @@ fn the_capability_grants_nothing_the_ui_does_not_use() {
         })
         .collect();
     let mut unused = Vec::new();
-    for command in build_rs_commands() {
+    for command in listed_commands() {
         let quoted = format!("\"{command}\"");
         let callers: Vec<&String> = wrappers
             .iter()

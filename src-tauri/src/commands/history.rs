@@ -2,7 +2,6 @@
 
 use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::api::SendResponse;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::history::{
     Conversation, ExportFormat, HistoryFilter, MessageDetail, MessageView,
@@ -59,15 +58,6 @@ pub fn conversation(
     contact: String,
 ) -> Result<Conversation, IpcError> {
     Ok(state.core.conversation(number_id, &contact)?)
-}
-
-/// "Resend as test": sends a sent message's request again.
-#[tauri::command]
-pub async fn resend_message(
-    state: State<'_, AppState>,
-    wamid: String,
-) -> Result<SendResponse, IpcError> {
-    Ok(state.core.resend(&wamid, Actor::Ui).await?)
 }
 
 /// Retention: how many messages are older than `days` (with `dry_run`), or deletes them.

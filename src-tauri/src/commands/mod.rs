@@ -1,6 +1,14 @@
+//! The app's commands, one module per feature of the core. Each is registered through
+//! `commands.list` (see build.rs).
+
 pub mod app;
+pub mod audit;
 pub mod history;
+pub mod inbox;
+pub mod keys;
 pub mod numbers;
 pub mod prefs;
+pub mod qa;
+pub mod send;
 pub mod templates;
 pub mod webhook;

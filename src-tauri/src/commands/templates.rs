@@ -1,16 +1,13 @@
-//! Templates: library, builder checks, create/delete, test-send, QA runs. Each command parses,
-//! calls the core, maps the error.
+//! Templates: library, builder checks, create/delete, export, and the test-send form. Each
+//! command parses, calls the core, maps the error.
 
-use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::api::SendResponse;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::templates::draft::{DraftCheck, TemplateDraft};
 use wabadesk_core::templates::library::{
     SendFormView, SyncReport, TemplateFilter, TemplateLibrary, TemplateRow, TestSend,
     TestSendResult,
 };
-use wabadesk_core::templates::qa::{QaRun, ReportFormat, Verdict};
 
 use crate::{AppState, IpcError};
 
@@ -107,68 +104,4 @@ pub async fn send_test_template(
     send: TestSend,
 ) -> Result<TestSendResult, IpcError> {
     Ok(state.core.send_test(number_id, &send, Actor::Ui).await?)
-}
-
-/// A free-text message (inside the contact's 24-hour window).
-#[tauri::command]
-pub async fn send_text(
-    state: State<'_, AppState>,
-    number_id: i64,
-    to: String,
-    body: String,
-) -> Result<SendResponse, IpcError> {
-    Ok(state
-        .core
-        .send_text(number_id, &to, &body, Actor::Ui)
-        .await?)
-}
-
-/// Sends every approved language of a template; progress is (done, total).
-#[tauri::command]
-pub async fn run_qa(
-    state: State<'_, AppState>,
-    number_id: i64,
-    name: String,
-    recipient: String,
-    on_progress: Channel<(usize, usize)>,
-) -> Result<QaRun, IpcError> {
-    Ok(state
-        .core
-        .run_qa(number_id, &name, &recipient, Actor::Ui, |done, total| {
-            let _ = on_progress.send((done, total));
-        })
-        .await?)
-}
-
-#[tauri::command(async)]
-pub fn qa_runs(
-    state: State<'_, AppState>,
-    number_id: i64,
-    name: String,
-) -> Result<Vec<QaRun>, IpcError> {
-    Ok(state.core.qa_runs(number_id, &name)?)
-}
-
-#[tauri::command(async)]
-pub fn sign_off(
-    state: State<'_, AppState>,
-    run_id: i64,
-    language: String,
-    verdict: Verdict,
-    note: String,
-) -> Result<QaRun, IpcError> {
-    Ok(state
-        .core
-        .sign_off(run_id, &language, verdict, &note, Actor::Ui)?)
-}
-
-/// Writes a QA run's report to the Downloads folder; returns the file's path.
-#[tauri::command(async)]
-pub fn export_qa_report(
-    state: State<'_, AppState>,
-    run_id: i64,
-    format: ReportFormat,
-) -> Result<String, IpcError> {
-    let path = state.core.export_qa_report(run_id, format)?;
-    Ok(path.display().to_string())
 }

@@ -1,15 +1,10 @@
-//! Webhook URL and the inbox receiver. Each command parses, calls the core, maps the error.
-
-use std::net::SocketAddr;
+//! A number's webhook at 360dialog: URL, headers, extra destinations, and the endpoint tester.
+//! Each command parses, calls the core, maps the error.
 
 use tauri::State;
 use wabadesk_core::api::{Destination, MultiWebhook};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::inbox::{
-    self, ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection,
-};
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
-use wabadesk_core::Error;
 
 use crate::{AppState, IpcError};
 
@@ -25,9 +20,8 @@ pub async fn set_webhook(
     input: WebhookInput,
 ) -> Result<WebhookView, IpcError> {
     let view = state.core.set_webhook(id, input, Actor::Ui).await?;
-    if let Some(handle) = state.inbox.lock().await.as_ref() {
-        handle.reload_secrets().await?;
-    }
+    // A new shared secret must reach a receiver that is already running.
+    state.receiver.reload_secrets().await?;
     Ok(view)
 }
 
@@ -51,68 +45,6 @@ pub async fn test_webhook_endpoint(
     kind: TestEventKind,
 ) -> Result<EndpointTest, IpcError> {
     Ok(state.core.test_number_endpoint(id, &url, kind).await?)
-}
-
-#[tauri::command]
-pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    let guard = state.inbox.lock().await;
-    Ok(InboxStatus {
-        running: guard.is_some(),
-        url: guard.as_ref().map(|h| h.url()),
-    })
-}
-
-#[tauri::command]
-pub async fn inbox_start(
-    state: State<'_, AppState>,
-    listen: String,
-) -> Result<InboxStatus, IpcError> {
-    let addr: SocketAddr = listen.trim().parse().map_err(|_| {
-        Error::Validation(format!("'{listen}' is not an address like 127.0.0.1:8377"))
-    })?;
-    let mut guard = state.inbox.lock().await;
-    if guard.is_none() {
-        *guard = Some(inbox::serve(state.core.clone(), addr).await?);
-    }
-    Ok(InboxStatus {
-        running: true,
-        url: guard.as_ref().map(|h| h.url()),
-    })
-}
-
-#[tauri::command]
-pub async fn inbox_stop(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    if let Some(handle) = state.inbox.lock().await.take() {
-        handle.stop();
-    }
-    Ok(InboxStatus {
-        running: false,
-        url: None,
-    })
-}
-
-#[tauri::command(async)]
-pub fn list_inbox(
-    state: State<'_, AppState>,
-    filter: InboxFilter,
-) -> Result<Vec<InboxEventView>, IpcError> {
-    Ok(state.core.list_inbox(&filter)?)
-}
-
-#[tauri::command(async)]
-pub fn inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.inbox_event(id)?)
-}
-
-#[tauri::command(async)]
-pub fn replay_inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.replay_event(id)?)
-}
-
-/// Captured payloads (a JSON array or JSON lines) read from a file the user picked.
-#[tauri::command(async)]
-pub fn import_inbox(state: State<'_, AppState>, content: String) -> Result<ImportReport, IpcError> {
-    Ok(state.core.import_events(&content)?)
 }
 
 #[tauri::command]
@@ -145,10 +77,4 @@ pub async fn set_destinations_enabled(
         .core
         .set_destinations_enabled(id, enabled, Actor::Ui)
         .await?)
-}
-
-/// Requests the receiver refused (missing or wrong shared secret), newest first.
-#[tauri::command(async)]
-pub fn inbox_rejections(state: State<'_, AppState>) -> Result<Vec<Rejection>, IpcError> {
-    Ok(state.core.list_rejections(50)?)
 }

@@ -1,18 +1,14 @@
-//! `history` and `send` subcommands.
+//! `history`: messages sent and received, their statuses, export, retention, and seeding.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use clap::Subcommand;
 use serde_json::json;
-use wabadesk_core::api::Outgoing;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::history::{ExportFormat, HistoryFilter, MessageView};
-use wabadesk_core::numbers::recipient;
-use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{Core, Error};
 
-use crate::Output;
+use crate::common::{number_id, open, or_none, Output};
 
 #[derive(Subcommand, Debug)]
 pub enum HistoryCmd {
@@ -76,12 +72,8 @@ pub struct FilterArgs {
 
 impl FilterArgs {
     fn into_filter(self, core: &Core) -> Result<HistoryFilter, Error> {
-        let number_id = self
-            .number
-            .map(|n| core.resolve_number(&n).map(|n| n.id))
-            .transpose()?;
         Ok(HistoryFilter {
-            number_id,
+            number_id: number_id(core, self.number)?,
             status: self.status,
             contact: self.to,
             template: self.template,
@@ -91,35 +83,6 @@ impl FilterArgs {
             ..Default::default()
         })
     }
-}
-
-#[derive(Subcommand, Debug)]
-pub enum SendCmd {
-    /// A free-text message (only inside the contact's 24-hour window).
-    Text {
-        number: String,
-        #[arg(long)]
-        to: String,
-        /// The message text.
-        #[arg(long = "body", alias = "text")]
-        text: String,
-    },
-    /// An approved template, with one --param per body placeholder, in order.
-    Template {
-        number: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long, default_value = "en_US")]
-        lang: String,
-        #[arg(long = "param")]
-        params: Vec<String>,
-    },
-}
-
-fn open(data_dir: &Path) -> Result<Core, Error> {
-    Core::open(data_dir, Arc::new(KeyringStore::for_app()))
 }
 
 fn line(m: &MessageView) -> String {
@@ -134,7 +97,7 @@ fn line(m: &MessageView) -> String {
     )
 }
 
-pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
+pub fn run(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
     let core = open(data_dir)?;
     match cmd {
         HistoryCmd::List { filter, limit } => {
@@ -144,14 +107,7 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             };
             let list = core.list_messages(&filter)?;
             let text = list.iter().map(line).collect::<Vec<_>>().join("\n");
-            Output::ok(
-                &list,
-                if text.is_empty() {
-                    "no messages".into()
-                } else {
-                    text
-                },
-            )
+            Output::ok(&list, or_none(text, "no messages"))
         }
         HistoryCmd::Show { wamid } => {
             let d = core.message_detail(&wamid)?;
@@ -233,41 +189,4 @@ pub fn history(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             Output::ok(&r, text)
         }
     }
-}
-
-pub async fn send(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
-    let core = open(data_dir)?;
-    let resp = match cmd {
-        SendCmd::Text { number, to, text } => {
-            let n = core.resolve_number(&number)?;
-            core.send_text(n.id, &to, &text, Actor::Cli).await?
-        }
-        SendCmd::Template {
-            number,
-            to,
-            name,
-            lang,
-            params,
-        } => {
-            let components = if params.is_empty() {
-                Vec::new()
-            } else {
-                let p: Vec<_> = params
-                    .iter()
-                    .map(|v| json!({"type": "text", "text": v}))
-                    .collect();
-                vec![json!({"type": "body", "parameters": p})]
-            };
-            let message = Outgoing::Template {
-                to: recipient(&to)?,
-                name,
-                language: lang,
-                components,
-            };
-            let n = core.resolve_number(&number)?;
-            core.send_message(n.id, &message, Actor::Cli).await?
-        }
-    };
-    let wamid = resp.wamid().unwrap_or_default().to_string();
-    Output::ok(&resp, format!("sent: {wamid}"))
 }

@@ -1,9 +1,17 @@
-//! `wabadesk`: WABA Desk on the command line, over the same core as the desktop app.
+//! `wabadesk`: WABA Desk on the command line, over the same core as the desktop app. One module
+//! per feature of the core, as in the app's commands; `common` holds what they share.
 //!
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
 
+mod audit;
+mod common;
+mod doctor;
 mod history;
+mod inbox;
+mod keys;
 mod numbers;
+mod qa;
+mod send;
 mod templates;
 mod webhook;
 
@@ -12,9 +20,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
-use wabadesk_core::info::AppInfo;
-use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Error};
+
+use crate::common::Output;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -45,45 +53,25 @@ enum Command {
     Numbers(numbers::NumbersCmd),
     /// Set, check and trace a number's API key (kept in the OS keyring).
     #[command(subcommand)]
-    Key(numbers::KeyCmd),
+    Key(keys::KeyCmd),
     /// The audit log of admin actions.
     #[command(subcommand)]
-    Audit(numbers::AuditCmd),
+    Audit(audit::AuditCmd),
     /// Check, read and set a number's webhook URL.
     #[command(subcommand)]
     Webhook(webhook::WebhookCmd),
     /// The local webhook receiver and captured payloads.
     #[command(subcommand)]
-    Inbox(webhook::InboxCmd),
+    Inbox(inbox::InboxCmd),
     /// Messages sent and received, with their statuses.
     #[command(subcommand)]
     History(history::HistoryCmd),
     /// Send a message (recorded in history).
     #[command(subcommand)]
-    Send(history::SendCmd),
+    Send(send::SendCmd),
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
-}
-
-/// What a subcommand tells `main`: print this, and exit with this code.
-pub struct Output {
-    pub json: serde_json::Value,
-    pub text: String,
-    pub exit: u8,
-    /// The command wrote its own output (e.g. an export to standard output).
-    pub quiet: bool,
-}
-
-impl Output {
-    pub fn ok<T: Serialize>(value: &T, text: impl Into<String>) -> Result<Self, Error> {
-        Ok(Self {
-            json: serde_json::to_value(value).map_err(|e| Error::Internal(e.to_string()))?,
-            text: text.into(),
-            exit: 0,
-            quiet: false,
-        })
-    }
 }
 
 fn main() -> ExitCode {
@@ -126,34 +114,16 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<Output, Error> {
     let data_dir = paths::resolve_data_dir(cli.data_dir.as_deref())?;
     match cli.command {
-        Command::Doctor => {
-            let info = wabadesk_core::info::doctor(&data_dir, &KeyringStore::for_app());
-            let mut out = Output::ok(
-                &DoctorJson {
-                    ok: info.ok(),
-                    info: &info,
-                },
-                doctor_text(&info),
-            )?;
-            out.exit = if info.ok() { 0 } else { 1 };
-            Ok(out)
-        }
-        Command::Numbers(cmd) => numbers::numbers(&data_dir, cmd).await,
-        Command::Key(cmd) => numbers::key(&data_dir, cmd).await,
-        Command::Audit(cmd) => numbers::audit(&data_dir, cmd),
-        Command::Webhook(cmd) => webhook::webhook(&data_dir, cmd).await,
-        Command::Inbox(cmd) => webhook::inbox(&data_dir, cmd).await,
-        Command::History(cmd) => history::history(&data_dir, cmd),
-        Command::Send(cmd) => history::send(&data_dir, cmd).await,
-        Command::Template(cmd) => templates::template(&data_dir, cmd).await,
+        Command::Doctor => doctor::run(&data_dir),
+        Command::Numbers(cmd) => numbers::run(&data_dir, cmd),
+        Command::Key(cmd) => keys::run(&data_dir, cmd).await,
+        Command::Audit(cmd) => audit::run(&data_dir, cmd),
+        Command::Webhook(cmd) => webhook::run(&data_dir, cmd).await,
+        Command::Inbox(cmd) => inbox::run(&data_dir, cmd).await,
+        Command::History(cmd) => history::run(&data_dir, cmd),
+        Command::Send(cmd) => send::run(&data_dir, cmd).await,
+        Command::Template(cmd) => templates::run(&data_dir, cmd).await,
     }
-}
-
-#[derive(Serialize)]
-struct DoctorJson<'a> {
-    ok: bool,
-    #[serde(flatten)]
-    info: &'a AppInfo,
 }
 
 fn print_json<T: Serialize>(value: &T) {
@@ -163,27 +133,13 @@ fn print_json<T: Serialize>(value: &T) {
     );
 }
 
-fn doctor_text(info: &AppInfo) -> String {
-    let mark = |ok: bool| if ok { "ok  " } else { "FAIL" };
-    let mut s = format!(
-        "WABA Desk {}\n     data dir   {}\n",
-        info.version, info.data_dir
-    );
-    let db = &info.database;
-    let version = db
-        .schema_version
-        .map(|v| format!("schema {v} of {}", db.latest_schema_version))
-        .unwrap_or_else(|| "not opened".to_string());
-    s += &format!("{} database   {} ({version})\n", mark(db.ok), db.path);
-    if !db.ok {
-        s += &format!("                {}\n", db.message);
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
-    let k = &info.keyring;
-    s += &format!(
-        "{} keyring    {}: {}\n",
-        mark(k.reachable),
-        k.backend,
-        k.message
-    );
-    s
 }

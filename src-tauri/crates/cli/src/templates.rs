@@ -1,19 +1,18 @@
-//! `wabadesk template …`: lint, list (synced), create, delete, send, QA runs.
+//! `template`: lint, list (synced), create, delete; `template send` is `send`'s template path
+//! and `template qa` is in `qa`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 use serde_json::Value;
 use wabadesk_core::audit::Actor;
-use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::templates::draft::TemplateDraft;
-use wabadesk_core::templates::form::{self, FieldKind};
-use wabadesk_core::templates::library::{TemplateFilter, TestSend};
-use wabadesk_core::templates::qa::ReportFormat;
-use wabadesk_core::{Core, Error};
+use wabadesk_core::templates::library::TemplateFilter;
+use wabadesk_core::Error;
 
-use crate::Output;
+use crate::common::{open, Output};
+use crate::qa::{self, QaArgs};
+use crate::send::{self, TemplateSendArgs};
 
 #[derive(Subcommand, Debug)]
 pub enum TemplateCmd {
@@ -44,48 +43,10 @@ pub enum TemplateCmd {
         #[arg(long)]
         yes: bool,
     },
-    /// Send an approved template. Values fill its placeholders in order.
-    Send {
-        number: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        name: String,
-        #[arg(long = "lang", default_value = "en_US")]
-        language: String,
-        /// Body variables, in order (repeat).
-        #[arg(long = "body-param")]
-        body: Vec<String>,
-        /// The header's variable, media link or media id.
-        #[arg(long = "header-param")]
-        header: Option<String>,
-        /// The URL suffix, coupon code or one-time code of the button that takes one.
-        #[arg(long = "button-param")]
-        button: Option<String>,
-        /// Also print the request as curl (key masked).
-        #[arg(long)]
-        curl: bool,
-    },
+    /// Send an approved template (the same as `wabadesk send template`).
+    Send(TemplateSendArgs),
     /// Send every approved language to a test recipient and record a QA run.
-    Qa {
-        number: String,
-        name: String,
-        #[arg(long)]
-        to: String,
-        /// Print the run's report in this format.
-        #[arg(long, value_enum, default_value = "markdown")]
-        report: Report,
-    },
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-pub enum Report {
-    Markdown,
-    Csv,
-}
-
-fn open(data_dir: &Path) -> Result<Core, Error> {
-    Core::open(data_dir, Arc::new(KeyringStore::for_app()))
+    Qa(QaArgs),
 }
 
 fn read_json(file: &Path) -> Result<Value, Error> {
@@ -94,7 +55,7 @@ fn read_json(file: &Path) -> Result<Value, Error> {
         .map_err(|e| Error::Validation(format!("{} is not JSON: {e}", file.display())))
 }
 
-pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error> {
+pub async fn run(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error> {
     if let TemplateCmd::Lint { file } = &cmd {
         let issues = wabadesk_core::templates::lint(&read_json(file)?);
         let text = if issues.is_empty() {
@@ -178,91 +139,7 @@ pub async fn template(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error
                 format!("deleted {name}"),
             )
         }
-        TemplateCmd::Send {
-            number,
-            to,
-            name,
-            language,
-            body,
-            header,
-            button,
-            curl,
-        } => {
-            let n = core.resolve_number(&number)?;
-            let template = match core.template(n.id, &name, &language) {
-                Ok(t) => t,
-                Err(Error::NotFound(_)) => {
-                    core.sync_templates(n.id, Actor::Cli).await?;
-                    core.template(n.id, &name, &language)?
-                }
-                Err(e) => return Err(e),
-            };
-            let mut values = std::collections::BTreeMap::new();
-            let mut body = body.into_iter();
-            for f in form::send_form(template.shape()) {
-                let v = match f.kind {
-                    FieldKind::Body => body.next(),
-                    FieldKind::HeaderText | FieldKind::HeaderMedia => header.clone(),
-                    FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => {
-                        button.clone()
-                    }
-                    FieldKind::HeaderLocation => None,
-                };
-                if let Some(v) = v {
-                    values.insert(f.key, v);
-                }
-            }
-            let extra = body.count();
-            if extra > 0 {
-                return Err(Error::Validation(format!(
-                    "{name} ({language}) has fewer body variables; {extra} --body-param too many"
-                )));
-            }
-            let r = core
-                .send_test(
-                    n.id,
-                    &TestSend {
-                        to,
-                        name,
-                        language,
-                        values,
-                    },
-                    Actor::Cli,
-                )
-                .await?;
-            let mut text = format!("sent: {}", r.wamid);
-            if curl {
-                text = format!("{}\n{text}", r.curl);
-            }
-            Output::ok(&r, text)
-        }
-        TemplateCmd::Qa {
-            number,
-            name,
-            to,
-            report,
-        } => {
-            let n = core.resolve_number(&number)?;
-            core.sync_templates(n.id, Actor::Cli).await?;
-            let run = core
-                .run_qa(n.id, &name, &to, Actor::Cli, |done, total| {
-                    if done < total {
-                        eprintln!("sending {}/{total}…", done + 1);
-                    }
-                })
-                .await?;
-            let format = match report {
-                Report::Markdown => ReportFormat::Markdown,
-                Report::Csv => ReportFormat::Csv,
-            };
-            let text = core.qa_report(run.id, format)?;
-            let mut out = Output::ok(&run, text)?;
-            out.exit = if run.results.iter().any(|r| r.error.is_some()) {
-                1
-            } else {
-                0
-            };
-            Ok(out)
-        }
+        TemplateCmd::Send(args) => send::template(&core, args).await,
+        TemplateCmd::Qa(args) => qa::run(&core, args).await,
     }
 }

@@ -1,18 +1,13 @@
-//! `webhook` and `inbox` subcommands.
+//! `webhook`: a number's webhook at 360dialog, its extra destinations, and the URL rules.
 
-use std::collections::BTreeMap;
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::Path;
 
 use clap::Subcommand;
 use wabadesk_core::audit::Actor;
-use wabadesk_core::inbox::{self, InboxFilter};
-use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::webhook::{self, WebhookInput, WebhookView};
-use wabadesk_core::{Core, Error};
+use wabadesk_core::Error;
 
-use crate::Output;
+use crate::common::{open, parse_headers, Output};
 
 #[derive(Subcommand, Debug)]
 pub enum WebhookCmd {
@@ -43,17 +38,6 @@ pub enum WebhookCmd {
     },
 }
 
-fn parse_headers(headers: Vec<String>) -> Result<BTreeMap<String, String>, Error> {
-    let mut map = BTreeMap::new();
-    for h in headers {
-        let (k, v) = h
-            .split_once('=')
-            .ok_or_else(|| Error::Validation(format!("--header '{h}': use NAME=VALUE")))?;
-        map.insert(k.trim().to_string(), v.to_string());
-    }
-    Ok(map)
-}
-
 fn multi_text(m: &wabadesk_core::api::MultiWebhook) -> String {
     let mut s = format!(
         "extra destinations {}\n",
@@ -63,31 +47,6 @@ fn multi_text(m: &wabadesk_core::api::MultiWebhook) -> String {
         s += &format!("  {:<16} {}\n", d.name, d.url);
     }
     s
-}
-
-#[derive(Subcommand, Debug)]
-pub enum InboxCmd {
-    /// Run the webhook receiver until stopped.
-    Serve {
-        #[arg(long, default_value = "127.0.0.1:8377")]
-        listen: SocketAddr,
-    },
-    /// Load captured webhook payloads (a JSON array or JSON lines).
-    Import { file: PathBuf },
-    /// List received events, newest first.
-    List {
-        #[arg(long)]
-        number: Option<String>,
-        /// status, message or error
-        #[arg(long)]
-        kind: Option<String>,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-    },
-}
-
-fn open(data_dir: &Path) -> Result<Core, Error> {
-    Core::open(data_dir, Arc::new(KeyringStore::for_app()))
 }
 
 fn view_text(v: &WebhookView) -> String {
@@ -111,7 +70,7 @@ fn view_text(v: &WebhookView) -> String {
     s
 }
 
-pub async fn webhook(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> {
+pub async fn run(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> {
     match cmd {
         WebhookCmd::Check { url } => {
             let ok = webhook::check_url(&url)?;
@@ -132,13 +91,7 @@ pub async fn webhook(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> 
             headers,
             secret,
         } => {
-            let mut map = BTreeMap::new();
-            for h in headers {
-                let (k, v) = h
-                    .split_once('=')
-                    .ok_or_else(|| Error::Validation(format!("--header '{h}': use NAME=VALUE")))?;
-                map.insert(k.trim().to_string(), v.to_string());
-            }
+            let headers = parse_headers(headers)?;
             let core = open(data_dir)?;
             let n = core.resolve_number(&number)?;
             let v = core
@@ -146,7 +99,7 @@ pub async fn webhook(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> 
                     n.id,
                     WebhookInput {
                         url,
-                        headers: map,
+                        headers,
                         secret,
                     },
                     Actor::Cli,
@@ -177,64 +130,6 @@ pub async fn webhook(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> 
                 )
                 .await?;
             Output::ok(&m, multi_text(&m))
-        }
-    }
-}
-
-pub async fn inbox(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
-    let core = Arc::new(open(data_dir)?);
-    match cmd {
-        InboxCmd::Serve { listen } => {
-            let handle = inbox::serve(core, listen).await?;
-            // Scripts and tests wait for this line.
-            println!("inbox listening on {}", handle.url());
-            tokio::signal::ctrl_c()
-                .await
-                .map_err(|e| Error::Internal(format!("waiting for Ctrl+C: {e}")))?;
-            handle.stop();
-            Output::ok(&serde_json::json!({"stopped": true}), "")
-        }
-        InboxCmd::Import { file } => {
-            let content = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
-            let r = core.import_events(&content)?;
-            let text = format!(
-                "{} events read: {} new, {} already known",
-                r.total, r.new, r.duplicates
-            );
-            Output::ok(&r, text)
-        }
-        InboxCmd::List {
-            number,
-            kind,
-            limit,
-        } => {
-            let number_id = number
-                .map(|n| core.resolve_number(&n).map(|n| n.id))
-                .transpose()?;
-            let events = core.list_inbox(&InboxFilter {
-                number_id,
-                kind,
-                limit: Some(limit),
-                ..Default::default()
-            })?;
-            let text = events
-                .iter()
-                .map(|e| {
-                    format!(
-                        "{:>6} {}  {:<14} {:<16} {}",
-                        e.id, e.received_at, e.state, e.kinds, e.note
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            Output::ok(
-                &events,
-                if text.is_empty() {
-                    "no events received yet".into()
-                } else {
-                    text
-                },
-            )
         }
     }
 }

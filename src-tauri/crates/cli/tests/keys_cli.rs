@@ -331,6 +331,43 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
     );
     assert!(!sent.stdout.contains(&sim.numbers[0].api_key), "key masked");
 
+    // `send template` is the same command (`--param` is `--body-param`): checked locally too.
+    let send_template = |params: &[&str]| {
+        let mut args = vec![
+            "send",
+            "template",
+            "QA",
+            "--to",
+            "4915123456789",
+            "--name",
+            "order_shipped",
+            "--header-param",
+            "B-2",
+            "--button-param",
+            "B-2",
+            "--json",
+        ];
+        args.extend_from_slice(params);
+        run(&args, None)
+    };
+    let too_few = send_template(&["--param", "Bo"]);
+    assert_eq!(too_few.code, 2, "{}", too_few.stdout);
+    assert!(
+        too_few.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("body.2"),
+        "{}",
+        too_few.stdout
+    );
+    let sent = send_template(&["--param", "Bo", "--param", "Monday"]);
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    assert!(
+        sent.json["wamid"].as_str().unwrap().starts_with("wamid."),
+        "{}",
+        sent.stdout
+    );
+
     let qa = run(
         &[
             "template",

@@ -1,0 +1,81 @@
+//! `inbox`: the local webhook receiver and the payloads it stored.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::Subcommand;
+use wabadesk_core::inbox::{self, InboxFilter};
+use wabadesk_core::Error;
+
+use crate::common::{number_id, open, or_none, Output};
+
+#[derive(Subcommand, Debug)]
+pub enum InboxCmd {
+    /// Run the webhook receiver until stopped.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8377")]
+        listen: SocketAddr,
+    },
+    /// Load captured webhook payloads (a JSON array or JSON lines).
+    Import { file: PathBuf },
+    /// List received events, newest first.
+    List {
+        #[arg(long)]
+        number: Option<String>,
+        /// status, message or error
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+pub async fn run(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
+    let core = Arc::new(open(data_dir)?);
+    match cmd {
+        InboxCmd::Serve { listen } => {
+            let handle = inbox::serve(core, listen).await?;
+            // Scripts and tests wait for this line.
+            println!("inbox listening on {}", handle.url());
+            tokio::signal::ctrl_c()
+                .await
+                .map_err(|e| Error::Internal(format!("waiting for Ctrl+C: {e}")))?;
+            handle.stop();
+            Output::ok(&serde_json::json!({"stopped": true}), "")
+        }
+        InboxCmd::Import { file } => {
+            let content = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
+            let r = core.import_events(&content)?;
+            let text = format!(
+                "{} events read: {} new, {} already known",
+                r.total, r.new, r.duplicates
+            );
+            Output::ok(&r, text)
+        }
+        InboxCmd::List {
+            number,
+            kind,
+            limit,
+        } => {
+            let number_id = number_id(&core, number)?;
+            let events = core.list_inbox(&InboxFilter {
+                number_id,
+                kind,
+                limit: Some(limit),
+                ..Default::default()
+            })?;
+            let text = events
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{:>6} {}  {:<14} {:<16} {}",
+                        e.id, e.received_at, e.state, e.kinds, e.note
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Output::ok(&events, or_none(text, "no events received yet"))
+        }
+    }
+}
