@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
 
+mod demo;
 mod history;
 mod numbers;
 mod templates;
@@ -64,6 +65,8 @@ enum Command {
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
+    /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
+    Demo(demo::DemoArgs),
 }
 
 /// What a subcommand tells `main`: print this, and exit with this code.
@@ -146,6 +149,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::History(cmd) => history::history(&data_dir, cmd),
         Command::Send(cmd) => history::send(&data_dir, cmd).await,
         Command::Template(cmd) => templates::template(&data_dir, cmd).await,
+        Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }
 
