@@ -62,7 +62,7 @@ pub async fn demo(explicit: Option<&Path>, json: bool, args: DemoArgs) -> Result
         actor: Actor::Cli,
         ..DemoOptions::new(&dir, Arc::new(store))
     };
-    let handle = Demo::start(opts, |step| eprintln!("{step}…")).await?;
+    let handle = Demo::start(opts, |step| eprintln!("  {step}")).await?;
     let info = handle.info();
     if json {
         println!("{}", json!({"ready": true, "demo": info}));
@@ -79,7 +79,7 @@ pub async fn demo(explicit: Option<&Path>, json: bool, args: DemoArgs) -> Result
             numbers.join(", ")
         );
         let mut env = format!("{DATA_DIR_ENV}={}", dir.display());
-        if demo_profile {
+        if demo_profile || std::env::var_os(KEYRING_SERVICE_ENV).is_some() {
             env += &format!(" {KEYRING_SERVICE_ENV}={service}");
         }
         println!(
