@@ -253,3 +253,19 @@ async fn a_core_already_open_on_the_profile_is_used() {
     assert_eq!(info.sim_url, demo.sim_url());
     demo.stop().await;
 }
+
+/// The app keeps the handle in its state and awaits `start` in an async command: both must be
+/// `Send`.
+#[test]
+fn start_and_the_handle_can_move_between_threads() {
+    fn is_send<T: Send>(_: &T) {}
+    let dir = tempfile::tempdir().unwrap();
+    let start = Demo::start(
+        DemoOptions::new(dir.path(), Arc::new(MemoryStore::new())),
+        |_| {},
+    );
+    is_send(&start);
+    drop(start);
+    fn handle_is_send_and_sync<T: Send + Sync>() {}
+    handle_is_send_and_sync::<DemoHandle>();
+}
