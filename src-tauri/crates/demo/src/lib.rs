@@ -137,8 +137,8 @@ pub struct DemoInfo {
     pub sim_url: String,
     pub inbox_url: String,
     pub numbers: Vec<DemoNumber>,
-    /// The webhooks were set at the simulator directly because the core refused a loopback
-    /// URL for them (see [`DemoHandle::webhook_fallback`]).
+    /// On this start the core refused the inbox's loopback URL and the webhooks were set through
+    /// the numbers' API clients instead (see [`DemoHandle::webhook_fallback`]).
     pub webhook_fallback: bool,
 }
 
@@ -475,10 +475,7 @@ async fn ensure_key(core: &Core, n: &NumberView, key: &str, actor: Actor) -> Res
     Ok(())
 }
 
-/// Points the number's webhook at the inbox. The core's own path (validated, audited) is used
-/// when the URL is new for the number; the simulator forgot the URL the demo set on an earlier
-/// start, so that one is set again through the number's API client without a new change entry.
-/// Returns whether the core refused the loopback URL and the API client set it instead.
+/// Sets the webhook at the API through the number's client (no validation, no audit entry).
 async fn set_at_api(core: &Core, n: &DemoNumber, url: &str, actor: Actor) -> Result<()> {
     let url = url.to_string();
     core.call(n.id, actor, |c| async move {
@@ -488,6 +485,10 @@ async fn set_at_api(core: &Core, n: &DemoNumber, url: &str, actor: Actor) -> Res
     Ok(())
 }
 
+/// Points the number's webhook at the inbox. The core's own path (validated, audited) is used
+/// when the URL is new for the number; the simulator forgot the URL the demo set on an earlier
+/// start, so that one is set again through the number's API client without a new change entry.
+/// Returns whether the core refused the loopback URL and the API client set it instead.
 async fn ensure_webhook(
     core: &Core,
     n: &DemoNumber,
