@@ -5,6 +5,7 @@
 
 mod audit;
 mod common;
+mod demo;
 mod doctor;
 mod history;
 mod inbox;
@@ -72,6 +73,8 @@ enum Command {
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
+    /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
+    Demo(demo::DemoArgs),
 }
 
 fn main() -> ExitCode {
@@ -123,6 +126,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::History(cmd) => history::run(&data_dir, cmd),
         Command::Send(cmd) => send::run(&data_dir, cmd).await,
         Command::Template(cmd) => templates::run(&data_dir, cmd).await,
+        Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }
 

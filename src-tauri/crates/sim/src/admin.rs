@@ -2,6 +2,7 @@
 //! WhatsApp users do in the real world.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -12,14 +13,17 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::faults::Fault;
+use crate::state::Settings;
 use crate::{webhooks, Sim};
 
 pub fn routes() -> Router<Arc<Sim>> {
     Router::new()
         .route("/_sim/state", get(state))
         .route("/_sim/faults", post(add_fault).delete(clear_faults))
+        .route("/_sim/settings", get(get_settings).post(set_settings))
         .route("/_sim/numbers/{id}/keys", post(rotate_key))
         .route("/_sim/numbers/{id}/inbound", post(inbound))
+        .route("/_sim/numbers/{id}/last_inbound", post(set_last_inbound))
         .route("/_sim/numbers/{id}/health", post(set_health))
         .route("/_sim/numbers/{id}/deliveries", get(deliveries))
         .route(
@@ -85,15 +89,41 @@ async fn clear_faults(State(sim): State<Arc<Sim>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// What "generate a new API key" in the 360dialog Hub does: the old key stops working at once.
+async fn get_settings(State(sim): State<Arc<Sim>>) -> Json<Settings> {
+    Json(sim.lock().settings.clone())
+}
+
+/// Fields left out keep their value.
+#[derive(Deserialize)]
+struct SettingsChange {
+    new_key_clears_webhook: Option<bool>,
+}
+
+async fn set_settings(
+    State(sim): State<Arc<Sim>>,
+    Json(change): Json<SettingsChange>,
+) -> Json<Settings> {
+    let mut inner = sim.lock();
+    if let Some(v) = change.new_key_clears_webhook {
+        inner.settings.new_key_clears_webhook = v;
+    }
+    Json(inner.settings.clone())
+}
+
+/// What "generate a new API key" in the 360dialog Hub does: the old key stops working at once,
+/// and with `new_key_clears_webhook` the number's webhook is gone too.
 async fn rotate_key(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
     let idx = number!(sim, id);
     let mut inner = sim.lock();
     let key = inner.new_key();
+    let clears = inner.settings.new_key_clears_webhook;
     let n = &mut inner.numbers[idx];
     let old = std::mem::replace(&mut n.key, key.clone());
     n.retired_keys.push(old);
-    Json(json!({"api_key": key})).into_response()
+    if clears {
+        n.webhook = None;
+    }
+    Json(json!({"api_key": key, "webhook_cleared": clears})).into_response()
 }
 
 #[derive(Deserialize)]
@@ -117,6 +147,43 @@ async fn inbound(
     let from: String = body.from.chars().filter(char::is_ascii_digit).collect();
     let wamid = webhooks::incoming_text(&sim, idx, &from, &body.name, &body.text);
     Json(json!({"id": wamid})).into_response()
+}
+
+#[derive(Deserialize)]
+struct LastInbound {
+    wa_id: String,
+    /// How long ago the user wrote (0: now).
+    #[serde(default)]
+    age_secs: u64,
+}
+
+/// Records that a user wrote `age_secs` ago, without delivering an event: restores a 24-hour
+/// window opened before this simulator started (the real service remembers it).
+async fn set_last_inbound(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    Json(body): Json<LastInbound>,
+) -> Response {
+    let idx = number!(sim, id);
+    let wa_id: String = body.wa_id.chars().filter(char::is_ascii_digit).collect();
+    let now = Instant::now();
+    let Some(at) = now.checked_sub(Duration::from_secs(body.age_secs)) else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "age_secs is too large"})),
+        )
+            .into_response();
+    };
+    if wa_id.is_empty() {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "wa_id is required"})),
+        )
+            .into_response();
+    }
+    let open = at.elapsed() < crate::api::WINDOW;
+    sim.lock().numbers[idx].last_inbound.insert(wa_id, at);
+    Json(json!({"window_open": open})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -3,7 +3,8 @@
 //! It is written from the API reference, never from the core crate, so tests check the core
 //! against the documented behaviour rather than against itself. It serves the same paths,
 //! bodies, status codes and error objects as 360dialog, plus admin endpoints under `/_sim/`
-//! (rotate a key, inject an incoming message, force a template status, inject faults).
+//! (rotate a key, inject an incoming message, force a template status, inject faults, change
+//! run-time settings).
 //!
 //! Deliberate differences from the real service, all for running on one computer:
 //! * webhook URLs on loopback (`127.0.0.1`, `localhost`) may use `http://` and a port;
@@ -49,6 +50,9 @@ pub struct SimConfig {
     pub webhook_timeout: Duration,
     /// Seed for keys and ids; the same seed gives the same keys.
     pub seed: Option<u64>,
+    /// Issuing a new key also clears the number's webhook (360dialog is reported to do this
+    /// when a new API key is generated). Can be changed at run time: `POST /_sim/settings`.
+    pub new_key_clears_webhook: bool,
 }
 
 impl Default for SimConfig {
@@ -61,6 +65,7 @@ impl Default for SimConfig {
             webhook_max_attempts: 8,
             webhook_timeout: Duration::from_secs(5),
             seed: None,
+            new_key_clears_webhook: false,
         }
     }
 }

@@ -28,6 +28,9 @@ struct Args {
     /// Seed for keys and ids (the same seed gives the same keys).
     #[arg(long)]
     seed: Option<u64>,
+    /// Issuing a new key also clears the number's webhook.
+    #[arg(long)]
+    new_key_clears_webhook: bool,
 }
 
 #[tokio::main]
@@ -45,6 +48,7 @@ async fn main() -> std::io::Result<()> {
         review_delay: Duration::from_millis(args.review_delay_ms),
         status_delay: Duration::from_millis(args.status_delay_ms),
         seed: args.seed,
+        new_key_clears_webhook: args.new_key_clears_webhook,
         ..SimConfig::default()
     };
     let handle = start(args.listen, config).await?;

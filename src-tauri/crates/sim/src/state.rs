@@ -81,9 +81,16 @@ pub struct Number {
     pub deliveries: Vec<DeliveryRecord>,
 }
 
+/// Behaviour that can change while the simulator runs (`/_sim/settings`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Settings {
+    pub new_key_clears_webhook: bool,
+}
+
 pub struct Inner {
     pub numbers: Vec<Number>,
     pub faults: Vec<Fault>,
+    pub settings: Settings,
     rng: StdRng,
 }
 
@@ -134,6 +141,9 @@ impl Sim {
         let mut inner = Inner {
             numbers: Vec::new(),
             faults: Vec::new(),
+            settings: Settings {
+                new_key_clears_webhook: config.new_key_clears_webhook,
+            },
             rng,
         };
         for i in 0..config.numbers {

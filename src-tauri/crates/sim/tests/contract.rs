@@ -683,3 +683,122 @@ async fn multi_webhook_clones_events_after_the_main_webhook_answered_200() {
     let (_, got) = api.get("/multi_webhook").await;
     assert_eq!(got["destinations"][0]["url"], copy.url);
 }
+
+async fn rotate(sim: &SimHandle, number: usize) -> Value {
+    reqwest::Client::new()
+        .post(format!(
+            "{}/_sim/numbers/{}/keys",
+            sim.base_url, sim.numbers[number].phone_number_id
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_new_key_clears_the_webhook_only_when_switched_on() {
+    let sim = sim().await;
+    let url = "https://hooks.example.com/wa";
+    let api = Api::new(&sim, 0);
+    assert_eq!(
+        api.post("/v1/configs/webhook", json!({"url": url})).await.0,
+        200
+    );
+
+    // Off by default: the webhook survives a new key.
+    let settings: Value = reqwest::get(format!("{}/_sim/settings", sim.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(settings, json!({"new_key_clears_webhook": false}));
+    let r = rotate(&sim, 0).await;
+    assert_eq!(r["webhook_cleared"], false);
+    let api = Api {
+        key: r["api_key"].as_str().unwrap().to_string(),
+        ..Api::new(&sim, 0)
+    };
+    let (_, hook) = api.get("/v1/configs/webhook").await;
+    assert_eq!(hook["url"], url);
+
+    // Switched on: the next new key takes the webhook with it, for that number only.
+    assert_eq!(
+        api.admin("/_sim/settings", json!({"new_key_clears_webhook": true}))
+            .await,
+        200
+    );
+    let other = Api::new(&sim, 1);
+    other.post("/v1/configs/webhook", json!({"url": url})).await;
+    let r = rotate(&sim, 0).await;
+    assert_eq!(r["webhook_cleared"], true);
+    let api = Api {
+        key: r["api_key"].as_str().unwrap().to_string(),
+        ..Api::new(&sim, 0)
+    };
+    let (status, hook) = api.get("/v1/configs/webhook").await;
+    assert_eq!(status, 200);
+    assert_eq!(hook["url"], Value::Null);
+    assert_eq!(other.get("/v1/configs/webhook").await.1["url"], url);
+
+    // The switch also comes from the configuration.
+    let sim = start(
+        SocketAddr::from(([127, 0, 0, 1], 0)),
+        SimConfig {
+            new_key_clears_webhook: true,
+            ..SimConfig::fast()
+        },
+    )
+    .await
+    .unwrap();
+    let api = Api::new(&sim, 0);
+    api.post("/v1/configs/webhook", json!({"url": url})).await;
+    assert_eq!(rotate(&sim, 0).await["webhook_cleared"], true);
+}
+
+#[tokio::test]
+async fn a_window_opened_before_the_simulator_started_can_be_restored() {
+    let sim = sim().await;
+    let api = Api::new(&sim, 0);
+    let send = example("send-text.request.json");
+    let to = send["to"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches('+')
+        .to_string();
+    let path = format!(
+        "/_sim/numbers/{}/last_inbound",
+        sim.numbers[0].phone_number_id
+    );
+
+    // Written 25 hours ago: the window is closed, free text still fails.
+    assert_eq!(
+        api.admin(&path, json!({"wa_id": to, "age_secs": 25 * 3600}))
+            .await,
+        200
+    );
+    assert_eq!(
+        api.post("/messages", send.clone()).await.1["error"]["code"],
+        131047
+    );
+
+    // Written 2 hours ago: open, and no event was delivered for it.
+    assert_eq!(
+        api.admin(&path, json!({"wa_id": to, "age_secs": 2 * 3600}))
+            .await,
+        200
+    );
+    let (status, body) = api.post("/messages", send).await;
+    assert_eq!(status, 200, "{body}");
+    let state: Value = reqwest::get(format!("{}/_sim/state", sim.base_url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["numbers"][0]["webhook_deliveries"], 0);
+    assert_eq!(api.admin(&path, json!({"wa_id": ""})).await, 400);
+}
