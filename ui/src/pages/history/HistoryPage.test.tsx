@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emit } from "@tauri-apps/api/event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../../App";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 
@@ -48,7 +49,7 @@ beforeEach(() => {
       default:
         throw new Error(`unexpected ${cmd}`);
     }
-  });
+  }, { shouldMockEvents: true });
 });
 afterEach(() => {
   cleanup();
@@ -81,5 +82,18 @@ describe("History page", () => {
     fireEvent.change(screen.getByLabelText("Search"), { target: { value: "zzz" } });
     await screen.findByText("No message matches these filters.");
     await waitFor(() => expect(filters.at(-1)?.search).toBe("zzz"));
+  });
+
+  it("reads the newest page again when the core reports a message change, without a timer", async () => {
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    render(<App />);
+    await screen.findByText("message 2");
+    const before = filters.length;
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    expect(filters.length).toBe(before);
+    await emit("app://changed", { topic: "messages", numberId: null });
+    await waitFor(() => expect(filters.length).toBe(before + 1));
+    // waitFor itself polls every 50 ms; the page sets no interval of its own.
+    expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
   });
 });

@@ -20,9 +20,9 @@ import {
 import { ConversationView } from "./ConversationView";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChanges } from "../../lib/hooks/useLoad";
 
 const PAGE = 100;
-const POLL_MS = 3000;
 const STATUSES = ["accepted", "sent", "delivered", "read", "played", "failed", "received"];
 const EMPTY: HistoryFilter = {
   number_id: null, direction: null, status: null, contact: null, template: null,
@@ -73,9 +73,9 @@ export function HistoryPage() {
   useEffect(() => {
     setRows(null);
     void load();
-    const t = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(t);
   }, [load]);
+  // Sent messages, their statuses and incoming messages: the newest page is read again.
+  useChanges(["messages"], () => void load());
 
   const [loadingOlder, setLoadingOlder] = useState(false);
   async function older() {

@@ -20,9 +20,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
-
-/** New events appear without a reload: the list is re-read this often while the page is open. */
-const POLL_MS = 1500;
+import { useChanges } from "../../lib/hooks/useLoad";
 
 const STATE_CLASS: Record<string, string> = {
   applied: "ok",
@@ -53,7 +51,7 @@ export function InboxPage() {
     }
   }, [filter]);
 
-  useEffect(() => {
+  const readStatus = useCallback(() => {
     inboxStatus().then(
       (s) => {
         setStatus(s);
@@ -63,11 +61,16 @@ export function InboxPage() {
       (e) => setError(toIpcError(e)),
     );
   }, []);
+  useEffect(readStatus, [readStatus]);
   useEffect(() => {
     void load();
-    const t = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(t);
   }, [load]);
+  // New events appear without a reload: the core reports each stored event and each start or
+  // stop of the receiver.
+  useChanges(["inbox"], () => {
+    void load();
+    readStatus();
+  });
 
   async function toggle() {
     setError(null);

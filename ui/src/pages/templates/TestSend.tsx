@@ -6,36 +6,16 @@ import type { SendFormView } from "../../lib/ipc/bindings/SendFormView";
 import type { TestSendResult } from "../../lib/ipc/bindings/TestSendResult";
 import { messageDetail, sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { useLoad } from "../../lib/hooks/useLoad";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
 
-const FINAL = ["read", "failed"];
+const FINAL = ["read", "played", "failed"];
 
-/** Follows a sent message's status as the inbox records webhook events. */
+/** Follows a sent message's status as the inbox records webhook events (read again on each change). */
 export function useStatus(wamid: string | null): MessageDetail | null {
-  const [detail, setDetail] = useState<MessageDetail | null>(null);
-  useEffect(() => {
-    setDetail(null);
-    if (!wamid) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout>;
-    const started = Date.now();
-    const poll = () => {
-      messageDetail(wamid)
-        .then((d) => {
-          if (!live) return;
-          setDetail(d);
-          if (!FINAL.includes(d.message.status) && Date.now() - started < 10 * 60_000) timer = setTimeout(poll, 1000);
-        })
-        .catch(() => live && (timer = setTimeout(poll, 2000)));
-    };
-    poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [wamid]);
-  return detail;
+  const { data } = useLoad(() => (wamid ? messageDetail(wamid) : null), [wamid], ["messages"]);
+  return wamid && data?.message.wamid === wamid ? data : null;
 }
 
 export function StatusTrail({ detail }: { detail: MessageDetail | null }) {
