@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
 import { VirtualRows } from "../../lib/components/VirtualRows";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
@@ -20,6 +21,7 @@ import {
 import { ConversationView } from "./ConversationView";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { useChanges } from "../../lib/hooks/useLoad";
 
 const PAGE = 100;
@@ -33,7 +35,10 @@ const STATUS_CLASS: Record<string, string> = { read: "ok", delivered: "ok", play
 
 export function HistoryPage() {
   const { numbers } = useNumbers();
-  const [filter, setFilter] = useState<HistoryFilter>(EMPTY);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
+  const [filter, setFilter] = useState<HistoryFilter>({ ...EMPTY, number_id: numberId });
+  // The chosen number is shared with the other pages (and arrives once the numbers are read).
+  useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
   const [search, setSearch] = useState("");
   const [rows, setRows] = useState<MessageView[] | null>(null);
   const [more, setMore] = useState(false);
@@ -131,17 +136,7 @@ export function HistoryPage() {
           <span>Search</span>
           <input id="history-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="text, template, contact" />
         </label>
-        <label className="field">
-          <span>Number</span>
-          <select id="history-number" value={filter.number_id ?? ""} onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}>
-            <option value="">All numbers</option>
-            {numbers?.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberPicker id="history-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} allowAll />
         <label className="field">
           <span>Direction</span>
           <select id="history-direction" value={filter.direction ?? ""} onChange={(e) => set({ direction: e.target.value || null })}>

@@ -2,6 +2,7 @@ import { type ChangeEvent, useCallback, useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
@@ -20,6 +21,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { useChanges } from "../../lib/hooks/useLoad";
 
 const STATE_CLASS: Record<string, string> = {
@@ -34,7 +36,9 @@ export function InboxPage() {
   const { numbers } = useNumbers();
   const [status, setStatus] = useState<InboxStatus | null>(null);
   const [listen, setListen] = useState("127.0.0.1:8377");
-  const [filter, setFilter] = useState<InboxFilter>({ number_id: null, kind: null, state: null, before_id: null, limit: 200 });
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
+  const [filter, setFilter] = useState<InboxFilter>({ number_id: numberId, kind: null, state: null, before_id: null, limit: 200 });
+  useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
   const [events, setEvents] = useState<InboxEventView[] | null>(null);
   const [open, setOpen] = useState<InboxEventView | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -133,17 +137,7 @@ export function InboxPage() {
       )}
 
       <form className="filters" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Number</span>
-          <select id="inbox-number" value={filter.number_id ?? ""} onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}>
-            <option value="">All numbers</option>
-            {numbers?.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberPicker id="inbox-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} allowAll />
         <label className="field">
           <span>Type</span>
           <select id="inbox-kind" value={filter.kind ?? ""} onChange={(e) => set({ kind: e.target.value || null })}>

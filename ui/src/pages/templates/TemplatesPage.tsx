@@ -20,6 +20,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { emptyDraft, previewOfComponents } from "../../lib/templates";
 import { Builder } from "./Builder";
 import { Preview } from "./Preview";
@@ -46,7 +47,7 @@ export function StatusBadge({ status }: { status: string }) {
 export function TemplatesPage() {
   const { numbers, refresh } = useNumbers();
   const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
-  const [numberId, setNumberId] = useState<number | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [library, setLibrary] = useState<TemplateLibrary | null>(null);
   const [filter, setFilter] = useState<TemplateFilter>({ status: null, category: null, language: null, search: null });
   const [syncing, setSyncing] = useState(false);
@@ -58,9 +59,6 @@ export function TemplatesPage() {
   const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
-  }, [numberId, withKey]);
 
   const load = useCallback(() => {
     if (numberId === null) return Promise.resolve();

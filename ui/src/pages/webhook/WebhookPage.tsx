@@ -17,6 +17,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { Destinations } from "./Destinations";
 
 type HeaderRow = { name: string; value: string };
@@ -48,7 +49,7 @@ function useUrlCheck(url: string): string | null {
 export function WebhookPage() {
   const { numbers, refresh } = useNumbers();
   const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
-  const [numberId, setNumberId] = useState<number | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [view, setView] = useState<WebhookView | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -62,10 +63,6 @@ export function WebhookPage() {
   const [testing, setTesting] = useState(false);
   const reason = useUrlCheck(url);
 
-  // Pick the only number when there is just one.
-  useEffect(() => {
-    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
-  }, [numberId, withKey]);
 
   function show(v: WebhookView) {
     setView(v);
