@@ -93,6 +93,17 @@ function Shell() {
 
   return (
     <div className="shell">
+      <a
+        className="skip-link"
+        href={`#/${section}`}
+        onClick={(e) => {
+          // The hash is the route: move focus instead of following the link.
+          e.preventDefault();
+          document.querySelector<HTMLElement>("main.page")?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <span className="brand__mark" aria-hidden="true">

@@ -96,4 +96,18 @@ describe("History page", () => {
     // waitFor itself polls every 50 ms; the page sets no interval of its own.
     expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
   });
+
+  it("Escape closes the message drawer and focus goes back to the row that opened it", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    const opener = screen.getAllByRole("button", { name: /now|ago/ })[0];
+    opener.focus();
+    fireEvent.click(opener);
+    await screen.findByText("Timeline");
+    const drawer = document.getElementById("message-drawer")!;
+    expect(drawer.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("message-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("[data-wamid]")?.getAttribute("data-wamid")).toBe("wamid.2"));
+  });
 });

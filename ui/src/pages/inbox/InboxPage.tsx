@@ -1,6 +1,7 @@
 import { type ChangeEvent, useCallback, useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { Drawer } from "../../lib/components/Drawer";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
@@ -187,7 +188,7 @@ export function InboxPage() {
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id} data-state={e.state} aria-selected={open?.id === e.id}>
+              <tr key={e.id} data-event-id={e.id} data-state={e.state} aria-selected={open?.id === e.id}>
                 <td>
                   <button type="button" className="link" onClick={() => inboxEvent(e.id).then(setOpen, (x) => setError(toIpcError(x)))}>
                     {e.id}
@@ -210,7 +211,12 @@ export function InboxPage() {
       )}
 
       {open && (
-        <aside className="drawer" aria-labelledby="event-title">
+        <Drawer
+          id="event-drawer"
+          labelledBy="event-title"
+          onClose={() => setOpen(null)}
+          returnFocus={() => document.querySelector<HTMLElement>(`#inbox-table tr[data-event-id="${open.id}"] button`)}
+        >
           <header className="drawer__header">
             <h2 id="event-title">Event {open.id}</h2>
             <button type="button" className="icon-button" onClick={() => setOpen(null)} aria-label="Close event">
@@ -238,7 +244,7 @@ export function InboxPage() {
           <pre className="raw-json" tabIndex={0} aria-label="Raw event">
             {prettyJson(open.body ?? "")}
           </pre>
-        </aside>
+        </Drawer>
       )}
     </Page>
   );
