@@ -10,7 +10,8 @@ import { conversation, sendText } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
-import { StatusTrail, useStatus } from "../templates/TestSend";
+import { StatusTrail } from "../../lib/components/StatusTrail";
+import { useStatus } from "../../lib/hooks/useStatus";
 
 /** The 24-hour window with a contact, as far as the inbox knows (debounced on typing). */
 function useWindow(numberId: number | null, contact: string): WindowState | null {

@@ -155,4 +155,15 @@ describe("Templates page", () => {
     expect(reads()).toBe(before + 1);
     expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500 && ms !== 60_000)).toEqual([]);
   });
+
+  it("reads the library again when the core reports a template change", async () => {
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    const reads = () => calls.filter((c) => c.cmd === "template_library").length;
+    await waitFor(() => expect(reads()).toBeGreaterThan(0));
+    await new Promise((r) => setTimeout(r, 20));
+    const before = reads();
+    await emit("app://changed", { topic: "templates", numberId: 7 });
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
 });
