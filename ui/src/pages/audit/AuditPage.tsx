@@ -10,6 +10,7 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import { exportAuditCsv, listAudit } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useLoad } from "../../lib/hooks/useLoad";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 
 const ACTIONS = [
@@ -38,20 +39,12 @@ export function AuditPage() {
   const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
   const [filter, setFilter] = useState<AuditFilter>({ ...EMPTY, number_id: numberId });
   useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
-  const [rows, setRows] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  // Read again when the core records an admin action.
+  const loaded = useLoad(() => listAudit(toFilter(filter)), [filter], ["audit"]);
+  const rows: AuditEntry[] | null = loaded.data;
+  const [actionError, setError] = useState<ErrorPayload | null>(null);
+  const error = actionError ?? loaded.error;
   const [exported, setExported] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    listAudit(toFilter(filter)).then(
-      (r) => live && (setRows(r), setError(null)),
-      (e) => live && setError(toIpcError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [filter]);
 
   async function exportCsv() {
     setExported(null);

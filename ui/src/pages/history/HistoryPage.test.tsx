@@ -32,6 +32,8 @@ beforeEach(() => {
         const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
         return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
       }
+      case "conversation":
+        return { contact: "4915123456789", messages: [msg(2)], window: { open: false, open_until: null, last_inbound_at: null } };
       case "prune_history":
         prunes.push(args);
         return 42;
@@ -109,5 +111,18 @@ describe("History page", () => {
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(document.getElementById("message-drawer")).toBeNull();
     await waitFor(() => expect(document.activeElement?.closest("[data-wamid]")?.getAttribute("data-wamid")).toBe("wamid.2"));
+  });
+
+  it("the conversation opened from a message closes with Escape and gives focus back to the message's row", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    fireEvent.click(screen.getAllByRole("button", { name: /now|ago/ })[1]);
+    fireEvent.click(await screen.findByRole("button", { name: "Conversation with this contact" }));
+    await screen.findByText(/No incoming message captured/);
+    expect(document.getElementById("message-drawer")).toBeNull();
+    expect(document.getElementById("conversation-drawer")?.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("conversation-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("[data-wamid]")?.getAttribute("data-wamid")).toBe("wamid.1"));
   });
 });

@@ -28,7 +28,9 @@ export function HistoryTable(props: {
             <div role="row" className="history-grid vtable__row">
               <span role="columnheader">When</span>
               <span role="columnheader">Number</span>
-              <span role="columnheader" aria-label="Direction" />
+              <span role="columnheader">
+                <span className="visually-hidden">Direction</span>
+              </span>
               <span role="columnheader">Contact</span>
               <span role="columnheader">Message</span>
               <span role="columnheader">Status</span>
