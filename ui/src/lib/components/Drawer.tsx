@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useRef } from "react";
+import { type ReactNode, useLayoutEffect, useRef } from "react";
 
 /** Open drawers, newest last: Escape closes only the newest. */
 const open: symbol[] = [];
@@ -21,7 +21,8 @@ export function Drawer(props: {
   const latest = useRef(props);
   latest.current = props;
 
-  useEffect(() => {
+  // A layout effect: focus moves in the same frame the panel appears.
+  useLayoutEffect(() => {
     const me = Symbol("drawer");
     open.push(me);
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;

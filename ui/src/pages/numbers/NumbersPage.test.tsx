@@ -184,7 +184,7 @@ describe("Numbers page", () => {
     fireEvent.change(screen.getByLabelText("Label"), { target: { value: "Support DE" } });
     fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
     await screen.findByRole("heading", { name: "Support DE" });
-    expect(document.activeElement?.id).toBe("key-input");
+    await waitFor(() => expect(document.activeElement?.id).toBe("key-input"));
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(document.getElementById("number-drawer")).toBeNull();
     await waitFor(() => expect(document.activeElement?.textContent).toBe("Support DE"));
