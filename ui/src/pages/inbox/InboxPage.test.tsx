@@ -1,4 +1,4 @@
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -30,6 +30,8 @@ beforeEach(() => {
         return { running: calls.filter((c) => c === "inbox_status").length > 1, url: "http://127.0.0.1:8377/webhook" };
       case "list_inbox":
         return events;
+      case "inbox_event":
+        return { ...event(1), body: '{"entry":[]}' };
       case "inbox_rejections":
         return [];
       default:
@@ -56,5 +58,15 @@ describe("Inbox page", () => {
     await waitFor(() => expect(document.querySelectorAll("#inbox-table tbody tr")).toHaveLength(2));
     await screen.findByText(/listening on/);
     expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
+  });
+
+  it("the event drawer closes with Escape and focus goes back to its row", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "1" }));
+    await screen.findByRole("heading", { name: "Event 1" });
+    expect(document.getElementById("event-drawer")?.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("event-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("tr")?.getAttribute("data-event-id")).toBe("1"));
   });
 });
