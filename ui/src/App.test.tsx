@@ -111,4 +111,17 @@ describe("App shell", () => {
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
     expect(saved).toEqual([{ theme: "dark", last_number: null, base_urls: {} }]);
   });
+
+  it("a Skip to content link comes before the sidebar and moves focus to the page", async () => {
+    mockBackend();
+    location.hash = "#/history";
+    render(<App />);
+    await screen.findByRole("heading", { name: "History" });
+    const skip = screen.getByRole("link", { name: "Skip to content" });
+    const sidebar = screen.getByRole("navigation", { name: "Sections" });
+    expect(skip.compareDocumentPosition(sidebar) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    fireEvent.click(skip);
+    expect(document.activeElement?.id).toBe("page-history");
+    expect(location.hash).toBe("#/history");
+  });
 });

@@ -1,7 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
+import { ChosenNumberProvider } from "./lib/hooks/useChosenNumber";
 import type { Preferences } from "./lib/ipc/bindings/Preferences";
-import { getPreferences, uiReady } from "./lib/ipc/commands";
+import { uiReady } from "./lib/ipc/commands";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
+import { PreferencesProvider, usePreferences } from "./lib/preferences";
 import { SECTIONS, type SectionId, sectionFromHash } from "./lib/sections";
 import { applyTheme, rememberTheme } from "./lib/theme";
 import { AuditPage } from "./pages/audit/AuditPage";
@@ -12,8 +14,6 @@ import { SendPage } from "./pages/send/SendPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
 import { TemplatesPage } from "./pages/templates/TemplatesPage";
 import { WebhookPage } from "./pages/webhook/WebhookPage";
-
-const DEFAULT_PREFERENCES: Preferences = { theme: "system", last_number: null, base_urls: {} };
 
 function useSection(): SectionId {
   const [section, setSection] = useState<SectionId>(() => sectionFromHash(location.hash));
@@ -41,11 +41,25 @@ function useSectionShortcuts() {
   }, []);
 }
 
+function showTheme(p: Preferences) {
+  applyTheme(p.theme);
+  rememberTheme(p.theme);
+}
+
+/** Marks the first render with the preferences applied (what the tests wait for). */
+function markReady() {
+  document.documentElement.dataset.ready = "true";
+}
+
 export function App() {
   return (
-    <NumbersProvider>
-      <Shell />
-    </NumbersProvider>
+    <PreferencesProvider onChange={showTheme} onLoaded={markReady}>
+      <NumbersProvider>
+        <ChosenNumberProvider>
+          <Shell />
+        </ChosenNumberProvider>
+      </NumbersProvider>
+    </PreferencesProvider>
   );
 }
 
@@ -69,13 +83,7 @@ function SupersededBadge() {
 function Shell() {
   const section = useSection();
   useSectionShortcuts();
-  const [preferences, setPreferencesState] = useState<Preferences>(DEFAULT_PREFERENCES);
-
-  const onPreferences = useCallback((p: Preferences) => {
-    setPreferencesState(p);
-    applyTheme(p.theme);
-    rememberTheme(p.theme);
-  }, []);
+  const { preferences, put } = usePreferences();
 
   useEffect(() => {
     // The first frame of the window (in the remembered theme) is painted after two animation
@@ -83,18 +91,19 @@ function Shell() {
     requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
   }, []);
 
-  useEffect(() => {
-    getPreferences()
-      .then(onPreferences)
-      .catch(() => onPreferences(DEFAULT_PREFERENCES))
-      .finally(() => {
-        // Marks the first render with the preferences applied (what the tests wait for).
-        document.documentElement.dataset.ready = "true";
-      });
-  }, [onPreferences]);
-
   return (
     <div className="shell">
+      <a
+        className="skip-link"
+        href={`#/${section}`}
+        onClick={(e) => {
+          // The hash is the route: move focus instead of following the link.
+          e.preventDefault();
+          document.querySelector<HTMLElement>("main.page")?.focus();
+        }}
+      >
+        Skip to content
+      </a>
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <span className="brand__mark" aria-hidden="true">
@@ -129,7 +138,7 @@ function Shell() {
       {section === "inbox" && <InboxPage />}
       {section === "audit" && <AuditPage />}
       {section === "settings" && (
-        <SettingsPage preferences={preferences} onPreferences={onPreferences} />
+        <SettingsPage preferences={preferences} onPreferences={put} />
       )}
     </div>
   );

@@ -4,6 +4,7 @@ import type { ErrorPayload } from "./ipc/bindings/ErrorPayload";
 import type { NumberView } from "./ipc/bindings/NumberView";
 import { listNumbers } from "./ipc/commands";
 import { toIpcError } from "./ipc/errors";
+import { useChanges } from "./hooks/useLoad";
 
 interface NumbersState {
   numbers: NumberView[] | null;
@@ -35,6 +36,8 @@ export function NumbersProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  // Added, edited or removed numbers and key changes (a key found superseded, too).
+  useChanges(["numbers", "keys"], () => void refresh());
   return (
     <NumbersContext.Provider value={{ numbers, error, refresh, put }}>
       {children}

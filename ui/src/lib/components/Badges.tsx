@@ -1,6 +1,7 @@
 import type { HealthStatus } from "../ipc/bindings/HealthStatus";
 import type { KeyState } from "../ipc/bindings/KeyState";
 import { KEY_STATE_LABEL } from "../numbers";
+import { relativeTime } from "../time";
 
 export function KeyStateBadge({ state }: { state: KeyState }) {
   return (
@@ -21,17 +22,12 @@ export function HealthBadge({ health }: { health: HealthStatus | null }) {
   );
 }
 
-/** "3 min ago"-style time with the exact time as a tooltip. */
+/** "3 min ago" / "in 23 h"-style time with the exact time as a tooltip. */
 export function When({ at }: { at: string | null }) {
   if (!at) return <span className="muted">never</span>;
-  const secs = Math.max(0, (Date.now() - Date.parse(at)) / 1000);
-  const text =
-    secs < 60
-      ? "just now"
-      : secs < 3600
-        ? `${Math.floor(secs / 60)} min ago`
-        : secs < 86400
-          ? `${Math.floor(secs / 3600)} h ago`
-          : new Date(at).toLocaleDateString();
-  return <time dateTime={at} title={at}>{text}</time>;
+  return (
+    <time dateTime={at} title={at}>
+      {relativeTime(at)}
+    </time>
+  );
 }

@@ -1,26 +1,34 @@
 import type { NumberView } from "../ipc/bindings/NumberView";
 
-/** Picks one of the numbers that have a key. */
+/**
+ * Picks a number. Pages that need one number to work with offer the numbers with a key; pages
+ * that can show every number (`allowAll`) offer "All numbers" (the `null` choice) and every number.
+ */
 export function NumberPicker(props: {
   id: string;
   numbers: NumberView[];
   value: number | null;
   onChange: (id: number | null) => void;
+  allowAll?: boolean;
+  label?: string;
 }) {
   return (
     <label className="field">
-      <span>Number</span>
+      <span>{props.label ?? "Number"}</span>
       <select
         id={props.id}
         value={props.value ?? ""}
         onChange={(e) => props.onChange(e.target.value ? Number(e.target.value) : null)}
       >
-        <option value="">Choose a number…</option>
-        {props.numbers.map((n) => (
-          <option key={n.id} value={n.id} disabled={n.key_state === "none"}>
-            {n.label} ({n.phone}){n.key_state === "none" ? " — no key" : ""}
-          </option>
-        ))}
+        <option value="">{props.allowAll ? "All numbers" : "Choose a number…"}</option>
+        {props.numbers.map((n) => {
+          const unusable = !props.allowAll && n.key_state === "none";
+          return (
+            <option key={n.id} value={n.id} disabled={unusable}>
+              {n.label} ({n.phone}){unusable ? " — no key" : ""}
+            </option>
+          );
+        })}
       </select>
     </label>
   );

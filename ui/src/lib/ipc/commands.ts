@@ -94,6 +94,12 @@ export const importInbox = (content: string) => call<ImportReport>("import_inbox
 export const getDestinations = (id: number) => call<MultiWebhook>("get_destinations", { id });
 export const saveDestination = (id: number, destination: Destination) =>
   call<MultiWebhook>("save_destination", { id, destination });
+/**
+ * Removes one extra destination by name. Needs the shell command `remove_destination`
+ * (core: `POST /multi_webhook` with the remaining destinations), answered with the new list.
+ */
+export const removeDestination = (id: number, name: string) =>
+  call<MultiWebhook>("remove_destination", { id, name });
 export const setDestinationsEnabled = (id: number, enabled: boolean) =>
   call<MultiWebhook>("set_destinations_enabled", { id, enabled });
 export const listMessages = (filter: HistoryFilter) => call<MessageView[]>("list_messages", { filter });

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
 import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
 import type { AuditFilter } from "../../lib/ipc/bindings/AuditFilter";
@@ -9,6 +10,8 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import { exportAuditCsv, listAudit } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useLoad } from "../../lib/hooks/useLoad";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 
 const ACTIONS = [
   "number_added",
@@ -33,21 +36,15 @@ function toFilter(f: AuditFilter): AuditFilter {
 
 export function AuditPage() {
   const { numbers } = useNumbers();
-  const [filter, setFilter] = useState<AuditFilter>(EMPTY);
-  const [rows, setRows] = useState<AuditEntry[] | null>(null);
-  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
+  const [filter, setFilter] = useState<AuditFilter>({ ...EMPTY, number_id: numberId });
+  useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
+  // Read again when the core records an admin action.
+  const loaded = useLoad(() => listAudit(toFilter(filter)), [filter], ["audit"]);
+  const rows: AuditEntry[] | null = loaded.data;
+  const [actionError, setError] = useState<ErrorPayload | null>(null);
+  const error = actionError ?? loaded.error;
   const [exported, setExported] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    listAudit(toFilter(filter)).then(
-      (r) => live && (setRows(r), setError(null)),
-      (e) => live && setError(toIpcError(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [filter]);
 
   async function exportCsv() {
     setExported(null);
@@ -62,21 +59,7 @@ export function AuditPage() {
   return (
     <Page id="audit" title="Audit log" lead="Every admin action: keys, numbers, webhooks, templates, test sends.">
       <form className="filters" aria-label="Filter the audit log" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Number</span>
-          <select
-            id="audit-number"
-            value={filter.number_id ?? ""}
-            onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}
-          >
-            <option value="">All numbers</option>
-            {numbers?.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.label} ({n.phone})
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberPicker id="audit-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} allowAll />
         <label className="field">
           <span>Action</span>
           <select id="audit-action" value={filter.action ?? ""} onChange={(e) => set({ action: e.target.value || null })}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
+import { Drawer } from "../../lib/components/Drawer";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { Conversation } from "../../lib/ipc/bindings/Conversation";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
@@ -7,7 +8,12 @@ import { conversation } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 
 /** Messages with one contact as chat bubbles, and whether the 24-hour window is open. */
-export function ConversationView(props: { numberId: number | null; contact: string; onClose: () => void }) {
+export function ConversationView(props: {
+  numberId: number | null;
+  contact: string;
+  onClose: () => void;
+  returnFocus?: () => HTMLElement | null | undefined;
+}) {
   const [conv, setConv] = useState<Conversation | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   useEffect(() => {
@@ -15,7 +21,7 @@ export function ConversationView(props: { numberId: number | null; contact: stri
   }, [props.numberId, props.contact]);
 
   return (
-    <aside className="drawer" id="conversation-drawer" aria-labelledby="conversation-title">
+    <Drawer id="conversation-drawer" labelledBy="conversation-title" onClose={props.onClose} returnFocus={props.returnFocus}>
       <header className="drawer__header">
         <div>
           <h2 id="conversation-title">Conversation</h2>
@@ -54,6 +60,6 @@ export function ConversationView(props: { numberId: number | null; contact: stri
           </ol>
         </>
       )}
-    </aside>
+    </Drawer>
   );
 }

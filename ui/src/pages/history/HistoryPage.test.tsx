@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emit } from "@tauri-apps/api/event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../../App";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 
@@ -31,6 +32,8 @@ beforeEach(() => {
         const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
         return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
       }
+      case "conversation":
+        return { contact: "4915123456789", messages: [msg(2)], window: { open: false, open_until: null, last_inbound_at: null } };
       case "prune_history":
         prunes.push(args);
         return 42;
@@ -48,7 +51,7 @@ beforeEach(() => {
       default:
         throw new Error(`unexpected ${cmd}`);
     }
-  });
+  }, { shouldMockEvents: true });
 });
 afterEach(() => {
   cleanup();
@@ -81,5 +84,45 @@ describe("History page", () => {
     fireEvent.change(screen.getByLabelText("Search"), { target: { value: "zzz" } });
     await screen.findByText("No message matches these filters.");
     await waitFor(() => expect(filters.at(-1)?.search).toBe("zzz"));
+  });
+
+  it("reads the newest page again when the core reports a message change, without a timer", async () => {
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    render(<App />);
+    await screen.findByText("message 2");
+    const before = filters.length;
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    expect(filters.length).toBe(before);
+    await emit("app://changed", { topic: "messages", numberId: null });
+    await waitFor(() => expect(filters.length).toBe(before + 1));
+    // waitFor itself polls every 50 ms; the page sets no interval of its own.
+    expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
+  });
+
+  it("Escape closes the message drawer and focus goes back to the row that opened it", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    const opener = screen.getAllByRole("button", { name: /now|ago/ })[0];
+    opener.focus();
+    fireEvent.click(opener);
+    await screen.findByText("Timeline");
+    const drawer = document.getElementById("message-drawer")!;
+    expect(drawer.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("message-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("[data-wamid]")?.getAttribute("data-wamid")).toBe("wamid.2"));
+  });
+
+  it("the conversation opened from a message closes with Escape and gives focus back to the message's row", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    fireEvent.click(screen.getAllByRole("button", { name: /now|ago/ })[1]);
+    fireEvent.click(await screen.findByRole("button", { name: "Conversation with this contact" }));
+    await screen.findByText(/No incoming message captured/);
+    expect(document.getElementById("message-drawer")).toBeNull();
+    expect(document.getElementById("conversation-drawer")?.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("conversation-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("[data-wamid]")?.getAttribute("data-wamid")).toBe("wamid.1"));
   });
 });

@@ -1,7 +1,9 @@
 import { type ChangeEvent, useCallback, useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { EmptyState } from "../../lib/components/EmptyState";
+import { Drawer } from "../../lib/components/Drawer";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
@@ -20,9 +22,8 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
-
-/** New events appear without a reload: the list is re-read this often while the page is open. */
-const POLL_MS = 1500;
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { useChanges } from "../../lib/hooks/useLoad";
 
 const STATE_CLASS: Record<string, string> = {
   applied: "ok",
@@ -36,7 +37,9 @@ export function InboxPage() {
   const { numbers } = useNumbers();
   const [status, setStatus] = useState<InboxStatus | null>(null);
   const [listen, setListen] = useState("127.0.0.1:8377");
-  const [filter, setFilter] = useState<InboxFilter>({ number_id: null, kind: null, state: null, before_id: null, limit: 200 });
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
+  const [filter, setFilter] = useState<InboxFilter>({ number_id: numberId, kind: null, state: null, before_id: null, limit: 200 });
+  useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
   const [events, setEvents] = useState<InboxEventView[] | null>(null);
   const [open, setOpen] = useState<InboxEventView | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -53,7 +56,7 @@ export function InboxPage() {
     }
   }, [filter]);
 
-  useEffect(() => {
+  const readStatus = useCallback(() => {
     inboxStatus().then(
       (s) => {
         setStatus(s);
@@ -63,11 +66,16 @@ export function InboxPage() {
       (e) => setError(toIpcError(e)),
     );
   }, []);
+  useEffect(readStatus, [readStatus]);
   useEffect(() => {
     void load();
-    const t = setInterval(() => void load(), POLL_MS);
-    return () => clearInterval(t);
   }, [load]);
+  // New events appear without a reload: the core reports each stored event and each start or
+  // stop of the receiver.
+  useChanges(["inbox"], () => {
+    void load();
+    readStatus();
+  });
 
   async function toggle() {
     setError(null);
@@ -130,17 +138,7 @@ export function InboxPage() {
       )}
 
       <form className="filters" aria-label="Filter events" onSubmit={(e) => e.preventDefault()}>
-        <label className="field">
-          <span>Number</span>
-          <select id="inbox-number" value={filter.number_id ?? ""} onChange={(e) => set({ number_id: e.target.value ? Number(e.target.value) : null })}>
-            <option value="">All numbers</option>
-            {numbers?.map((n) => (
-              <option key={n.id} value={n.id}>
-                {n.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <NumberPicker id="inbox-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} allowAll />
         <label className="field">
           <span>Type</span>
           <select id="inbox-kind" value={filter.kind ?? ""} onChange={(e) => set({ kind: e.target.value || null })}>
@@ -190,7 +188,7 @@ export function InboxPage() {
           </thead>
           <tbody>
             {events.map((e) => (
-              <tr key={e.id} data-state={e.state} aria-selected={open?.id === e.id}>
+              <tr key={e.id} data-event-id={e.id} data-state={e.state} aria-selected={open?.id === e.id}>
                 <td>
                   <button type="button" className="link" onClick={() => inboxEvent(e.id).then(setOpen, (x) => setError(toIpcError(x)))}>
                     {e.id}
@@ -213,7 +211,12 @@ export function InboxPage() {
       )}
 
       {open && (
-        <aside className="drawer" aria-labelledby="event-title">
+        <Drawer
+          id="event-drawer"
+          labelledBy="event-title"
+          onClose={() => setOpen(null)}
+          returnFocus={() => document.querySelector<HTMLElement>(`#inbox-table tr[data-event-id="${open.id}"] button`)}
+        >
           <header className="drawer__header">
             <h2 id="event-title">Event {open.id}</h2>
             <button type="button" className="icon-button" onClick={() => setOpen(null)} aria-label="Close event">
@@ -241,7 +244,7 @@ export function InboxPage() {
           <pre className="raw-json" tabIndex={0} aria-label="Raw event">
             {prettyJson(open.body ?? "")}
           </pre>
-        </aside>
+        </Drawer>
       )}
     </Page>
   );

@@ -1,5 +1,6 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { HealthBadge, KeyStateBadge, When } from "../../lib/components/Badges";
+import { Drawer } from "../../lib/components/Drawer";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
@@ -16,6 +17,8 @@ export function NumberDrawer(props: {
   /** Re-reads the numbers: a failed call can still change state (a 401 marks the key). */
   onRefresh: () => void;
   onClose: () => void;
+  /** Where focus goes when the drawer closes (the number's row). */
+  returnFocus?: () => HTMLElement | null | undefined;
 }) {
   const n = props.number;
   const [key, setKeyText] = useState("");
@@ -33,22 +36,18 @@ export function NumberDrawer(props: {
   }, [n.id]);
   useEffect(loadHistory, [loadHistory, n.key_state, n.key_fingerprint]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && props.onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [props]);
-
-  async function run(kind: "save" | "check" | "forget", action: () => Promise<NumberView>, ok: string) {
+  async function run(kind: "save" | "check" | "forget", action: () => Promise<NumberView>, ok: string): Promise<boolean> {
     setBusy(kind);
     setError(null);
     setNotice(null);
     try {
       props.onChanged(await action());
       setNotice(ok);
+      return true;
     } catch (e) {
       setError(toIpcError(e));
       props.onRefresh();
+      return false;
     } finally {
       setBusy(null);
     }
@@ -56,9 +55,9 @@ export function NumberDrawer(props: {
 
   async function saveKey(ev: FormEvent) {
     ev.preventDefault();
-    const pasted = key;
-    setKeyText(""); // never kept or shown again
-    await run("save", () => setKey(n.id, pasted, verify), verify ? "Key verified and saved." : "Key saved (not verified).");
+    // Cleared once saved (never shown again); a rejected key stays in the field to be corrected.
+    const saved = await run("save", () => setKey(n.id, key, verify), verify ? "Key verified and saved." : "Key saved (not verified).");
+    if (saved) setKeyText("");
   }
 
   async function remove() {
@@ -74,7 +73,7 @@ export function NumberDrawer(props: {
 
   const health = n.health;
   return (
-    <aside className="drawer" id="number-drawer" aria-labelledby="drawer-title" data-number-id={n.id}>
+    <Drawer id="number-drawer" labelledBy="drawer-title" data={{ "number-id": n.id }} onClose={props.onClose} returnFocus={props.returnFocus}>
       <header className="drawer__header">
         <div>
           <h2 id="drawer-title">{n.label}</h2>
@@ -119,6 +118,7 @@ export function NumberDrawer(props: {
             <span>{n.key_state === "none" ? "Paste the API key" : "Paste a new API key"}</span>
             <input
               id="key-input"
+              data-autofocus={n.key_state === "none" || n.key_state === "superseded" ? "" : undefined}
               type="password"
               value={key}
               onChange={(e) => setKeyText(e.target.value)}
@@ -282,6 +282,6 @@ export function NumberDrawer(props: {
           </button>
         )}
       </section>
-    </aside>
+    </Drawer>
   );
 }

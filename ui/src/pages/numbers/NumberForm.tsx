@@ -13,6 +13,27 @@ const ENVIRONMENTS: { value: Environment; label: string }[] = [
   { value: "simulator", label: "Local simulator" },
 ];
 
+/** The environment of the number added last: the next one is most likely in the same. */
+const LAST_ENVIRONMENT = "wabadesk.lastEnvironment";
+
+function lastEnvironment(): Environment {
+  try {
+    const v = localStorage.getItem(LAST_ENVIRONMENT);
+    if (ENVIRONMENTS.some((x) => x.value === v)) return v as Environment;
+  } catch {
+    // storage unavailable: the default applies
+  }
+  return "production";
+}
+
+function rememberEnvironment(env: Environment) {
+  try {
+    localStorage.setItem(LAST_ENVIRONMENT, env);
+  } catch {
+    // not remembered; nothing else depends on it
+  }
+}
+
 /** Add a number, or edit one (`existing`). Validation is the core's; its message shows here. */
 export function NumberForm(props: {
   existing?: NumberView;
@@ -23,7 +44,7 @@ export function NumberForm(props: {
   const [input, setInput] = useState<NumberInput>({
     phone: e?.phone ?? "",
     label: e?.label ?? "",
-    environment: e?.environment ?? "production",
+    environment: e?.environment ?? lastEnvironment(),
     base_url: e?.base_url_override ?? "",
     notes: e?.notes ?? "",
   });
@@ -37,6 +58,7 @@ export function NumberForm(props: {
     setError(null);
     try {
       const saved = e ? await updateNumber(e.id, input) : await addNumber(input);
+      if (!e) rememberEnvironment(input.environment);
       props.onSaved(saved);
     } catch (err) {
       setError(toIpcError(err));

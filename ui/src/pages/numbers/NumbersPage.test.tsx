@@ -56,6 +56,7 @@ function backend(overrides: Record<string, (args: Record<string, unknown>) => un
 
 beforeEach(() => {
   location.hash = "#/numbers";
+  localStorage.removeItem("wabadesk.lastEnvironment");
   numbers = [];
 });
 
@@ -167,5 +168,63 @@ describe("Numbers page", () => {
     backend();
     render(<App />);
     await waitFor(() => expect(calls.filter((c) => c.cmd === "verify_key")).toHaveLength(1));
+  });
+
+  it("after adding a number, focus is on its key field; closing the drawer returns it to the number's row", async () => {
+    backend({
+      add_number: () => {
+        numbers = [number()];
+        return numbers[0];
+      },
+    });
+    render(<App />);
+    await screen.findByText("No numbers yet");
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    fireEvent.change(screen.getByLabelText("Phone number", { exact: false }), { target: { value: "+49 151 23456789" } });
+    fireEvent.change(screen.getByLabelText("Label"), { target: { value: "Support DE" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
+    await screen.findByRole("heading", { name: "Support DE" });
+    await waitFor(() => expect(document.activeElement?.id).toBe("key-input"));
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("number-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.textContent).toBe("Support DE"));
+    expect(document.activeElement?.closest("tr")?.getAttribute("data-phone")).toBe("+4915123456789");
+  });
+
+  it("a rejected key stays in the field to be corrected", async () => {
+    numbers = [number()];
+    backend({
+      set_key: () => {
+        throw { code: "unauthorized", message: "360dialog answered HTTP 401" };
+      },
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    const input = screen.getByLabelText("Paste the API key") as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "wrong-key-1" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Set the API key" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("API key rejected");
+    expect(input.value).toBe("wrong-key-1");
+  });
+
+  it("the Add-number form keeps the environment chosen last", async () => {
+    backend({
+      add_number: (a) => {
+        numbers = [number({ environment: (a.input as { environment: NumberView["environment"] }).environment })];
+        return numbers[0];
+      },
+    });
+    render(<App />);
+    await screen.findByText("No numbers yet");
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    expect((screen.getByLabelText("Environment") as HTMLSelectElement).value).toBe("production");
+    fireEvent.change(screen.getByLabelText("Phone number", { exact: false }), { target: { value: "+49 151 23456789" } });
+    fireEvent.change(screen.getByLabelText("Label"), { target: { value: "Support DE" } });
+    fireEvent.change(screen.getByLabelText("Environment"), { target: { value: "simulator" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
+    await screen.findByRole("heading", { name: "Support DE" });
+    fireEvent.click(screen.getByRole("button", { name: "Close details" }));
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    expect((screen.getByLabelText("Environment") as HTMLSelectElement).value).toBe("simulator");
   });
 });

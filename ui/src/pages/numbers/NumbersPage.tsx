@@ -22,6 +22,7 @@ export function NumbersPage() {
   const [verifying, setVerifying] = useState(false);
   const [verifyError, setVerifyError] = useState<ErrorPayload | null>(null);
   const refreshedOnOpen = useRef(false);
+  const addButton = useRef<HTMLButtonElement>(null);
 
   // Health is cached with its time; stale entries are refreshed once when the page opens.
   useEffect(() => {
@@ -60,7 +61,7 @@ export function NumbersPage() {
   return (
     <Page id="numbers" title="Numbers" lead="Your WhatsApp business numbers and their 360dialog API keys.">
       <div className="toolbar">
-        <button type="button" id="add-number" className="primary" onClick={() => setAdding(true)} disabled={adding}>
+        <button type="button" id="add-number" className="primary" ref={addButton} onClick={() => setAdding(true)} disabled={adding}>
           Add number
         </button>
         <button type="button" id="verify-all" onClick={runVerifyAll} disabled={verifying || withKeys === 0}>
@@ -82,7 +83,11 @@ export function NumbersPage() {
             setAdding(false);
             setOpenId(n.id);
           }}
-          onCancel={() => setAdding(false)}
+          onCancel={() => {
+            setAdding(false);
+            // The button was disabled while the form was open: focus it once it is enabled again.
+            requestAnimationFrame(() => addButton.current?.focus());
+          }}
         />
       )}
 
@@ -114,7 +119,7 @@ export function NumbersPage() {
           </thead>
           <tbody>
             {numbers.map((n) => (
-              <tr key={n.id} data-phone={n.phone} aria-selected={n.id === openId}>
+              <tr key={n.id} data-phone={n.phone} data-number-id={n.id} aria-selected={n.id === openId}>
                 <td>
                   <button type="button" className="link" onClick={() => setOpenId(n.id)}>
                     {n.label}
@@ -149,6 +154,9 @@ export function NumbersPage() {
             void refresh();
           }}
           onClose={() => setOpenId(null)}
+          returnFocus={() =>
+            document.querySelector<HTMLElement>(`#numbers-table tr[data-number-id="${open.id}"] button`) ?? addButton.current
+          }
         />
       )}
     </Page>

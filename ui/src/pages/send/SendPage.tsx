@@ -9,7 +9,9 @@ import type { WindowState } from "../../lib/ipc/bindings/WindowState";
 import { conversation, sendText } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
-import { StatusTrail, useStatus } from "../templates/TestSend";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { StatusTrail } from "../../lib/components/StatusTrail";
+import { useStatus } from "../../lib/hooks/useStatus";
 
 /** The 24-hour window with a contact, as far as the inbox knows (debounced on typing). */
 function useWindow(numberId: number | null, contact: string): WindowState | null {
@@ -35,7 +37,7 @@ function useWindow(numberId: number | null, contact: string): WindowState | null
 export function SendPage() {
   const { numbers } = useNumbers();
   const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
-  const [numberId, setNumberId] = useState<number | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [to, setTo] = useState("");
   const [body, setBody] = useState("");
   const [sending, setSending] = useState(false);
@@ -44,9 +46,6 @@ export function SendPage() {
   const win = useWindow(numberId, to);
   const detail = useStatus(wamid);
 
-  useEffect(() => {
-    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
-  }, [numberId, withKey]);
 
   async function send(e: FormEvent) {
     e.preventDefault();

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
+import { emit } from "@tauri-apps/api/event";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { QaRun } from "../../lib/ipc/bindings/QaRun";
 import { QaPanel } from "./QaPanel";
 
@@ -55,5 +56,26 @@ describe("QA panel", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Export report (CSV)" }));
     await screen.findByText("/home/u/Downloads/wabadesk-qa-3.csv");
+  });
+
+  it("shows a new delivery status when the core reports it, with no polling", async () => {
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    let runs: QaRun[] = [run({ status: "sent" })];
+    let reads = 0;
+    mockIPC((cmd) => {
+      if (cmd === "qa_runs") {
+        reads++;
+        return runs;
+      }
+      throw new Error(`unexpected ${cmd}`);
+    }, { shouldMockEvents: true });
+    render(<QaPanel numberId={7} name="order_shipped" approved={2} onClose={() => {}} />);
+    await screen.findByText("sent");
+    expect(reads).toBe(1);
+    runs = [run({ status: "delivered" })];
+    await emit("app://changed", { topic: "messages", numberId: 7 });
+    await screen.findByText("delivered");
+    expect(reads).toBe(2);
+    expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
   });
 });

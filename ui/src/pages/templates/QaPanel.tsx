@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { QaRun } from "../../lib/ipc/bindings/QaRun";
@@ -6,10 +6,14 @@ import type { ReportFormat } from "../../lib/ipc/bindings/ReportFormat";
 import type { Verdict } from "../../lib/ipc/bindings/Verdict";
 import { exportQaReport, qaRuns, runQa, signOff } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { useLoad } from "../../lib/hooks/useLoad";
 
 /** QA: send every approved language of one template to a test phone, then sign each off. */
 export function QaPanel(props: { numberId: number; name: string; approved: number; onClose: () => void }) {
-  const [runs, setRuns] = useState<QaRun[]>([]);
+  // Statuses arrive while the panel is open: the runs are read again when messages or QA runs change.
+  const loaded = useLoad(() => qaRuns(props.numberId, props.name), [props.numberId, props.name], ["qa", "messages"]);
+  const runs = loaded.data ?? [];
+  const setRuns = (f: (rs: QaRun[]) => QaRun[]) => loaded.setData((rs) => f(rs ?? []));
   const [recipient, setRecipient] = useState("");
   const [progress, setProgress] = useState<[number, number] | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -17,16 +21,6 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
   const [exported, setExported] = useState<string | null>(null);
   const run = runs[0] ?? null;
 
-  const load = useCallback(() => {
-    qaRuns(props.numberId, props.name).then(setRuns, (e) => setError(toIpcError(e)));
-  }, [props.numberId, props.name]);
-  useEffect(load, [load]);
-  // Statuses arrive while the panel is open.
-  useEffect(() => {
-    if (!run) return;
-    const t = setInterval(load, 2000);
-    return () => clearInterval(t);
-  }, [run, load]);
   useEffect(() => {
     if (run && !recipient) setRecipient(run.recipient);
   }, [run, recipient]);
@@ -86,7 +80,7 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
         </button>
       </form>
       {progress && <progress max={progress[1]} value={progress[0]} aria-label="QA progress" />}
-      {error && <ErrorBanner error={error} />}
+      {(error ?? loaded.error) && <ErrorBanner error={(error ?? loaded.error)!} />}
       {run && (
         <>
           <p className="hint">

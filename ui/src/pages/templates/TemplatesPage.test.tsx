@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { emit } from "@tauri-apps/api/event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../../App";
 import type { TemplateDraft } from "../../lib/ipc/bindings/TemplateDraft";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
@@ -21,6 +22,7 @@ function row(language: string, status: string, body: string): TemplateRow {
 }
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+let detailStatus = "delivered";
 
 function backend() {
   calls = [];
@@ -64,15 +66,20 @@ function backend() {
           wamid: "wamid.T1", curl: "curl -X POST 'http://x/messages' -H 'D360-API-KEY: ••••abcd'",
         };
       case "message_detail":
-        return { message: { status: "delivered" }, events: [{ status: "sent", at: "t1", error_code: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, raw_json: "{}" }], error_details: null, request_json: null, response_json: null, event_json: null };
+        return {
+          message: { status: detailStatus, wamid: a.wamid },
+          events: [{ status: "sent", at: "t1", error_code: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, raw_json: "{}" }].slice(0, detailStatus === "sent" ? 1 : 2),
+          error_details: null, request_json: null, response_json: null, event_json: null,
+        };
       default:
         throw new Error(`unexpected ${cmd}`);
     }
-  });
+  }, { shouldMockEvents: true });
 }
 
 beforeEach(() => {
   location.hash = "#/templates";
+  detailStatus = "delivered";
   backend();
 });
 afterEach(() => {
@@ -124,5 +131,39 @@ describe("Templates page", () => {
     const sent = calls.find((c) => c.cmd === "send_test_template")?.args.send as { values: Record<string, string> };
     expect(sent.values).toEqual({ "body.1": "Bo", "body.2": "Friday" });
     expect(document.getElementById("send-curl")?.textContent).toContain("••••abcd");
+  });
+
+  it("the test-send status follows the core's message changes, not a timer", { timeout: 10_000 }, async () => {
+    detailStatus = "sent";
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    fireEvent.click(within(document.querySelector('[data-template="order_shipped"]') as HTMLElement).getByText("en_US"));
+    fireEvent.click(screen.getByRole("button", { name: "Test-send" }));
+    await screen.findByLabelText("Body {{1}}");
+    fireEvent.click(screen.getByRole("button", { name: "Send test" }));
+    await waitFor(() => expect(document.getElementById("send-status")?.textContent).toBe("sent"));
+    const reads = () => calls.filter((c) => c.cmd === "message_detail").length;
+    const before = reads();
+    detailStatus = "delivered";
+    // Longer than the old 1-second poll: nothing is read again without a change event.
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(reads()).toBe(before);
+    expect(document.getElementById("send-status")?.textContent).toBe("sent");
+    await emit("app://changed", { topic: "messages", numberId: 7 });
+    await waitFor(() => expect(document.getElementById("send-status")?.textContent).toBe("delivered"));
+    expect(reads()).toBe(before + 1);
+    expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500 && ms !== 60_000)).toEqual([]);
+  });
+
+  it("reads the library again when the core reports a template change", async () => {
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    const reads = () => calls.filter((c) => c.cmd === "template_library").length;
+    await waitFor(() => expect(reads()).toBeGreaterThan(0));
+    await new Promise((r) => setTimeout(r, 20));
+    const before = reads();
+    await emit("app://changed", { topic: "templates", numberId: 7 });
+    await waitFor(() => expect(reads()).toBe(before + 1));
   });
 });

@@ -20,11 +20,17 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
-import { emptyDraft, previewOfComponents } from "../../lib/templates";
+import { useLoad } from "../../lib/hooks/useLoad";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { emptyDraft } from "../../lib/templates";
 import { Builder } from "./Builder";
-import { Preview } from "./Preview";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
+import { ImportTemplate } from "./ImportTemplate";
+import { LibraryFilters } from "./LibraryFilters";
+import { LibraryList } from "./LibraryList";
+import { TemplateDetail } from "./TemplateDetail";
+
 
 type Mode =
   | { kind: "library" }
@@ -34,20 +40,10 @@ type Mode =
 
 const SYNC_EVERY_MS = 60_000;
 
-export function StatusBadge({ status }: { status: string }) {
-  const s = status.toLowerCase();
-  return (
-    <span className={`badge badge--status-${s}`} data-status={s}>
-      {s}
-    </span>
-  );
-}
-
 export function TemplatesPage() {
   const { numbers, refresh } = useNumbers();
   const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
-  const [numberId, setNumberId] = useState<number | null>(null);
-  const [library, setLibrary] = useState<TemplateLibrary | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [filter, setFilter] = useState<TemplateFilter>({ status: null, category: null, language: null, search: null });
   const [syncing, setSyncing] = useState(false);
   const [report, setReport] = useState<SyncReport | null>(null);
@@ -55,20 +51,18 @@ export function TemplatesPage() {
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
   const [importing, setImporting] = useState<string | null>(null);
-  const [confirmDelete, setConfirmDelete] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
-  }, [numberId, withKey]);
 
-  const load = useCallback(() => {
-    if (numberId === null) return Promise.resolve();
-    return templateLibrary(numberId, filter).then(setLibrary, (e) => setError(toIpcError(e)));
-  }, [numberId, filter]);
-  useEffect(() => {
-    void load();
-  }, [load]);
+  // The library as stored locally; read again after a sync and whenever the core reports a
+  // template change (created, deleted, a status seen by another sync).
+  const lib = useLoad(
+    () => (numberId === null ? null : templateLibrary(numberId, filter)),
+    [numberId, filter],
+    ["templates"],
+  );
+  const library: TemplateLibrary | null = lib.data;
+  const load = lib.reload;
 
   const sync = useCallback(async () => {
     if (numberId === null) return;
@@ -132,7 +126,6 @@ export function TemplatesPage() {
     if (numberId === null) return;
     try {
       await deleteTemplate(numberId, name);
-      setConfirmDelete(null);
       setSelected(null);
       setNotice(`Deleted ${name} in every language.`);
       await load();
@@ -183,26 +176,14 @@ export function TemplatesPage() {
               </>
             )}
           </div>
-          {error && <ErrorBanner error={error} />}
+          {(error ?? lib.error) && <ErrorBanner error={(error ?? lib.error)!} />}
           {notice && (
             <p className="notice" role="status" onClick={() => setNotice(null)}>
               {notice}
             </p>
           )}
           {importing !== null && (
-            <section className="card" aria-labelledby="import-title">
-              <h2 id="import-title">Import a template</h2>
-              <p className="hint">Paste a template-create JSON (as exported from WABA Desk or written for Meta's API).</p>
-              <textarea id="templates-import" rows={8} className="mono" value={importing} onChange={(e) => setImporting(e.target.value)} aria-label="Template JSON" />
-              <div className="form__actions">
-                <button type="button" onClick={() => setImporting(null)}>
-                  Cancel
-                </button>
-                <button type="button" className="primary" onClick={doImport} disabled={!importing.trim()}>
-                  Open in the builder
-                </button>
-              </div>
-            </section>
+            <ImportTemplate text={importing} onText={setImporting} onCancel={() => setImporting(null)} onOpen={() => void doImport()} />
           )}
           {numberId !== null && mode.kind === "builder" && (
             <Builder
@@ -231,156 +212,27 @@ export function TemplatesPage() {
                   {report.removed > 0 && ` · ${report.removed} removed`}
                 </p>
               )}
-              <div className="filters" role="search" aria-label="Filter templates">
-                <label className="field">
-                  <span>Search</span>
-                  <input id="templates-search" type="search" placeholder="Name or text" value={filter.search ?? ""} onChange={(e) => setF({ search: e.target.value || null })} />
-                </label>
-                <label className="field">
-                  <span>Status</span>
-                  <select id="templates-status" value={filter.status ?? ""} onChange={(e) => setF({ status: e.target.value || null })}>
-                    <option value="">Any</option>
-                    {["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"].map((s) => (
-                      <option key={s} value={s}>
-                        {s.toLowerCase()}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label className="field">
-                  <span>Category</span>
-                  <select value={filter.category ?? ""} onChange={(e) => setF({ category: e.target.value || null })}>
-                    <option value="">Any</option>
-                    <option value="MARKETING">Marketing</option>
-                    <option value="UTILITY">Utility</option>
-                    <option value="AUTHENTICATION">Authentication</option>
-                  </select>
-                </label>
-                <label className="field">
-                  <span>Language</span>
-                  <select value={filter.language ?? ""} onChange={(e) => setF({ language: e.target.value || null })}>
-                    <option value="">Any</option>
-                    {languages.map((l) => (
-                      <option key={l} value={l}>
-                        {l}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              </div>
+              <LibraryFilters filter={filter} onFilter={setF} languages={languages} />
               <div className="templates-grid">
-                <section className="card" aria-label="Template library" id="templates-list">
-                  {library.total === 0 ? (
-                    <EmptyState title={library.synced_at ? "No templates yet" : "Not synced yet"} icon="▤">
-                      <p>{library.synced_at ? "This number has no templates. Build the first one with “New template”." : "Sync to fetch this number's templates."}</p>
-                    </EmptyState>
-                  ) : library.groups.length === 0 ? (
-                    <p className="hint">No template matches the filters.</p>
-                  ) : (
-                    library.groups.map((g) => (
-                      <div className="template-group" key={g.name} data-template={g.name}>
-                        <h3>{g.name}</h3>
-                        <div className="variant-list">
-                          {g.variants.map((v) => (
-                            <button
-                              type="button"
-                              key={v.language}
-                              data-language={v.language}
-                              aria-pressed={selected?.name === v.name && selected.language === v.language}
-                              onClick={() => setSelected({ name: v.name, language: v.language })}
-                            >
-                              <span className="mono">{v.language}</span> <StatusBadge status={v.status} />
-                            </button>
-                          ))}
-                        </div>
-                        {g.differences.length > 0 && (
-                          <ul className="differences" aria-label={`Differences between the languages of ${g.name}`}>
-                            {g.differences.map((d) => (
-                              <li key={d}>⚠ {d}</li>
-                            ))}
-                          </ul>
-                        )}
-                      </div>
-                    ))
-                  )}
-                </section>
-                <section className="card" aria-label="Template detail" id="templates-detail">
-                  {!variant ? (
-                    <p className="hint">Choose a language of a template to see its preview and actions.</p>
-                  ) : (
-                    <>
-                      <h2>
-                        {variant.name} <span className="mono">({variant.language})</span> <StatusBadge status={variant.status} />
-                      </h2>
-                      <dl className="facts">
-                        <dt>Category</dt>
-                        <dd>{variant.category.toLowerCase()}</dd>
-                        <dt>Quality</dt>
-                        <dd>{variant.quality?.toLowerCase() ?? "unknown"}</dd>
-                        {variant.rejected_reason && (
-                          <>
-                            <dt>Rejected because</dt>
-                            <dd id="templates-rejected-reason">{variant.rejected_reason}</dd>
-                          </>
-                        )}
-                        <dt>Synced</dt>
-                        <dd>
-                          <When at={variant.synced_at} />
-                        </dd>
-                      </dl>
-                      <Preview model={previewOfComponents(variant.components, {})} id="templates-preview" />
-                      <div className="toolbar">
-                        <button
-                          type="button"
-                          className="primary"
-                          id="templates-test-send"
-                          disabled={variant.status.toLowerCase() !== "approved"}
-                          title={variant.status.toLowerCase() !== "approved" ? "Only approved templates can be sent" : undefined}
-                          onClick={() => setMode({ kind: "send", name: variant.name, language: variant.language })}
-                        >
-                          Test-send
-                        </button>
-                        <button type="button" id="templates-qa" disabled={approvedOf(variant.name) === 0} onClick={() => setMode({ kind: "qa", name: variant.name })}>
-                          QA run ({approvedOf(variant.name)} approved)
-                        </button>
-                        <button type="button" onClick={() => openDraft("Add a language", (d) => ({ ...d, language: "" }))}>
-                          Add a language
-                        </button>
-                        <button type="button" onClick={() => openDraft("Duplicate as a new template", (d) => ({ ...d, name: `${d.name}_copy` }))}>
-                          Duplicate
-                        </button>
-                        <button
-                          type="button"
-                          onClick={() =>
-                            exportTemplate(numberId, variant.name, variant.language).then(
-                              (p) => setNotice(`Exported to ${p}`),
-                              (e) => setError(toIpcError(e)),
-                            )
-                          }
-                        >
-                          Export JSON
-                        </button>
-                        <button type="button" className="danger" onClick={() => setConfirmDelete(variant.name)}>
-                          Delete…
-                        </button>
-                      </div>
-                      {confirmDelete === variant.name && (
-                        <div className="warning-banner confirm" role="alertdialog" aria-labelledby="delete-title">
-                          <p id="delete-title">
-                            Delete <strong>{variant.name}</strong> in all {group?.variants.length ?? 1} language(s) at 360dialog? Meta does not allow
-                            reusing the name for 30 days.
-                          </p>
-                          <button type="button" onClick={() => setConfirmDelete(null)} autoFocus>
-                            Keep it
-                          </button>
-                          <button type="button" className="danger" id="templates-delete-confirm" onClick={() => doDelete(variant.name)}>
-                            Delete
-                          </button>
-                        </div>
-                      )}
-                    </>
-                  )}
-                </section>
+                <LibraryList library={library} selected={selected} onSelect={setSelected} />
+                <TemplateDetail
+                  variant={variant}
+                  approved={variant ? approvedOf(variant.name) : 0}
+                  languageCount={group?.variants.length ?? 1}
+                  onTestSend={() => variant && setMode({ kind: "send", name: variant.name, language: variant.language })}
+                  onQa={() => variant && setMode({ kind: "qa", name: variant.name })}
+                  onAddLanguage={() => void openDraft("Add a language", (d) => ({ ...d, language: "" }))}
+                  onDuplicate={() => void openDraft("Duplicate as a new template", (d) => ({ ...d, name: `${d.name}_copy` }))}
+                  onExport={() =>
+                    numberId !== null &&
+                    variant &&
+                    exportTemplate(numberId, variant.name, variant.language).then(
+                      (p) => setNotice(`Exported to ${p}`),
+                      (e) => setError(toIpcError(e)),
+                    )
+                  }
+                  onDelete={() => variant && void doDelete(variant.name)}
+                />
               </div>
             </>
           )}

@@ -1,70 +1,14 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
-import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
 import type { SendFormView } from "../../lib/ipc/bindings/SendFormView";
 import type { TestSendResult } from "../../lib/ipc/bindings/TestSendResult";
-import { messageDetail, sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
+import { sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
+import { StatusTrail } from "../../lib/components/StatusTrail";
+import { useStatus } from "../../lib/hooks/useStatus";
 import { toIpcError } from "../../lib/ipc/errors";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
-
-const FINAL = ["read", "failed"];
-
-/** Follows a sent message's status as the inbox records webhook events. */
-export function useStatus(wamid: string | null): MessageDetail | null {
-  const [detail, setDetail] = useState<MessageDetail | null>(null);
-  useEffect(() => {
-    setDetail(null);
-    if (!wamid) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout>;
-    const started = Date.now();
-    const poll = () => {
-      messageDetail(wamid)
-        .then((d) => {
-          if (!live) return;
-          setDetail(d);
-          if (!FINAL.includes(d.message.status) && Date.now() - started < 10 * 60_000) timer = setTimeout(poll, 1000);
-        })
-        .catch(() => live && (timer = setTimeout(poll, 2000)));
-    };
-    poll();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [wamid]);
-  return detail;
-}
-
-export function StatusTrail({ detail }: { detail: MessageDetail | null }) {
-  if (!detail) return <p className="hint">Waiting for the first status…</p>;
-  return (
-    <div>
-      <p>
-        Status:{" "}
-        <span className={`badge badge--status-${detail.message.status}`} id="send-status" data-status={detail.message.status}>
-          {detail.message.status}
-        </span>
-      </p>
-      {detail.events.length > 0 && (
-        <ol className="timeline">
-          {detail.events.map((e) => (
-            <li key={e.status}>
-              {e.status} · {e.at ?? "time unknown"}
-              {e.error_code !== null && ` · error ${e.error_code}`}
-            </li>
-          ))}
-        </ol>
-      )}
-      {detail.error_details && <p className="field-error">{detail.error_details}</p>}
-      {!FINAL.includes(detail.message.status) && (
-        <p className="hint">Statuses arrive through the inbox; keep it running and the webhook pointed at it.</p>
-      )}
-    </div>
-  );
-}
 
 export function TestSend(props: { numberId: number; name: string; language: string; onClose: () => void }) {
   const [view, setView] = useState<SendFormView | null>(null);

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../App";
@@ -33,6 +33,8 @@ function backend(current: WebhookView) {
       case "check_webhook_url":
         if (String(a.url).includes("_hooks")) throw { code: "validation", message: "360dialog does not accept '_' in the host name" };
         return a.url;
+      case "test_webhook_endpoint":
+        return { url: a.url, status: 200, latency_ms: 12, ok: true, within_limit: true, error: null };
       case "set_webhook":
         saved.push(a);
         return view({ url: (a.input as { url: string }).url, headers: (a.input as { headers: Record<string, string> }).headers });
@@ -75,5 +77,36 @@ describe("Webhook page", () => {
     const warning = await screen.findByText(/Changed outside WABA Desk/);
     expect(warning.parentElement?.textContent).toContain("https://a.example.com/");
     expect(screen.getByRole("button", { name: "Keep the new URL" })).toBeTruthy();
+  });
+
+  it("checks a header at its field as you type, with visible Name and Value captions", async () => {
+    backend(view({ url: "https://hooks.example.com/in" }));
+    render(<App />);
+    await screen.findByLabelText("Main webhook URL");
+    fireEvent.click(screen.getByRole("button", { name: "Add header" }));
+    const row = document.querySelector("[data-header-row='0']") as HTMLElement;
+    expect(Array.from(row.querySelectorAll("label > span")).map((s) => s.textContent)).toEqual(["Name", "Value"]);
+    const name = screen.getByLabelText("Header 1 name");
+    fireEvent.change(name, { target: { value: "X_Api_Key" } });
+    fireEvent.change(screen.getByLabelText("Header 1 value"), { target: { value: "abc" } });
+    const problem = within(row).getByRole("alert");
+    expect(problem.textContent).toMatch(/'_' in header names/);
+    expect(name.getAttribute("aria-invalid")).toBe("true");
+    expect(name.getAttribute("aria-describedby")).toBe(problem.id);
+    expect((screen.getByRole("button", { name: "Save at 360dialog" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(name, { target: { value: "X-Api-Key" } });
+    expect(within(row).queryByRole("alert")).toBeNull();
+    await waitFor(() => expect((screen.getByRole("button", { name: "Save at 360dialog" }) as HTMLButtonElement).disabled).toBe(false));
+    expect(saved).toEqual([]);
+  });
+
+  it("drops the endpoint-test result when the URL changes", async () => {
+    backend(view({ url: "https://hooks.example.com/in" }));
+    render(<App />);
+    await screen.findByLabelText("Main webhook URL");
+    fireEvent.click(screen.getByRole("button", { name: "Send test event" }));
+    await screen.findByText(/HTTP 200 in 12 ms/);
+    fireEvent.change(screen.getByLabelText("Main webhook URL"), { target: { value: "https://other.example.com/in" } });
+    expect(screen.queryByText(/HTTP 200 in 12 ms/)).toBeNull();
   });
 });

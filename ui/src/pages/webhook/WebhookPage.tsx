@@ -10,45 +10,24 @@ import type { TestEventKind } from "../../lib/ipc/bindings/TestEventKind";
 import type { WebhookView } from "../../lib/ipc/bindings/WebhookView";
 import {
   acceptWebhook,
-  checkWebhookUrl,
   getWebhook,
   setWebhook,
   testWebhookEndpoint,
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { useUrlCheck } from "../../lib/webhook/useUrlCheck";
 import { Destinations } from "./Destinations";
+import { HeaderRows } from "./HeaderRows";
+import { headerProblems, type HeaderRow } from "../../lib/webhook/headers";
 
-type HeaderRow = { name: string; value: string };
 const SECRET_HEADER = "X-Wabadesk-Secret";
-
-/** Checks the URL with the core's rules as the user types (debounced). */
-function useUrlCheck(url: string): string | null {
-  const [reason, setReason] = useState<string | null>(null);
-  useEffect(() => {
-    if (!url) {
-      setReason(null);
-      return;
-    }
-    let live = true;
-    const t = setTimeout(() => {
-      checkWebhookUrl(url).then(
-        () => live && setReason(null),
-        (e) => live && setReason(toIpcError(e).message),
-      );
-    }, 200);
-    return () => {
-      live = false;
-      clearTimeout(t);
-    };
-  }, [url]);
-  return reason;
-}
 
 export function WebhookPage() {
   const { numbers, refresh } = useNumbers();
   const withKey = numbers?.filter((n) => n.key_state !== "none") ?? [];
-  const [numberId, setNumberId] = useState<number | null>(null);
+  const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [view, setView] = useState<WebhookView | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -61,11 +40,8 @@ export function WebhookPage() {
   const [testKind, setTestKind] = useState<TestEventKind>("status");
   const [testing, setTesting] = useState(false);
   const reason = useUrlCheck(url);
+  const headersBad = headerProblems(headers).some((p) => p.name || p.value);
 
-  // Pick the only number when there is just one.
-  useEffect(() => {
-    if (numberId === null && withKey.length === 1) setNumberId(withKey[0].id);
-  }, [numberId, withKey]);
 
   function show(v: WebhookView) {
     setView(v);
@@ -178,6 +154,7 @@ export function WebhookPage() {
                   onChange={(e) => {
                     setUrl(e.target.value);
                     setSaved(false);
+                    setTest(null); // a result for the previous URL says nothing about this one
                   }}
                   placeholder="https://hooks.example.com/whatsapp"
                   aria-invalid={reason ? true : undefined}
@@ -197,27 +174,7 @@ export function WebhookPage() {
               )}
               <fieldset className="headers">
                 <legend>Headers 360dialog sends with each webhook</legend>
-                {headers.map((h, i) => (
-                  <div className="header-row" key={i}>
-                    <input
-                      aria-label={`Header ${i + 1} name`}
-                      value={h.name}
-                      placeholder="Authorization"
-                      onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)))}
-                    />
-                    <input
-                      aria-label={`Header ${i + 1} value`}
-                      value={h.value}
-                      onChange={(e) => setHeaders(headers.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
-                    />
-                    <button type="button" aria-label={`Remove header ${i + 1}`} onClick={() => setHeaders(headers.filter((_, j) => j !== i))}>
-                      ✕
-                    </button>
-                  </div>
-                ))}
-                <button type="button" onClick={() => setHeaders([...headers, { name: "", value: "" }])}>
-                  Add header
-                </button>
+                <HeaderRows rows={headers} onChange={setHeaders} idPrefix="webhook-header" />
                 <label className="checkbox">
                   <input id="webhook-secret" type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} />
                   Add a shared secret header ({SECRET_HEADER}), kept in the OS keyring, that WABA Desk's
@@ -225,7 +182,7 @@ export function WebhookPage() {
                 </label>
               </fieldset>
               <div className="form__actions">
-                <button type="submit" id="webhook-save" className="primary" disabled={saving || !!reason || !url}>
+                <button type="submit" id="webhook-save" className="primary" disabled={saving || !!reason || !url || headersBad}>
                   {saving ? "Saving…" : "Save at 360dialog"}
                 </button>
               </div>

@@ -1,0 +1,68 @@
+// The UI's preferences (theme, the number chosen last, …) as one shared state, read once at
+// start and written through the core's `set_preferences`, so no page writes a stale copy.
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useRef, useState } from "react";
+import type { Preferences } from "./ipc/bindings/Preferences";
+import { getPreferences, setPreferences } from "./ipc/commands";
+
+export const DEFAULT_PREFERENCES: Preferences = { theme: "system", last_number: null, base_urls: {} };
+
+interface PreferencesState {
+  preferences: Preferences;
+  /** False until the stored preferences arrived (or failed to). */
+  loaded: boolean;
+  /** Takes preferences a command returned (e.g. Settings saved them). */
+  put: (p: Preferences) => void;
+  /** Saves a change of some fields; a failed write keeps the change for this session. */
+  save: (patch: Partial<Preferences>) => Promise<void>;
+}
+
+const PreferencesContext = createContext<PreferencesState | null>(null);
+
+export function PreferencesProvider(props: { children: ReactNode; onLoaded?: (p: Preferences) => void; onChange?: (p: Preferences) => void }) {
+  const [preferences, setState] = useState<Preferences>(DEFAULT_PREFERENCES);
+  const [loaded, setLoaded] = useState(false);
+  const current = useRef(preferences);
+  const { onLoaded, onChange } = props;
+
+  const put = useCallback(
+    (p: Preferences) => {
+      current.current = p;
+      setState(p);
+      onChange?.(p);
+    },
+    [onChange],
+  );
+
+  useEffect(() => {
+    getPreferences()
+      .then(put)
+      .catch(() => put(DEFAULT_PREFERENCES))
+      .finally(() => {
+        setLoaded(true);
+        onLoaded?.(current.current);
+      });
+  }, [put, onLoaded]);
+
+  const save = useCallback(
+    async (patch: Partial<Preferences>) => {
+      const next = { ...current.current, ...patch };
+      put(next);
+      try {
+        put(await setPreferences(next));
+      } catch {
+        // not written: the change still holds until the app closes
+      }
+    },
+    [put],
+  );
+
+  return (
+    <PreferencesContext.Provider value={{ preferences, loaded, put, save }}>{props.children}</PreferencesContext.Provider>
+  );
+}
+
+export function usePreferences(): PreferencesState {
+  const ctx = useContext(PreferencesContext);
+  if (!ctx) throw new Error("usePreferences outside PreferencesProvider");
+  return ctx;
+}

@@ -1,0 +1,14 @@
+/**
+ * A time relative to now, for past and future times alike: "just now", "5 min ago", "3 h ago",
+ * "in 5 min", "in 23 h"; beyond a day, the date. `now` is injectable for tests.
+ */
+export function relativeTime(at: string, now: number = Date.now()): string {
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) return at;
+  const diff = (t - now) / 1000;
+  const secs = Math.abs(diff);
+  if (secs < 60) return diff > 0 ? "in a moment" : "just now";
+  if (secs >= 86400) return new Date(t).toLocaleDateString();
+  const amount = secs < 3600 ? `${Math.floor(secs / 60)} min` : `${Math.floor(secs / 3600)} h`;
+  return diff > 0 ? `in ${amount}` : `${amount} ago`;
+}

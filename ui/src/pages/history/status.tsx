@@ -1,0 +1,8 @@
+/** Message statuses as History filters and colours them (the core's list until `MessageStatus` is exported). */
+export const STATUSES = ["accepted", "sent", "delivered", "read", "played", "failed", "received"];
+
+export const STATUS_CLASS: Record<string, string> = { read: "ok", delivered: "ok", played: "ok", failed: "bad", sent: "warn" };
+
+export function StatusChip({ status }: { status: string }) {
+  return <span className={`badge badge--${STATUS_CLASS[status] ?? "key-none"}`}>{status}</span>;
+}

@@ -1,0 +1,72 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { emit } from "@tauri-apps/api/event";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "../../App";
+import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
+
+function event(id: number): InboxEventView {
+  return {
+    id, received_at: new Date().toISOString(), source: "http", phone_number_id: "1", number_id: null, kinds: "status",
+    state: "applied", duplicates: 0, note: "", bytes: 100, body: null,
+  };
+}
+
+let events: InboxEventView[] = [];
+let calls: string[] = [];
+
+beforeEach(() => {
+  location.hash = "#/inbox";
+  events = [event(1)];
+  calls = [];
+  mockIPC((cmd) => {
+    calls.push(cmd);
+    switch (cmd) {
+      case "get_preferences":
+        return { theme: "system", last_number: null, base_urls: {} };
+      case "list_numbers":
+        return [];
+      case "inbox_status":
+        return { running: calls.filter((c) => c === "inbox_status").length > 1, url: "http://127.0.0.1:8377/webhook" };
+      case "list_inbox":
+        return events;
+      case "inbox_event":
+        return { ...event(1), body: '{"entry":[]}' };
+      case "inbox_rejections":
+        return [];
+      default:
+        throw new Error(`unexpected ${cmd}`);
+    }
+  }, { shouldMockEvents: true });
+});
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("Inbox page", () => {
+  it("shows a newly stored event and the receiver's state when the core reports them, with no polling", async () => {
+    const intervals = vi.spyOn(globalThis, "setInterval");
+    render(<App />);
+    await waitFor(() => expect(document.querySelectorAll("#inbox-table tbody tr")).toHaveLength(1));
+    expect(screen.getByText("stopped")).toBeTruthy();
+    events = [event(2), event(1)];
+    await emit("app://changed", { topic: "messages", numberId: null });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelectorAll("#inbox-table tbody tr")).toHaveLength(1);
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    await waitFor(() => expect(document.querySelectorAll("#inbox-table tbody tr")).toHaveLength(2));
+    await screen.findByText(/listening on/);
+    expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
+  });
+
+  it("the event drawer closes with Escape and focus goes back to its row", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "1" }));
+    await screen.findByRole("heading", { name: "Event 1" });
+    expect(document.getElementById("event-drawer")?.contains(document.activeElement)).toBe(true);
+    fireEvent.keyDown(document.activeElement!, { key: "Escape" });
+    expect(document.getElementById("event-drawer")).toBeNull();
+    await waitFor(() => expect(document.activeElement?.closest("tr")?.getAttribute("data-event-id")).toBe("1"));
+  });
+});
