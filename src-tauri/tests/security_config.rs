@@ -83,13 +83,15 @@ fn the_capability_grants_each_command_and_nothing_else() {
         .iter()
         .map(|p| p.as_str().expect("plain permission names only").to_string())
         .collect();
+    // Listening to the app's change events is the only core permission; no plugin at all.
     let expected: BTreeSet<String> = listed_commands()
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
+        .chain(["core:event:allow-listen".into(), "core:event:allow-unlisten".into()])
         .collect();
     assert_eq!(
         granted, expected,
-        "no plugin or core permissions for the webview"
+        "only the app's commands and event listening for the webview"
     );
     assert_eq!(cap["windows"], serde_json::json!(["main"]));
 }
