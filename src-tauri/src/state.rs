@@ -25,11 +25,11 @@ impl AppState {
     }
 
     pub fn data_dir(&self) -> &std::path::Path {
-        &self.core.data_dir
+        self.core.data_dir()
     }
 
     /// The preferences file, kept beside the database so the CLI reads the same settings.
     pub fn preferences_path(&self) -> PathBuf {
-        self.core.data_dir.join(PREFERENCES_FILE)
+        self.core.data_dir().join(PREFERENCES_FILE)
     }
 }

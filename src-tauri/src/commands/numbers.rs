@@ -2,7 +2,7 @@
 
 use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::audit::{self, Actor, AuditEntry, AuditFilter};
+use wabadesk_core::audit::{Actor, AuditEntry, AuditFilter};
 use wabadesk_core::keys::{VerifyOutcome, VerifyProgress};
 use wabadesk_core::numbers::{NumberInput, NumberView};
 use wabadesk_core::secrets::Sensitive;
@@ -78,7 +78,7 @@ pub fn list_audit(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(audit::list(&state.core.db, &filter)?)
+    Ok(state.core.audit_list(&filter)?)
 }
 
 /// Writes the filtered audit log as CSV to the Downloads folder; returns the file's path.
@@ -87,9 +87,5 @@ pub fn export_audit_csv(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<String, IpcError> {
-    Ok(
-        audit::export_csv(&state.core.db, &filter, &state.core.data_dir)?
-            .display()
-            .to_string(),
-    )
+    Ok(state.core.export_audit_csv(&filter)?.display().to_string())
 }

@@ -315,16 +315,13 @@ pub fn audit(data_dir: &Path, cmd: AuditCmd) -> Result<Output, Error> {
             let number_id = number
                 .map(|n| core.resolve_number(&n).map(|n| n.id))
                 .transpose()?;
-            let entries = audit::list(
-                &core.db,
-                &AuditFilter {
-                    number_id,
-                    action,
-                    since,
-                    until,
-                    limit: Some(limit),
-                },
-            )?;
+            let entries = core.audit_list(&AuditFilter {
+                number_id,
+                action,
+                since,
+                until,
+                limit: Some(limit),
+            })?;
             let text = if csv {
                 audit::to_csv(&entries)
             } else {

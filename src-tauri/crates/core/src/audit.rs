@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::db::Db;
+use crate::service::Core;
 use crate::{Error, Result};
 
 /// Who did it.
@@ -182,6 +183,18 @@ pub fn export_csv(
     let path = crate::paths::export_path(data_dir, "audit", "csv")?;
     std::fs::write(&path, to_csv(&entries)).map_err(Error::io(&path))?;
     Ok(path)
+}
+
+impl Core {
+    /// The audit log, newest first, filtered.
+    pub fn audit_list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        list(&self.db, filter)
+    }
+
+    /// Writes the filtered audit log as CSV to the Downloads folder; returns the file.
+    pub fn export_audit_csv(&self, filter: &AuditFilter) -> Result<std::path::PathBuf> {
+        export_csv(&self.db, filter, &self.data_dir)
+    }
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use crate::audit::{self, Actor, AuditEntry, AuditFilter, NewAudit};
 use crate::numbers::{KeyState, NumberView};
 use crate::secrets::Sensitive;
 use crate::service::Core;
+pub use crate::service::RotationStep;
 use crate::{Error, Result};
 
 /// The keyring account of a number's key: its E.164 phone.
@@ -31,14 +32,6 @@ pub fn account(phone: &str) -> String {
 /// The keyring account that holds a new key while it replaces the old one.
 pub fn pending_account(phone: &str) -> String {
     format!("{phone} (pending)")
-}
-
-/// Steps of a rotation, for the crash test hook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RotationStep {
-    Journaled,
-    Staged,
-    Promoted,
 }
 
 /// Progress of "verify all".
@@ -86,7 +79,12 @@ impl Core {
     }
 
     fn client_with_key(&self, number: &NumberView, key: Sensitive<String>) -> Result<Client> {
-        Client::with_config(&number.base_url, key, self.api_config.clone())
+        Ok(Client::with_http(
+            self.http.clone(),
+            &number.base_url,
+            key,
+            self.api_config.clone(),
+        )?)
     }
 
     /// The API client of a number, with its key from the keyring.
@@ -102,13 +100,14 @@ impl Core {
     }
 
     /// Runs an API call for a number. A 401 marks the number's key as superseded.
-    pub async fn call<T, F, Fut>(&self, number_id: i64, actor: Actor, f: F) -> Result<T>
+    pub async fn call<T, E, F, Fut>(&self, number_id: i64, actor: Actor, f: F) -> Result<T>
     where
         F: FnOnce(Client) -> Fut,
-        Fut: Future<Output = Result<T>>,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: Into<Error>,
     {
         let client = self.client(number_id)?;
-        let result = f(client).await;
+        let result = f(client).await.map_err(Into::into);
         if let Err(Error::Api(e)) = &result {
             if e.kind == ApiErrorKind::Unauthorized {
                 self.mark_superseded(number_id, actor)?;
@@ -184,17 +183,22 @@ impl Core {
         let number = self.number(number_id)?;
         let health = if verify {
             let client = self.client_with_key(&number, key.clone())?;
-            Some(client.health_status().await.map_err(|e| match e {
-                Error::Api(mut api) => {
-                    let note = "The new key was not accepted, so nothing was changed.";
-                    api.explanation = Some(match api.explanation.take() {
-                        Some(x) => format!("{x} {note}"),
-                        None => note.to_string(),
-                    });
-                    Error::Api(api)
-                }
-                other => other,
-            })?)
+            Some(
+                client
+                    .health_status()
+                    .await
+                    .map_err(|e| match Error::from(e) {
+                        Error::Api(mut api) => {
+                            let note = "The new key was not accepted, so nothing was changed.";
+                            api.explanation = Some(match api.explanation.take() {
+                                Some(x) => format!("{x} {note}"),
+                                None => note.to_string(),
+                            });
+                            Error::Api(api)
+                        }
+                        other => other,
+                    })?,
+            )
         } else {
             None
         };

@@ -100,22 +100,6 @@ impl KeyState {
     }
 }
 
-pub(crate) fn env_str(e: Environment) -> &'static str {
-    match e {
-        Environment::Production => "production",
-        Environment::Sandbox => "sandbox",
-        Environment::Simulator => "simulator",
-    }
-}
-
-fn parse_env(s: &str) -> Environment {
-    match s {
-        "sandbox" => Environment::Sandbox,
-        "simulator" => Environment::Simulator,
-        _ => Environment::Production,
-    }
-}
-
 /// A number as the UI and CLI see it. Holds no secret: a mask and a fingerprint at most.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -202,7 +186,7 @@ pub fn check_base_url(url: &str) -> Result<String> {
 
 impl Core {
     fn row_to_view(&self, r: &Row<'_>) -> rusqlite::Result<NumberView> {
-        let environment = parse_env(&r.get::<_, String>(3)?);
+        let environment = Environment::parse(&r.get::<_, String>(3)?);
         let base_url_override: Option<String> = r.get(4)?;
         let health_json: Option<String> = r.get(13)?;
         Ok(NumberView {
@@ -306,7 +290,7 @@ impl Core {
             tx.execute(
                 "INSERT INTO numbers (phone, label, environment, base_url, notes, created_at, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![phone, label, env_str(input.environment), base_url, notes, now],
+                params![phone, label, input.environment.as_str(), base_url, notes, now],
             )
             .map_err(Error::db("adding a number"))?;
             let id = tx.last_insert_rowid();
@@ -343,7 +327,7 @@ impl Core {
             }
             tx.execute(
                 "UPDATE numbers SET label = ?1, environment = ?2, base_url = ?3, notes = ?4, updated_at = ?5 WHERE id = ?6",
-                params![label, env_str(input.environment), base_url, input.notes.unwrap_or_default(), crate::util::now(), id],
+                params![label, input.environment.as_str(), base_url, input.notes.unwrap_or_default(), crate::util::now(), id],
             )
             .map_err(Error::db("updating a number"))?;
             audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_updated", detail: &label, ..Default::default() })

@@ -144,6 +144,17 @@ impl Core {
         Ok(n)
     }
 
+    /// Writes the filtered history to `out` (e.g. standard output), newest first.
+    pub fn write_history(
+        &self,
+        filter: &history::HistoryFilter,
+        format: history::ExportFormat,
+        out: &mut dyn std::io::Write,
+        progress: impl FnMut(u64),
+    ) -> Result<u64> {
+        history::export(&self.db, filter, format, out, progress)
+    }
+
     /// Exports the filtered history to `path` (written beside it, then renamed into place).
     pub fn export_history(
         &self,

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::exec;
 use super::ingest::{apply_status, Route};
+use crate::service::Core;
 use crate::Result;
 
 /// What [`seed`] did, and how fast.
@@ -122,4 +123,11 @@ pub fn seed(db: &crate::db::Db, count: u64, mut progress: impl FnMut(u64)) -> Re
         message_secs,
         status_secs: t.elapsed().as_secs_f64(),
     })
+}
+
+impl Core {
+    /// Synthetic history for demos and benchmarks (see [`seed`]).
+    pub fn seed_history(&self, count: u64, progress: impl FnMut(u64)) -> Result<SeedReport> {
+        seed(&self.db, count, progress)
+    }
 }

@@ -11,7 +11,7 @@ use super::config::{secret_account, SECRET_HEADER};
 use super::url_rules::{check_headers, invalid};
 use crate::audit::Actor;
 use crate::service::Core;
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -65,6 +65,7 @@ impl Core {
         }
         let display = number.phone.trim_start_matches('+');
         test_endpoint(
+            &self.http,
             url,
             &headers,
             kind,
@@ -78,6 +79,7 @@ impl Core {
 /// POSTs a synthetic Cloud-API-shaped event to `url` with `headers`, the way 360dialog would,
 /// and reports the answer against 360dialog's requirements (200, within 5 s).
 pub async fn test_endpoint(
+    http: &reqwest::Client,
     url: &str,
     headers: &BTreeMap<String, String>,
     kind: TestEventKind,
@@ -107,11 +109,10 @@ pub async fn test_endpoint(
     value["messaging_product"] = serde_json::json!("whatsapp");
     value["metadata"] = serde_json::json!({"display_phone_number": display_phone_number, "phone_number_id": phone_number_id});
     let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}]});
-    let client = reqwest::Client::builder()
+    let mut req = http
+        .post(parsed.clone())
         .timeout(Duration::from_secs(10))
-        .build()
-        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
-    let mut req = client.post(parsed.clone()).json(&body);
+        .json(&body);
     for (k, v) in headers {
         req = req.header(k, v);
     }
