@@ -24,15 +24,8 @@ use crate::service::Core;
 pub use crate::service::RotationStep;
 use crate::{Error, Result};
 
-/// The keyring account of a number's key: its E.164 phone.
-pub fn account(phone: &str) -> String {
-    phone.to_string()
-}
-
-/// The keyring account that holds a new key while it replaces the old one.
-pub fn pending_account(phone: &str) -> String {
-    format!("{phone} (pending)")
-}
+/// The keyring account names, kept in [`crate::secrets::accounts`].
+pub use crate::secrets::accounts::{key_account as account, pending_account};
 
 /// Progress of "verify all".
 #[derive(Debug, Clone, Serialize, TS)]

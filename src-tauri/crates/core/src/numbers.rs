@@ -335,13 +335,13 @@ impl Core {
         self.number(id)
     }
 
-    /// Removes a number and its keyring entries. The keyring goes first: if it cannot be
+    /// Removes a number and every keyring entry it had (key, pending key, webhook secret). The keyring goes first: if it cannot be
     /// reached, nothing is removed.
     pub fn remove_number(&self, id: i64, actor: Actor) -> Result<()> {
         let n = self.number(id)?;
-        self.secrets
-            .delete(&crate::keys::pending_account(&n.phone))?;
-        self.secrets.delete(&crate::keys::account(&n.phone))?;
+        for account in crate::secrets::accounts::entries_of(&n.phone) {
+            self.secrets.delete(&account)?;
+        }
         self.db.with_tx(|tx| {
             audit::record(
                 tx,
@@ -418,6 +418,37 @@ mod tests {
             base_url: None,
             notes: None,
         }
+    }
+
+    #[test]
+    fn removing_a_number_removes_every_keyring_entry_it_had() {
+        use crate::secrets::{MemoryStore, SecretStore, Sensitive};
+        let store = std::sync::Arc::new(MemoryStore::new());
+        let core = Core::in_memory_with(store.clone());
+        let n = core
+            .add_number(input("+4915123456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        let entries = [
+            crate::secrets::accounts::key_account(&n.phone),
+            crate::secrets::accounts::pending_account(&n.phone),
+            crate::secrets::accounts::webhook_secret_account(&n.phone),
+        ];
+        for e in &entries {
+            store
+                .set(e, &Sensitive::new(format!("secret of {e}")))
+                .unwrap();
+        }
+        core.remove_number(n.id, Actor::Ui).unwrap();
+        for e in &entries {
+            assert!(
+                store.get(e).unwrap().is_none(),
+                "{e} is left in the keyring"
+            );
+        }
+        // Added again, the phone starts without the old webhook secret.
+        core.add_number(input("+4915123456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        assert!(core.webhook_secrets().unwrap().is_empty());
     }
 
     #[test]

@@ -19,6 +19,34 @@ use crate::{Error, Result, APP_IDENTIFIER};
 /// development and test runs, so they never touch the user's real entries).
 pub const KEYRING_SERVICE_ENV: &str = "WABADESK_KEYRING_SERVICE";
 
+/// Keyring account names: the one place that knows them. Every removal goes through
+/// [`accounts::entries_of`], so a number leaves nothing behind.
+pub mod accounts {
+    /// A number's API key: its E.164 phone.
+    pub fn key_account(phone: &str) -> String {
+        phone.to_string()
+    }
+
+    /// A new key while it replaces the old one (see the rotation in `keys`).
+    pub fn pending_account(phone: &str) -> String {
+        format!("{phone} (pending)")
+    }
+
+    /// The number's webhook shared secret.
+    pub fn webhook_secret_account(phone: &str) -> String {
+        format!("{phone} webhook secret")
+    }
+
+    /// Every keyring entry a number can have.
+    pub fn entries_of(phone: &str) -> Vec<String> {
+        vec![
+            key_account(phone),
+            pending_account(phone),
+            webhook_secret_account(phone),
+        ]
+    }
+}
+
 /// Where secrets are kept. Implementations must be safe to share between threads.
 pub trait SecretStore: Send + Sync {
     fn get(&self, account: &str) -> Result<Option<Sensitive<String>>>;

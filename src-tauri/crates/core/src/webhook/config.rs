@@ -17,9 +17,7 @@ use crate::{Error, Result};
 pub const SECRET_HEADER: &str = "X-Wabadesk-Secret";
 
 /// The keyring account of a number's webhook shared secret.
-pub fn secret_account(phone: &str) -> String {
-    format!("{phone} webhook secret")
-}
+pub use crate::secrets::accounts::webhook_secret_account as secret_account;
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
