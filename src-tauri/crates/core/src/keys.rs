@@ -18,6 +18,7 @@ use ts_rs::TS;
 
 use crate::api::{ApiErrorKind, Client, HealthStatus};
 use crate::audit::{self, Actor, AuditEntry, AuditFilter, NewAudit};
+use crate::events::Topic;
 use crate::numbers::{KeyState, NumberView};
 use crate::secrets::Sensitive;
 use crate::service::Core;
@@ -111,7 +112,7 @@ impl Core {
 
     /// Marks a number's key as superseded (once; repeated 401s add no audit rows).
     pub fn mark_superseded(&self, number_id: i64, actor: Actor) -> Result<()> {
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let changed = tx
                 .execute(
                     "UPDATE numbers SET key_state = 'superseded', updated_at = ?1 \
@@ -145,7 +146,7 @@ impl Core {
 
     fn store_health(&self, number_id: i64, health: &HealthStatus) -> Result<()> {
         let json = serde_json::to_string(health).map_err(|e| Error::Internal(e.to_string()))?;
-        self.db.with_conn(|c| {
+        self.write(&[Topic::Keys], Some(number_id), |c| {
             c.execute(
                 "UPDATE numbers SET health_json = ?1, health_checked_at = ?2, \
                  phone_number_id = COALESCE(?3, phone_number_id), waba_id = COALESCE(?4, waba_id) \
@@ -293,7 +294,7 @@ impl Core {
     fn finish_rotation(&self, number_id: i64, health: Option<&HealthStatus>) -> Result<()> {
         let number = self.number(number_id)?;
         self.secrets.delete(&pending_account(&number.phone))?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let (fp, hint, verified, actor): (String, String, bool, String) = tx
                 .query_row(
                     "SELECT new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
@@ -362,7 +363,7 @@ impl Core {
                     self.secrets.set(&account(&number.phone), &key)?;
                     self.read_back(&account(&number.phone), &key)?;
                     self.finish_rotation(*number_id, None)?;
-                    self.db.with_conn(|c| {
+                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |c| {
                         audit::record(
                             c,
                             Actor::System,
@@ -379,7 +380,7 @@ impl Core {
                 None => {
                     // The number's entry was never touched: undo.
                     self.secrets.delete(&pending)?;
-                    self.db.with_tx(|tx| {
+                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |tx| {
                         tx.execute("DELETE FROM key_rotations WHERE number_id = ?1", [number_id])
                             .map_err(Error::db("closing the rotation journal"))?;
                         audit::record(tx, Actor::System, NewAudit {
@@ -402,7 +403,7 @@ impl Core {
             .call(number_id, actor, |c| async move { c.health_status().await })
             .await?;
         self.store_health(number_id, &health)?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let was: String = tx
                 .query_row(
                     "SELECT key_state FROM numbers WHERE id = ?1",
@@ -474,7 +475,7 @@ impl Core {
         let n = self.number(number_id)?;
         self.secrets.delete(&pending_account(&n.phone))?;
         self.secrets.delete(&account(&n.phone))?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             tx.execute(
                 "UPDATE numbers SET key_state = 'none', key_hint = NULL, key_fingerprint = NULL, \
                  key_set_at = NULL, key_verified_at = NULL, updated_at = ?1 WHERE id = ?2",

@@ -6,6 +6,7 @@ pub mod api;
 pub mod audit;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod history;
 pub mod inbox;
 pub mod info;

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::api::{Environment, HealthStatus};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
 
@@ -297,6 +298,7 @@ impl Core {
             audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_added", detail: &label, ..Default::default() })?;
             Ok(id)
         })?;
+        self.emit(&[Topic::Numbers, Topic::Audit], Some(id));
         self.number(id)
     }
 
@@ -317,7 +319,7 @@ impl Core {
             .filter(|u| !u.trim().is_empty())
             .map(check_base_url)
             .transpose()?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Numbers, Topic::Audit], Some(id), |tx| {
             let taken: Option<i64> = tx
                 .query_row("SELECT id FROM numbers WHERE label = ?1 AND id <> ?2", params![label, id], |r| r.get(0))
                 .optional()
@@ -342,7 +344,7 @@ impl Core {
         for account in crate::secrets::accounts::entries_of(&n.phone) {
             self.secrets.delete(&account)?;
         }
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Numbers, Topic::Audit], Some(id), |tx| {
             audit::record(
                 tx,
                 actor,

@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::api::{ClientConfig, Environment};
 use crate::db::Db;
+use crate::events::{Change, EventSink, NoopSink, Topic};
 use crate::prefs::Preferences;
 use crate::secrets::{MemoryStore, SecretStore};
 use crate::Result;
@@ -32,6 +33,8 @@ pub struct Core {
     base_urls: RwLock<BTreeMap<String, String>>,
     /// Test hook: make a key rotation stop (as if the process died) after this step.
     pub(crate) crash_after: Mutex<Option<RotationStep>>,
+    /// Where change events go (a no-op until the shell installs its sink).
+    events: RwLock<Arc<dyn EventSink>>,
 }
 
 impl Core {
@@ -77,6 +80,7 @@ impl Core {
             api_config,
             base_urls: RwLock::new(base_urls),
             crash_after: Mutex::new(None),
+            events: RwLock::new(Arc::new(NoopSink)),
         })
     }
 
@@ -109,9 +113,187 @@ impl Core {
         };
     }
 
+    /// Installs the sink change events go to (the shell forwards them to the UI).
+    pub fn set_event_sink(&self, sink: Arc<dyn EventSink>) {
+        *self.events.write().unwrap_or_else(|p| p.into_inner()) = sink;
+    }
+
+    /// Emits `topics` for `number_id`. Call only once the change is committed.
+    pub(crate) fn emit(&self, topics: &[Topic], number_id: Option<i64>) {
+        let sink = self
+            .events
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for &topic in topics {
+            sink.emit(Change { topic, number_id });
+        }
+    }
+
+    /// Runs `f` in one transaction and, once it committed, emits `topics` for `number_id`.
+    /// A rollback (an error from `f` or from the commit) emits nothing.
+    pub(crate) fn write<T>(
+        &self,
+        topics: &[Topic],
+        number_id: Option<i64>,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let value = self.db.with_tx(f)?;
+        self.emit(topics, number_id);
+        Ok(value)
+    }
+
     /// Test hook: the next key rotation stops (as if the process died) after `step`.
     #[doc(hidden)]
     pub fn set_crash_after(&self, step: Option<RotationStep>) {
         *self.crash_after.lock().unwrap_or_else(|p| p.into_inner()) = step;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crate::api::Environment;
+    use crate::audit::Actor;
+    use crate::events::{Change, EventSink, RecordingSink, Topic};
+    use crate::numbers::NumberInput;
+    use crate::secrets::MemoryStore;
+    use crate::Core;
+
+    fn input(phone: &str, label: &str) -> NumberInput {
+        NumberInput {
+            phone: phone.into(),
+            label: label.into(),
+            environment: Environment::Simulator,
+            base_url: None,
+            notes: None,
+        }
+    }
+
+    /// Looks at the database from another connection when a change arrives: what it sees is
+    /// what was committed.
+    struct CommittedView {
+        path: std::path::PathBuf,
+        seen: Mutex<Vec<(Topic, i64)>>,
+    }
+
+    impl EventSink for CommittedView {
+        fn emit(&self, change: Change) {
+            let conn = rusqlite::Connection::open(&self.path).unwrap();
+            let n: i64 = conn
+                .query_row("SELECT count(*) FROM numbers", [], |r| r.get(0))
+                .unwrap();
+            self.seen.lock().unwrap().push((change.topic, n));
+        }
+    }
+
+    #[test]
+    fn a_change_is_emitted_after_its_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
+        let view = Arc::new(CommittedView {
+            path: dir.path().join(crate::paths::DB_FILE),
+            seen: Mutex::new(Vec::new()),
+        });
+        core.set_event_sink(view.clone());
+        core.add_number(input("+4915123456789", "Support"), Actor::Ui)
+            .unwrap();
+        assert_eq!(
+            *view.seen.lock().unwrap(),
+            [(Topic::Numbers, 1), (Topic::Audit, 1)],
+            "another connection already sees the new number when the change arrives"
+        );
+    }
+
+    #[test]
+    fn a_rolled_back_write_emits_nothing() {
+        let core = Core::in_memory();
+        let sink = Arc::new(RecordingSink::new());
+        core.set_event_sink(sink.clone());
+        let n = core
+            .add_number(input("+4915123456789", "Support"), Actor::Ui)
+            .unwrap();
+        assert_eq!(
+            sink.take(),
+            [
+                Change {
+                    topic: Topic::Numbers,
+                    number_id: Some(n.id)
+                },
+                Change {
+                    topic: Topic::Audit,
+                    number_id: Some(n.id)
+                }
+            ]
+        );
+        // The audit row is written last in the same transaction: make it fail, so the
+        // number's update before it rolls back.
+        core.db
+            .with_conn(|c| {
+                c.execute_batch(
+                    "CREATE TRIGGER no_audit BEFORE INSERT ON audit_log \
+                     BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+                )
+                .map_err(crate::Error::db("test trigger"))
+            })
+            .unwrap();
+        let err = core
+            .update_number(n.id, input("+4915123456789", "Renamed"), Actor::Ui)
+            .unwrap_err();
+        assert!(err.to_string().contains("audit refused"), "{err}");
+        assert_eq!(core.number(n.id).unwrap().label, "Support", "rolled back");
+        assert!(core.remove_number(n.id, Actor::Ui).is_err());
+        assert_eq!(sink.take(), [], "no change for a rollback");
+    }
+
+    #[test]
+    fn a_status_through_the_inbox_emits_inbox_and_messages_after_commit() {
+        let core = Core::in_memory();
+        let n = core
+            .add_number(input("+4915123456789", "Support"), Actor::Ui)
+            .unwrap();
+        let sink = Arc::new(RecordingSink::new());
+        core.set_event_sink(sink.clone());
+        let body = serde_json::json!({
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+                "messaging_product": "whatsapp",
+                "metadata": {"display_phone_number": "4915123456789", "phone_number_id": "123"},
+                "statuses": [{"id": "wamid.E1", "status": "delivered", "timestamp": "1732489100", "recipient_id": "4915100000000"}]
+            }}]}]
+        })
+        .to_string();
+        // A refused insert (the source must be `receiver` or `import`) rolls back: no change.
+        assert!(core
+            .persist_events(&[body.clone().into()], "elsewhere")
+            .is_err());
+        assert_eq!(sink.take(), []);
+        core.persist_events(&[body.into()], "import").unwrap();
+        assert_eq!(
+            sink.take(),
+            [Change {
+                topic: Topic::Inbox,
+                number_id: None
+            }]
+        );
+        assert_eq!(core.process_pending().unwrap(), 1);
+        assert_eq!(
+            sink.take(),
+            [
+                Change {
+                    topic: Topic::Inbox,
+                    number_id: Some(n.id)
+                },
+                Change {
+                    topic: Topic::Messages,
+                    number_id: Some(n.id)
+                }
+            ]
+        );
+        assert_eq!(
+            core.message_by_wamid("wamid.E1").unwrap().unwrap().status,
+            "delivered"
+        );
     }
 }

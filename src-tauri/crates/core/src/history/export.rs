@@ -5,6 +5,7 @@ use ts_rs::TS;
 
 use super::exec;
 use super::query::{list, HistoryFilter, MessageView};
+use crate::events::Topic;
 use crate::history;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -129,7 +130,7 @@ impl Core {
     ) -> Result<u64> {
         let n = history::prune(&self.db, days, dry_run)?;
         if !dry_run && n > 0 {
-            self.db.with_conn(|c| {
+            self.write(&[Topic::Messages, Topic::Audit], None, |c| {
                 crate::audit::record(
                     c,
                     actor,

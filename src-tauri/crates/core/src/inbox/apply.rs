@@ -5,9 +5,17 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
 use super::store::{ImportReport, InboxEventView};
+use crate::events::Topic;
 use crate::history::{self, Route};
 use crate::service::Core;
 use crate::{Error, Result};
+
+/// What applying one event touched, for the change events sent after the commit.
+struct Applied {
+    number_id: Option<i64>,
+    /// It held statuses or messages (history may have changed).
+    history: bool,
+}
 
 /// Events applied to history per transaction.
 pub(super) const APPLY_BATCH: usize = 200;
@@ -41,7 +49,7 @@ impl Core {
     }
 
     /// Parses one stored event and applies it to history; returns its new state.
-    fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<String> {
+    fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<Applied> {
         let (state, kinds, note, route) = match serde_json::from_str::<Value>(body) {
             Err(e) => (
                 "malformed".to_string(),
@@ -120,7 +128,10 @@ impl Core {
         )
         .and_then(|mut st| st.execute(params![state, kinds, note, route.number_id, route.phone_number_id, id]))
         .map_err(Error::db("recording an event's state"))?;
-        Ok(state)
+        Ok(Applied {
+            number_id: route.number_id,
+            history: kinds.split(',').any(|k| k == "status" || k == "message"),
+        })
     }
 
     /// Applies every stored event not applied yet, in arrival order. Returns how many.
@@ -137,7 +148,7 @@ impl Core {
 
     /// Applies up to `limit` pending events in one transaction. Returns how many.
     pub fn process_batch(&self, limit: usize) -> Result<usize> {
-        self.db.with_tx(|tx| {
+        let (n, touched) = self.db.with_tx(|tx| {
             let pending: Vec<(i64, String)> = {
                 let mut stmt = tx
                     .prepare_cached("SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1")
@@ -147,16 +158,32 @@ impl Core {
                     .map_err(Error::db("reading pending events"))?;
                 rows.collect::<std::result::Result<_, _>>().map_err(Error::db("reading pending events"))?
             };
+            let mut touched = Vec::new();
             for (id, body) in &pending {
-                self.apply_event(tx, *id, body)?;
+                touched.push(self.apply_event(tx, *id, body)?);
             }
-            Ok(pending.len())
-        })
+            Ok((pending.len(), touched))
+        })?;
+        self.emit_applied(&touched);
+        Ok(n)
+    }
+
+    /// After the commit: one change per topic and number the applied events touched.
+    fn emit_applied(&self, touched: &[Applied]) {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in touched {
+            if seen.insert((0, a.number_id)) {
+                self.emit(&[Topic::Inbox], a.number_id);
+            }
+            if a.history && seen.insert((1, a.number_id)) {
+                self.emit(&[Topic::Messages], a.number_id);
+            }
+        }
     }
 
     /// Applies one stored event again ("replay into history"). Idempotent.
     pub fn replay_event(&self, id: i64) -> Result<InboxEventView> {
-        self.db.with_tx(|tx| {
+        let applied = self.db.with_tx(|tx| {
             let body: String = tx
                 .query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
                     r.get(0)
@@ -166,6 +193,7 @@ impl Core {
                 .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))?;
             self.apply_event(tx, id, &body)
         })?;
+        self.emit_applied(&[applied]);
         self.inbox_event(id)
     }
 

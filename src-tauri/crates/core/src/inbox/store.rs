@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
+use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
 
@@ -21,7 +22,7 @@ impl Core {
     /// returns the first copy's id and counts a duplicate).
     pub fn persist_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<i64>> {
         let now = crate::util::now();
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Inbox], None, |tx| {
             let mut stmt = tx
                 .prepare_cached(
                     "INSERT INTO inbox_events (received_at, source, body_sha256, body) VALUES (?1, ?2, ?3, ?4) \
@@ -112,8 +113,9 @@ impl Core {
             )
             .map_err(Error::db("recording a rejection"))
         });
-        if let Err(e) = r {
-            tracing::warn!(error = %e, "could not record a rejected webhook");
+        match r {
+            Ok(_) => self.emit(&[Topic::Inbox], None),
+            Err(e) => tracing::warn!(error = %e, "could not record a rejected webhook"),
         }
     }
 }

@@ -9,6 +9,7 @@ use ts_rs::TS;
 
 use super::url_rules::{check_headers, check_url};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::secrets::Sensitive;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -141,7 +142,9 @@ impl Core {
             .call(number_id, actor, |c| async move { c.get_webhook().await })
             .await?;
         let url = config.url.clone();
-        self.db.with_tx(|tx| {
+        // Reading is not a change (the UI reloads on changes): only a change made outside
+        // WABA Desk, once recorded, is announced.
+        let outside = self.db.with_tx(|tx| {
             let (known, last_outside): (Option<String>, Option<String>) = tx
                 .query_row(
                     "SELECT webhook_url_known, (SELECT new_url FROM webhook_changes WHERE number_id = ?1 AND source = 'outside' ORDER BY id DESC LIMIT 1) FROM numbers WHERE id = ?1",
@@ -150,10 +153,11 @@ impl Core {
                 )
                 .map_err(Error::db("reading the webhook state"))?;
             let now = crate::util::now();
-            match &known {
+            let outside = match &known {
                 None if url.is_some() => {
                     tx.execute("UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2", params![url, number_id])
                         .map_err(Error::db("remembering the webhook"))?;
+                    false
                 }
                 Some(k) if Some(k) != url.as_ref() && last_outside != url => {
                     tx.execute(
@@ -167,13 +171,17 @@ impl Core {
                         detail: &format!("{} -> {}", k, url.as_deref().unwrap_or("(none)")),
                         ..Default::default()
                     })?;
+                    true
                 }
-                _ => {}
-            }
+                _ => false,
+            };
             tx.execute("UPDATE numbers SET webhook_checked_at = ?1 WHERE id = ?2", params![now, number_id])
                 .map_err(Error::db("remembering the webhook"))?;
-            Ok(())
+            Ok(outside)
         })?;
+        if outside {
+            self.emit(&[Topic::Webhook, Topic::Audit], Some(number_id));
+        }
         self.view(number_id, url, config.headers)
     }
 
@@ -182,7 +190,7 @@ impl Core {
         let config = self
             .call(number_id, actor, |c| async move { c.get_webhook().await })
             .await?;
-        self.db.with_conn(|c| {
+        self.write(&[Topic::Webhook], Some(number_id), |c| {
             c.execute(
                 "UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2",
                 params![config.url, number_id],
@@ -229,7 +237,7 @@ impl Core {
                 c.set_webhook(&sent_url, &sent_headers).await
             })
             .await?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |tx| {
             let now = crate::util::now();
             tx.execute(
                 "UPDATE numbers SET webhook_url_known = ?1, webhook_checked_at = ?2 WHERE id = ?3",

@@ -3,6 +3,7 @@
 use super::url_rules::{check_headers, check_url, invalid};
 use crate::api::{Destination, MultiWebhook};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::service::Core;
 use crate::Result;
 
@@ -58,7 +59,7 @@ impl Core {
                 })
                 .await?;
         }
-        self.db.with_conn(|c| {
+        self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |c| {
             audit::record(
                 c,
                 actor,
@@ -85,7 +86,7 @@ impl Core {
                 c.set_multi_webhook(enabled, None).await
             })
             .await?;
-        self.db.with_conn(|c| {
+        self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |c| {
             audit::record(
                 c,
                 actor,
