@@ -1,16 +1,14 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use wabadesk_core::inbox::InboxHandle;
 use wabadesk_core::prefs::PREFERENCES_FILE;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Core, Result};
 
 /// What every command can reach. Built once at start.
 pub struct AppState {
+    /// The core; it also owns the webhook receiver's lifecycle.
     pub core: Arc<Core>,
-    /// The webhook receiver, while it runs.
-    pub inbox: tokio::sync::Mutex<Option<InboxHandle>>,
 }
 
 impl AppState {
@@ -20,7 +18,6 @@ impl AppState {
         let data_dir = paths::resolve_data_dir(None)?;
         Ok(Self {
             core: Arc::new(Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?),
-            inbox: tokio::sync::Mutex::new(None),
         })
     }
 

@@ -5,9 +5,7 @@ use std::net::SocketAddr;
 use tauri::State;
 use wabadesk_core::api::{Destination, MultiWebhook};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::inbox::{
-    self, ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection,
-};
+use wabadesk_core::inbox::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
 use wabadesk_core::Error;
 
@@ -24,11 +22,8 @@ pub async fn set_webhook(
     id: i64,
     input: WebhookInput,
 ) -> Result<WebhookView, IpcError> {
-    let view = state.core.set_webhook(id, input, Actor::Ui).await?;
-    if let Some(handle) = state.inbox.lock().await.as_ref() {
-        handle.reload_secrets().await?;
-    }
-    Ok(view)
+    // The core reloads the running receiver's secrets itself.
+    Ok(state.core.set_webhook(id, input, Actor::Ui).await?)
 }
 
 #[tauri::command]
@@ -55,11 +50,7 @@ pub async fn test_webhook_endpoint(
 
 #[tauri::command]
 pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    let guard = state.inbox.lock().await;
-    Ok(InboxStatus {
-        running: guard.is_some(),
-        url: guard.as_ref().map(|h| h.url()),
-    })
+    Ok(state.core.receiver_status())
 }
 
 #[tauri::command]
@@ -70,25 +61,12 @@ pub async fn inbox_start(
     let addr: SocketAddr = listen.trim().parse().map_err(|_| {
         Error::Validation(format!("'{listen}' is not an address like 127.0.0.1:8377"))
     })?;
-    let mut guard = state.inbox.lock().await;
-    if guard.is_none() {
-        *guard = Some(inbox::serve(state.core.clone(), addr).await?);
-    }
-    Ok(InboxStatus {
-        running: true,
-        url: guard.as_ref().map(|h| h.url()),
-    })
+    Ok(state.core.start_receiver(addr).await?)
 }
 
 #[tauri::command]
 pub async fn inbox_stop(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    if let Some(handle) = state.inbox.lock().await.take() {
-        handle.stop();
-    }
-    Ok(InboxStatus {
-        running: false,
-        url: None,
-    })
+    Ok(state.core.stop_receiver())
 }
 
 #[tauri::command(async)]

@@ -337,8 +337,8 @@ impl Core {
         self.number(id)
     }
 
-    /// Removes a number and every keyring entry it had (key, pending key, webhook secret). The keyring goes first: if it cannot be
-    /// reached, nothing is removed.
+    /// Removes a number and every keyring entry it had (key, pending key, webhook secret). The
+    /// keyring goes first: if it cannot be reached, nothing is removed.
     pub fn remove_number(&self, id: i64, actor: Actor) -> Result<()> {
         let n = self.number(id)?;
         for account in crate::secrets::accounts::entries_of(&n.phone) {
@@ -359,7 +359,9 @@ impl Core {
             tx.execute("DELETE FROM numbers WHERE id = ?1", [id])
                 .map_err(Error::db("removing a number"))?;
             Ok(())
-        })
+        })?;
+        // Its webhook secret is gone: the running receiver no longer accepts it.
+        self.reload_receiver_secrets()
     }
 }
 

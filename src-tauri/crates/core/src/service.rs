@@ -22,6 +22,16 @@ pub enum RotationStep {
     Promoted,
 }
 
+/// The inbox receiver while it runs, as `Core` holds it (the inbox's server implements it;
+/// this seam keeps the composition root from importing a feature).
+pub(crate) trait RunningReceiver: Send + Sync {
+    /// The URL to post webhook events to.
+    fn url(&self) -> String;
+    /// Replaces the shared secrets the receiver checks.
+    fn set_secrets(&self, secrets: Vec<String>);
+    fn stop(self: Box<Self>);
+}
+
 pub struct Core {
     pub(crate) data_dir: PathBuf,
     pub(crate) db: Db,
@@ -35,6 +45,8 @@ pub struct Core {
     pub(crate) crash_after: Mutex<Option<RotationStep>>,
     /// Where change events go (a no-op until the shell installs its sink).
     events: RwLock<Arc<dyn EventSink>>,
+    /// The inbox receiver, while it runs.
+    pub(crate) receiver: Mutex<Option<Box<dyn RunningReceiver>>>,
 }
 
 impl Core {
@@ -81,6 +93,7 @@ impl Core {
             base_urls: RwLock::new(base_urls),
             crash_after: Mutex::new(None),
             events: RwLock::new(Arc::new(NoopSink)),
+            receiver: Mutex::new(None),
         })
     }
 

@@ -9,10 +9,13 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
-use tokio::sync::{mpsc, oneshot, Notify, RwLock};
+use std::sync::RwLock;
+use tokio::sync::{mpsc, oneshot, Notify};
 
 use super::apply::APPLY_BATCH;
-use crate::service::Core;
+use super::store::InboxStatus;
+use crate::events::Topic;
+use crate::service::{Core, RunningReceiver};
 use crate::webhook::SECRET_HEADER;
 use crate::{Error, Result};
 
@@ -60,7 +63,7 @@ impl InboxHandle {
     /// Re-reads the shared secrets (after a webhook was set with or without one).
     pub async fn reload_secrets(&self) -> Result<()> {
         let fresh = load_secrets(&self.receiver.core)?;
-        *self.receiver.secrets.write().await = fresh;
+        self.set_secrets(fresh);
         Ok(())
     }
 
@@ -76,6 +79,78 @@ impl Drop for InboxHandle {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+impl RunningReceiver for InboxHandle {
+    fn url(&self) -> String {
+        InboxHandle::url(self)
+    }
+
+    fn set_secrets(&self, secrets: Vec<String>) {
+        *self
+            .receiver
+            .secrets
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = secrets;
+    }
+
+    fn stop(self: Box<Self>) {
+        InboxHandle::stop(*self)
+    }
+}
+
+impl Core {
+    /// Starts the app's inbox receiver on `listen` (if it is not running yet) and returns where
+    /// it listens. The core keeps it, and reloads its shared secrets whenever a webhook secret
+    /// changes.
+    pub async fn start_receiver(self: &Arc<Self>, listen: SocketAddr) -> Result<InboxStatus> {
+        if self.receiver_slot().is_some() {
+            return Ok(self.receiver_status());
+        }
+        let handle = serve(self.clone(), listen).await?;
+        {
+            let mut slot = self.receiver_slot();
+            if slot.is_none() {
+                *slot = Some(Box::new(handle));
+            }
+            // else: started meanwhile; ours stops as it drops.
+        }
+        self.emit(&[Topic::Inbox], None);
+        Ok(self.receiver_status())
+    }
+
+    /// Stops the app's inbox receiver (if it runs).
+    pub fn stop_receiver(&self) -> InboxStatus {
+        let running = self.receiver_slot().take();
+        if let Some(r) = running {
+            r.stop();
+            self.emit(&[Topic::Inbox], None);
+        }
+        self.receiver_status()
+    }
+
+    /// Whether the app's inbox receiver runs, and its URL.
+    pub fn receiver_status(&self) -> InboxStatus {
+        let slot = self.receiver_slot();
+        InboxStatus {
+            running: slot.is_some(),
+            url: slot.as_ref().map(|r| r.url()),
+        }
+    }
+
+    /// Gives the running receiver (if any) the current shared secrets. Called by every change
+    /// of a webhook secret.
+    pub(crate) fn reload_receiver_secrets(&self) -> Result<()> {
+        let slot = self.receiver_slot();
+        if let Some(r) = slot.as_ref() {
+            r.set_secrets(load_secrets(self)?);
+        }
+        Ok(())
+    }
+
+    fn receiver_slot(&self) -> std::sync::MutexGuard<'_, Option<Box<dyn RunningReceiver>>> {
+        self.receiver.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -135,7 +210,7 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
 
 async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
     {
-        let secrets = rx.secrets.read().await;
+        let secrets = rx.secrets.read().unwrap_or_else(|p| p.into_inner());
         if !secrets.is_empty() {
             let given = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok());
             if !given.is_some_and(|g| secrets.iter().any(|s| s == g)) {

@@ -257,6 +257,8 @@ impl Core {
                 ..Default::default()
             })
         })?;
+        // The running receiver checks the secret from now on (or stops checking it).
+        self.reload_receiver_secrets()?;
         self.view(number_id, echoed.url.or(Some(url)), echoed.headers)
     }
 
