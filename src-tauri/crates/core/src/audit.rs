@@ -59,6 +59,9 @@ pub struct NewAudit<'a> {
 /// Records an audit row inside the caller's transaction, so the action and its record commit
 /// together.
 pub fn record(conn: &Connection, actor: Actor, entry: NewAudit<'_>) -> Result<()> {
+    // The one read of the `numbers` table outside `numbers::store`: the phone is copied into
+    // the row so it stays readable after the number is removed (numbers depends on audit, so
+    // audit cannot call into numbers without a cycle).
     let phone: Option<String> = match entry.number_id {
         Some(id) => conn
             .query_row("SELECT phone FROM numbers WHERE id = ?1", [id], |r| {

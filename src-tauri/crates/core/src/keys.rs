@@ -19,6 +19,7 @@ use ts_rs::TS;
 use crate::api::{ApiErrorKind, Client, HealthStatus};
 use crate::audit::{self, Actor, AuditEntry, AuditFilter, NewAudit};
 use crate::events::Topic;
+use crate::numbers::store;
 use crate::numbers::{KeyState, NumberView};
 use crate::secrets::Sensitive;
 use crate::service::Core;
@@ -113,21 +114,8 @@ impl Core {
     /// Marks a number's key as superseded (once; repeated 401s add no audit rows).
     pub fn mark_superseded(&self, number_id: i64, actor: Actor) -> Result<()> {
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
-            let changed = tx
-                .execute(
-                    "UPDATE numbers SET key_state = 'superseded', updated_at = ?1 \
-                     WHERE id = ?2 AND key_state <> 'superseded' AND key_state <> 'none'",
-                    params![crate::util::now(), number_id],
-                )
-                .map_err(Error::db("marking a key superseded"))?;
-            if changed > 0 {
-                let fp: Option<String> = tx
-                    .query_row(
-                        "SELECT key_fingerprint FROM numbers WHERE id = ?1",
-                        [number_id],
-                        |r| r.get(0),
-                    )
-                    .map_err(Error::db("reading the key fingerprint"))?;
+            if store::mark_superseded(tx, number_id, &crate::util::now())? {
+                let fp = store::key_fingerprint(tx, number_id)?;
                 audit::record(
                     tx,
                     actor,
@@ -147,19 +135,14 @@ impl Core {
     fn store_health(&self, number_id: i64, health: &HealthStatus) -> Result<()> {
         let json = serde_json::to_string(health).map_err(|e| Error::Internal(e.to_string()))?;
         self.write(&[Topic::Keys], Some(number_id), |c| {
-            c.execute(
-                "UPDATE numbers SET health_json = ?1, health_checked_at = ?2, \
-                 phone_number_id = COALESCE(?3, phone_number_id), waba_id = COALESCE(?4, waba_id) \
-                 WHERE id = ?5",
-                params![
-                    json,
-                    crate::util::now(),
-                    health.phone_number_id(),
-                    health.waba_id(),
-                    number_id
-                ],
-            )
-            .map_err(Error::db("storing health"))?;
+            store::set_health(
+                c,
+                number_id,
+                &json,
+                &crate::util::now(),
+                health.phone_number_id(),
+                health.waba_id(),
+            )?;
             Ok(())
         })
     }
@@ -304,12 +287,7 @@ impl Core {
                 .map_err(Error::db("reading the rotation journal"))?;
             let now = crate::util::now();
             let state = if verified { KeyState::Verified } else { KeyState::Unverified };
-            tx.execute(
-                "UPDATE numbers SET key_state = ?1, key_hint = ?2, key_fingerprint = ?3, key_set_at = ?4, \
-                 key_verified_at = CASE WHEN ?5 THEN ?4 ELSE NULL END, updated_at = ?4 WHERE id = ?6",
-                params![state.as_str(), hint, fp, now, verified, number_id],
-            )
-            .map_err(Error::db("recording the new key"))?;
+            store::set_key(tx, number_id, state, &hint, &fp, &now, verified)?;
             let actor = match actor.as_str() {
                 "ui" => Actor::Ui,
                 "cli" => Actor::Cli,
@@ -404,27 +382,16 @@ impl Core {
             .await?;
         self.store_health(number_id, &health)?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
-            let was: String = tx
-                .query_row(
-                    "SELECT key_state FROM numbers WHERE id = ?1",
-                    [number_id],
-                    |r| r.get(0),
-                )
-                .map_err(Error::db("reading the key state"))?;
-            let now = crate::util::now();
-            tx.execute(
-                "UPDATE numbers SET key_state = 'verified', key_verified_at = ?1 WHERE id = ?2",
-                params![now, number_id],
-            )
-            .map_err(Error::db("recording verification"))?;
-            if was != "verified" {
+            let was = store::key_state(tx, number_id)?;
+            store::mark_verified(tx, number_id, &crate::util::now())?;
+            if was != KeyState::Verified {
                 audit::record(
                     tx,
                     actor,
                     NewAudit {
                         number_id: Some(number_id),
                         action: "key_verified",
-                        detail: &format!("accepted by /health_status (was {was})"),
+                        detail: &format!("accepted by /health_status (was {})", was.as_str()),
                         ..Default::default()
                     },
                 )?;
@@ -476,12 +443,7 @@ impl Core {
         self.secrets.delete(&pending_account(&n.phone))?;
         self.secrets.delete(&account(&n.phone))?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
-            tx.execute(
-                "UPDATE numbers SET key_state = 'none', key_hint = NULL, key_fingerprint = NULL, \
-                 key_set_at = NULL, key_verified_at = NULL, updated_at = ?1 WHERE id = ?2",
-                params![crate::util::now(), number_id],
-            )
-            .map_err(Error::db("removing a key"))?;
+            store::clear_key(tx, number_id, &crate::util::now())?;
             audit::record(
                 tx,
                 actor,

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::store::{ImportReport, InboxEventView};
 use crate::events::Topic;
 use crate::history::{self, Route};
+use crate::numbers;
 use crate::service::Core;
 use crate::{Error, Result};
 
@@ -35,13 +36,7 @@ impl Core {
                     d.chars().filter(char::is_ascii_digit).collect::<String>()
                 )
             });
-        let number_id: Option<i64> = tx
-            .prepare_cached(
-                "SELECT id FROM numbers WHERE (?1 IS NOT NULL AND phone_number_id = ?1) OR (?2 IS NOT NULL AND phone = ?2) \
-                 ORDER BY phone_number_id = ?1 DESC LIMIT 1",
-            )
-            .and_then(|mut st| st.query_row(params![pnid, display], |r| r.get(0)).optional())
-            .map_err(Error::db("routing an event"))?;
+        let number_id = numbers::store::route(tx, pnid.as_deref(), display.as_deref())?;
         Ok(Route {
             number_id,
             phone_number_id: pnid,

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::url_rules::{check_headers, check_url};
 use crate::audit::{self, Actor, NewAudit};
 use crate::events::Topic;
+use crate::numbers::store;
 use crate::secrets::Sensitive;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -85,14 +86,7 @@ impl Core {
     }
 
     fn known_url(&self, number_id: i64) -> Result<(Option<String>, Option<String>)> {
-        self.db.with_conn(|c| {
-            c.query_row(
-                "SELECT webhook_url_known, webhook_checked_at FROM numbers WHERE id = ?1",
-                [number_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(Error::db("reading the webhook state"))
-        })
+        self.db.with_conn(|c| store::webhook_known(c, number_id))
     }
 
     fn view(
@@ -114,13 +108,9 @@ impl Core {
             *v = Sensitive::new(v.clone()).mask();
         }
         let shared_with = match &url {
-            Some(u) => self.db.with_conn(|c| {
-                let mut stmt = c
-                    .prepare("SELECT label FROM numbers WHERE webhook_url_known = ?1 AND id <> ?2 ORDER BY label")
-                    .map_err(Error::db("checking shared webhooks"))?;
-                let rows = stmt.query_map(params![u, number_id], |r| r.get(0)).map_err(Error::db("checking shared webhooks"))?;
-                rows.collect::<std::result::Result<Vec<String>, _>>().map_err(Error::db("checking shared webhooks"))
-            })?,
+            Some(u) => self
+                .db
+                .with_conn(|c| store::labels_with_webhook(c, u, number_id))?,
             None => Vec::new(),
         };
         Ok(WebhookView {
@@ -145,18 +135,19 @@ impl Core {
         // Reading is not a change (the UI reloads on changes): only a change made outside
         // WABA Desk, once recorded, is announced.
         let outside = self.db.with_tx(|tx| {
-            let (known, last_outside): (Option<String>, Option<String>) = tx
+            let (known, _) = store::webhook_known(tx, number_id)?;
+            let last_outside: Option<String> = tx
                 .query_row(
-                    "SELECT webhook_url_known, (SELECT new_url FROM webhook_changes WHERE number_id = ?1 AND source = 'outside' ORDER BY id DESC LIMIT 1) FROM numbers WHERE id = ?1",
+                    "SELECT new_url FROM webhook_changes WHERE number_id = ?1 AND source = 'outside' ORDER BY id DESC LIMIT 1",
                     [number_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| r.get(0),
                 )
+                .optional()
                 .map_err(Error::db("reading the webhook state"))?;
             let now = crate::util::now();
             let outside = match &known {
                 None if url.is_some() => {
-                    tx.execute("UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2", params![url, number_id])
-                        .map_err(Error::db("remembering the webhook"))?;
+                    store::set_webhook_known(tx, number_id, url.as_deref())?;
                     false
                 }
                 Some(k) if Some(k) != url.as_ref() && last_outside != url => {
@@ -175,8 +166,7 @@ impl Core {
                 }
                 _ => false,
             };
-            tx.execute("UPDATE numbers SET webhook_checked_at = ?1 WHERE id = ?2", params![now, number_id])
-                .map_err(Error::db("remembering the webhook"))?;
+            store::set_webhook_checked(tx, number_id, &now)?;
             Ok(outside)
         })?;
         if outside {
@@ -191,12 +181,7 @@ impl Core {
             .call(number_id, actor, |c| async move { c.get_webhook().await })
             .await?;
         self.write(&[Topic::Webhook], Some(number_id), |c| {
-            c.execute(
-                "UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2",
-                params![config.url, number_id],
-            )
-            .map_err(Error::db("remembering the webhook"))?;
-            Ok(())
+            store::set_webhook_known(c, number_id, config.url.as_deref())
         })?;
         self.view(number_id, config.url, config.headers)
     }
@@ -239,11 +224,8 @@ impl Core {
             .await?;
         self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |tx| {
             let now = crate::util::now();
-            tx.execute(
-                "UPDATE numbers SET webhook_url_known = ?1, webhook_checked_at = ?2 WHERE id = ?3",
-                params![url, now, number_id],
-            )
-            .map_err(Error::db("remembering the webhook"))?;
+            store::set_webhook_known(tx, number_id, Some(&url))?;
+            store::set_webhook_checked(tx, number_id, &now)?;
             tx.execute(
                 "INSERT INTO webhook_changes (number_id, at, old_url, new_url, source, actor) VALUES (?1, ?2, ?3, ?4, 'app', ?5)",
                 params![number_id, now, old, url, actor.as_str()],
