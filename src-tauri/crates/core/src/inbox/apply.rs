@@ -1,10 +1,9 @@
 //! The applier: parses stored events and applies their statuses and messages to history.
 
 use axum::body::Bytes;
-use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 
-use super::store::{ImportReport, InboxEventView};
+use super::store::{self, ImportReport, InboxEventView};
 use crate::events::Topic;
 use crate::history::{self, Route};
 use crate::numbers;
@@ -118,11 +117,7 @@ impl Core {
                 (state.to_string(), kinds.join(","), notes.join("; "), route)
             }
         };
-        tx.prepare_cached(
-            "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5 WHERE id = ?6",
-        )
-        .and_then(|mut st| st.execute(params![state, kinds, note, route.number_id, route.phone_number_id, id]))
-        .map_err(Error::db("recording an event's state"))?;
+        store::set_state(tx, id, &state, &kinds, &note, &route)?;
         Ok(Applied {
             number_id: route.number_id,
             history: kinds.split(',').any(|k| k == "status" || k == "message"),
@@ -144,15 +139,7 @@ impl Core {
     /// Applies up to `limit` pending events in one transaction. Returns how many.
     pub fn process_batch(&self, limit: usize) -> Result<usize> {
         let (n, touched) = self.db.with_tx(|tx| {
-            let pending: Vec<(i64, String)> = {
-                let mut stmt = tx
-                    .prepare_cached("SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1")
-                    .map_err(Error::db("reading pending events"))?;
-                let rows = stmt
-                    .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(Error::db("reading pending events"))?;
-                rows.collect::<std::result::Result<_, _>>().map_err(Error::db("reading pending events"))?
-            };
+            let pending = store::pending(tx, limit)?;
             let mut touched = Vec::new();
             for (id, body) in &pending {
                 touched.push(self.apply_event(tx, *id, body)?);
@@ -179,13 +166,7 @@ impl Core {
     /// Applies one stored event again ("replay into history"). Idempotent.
     pub fn replay_event(&self, id: i64) -> Result<InboxEventView> {
         let applied = self.db.with_tx(|tx| {
-            let body: String = tx
-                .query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
-                .optional()
-                .map_err(Error::db("reading an event"))?
-                .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))?;
+            let body = store::body(tx, id)?;
             self.apply_event(tx, id, &body)
         })?;
         self.emit_applied(&[applied]);
@@ -212,15 +193,9 @@ impl Core {
                 .collect()
         };
         let bodies: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
-        let before: i64 = self.db.with_conn(|c| {
-            c.query_row("SELECT count(*) FROM inbox_events", [], |r| r.get(0))
-                .map_err(Error::db("counting events"))
-        })?;
+        let before = self.db.with_conn(store::count)?;
         self.persist_events(&bodies, "import")?;
-        let after: i64 = self.db.with_conn(|c| {
-            c.query_row("SELECT count(*) FROM inbox_events", [], |r| r.get(0))
-                .map_err(Error::db("counting events"))
-        })?;
+        let after = self.db.with_conn(store::count)?;
         self.process_pending()?;
         Ok(ImportReport {
             total: bodies.len() as u32,

@@ -1,12 +1,13 @@
 //! The inbox store: raw webhook bodies, their processing state, and refused requests.
 
 use axum::body::Bytes;
-use rusqlite::params;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::events::Topic;
+use crate::history::Route;
 use crate::service::Core;
 use crate::{Error, Result};
 
@@ -15,6 +16,55 @@ fn sha256_hex(b: &[u8]) -> String {
         .iter()
         .map(|x| format!("{x:02x}"))
         .collect()
+}
+
+/// The raw body of a stored event.
+pub(super) fn body(c: &Connection, id: i64) -> Result<String> {
+    c.query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })
+    .optional()
+    .map_err(Error::db("reading an event"))?
+    .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))
+}
+
+/// Up to `limit` events not applied yet, oldest first.
+pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, String)>> {
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1",
+        )
+        .map_err(Error::db("reading pending events"))?;
+    let rows = stmt
+        .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(Error::db("reading pending events"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("reading pending events"))
+}
+
+/// What applying an event found: its state, kinds, note and the number it belongs to.
+pub(super) fn set_state(
+    c: &Connection,
+    id: i64,
+    state: &str,
+    kinds: &str,
+    note: &str,
+    route: &Route,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5 WHERE id = ?6",
+    )
+    .and_then(|mut st| {
+        st.execute(params![state, kinds, note, route.number_id, route.phone_number_id, id])
+    })
+    .map_err(Error::db("recording an event's state"))?;
+    Ok(())
+}
+
+/// Stored events, duplicates counted once.
+pub(super) fn count(c: &Connection) -> Result<i64> {
+    c.query_row("SELECT count(*) FROM inbox_events", [], |r| r.get(0))
+        .map_err(Error::db("counting events"))
 }
 
 impl Core {
@@ -83,12 +133,7 @@ impl Core {
             .pop()
             .filter(|e| e.id == id)
             .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))?;
-        ev.body = Some(self.db.with_conn(|c| {
-            c.query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .map_err(Error::db("reading an event"))
-        })?);
+        ev.body = Some(self.db.with_conn(|c| body(c, id))?);
         Ok(ev)
     }
 
