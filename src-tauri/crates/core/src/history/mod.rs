@@ -16,8 +16,8 @@ pub use export::{export, prune, ExportFormat};
 pub use ingest::{apply_incoming, apply_status, record_outbound, Outbound, Route};
 pub(crate) use query::message_by_wamid;
 pub use query::{
-    counts, detail, list, resend_request, HistoryFilter, MessageDetail, MessageView,
-    StatusEventView,
+    counts, detail, list, recent_recipients, resend_request, HistoryFilter, MessageDetail,
+    MessageView, StatusEventView,
 };
 pub use seed::{seed, SeedReport};
 pub use status::{advances, status_rank};

@@ -238,6 +238,25 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
 }
 
 /// The message to send again for "resend as test": the stored request of a sent message.
+/// The contacts a number sent to, most recent first, at most `limit`.
+pub fn recent_recipients(
+    conn: &rusqlite::Connection,
+    number_id: i64,
+    limit: u32,
+) -> Result<Vec<String>> {
+    let mut st = conn
+        .prepare(
+            "SELECT contact FROM messages WHERE number_id = ?1 AND direction = 'out' \
+             GROUP BY contact ORDER BY max(id) DESC LIMIT ?2",
+        )
+        .map_err(Error::db("reading recent recipients"))?;
+    let rows = st
+        .query_map(rusqlite::params![number_id, limit], |r| r.get(0))
+        .map_err(Error::db("reading recent recipients"))?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(Error::db("reading recent recipients"))
+}
+
 pub fn resend_request(
     conn: &rusqlite::Connection,
     wamid: &str,

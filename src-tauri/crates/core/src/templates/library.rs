@@ -611,19 +611,8 @@ impl Core {
 
     /// Recipients this number sent to, most recent first.
     pub fn recent_recipients(&self, number_id: i64) -> Result<Vec<String>> {
-        self.db.with_conn(|c| {
-            let mut st = c
-                .prepare(
-                    "SELECT contact FROM messages WHERE number_id = ?1 AND direction = 'out' \
-                     GROUP BY contact ORDER BY max(id) DESC LIMIT 10",
-                )
-                .map_err(Error::db("reading recent recipients"))?;
-            let rows = st
-                .query_map([number_id], |r| r.get(0))
-                .map_err(Error::db("reading recent recipients"))?;
-            rows.collect::<rusqlite::Result<_>>()
-                .map_err(Error::db("reading recent recipients"))
-        })
+        self.db
+            .with_conn(|c| crate::history::recent_recipients(c, number_id, 10))
     }
 
     /// Sends a cached template with the form's values, remembers the inputs, and returns the
