@@ -46,6 +46,7 @@ target_dir=${CARGO_TARGET_DIR:-target}
 stage "UI type check and build (ui/dist is embedded in the app)" npm run --silent build:ui
 stage "rustfmt" cargo fmt --all --check
 stage "SQL is parameterised everywhere" bash scripts/check-sql.sh
+stage "structure: no import cycle in the core, adapters call the core only" bash scripts/check-structure.sh
 stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # --include-ignored adds the tests that need the real OS keyring (GNOME Keyring here).
 # Building the tests also builds target/debug/wabadesk-app and wabadesk for the E2E stage.

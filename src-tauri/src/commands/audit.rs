@@ -1,7 +1,7 @@
 //! The audit log of admin actions. Each command parses, calls the core, maps the error.
 
 use tauri::State;
-use wabadesk_core::audit::{self, AuditEntry, AuditFilter};
+use wabadesk_core::audit::{AuditEntry, AuditFilter};
 
 use crate::{AppState, IpcError};
 
@@ -10,7 +10,7 @@ pub fn list_audit(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(audit::list(&state.core.db, &filter)?)
+    Ok(state.core.audit_list(&filter)?)
 }
 
 /// Writes the filtered audit log as CSV to the Downloads folder; returns the file's path.
@@ -19,6 +19,6 @@ pub fn export_audit_csv(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<String, IpcError> {
-    let path = audit::export_csv(&state.core.db, &filter, &state.core.data_dir)?;
+    let path = state.core.export_audit_csv(&filter)?;
     Ok(path.display().to_string())
 }

@@ -43,8 +43,7 @@ pub fn export_history(
     format: ExportFormat,
     on_progress: Channel<u64>,
 ) -> Result<String, IpcError> {
-    let path =
-        wabadesk_core::paths::export_path(&state.core.data_dir, "history", format.extension())?;
+    let path = state.core.export_path("history", format.extension())?;
     state.core.export_history(&filter, format, &path, |n| {
         let _ = on_progress.send(n);
     })?;

@@ -1,63 +1,15 @@
 //! The local webhook receiver and what it stored. Each command parses, calls the core, maps the
 //! error.
 //!
-//! The receiver's lifecycle is kept here, in [`Receiver`], and nowhere else in the shell.
+//! The receiver's lifecycle belongs to the core (`Core::start_receiver` and friends), which also
+//! reports its start and stop as inbox changes.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-
 use tauri::State;
-use wabadesk_core::events::Topic;
-use wabadesk_core::inbox::{
-    self, ImportReport, InboxEventView, InboxFilter, InboxHandle, InboxStatus, Rejection,
-};
-use wabadesk_core::{Core, Error, Result};
+use wabadesk_core::inbox::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};
+use wabadesk_core::{Error, Result};
 
 use crate::{AppState, IpcError};
-
-/// The webhook receiver, while it runs.
-#[derive(Default)]
-pub struct Receiver(tokio::sync::Mutex<Option<InboxHandle>>);
-
-impl Receiver {
-    pub async fn status(&self) -> InboxStatus {
-        let guard = self.0.lock().await;
-        InboxStatus {
-            running: guard.is_some(),
-            url: guard.as_ref().map(|h| h.url()),
-        }
-    }
-
-    /// Starts the receiver on `addr` unless it runs already.
-    pub async fn start(&self, core: Arc<Core>, addr: SocketAddr) -> Result<InboxStatus> {
-        let mut guard = self.0.lock().await;
-        if guard.is_none() {
-            *guard = Some(inbox::serve(core, addr).await?);
-        }
-        Ok(InboxStatus {
-            running: true,
-            url: guard.as_ref().map(|h| h.url()),
-        })
-    }
-
-    pub async fn stop(&self) -> InboxStatus {
-        if let Some(handle) = self.0.lock().await.take() {
-            handle.stop();
-        }
-        InboxStatus {
-            running: false,
-            url: None,
-        }
-    }
-
-    /// Makes a running receiver read the shared secrets again (after a webhook change).
-    pub async fn reload_secrets(&self) -> Result<()> {
-        match self.0.lock().await.as_ref() {
-            Some(handle) => handle.reload_secrets().await,
-            None => Ok(()),
-        }
-    }
-}
 
 fn listen_address(listen: &str) -> Result<SocketAddr> {
     listen
@@ -68,7 +20,7 @@ fn listen_address(listen: &str) -> Result<SocketAddr> {
 
 #[tauri::command]
 pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    Ok(state.receiver.status().await)
+    Ok(state.core.receiver_status())
 }
 
 #[tauri::command]
@@ -77,16 +29,12 @@ pub async fn inbox_start(
     listen: String,
 ) -> Result<InboxStatus, IpcError> {
     let addr = listen_address(&listen)?;
-    let status = state.receiver.start(state.core.clone(), addr).await?;
-    state.events.changed(Topic::Inbox, None);
-    Ok(status)
+    Ok(state.core.start_receiver(addr).await?)
 }
 
 #[tauri::command]
 pub async fn inbox_stop(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    let status = state.receiver.stop().await;
-    state.events.changed(Topic::Inbox, None);
-    Ok(status)
+    Ok(state.core.stop_receiver())
 }
 
 #[tauri::command(async)]
@@ -131,27 +79,5 @@ mod tests {
         );
         let e = listen_address("localhost").unwrap_err();
         assert!(e.to_string().contains("127.0.0.1:8377"), "{e}");
-    }
-
-    #[tokio::test]
-    async fn the_receiver_starts_once_reports_its_url_and_stops() {
-        let core = Arc::new(Core::in_memory());
-        let receiver = Receiver::default();
-        assert!(!receiver.status().await.running);
-        receiver.reload_secrets().await.unwrap();
-        let any_port = SocketAddr::from(([127, 0, 0, 1], 0));
-        let first = receiver.start(core.clone(), any_port).await.unwrap();
-        let url = first.url.clone().expect("a running receiver has a URL");
-        let again = receiver.start(core, any_port).await.unwrap();
-        assert_eq!(
-            again.url.as_deref(),
-            Some(url.as_str()),
-            "not started twice"
-        );
-        assert_eq!(receiver.status().await.url.as_deref(), Some(url.as_str()));
-        receiver.reload_secrets().await.unwrap();
-        let stopped = receiver.stop().await;
-        assert!(!stopped.running && stopped.url.is_none());
-        assert!(!receiver.status().await.running);
     }
 }

@@ -19,10 +19,8 @@ pub async fn set_webhook(
     id: i64,
     input: WebhookInput,
 ) -> Result<WebhookView, IpcError> {
-    let view = state.core.set_webhook(id, input, Actor::Ui).await?;
-    // A new shared secret must reach a receiver that is already running.
-    state.receiver.reload_secrets().await?;
-    Ok(view)
+    // The core reloads the running receiver's secrets itself.
+    Ok(state.core.set_webhook(id, input, Actor::Ui).await?)
 }
 
 #[tauri::command]

@@ -42,16 +42,13 @@ pub fn run(data_dir: &Path, cmd: AuditCmd) -> Result<Output, Error> {
             csv,
         } => {
             let number_id = number_id(&core, number)?;
-            let entries = audit::list(
-                &core.db,
-                &AuditFilter {
-                    number_id,
-                    action,
-                    since,
-                    until,
-                    limit: Some(limit),
-                },
-            )?;
+            let entries = core.audit_list(&AuditFilter {
+                number_id,
+                action,
+                since,
+                until,
+                limit: Some(limit),
+            })?;
             let text = if csv {
                 audit::to_csv(&entries)
             } else {

@@ -134,13 +134,7 @@ pub fn run(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
                 None => {
                     let stdout = std::io::stdout();
                     let mut lock = std::io::BufWriter::new(stdout.lock());
-                    match wabadesk_core::history::export(
-                        &core.db,
-                        &filter,
-                        format,
-                        &mut lock,
-                        |_| {},
-                    ) {
+                    match core.write_history(&filter, format, &mut lock, |_| {}) {
                         Ok(n) => n,
                         // The reader went away (e.g. `| head`): stop quietly.
                         Err(e) if e.to_string().contains("Broken pipe") => 0,
@@ -176,7 +170,7 @@ pub fn run(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             Output::ok(&json!({"messages": n, "dry_run": dry_run}), text)
         }
         HistoryCmd::Seed { count } => {
-            let r = wabadesk_core::history::seed(&core.db, count, |n| eprint!("\rseeded {n}    "))?;
+            let r = core.seed_history(count, |n| eprint!("\rseeded {n}    "))?;
             eprintln!();
             let text = format!(
                 "{} synthetic messages in {:.1} s, {} status events in {:.1} s ({:.0} events/s)",

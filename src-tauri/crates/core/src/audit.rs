@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::db::Db;
+use crate::service::Core;
 use crate::{Error, Result};
 
 /// Who did it.
@@ -58,6 +59,9 @@ pub struct NewAudit<'a> {
 /// Records an audit row inside the caller's transaction, so the action and its record commit
 /// together.
 pub fn record(conn: &Connection, actor: Actor, entry: NewAudit<'_>) -> Result<()> {
+    // The one read of the `numbers` table outside `numbers::store`: the phone is copied into
+    // the row so it stays readable after the number is removed (numbers depends on audit, so
+    // audit cannot call into numbers without a cycle).
     let phone: Option<String> = match entry.number_id {
         Some(id) => conn
             .query_row("SELECT phone FROM numbers WHERE id = ?1", [id], |r| {
@@ -182,6 +186,18 @@ pub fn export_csv(
     let path = crate::paths::export_path(data_dir, "audit", "csv")?;
     std::fs::write(&path, to_csv(&entries)).map_err(Error::io(&path))?;
     Ok(path)
+}
+
+impl Core {
+    /// The audit log, newest first, filtered.
+    pub fn audit_list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        list(&self.db, filter)
+    }
+
+    /// Writes the filtered audit log as CSV to the Downloads folder; returns the file.
+    pub fn export_audit_csv(&self, filter: &AuditFilter) -> Result<std::path::PathBuf> {
+        export_csv(&self.db, filter, &self.data_dir)
+    }
 }
 
 #[cfg(test)]

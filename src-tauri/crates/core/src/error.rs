@@ -52,6 +52,16 @@ pub enum Error {
     Internal(String),
 }
 
+impl From<crate::api::Error> for Error {
+    fn from(e: crate::api::Error) -> Self {
+        match e {
+            crate::api::Error::Validation(m) => Error::Validation(m),
+            crate::api::Error::Api(e) => Error::Api(e),
+            crate::api::Error::Internal(m) => Error::Internal(m),
+        }
+    }
+}
+
 impl From<crate::api::ApiError> for Error {
     fn from(e: crate::api::ApiError) -> Self {
         Error::Api(Box::new(e))

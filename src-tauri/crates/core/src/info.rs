@@ -97,6 +97,13 @@ pub fn doctor(data_dir: &Path, secrets: &dyn SecretStore) -> AppInfo {
     }
 }
 
+impl crate::service::Core {
+    /// Version, data dir, database schema and keyring reachability (the About page).
+    pub fn info(&self) -> AppInfo {
+        app_info(&self.data_dir, &self.db, self.secrets.as_ref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,28 +18,16 @@ use ts_rs::TS;
 
 use crate::api::{ApiErrorKind, Client, HealthStatus};
 use crate::audit::{self, Actor, AuditEntry, AuditFilter, NewAudit};
+use crate::events::Topic;
+use crate::numbers::store;
 use crate::numbers::{KeyState, NumberView};
 use crate::secrets::Sensitive;
 use crate::service::Core;
+pub use crate::service::RotationStep;
 use crate::{Error, Result};
 
-/// The keyring account of a number's key: its E.164 phone.
-pub fn account(phone: &str) -> String {
-    phone.to_string()
-}
-
-/// The keyring account that holds a new key while it replaces the old one.
-pub fn pending_account(phone: &str) -> String {
-    format!("{phone} (pending)")
-}
-
-/// Steps of a rotation, for the crash test hook.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RotationStep {
-    Journaled,
-    Staged,
-    Promoted,
-}
+/// The keyring account names, kept in [`crate::secrets::accounts`].
+pub use crate::secrets::accounts::{key_account as account, pending_account};
 
 /// Progress of "verify all".
 #[derive(Debug, Clone, Serialize, TS)]
@@ -86,7 +74,12 @@ impl Core {
     }
 
     fn client_with_key(&self, number: &NumberView, key: Sensitive<String>) -> Result<Client> {
-        Client::with_config(&number.base_url, key, self.api_config.clone())
+        Ok(Client::with_http(
+            self.http.clone(),
+            &number.base_url,
+            key,
+            self.api_config.clone(),
+        )?)
     }
 
     /// The API client of a number, with its key from the keyring.
@@ -102,13 +95,14 @@ impl Core {
     }
 
     /// Runs an API call for a number. A 401 marks the number's key as superseded.
-    pub async fn call<T, F, Fut>(&self, number_id: i64, actor: Actor, f: F) -> Result<T>
+    pub async fn call<T, E, F, Fut>(&self, number_id: i64, actor: Actor, f: F) -> Result<T>
     where
         F: FnOnce(Client) -> Fut,
-        Fut: Future<Output = Result<T>>,
+        Fut: Future<Output = std::result::Result<T, E>>,
+        E: Into<Error>,
     {
         let client = self.client(number_id)?;
-        let result = f(client).await;
+        let result = f(client).await.map_err(Into::into);
         if let Err(Error::Api(e)) = &result {
             if e.kind == ApiErrorKind::Unauthorized {
                 self.mark_superseded(number_id, actor)?;
@@ -119,22 +113,9 @@ impl Core {
 
     /// Marks a number's key as superseded (once; repeated 401s add no audit rows).
     pub fn mark_superseded(&self, number_id: i64, actor: Actor) -> Result<()> {
-        self.db.with_tx(|tx| {
-            let changed = tx
-                .execute(
-                    "UPDATE numbers SET key_state = 'superseded', updated_at = ?1 \
-                     WHERE id = ?2 AND key_state <> 'superseded' AND key_state <> 'none'",
-                    params![crate::util::now(), number_id],
-                )
-                .map_err(Error::db("marking a key superseded"))?;
-            if changed > 0 {
-                let fp: Option<String> = tx
-                    .query_row(
-                        "SELECT key_fingerprint FROM numbers WHERE id = ?1",
-                        [number_id],
-                        |r| r.get(0),
-                    )
-                    .map_err(Error::db("reading the key fingerprint"))?;
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
+            if store::mark_superseded(tx, number_id, &crate::util::now())? {
+                let fp = store::key_fingerprint(tx, number_id)?;
                 audit::record(
                     tx,
                     actor,
@@ -153,20 +134,15 @@ impl Core {
 
     fn store_health(&self, number_id: i64, health: &HealthStatus) -> Result<()> {
         let json = serde_json::to_string(health).map_err(|e| Error::Internal(e.to_string()))?;
-        self.db.with_conn(|c| {
-            c.execute(
-                "UPDATE numbers SET health_json = ?1, health_checked_at = ?2, \
-                 phone_number_id = COALESCE(?3, phone_number_id), waba_id = COALESCE(?4, waba_id) \
-                 WHERE id = ?5",
-                params![
-                    json,
-                    crate::util::now(),
-                    health.phone_number_id(),
-                    health.waba_id(),
-                    number_id
-                ],
-            )
-            .map_err(Error::db("storing health"))?;
+        self.write(&[Topic::Keys], Some(number_id), |c| {
+            store::set_health(
+                c,
+                number_id,
+                &json,
+                &crate::util::now(),
+                health.phone_number_id(),
+                health.waba_id(),
+            )?;
             Ok(())
         })
     }
@@ -184,17 +160,22 @@ impl Core {
         let number = self.number(number_id)?;
         let health = if verify {
             let client = self.client_with_key(&number, key.clone())?;
-            Some(client.health_status().await.map_err(|e| match e {
-                Error::Api(mut api) => {
-                    let note = "The new key was not accepted, so nothing was changed.";
-                    api.explanation = Some(match api.explanation.take() {
-                        Some(x) => format!("{x} {note}"),
-                        None => note.to_string(),
-                    });
-                    Error::Api(api)
-                }
-                other => other,
-            })?)
+            Some(
+                client
+                    .health_status()
+                    .await
+                    .map_err(|e| match Error::from(e) {
+                        Error::Api(mut api) => {
+                            let note = "The new key was not accepted, so nothing was changed.";
+                            api.explanation = Some(match api.explanation.take() {
+                                Some(x) => format!("{x} {note}"),
+                                None => note.to_string(),
+                            });
+                            Error::Api(api)
+                        }
+                        other => other,
+                    })?,
+            )
         } else {
             None
         };
@@ -296,7 +277,7 @@ impl Core {
     fn finish_rotation(&self, number_id: i64, health: Option<&HealthStatus>) -> Result<()> {
         let number = self.number(number_id)?;
         self.secrets.delete(&pending_account(&number.phone))?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let (fp, hint, verified, actor): (String, String, bool, String) = tx
                 .query_row(
                     "SELECT new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
@@ -306,12 +287,7 @@ impl Core {
                 .map_err(Error::db("reading the rotation journal"))?;
             let now = crate::util::now();
             let state = if verified { KeyState::Verified } else { KeyState::Unverified };
-            tx.execute(
-                "UPDATE numbers SET key_state = ?1, key_hint = ?2, key_fingerprint = ?3, key_set_at = ?4, \
-                 key_verified_at = CASE WHEN ?5 THEN ?4 ELSE NULL END, updated_at = ?4 WHERE id = ?6",
-                params![state.as_str(), hint, fp, now, verified, number_id],
-            )
-            .map_err(Error::db("recording the new key"))?;
+            store::set_key(tx, number_id, state, &hint, &fp, &now, verified)?;
             let actor = match actor.as_str() {
                 "ui" => Actor::Ui,
                 "cli" => Actor::Cli,
@@ -365,7 +341,7 @@ impl Core {
                     self.secrets.set(&account(&number.phone), &key)?;
                     self.read_back(&account(&number.phone), &key)?;
                     self.finish_rotation(*number_id, None)?;
-                    self.db.with_conn(|c| {
+                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |c| {
                         audit::record(
                             c,
                             Actor::System,
@@ -382,7 +358,7 @@ impl Core {
                 None => {
                     // The number's entry was never touched: undo.
                     self.secrets.delete(&pending)?;
-                    self.db.with_tx(|tx| {
+                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |tx| {
                         tx.execute("DELETE FROM key_rotations WHERE number_id = ?1", [number_id])
                             .map_err(Error::db("closing the rotation journal"))?;
                         audit::record(tx, Actor::System, NewAudit {
@@ -405,28 +381,17 @@ impl Core {
             .call(number_id, actor, |c| async move { c.health_status().await })
             .await?;
         self.store_health(number_id, &health)?;
-        self.db.with_tx(|tx| {
-            let was: String = tx
-                .query_row(
-                    "SELECT key_state FROM numbers WHERE id = ?1",
-                    [number_id],
-                    |r| r.get(0),
-                )
-                .map_err(Error::db("reading the key state"))?;
-            let now = crate::util::now();
-            tx.execute(
-                "UPDATE numbers SET key_state = 'verified', key_verified_at = ?1 WHERE id = ?2",
-                params![now, number_id],
-            )
-            .map_err(Error::db("recording verification"))?;
-            if was != "verified" {
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
+            let was = store::key_state(tx, number_id)?;
+            store::mark_verified(tx, number_id, &crate::util::now())?;
+            if was != KeyState::Verified {
                 audit::record(
                     tx,
                     actor,
                     NewAudit {
                         number_id: Some(number_id),
                         action: "key_verified",
-                        detail: &format!("accepted by /health_status (was {was})"),
+                        detail: &format!("accepted by /health_status (was {})", was.as_str()),
                         ..Default::default()
                     },
                 )?;
@@ -477,13 +442,8 @@ impl Core {
         let n = self.number(number_id)?;
         self.secrets.delete(&pending_account(&n.phone))?;
         self.secrets.delete(&account(&n.phone))?;
-        self.db.with_tx(|tx| {
-            tx.execute(
-                "UPDATE numbers SET key_state = 'none', key_hint = NULL, key_fingerprint = NULL, \
-                 key_set_at = NULL, key_verified_at = NULL, updated_at = ?1 WHERE id = ?2",
-                params![crate::util::now(), number_id],
-            )
-            .map_err(Error::db("removing a key"))?;
+        self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
+            store::clear_key(tx, number_id, &crate::util::now())?;
             audit::record(
                 tx,
                 actor,

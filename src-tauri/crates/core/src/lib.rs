@@ -16,6 +16,7 @@ pub mod paths;
 pub mod prefs;
 pub mod secrets;
 mod send;
+pub mod sensitive;
 mod service;
 pub mod templates;
 pub mod util;

@@ -6,68 +6,44 @@
 //!   Credential Manager), [`MemoryStore`] in tests.
 
 use std::collections::HashMap;
-use std::fmt;
+
 use std::sync::Mutex;
 
-use serde::{Deserialize, Deserializer, Serialize};
-use sha2::{Digest, Sha256};
+use serde::Serialize;
 use ts_rs::TS;
 
+pub use crate::sensitive::Sensitive;
 use crate::{Error, Result, APP_IDENTIFIER};
 
 /// Environment variable that overrides the keyring service name (separate namespaces for
 /// development and test runs, so they never touch the user's real entries).
 pub const KEYRING_SERVICE_ENV: &str = "WABADESK_KEYRING_SERVICE";
 
-/// A secret value. Never printed, never serialised; read it with [`Sensitive::expose`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Sensitive<T>(T);
-
-impl<T> Sensitive<T> {
-    pub fn new(value: T) -> Self {
-        Self(value)
+/// Keyring account names: the one place that knows them. Every removal goes through
+/// [`accounts::entries_of`], so a number leaves nothing behind.
+pub mod accounts {
+    /// A number's API key: its E.164 phone.
+    pub fn key_account(phone: &str) -> String {
+        phone.to_string()
     }
 
-    /// The secret itself. Every call site is a place the secret leaves this wrapper.
-    pub fn expose(&self) -> &T {
-        &self.0
-    }
-}
-
-impl Sensitive<String> {
-    /// `…` plus the last 4 characters: what the UI may show.
-    pub fn mask(&self) -> String {
-        let chars: Vec<char> = self.0.chars().collect();
-        if chars.len() <= 8 {
-            return "••••".to_string();
-        }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("••••{tail}")
+    /// A new key while it replaces the old one (see the rotation in `keys`).
+    pub fn pending_account(phone: &str) -> String {
+        format!("{phone} (pending)")
     }
 
-    /// First 8 hex digits of the SHA-256 of the secret: identifies a key in the audit trail
-    /// without revealing it.
-    pub fn fingerprint(&self) -> String {
-        let digest = Sha256::digest(self.0.as_bytes());
-        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    /// The number's webhook shared secret.
+    pub fn webhook_secret_account(phone: &str) -> String {
+        format!("{phone} webhook secret")
     }
-}
 
-impl<T> fmt::Debug for Sensitive<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Sensitive(<redacted>)")
-    }
-}
-
-impl<T> fmt::Display for Sensitive<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sensitive<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        T::deserialize(d).map(Sensitive)
+    /// Every keyring entry a number can have.
+    pub fn entries_of(phone: &str) -> Vec<String> {
+        vec![
+            key_account(phone),
+            pending_account(phone),
+            webhook_secret_account(phone),
+        ]
     }
 }
 
@@ -117,7 +93,7 @@ impl KeyringStore {
 impl SecretStore for KeyringStore {
     fn get(&self, account: &str) -> Result<Option<Sensitive<String>>> {
         match self.entry(account)?.get_password() {
-            Ok(s) => Ok(Some(Sensitive(s))),
+            Ok(s) => Ok(Some(Sensitive::new(s))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(map_keyring_error(e)),
         }
@@ -189,7 +165,7 @@ impl MemoryStore {
 impl SecretStore for MemoryStore {
     fn get(&self, account: &str) -> Result<Option<Sensitive<String>>> {
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(map.get(account).cloned().map(Sensitive))
+        Ok(map.get(account).cloned().map(Sensitive::new))
     }
 
     fn set(&self, account: &str, secret: &Sensitive<String>) -> Result<()> {

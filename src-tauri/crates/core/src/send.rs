@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::api::{Outgoing, SendResponse};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::history::{self, Outbound};
 use crate::service::Core;
 use crate::{Error, Result};
@@ -71,7 +72,7 @@ impl Core {
             .first()
             .map(|c| c.wa_id.clone())
             .unwrap_or_else(|| to.trim_start_matches('+').to_string());
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Messages, Topic::Audit], Some(number_id), |tx| {
             history::record_outbound(
                 tx,
                 &Outbound {

@@ -58,8 +58,8 @@ async fn sim_state(sim: &SimHandle) -> Value {
         .unwrap()
 }
 
-fn api_err(e: Error) -> wabadesk_core::api::ApiError {
-    match e {
+fn api_err(e: impl Into<Error>) -> wabadesk_core::api::ApiError {
+    match e.into() {
         Error::Api(a) => *a,
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -110,7 +110,7 @@ async fn a_superseded_key_is_unauthorized() {
         .unwrap()
         .to_string();
 
-    let err = old.health_status().await.unwrap_err();
+    let err = old.health_status().await.map_err(Error::from).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Unauthorized);
     let api = api_err(err);
     assert_eq!(api.kind, ApiErrorKind::Unauthorized);
@@ -229,7 +229,7 @@ async fn templates_create_review_list_send_delete() {
     assert_eq!(gone.http_status, Some(404));
     assert!(matches!(
         c.delete_template("../health_status").await,
-        Err(Error::Validation(_))
+        Err(wabadesk_core::api::Error::Validation(_))
     ));
 }
 
@@ -271,7 +271,7 @@ async fn media_upload_returns_an_id() {
         client(&sim, 0)
             .upload_media(vec![1], "not a mime", "x")
             .await,
-        Err(Error::Validation(_))
+        Err(wabadesk_core::api::Error::Validation(_))
     ));
 }
 
@@ -320,7 +320,7 @@ async fn retries_are_bounded() {
         json!({"kind": "rate_limit", "retry_after": 0, "count": 10}),
     )
     .await;
-    let err = c.health_status().await.unwrap_err();
+    let err = c.health_status().await.map_err(Error::from).unwrap_err();
     assert_eq!(err.code(), ErrorCode::RateLimited);
     assert_eq!(api_err(err).retry_after_secs, Some(0));
     assert_eq!(
@@ -367,7 +367,11 @@ async fn a_send_that_times_out_is_outcome_unknown_and_not_retried() {
         json!({"kind": "latency", "ms": 800, "path": "/messages"}),
     )
     .await;
-    let err = c.send(&text("maybe")).await.unwrap_err();
+    let err = c
+        .send(&text("maybe"))
+        .await
+        .map_err(Error::from)
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::OutcomeUnknown);
     assert!(
         err.to_string().contains("may or may not have been sent"),
@@ -387,7 +391,7 @@ async fn a_send_that_times_out_is_outcome_unknown_and_not_retried() {
         json!({"kind": "latency", "ms": 800, "path": "/health_status"}),
     )
     .await;
-    let err = c.health_status().await.unwrap_err();
+    let err = c.health_status().await.map_err(Error::from).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Network);
     assert!(err.to_string().contains("timed out"), "{err}");
 }
@@ -404,7 +408,11 @@ async fn a_dropped_connection_is_outcome_unknown_for_a_send_and_network_for_a_re
     )
     .await;
     assert_eq!(
-        c.send(&text("lost")).await.unwrap_err().code(),
+        c.send(&text("lost"))
+            .await
+            .map_err(Error::from)
+            .unwrap_err()
+            .code(),
         ErrorCode::OutcomeUnknown
     );
     assert_eq!(sim_state(&sim).await["numbers"][0]["sent"], 1);
@@ -415,7 +423,11 @@ async fn a_dropped_connection_is_outcome_unknown_for_a_send_and_network_for_a_re
     )
     .await;
     assert_eq!(
-        c.health_status().await.unwrap_err().code(),
+        c.health_status()
+            .await
+            .map_err(Error::from)
+            .unwrap_err()
+            .code(),
         ErrorCode::Network
     );
 }
@@ -432,7 +444,7 @@ async fn a_refused_connection_is_network_even_for_a_send() {
         fast_config(),
     )
     .unwrap();
-    let err = c.send(&text("x")).await.unwrap_err();
+    let err = c.send(&text("x")).await.map_err(Error::from).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Network, "nothing was sent: {err}");
 }
 
@@ -480,7 +492,7 @@ async fn the_key_never_appears_in_debug_logs_or_errors() {
         json!({"kind": "latency", "ms": 600, "path": "/messages"}),
     )
     .await;
-    let e = c.send(&text("x")).await.unwrap_err();
+    let e = c.send(&text("x")).await.map_err(Error::from).unwrap_err();
     texts.push(e.to_string());
     texts.push(format!("{e:?}"));
     texts.push(serde_json::to_string(&e.payload()).unwrap());

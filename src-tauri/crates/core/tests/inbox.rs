@@ -11,6 +11,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use wabadesk_core::api::Outgoing;
 use wabadesk_core::audit::Actor;
+use wabadesk_core::events::{Change, RecordingSink, Topic};
 use wabadesk_core::inbox::{self, InboxFilter};
 use wabadesk_core::secrets::MemoryStore;
 use wabadesk_core::webhook::{WebhookInput, SECRET_HEADER};
@@ -291,4 +292,72 @@ fn import_json_lines_and_arrays() {
         "failed"
     );
     assert!(core.import_events("[not json").is_err());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cores_receiver_follows_webhook_secret_changes_by_itself() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = Arc::new(common::open(dir.path(), Arc::new(MemoryStore::new()), &sim));
+    let id = common::add_with_key(&core, "+15550000100", &sim, 0).await;
+    let sink = Arc::new(RecordingSink::new());
+    core.set_event_sink(sink.clone());
+    assert!(!core.receiver_status().running);
+    let started = core
+        .start_receiver(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    let url = started.url.clone().unwrap();
+    assert!(started.running);
+    assert_eq!(core.receiver_status().url, started.url, "one receiver");
+    let again = core
+        .start_receiver(SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+    assert_eq!(again.url, started.url, "starting twice keeps the first");
+    assert_eq!(sink.take(), [change(Topic::Inbox, None)], "started once");
+
+    let body = status_event(&sim.numbers[0].phone_number_id, "wamid.R", "sent", 1).to_string();
+    assert_eq!(post(&url, &body, None).await, 200, "no secret yet");
+    core.set_webhook(
+        id,
+        WebhookInput {
+            url: "https://hooks.example.com/wa".into(),
+            headers: Default::default(),
+            secret: true,
+        },
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let secret = core.webhook_secrets().unwrap().pop().unwrap().1;
+    let topics = sink.topics();
+    assert!(
+        topics.contains(&Topic::Webhook) && topics.contains(&Topic::Audit),
+        "{topics:?}"
+    );
+    assert_eq!(
+        post(&url, &body, None).await,
+        401,
+        "the new secret is checked"
+    );
+    assert_eq!(post(&url, &body, Some(secret.expose())).await, 200);
+
+    core.remove_number(id, Actor::Ui).unwrap();
+    assert_eq!(
+        post(&url, &body, Some(secret.expose())).await,
+        200,
+        "the removed number's secret is no longer required"
+    );
+    assert_eq!(post(&url, &body, None).await, 200);
+
+    let stopped = core.stop_receiver();
+    assert!(!stopped.running && stopped.url.is_none());
+    let changes = sink.take();
+    assert!(changes.contains(&change(Topic::Numbers, Some(id))));
+    assert_eq!(changes.last(), Some(&change(Topic::Inbox, None)), "stopped");
+}
+
+fn change(topic: Topic, number_id: Option<i64>) -> Change {
+    Change { topic, number_id }
 }

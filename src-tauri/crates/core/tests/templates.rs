@@ -386,7 +386,8 @@ async fn variants_are_grouped_compared_filtered_and_deleted() {
             .total,
         0
     );
-    let actions: Vec<String> = wabadesk_core::audit::list(&core.db, &Default::default())
+    let actions: Vec<String> = core
+        .audit_list(&Default::default())
         .unwrap()
         .into_iter()
         .map(|a| a.action)

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::http::StatusCode;
 use axum::routing::post;
 use serde_json::Value;
-use wabadesk_core::audit::{self, Actor, AuditFilter};
+use wabadesk_core::audit::{Actor, AuditFilter};
 use wabadesk_core::secrets::{MemoryStore, SecretStore};
 use wabadesk_core::webhook::{
     secret_account, test_endpoint, TestEventKind, WebhookInput, SECRET_HEADER,
@@ -108,14 +108,12 @@ async fn set_read_changed_outside_and_accept() {
             Some("https://other.example.net/hook")
         );
     }
-    let outside = audit::list(
-        &core.db,
-        &AuditFilter {
+    let outside = core
+        .audit_list(&AuditFilter {
             action: Some("webhook_changed_outside".into()),
             ..Default::default()
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     assert_eq!(outside.len(), 1, "recorded once");
     let v = core.accept_webhook(id, Actor::Ui).await.unwrap();
     assert!(v.changed_outside.is_none());
@@ -166,6 +164,7 @@ async fn test_endpoint_reports_status_and_latency() {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let ok = test_endpoint(
+        &reqwest::Client::new(),
         &format!("{base}/ok"),
         &BTreeMap::new(),
         TestEventKind::Status,
@@ -177,6 +176,7 @@ async fn test_endpoint_reports_status_and_latency() {
     assert!(ok.ok && ok.within_limit, "{ok:?}");
     assert_eq!(ok.status, Some(200));
     let fail = test_endpoint(
+        &reqwest::Client::new(),
         &format!("{base}/fail"),
         &BTreeMap::new(),
         TestEventKind::Message,
@@ -192,6 +192,7 @@ async fn test_endpoint_reports_status_and_latency() {
         .unwrap()
         .port();
     let down = test_endpoint(
+        &reqwest::Client::new(),
         &format!("http://127.0.0.1:{port}/x"),
         &BTreeMap::new(),
         TestEventKind::Status,

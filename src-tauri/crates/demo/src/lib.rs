@@ -113,8 +113,8 @@ impl DemoOptions {
 
     /// Uses `core` (open on the profile) instead of opening one.
     pub fn with_core(mut self, core: Arc<Core>) -> Self {
-        self.data_dir = core.data_dir.clone();
-        self.secrets = core.secrets.clone();
+        // The core brings its own secret store; `secrets` is then unused.
+        self.data_dir = core.data_dir().to_path_buf();
         self.core = Some(core);
         self
     }
@@ -173,7 +173,7 @@ impl DemoHandle {
     }
 
     pub fn data_dir(&self) -> &Path {
-        &self.core.data_dir
+        self.core.data_dir()
     }
 
     /// True when the core's webhook rules refused the inbox's loopback URL and the demo set the
@@ -185,7 +185,7 @@ impl DemoHandle {
 
     pub fn info(&self) -> DemoInfo {
         DemoInfo {
-            data_dir: self.core.data_dir.display().to_string(),
+            data_dir: self.core.data_dir().display().to_string(),
             sim_url: self.sim_url().to_string(),
             inbox_url: self.inbox_url(),
             numbers: self.numbers.clone(),
@@ -265,7 +265,7 @@ async fn start_inbox(core: &Arc<Core>, preferred: Option<u16>) -> Result<InboxHa
 
 /// Plays Meta's reviewers and the customer, through the simulator's `/_sim/` endpoints.
 struct SimAdmin {
-    http: reqwest::Client,
+    http: reqwest::Client, // structure-ok: plays the outside world at the simulator's /_sim/ endpoints
     base: String,
 }
 
@@ -308,14 +308,14 @@ impl Demo {
             Some(c) => c,
             None => Arc::new(Core::open(&data_dir, secrets)?),
         };
-        let dir = core.data_dir.clone();
+        let dir = core.data_dir().to_path_buf();
         let mut state = ProfileState::load(&dir);
 
         progress("Starting the simulator");
         let sim = start_sim(state.sim_port, &sim_config).await?;
         state.sim_port = Some(sim.addr.port());
         let admin = SimAdmin {
-            http: reqwest::Client::new(),
+            http: reqwest::Client::new(), // structure-ok: the simulator's /_sim/ endpoints
             base: sim.base_url.clone(),
         };
 
@@ -461,17 +461,13 @@ fn ensure_number(
 /// the secret store). The same key, already verified, is only checked again.
 async fn ensure_key(core: &Core, n: &NumberView, key: &str, actor: Actor) -> Result<()> {
     let key = Sensitive::new(key.to_string());
-    let same = n.key_fingerprint.as_deref() == Some(key.fingerprint().as_str())
-        && core
-            .secrets
-            .get(&wabadesk_core::keys::account(&n.phone))?
-            .as_ref()
-            == Some(&key);
-    if same && n.key_state == KeyState::Verified {
-        core.verify_key(n.id, actor).await?;
-    } else {
-        core.set_key(n.id, key, true, actor).await?;
+    let same = n.key_fingerprint.as_deref() == Some(key.fingerprint().as_str());
+    // The same key, verified before: checking it again is enough, unless the stored copy is
+    // gone or no longer works, in which case it is stored anew.
+    if same && n.key_state == KeyState::Verified && core.verify_key(n.id, actor).await.is_ok() {
+        return Ok(());
     }
+    core.set_key(n.id, key, true, actor).await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use wabadesk_core::api::Environment;
-use wabadesk_core::audit::{self, Actor, AuditFilter};
+use wabadesk_core::audit::{Actor, AuditFilter};
 use wabadesk_core::history::HistoryFilter;
 use wabadesk_core::numbers::KeyState;
 use wabadesk_core::secrets::{MemoryStore, SecretStore};
@@ -186,7 +186,7 @@ async fn the_demo_sets_up_everything_and_a_second_start_adds_nothing() {
     .await;
 
     // Audit entries for what was set up.
-    let log = audit::list(&core.db, &AuditFilter::default()).unwrap();
+    let log = core.audit_list(&AuditFilter::default()).unwrap();
     let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
     for a in ["number_added", "key_set", "template_created"] {
         assert!(actions.contains(&a), "{actions:?}");
@@ -200,9 +200,7 @@ async fn the_demo_sets_up_everything_and_a_second_start_adds_nothing() {
             core.list_numbers().unwrap().len(),
             template_statuses(core, first),
             statuses(core, first).len(),
-            audit::list(&core.db, &AuditFilter::default())
-                .unwrap()
-                .len(),
+            core.audit_list(&AuditFilter::default()).unwrap().len(),
         )
     };
     let before = counts(&core);

@@ -1,18 +1,14 @@
 // The one place that listens to the Rust side's events. Pages subscribe through `onChange`
 // (or the hooks in ../hooks), never through @tauri-apps/api/event directly.
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Change } from "./bindings/Change";
+import type { Topic } from "./bindings/Topic";
 
 /** The Tauri event the shell forwards each core change as. */
 export const CHANGED_EVENT = "app://changed";
 
-/**
- * What changed (the core's `events::Topic`, exported to bindings/Change.ts by the core; declared
- * here with the same shape until that binding is generated).
- */
-export type Topic = "messages" | "inbox" | "numbers" | "keys" | "webhook" | "templates" | "qa" | "audit";
-
-/** One change, emitted after the transaction that made it committed (the core's `events::Change`). */
-export type Change = { topic: Topic; numberId: number | null };
+/** What changed and one change, emitted after the transaction that made it committed. */
+export type { Change, Topic };
 
 type Subscriber = { topics: readonly Topic[]; cb: (c: Change) => void };
 

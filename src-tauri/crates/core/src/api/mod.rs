@@ -25,8 +25,39 @@ use url::Url;
 pub use error::{explain, ApiError, ApiErrorKind};
 pub use types::*;
 
-use crate::secrets::Sensitive;
-use crate::{Error, Result};
+use crate::sensitive::Sensitive;
+
+/// What building a client or calling the API can fail with. This module is a leaf: it knows
+/// nothing of the rest of the core, whose `Error` converts from this one.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input that can never succeed as given (bad base URL, empty key, bad template name).
+    #[error("{0}")]
+    Validation(String),
+    /// An error from the 360dialog API, or no answer from it.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<ApiError> for Error {
+    fn from(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The HTTP client to share: connect timeout and user agent set once; each call sets its own
+/// whole-request timeout.
+pub fn http_client(config: &ClientConfig) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .user_agent(concat!("WABA-Desk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Internal(format!("HTTP client: {e}")))
+}
 
 /// Where a number's API lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -39,6 +70,24 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// The name stored in the database and used in the preferences.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Sandbox => "sandbox",
+            Environment::Simulator => "simulator",
+        }
+    }
+
+    /// The environment a stored name means (unknown names are production).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "sandbox" => Environment::Sandbox,
+            "simulator" => Environment::Simulator,
+            _ => Environment::Production,
+        }
+    }
+
     pub fn default_base_url(self) -> &'static str {
         match self {
             Environment::Production => "https://waba-v2.360dialog.io",
@@ -111,7 +160,20 @@ impl Client {
         Self::with_config(base_url, key, ClientConfig::default())
     }
 
+    /// A client with its own HTTP client (tests, tools); the app shares one through
+    /// [`Client::with_http`].
     pub fn with_config(
+        base_url: &str,
+        key: Sensitive<String>,
+        config: ClientConfig,
+    ) -> Result<Self> {
+        let http = http_client(&config)?;
+        Self::with_http(http, base_url, key, config)
+    }
+
+    /// A client over a shared HTTP client.
+    pub fn with_http(
+        http: reqwest::Client,
         base_url: &str,
         key: Sensitive<String>,
         config: ClientConfig,
@@ -126,12 +188,6 @@ impl Client {
         if key.expose().trim().is_empty() {
             return Err(Error::Validation("the API key is empty".into()));
         }
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.connect_timeout)
-            .user_agent(concat!("WABA-Desk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Internal(format!("HTTP client: {e}")))?;
         Ok(Self {
             http,
             base,
@@ -181,6 +237,7 @@ impl Client {
             let mut req = self
                 .http
                 .request(method.clone(), url.clone())
+                .timeout(self.config.timeout)
                 .header("D360-API-KEY", key_header.clone())
                 .header("Accept", "application/json");
             req = match &payload {

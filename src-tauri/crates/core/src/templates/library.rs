@@ -14,6 +14,7 @@ use super::form::{self, SendField, TemplateShape};
 use super::{placeholder_names, LintIssue};
 use crate::api::{Outgoing, SendResponse, TemplateInfo};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
 
@@ -345,7 +346,7 @@ impl Core {
             })
             .await?;
         let now = crate::util::now();
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Templates, Topic::Audit], Some(number_id), |tx| {
             let mut before: BTreeMap<(String, String), String> = BTreeMap::new();
             {
                 let mut st = tx
@@ -525,7 +526,7 @@ impl Core {
             quality_score: None,
         };
         let now = crate::util::now();
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Templates, Topic::Audit], Some(number_id), |tx| {
             upsert(tx, number_id, &info, &now)?;
             audit::record(
                 tx,
@@ -553,7 +554,7 @@ impl Core {
             |c| async move { c.delete_template(&n).await },
         )
         .await?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Templates, Topic::Audit], Some(number_id), |tx| {
             let removed = tx
                 .execute(
                     "DELETE FROM templates WHERE number_id = ?1 AND name = ?2",
@@ -610,19 +611,8 @@ impl Core {
 
     /// Recipients this number sent to, most recent first.
     pub fn recent_recipients(&self, number_id: i64) -> Result<Vec<String>> {
-        self.db.with_conn(|c| {
-            let mut st = c
-                .prepare(
-                    "SELECT contact FROM messages WHERE number_id = ?1 AND direction = 'out' \
-                     GROUP BY contact ORDER BY max(id) DESC LIMIT 10",
-                )
-                .map_err(Error::db("reading recent recipients"))?;
-            let rows = st
-                .query_map([number_id], |r| r.get(0))
-                .map_err(Error::db("reading recent recipients"))?;
-            rows.collect::<rusqlite::Result<_>>()
-                .map_err(Error::db("reading recent recipients"))
-        })
+        self.db
+            .with_conn(|c| crate::history::recent_recipients(c, number_id, 10))
     }
 
     /// Sends a cached template with the form's values, remembers the inputs, and returns the
@@ -637,7 +627,7 @@ impl Core {
         let to = crate::numbers::recipient(&t.to)?;
         let components = form::build_components(template.shape(), &t.values)
             .map_err(|issues| Error::Validation(issues_text(&issues)))?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Templates], Some(number_id), |tx| {
             tx.execute(
                 "INSERT INTO test_inputs (number_id, name, language, recipient, values_json, updated_at) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (number_id, name, language) DO UPDATE SET \

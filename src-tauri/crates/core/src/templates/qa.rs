@@ -12,6 +12,7 @@ use super::form;
 use super::library::issues_text;
 use crate::api::Outgoing;
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::service::Core;
 use crate::util::csv_field;
 use crate::{Error, Result};
@@ -104,7 +105,7 @@ impl Core {
                 "{name} has no approved language variant to test; sync the library, or wait for Meta's review"
             )));
         }
-        let run_id = self.db.with_tx(|tx| {
+        let run_id = self.write(&[Topic::Qa], Some(number_id), |tx| {
             tx.execute(
                 "INSERT INTO qa_runs (number_id, name, recipient, started_at) VALUES (?1, ?2, ?3, ?4)",
                 params![number_id, name, recipient, crate::util::now()],
@@ -144,7 +145,7 @@ impl Core {
                     }
                 }
             };
-            self.db.with_tx(|tx| {
+            self.write(&[Topic::Qa], Some(number_id), |tx| {
                 tx.execute(
                     "INSERT INTO qa_results (run_id, language, wamid, error, request) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![run_id, v.language, wamid, error, request.to_string()],
@@ -154,7 +155,7 @@ impl Core {
             })?;
         }
         progress(total, total);
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Qa, Topic::Audit], Some(number_id), |tx| {
             audit::record(
                 tx,
                 actor,
@@ -246,7 +247,7 @@ impl Core {
         actor: Actor,
     ) -> Result<QaRun> {
         let run = self.qa_run(run_id)?;
-        self.db.with_tx(|tx| {
+        self.write(&[Topic::Qa, Topic::Audit], Some(run.number_id), |tx| {
             let n = tx
                 .execute(
                     "UPDATE qa_results SET verdict = ?1, note = ?2, signed_at = ?3 WHERE run_id = ?4 AND language = ?5",

@@ -37,9 +37,8 @@ pub async fn rotate_at_sim(sim: &SimHandle, number: usize) -> String {
 }
 
 pub fn open(dir: &Path, store: Arc<dyn SecretStore>, sim: &SimHandle) -> Core {
-    let mut core = Core::open(dir, store).unwrap();
-    core.base_urls
-        .insert("simulator".into(), sim.base_url.clone());
+    let core = Core::open(dir, store).unwrap();
+    core.set_environment_base_url(Environment::Simulator, Some(sim.base_url.clone()));
     core
 }
 
@@ -193,7 +192,7 @@ pub async fn interrupted_rotation(dir: &Path, store: Arc<dyn SecretStore>, phone
             .unwrap();
 
         let new = rotate_at_sim(&sim, 0).await;
-        *core.crash_after.lock().unwrap() = Some(step);
+        core.set_crash_after(Some(step));
         let err = core
             .set_key(id, Sensitive::new(new.clone()), true, Actor::Ui)
             .await

@@ -1,14 +1,16 @@
 //! WhatsApp numbers: E.164 phone, label, environment (base URL), notes, and the state of their
 //! API key (the key itself is only ever in the OS keyring).
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::{Environment, HealthStatus};
 use crate::audit::{self, Actor, NewAudit};
+use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
+
+pub(crate) mod store;
 
 /// Normalises a phone number to E.164 (`+` and 8 to 15 digits, no leading zero). Accepts
 /// spaces, dashes, dots, parentheses and a `00` international prefix.
@@ -100,22 +102,6 @@ impl KeyState {
     }
 }
 
-pub(crate) fn env_str(e: Environment) -> &'static str {
-    match e {
-        Environment::Production => "production",
-        Environment::Sandbox => "sandbox",
-        Environment::Simulator => "simulator",
-    }
-}
-
-fn parse_env(s: &str) -> Environment {
-    match s {
-        "sandbox" => Environment::Sandbox,
-        "simulator" => Environment::Simulator,
-        _ => Environment::Production,
-    }
-}
-
 /// A number as the UI and CLI see it. Holds no secret: a mask and a fingerprint at most.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -157,11 +143,6 @@ pub struct NumberInput {
     pub notes: Option<String>,
 }
 
-pub(crate) const NUMBER_COLUMNS: &str =
-    "id, phone, label, environment, base_url, notes, key_state, \
-    key_hint, key_fingerprint, key_set_at, key_verified_at, phone_number_id, waba_id, \
-    health_json, health_checked_at, created_at, updated_at";
-
 fn check_label(label: &str) -> Result<String> {
     let label = label.trim();
     if label.is_empty() {
@@ -201,74 +182,26 @@ pub fn check_base_url(url: &str) -> Result<String> {
 }
 
 impl Core {
-    fn row_to_view(&self, r: &Row<'_>) -> rusqlite::Result<NumberView> {
-        let environment = parse_env(&r.get::<_, String>(3)?);
-        let base_url_override: Option<String> = r.get(4)?;
-        let health_json: Option<String> = r.get(13)?;
-        Ok(NumberView {
-            id: r.get(0)?,
-            phone: r.get(1)?,
-            label: r.get(2)?,
-            environment,
-            base_url: base_url_override
-                .clone()
-                .unwrap_or_else(|| self.environment_base_url(environment)),
-            base_url_override,
-            notes: r.get(5)?,
-            key_state: KeyState::parse(&r.get::<_, String>(6)?),
-            key_hint: r.get(7)?,
-            key_fingerprint: r.get(8)?,
-            key_set_at: r.get(9)?,
-            key_verified_at: r.get(10)?,
-            phone_number_id: r.get(11)?,
-            waba_id: r.get(12)?,
-            health: health_json.and_then(|j| serde_json::from_str(&j).ok()),
-            health_checked_at: r.get(14)?,
-            created_at: r.get(15)?,
-            updated_at: r.get(16)?,
-        })
+    fn base_url_of(&self) -> impl Fn(Environment) -> String + '_ {
+        move |env| self.environment_base_url(env)
     }
 
     pub fn list_numbers(&self) -> Result<Vec<NumberView>> {
-        self.db.with_conn(|c| {
-            let mut stmt = c
-                .prepare(&format!(
-                    "SELECT {NUMBER_COLUMNS} FROM numbers ORDER BY label"
-                ))
-                .map_err(Error::db("listing numbers"))?;
-            let rows = stmt
-                .query_map([], |r| self.row_to_view(r))
-                .map_err(Error::db("listing numbers"))?;
-            rows.collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(Error::db("reading numbers"))
-        })
+        self.db.with_conn(|c| store::list(c, &self.base_url_of()))
     }
 
     pub fn number(&self, id: i64) -> Result<NumberView> {
-        self.db.with_conn(|c| {
-            c.query_row(
-                &format!("SELECT {NUMBER_COLUMNS} FROM numbers WHERE id = ?1"),
-                [id],
-                |r| self.row_to_view(r),
-            )
-            .optional()
-            .map_err(Error::db("reading a number"))?
+        self.db
+            .with_conn(|c| store::get(c, id, &self.base_url_of()))?
             .ok_or_else(|| Error::NotFound(format!("number {id}")))
-        })
     }
 
     /// Finds a number by its phone (any common spelling) or its label.
     pub fn resolve_number(&self, phone_or_label: &str) -> Result<NumberView> {
         let phone = normalize_phone(phone_or_label).ok();
-        let id: Option<i64> = self.db.with_conn(|c| {
-            c.query_row(
-                "SELECT id FROM numbers WHERE phone = ?1 OR label = ?2 ORDER BY phone = ?1 DESC LIMIT 1",
-                params![phone, phone_or_label.trim()],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(Error::db("finding a number"))
-        })?;
+        let id = self
+            .db
+            .with_conn(|c| store::find(c, phone.as_deref(), phone_or_label.trim()))?;
         match id {
             Some(id) => self.number(id),
             None => Err(Error::NotFound(format!(
@@ -289,30 +222,41 @@ impl Core {
         let notes = input.notes.unwrap_or_default();
         let now = crate::util::now();
         let id = self.db.with_tx(|tx| {
-            let exists: Option<String> = tx
-                .query_row(
-                    "SELECT CASE WHEN phone = ?1 THEN 'phone' ELSE 'label' END FROM numbers \
-                     WHERE phone = ?1 OR label = ?2",
-                    params![phone, label],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(Error::db("checking for duplicates"))?;
-            match exists.as_deref() {
-                Some("phone") => return Err(Error::Validation(format!("{phone} is already in WABA Desk"))),
-                Some(_) => return Err(Error::Validation(format!("another number is already labelled \"{label}\""))),
+            match store::taken_by(tx, &phone, &label)?.as_deref() {
+                Some("phone") => {
+                    return Err(Error::Validation(format!(
+                        "{phone} is already in WABA Desk"
+                    )))
+                }
+                Some(_) => {
+                    return Err(Error::Validation(format!(
+                        "another number is already labelled \"{label}\""
+                    )))
+                }
                 None => {}
             }
-            tx.execute(
-                "INSERT INTO numbers (phone, label, environment, base_url, notes, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-                params![phone, label, env_str(input.environment), base_url, notes, now],
-            )
-            .map_err(Error::db("adding a number"))?;
-            let id = tx.last_insert_rowid();
-            audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_added", detail: &label, ..Default::default() })?;
+            let id = store::insert(
+                tx,
+                &phone,
+                &label,
+                input.environment,
+                base_url.as_deref(),
+                &notes,
+                &now,
+            )?;
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(id),
+                    action: "number_added",
+                    detail: &label,
+                    ..Default::default()
+                },
+            )?;
             Ok(id)
         })?;
+        self.emit(&[Topic::Numbers, Topic::Audit], Some(id));
         self.number(id)
     }
 
@@ -333,32 +277,43 @@ impl Core {
             .filter(|u| !u.trim().is_empty())
             .map(check_base_url)
             .transpose()?;
-        self.db.with_tx(|tx| {
-            let taken: Option<i64> = tx
-                .query_row("SELECT id FROM numbers WHERE label = ?1 AND id <> ?2", params![label, id], |r| r.get(0))
-                .optional()
-                .map_err(Error::db("checking the label"))?;
-            if taken.is_some() {
-                return Err(Error::Validation(format!("another number is already labelled \"{label}\"")));
+        self.write(&[Topic::Numbers, Topic::Audit], Some(id), |tx| {
+            if store::label_taken(tx, &label, id)? {
+                return Err(Error::Validation(format!(
+                    "another number is already labelled \"{label}\""
+                )));
             }
-            tx.execute(
-                "UPDATE numbers SET label = ?1, environment = ?2, base_url = ?3, notes = ?4, updated_at = ?5 WHERE id = ?6",
-                params![label, env_str(input.environment), base_url, input.notes.unwrap_or_default(), crate::util::now(), id],
+            store::update(
+                tx,
+                id,
+                &label,
+                input.environment,
+                base_url.as_deref(),
+                &input.notes.unwrap_or_default(),
+                &crate::util::now(),
+            )?;
+            audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    number_id: Some(id),
+                    action: "number_updated",
+                    detail: &label,
+                    ..Default::default()
+                },
             )
-            .map_err(Error::db("updating a number"))?;
-            audit::record(tx, actor, NewAudit { number_id: Some(id), action: "number_updated", detail: &label, ..Default::default() })
         })?;
         self.number(id)
     }
 
-    /// Removes a number and its keyring entries. The keyring goes first: if it cannot be
-    /// reached, nothing is removed.
+    /// Removes a number and every keyring entry it had (key, pending key, webhook secret). The
+    /// keyring goes first: if it cannot be reached, nothing is removed.
     pub fn remove_number(&self, id: i64, actor: Actor) -> Result<()> {
         let n = self.number(id)?;
-        self.secrets
-            .delete(&crate::keys::pending_account(&n.phone))?;
-        self.secrets.delete(&crate::keys::account(&n.phone))?;
-        self.db.with_tx(|tx| {
+        for account in crate::secrets::accounts::entries_of(&n.phone) {
+            self.secrets.delete(&account)?;
+        }
+        self.write(&[Topic::Numbers, Topic::Audit], Some(id), |tx| {
             audit::record(
                 tx,
                 actor,
@@ -370,10 +325,10 @@ impl Core {
                     ..Default::default()
                 },
             )?;
-            tx.execute("DELETE FROM numbers WHERE id = ?1", [id])
-                .map_err(Error::db("removing a number"))?;
-            Ok(())
-        })
+            store::delete(tx, id)
+        })?;
+        // Its webhook secret is gone: the running receiver no longer accepts it.
+        self.reload_receiver_secrets()
     }
 }
 
@@ -434,6 +389,37 @@ mod tests {
             base_url: None,
             notes: None,
         }
+    }
+
+    #[test]
+    fn removing_a_number_removes_every_keyring_entry_it_had() {
+        use crate::secrets::{MemoryStore, SecretStore, Sensitive};
+        let store = std::sync::Arc::new(MemoryStore::new());
+        let core = Core::in_memory_with(store.clone());
+        let n = core
+            .add_number(input("+4915123456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        let entries = [
+            crate::secrets::accounts::key_account(&n.phone),
+            crate::secrets::accounts::pending_account(&n.phone),
+            crate::secrets::accounts::webhook_secret_account(&n.phone),
+        ];
+        for e in &entries {
+            store
+                .set(e, &Sensitive::new(format!("secret of {e}")))
+                .unwrap();
+        }
+        core.remove_number(n.id, Actor::Ui).unwrap();
+        for e in &entries {
+            assert!(
+                store.get(e).unwrap().is_none(),
+                "{e} is left in the keyring"
+            );
+        }
+        // Added again, the phone starts without the old webhook secret.
+        core.add_number(input("+4915123456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        assert!(core.webhook_secrets().unwrap().is_empty());
     }
 
     #[test]
