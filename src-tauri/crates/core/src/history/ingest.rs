@@ -1,0 +1,265 @@
+//! Ingest: statuses and incoming messages (from the inbox) and sent messages (from the send
+//! path) recorded in history.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde_json::Value;
+
+use super::status::{advances, status_rank};
+use super::{exec, text, unix_to_iso};
+use crate::{Error, Result};
+
+/// Where an event belongs: the number in WABA Desk (if known) and the phone-number id.
+#[derive(Debug, Clone, Default)]
+pub struct Route {
+    pub number_id: Option<i64>,
+    pub phone_number_id: Option<String>,
+}
+
+impl Route {
+    fn window_key(&self) -> String {
+        match (self.number_id, &self.phone_number_id) {
+            (Some(id), _) => format!("number:{id}"),
+            (None, Some(p)) => format!("pnid:{p}"),
+            _ => "unknown".to_string(),
+        }
+    }
+}
+
+/// Applies one `statuses[]` entry. Returns false for a duplicate.
+pub fn apply_status(
+    tx: &Transaction<'_>,
+    route: &Route,
+    st: &Value,
+    inbox_event_id: Option<i64>,
+) -> Result<bool> {
+    let (Some(wamid), Some(status)) = (text(st, &["id"]), text(st, &["status"])) else {
+        return Err(Error::Validation("a status without id or status".into()));
+    };
+    let timestamp = text(st, &["timestamp"]).unwrap_or_default();
+    let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
+    let error = st.get("errors").and_then(|e| e.get(0));
+    let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
+    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()], "recording a status event")?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let at = unix_to_iso(&timestamp).unwrap_or_else(crate::util::now);
+    let current: Option<String> = tx
+        .prepare_cached("SELECT status FROM messages WHERE wamid = ?1")
+        .and_then(|mut st| st.query_row([&wamid], |r| r.get(0)).optional())
+        .map_err(Error::db("reading a message"))?;
+    let column = match status.as_str() {
+        "sent" => "sent_at",
+        "delivered" => "delivered_at",
+        "read" | "played" => "read_at",
+        "failed" => "failed_at",
+        _ => "",
+    };
+    let time_of = |col: &str| (column == col).then(|| at.clone());
+    let pricing = st.get("pricing").map(Value::to_string);
+    let conversation = st.get("conversation").map(Value::to_string);
+    let title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
+    let details = error.and_then(|e| text(e, &["error_data", "details"]));
+    match current {
+        None => {
+            // Known only from its statuses so far (sent by another system, or the webhook was
+            // faster than the send's answer): create it; the send fills in the rest.
+            let (state, rank) = match status_rank(&status) {
+                Some(r) => (status.as_str(), r),
+                None => ("accepted", 0),
+            };
+            exec(
+                tx,
+                "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, status, status_rank, \
+                 sent_at, delivered_at, read_at, failed_at, error_code, error_title, error_details, pricing_json, conversation_json, created_at, updated_at) \
+                 VALUES (?1, ?2, 'out', ?3, ?4, 'unknown', ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+                params![
+                    route.number_id, route.phone_number_id, wamid, recipient.unwrap_or_default(), state, rank,
+                    time_of("sent_at"), time_of("delivered_at"), time_of("read_at"), time_of("failed_at"),
+                    error_code, title, details, pricing, conversation, at
+                ],
+                "recording a message",
+            )?;
+        }
+        Some(current) => {
+            let moves = advances(&current, &status);
+            exec(
+                tx,
+                "UPDATE messages SET \
+                   sent_at = COALESCE(sent_at, ?1), delivered_at = COALESCE(delivered_at, ?2), \
+                   read_at = COALESCE(read_at, ?3), failed_at = COALESCE(failed_at, ?4), \
+                   pricing_json = COALESCE(?5, pricing_json), conversation_json = COALESCE(?6, conversation_json), \
+                   status = CASE WHEN ?7 THEN ?8 ELSE status END, \
+                   status_rank = CASE WHEN ?7 THEN ?9 ELSE status_rank END, \
+                   error_code = CASE WHEN ?7 THEN COALESCE(?10, error_code) ELSE error_code END, \
+                   error_title = CASE WHEN ?7 THEN COALESCE(?11, error_title) ELSE error_title END, \
+                   error_details = CASE WHEN ?7 THEN COALESCE(?12, error_details) ELSE error_details END, \
+                   updated_at = CASE WHEN ?7 THEN ?13 ELSE updated_at END \
+                 WHERE wamid = ?14",
+                params![
+                    time_of("sent_at"), time_of("delivered_at"), time_of("read_at"), time_of("failed_at"),
+                    pricing, conversation, moves, status, status_rank(&status).unwrap_or(0),
+                    error_code, title, details, crate::util::now(), wamid
+                ],
+                "advancing a message status",
+            )?;
+        }
+    }
+    Ok(true)
+}
+
+/// A short text for a message of any type.
+fn summary(m: &Value) -> Option<String> {
+    let t = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    match t {
+        "text" => text(m, &["text", "body"]),
+        "button" => text(m, &["button", "text"]),
+        "interactive" => text(m, &["interactive", "button_reply", "title"])
+            .or_else(|| text(m, &["interactive", "list_reply", "title"]))
+            .or_else(|| Some("[interactive]".into())),
+        "reaction" => text(m, &["reaction", "emoji"]).map(|e| format!("reacted {e}")),
+        "image" | "video" | "document" | "audio" | "sticker" => {
+            Some(match text(m, &[t, "caption"]) {
+                Some(c) => format!("[{t}] {c}"),
+                None => format!("[{t}]"),
+            })
+        }
+        "location" => Some("[location]".into()),
+        "contacts" => Some("[contacts]".into()),
+        "system" => text(m, &["system", "body"]),
+        other => Some(format!("[{other}]")),
+    }
+}
+
+/// Applies one incoming `messages[]` entry. Returns false for a duplicate.
+pub fn apply_incoming(
+    tx: &Transaction<'_>,
+    route: &Route,
+    m: &Value,
+    contacts: Option<&Value>,
+) -> Result<bool> {
+    let Some(wamid) = text(m, &["id"]) else {
+        return Err(Error::Validation("an incoming message without id".into()));
+    };
+    let contact = text(m, &["from"])
+        .or_else(|| text(m, &["from_user_id"]))
+        .unwrap_or_default();
+    let name = contacts.and_then(Value::as_array).and_then(|cs| {
+        cs.iter()
+            .find(|c| {
+                text(c, &["wa_id"]).as_deref() == Some(contact.as_str())
+                    || text(c, &["user_id"]).as_deref() == Some(contact.as_str())
+            })
+            .or_else(|| cs.first())
+            .and_then(|c| text(c, &["profile", "name"]))
+    });
+    let at = text(m, &["timestamp"])
+        .and_then(|t| unix_to_iso(&t))
+        .unwrap_or_else(crate::util::now);
+    let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
+             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING", params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at], "recording an incoming message")?;
+    if inserted > 0 && !contact.is_empty() {
+        exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)", params![route.window_key(), contact, at], "recording the customer-service window")?;
+    }
+    Ok(inserted > 0)
+}
+
+/// What a send looked like, for [`record_outbound`].
+#[derive(Debug, Clone)]
+pub struct Outbound<'a> {
+    pub number_id: i64,
+    pub phone_number_id: Option<&'a str>,
+    pub wamid: &'a str,
+    pub contact: &'a str,
+    pub kind: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub request: &'a Value,
+    pub response: &'a Value,
+}
+
+/// Records a message the app sent. If its statuses arrived first, the row they created is
+/// completed and keeps its status.
+pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
+    let now = crate::util::now();
+    exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, template_name, template_language, body, status, status_rank, request_json, response_json, created_at, updated_at) \
+         VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, 'accepted', 0, ?9, ?10, ?11, ?11) \
+         ON CONFLICT (wamid) DO UPDATE SET number_id = excluded.number_id, phone_number_id = COALESCE(excluded.phone_number_id, phone_number_id), \
+           contact = excluded.contact, type = excluded.type, template_name = excluded.template_name, template_language = excluded.template_language, \
+           body = excluded.body, request_json = excluded.request_json, response_json = excluded.response_json, created_at = min(created_at, excluded.created_at)", params![o.number_id, o.phone_number_id, o.wamid, o.contact, o.kind, o.template_name, o.template_language, o.body, o.request.to_string(), o.response.to_string(), now], "recording a sent message")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Db;
+    use crate::history::testutil::status;
+    use crate::history::*;
+    use crate::Error;
+    use serde_json::json;
+
+    #[test]
+    fn a_status_before_the_send_is_linked_when_the_send_is_recorded() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+            apply_status(tx, &Route::default(), &status("wamid.C", "delivered", 5), None)?;
+            record_outbound(tx, &Outbound {
+                number_id: 1, phone_number_id: Some("123"), wamid: "wamid.C", contact: "4915123456789", kind: "template",
+                template_name: Some("order_update"), template_language: Some("en"), body: None,
+                request: &json!({}), response: &json!({}),
+            })
+        })
+        .unwrap();
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.C"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.status, "delivered", "the earlier status is kept");
+        assert_eq!(m.template_name.as_deref(), Some("order_update"));
+        assert_eq!(m.number_id, Some(1));
+    }
+
+    #[test]
+    fn incoming_messages_open_the_window_and_dedupe() {
+        let db = Db::open_in_memory().unwrap();
+        let m = json!({"from": "4915123456789", "id": "wamid.IN", "timestamp": "1732489100", "type": "text", "text": {"body": "Hi"}});
+        let contacts = json!([{"profile": {"name": "Ana"}, "wa_id": "4915123456789"}]);
+        let route = Route {
+            number_id: None,
+            phone_number_id: Some("106540352242922".into()),
+        };
+        let (a, b) = db
+            .with_tx(|tx| {
+                Ok((
+                    apply_incoming(tx, &route, &m, Some(&contacts))?,
+                    apply_incoming(tx, &route, &m, Some(&contacts))?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((a, b), (true, false));
+        let v = db
+            .with_conn(|c| message_by_wamid(c, "wamid.IN"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (
+                v.direction.as_str(),
+                v.body.as_deref(),
+                v.contact_name.as_deref()
+            ),
+            ("in", Some("Hi"), Some("Ana"))
+        );
+        let n: i64 = db
+            .with_conn(|c| {
+                c.query_row("SELECT count(*) FROM contact_windows", [], |r| r.get(0))
+                    .map_err(Error::db("x"))
+            })
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+}

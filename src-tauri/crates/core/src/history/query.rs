@@ -1,0 +1,565 @@
+//! Queries: the filtered list, counts per status, one message's detail, and the stored request
+//! of a sent message.
+
+use rusqlite::OptionalExtension;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use super::{text, unix_to_iso};
+use crate::history;
+use crate::service::Core;
+use crate::{Error, Result};
+
+/// A message as history shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MessageView {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    pub direction: String,
+    pub wamid: Option<String>,
+    pub contact: String,
+    pub contact_name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub template_name: Option<String>,
+    pub body: Option<String>,
+    pub status: String,
+    pub sent_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub read_at: Option<String>,
+    pub failed_at: Option<String>,
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
+    pub error_title: Option<String>,
+    pub created_at: String,
+}
+
+/// Filters for the history list. Every field is optional; pages go backwards by `before_id`
+/// (keyset pagination: no OFFSET scans).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct HistoryFilter {
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    /// `in` or `out`.
+    pub direction: Option<String>,
+    pub status: Option<String>,
+    pub contact: Option<String>,
+    pub template: Option<String>,
+    /// Inclusive, RFC 3339 or `YYYY-MM-DD`.
+    pub since: Option<String>,
+    /// Exclusive.
+    pub until: Option<String>,
+    /// Words in the text, template name, contact or contact name.
+    pub search: Option<String>,
+    #[ts(type = "number | null")]
+    pub before_id: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+const MESSAGE_COLUMNS: &str =
+    "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
+     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at";
+
+fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
+    Ok(MessageView {
+        id: r.get(0)?,
+        number_id: r.get(1)?,
+        direction: r.get(2)?,
+        wamid: r.get(3)?,
+        contact: r.get(4)?,
+        contact_name: r.get(5)?,
+        kind: r.get(6)?,
+        template_name: r.get(7)?,
+        body: r.get(8)?,
+        status: r.get(9)?,
+        sent_at: r.get(10)?,
+        delivered_at: r.get(11)?,
+        read_at: r.get(12)?,
+        failed_at: r.get(13)?,
+        error_code: r.get(14)?,
+        error_title: r.get(15)?,
+        created_at: r.get(16)?,
+    })
+}
+
+/// The user's words as an FTS5 query: every word must appear, each as a prefix.
+fn fts_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
+/// index of each: number, status, contact, template, date). Values are always parameters.
+fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
+    use rusqlite::types::Value as V;
+    let only_search = f.number_id.is_none()
+        && f.direction.is_none()
+        && f.status.is_none()
+        && f.contact
+            .as_deref()
+            .is_none_or(|c| c.trim().trim_start_matches('+').is_empty())
+        && f.template.is_none()
+        && f.since.is_none()
+        && f.until.is_none();
+    let mut parts: Vec<String> = Vec::new();
+    let mut values: Vec<V> = Vec::new();
+    // Each `?` in a fragment becomes the numbered parameter of the next value.
+    let mut add = |sql: &str, vs: Vec<V>| {
+        let mut vs = vs.into_iter();
+        let mut numbered = String::from("m.");
+        for ch in sql.chars() {
+            if ch == '?' {
+                values.push(vs.next().expect("one value per placeholder"));
+                numbered.push_str(&format!("?{}", values.len()));
+            } else {
+                numbered.push(ch);
+            }
+        }
+        parts.push(numbered);
+    };
+    if let Some(n) = f.number_id {
+        add("number_id = ?", vec![V::Integer(n)]);
+    }
+    if let Some(d) = &f.direction {
+        add("direction = ?", vec![V::Text(d.clone())]);
+    }
+    if let Some(s) = &f.status {
+        add("status = ?", vec![V::Text(s.clone())]);
+    }
+    if let Some(c) = f
+        .contact
+        .as_deref()
+        .map(|c| c.trim().trim_start_matches('+'))
+        .filter(|c| !c.is_empty())
+    {
+        add("contact = ?", vec![V::Text(c.to_string())]);
+    }
+    if let Some(t) = &f.template {
+        add("template_name = ?", vec![V::Text(t.clone())]);
+    }
+    if let Some(s) = &f.since {
+        add("created_at >= ?", vec![V::Text(s.clone())]);
+    }
+    if let Some(u) = &f.until {
+        add("created_at < ?", vec![V::Text(u.clone())]);
+    }
+    if let Some(b) = f.before_id {
+        add("id < ?", vec![V::Integer(b)]);
+    }
+    if let Some(q) = f.search.as_deref().and_then(fts_query) {
+        if only_search {
+            // Nothing else narrows: take the page straight from the full-text index, newest
+            // first, and stop there (common words need not be sorted in full).
+            let limit = V::Integer(f.limit.unwrap_or(200) as i64);
+            match f.before_id {
+                Some(b) => add(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
+                     AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
+                    vec![V::Text(q), V::Integer(b), limit],
+                ),
+                None => add(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
+                     ORDER BY rowid DESC LIMIT ?)",
+                    vec![V::Text(q), limit],
+                ),
+            }
+        } else {
+            add(
+                "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+                vec![V::Text(q)],
+            );
+        }
+    }
+    let clause = if parts.is_empty() {
+        "1".to_string()
+    } else {
+        parts.join(" AND ")
+    };
+    (clause, values)
+}
+
+/// Newest first, `limit` rows (default 200) from `before_id` down.
+pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
+    let (clause, mut values) = where_clause(f);
+    values.push(rusqlite::types::Value::Integer(
+        f.limit.unwrap_or(200) as i64
+    ));
+    let columns = MESSAGE_COLUMNS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        // sql-safe: columns and clause are built above from this file's fragments; values are bound.
+        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
+        values.len()
+    );
+    let mut stmt = conn
+        .prepare_cached(&sql)
+        .map_err(Error::db("listing messages"))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), message_row)
+        .map_err(Error::db("listing messages"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("listing messages"))
+}
+
+/// Messages per status for a filter (the dashboard strip), ignoring its status and paging.
+pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(String, i64)>> {
+    let f = HistoryFilter {
+        status: None,
+        before_id: None,
+        ..f.clone()
+    };
+    let (clause, values) = where_clause(&f);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            // sql-safe: the clause is built by where_clause from fixed fragments; values are bound.
+            "SELECT m.status, count(*) FROM messages m WHERE {clause} GROUP BY m.status ORDER BY m.status"
+        ))
+        .map_err(Error::db("counting messages"))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .map_err(Error::db("counting messages"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("counting messages"))
+}
+
+/// The message to send again for "resend as test": the stored request of a sent message.
+pub fn resend_request(
+    conn: &rusqlite::Connection,
+    wamid: &str,
+) -> Result<(i64, crate::api::Outgoing)> {
+    let (number_id, request): (Option<i64>, Option<String>) = conn
+        .query_row(
+            "SELECT number_id, request_json FROM messages WHERE wamid = ?1 AND direction = 'out'",
+            [wamid],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(Error::db("reading a message"))?
+        .ok_or_else(|| Error::NotFound(format!("sent message {wamid}")))?;
+    let (Some(number_id), Some(request)) = (number_id, request) else {
+        return Err(Error::Validation(
+            "this message was not sent from WABA Desk, so there is no request to resend".into(),
+        ));
+    };
+    let v: Value = serde_json::from_str(&request).map_err(|e| Error::Internal(e.to_string()))?;
+    let to = text(&v, &["to"]).unwrap_or_default();
+    let outgoing = match v.get("type").and_then(Value::as_str) {
+        Some("template") => crate::api::Outgoing::Template {
+            to,
+            name: text(&v, &["template", "name"]).unwrap_or_default(),
+            language: text(&v, &["template", "language", "code"]).unwrap_or_default(),
+            components: v["template"]["components"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        },
+        Some("text") => crate::api::Outgoing::Text {
+            to,
+            body: text(&v, &["text", "body"]).unwrap_or_default(),
+            preview_url: v["text"]["preview_url"].as_bool().unwrap_or(false),
+        },
+        other => {
+            return Err(Error::Validation(format!(
+                "resending {} messages is not supported",
+                other.unwrap_or("unknown")
+            )))
+        }
+    };
+    Ok((number_id, outgoing))
+}
+
+/// One status event of a message's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct StatusEventView {
+    pub status: String,
+    /// When Meta says it happened (RFC 3339).
+    pub at: Option<String>,
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
+    pub raw_json: String,
+}
+
+/// A message with its timeline and raw JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct MessageDetail {
+    pub message: MessageView,
+    pub events: Vec<StatusEventView>,
+    pub error_details: Option<String>,
+    pub request_json: Option<String>,
+    pub response_json: Option<String>,
+    pub event_json: Option<String>,
+}
+
+pub fn detail(conn: &rusqlite::Connection, wamid: &str) -> Result<Option<MessageDetail>> {
+    let Some(message) = message_by_wamid(conn, wamid)? else {
+        return Ok(None);
+    };
+    let (error_details, request_json, response_json, event_json) = conn
+        .query_row(
+            "SELECT error_details, request_json, response_json, event_json FROM messages WHERE wamid = ?1",
+            [wamid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .map_err(Error::db("reading a message"))?;
+    let mut stmt = conn
+        .prepare_cached("SELECT status, timestamp, error_code, raw_json FROM status_events WHERE wamid = ?1 ORDER BY CAST(timestamp AS INTEGER), id")
+        .map_err(Error::db("reading status events"))?;
+    let events = stmt
+        .query_map([wamid], |r| {
+            let ts: String = r.get(1)?;
+            Ok(StatusEventView {
+                status: r.get(0)?,
+                at: unix_to_iso(&ts),
+                error_code: r.get(2)?,
+                raw_json: r.get(3)?,
+            })
+        })
+        .map_err(Error::db("reading status events"))?
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("reading status events"))?;
+    Ok(Some(MessageDetail {
+        message,
+        events,
+        error_details,
+        request_json,
+        response_json,
+        event_json,
+    }))
+}
+
+pub(crate) fn message_by_wamid(
+    conn: &rusqlite::Connection,
+    wamid: &str,
+) -> Result<Option<MessageView>> {
+    conn.prepare_cached(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE wamid = ?1"
+    ))
+    .and_then(|mut st| st.query_row([wamid], message_row).optional())
+    .map_err(Error::db("reading a message"))
+}
+
+impl Core {
+    /// Messages, newest first, filtered.
+    pub fn list_messages(
+        &self,
+        filter: &history::HistoryFilter,
+    ) -> Result<Vec<history::MessageView>> {
+        self.db.with_conn(|c| history::list(c, filter))
+    }
+
+    /// Sends a sent message again ("resend as test"), recorded as a new message.
+    pub async fn resend(
+        &self,
+        wamid: &str,
+        actor: crate::audit::Actor,
+    ) -> Result<crate::api::SendResponse> {
+        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, wamid))?;
+        self.send_message(number_id, &outgoing, actor).await
+    }
+
+    /// Messages per status for a filter.
+    pub fn message_counts(&self, filter: &history::HistoryFilter) -> Result<Vec<(String, i64)>> {
+        self.db.with_conn(|c| history::counts(c, filter))
+    }
+
+    /// A message with its status timeline and raw JSON.
+    pub fn message_detail(&self, wamid: &str) -> Result<history::MessageDetail> {
+        self.db
+            .with_conn(|c| history::detail(c, wamid))?
+            .ok_or_else(|| Error::NotFound(format!("message {wamid}")))
+    }
+
+    /// The message a wamid names, as history has it.
+    pub fn message_by_wamid(&self, wamid: &str) -> Result<Option<history::MessageView>> {
+        self.db.with_conn(|c| history::message_by_wamid(c, wamid))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Db;
+    use crate::history::testutil::status;
+    use crate::history::*;
+    use serde_json::json;
+
+    #[test]
+    fn list_filters_search_and_pages() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for i in 0..5 {
+                let m = json!({"from": format!("49151000000{i}"), "id": format!("wamid.L{i}"), "timestamp": format!("{}", 1_700_000_000 + i), "type": "text", "text": {"body": format!("order {i} 100%_done")}});
+                apply_incoming(tx, &Route::default(), &m, None)?;
+            }
+            apply_status(tx, &Route::default(), &status("wamid.OUT", "read", 1_700_000_100), None)?;
+            Ok(())
+        })
+        .unwrap();
+        let all = db
+            .with_conn(|c| list(c, &HistoryFilter::default()))
+            .unwrap();
+        assert_eq!(all.len(), 6);
+        assert_eq!(all[0].wamid.as_deref(), Some("wamid.OUT"), "newest first");
+        let q = |f: HistoryFilter| db.with_conn(|c| list(c, &f)).unwrap();
+        assert_eq!(
+            q(HistoryFilter {
+                direction: Some("in".into()),
+                ..Default::default()
+            })
+            .len(),
+            5
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                status: Some("read".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                contact: Some("+491510000003".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("order 2".into()),
+                ..Default::default()
+            })
+            .len(),
+            1
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("100%_".into()),
+                ..Default::default()
+            })
+            .len(),
+            5,
+            "% and _ are literal"
+        );
+        assert_eq!(
+            q(HistoryFilter {
+                search: Some("0%x".into()),
+                ..Default::default()
+            })
+            .len(),
+            0
+        );
+        let page1 = q(HistoryFilter {
+            limit: Some(4),
+            ..Default::default()
+        });
+        let page2 = q(HistoryFilter {
+            limit: Some(4),
+            before_id: Some(page1[3].id),
+            ..Default::default()
+        });
+        assert_eq!((page1.len(), page2.len()), (4, 2));
+        let d = db.with_conn(|c| detail(c, "wamid.OUT")).unwrap().unwrap();
+        assert_eq!(d.events.len(), 1);
+        assert_eq!(d.events[0].status, "read");
+    }
+
+    #[test]
+    fn every_filter_selects_what_it_names() {
+        let db = Db::open_in_memory().unwrap();
+        seed(&db, 60, |_| {}).unwrap();
+        let q = |f: HistoryFilter| {
+            db.with_conn(|c| {
+                list(
+                    c,
+                    &HistoryFilter {
+                        limit: Some(1000),
+                        ..f
+                    },
+                )
+            })
+            .unwrap()
+        };
+        let all = q(HistoryFilter::default());
+        assert_eq!(all.len(), 60);
+        let failed = q(HistoryFilter {
+            status: Some("failed".into()),
+            ..Default::default()
+        });
+        assert_eq!(failed.len(), 3);
+        assert!(failed
+            .iter()
+            .all(|m| m.status == "failed" && m.error_code == Some(131026)));
+        let contact = q(HistoryFilter {
+            contact: Some("+4915100000005".into()),
+            ..Default::default()
+        });
+        assert!(!contact.is_empty() && contact.iter().all(|m| m.contact == "4915100000005"));
+        let tpl = q(HistoryFilter {
+            template: Some("order_update".into()),
+            ..Default::default()
+        });
+        assert!(
+            !tpl.is_empty()
+                && tpl
+                    .iter()
+                    .all(|m| m.template_name.as_deref() == Some("order_update"))
+        );
+        let out = q(HistoryFilter {
+            direction: Some("out".into()),
+            ..Default::default()
+        });
+        assert_eq!(out.len(), 60);
+        let mid = &all[30].created_at;
+        let since = q(HistoryFilter {
+            since: Some(mid.clone()),
+            ..Default::default()
+        });
+        assert!(since.iter().all(|m| &m.created_at >= mid));
+        let until = q(HistoryFilter {
+            until: Some(mid.clone()),
+            ..Default::default()
+        });
+        assert_eq!(since.len() + until.len(), 60);
+        let words = q(HistoryFilter {
+            search: Some("order appoint".into()),
+            ..Default::default()
+        });
+        assert!(
+            !words.is_empty()
+                && words.iter().all(|m| {
+                    let b = m.body.clone().unwrap();
+                    b.starts_with("order appointment")
+                })
+        );
+        let none = q(HistoryFilter {
+            number_id: Some(99),
+            ..Default::default()
+        });
+        assert!(none.is_empty());
+        let counts = db
+            .with_conn(|c| counts(c, &HistoryFilter::default()))
+            .unwrap();
+        assert_eq!(
+            counts,
+            vec![("failed".to_string(), 3), ("read".to_string(), 57)]
+        );
+    }
+}

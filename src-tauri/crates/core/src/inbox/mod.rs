@@ -1,0 +1,11 @@
+//! The webhook inbox: a local receiver that persists each raw body first (one transaction per
+//! batch of concurrent requests: group commit), answers 200 only after the commit, and then
+//! parses the events and applies them to history. Retries of an event (same body) are counted,
+//! not stored twice. Malformed and unknown payloads are kept raw and flagged.
+
+mod apply;
+mod server;
+mod store;
+
+pub use server::{serve, InboxHandle, MAX_BODY};
+pub use store::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};

@@ -1,0 +1,184 @@
+//! The inbox store: raw webhook bodies, their processing state, and refused requests.
+
+use axum::body::Bytes;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::service::Core;
+use crate::{Error, Result};
+
+fn sha256_hex(b: &[u8]) -> String {
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
+}
+
+impl Core {
+    /// Stores raw bodies in one transaction; returns each one's event id (a repeated body
+    /// returns the first copy's id and counts a duplicate).
+    pub fn persist_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<i64>> {
+        let now = crate::util::now();
+        self.db.with_tx(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO inbox_events (received_at, source, body_sha256, body) VALUES (?1, ?2, ?3, ?4) \
+                     ON CONFLICT (body_sha256) DO UPDATE SET duplicates = duplicates + 1 RETURNING id",
+                )
+                .map_err(Error::db("storing webhook events"))?;
+            bodies
+                .iter()
+                .map(|b| {
+                    stmt.query_row(params![now, source, sha256_hex(b), String::from_utf8_lossy(b)], |r| r.get(0))
+                        .map_err(Error::db("storing a webhook event"))
+                })
+                .collect()
+        })
+    }
+
+    pub fn list_inbox(&self, filter: &InboxFilter) -> Result<Vec<InboxEventView>> {
+        self.db.with_conn(|c| {
+            let mut stmt = c
+                .prepare(
+                    "SELECT id, received_at, source, duplicates, state, number_id, phone_number_id, kinds, note, length(body) \
+                     FROM inbox_events WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR instr(',' || kinds || ',', ',' || ?2 || ',') > 0) \
+                     AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?5",
+                )
+                .map_err(Error::db("listing inbox events"))?;
+            let rows = stmt
+                .query_map(
+                    params![filter.number_id, filter.kind, filter.state, filter.before_id, filter.limit.unwrap_or(200)],
+                    |r| {
+                        Ok(InboxEventView {
+                            id: r.get(0)?,
+                            received_at: r.get(1)?,
+                            source: r.get(2)?,
+                            duplicates: r.get(3)?,
+                            state: r.get(4)?,
+                            number_id: r.get(5)?,
+                            phone_number_id: r.get(6)?,
+                            kinds: r.get(7)?,
+                            note: r.get(8)?,
+                            bytes: r.get(9)?,
+                            body: None,
+                        })
+                    },
+                )
+                .map_err(Error::db("listing inbox events"))?;
+            rows.collect::<std::result::Result<_, _>>().map_err(Error::db("listing inbox events"))
+        })
+    }
+
+    /// One event with its raw body.
+    pub fn inbox_event(&self, id: i64) -> Result<InboxEventView> {
+        let mut list = self.list_inbox(&InboxFilter {
+            before_id: Some(id + 1),
+            limit: Some(1),
+            ..Default::default()
+        })?;
+        let mut ev = list
+            .pop()
+            .filter(|e| e.id == id)
+            .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))?;
+        ev.body = Some(self.db.with_conn(|c| {
+            c.query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(Error::db("reading an event"))
+        })?);
+        Ok(ev)
+    }
+
+    /// Requests the receiver refused (missing or wrong shared secret), newest first.
+    pub fn list_rejections(&self, limit: u32) -> Result<Vec<Rejection>> {
+        self.db.with_conn(|c| {
+            let mut stmt = c
+                .prepare("SELECT id, received_at, reason, bytes FROM inbox_rejections ORDER BY id DESC LIMIT ?1")
+                .map_err(Error::db("listing rejections"))?;
+            let rows = stmt
+                .query_map([limit], |r| Ok(Rejection { id: r.get(0)?, received_at: r.get(1)?, reason: r.get(2)?, bytes: r.get(3)? }))
+                .map_err(Error::db("listing rejections"))?;
+            rows.collect::<std::result::Result<_, _>>().map_err(Error::db("listing rejections"))
+        })
+    }
+
+    pub(super) fn record_rejection(&self, reason: &str, bytes: usize) {
+        let r = self.db.with_conn(|c| {
+            c.execute(
+                "INSERT INTO inbox_rejections (received_at, reason, bytes) VALUES (?1, ?2, ?3)",
+                params![crate::util::now(), reason, bytes as i64],
+            )
+            .map_err(Error::db("recording a rejection"))
+        });
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "could not record a rejected webhook");
+        }
+    }
+}
+
+/// A request the receiver refused.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Rejection {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub received_at: String,
+    pub reason: String,
+    #[ts(type = "number")]
+    pub bytes: i64,
+}
+
+/// Whether the app's receiver runs, and where.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InboxStatus {
+    pub running: bool,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ImportReport {
+    pub total: u32,
+    pub new: u32,
+    pub duplicates: u32,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct InboxFilter {
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    /// `status`, `message` or `error`.
+    pub kind: Option<String>,
+    pub state: Option<String>,
+    /// Page backwards from this id (exclusive).
+    #[ts(type = "number | null")]
+    pub before_id: Option<i64>,
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct InboxEventView {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub received_at: String,
+    pub source: String,
+    #[ts(type = "number")]
+    pub duplicates: i64,
+    /// pending, applied, unknown_number, malformed, unsupported
+    pub state: String,
+    #[ts(type = "number | null")]
+    pub number_id: Option<i64>,
+    pub phone_number_id: Option<String>,
+    pub kinds: String,
+    pub note: String,
+    #[ts(type = "number")]
+    pub bytes: i64,
+    /// The raw body, in single-event views only.
+    pub body: Option<String>,
+}

@@ -1,0 +1,267 @@
+//! A number's webhook: reading and setting it, its change history, "changed outside WABA Desk",
+//! and the shared-secret header kept in the keyring.
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::url_rules::{check_headers, check_url};
+use crate::audit::{self, Actor, NewAudit};
+use crate::secrets::Sensitive;
+use crate::service::Core;
+use crate::{Error, Result};
+
+/// The header WABA Desk's generated shared secret travels in.
+pub const SECRET_HEADER: &str = "X-Wabadesk-Secret";
+
+/// The keyring account of a number's webhook shared secret.
+pub fn secret_account(phone: &str) -> String {
+    format!("{phone} webhook secret")
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OutsideChange {
+    /// The URL WABA Desk last set or accepted.
+    pub previous: Option<String>,
+    /// The URL 360dialog has now.
+    pub current: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct WebhookChange {
+    pub at: String,
+    pub old_url: Option<String>,
+    pub new_url: Option<String>,
+    /// `app` or `outside`.
+    pub source: String,
+    pub actor: String,
+}
+
+/// A number's webhook as the UI shows it. The shared-secret header's value is masked.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct WebhookView {
+    #[ts(type = "number")]
+    pub number_id: i64,
+    pub url: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub has_secret: bool,
+    /// Set when 360dialog's URL differs from the one WABA Desk last set or accepted.
+    pub changed_outside: Option<OutsideChange>,
+    /// Labels of other numbers in WABA Desk whose webhook is the same URL.
+    pub shared_with: Vec<String>,
+    pub history: Vec<WebhookChange>,
+    pub checked_at: Option<String>,
+}
+
+/// What the user saves.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct WebhookInput {
+    pub url: String,
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// Add (or keep) a generated shared-secret header, kept in the keyring.
+    #[serde(default)]
+    pub secret: bool,
+}
+
+impl Core {
+    fn webhook_history(&self, number_id: i64) -> Result<Vec<WebhookChange>> {
+        self.db.with_conn(|c| {
+            let mut stmt = c
+                .prepare("SELECT at, old_url, new_url, source, actor FROM webhook_changes WHERE number_id = ?1 ORDER BY id DESC LIMIT 50")
+                .map_err(Error::db("reading webhook history"))?;
+            let rows = stmt
+                .query_map([number_id], |r| {
+                    Ok(WebhookChange { at: r.get(0)?, old_url: r.get(1)?, new_url: r.get(2)?, source: r.get(3)?, actor: r.get(4)? })
+                })
+                .map_err(Error::db("reading webhook history"))?;
+            rows.collect::<std::result::Result<Vec<_>, _>>().map_err(Error::db("reading webhook history"))
+        })
+    }
+
+    fn known_url(&self, number_id: i64) -> Result<(Option<String>, Option<String>)> {
+        self.db.with_conn(|c| {
+            c.query_row(
+                "SELECT webhook_url_known, webhook_checked_at FROM numbers WHERE id = ?1",
+                [number_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(Error::db("reading the webhook state"))
+        })
+    }
+
+    fn view(
+        &self,
+        number_id: i64,
+        url: Option<String>,
+        mut headers: BTreeMap<String, String>,
+    ) -> Result<WebhookView> {
+        let (known, checked_at) = self.known_url(number_id)?;
+        let changed_outside = match &known {
+            Some(k) if Some(k) != url.as_ref() => Some(OutsideChange {
+                previous: known.clone(),
+                current: url.clone(),
+            }),
+            _ => None,
+        };
+        let has_secret = headers.contains_key(SECRET_HEADER);
+        if let Some(v) = headers.get_mut(SECRET_HEADER) {
+            *v = Sensitive::new(v.clone()).mask();
+        }
+        let shared_with = match &url {
+            Some(u) => self.db.with_conn(|c| {
+                let mut stmt = c
+                    .prepare("SELECT label FROM numbers WHERE webhook_url_known = ?1 AND id <> ?2 ORDER BY label")
+                    .map_err(Error::db("checking shared webhooks"))?;
+                let rows = stmt.query_map(params![u, number_id], |r| r.get(0)).map_err(Error::db("checking shared webhooks"))?;
+                rows.collect::<std::result::Result<Vec<String>, _>>().map_err(Error::db("checking shared webhooks"))
+            })?,
+            None => Vec::new(),
+        };
+        Ok(WebhookView {
+            number_id,
+            url,
+            headers,
+            has_secret,
+            changed_outside,
+            shared_with,
+            history: self.webhook_history(number_id)?,
+            checked_at,
+        })
+    }
+
+    /// Reads the number's webhook from 360dialog. The first read is remembered as known; a
+    /// later difference is reported (and recorded once) as changed outside WABA Desk.
+    pub async fn get_webhook(&self, number_id: i64, actor: Actor) -> Result<WebhookView> {
+        let config = self
+            .call(number_id, actor, |c| async move { c.get_webhook().await })
+            .await?;
+        let url = config.url.clone();
+        self.db.with_tx(|tx| {
+            let (known, last_outside): (Option<String>, Option<String>) = tx
+                .query_row(
+                    "SELECT webhook_url_known, (SELECT new_url FROM webhook_changes WHERE number_id = ?1 AND source = 'outside' ORDER BY id DESC LIMIT 1) FROM numbers WHERE id = ?1",
+                    [number_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(Error::db("reading the webhook state"))?;
+            let now = crate::util::now();
+            match &known {
+                None if url.is_some() => {
+                    tx.execute("UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2", params![url, number_id])
+                        .map_err(Error::db("remembering the webhook"))?;
+                }
+                Some(k) if Some(k) != url.as_ref() && last_outside != url => {
+                    tx.execute(
+                        "INSERT INTO webhook_changes (number_id, at, old_url, new_url, source, actor) VALUES (?1, ?2, ?3, ?4, 'outside', ?5)",
+                        params![number_id, now, k, url, actor.as_str()],
+                    )
+                    .map_err(Error::db("recording a webhook change"))?;
+                    audit::record(tx, actor, NewAudit {
+                        number_id: Some(number_id),
+                        action: "webhook_changed_outside",
+                        detail: &format!("{} -> {}", k, url.as_deref().unwrap_or("(none)")),
+                        ..Default::default()
+                    })?;
+                }
+                _ => {}
+            }
+            tx.execute("UPDATE numbers SET webhook_checked_at = ?1 WHERE id = ?2", params![now, number_id])
+                .map_err(Error::db("remembering the webhook"))?;
+            Ok(())
+        })?;
+        self.view(number_id, url, config.headers)
+    }
+
+    /// Accepts the URL 360dialog has now as the known one (after "changed outside").
+    pub async fn accept_webhook(&self, number_id: i64, actor: Actor) -> Result<WebhookView> {
+        let config = self
+            .call(number_id, actor, |c| async move { c.get_webhook().await })
+            .await?;
+        self.db.with_conn(|c| {
+            c.execute(
+                "UPDATE numbers SET webhook_url_known = ?1 WHERE id = ?2",
+                params![config.url, number_id],
+            )
+            .map_err(Error::db("remembering the webhook"))?;
+            Ok(())
+        })?;
+        self.view(number_id, config.url, config.headers)
+    }
+
+    /// Validates and sets the number's webhook; with `secret`, adds the shared-secret header
+    /// (generated once, kept in the keyring).
+    pub async fn set_webhook(
+        &self,
+        number_id: i64,
+        input: WebhookInput,
+        actor: Actor,
+    ) -> Result<WebhookView> {
+        let url = check_url(&input.url)?;
+        let mut headers = input.headers;
+        headers.remove(SECRET_HEADER);
+        check_headers(&headers)?;
+        let number = self.number(number_id)?;
+        if input.secret {
+            let account = secret_account(&number.phone);
+            let secret = match self.secrets.get(&account)? {
+                Some(s) => s,
+                None => {
+                    use rand::Rng;
+                    let bytes: [u8; 24] = rand::rng().random();
+                    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                    let s = Sensitive::new(token);
+                    self.secrets.set(&account, &s)?;
+                    s
+                }
+            };
+            headers.insert(SECRET_HEADER.to_string(), secret.expose().clone());
+        }
+        let (old, _) = self.known_url(number_id)?;
+        let sent_url = url.clone();
+        let sent_headers = headers.clone();
+        let echoed = self
+            .call(number_id, actor, |c| async move {
+                c.set_webhook(&sent_url, &sent_headers).await
+            })
+            .await?;
+        self.db.with_tx(|tx| {
+            let now = crate::util::now();
+            tx.execute(
+                "UPDATE numbers SET webhook_url_known = ?1, webhook_checked_at = ?2 WHERE id = ?3",
+                params![url, now, number_id],
+            )
+            .map_err(Error::db("remembering the webhook"))?;
+            tx.execute(
+                "INSERT INTO webhook_changes (number_id, at, old_url, new_url, source, actor) VALUES (?1, ?2, ?3, ?4, 'app', ?5)",
+                params![number_id, now, old, url, actor.as_str()],
+            )
+            .map_err(Error::db("recording a webhook change"))?;
+            let names: Vec<&str> = headers.keys().map(String::as_str).collect();
+            audit::record(tx, actor, NewAudit {
+                number_id: Some(number_id),
+                action: "webhook_changed",
+                detail: &format!("{} -> {} (headers: {})", old.as_deref().unwrap_or("(none)"), url, if names.is_empty() { "none".to_string() } else { names.join(", ") }),
+                ..Default::default()
+            })
+        })?;
+        self.view(number_id, echoed.url.or(Some(url)), echoed.headers)
+    }
+
+    /// The shared secrets of every number (the inbox accepts a request carrying any of them).
+    pub fn webhook_secrets(&self) -> Result<Vec<(i64, Sensitive<String>)>> {
+        let mut out = Vec::new();
+        for n in self.list_numbers()? {
+            if let Some(s) = self.secrets.get(&secret_account(&n.phone))? {
+                out.push((n.id, s));
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,102 @@
+//! A number's extra webhook destinations (360dialog's multi-webhook).
+
+use super::url_rules::{check_headers, check_url, invalid};
+use crate::api::{Destination, MultiWebhook};
+use crate::audit::{self, Actor, NewAudit};
+use crate::service::Core;
+use crate::Result;
+
+impl Core {
+    /// The number's extra webhook destinations.
+    pub async fn destinations(&self, number_id: i64, actor: Actor) -> Result<MultiWebhook> {
+        self.call(
+            number_id,
+            actor,
+            |c| async move { c.get_multi_webhook().await },
+        )
+        .await
+    }
+
+    /// Adds a destination, or updates the one with the same name; enables extra destinations.
+    /// The URL follows the same rules as the main webhook; 360dialog allows 3 unique URLs per
+    /// number, the main one included.
+    pub async fn save_destination(
+        &self,
+        number_id: i64,
+        dest: Destination,
+        actor: Actor,
+    ) -> Result<MultiWebhook> {
+        let name = dest.name.trim().to_string();
+        if name.is_empty() || name.len() > 64 {
+            return Err(invalid(
+                "give the destination a name (at most 64 characters)",
+            ));
+        }
+        let url = check_url(&dest.url)?;
+        check_headers(&dest.headers)?;
+        let dest = Destination {
+            name: name.clone(),
+            url: url.clone(),
+            headers: dest.headers,
+        };
+        let current = self.destinations(number_id, actor).await?;
+        let exists = current.destinations.iter().any(|d| d.name == name);
+        let one = vec![dest];
+        let mut result = self
+            .call(number_id, actor, |c| async move {
+                if exists {
+                    c.update_destinations(&one).await
+                } else {
+                    c.add_destinations(&one).await
+                }
+            })
+            .await?;
+        if !result.enabled {
+            result = self
+                .call(number_id, actor, |c| async move {
+                    c.set_multi_webhook(true, None).await
+                })
+                .await?;
+        }
+        self.db.with_conn(|c| {
+            audit::record(
+                c,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "webhook_destination_saved",
+                    detail: &format!("{name}: {url}"),
+                    ..Default::default()
+                },
+            )
+        })?;
+        Ok(result)
+    }
+
+    /// Turns the extra destinations on or off (they are kept).
+    pub async fn set_destinations_enabled(
+        &self,
+        number_id: i64,
+        enabled: bool,
+        actor: Actor,
+    ) -> Result<MultiWebhook> {
+        let r = self
+            .call(number_id, actor, |c| async move {
+                c.set_multi_webhook(enabled, None).await
+            })
+            .await?;
+        self.db.with_conn(|c| {
+            audit::record(
+                c,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    action: "webhook_destinations_toggled",
+                    detail: if enabled { "enabled" } else { "disabled" },
+                    ..Default::default()
+                },
+            )
+        })?;
+        Ok(r)
+    }
+}
