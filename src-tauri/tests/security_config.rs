@@ -87,7 +87,10 @@ fn the_capability_grants_each_command_and_nothing_else() {
     let expected: BTreeSet<String> = listed_commands()
         .iter()
         .map(|c| format!("allow-{}", c.replace('_', "-")))
-        .chain(["core:event:allow-listen".into(), "core:event:allow-unlisten".into()])
+        .chain([
+            "core:event:allow-listen".into(),
+            "core:event:allow-unlisten".into(),
+        ])
         .collect();
     assert_eq!(
         granted, expected,

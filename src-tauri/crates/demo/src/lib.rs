@@ -137,9 +137,6 @@ pub struct DemoInfo {
     pub sim_url: String,
     pub inbox_url: String,
     pub numbers: Vec<DemoNumber>,
-    /// On this start the core refused the inbox's loopback URL and the webhooks were set through
-    /// the numbers' API clients instead (see [`DemoHandle::webhook_fallback`]).
-    pub webhook_fallback: bool,
 }
 
 /// A running demo: the simulator, the inbox receiver and the profile's core.
@@ -148,7 +145,6 @@ pub struct DemoHandle {
     sim: SimHandle,
     inbox: InboxHandle,
     numbers: Vec<DemoNumber>,
-    webhook_fallback: bool,
     background: Option<JoinHandle<()>>,
 }
 
@@ -176,20 +172,12 @@ impl DemoHandle {
         &self.core.data_dir
     }
 
-    /// True when the core's webhook rules refused the inbox's loopback URL and the demo set the
-    /// webhooks at the simulator itself (through the number's API client). The Webhook page
-    /// then shows the URL but its change history has no entry for it.
-    pub fn webhook_fallback(&self) -> bool {
-        self.webhook_fallback
-    }
-
     pub fn info(&self) -> DemoInfo {
         DemoInfo {
             data_dir: self.core.data_dir.display().to_string(),
             sim_url: self.sim_url().to_string(),
             inbox_url: self.inbox_url(),
             numbers: self.numbers.clone(),
-            webhook_fallback: self.webhook_fallback,
         }
     }
 
@@ -336,14 +324,12 @@ impl Demo {
         progress("Starting the inbox receiver");
         let inbox = start_inbox(&core, state.inbox_port).await?;
         state.inbox_port = Some(inbox.addr.port());
-        let mut webhook_fallback = false;
         for n in &numbers {
             progress(&format!(
                 "Pointing the webhook of \"{}\" at the inbox",
                 n.label
             ));
-            let fallback = ensure_webhook(&core, n, &inbox.url(), &mut state, actor).await?;
-            webhook_fallback |= fallback;
+            ensure_webhook(&core, n, &inbox.url(), &mut state, actor).await?;
         }
         // Saved early: a demo stopped during seeding still finds its ports again.
         state.save(&dir)?;
@@ -398,7 +384,6 @@ impl Demo {
             sim,
             inbox,
             numbers,
-            webhook_fallback,
             background,
         })
     }
@@ -485,18 +470,17 @@ async fn set_at_api(core: &Core, n: &DemoNumber, url: &str, actor: Actor) -> Res
     Ok(())
 }
 
-/// Points the number's webhook at the inbox. The core's own path (validated, audited) is used
-/// when the URL is new for the number; the simulator forgot the URL the demo set on an earlier
-/// start, so that one is set again through the number's API client without a new change entry.
-/// Returns whether the core refused the loopback URL and the API client set it instead.
+/// Points the number's webhook at the inbox. The core's own path (validated, audited; the
+/// simulator environment accepts the inbox's loopback URL) is used when the URL is new for the
+/// number; the simulator forgot the URL the demo set on an earlier start, so that one is set
+/// again through the number's API client without a new change entry.
 async fn ensure_webhook(
     core: &Core,
     n: &DemoNumber,
     url: &str,
     state: &mut ProfileState,
     actor: Actor,
-) -> Result<bool> {
-    let mut fallback = false;
+) -> Result<()> {
     if state.webhooks.get(&n.phone).map(String::as_str) == Some(url) {
         set_at_api(core, n, url, actor).await?;
     } else {
@@ -505,20 +489,10 @@ async fn ensure_webhook(
             headers: BTreeMap::new(),
             secret: false,
         };
-        match core.set_webhook(n.id, input, actor).await {
-            Ok(_) => {}
-            Err(Error::Validation(reason)) => {
-                tracing::info!(%reason, "demo: the core refused the inbox URL; setting it at the simulator");
-                set_at_api(core, n, url, actor).await?;
-                // The first read makes the core remember it as the number's known URL.
-                core.get_webhook(n.id, actor).await?;
-                fallback = true;
-            }
-            Err(e) => return Err(e),
-        }
+        core.set_webhook(n.id, input, actor).await?;
     }
     state.webhooks.insert(n.phone.clone(), url.to_string());
-    Ok(fallback)
+    Ok(())
 }
 
 /// Creates the demo templates the library lacks (through the core, audited) and gives the

@@ -11,4 +11,4 @@ pub use config::{
     secret_account, OutsideChange, WebhookChange, WebhookInput, WebhookView, SECRET_HEADER,
 };
 pub use endpoint_test::{test_endpoint, EndpointTest, TestEventKind};
-pub use url_rules::{check_headers, check_url, MAX_URL_LEN};
+pub use url_rules::{check_headers, check_url, check_url_for, MAX_URL_LEN};
