@@ -1,41 +1,258 @@
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
+use wabadesk_core::events::Topic;
 use wabadesk_core::prefs::PREFERENCES_FILE;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Core, Result};
+use wabadesk_demo::{Demo, DemoHandle, DemoInfo, DemoOptions};
 
 use crate::commands::inbox::Receiver;
 use crate::events::EventForwarder;
+use crate::IpcError;
 
-/// What every command can reach. Built once at start.
+/// What every command can reach. Built once at start; its core is swapped when the app moves
+/// between the user's profile and the demo profile.
 pub struct AppState {
-    pub core: Arc<Core>,
-    /// The webhook receiver, while it runs.
+    core: RwLock<Arc<Core>>,
+    /// The webhook receiver of the open profile, while it runs.
     pub receiver: Receiver,
     /// Change events on their way to the webview (`app://changed`).
     pub events: Arc<EventForwarder>,
+    /// The user's own profile directory (the demo profile lives inside it).
+    base_data_dir: PathBuf,
+    /// The app was started with `--demo`: the UI starts the demo on its first frame.
+    pub demo_requested: bool,
+    /// The running demo, and what the user's profile had open while it runs.
+    demo: tokio::sync::Mutex<Option<RunningDemo>>,
 }
+
+struct RunningDemo {
+    handle: DemoHandle,
+    /// The user's profile, opened again on the way back.
+    real_core: Arc<Core>,
+    /// Where the user's receiver listened when the demo started (started again on return).
+    real_receiver: Option<SocketAddr>,
+}
+
+/// The open profile, for the banner and the Numbers page.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileStatus {
+    /// The demo profile is open.
+    pub demo: bool,
+    /// The app was started with `--demo`.
+    pub demo_requested: bool,
+    pub data_dir: String,
+    /// The running demo: its simulator, inbox and numbers.
+    pub demo_info: Option<DemoInfo>,
+}
+
+/// Every topic: after a profile switch, every page reads again.
+const ALL_TOPICS: [Topic; 8] = [
+    Topic::Messages,
+    Topic::Inbox,
+    Topic::Numbers,
+    Topic::Keys,
+    Topic::Webhook,
+    Topic::Templates,
+    Topic::Qa,
+    Topic::Audit,
+];
 
 impl AppState {
     /// Resolves the data dir (`WABADESK_DATA_DIR` or the OS default, as the CLI does), opens
     /// and migrates the database, selects the OS keyring, and finishes interrupted rotations.
-    pub fn open(events: Arc<EventForwarder>) -> Result<Self> {
+    pub fn open(events: Arc<EventForwarder>, demo_requested: bool) -> Result<Self> {
         let data_dir = paths::resolve_data_dir(None)?;
         let core = Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?;
-        Ok(Self {
-            core: Arc::new(core),
-            receiver: Receiver::default(),
-            events,
-        })
+        Ok(Self::with_core(Arc::new(core), events, demo_requested))
     }
 
-    pub fn data_dir(&self) -> &std::path::Path {
-        &self.core.data_dir
+    /// The state around an open core (the user's profile).
+    pub fn with_core(core: Arc<Core>, events: Arc<EventForwarder>, demo_requested: bool) -> Self {
+        Self {
+            base_data_dir: core.data_dir.clone(),
+            core: RwLock::new(core),
+            receiver: Receiver::default(),
+            events,
+            demo_requested,
+            demo: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The open profile's core.
+    pub fn core(&self) -> Arc<Core> {
+        self.core.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn swap_core(&self, core: Arc<Core>) -> Arc<Core> {
+        let mut guard = self.core.write().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *guard, core)
+    }
+
+    /// Maps the error of a call made for number `id` (see [`IpcError::for_number`]).
+    pub fn for_number(&self, id: i64) -> impl FnOnce(wabadesk_core::Error) -> IpcError + '_ {
+        move |e| IpcError::for_number(e, self.core().number(id).ok().as_ref())
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.core().data_dir.clone()
     }
 
     /// The preferences file, kept beside the database so the CLI reads the same settings.
+    /// The user's own, also while the demo runs: settings are the user's, not the profile's.
     pub fn preferences_path(&self) -> PathBuf {
-        self.core.data_dir.join(PREFERENCES_FILE)
+        self.base_data_dir.join(PREFERENCES_FILE)
+    }
+
+    fn changed_everything(&self) {
+        for topic in ALL_TOPICS {
+            self.events.changed(topic, None);
+        }
+    }
+
+    pub async fn profile_status(&self) -> ProfileStatus {
+        let demo = self.demo.lock().await;
+        ProfileStatus {
+            demo: demo.is_some(),
+            demo_requested: self.demo_requested,
+            data_dir: self.data_dir().display().to_string(),
+            demo_info: demo.as_ref().map(|d| d.handle.info()),
+        }
+    }
+
+    /// Switches to the demo profile: stops the user's receiver, starts the demo with `options`
+    /// (simulator, numbers, keys, inbox, content), and makes its core and inbox the app's.
+    /// `progress` hears each step. Starting it while it runs only reports the status.
+    pub async fn start_demo(
+        &self,
+        options: DemoOptions,
+        progress: impl FnMut(&str) + Send,
+    ) -> Result<ProfileStatus> {
+        {
+            let mut slot = self.demo.lock().await;
+            if slot.is_none() {
+                let real_receiver = self.receiver.addr().await;
+                self.receiver.stop().await;
+                let mut handle = match Demo::start(options, progress).await {
+                    Ok(h) => h,
+                    Err(e) => {
+                        // Back to where the user was.
+                        if let Some(addr) = real_receiver {
+                            let _ = self.receiver.start(self.core(), addr).await;
+                        }
+                        return Err(e);
+                    }
+                };
+                let real_core = self.swap_core(handle.core());
+                if let Some(inbox) = handle.take_inbox() {
+                    self.receiver.adopt(inbox).await;
+                }
+                *slot = Some(RunningDemo {
+                    handle,
+                    real_core,
+                    real_receiver,
+                });
+            }
+        }
+        self.changed_everything();
+        Ok(self.profile_status().await)
+    }
+
+    /// The demo of the user's profile: `<data dir>/demo` and the `.demo` keyring namespace.
+    pub fn demo_options(&self) -> DemoOptions {
+        DemoOptions::for_profile(&self.base_data_dir)
+    }
+
+    /// Stops the demo (simulator, inbox) and opens the user's profile again, with its receiver
+    /// if it ran before.
+    pub async fn leave_demo(&self) -> Result<ProfileStatus> {
+        let running = self.demo.lock().await.take();
+        if let Some(d) = running {
+            self.receiver.stop().await;
+            d.handle.stop().await;
+            self.swap_core(d.real_core);
+            if let Some(addr) = d.real_receiver {
+                if let Err(e) = self.receiver.start(self.core(), addr).await {
+                    tracing::warn!(error = %e, "the receiver could not listen again");
+                }
+            }
+        }
+        self.changed_everything();
+        Ok(self.profile_status().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wabadesk_core::secrets::MemoryStore;
+
+    fn demo_options(state: &AppState) -> DemoOptions {
+        let mut o = DemoOptions::new(
+            wabadesk_demo::demo_profile_dir(&state.base_data_dir),
+            Arc::new(MemoryStore::new()),
+        );
+        o.sim.review_delay = std::time::Duration::from_millis(200);
+        o
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_swaps_the_profile_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        let state = AppState::with_core(real.clone(), EventForwarder::new(), false);
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        state.receiver.start(state.core(), any).await.unwrap();
+        assert!(!state.profile_status().await.demo);
+
+        let mut steps = Vec::new();
+        let status = state
+            .start_demo(demo_options(&state), |s| steps.push(s.to_string()))
+            .await
+            .unwrap();
+        assert!(status.demo);
+        assert!(steps.len() > 3, "{steps:?}");
+        let info = status.demo_info.expect("demo info");
+        assert!(status.data_dir.ends_with("demo"), "{}", status.data_dir);
+        // The app's core is the demo profile's, with its numbers; the user's profile is untouched.
+        let core = state.core();
+        assert!(!Arc::ptr_eq(&core, &real));
+        assert_eq!(core.list_numbers().unwrap().len(), 2);
+        assert!(real.list_numbers().unwrap().is_empty());
+        // The app's receiver is the demo's inbox, which the numbers' webhooks point at.
+        let inbox = state.receiver.status().await;
+        assert_eq!(inbox.url.as_deref(), Some(info.inbox_url.as_str()));
+        // The preferences stay the user's.
+        assert_eq!(state.preferences_path(), dir.path().join(PREFERENCES_FILE));
+        // Starting again does not start a second demo.
+        let again = state
+            .start_demo(demo_options(&state), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(again.demo_info.unwrap().inbox_url, info.inbox_url);
+
+        let back = state.leave_demo().await.unwrap();
+        assert!(!back.demo && back.demo_info.is_none());
+        assert!(Arc::ptr_eq(&state.core(), &real));
+        assert!(
+            state.receiver.status().await.running,
+            "the user's receiver runs again"
+        );
+        // The simulator is gone with the demo.
+        let sim_up = reqwest_free_connect(&info.sim_url);
+        assert!(!sim_up, "the simulator stopped");
+    }
+
+    /// Whether something listens at `base` (`http://127.0.0.1:PORT`).
+    fn reqwest_free_connect(base: &str) -> bool {
+        let addr = base.trim_start_matches("http://");
+        std::net::TcpStream::connect_timeout(
+            &addr.parse().unwrap(),
+            std::time::Duration::from_millis(500),
+        )
+        .is_ok()
     }
 }

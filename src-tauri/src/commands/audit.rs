@@ -10,7 +10,7 @@ pub fn list_audit(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(audit::list(&state.core.db, &filter)?)
+    Ok(audit::list(&state.core().db, &filter)?)
 }
 
 /// Writes the filtered audit log as CSV to the Downloads folder; returns the file's path.
@@ -19,6 +19,6 @@ pub fn export_audit_csv(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<String, IpcError> {
-    let path = audit::export_csv(&state.core.db, &filter, &state.core.data_dir)?;
+    let path = audit::export_csv(&state.core().db, &filter, &state.core().data_dir)?;
     Ok(path.display().to_string())
 }

@@ -40,6 +40,18 @@ impl Receiver {
         })
     }
 
+    /// Where the receiver listens, while it runs.
+    pub async fn addr(&self) -> Option<SocketAddr> {
+        self.0.lock().await.as_ref().map(|h| h.addr)
+    }
+
+    /// Takes over a receiver started elsewhere (the demo's), stopping the one running.
+    pub async fn adopt(&self, handle: InboxHandle) {
+        if let Some(old) = self.0.lock().await.replace(handle) {
+            old.stop();
+        }
+    }
+
     pub async fn stop(&self) -> InboxStatus {
         if let Some(handle) = self.0.lock().await.take() {
             handle.stop();
@@ -59,7 +71,7 @@ impl Receiver {
     }
 }
 
-fn listen_address(listen: &str) -> Result<SocketAddr> {
+pub(crate) fn listen_address(listen: &str) -> Result<SocketAddr> {
     listen
         .trim()
         .parse()
@@ -77,7 +89,7 @@ pub async fn inbox_start(
     listen: String,
 ) -> Result<InboxStatus, IpcError> {
     let addr = listen_address(&listen)?;
-    let status = state.receiver.start(state.core.clone(), addr).await?;
+    let status = state.receiver.start(state.core(), addr).await?;
     state.events.changed(Topic::Inbox, None);
     Ok(status)
 }
@@ -94,29 +106,29 @@ pub fn list_inbox(
     state: State<'_, AppState>,
     filter: InboxFilter,
 ) -> Result<Vec<InboxEventView>, IpcError> {
-    Ok(state.core.list_inbox(&filter)?)
+    Ok(state.core().list_inbox(&filter)?)
 }
 
 #[tauri::command(async)]
 pub fn inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.inbox_event(id)?)
+    Ok(state.core().inbox_event(id)?)
 }
 
 #[tauri::command(async)]
 pub fn replay_inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.replay_event(id)?)
+    Ok(state.core().replay_event(id)?)
 }
 
 /// Captured payloads (a JSON array or JSON lines) read from a file the user picked.
 #[tauri::command(async)]
 pub fn import_inbox(state: State<'_, AppState>, content: String) -> Result<ImportReport, IpcError> {
-    Ok(state.core.import_events(&content)?)
+    Ok(state.core().import_events(&content)?)
 }
 
 /// Requests the receiver refused (missing or wrong shared secret), newest first.
 #[tauri::command(async)]
 pub fn inbox_rejections(state: State<'_, AppState>) -> Result<Vec<Rejection>, IpcError> {
-    Ok(state.core.list_rejections(50)?)
+    Ok(state.core().list_rejections(50)?)
 }
 
 #[cfg(test)]

@@ -143,7 +143,8 @@ pub struct DemoInfo {
 pub struct DemoHandle {
     core: Arc<Core>,
     sim: SimHandle,
-    inbox: InboxHandle,
+    inbox: Option<InboxHandle>,
+    inbox_url: String,
     numbers: Vec<DemoNumber>,
     background: Option<JoinHandle<()>>,
 }
@@ -156,7 +157,13 @@ impl DemoHandle {
 
     /// The inbox receiver's webhook URL (`http://127.0.0.1:PORT/webhook`).
     pub fn inbox_url(&self) -> String {
-        self.inbox.url()
+        self.inbox_url.clone()
+    }
+
+    /// Hands the inbox receiver over (to an app that keeps its receiver itself); it then runs
+    /// until its new owner stops it, and [`DemoHandle::stop`] leaves it alone.
+    pub fn take_inbox(&mut self) -> Option<InboxHandle> {
+        self.inbox.take()
     }
 
     pub fn numbers(&self) -> &[DemoNumber] {
@@ -187,7 +194,9 @@ impl DemoHandle {
             task.abort();
             let _ = task.await;
         }
-        self.inbox.stop();
+        if let Some(inbox) = self.inbox.take() {
+            inbox.stop();
+        }
         self.sim.stop().await;
     }
 }
@@ -382,7 +391,8 @@ impl Demo {
         Ok(DemoHandle {
             core,
             sim,
-            inbox,
+            inbox_url: inbox.url(),
+            inbox: Some(inbox),
             numbers,
             background,
         })

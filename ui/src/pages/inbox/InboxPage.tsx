@@ -31,7 +31,35 @@ const STATE_CLASS: Record<string, string> = {
   unknown_number: "warn",
   malformed: "bad",
   unsupported: "bad",
+  test: "test",
 };
+
+/** Copies the receiver's URL to the clipboard, and says so. */
+function CopyUrl({ url }: { url: string }) {
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  useEffect(() => setCopied(null), [url]);
+  return (
+    <>
+      <button
+        type="button"
+        id="inbox-copy-url"
+        onClick={() =>
+          navigator.clipboard.writeText(url).then(
+            () => setCopied("yes"),
+            () => setCopied("no"),
+          )
+        }
+      >
+        Copy
+      </button>
+      {copied && (
+        <span role="status" className="hint">
+          {copied === "yes" ? "Copied" : "Could not copy: select the URL and copy it"}
+        </span>
+      )}
+    </>
+  );
+}
 
 export function InboxPage() {
   const { numbers } = useNumbers();
@@ -119,6 +147,11 @@ export function InboxPage() {
             {status?.running ? `listening on ${status.url}` : "stopped"}
           </span>
         </div>
+        {status?.running && status.url && (
+          <p id="inbox-url">
+            Webhook URL: <code className="mono">{status.url}</code> <CopyUrl url={status.url} />
+          </p>
+        )}
         <p className="hint">
           The receiver stores each event before answering 200 and ignores retried duplicates.
           360dialog needs an https URL without a port: expose this address through a tunnel or a
@@ -200,7 +233,12 @@ export function InboxPage() {
                 <td>{numberLabel(e.number_id) ?? <span className="muted mono">{e.phone_number_id ?? "unknown"}</span>}</td>
                 <td>{e.kinds || "—"}</td>
                 <td>
-                  <span className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}>{e.state.replace("_", " ")}</span>
+                  <span
+                    className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}
+                    title={e.state === "test" ? "Sent by \"Send test event\": kept here, never applied to History" : undefined}
+                  >
+                    {e.state.replace("_", " ")}
+                  </span>
                 </td>
                 <td>{e.duplicates > 0 ? e.duplicates : ""}</td>
                 <td className="hint">{e.note}</td>
@@ -226,8 +264,12 @@ export function InboxPage() {
           <p className="hint">
             {open.source} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
           </p>
+          {open.state === "test" && (
+            <p className="notice">A test event from “Send test event”: shown here, never applied to History.</p>
+          )}
           <button
             type="button"
+            hidden={open.state === "test"}
             onClick={() =>
               replayInboxEvent(open.id).then(
                 (ev) => {
