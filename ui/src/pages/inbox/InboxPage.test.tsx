@@ -83,7 +83,7 @@ describe("Inbox page", () => {
   });
 
   it("marks an event from Send test event with a test badge", async () => {
-    events = [{ ...event(3), state: "test", note: "a test event: not applied to history" }];
+    events = [{ ...event(3), kinds: "message,test", note: "a test event from \"Send test event\": not applied to history" }];
     render(<App />);
     const row = await waitFor(() => {
       const r = document.querySelector<HTMLElement>('#inbox-table tr[data-event-id="3"]');
@@ -91,6 +91,8 @@ describe("Inbox page", () => {
       return r!;
     });
     const badge = row.querySelector(".badge--test");
-    expect(badge?.textContent).toBe("test");
+    expect(badge?.textContent?.trim()).toBe("test");
+    expect(row.querySelector(".badge--ok"), "no \"applied\" badge").toBeNull();
+    expect(row.textContent).toContain("message");
   });
 });

@@ -31,8 +31,12 @@ const STATE_CLASS: Record<string, string> = {
   unknown_number: "warn",
   malformed: "bad",
   unsupported: "bad",
-  test: "test",
 };
+
+/** The kind the core adds to an event sent by "Send test event" (never applied to History). */
+const TEST_KIND = "test";
+const kindsOf = (e: InboxEventView) => (e.kinds ? e.kinds.split(",") : []);
+const isTest = (e: InboxEventView) => kindsOf(e).includes(TEST_KIND);
 
 /** Copies the receiver's URL to the clipboard, and says so. */
 function CopyUrl({ url }: { url: string }) {
@@ -179,6 +183,7 @@ export function InboxPage() {
             <option value="status">Statuses</option>
             <option value="message">Incoming messages</option>
             <option value="error">Errors</option>
+            <option value="test">Test events</option>
           </select>
         </label>
       </form>
@@ -231,14 +236,15 @@ export function InboxPage() {
                   <When at={e.received_at} />
                 </td>
                 <td>{numberLabel(e.number_id) ?? <span className="muted mono">{e.phone_number_id ?? "unknown"}</span>}</td>
-                <td>{e.kinds || "—"}</td>
+                <td>{kindsOf(e).filter((k) => k !== TEST_KIND).join(", ") || "—"}</td>
                 <td>
-                  <span
-                    className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}
-                    title={e.state === "test" ? "Sent by \"Send test event\": kept here, never applied to History" : undefined}
-                  >
-                    {e.state.replace("_", " ")}
-                  </span>
+                  {isTest(e) ? (
+                    <span className="badge badge--test" title="Sent by “Send test event”: kept here, never applied to History">
+                      test
+                    </span>
+                  ) : (
+                    <span className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}>{e.state.replace("_", " ")}</span>
+                  )}
                 </td>
                 <td>{e.duplicates > 0 ? e.duplicates : ""}</td>
                 <td className="hint">{e.note}</td>
@@ -264,12 +270,12 @@ export function InboxPage() {
           <p className="hint">
             {open.source} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
           </p>
-          {open.state === "test" && (
+          {isTest(open) && (
             <p className="notice">A test event from “Send test event”: shown here, never applied to History.</p>
           )}
           <button
             type="button"
-            hidden={open.state === "test"}
+            hidden={isTest(open)}
             onClick={() =>
               replayInboxEvent(open.id).then(
                 (ev) => {

@@ -9,6 +9,15 @@ use crate::history::{self, Route};
 use crate::service::Core;
 use crate::{Error, Result};
 
+/// The top-level field that marks an event sent by "Send test event" (the endpoint tester):
+/// `"wabadesk_test": true`. Such an event is kept in the inbox, never applied to history (so it
+/// is in no conversation, 24-hour window or recent recipients).
+pub const TEST_EVENT_FIELD: &str = "wabadesk_test";
+
+/// The kind a test event is listed with (beside `message` or `status`), for the inbox's
+/// "test" badge and its kind filter.
+pub const TEST_EVENT_KIND: &str = "test";
+
 /// Events applied to history per transaction.
 pub(super) const APPLY_BATCH: usize = 200;
 
@@ -54,6 +63,7 @@ impl Core {
                 let mut notes: Vec<String> = Vec::new();
                 let mut route = Route::default();
                 let mut routed = false;
+                let test = v.get(TEST_EVENT_FIELD).and_then(Value::as_bool) == Some(true);
                 let changes: Vec<&Value> = v
                     .get("entry")
                     .and_then(Value::as_array)
@@ -79,6 +89,9 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("status");
+                        if test {
+                            continue;
+                        }
                         if let Err(e) = history::apply_status(tx, &r, st, Some(id)) {
                             notes.push(e.to_string());
                         }
@@ -90,6 +103,9 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("message");
+                        if test {
+                            continue;
+                        }
                         if let Err(e) = history::apply_incoming(tx, &r, m, value.get("contacts")) {
                             notes.push(e.to_string());
                         }
@@ -102,6 +118,13 @@ impl Core {
                 }
                 kinds.sort_unstable();
                 kinds.dedup();
+                // After sorting: the event's own kinds first, then the test mark.
+                if test && !kinds.is_empty() {
+                    kinds.push(TEST_EVENT_KIND);
+                    notes.push(
+                        "a test event from \"Send test event\": not applied to history".into(),
+                    );
+                }
                 let state = if v.get("object").is_none() || changes.is_empty() {
                     "unsupported"
                 } else if kinds.is_empty() {

@@ -106,7 +106,9 @@ pub async fn test_endpoint(
     let mut value = value;
     value["messaging_product"] = serde_json::json!("whatsapp");
     value["metadata"] = serde_json::json!({"display_phone_number": display_phone_number, "phone_number_id": phone_number_id});
-    let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}]});
+    let mut body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}]});
+    // Marked, so WABA Desk's own inbox keeps it as a test and never applies it to history.
+    body[crate::inbox::TEST_EVENT_FIELD] = serde_json::json!(true);
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
