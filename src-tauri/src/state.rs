@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use wabadesk_core::events::Topic;
-use wabadesk_core::prefs::PREFERENCES_FILE;
+use wabadesk_core::prefs::{Preferences, PREFERENCES_FILE};
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::{paths, Core, Result};
 use wabadesk_demo::{Demo, DemoHandle, DemoInfo, DemoOptions};
@@ -107,6 +107,33 @@ impl AppState {
         self.base_data_dir.join(PREFERENCES_FILE)
     }
 
+    /// The user's preferences as last saved.
+    pub fn preferences(&self) -> Preferences {
+        Preferences::load(&self.base_data_dir)
+    }
+
+    /// While the demo profile is open, it reads the user's preferences too (the downloads
+    /// folder for its exports): copies them beside its database.
+    pub fn mirror_preferences(&self) {
+        let dir = self.data_dir();
+        if dir == self.base_data_dir {
+            return;
+        }
+        let from = self.preferences_path();
+        let to = dir.join(PREFERENCES_FILE);
+        let copied = if from.exists() {
+            std::fs::copy(&from, &to).map(|_| ())
+        } else {
+            std::fs::remove_file(&to).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+        };
+        if let Err(e) = copied {
+            tracing::warn!(error = %e, "the demo profile could not read the preferences");
+        }
+    }
+
     fn changed_everything(&self) {
         for topic in ALL_TOPICS {
             self.events.changed(topic, None);
@@ -147,6 +174,7 @@ impl AppState {
                     }
                 };
                 let real_core = self.swap_core(handle.core());
+                self.mirror_preferences();
                 if let Some(inbox) = handle.take_inbox() {
                     self.receiver.adopt(inbox).await;
                 }
@@ -225,8 +253,18 @@ mod tests {
         // The app's receiver is the demo's inbox, which the numbers' webhooks point at.
         let inbox = state.receiver.status().await;
         assert_eq!(inbox.url.as_deref(), Some(info.inbox_url.as_str()));
-        // The preferences stay the user's.
+        // The preferences stay the user's, and the demo profile reads them (its exports go to
+        // the user's downloads folder).
         assert_eq!(state.preferences_path(), dir.path().join(PREFERENCES_FILE));
+        let out = dir.path().join("out");
+        std::fs::write(
+            state.preferences_path(),
+            serde_json::json!({"preferences": {"downloads_dir": out}}).to_string(),
+        )
+        .unwrap();
+        state.mirror_preferences();
+        let export = wabadesk_core::paths::export_path(&core.data_dir, "audit", "csv").unwrap();
+        assert_eq!(export.parent(), Some(out.as_path()));
         // Starting again does not start a second demo.
         let again = state
             .start_demo(demo_options(&state), |_| {})
