@@ -1,10 +1,13 @@
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
+use wabadesk_core::audit::Actor;
 use wabadesk_core::events::Topic;
 use wabadesk_core::prefs::{Preferences, PREFERENCES_FILE};
 use wabadesk_core::secrets::KeyringStore;
+use wabadesk_core::webhook::{WebhookInput, WebhookView};
 use wabadesk_core::{paths, Core, Result};
 use wabadesk_demo::{Demo, DemoHandle, DemoInfo, DemoOptions};
 
@@ -95,6 +98,40 @@ impl AppState {
     /// Maps the error of a call made for number `id` (see [`IpcError::for_number`]).
     pub fn for_number(&self, id: i64) -> impl FnOnce(wabadesk_core::Error) -> IpcError + '_ {
         move |e| IpcError::for_number(e, self.core().number(id).ok().as_ref())
+    }
+
+    /// Starts the receiver on `addr` unless it runs, then sets number `id`'s webhook to the
+    /// receiver's URL through the core (validated, audited). A shared secret the number has
+    /// is kept; custom headers are not sent to the inbox.
+    pub async fn point_webhook_at_inbox(
+        &self,
+        id: i64,
+        addr: SocketAddr,
+    ) -> std::result::Result<WebhookView, IpcError> {
+        let core = self.core();
+        // Checked before anything starts: a missing number is not worth a receiver.
+        core.number(id)?;
+        let inbox = self.receiver.start(core.clone(), addr).await?;
+        self.events.changed(Topic::Inbox, None);
+        let url = inbox
+            .url
+            .ok_or_else(|| wabadesk_core::Error::Internal("the receiver reported no URL".into()))?;
+        let secret = core
+            .get_webhook(id, Actor::Ui)
+            .await
+            .map_err(self.for_number(id))?
+            .has_secret;
+        let input = WebhookInput {
+            url,
+            headers: BTreeMap::new(),
+            secret,
+        };
+        let view = core
+            .set_webhook(id, input, Actor::Ui)
+            .await
+            .map_err(self.for_number(id))?;
+        self.receiver.reload_secrets().await?;
+        Ok(view)
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -282,6 +319,122 @@ mod tests {
         // The simulator is gone with the demo.
         let sim_up = reqwest_free_connect(&info.sim_url);
         assert!(!sim_up, "the simulator stopped");
+    }
+
+    async fn number(core: &Core, env: wabadesk_core::api::Environment, base: &str) -> i64 {
+        core.add_number(
+            wabadesk_core::numbers::NumberInput {
+                phone: format!("+1555000{:04}", core.list_numbers().unwrap().len() + 100),
+                label: format!("{env:?}"),
+                environment: env,
+                base_url: Some(base.to_string()),
+                notes: None,
+            },
+            Actor::Ui,
+        )
+        .unwrap()
+        .id
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_click_points_a_simulator_number_at_the_inbox() {
+        use wabadesk_core::api::Environment;
+        let sim = wabadesk_sim::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            wabadesk_sim::SimConfig::fast(),
+        )
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let core = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        let state = AppState::with_core(core.clone(), EventForwarder::new(), false);
+        let id = number(&core, Environment::Simulator, &sim.base_url).await;
+        core.set_key(
+            id,
+            wabadesk_core::secrets::Sensitive::new(sim.numbers[0].api_key.clone()),
+            true,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+
+        assert!(!state.receiver.status().await.running);
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let view = state.point_webhook_at_inbox(id, any).await.unwrap();
+        let inbox = state.receiver.status().await;
+        assert!(inbox.running, "the receiver was started");
+        assert_eq!(view.url, inbox.url);
+        assert_eq!(view.history.len(), 1, "set through the core: audited");
+        let at_sim: serde_json::Value = reqwest_get(&format!("{}/_sim/state", sim.base_url)).await;
+        assert_eq!(
+            at_sim["numbers"][0]["webhook"]["url"].as_str(),
+            inbox.url.as_deref()
+        );
+        // Again: the running receiver is used, not a second one.
+        let again = state.point_webhook_at_inbox(id, any).await.unwrap();
+        assert_eq!(again.url, inbox.url);
+
+        // A production number cannot point at this computer.
+        let prod = number(&core, Environment::Production, &sim.base_url).await;
+        core.set_key(
+            prod,
+            wabadesk_core::secrets::Sensitive::new(sim.numbers[1].api_key.clone()),
+            true,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+        let e = serde_json::to_value(state.point_webhook_at_inbox(prod, any).await.unwrap_err())
+            .unwrap();
+        assert_eq!(e["code"], "validation", "{e}");
+        state.receiver.stop().await;
+    }
+
+    #[tokio::test]
+    async fn a_simulator_number_whose_simulator_is_down_says_so() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        let core = Arc::new(Core::open(dir.path(), store.clone()).unwrap());
+        let state = AppState::with_core(core.clone(), EventForwarder::new(), false);
+        let id = number(&core, wabadesk_core::api::Environment::Simulator, &base).await;
+        core.set_key(
+            id,
+            wabadesk_core::secrets::Sensitive::new("k".repeat(32)),
+            false,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let e =
+            serde_json::to_value(state.point_webhook_at_inbox(id, any).await.unwrap_err()).unwrap();
+        assert_eq!(e["code"], "network");
+        assert_eq!(
+            e["message"],
+            format!("The local simulator at {base} is not running. Start it with `cargo run -p wabadesk-sim` or try the demo.")
+        );
+        state.receiver.stop().await;
+    }
+
+    async fn reqwest_get(url: &str) -> serde_json::Value {
+        let addr = url.trim_start_matches("http://");
+        let (host, path) = addr.split_once('/').unwrap();
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        stream
+            .write_all(format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).await.unwrap();
+        let body = out.split_once("\r\n\r\n").unwrap().1;
+        serde_json::from_str(body).unwrap()
     }
 
     /// Whether something listens at `base` (`http://127.0.0.1:PORT`).

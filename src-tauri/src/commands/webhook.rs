@@ -1,14 +1,10 @@
 //! A number's webhook at 360dialog: URL, headers, extra destinations, and the endpoint tester.
 //! Each command parses, calls the core, maps the error.
 
-use std::collections::BTreeMap;
-
 use tauri::State;
 use wabadesk_core::api::{Destination, Environment, MultiWebhook};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::events::Topic;
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
-use wabadesk_core::Error;
 
 use crate::commands::inbox::listen_address;
 use crate::{AppState, IpcError};
@@ -72,28 +68,8 @@ pub async fn point_webhook_at_inbox(
     id: i64,
     listen: String,
 ) -> Result<WebhookView, IpcError> {
-    let core = state.core();
     let addr = listen_address(&listen)?;
-    let inbox = state.receiver.start(core.clone(), addr).await?;
-    state.events.changed(Topic::Inbox, None);
-    let url = inbox
-        .url
-        .ok_or_else(|| Error::Internal("the receiver reported no URL".into()))?;
-    let secret = match core.get_webhook(id, Actor::Ui).await {
-        Ok(current) => current.has_secret,
-        Err(e) => return Err(state.for_number(id)(e)),
-    };
-    let input = WebhookInput {
-        url,
-        headers: BTreeMap::new(),
-        secret,
-    };
-    let view = core
-        .set_webhook(id, input, Actor::Ui)
-        .await
-        .map_err(state.for_number(id))?;
-    state.receiver.reload_secrets().await?;
-    Ok(view)
+    state.point_webhook_at_inbox(id, addr).await
 }
 
 /// POSTs a synthetic event to `url` the way 360dialog would for this number.
