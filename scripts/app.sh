@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 npm run build:ui
-exec cargo run -p wabadesk-app "$@"
+exec cargo run -p wabadesk-app -- "$@"

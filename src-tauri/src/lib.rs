@@ -25,7 +25,9 @@ pub fn run() {
 
     let events = EventForwarder::new();
     // The window cannot work without its database and keyring: say why and stop cleanly.
-    let state = AppState::open(events.clone()).unwrap_or_else(|e| startup::fail(&e));
+    let demo_requested = std::env::args().skip(1).any(|a| a == "--demo");
+    let state =
+        AppState::open(events.clone(), demo_requested).unwrap_or_else(|e| startup::fail(&e));
     tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
 
     tauri::Builder::default()

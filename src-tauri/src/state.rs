@@ -1,40 +1,446 @@
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
-use wabadesk_core::prefs::PREFERENCES_FILE;
+use wabadesk_core::audit::Actor;
+use wabadesk_core::events::Topic;
+use wabadesk_core::prefs::{Preferences, PREFERENCES_FILE};
 use wabadesk_core::secrets::KeyringStore;
+use wabadesk_core::webhook::{WebhookInput, WebhookView};
 use wabadesk_core::{paths, Core, Result};
+use wabadesk_demo::{Demo, DemoHandle, DemoInfo, DemoOptions};
 
 use crate::events::EventForwarder;
+use crate::IpcError;
 
-/// What every command can reach. Built once at start.
+/// What every command can reach. Built once at start; its core is swapped when the app moves
+/// between the user's profile and the demo profile.
 pub struct AppState {
-    /// The core; it also owns the webhook receiver's lifecycle.
-    pub core: Arc<Core>,
+    /// The open profile's core; it also owns that profile's webhook receiver.
+    core: RwLock<Arc<Core>>,
     /// Change events on their way to the webview (`app://changed`).
     pub events: Arc<EventForwarder>,
+    /// The user's own profile directory (the demo profile lives inside it).
+    base_data_dir: PathBuf,
+    /// The app was started with `--demo`: the UI starts the demo on its first frame.
+    pub demo_requested: bool,
+    /// The running demo, and what the user's profile had open while it runs.
+    demo: tokio::sync::Mutex<Option<RunningDemo>>,
 }
+
+struct RunningDemo {
+    handle: DemoHandle,
+    /// The user's profile, opened again on the way back.
+    real_core: Arc<Core>,
+    /// Where the user's receiver listened when the demo started (started again on return).
+    real_receiver: Option<SocketAddr>,
+}
+
+/// The open profile, for the banner and the Numbers page.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileStatus {
+    /// The demo profile is open.
+    pub demo: bool,
+    /// The app was started with `--demo`.
+    pub demo_requested: bool,
+    pub data_dir: String,
+    /// The running demo: its simulator, inbox and numbers.
+    pub demo_info: Option<DemoInfo>,
+}
+
+/// Every topic: after a profile switch, every page reads again.
+const ALL_TOPICS: [Topic; 8] = [
+    Topic::Messages,
+    Topic::Inbox,
+    Topic::Numbers,
+    Topic::Keys,
+    Topic::Webhook,
+    Topic::Templates,
+    Topic::Qa,
+    Topic::Audit,
+];
 
 impl AppState {
     /// Resolves the data dir (`WABADESK_DATA_DIR` or the OS default, as the CLI does), opens
     /// and migrates the database, selects the OS keyring, and finishes interrupted rotations.
-    pub fn open(events: Arc<EventForwarder>) -> Result<Self> {
+    pub fn open(events: Arc<EventForwarder>, demo_requested: bool) -> Result<Self> {
         let data_dir = paths::resolve_data_dir(None)?;
         let core = Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?;
-        // Every change the core commits reaches the webview as `app://changed`.
-        core.set_event_sink(events.clone());
-        Ok(Self {
-            core: Arc::new(core),
-            events,
-        })
+        Ok(Self::with_core(Arc::new(core), events, demo_requested))
     }
 
-    pub fn data_dir(&self) -> &std::path::Path {
-        self.core.data_dir()
+    /// The state around an open core (the user's profile).
+    pub fn with_core(core: Arc<Core>, events: Arc<EventForwarder>, demo_requested: bool) -> Self {
+        // Every change the core commits reaches the webview as `app://changed`.
+        core.set_event_sink(events.clone());
+        Self {
+            base_data_dir: core.data_dir().to_path_buf(),
+            core: RwLock::new(core),
+            events,
+            demo_requested,
+            demo: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The open profile's core.
+    pub fn core(&self) -> Arc<Core> {
+        self.core.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn swap_core(&self, core: Arc<Core>) -> Arc<Core> {
+        core.set_event_sink(self.events.clone());
+        let mut guard = self.core.write().unwrap_or_else(|e| e.into_inner());
+        std::mem::replace(&mut *guard, core)
+    }
+
+    /// Maps the error of a call made for number `id` (see [`IpcError::for_number`]).
+    pub fn for_number(&self, id: i64) -> impl FnOnce(wabadesk_core::Error) -> IpcError + '_ {
+        move |e| IpcError::for_number(e, self.core().number(id).ok().as_ref())
+    }
+
+    /// Starts the receiver on `addr` unless it runs, then sets number `id`'s webhook to the
+    /// receiver's URL through the core (validated, audited). A shared secret the number has
+    /// is kept; custom headers are not sent to the inbox.
+    pub async fn point_webhook_at_inbox(
+        &self,
+        id: i64,
+        addr: SocketAddr,
+    ) -> std::result::Result<WebhookView, IpcError> {
+        let core = self.core();
+        // Checked before anything starts: a missing number is not worth a receiver.
+        core.number(id)?;
+        let inbox = core.start_receiver(addr).await?;
+        let url = inbox
+            .url
+            .ok_or_else(|| wabadesk_core::Error::Internal("the receiver reported no URL".into()))?;
+        let secret = core
+            .get_webhook(id, Actor::Ui)
+            .await
+            .map_err(self.for_number(id))?
+            .has_secret;
+        let input = WebhookInput {
+            url,
+            headers: BTreeMap::new(),
+            secret,
+        };
+        let view = core
+            .set_webhook(id, input, Actor::Ui)
+            .await
+            .map_err(self.for_number(id))?;
+        // The core's receiver reads a changed shared secret by itself.
+        Ok(view)
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.core().data_dir().to_path_buf()
     }
 
     /// The preferences file, kept beside the database so the CLI reads the same settings.
+    /// The user's own, also while the demo runs: settings are the user's, not the profile's.
     pub fn preferences_path(&self) -> PathBuf {
-        self.core.data_dir().join(PREFERENCES_FILE)
+        self.base_data_dir.join(PREFERENCES_FILE)
+    }
+
+    /// The user's preferences as last saved.
+    pub fn preferences(&self) -> Preferences {
+        Preferences::load(&self.base_data_dir)
+    }
+
+    /// While the demo profile is open, it reads the user's preferences too (the downloads
+    /// folder for its exports): copies them beside its database.
+    pub fn mirror_preferences(&self) {
+        let dir = self.data_dir();
+        if dir == self.base_data_dir {
+            return;
+        }
+        let from = self.preferences_path();
+        let to = dir.join(PREFERENCES_FILE);
+        let copied = if from.exists() {
+            std::fs::copy(&from, &to).map(|_| ())
+        } else {
+            std::fs::remove_file(&to).or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+        };
+        if let Err(e) = copied {
+            tracing::warn!(error = %e, "the demo profile could not read the preferences");
+        }
+    }
+
+    fn changed_everything(&self) {
+        for topic in ALL_TOPICS {
+            self.events.changed(topic, None);
+        }
+    }
+
+    pub async fn profile_status(&self) -> ProfileStatus {
+        let demo = self.demo.lock().await;
+        ProfileStatus {
+            demo: demo.is_some(),
+            demo_requested: self.demo_requested,
+            data_dir: self.data_dir().display().to_string(),
+            demo_info: demo.as_ref().map(|d| d.handle.info()),
+        }
+    }
+
+    /// Switches to the demo profile: stops the user's receiver, starts the demo with `options`
+    /// (simulator, numbers, keys, inbox, content), and makes its core and inbox the app's.
+    /// `progress` hears each step. Starting it while it runs only reports the status.
+    pub async fn start_demo(
+        &self,
+        options: DemoOptions,
+        progress: impl FnMut(&str) + Send,
+    ) -> Result<ProfileStatus> {
+        {
+            let mut slot = self.demo.lock().await;
+            if slot.is_none() {
+                let real_core = self.core();
+                let real_receiver = real_core.receiver_addr();
+                real_core.stop_receiver();
+                let handle = match Demo::start(options, progress).await {
+                    Ok(h) => h,
+                    Err(e) => {
+                        // Back to where the user was.
+                        if let Some(addr) = real_receiver {
+                            let _ = real_core.start_receiver(addr).await;
+                        }
+                        return Err(e);
+                    }
+                };
+                // The demo's core runs the demo's receiver; it becomes the app's.
+                self.swap_core(handle.core());
+                self.mirror_preferences();
+                *slot = Some(RunningDemo {
+                    handle,
+                    real_core,
+                    real_receiver,
+                });
+            }
+        }
+        self.changed_everything();
+        Ok(self.profile_status().await)
+    }
+
+    /// The demo of the user's profile: `<data dir>/demo` and the `.demo` keyring namespace.
+    pub fn demo_options(&self) -> DemoOptions {
+        DemoOptions::for_profile(&self.base_data_dir)
+    }
+
+    /// Stops the demo (simulator, inbox) and opens the user's profile again, with its receiver
+    /// if it ran before.
+    pub async fn leave_demo(&self) -> Result<ProfileStatus> {
+        let running = self.demo.lock().await.take();
+        if let Some(d) = running {
+            d.handle.stop().await;
+            self.swap_core(d.real_core);
+            if let Some(addr) = d.real_receiver {
+                if let Err(e) = self.core().start_receiver(addr).await {
+                    tracing::warn!(error = %e, "the receiver could not listen again");
+                }
+            }
+        }
+        self.changed_everything();
+        Ok(self.profile_status().await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wabadesk_core::secrets::MemoryStore;
+
+    fn demo_options(state: &AppState) -> DemoOptions {
+        let mut o = DemoOptions::new(
+            wabadesk_demo::demo_profile_dir(&state.base_data_dir),
+            Arc::new(MemoryStore::new()),
+        );
+        o.sim.review_delay = std::time::Duration::from_millis(200);
+        o
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_swaps_the_profile_and_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        let state = AppState::with_core(real.clone(), EventForwarder::new(), false);
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        state.core().start_receiver(any).await.unwrap();
+        assert!(!state.profile_status().await.demo);
+
+        let mut steps = Vec::new();
+        let status = state
+            .start_demo(demo_options(&state), |s| steps.push(s.to_string()))
+            .await
+            .unwrap();
+        assert!(status.demo);
+        assert!(steps.len() > 3, "{steps:?}");
+        let info = status.demo_info.expect("demo info");
+        assert!(status.data_dir.ends_with("demo"), "{}", status.data_dir);
+        // The app's core is the demo profile's, with its numbers; the user's profile is untouched.
+        let core = state.core();
+        assert!(!Arc::ptr_eq(&core, &real));
+        assert_eq!(core.list_numbers().unwrap().len(), 2);
+        assert!(real.list_numbers().unwrap().is_empty());
+        // The app's receiver is the demo's inbox, which the numbers' webhooks point at.
+        let inbox = state.core().receiver_status();
+        assert_eq!(inbox.url.as_deref(), Some(info.inbox_url.as_str()));
+        // The preferences stay the user's, and the demo profile reads them (its exports go to
+        // the user's downloads folder).
+        assert_eq!(state.preferences_path(), dir.path().join(PREFERENCES_FILE));
+        let out = dir.path().join("out");
+        std::fs::write(
+            state.preferences_path(),
+            serde_json::json!({"preferences": {"downloads_dir": out}}).to_string(),
+        )
+        .unwrap();
+        state.mirror_preferences();
+        let export = wabadesk_core::paths::export_path(core.data_dir(), "audit", "csv").unwrap();
+        assert_eq!(export.parent(), Some(out.as_path()));
+        // Starting again does not start a second demo.
+        let again = state
+            .start_demo(demo_options(&state), |_| {})
+            .await
+            .unwrap();
+        assert_eq!(again.demo_info.unwrap().inbox_url, info.inbox_url);
+
+        let back = state.leave_demo().await.unwrap();
+        assert!(!back.demo && back.demo_info.is_none());
+        assert!(Arc::ptr_eq(&state.core(), &real));
+        assert!(
+            state.core().receiver_status().running,
+            "the user's receiver runs again"
+        );
+        // The simulator is gone with the demo.
+        let sim_up = reqwest_free_connect(&info.sim_url);
+        assert!(!sim_up, "the simulator stopped");
+    }
+
+    async fn number(core: &Core, env: wabadesk_core::api::Environment, base: &str) -> i64 {
+        core.add_number(
+            wabadesk_core::numbers::NumberInput {
+                phone: format!("+1555000{:04}", core.list_numbers().unwrap().len() + 100),
+                label: format!("{env:?}"),
+                environment: env,
+                base_url: Some(base.to_string()),
+                notes: None,
+            },
+            Actor::Ui,
+        )
+        .unwrap()
+        .id
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_click_points_a_simulator_number_at_the_inbox() {
+        use wabadesk_core::api::Environment;
+        let sim = wabadesk_sim::start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            wabadesk_sim::SimConfig::fast(),
+        )
+        .await
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let core = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        let state = AppState::with_core(core.clone(), EventForwarder::new(), false);
+        let id = number(&core, Environment::Simulator, &sim.base_url).await;
+        core.set_key(
+            id,
+            wabadesk_core::secrets::Sensitive::new(sim.numbers[0].api_key.clone()),
+            true,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+
+        assert!(!state.core().receiver_status().running);
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let view = state.point_webhook_at_inbox(id, any).await.unwrap();
+        let inbox = state.core().receiver_status();
+        assert!(inbox.running, "the receiver was started");
+        assert_eq!(view.url, inbox.url);
+        assert_eq!(view.history.len(), 1, "set through the core: audited");
+        let at_sim: serde_json::Value = reqwest_get(&format!("{}/_sim/state", sim.base_url)).await;
+        assert_eq!(
+            at_sim["numbers"][0]["webhook"]["url"].as_str(),
+            inbox.url.as_deref()
+        );
+        // Again: the running receiver is used, not a second one.
+        let again = state.point_webhook_at_inbox(id, any).await.unwrap();
+        assert_eq!(again.url, inbox.url);
+
+        // A production number cannot point at this computer.
+        let prod = number(&core, Environment::Production, &sim.base_url).await;
+        core.set_key(
+            prod,
+            wabadesk_core::secrets::Sensitive::new(sim.numbers[1].api_key.clone()),
+            true,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+        let e = serde_json::to_value(state.point_webhook_at_inbox(prod, any).await.unwrap_err())
+            .unwrap();
+        assert_eq!(e["code"], "validation", "{e}");
+        state.core().stop_receiver();
+    }
+
+    #[tokio::test]
+    async fn a_simulator_number_whose_simulator_is_down_says_so() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(MemoryStore::new());
+        let core = Arc::new(Core::open(dir.path(), store.clone()).unwrap());
+        let state = AppState::with_core(core.clone(), EventForwarder::new(), false);
+        let id = number(&core, wabadesk_core::api::Environment::Simulator, &base).await;
+        core.set_key(
+            id,
+            wabadesk_core::secrets::Sensitive::new("k".repeat(32)),
+            false,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+        let any = SocketAddr::from(([127, 0, 0, 1], 0));
+        let e =
+            serde_json::to_value(state.point_webhook_at_inbox(id, any).await.unwrap_err()).unwrap();
+        assert_eq!(e["code"], "network");
+        assert_eq!(
+            e["message"],
+            format!("The local simulator at {base} is not running. Start it with `cargo run -p wabadesk-sim` or try the demo.")
+        );
+        state.core().stop_receiver();
+    }
+
+    async fn reqwest_get(url: &str) -> serde_json::Value {
+        let addr = url.trim_start_matches("http://");
+        let (host, path) = addr.split_once('/').unwrap();
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        stream
+            .write_all(format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+            .await
+            .unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).await.unwrap();
+        let body = out.split_once("\r\n\r\n").unwrap().1;
+        serde_json::from_str(body).unwrap()
+    }
+
+    /// Whether something listens at `base` (`http://127.0.0.1:PORT`).
+    fn reqwest_free_connect(base: &str) -> bool {
+        let addr = base.trim_start_matches("http://");
+        std::net::TcpStream::connect_timeout(
+            &addr.parse().unwrap(),
+            std::time::Duration::from_millis(500),
+        )
+        .is_ok()
     }
 }

@@ -109,7 +109,32 @@ describe("App shell", () => {
     await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
     fireEvent.change(screen.getByLabelText("Theme"), { target: { value: "dark" } });
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe("dark"));
-    expect(saved).toEqual([{ theme: "dark", last_number: null, base_urls: {} }]);
+    expect(saved).toEqual([
+      { theme: "dark", last_number: null, base_urls: {}, default_environment: null, your_name: null, downloads_dir: null },
+    ]);
+  });
+
+  it("Settings saves the default environment, simulator address, your name and downloads folder", async () => {
+    mockBackend();
+    location.hash = "#/settings";
+    render(<App />);
+    await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
+    fireEvent.change(screen.getByLabelText("Default environment for new numbers"), { target: { value: "simulator" } });
+    fireEvent.change(screen.getByLabelText("Simulator address"), { target: { value: "http://127.0.0.1:9360" } });
+    fireEvent.change(screen.getByLabelText("Your name"), { target: { value: " Ana Lima " } });
+    fireEvent.change(screen.getByLabelText("Downloads folder"), { target: { value: "/home/ana/exports" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Working preferences" }));
+    await screen.findByText("Saved.");
+    expect(saved).toEqual([
+      {
+        theme: "system",
+        last_number: null,
+        base_urls: { simulator: "http://127.0.0.1:9360" },
+        default_environment: "simulator",
+        your_name: "Ana Lima",
+        downloads_dir: "/home/ana/exports",
+      },
+    ]);
   });
 
   it("a Skip to content link comes before the sidebar and moves focus to the page", async () => {

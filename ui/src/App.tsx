@@ -4,6 +4,7 @@ import type { Preferences } from "./lib/ipc/bindings/Preferences";
 import { uiReady } from "./lib/ipc/commands";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
 import { PreferencesProvider, usePreferences } from "./lib/preferences";
+import { DemoBanner, ProfileProvider, useProfile } from "./lib/profile";
 import { SECTIONS, type SectionId, sectionFromHash } from "./lib/sections";
 import { applyTheme, rememberTheme } from "./lib/theme";
 import { AuditPage } from "./pages/audit/AuditPage";
@@ -54,12 +55,22 @@ function markReady() {
 export function App() {
   return (
     <PreferencesProvider onChange={showTheme} onLoaded={markReady}>
-      <NumbersProvider>
-        <ChosenNumberProvider>
-          <Shell />
-        </ChosenNumberProvider>
-      </NumbersProvider>
+      <ProfileProvider>
+        <ProfileScope />
+      </ProfileProvider>
     </PreferencesProvider>
+  );
+}
+
+/** Everything that reads a profile's data, opened afresh when the app switches profiles. */
+function ProfileScope() {
+  const demo = useProfile().status?.demo ?? false;
+  return (
+    <NumbersProvider key={demo ? "demo" : "mine"}>
+      <ChosenNumberProvider>
+        <Shell />
+      </ChosenNumberProvider>
+    </NumbersProvider>
   );
 }
 
@@ -80,19 +91,26 @@ function SupersededBadge() {
   );
 }
 
+/** The first frame was reported (see `Shell`). */
+let readyReported = false;
+
 function Shell() {
   const section = useSection();
   useSectionShortcuts();
   const { preferences, put } = usePreferences();
+  const demo = useProfile().status?.demo ?? false;
 
   useEffect(() => {
     // The first frame of the window (in the remembered theme) is painted after two animation
-    // frames: report it (logged; the start-up benchmark waits for it).
+    // frames: report it (logged; the start-up benchmark waits for it). Once: a profile switch
+    // opens the shell again.
+    if (readyReported) return;
+    readyReported = true;
     requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
   }, []);
 
   return (
-    <div className="shell">
+    <div className={demo ? "shell shell--demo" : "shell"}>
       <a
         className="skip-link"
         href={`#/${section}`}
@@ -104,6 +122,7 @@ function Shell() {
       >
         Skip to content
       </a>
+      <DemoBanner />
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <span className="brand__mark" aria-hidden="true">

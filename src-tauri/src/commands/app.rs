@@ -9,7 +9,7 @@ use crate::{AppState, IpcError};
 /// Version, data dir, database schema and keyring reachability, for the About page.
 #[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
-    Ok(state.core.info())
+    Ok(state.core().info())
 }
 
 static STARTED: OnceLock<Instant> = OnceLock::new();

@@ -10,7 +10,7 @@ pub fn list_audit(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(state.core.audit_list(&filter)?)
+    Ok(state.core().audit_list(&filter)?)
 }
 
 /// Writes the filtered audit log as CSV to the Downloads folder; returns the file's path.
@@ -19,6 +19,6 @@ pub fn export_audit_csv(
     state: State<'_, AppState>,
     filter: AuditFilter,
 ) -> Result<String, IpcError> {
-    let path = state.core.export_audit_csv(&filter)?;
+    let path = state.core().export_audit_csv(&filter)?;
     Ok(path.display().to_string())
 }

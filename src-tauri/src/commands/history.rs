@@ -14,7 +14,7 @@ pub fn list_messages(
     state: State<'_, AppState>,
     filter: HistoryFilter,
 ) -> Result<Vec<MessageView>, IpcError> {
-    Ok(state.core.list_messages(&filter)?)
+    Ok(state.core().list_messages(&filter)?)
 }
 
 #[tauri::command(async)]
@@ -22,7 +22,7 @@ pub fn message_detail(
     state: State<'_, AppState>,
     wamid: String,
 ) -> Result<MessageDetail, IpcError> {
-    Ok(state.core.message_detail(&wamid)?)
+    Ok(state.core().message_detail(&wamid)?)
 }
 
 /// Messages per status for the filter (the strip above the table).
@@ -31,7 +31,7 @@ pub fn history_counts(
     state: State<'_, AppState>,
     filter: HistoryFilter,
 ) -> Result<Vec<(String, i64)>, IpcError> {
-    Ok(state.core.message_counts(&filter)?)
+    Ok(state.core().message_counts(&filter)?)
 }
 
 /// Exports the filtered history to the Downloads folder, reporting rows written as it goes;
@@ -43,8 +43,8 @@ pub fn export_history(
     format: ExportFormat,
     on_progress: Channel<u64>,
 ) -> Result<String, IpcError> {
-    let path = state.core.export_path("history", format.extension())?;
-    state.core.export_history(&filter, format, &path, |n| {
+    let path = state.core().export_path("history", format.extension())?;
+    state.core().export_history(&filter, format, &path, |n| {
         let _ = on_progress.send(n);
     })?;
     Ok(path.display().to_string())
@@ -56,7 +56,7 @@ pub fn conversation(
     number_id: Option<i64>,
     contact: String,
 ) -> Result<Conversation, IpcError> {
-    Ok(state.core.conversation(number_id, &contact)?)
+    Ok(state.core().conversation(number_id, &contact)?)
 }
 
 /// Retention: how many messages are older than `days` (with `dry_run`), or deletes them.
@@ -66,5 +66,5 @@ pub fn prune_history(
     days: u32,
     dry_run: bool,
 ) -> Result<u64, IpcError> {
-    Ok(state.core.prune_history(days, dry_run, Actor::Ui)?)
+    Ok(state.core().prune_history(days, dry_run, Actor::Ui)?)
 }

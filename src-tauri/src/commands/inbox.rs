@@ -11,7 +11,7 @@ use wabadesk_core::{Error, Result};
 
 use crate::{AppState, IpcError};
 
-fn listen_address(listen: &str) -> Result<SocketAddr> {
+pub(crate) fn listen_address(listen: &str) -> Result<SocketAddr> {
     listen
         .trim()
         .parse()
@@ -20,7 +20,7 @@ fn listen_address(listen: &str) -> Result<SocketAddr> {
 
 #[tauri::command]
 pub async fn inbox_status(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    Ok(state.core.receiver_status())
+    Ok(state.core().receiver_status())
 }
 
 #[tauri::command]
@@ -29,12 +29,12 @@ pub async fn inbox_start(
     listen: String,
 ) -> Result<InboxStatus, IpcError> {
     let addr = listen_address(&listen)?;
-    Ok(state.core.start_receiver(addr).await?)
+    Ok(state.core().start_receiver(addr).await?)
 }
 
 #[tauri::command]
 pub async fn inbox_stop(state: State<'_, AppState>) -> Result<InboxStatus, IpcError> {
-    Ok(state.core.stop_receiver())
+    Ok(state.core().stop_receiver())
 }
 
 #[tauri::command(async)]
@@ -42,29 +42,29 @@ pub fn list_inbox(
     state: State<'_, AppState>,
     filter: InboxFilter,
 ) -> Result<Vec<InboxEventView>, IpcError> {
-    Ok(state.core.list_inbox(&filter)?)
+    Ok(state.core().list_inbox(&filter)?)
 }
 
 #[tauri::command(async)]
 pub fn inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.inbox_event(id)?)
+    Ok(state.core().inbox_event(id)?)
 }
 
 #[tauri::command(async)]
 pub fn replay_inbox_event(state: State<'_, AppState>, id: i64) -> Result<InboxEventView, IpcError> {
-    Ok(state.core.replay_event(id)?)
+    Ok(state.core().replay_event(id)?)
 }
 
 /// Captured payloads (a JSON array or JSON lines) read from a file the user picked.
 #[tauri::command(async)]
 pub fn import_inbox(state: State<'_, AppState>, content: String) -> Result<ImportReport, IpcError> {
-    Ok(state.core.import_events(&content)?)
+    Ok(state.core().import_events(&content)?)
 }
 
 /// Requests the receiver refused (missing or wrong shared secret), newest first.
 #[tauri::command(async)]
 pub fn inbox_rejections(state: State<'_, AppState>) -> Result<Vec<Rejection>, IpcError> {
-    Ok(state.core.list_rejections(50)?)
+    Ok(state.core().list_rejections(50)?)
 }
 
 #[cfg(test)]

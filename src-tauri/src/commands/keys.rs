@@ -18,13 +18,21 @@ pub async fn set_key(
     key: Sensitive<String>,
     verify: bool,
 ) -> Result<NumberView, IpcError> {
-    Ok(state.core.set_key(id, key, verify, Actor::Ui).await?)
+    state
+        .core()
+        .set_key(id, key, verify, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
 }
 
 /// Checks the key and refreshes health (`GET /health_status`).
 #[tauri::command]
 pub async fn verify_key(state: State<'_, AppState>, id: i64) -> Result<NumberView, IpcError> {
-    Ok(state.core.verify_key(id, Actor::Ui).await?)
+    state
+        .core()
+        .verify_key(id, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
 }
 
 #[tauri::command]
@@ -33,7 +41,7 @@ pub async fn verify_all(
     on_progress: Channel<VerifyProgress>,
 ) -> Result<Vec<VerifyOutcome>, IpcError> {
     Ok(state
-        .core
+        .core()
         .verify_all(Actor::Ui, |p| {
             let _ = on_progress.send(p);
         })
@@ -42,10 +50,10 @@ pub async fn verify_all(
 
 #[tauri::command(async)]
 pub fn remove_key(state: State<'_, AppState>, id: i64) -> Result<NumberView, IpcError> {
-    Ok(state.core.remove_key(id, Actor::Ui)?)
+    Ok(state.core().remove_key(id, Actor::Ui)?)
 }
 
 #[tauri::command(async)]
 pub fn key_history(state: State<'_, AppState>, id: i64) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(state.core.key_history(id)?)
+    Ok(state.core().key_history(id)?)
 }

@@ -27,5 +27,6 @@ pub fn set_preferences(
         .map_err(|e| IpcError::from(wabadesk_core::Error::Internal(format!("preferences: {e}"))))?;
     store.set(KEY, value);
     store.save()?;
+    state.mirror_preferences();
     Ok(preferences)
 }

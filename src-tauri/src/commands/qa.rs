@@ -17,12 +17,13 @@ pub async fn run_qa(
     recipient: String,
     on_progress: Channel<(usize, usize)>,
 ) -> Result<QaRun, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .run_qa(number_id, &name, &recipient, Actor::Ui, |done, total| {
             let _ = on_progress.send((done, total));
         })
-        .await?)
+        .await
+        .map_err(state.for_number(number_id))
 }
 
 #[tauri::command(async)]
@@ -31,7 +32,7 @@ pub fn qa_runs(
     number_id: i64,
     name: String,
 ) -> Result<Vec<QaRun>, IpcError> {
-    Ok(state.core.qa_runs(number_id, &name)?)
+    Ok(state.core().qa_runs(number_id, &name)?)
 }
 
 #[tauri::command(async)]
@@ -42,8 +43,10 @@ pub fn sign_off(
     verdict: Verdict,
     note: String,
 ) -> Result<QaRun, IpcError> {
+    // Who signs off: the name in Settings goes in front of the note (run, report, audit).
+    let note = state.preferences().sign_off_note(&note);
     Ok(state
-        .core
+        .core()
         .sign_off(run_id, &language, verdict, &note, Actor::Ui)?)
 }
 
@@ -54,6 +57,6 @@ pub fn export_qa_report(
     run_id: i64,
     format: ReportFormat,
 ) -> Result<String, IpcError> {
-    let path = state.core.export_qa_report(run_id, format)?;
+    let path = state.core().export_qa_report(run_id, format)?;
     Ok(path.display().to_string())
 }

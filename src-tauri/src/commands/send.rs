@@ -15,10 +15,11 @@ pub async fn send_text(
     to: String,
     body: String,
 ) -> Result<SendResponse, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .send_text(number_id, &to, &body, Actor::Ui)
-        .await?)
+        .await
+        .map_err(state.for_number(number_id))
 }
 
 /// "Resend as test": sends a sent message's request again.
@@ -27,5 +28,5 @@ pub async fn resend_message(
     state: State<'_, AppState>,
     wamid: String,
 ) -> Result<SendResponse, IpcError> {
-    Ok(state.core.resend(&wamid, Actor::Ui).await?)
+    Ok(state.core().resend(&wamid, Actor::Ui).await?)
 }

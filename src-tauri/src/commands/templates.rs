@@ -29,7 +29,7 @@ pub fn template_library(
     number_id: i64,
     filter: TemplateFilter,
 ) -> Result<TemplateLibrary, IpcError> {
-    Ok(state.core.template_library(number_id, &filter)?)
+    Ok(state.core().template_library(number_id, &filter)?)
 }
 
 #[tauri::command]
@@ -37,7 +37,11 @@ pub async fn sync_templates(
     state: State<'_, AppState>,
     number_id: i64,
 ) -> Result<SyncReport, IpcError> {
-    Ok(state.core.sync_templates(number_id, Actor::Ui).await?)
+    state
+        .core()
+        .sync_templates(number_id, Actor::Ui)
+        .await
+        .map_err(state.for_number(number_id))
 }
 
 #[tauri::command]
@@ -46,10 +50,11 @@ pub async fn create_template(
     number_id: i64,
     draft: TemplateDraft,
 ) -> Result<TemplateRow, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .create_template(number_id, &draft, Actor::Ui)
-        .await?)
+        .await
+        .map_err(state.for_number(number_id))
 }
 
 #[tauri::command]
@@ -58,10 +63,11 @@ pub async fn delete_template(
     number_id: i64,
     name: String,
 ) -> Result<usize, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .delete_template(number_id, &name, Actor::Ui)
-        .await?)
+        .await
+        .map_err(state.for_number(number_id))
 }
 
 /// Writes a template's create body to the Downloads folder; returns the file's path.
@@ -72,7 +78,7 @@ pub fn export_template(
     name: String,
     language: String,
 ) -> Result<String, IpcError> {
-    let path = state.core.export_template(number_id, &name, &language)?;
+    let path = state.core().export_template(number_id, &name, &language)?;
     Ok(path.display().to_string())
 }
 
@@ -84,7 +90,10 @@ pub fn template_draft(
     name: String,
     language: String,
 ) -> Result<TemplateDraft, IpcError> {
-    Ok(state.core.template(number_id, &name, &language)?.to_draft())
+    Ok(state
+        .core()
+        .template(number_id, &name, &language)?
+        .to_draft())
 }
 
 #[tauri::command(async)]
@@ -94,7 +103,7 @@ pub fn template_send_form(
     name: String,
     language: String,
 ) -> Result<SendFormView, IpcError> {
-    Ok(state.core.send_form(number_id, &name, &language)?)
+    Ok(state.core().send_form(number_id, &name, &language)?)
 }
 
 #[tauri::command]
@@ -103,5 +112,9 @@ pub async fn send_test_template(
     number_id: i64,
     send: TestSend,
 ) -> Result<TestSendResult, IpcError> {
-    Ok(state.core.send_test(number_id, &send, Actor::Ui).await?)
+    state
+        .core()
+        .send_test(number_id, &send, Actor::Ui)
+        .await
+        .map_err(state.for_number(number_id))
 }

@@ -2,15 +2,20 @@
 //! Each command parses, calls the core, maps the error.
 
 use tauri::State;
-use wabadesk_core::api::{Destination, MultiWebhook};
+use wabadesk_core::api::{Destination, Environment, MultiWebhook};
 use wabadesk_core::audit::Actor;
 use wabadesk_core::webhook::{self, EndpointTest, TestEventKind, WebhookInput, WebhookView};
 
+use crate::commands::inbox::listen_address;
 use crate::{AppState, IpcError};
 
 #[tauri::command]
 pub async fn get_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
-    Ok(state.core.get_webhook(id, Actor::Ui).await?)
+    state
+        .core()
+        .get_webhook(id, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
 }
 
 #[tauri::command]
@@ -19,19 +24,51 @@ pub async fn set_webhook(
     id: i64,
     input: WebhookInput,
 ) -> Result<WebhookView, IpcError> {
-    // The core reloads the running receiver's secrets itself.
-    Ok(state.core.set_webhook(id, input, Actor::Ui).await?)
+    let view = state
+        .core()
+        .set_webhook(id, input, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))?;
+    // The core's receiver reads a changed shared secret by itself.
+    Ok(view)
 }
 
 #[tauri::command]
 pub async fn accept_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
-    Ok(state.core.accept_webhook(id, Actor::Ui).await?)
+    state
+        .core()
+        .accept_webhook(id, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
 }
 
-/// 360dialog's URL rules, for checking as the user types. Returns the URL as it will be sent.
+/// The webhook URL rules for the number `id` (its environment decides: a simulator number may
+/// point at this computer), for checking as the user types. Without a number, 360dialog's
+/// rules. Returns the URL as it will be sent.
+#[tauri::command(async)]
+pub fn check_webhook_url(
+    state: State<'_, AppState>,
+    url: String,
+    id: Option<i64>,
+) -> Result<String, IpcError> {
+    let environment = match id {
+        Some(id) => state.core().number(id)?.environment,
+        None => Environment::Production,
+    };
+    Ok(webhook::check_url_for(&url, environment)?)
+}
+
+/// "Point this number's webhook at this app's inbox": starts the receiver on `listen` unless
+/// it runs, then sets the number's webhook to the receiver's URL through the core (validated,
+/// audited). A shared secret the number has is kept; custom headers are not sent to the inbox.
 #[tauri::command]
-pub fn check_webhook_url(url: String) -> Result<String, IpcError> {
-    Ok(webhook::check_url(&url)?)
+pub async fn point_webhook_at_inbox(
+    state: State<'_, AppState>,
+    id: i64,
+    listen: String,
+) -> Result<WebhookView, IpcError> {
+    let addr = listen_address(&listen)?;
+    state.point_webhook_at_inbox(id, addr).await
 }
 
 /// POSTs a synthetic event to `url` the way 360dialog would for this number.
@@ -42,7 +79,7 @@ pub async fn test_webhook_endpoint(
     url: String,
     kind: TestEventKind,
 ) -> Result<EndpointTest, IpcError> {
-    Ok(state.core.test_number_endpoint(id, &url, kind).await?)
+    Ok(state.core().test_number_endpoint(id, &url, kind).await?)
 }
 
 #[tauri::command]
@@ -50,7 +87,11 @@ pub async fn get_destinations(
     state: State<'_, AppState>,
     id: i64,
 ) -> Result<MultiWebhook, IpcError> {
-    Ok(state.core.destinations(id, Actor::Ui).await?)
+    state
+        .core()
+        .destinations(id, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
 }
 
 #[tauri::command]
@@ -59,10 +100,11 @@ pub async fn save_destination(
     id: i64,
     destination: Destination,
 ) -> Result<MultiWebhook, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .save_destination(id, destination, Actor::Ui)
-        .await?)
+        .await
+        .map_err(state.for_number(id))
 }
 
 #[tauri::command]
@@ -71,8 +113,9 @@ pub async fn set_destinations_enabled(
     id: i64,
     enabled: bool,
 ) -> Result<MultiWebhook, IpcError> {
-    Ok(state
-        .core
+    state
+        .core()
         .set_destinations_enabled(id, enabled, Actor::Ui)
-        .await?)
+        .await
+        .map_err(state.for_number(id))
 }

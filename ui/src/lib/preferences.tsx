@@ -4,7 +4,14 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useR
 import type { Preferences } from "./ipc/bindings/Preferences";
 import { getPreferences, setPreferences } from "./ipc/commands";
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: "system", last_number: null, base_urls: {} };
+export const DEFAULT_PREFERENCES: Preferences = {
+  theme: "system",
+  last_number: null,
+  base_urls: {},
+  default_environment: null,
+  your_name: null,
+  downloads_dir: null,
+};
 
 interface PreferencesState {
   preferences: Preferences;
@@ -35,7 +42,8 @@ export function PreferencesProvider(props: { children: ReactNode; onLoaded?: (p:
 
   useEffect(() => {
     getPreferences()
-      .then(put)
+      // Fields a shell of an older version does not know yet get their defaults.
+      .then((p) => put({ ...DEFAULT_PREFERENCES, ...p }))
       .catch(() => put(DEFAULT_PREFERENCES))
       .finally(() => {
         setLoaded(true);

@@ -39,10 +39,13 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))
 }
 
-/// A new export file: the user's Downloads folder (or `<data dir>/exports`), named
-/// `wabadesk-<what>-<time>.<extension>`.
+/// A new export file: the downloads folder set in the preferences, else the user's Downloads
+/// folder (or `<data dir>/exports`), named `wabadesk-<what>-<time>.<extension>`.
 pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathBuf> {
-    let dir = dirs::download_dir().unwrap_or_else(|| data_dir.join("exports"));
+    let dir = crate::prefs::Preferences::load(data_dir)
+        .export_dir()
+        .or_else(dirs::download_dir)
+        .unwrap_or_else(|| data_dir.join("exports"));
     ensure_dir(&dir)?;
     let stamp = crate::util::now().replace([':', '.'], "-");
     Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
@@ -51,6 +54,25 @@ pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathB
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exports_go_to_the_downloads_folder_of_the_preferences() {
+        let data = tempfile::tempdir().unwrap();
+        let out = data.path().join("my exports");
+        std::fs::write(
+            data.path().join(crate::prefs::PREFERENCES_FILE),
+            serde_json::json!({"preferences": {"downloads_dir": out}}).to_string(),
+        )
+        .unwrap();
+        let path = export_path(data.path(), "audit", "csv").unwrap();
+        assert_eq!(path.parent(), Some(out.as_path()));
+        assert!(out.is_dir(), "created");
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            name.starts_with("wabadesk-audit-") && name.ends_with(".csv"),
+            "{name}"
+        );
+    }
 
     #[test]
     fn explicit_dir_wins() {

@@ -27,6 +27,8 @@ pub enum RotationStep {
 pub(crate) trait RunningReceiver: Send + Sync {
     /// The URL to post webhook events to.
     fn url(&self) -> String;
+    /// Where it listens.
+    fn addr(&self) -> std::net::SocketAddr;
     /// Replaces the shared secrets the receiver checks.
     fn set_secrets(&self, secrets: Vec<String>);
     fn stop(self: Box<Self>);

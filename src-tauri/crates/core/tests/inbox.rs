@@ -361,3 +361,72 @@ async fn the_cores_receiver_follows_webhook_secret_changes_by_itself() {
 fn change(topic: Topic, number_id: Option<i64>) -> Change {
     Change { topic, number_id }
 }
+
+/// "Send test event" to the app's own inbox: the events are kept and marked as tests, and
+/// nothing of them reaches history, the 24-hour window or the recent recipients.
+#[tokio::test]
+async fn test_events_are_kept_as_tests_and_never_reach_history() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = Arc::new(common::open(dir.path(), Arc::new(MemoryStore::new()), &sim));
+    let id = common::add_with_key(&core, "+15550000100", &sim, 0).await;
+    let inbox = inbox::serve(core.clone(), SocketAddr::from(([127, 0, 0, 1], 0)))
+        .await
+        .unwrap();
+
+    for kind in [
+        wabadesk_core::webhook::TestEventKind::Message,
+        wabadesk_core::webhook::TestEventKind::Status,
+    ] {
+        let r = core
+            .test_number_endpoint(id, &inbox.url(), kind)
+            .await
+            .unwrap();
+        assert!(r.ok, "{r:?}");
+        // The second of the same kind would be a duplicate body: a second later it is not.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+    }
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        events = core.list_inbox(&InboxFilter::default()).unwrap();
+        if events.len() == 2 && events.iter().all(|e| e.state != "pending") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(events.len(), 2, "{events:?}");
+    for e in &events {
+        assert_eq!(e.state, "applied", "{e:?}");
+        assert!(
+            e.kinds.split(',').any(|k| k == inbox::TEST_EVENT_KIND),
+            "{e:?}"
+        );
+        assert_eq!(e.number_id, Some(id), "routed to its number");
+        assert!(e.note.contains("not applied to history"), "{}", e.note);
+    }
+    let kinds: Vec<&str> = events.iter().map(|e| e.kinds.as_str()).collect();
+    assert!(
+        kinds.contains(&"message,test") && kinds.contains(&"status,test"),
+        "{kinds:?}"
+    );
+    // The inbox's kind filter finds them.
+    let tests = core
+        .list_inbox(&InboxFilter {
+            kind: Some(inbox::TEST_EVENT_KIND.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(tests.len(), 2);
+
+    assert!(core.list_messages(&Default::default()).unwrap().is_empty());
+    let conv = core.conversation(Some(id), "+15550001234").unwrap();
+    assert!(conv.messages.is_empty());
+    assert!(!conv.window.open);
+    assert!(core.recent_recipients(id).unwrap().is_empty());
+
+    // Replaying a test event keeps it a test.
+    let again = core.replay_event(events[0].id).unwrap();
+    assert!(again.kinds.ends_with(",test"), "{again:?}");
+    assert!(core.list_messages(&Default::default()).unwrap().is_empty());
+    inbox.stop();
+}

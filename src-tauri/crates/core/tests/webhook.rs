@@ -313,3 +313,70 @@ async fn extra_destinations_get_a_copy_after_the_main_webhook_answered() {
     assert!(!off.enabled);
     assert_eq!(off.destinations.len(), 1, "kept while disabled");
 }
+
+#[tokio::test]
+async fn loopback_webhooks_are_accepted_for_simulator_numbers_only() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let id = common::add_with_key(&core, "+4915100000030", &sim, 0).await;
+
+    let inbox = "http://127.0.0.1:8377/webhook";
+    let v = core
+        .set_webhook(id, input(inbox, false), Actor::Ui)
+        .await
+        .expect("a simulator number may point at this computer");
+    assert_eq!(v.url.as_deref(), Some(inbox));
+    assert_eq!(sim_webhook(&sim, 0).await["url"], inbox);
+    assert_eq!(v.history.len(), 1, "set through the audited path");
+    let dest = wabadesk_core::api::Destination {
+        name: "local copy".into(),
+        url: "http://localhost:9001/copy".into(),
+        headers: BTreeMap::new(),
+    };
+    let multi = core.save_destination(id, dest, Actor::Ui).await.unwrap();
+    assert!(multi
+        .destinations
+        .iter()
+        .any(|d| d.url.contains("localhost:9001")));
+
+    // The same URLs for a production number are refused before anything is sent.
+    let prod = core
+        .add_number(
+            wabadesk_core::numbers::NumberInput {
+                phone: "+4915100000031".into(),
+                label: "Production".into(),
+                environment: wabadesk_core::api::Environment::Production,
+                base_url: Some(sim.base_url.clone()),
+                notes: None,
+            },
+            Actor::Ui,
+        )
+        .unwrap()
+        .id;
+    core.set_key(
+        prod,
+        wabadesk_core::secrets::Sensitive::new(sim.numbers[1].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let err = core
+        .set_webhook(prod, input(inbox, false), Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().contains("https://"), "{err}");
+    assert_eq!(sim_webhook(&sim, 1).await, Value::Null);
+    let dest = wabadesk_core::api::Destination {
+        name: "local copy".into(),
+        url: "http://localhost:9001/copy".into(),
+        headers: BTreeMap::new(),
+    };
+    let err = core
+        .save_destination(prod, dest, Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+}

@@ -29,7 +29,6 @@ use tokio::task::JoinHandle;
 use wabadesk_core::api::Environment;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::history::HistoryFilter;
-use wabadesk_core::inbox::{self, InboxHandle};
 use wabadesk_core::numbers::{KeyState, NumberInput, NumberView};
 use wabadesk_core::secrets::{KeyringStore, SecretStore, Sensitive, KEYRING_SERVICE_ENV};
 use wabadesk_core::templates::draft::TemplateDraft;
@@ -137,18 +136,14 @@ pub struct DemoInfo {
     pub sim_url: String,
     pub inbox_url: String,
     pub numbers: Vec<DemoNumber>,
-    /// On this start the core refused the inbox's loopback URL and the webhooks were set through
-    /// the numbers' API clients instead (see [`DemoHandle::webhook_fallback`]).
-    pub webhook_fallback: bool,
 }
 
 /// A running demo: the simulator, the inbox receiver and the profile's core.
 pub struct DemoHandle {
     core: Arc<Core>,
     sim: SimHandle,
-    inbox: InboxHandle,
+    inbox_url: String,
     numbers: Vec<DemoNumber>,
-    webhook_fallback: bool,
     background: Option<JoinHandle<()>>,
 }
 
@@ -160,7 +155,7 @@ impl DemoHandle {
 
     /// The inbox receiver's webhook URL (`http://127.0.0.1:PORT/webhook`).
     pub fn inbox_url(&self) -> String {
-        self.inbox.url()
+        self.inbox_url.clone()
     }
 
     pub fn numbers(&self) -> &[DemoNumber] {
@@ -176,20 +171,12 @@ impl DemoHandle {
         self.core.data_dir()
     }
 
-    /// True when the core's webhook rules refused the inbox's loopback URL and the demo set the
-    /// webhooks at the simulator itself (through the number's API client). The Webhook page
-    /// then shows the URL but its change history has no entry for it.
-    pub fn webhook_fallback(&self) -> bool {
-        self.webhook_fallback
-    }
-
     pub fn info(&self) -> DemoInfo {
         DemoInfo {
             data_dir: self.core.data_dir().display().to_string(),
             sim_url: self.sim_url().to_string(),
             inbox_url: self.inbox_url(),
             numbers: self.numbers.clone(),
-            webhook_fallback: self.webhook_fallback,
         }
     }
 
@@ -199,7 +186,7 @@ impl DemoHandle {
             task.abort();
             let _ = task.await;
         }
-        self.inbox.stop();
+        self.core.stop_receiver();
         self.sim.stop().await;
     }
 }
@@ -251,16 +238,25 @@ async fn start_sim(preferred: Option<u16>, config: &SimConfig) -> Result<SimHand
         .map_err(|e| Error::Internal(format!("could not start the simulator: {e}")))
 }
 
-async fn start_inbox(core: &Arc<Core>, preferred: Option<u16>) -> Result<InboxHandle> {
+/// Starts the profile core's own receiver (the core keeps it and reloads its secrets); returns
+/// where it listens.
+async fn start_inbox(core: &Arc<Core>, preferred: Option<u16>) -> Result<SocketAddr> {
+    if let Some(addr) = core.receiver_addr() {
+        return Ok(addr);
+    }
     if let Some(port) = preferred.filter(|p| *p != 0) {
         for _ in 0..PORT_ATTEMPTS {
-            if let Ok(h) = inbox::serve(core.clone(), loopback(port)).await {
-                return Ok(h);
+            if core.start_receiver(loopback(port)).await.is_ok() {
+                break;
             }
             tokio::time::sleep(PORT_RETRY).await;
         }
     }
-    inbox::serve(core.clone(), loopback(0)).await
+    if core.receiver_addr().is_none() {
+        core.start_receiver(loopback(0)).await?;
+    }
+    core.receiver_addr()
+        .ok_or_else(|| Error::Internal("the inbox receiver reported no address".into()))
 }
 
 /// Plays Meta's reviewers and the customer, through the simulator's `/_sim/` endpoints.
@@ -334,16 +330,15 @@ impl Demo {
         }
 
         progress("Starting the inbox receiver");
-        let inbox = start_inbox(&core, state.inbox_port).await?;
-        state.inbox_port = Some(inbox.addr.port());
-        let mut webhook_fallback = false;
+        let inbox_addr = start_inbox(&core, state.inbox_port).await?;
+        state.inbox_port = Some(inbox_addr.port());
+        let inbox_url = format!("http://{inbox_addr}/webhook");
         for n in &numbers {
             progress(&format!(
                 "Pointing the webhook of \"{}\" at the inbox",
                 n.label
             ));
-            let fallback = ensure_webhook(&core, n, &inbox.url(), &mut state, actor).await?;
-            webhook_fallback |= fallback;
+            ensure_webhook(&core, n, &inbox_url, &mut state, actor).await?;
         }
         // Saved early: a demo stopped during seeding still finds its ports again.
         state.save(&dir)?;
@@ -396,9 +391,8 @@ impl Demo {
         Ok(DemoHandle {
             core,
             sim,
-            inbox,
+            inbox_url,
             numbers,
-            webhook_fallback,
             background,
         })
     }
@@ -481,18 +475,17 @@ async fn set_at_api(core: &Core, n: &DemoNumber, url: &str, actor: Actor) -> Res
     Ok(())
 }
 
-/// Points the number's webhook at the inbox. The core's own path (validated, audited) is used
-/// when the URL is new for the number; the simulator forgot the URL the demo set on an earlier
-/// start, so that one is set again through the number's API client without a new change entry.
-/// Returns whether the core refused the loopback URL and the API client set it instead.
+/// Points the number's webhook at the inbox. The core's own path (validated, audited; the
+/// simulator environment accepts the inbox's loopback URL) is used when the URL is new for the
+/// number; the simulator forgot the URL the demo set on an earlier start, so that one is set
+/// again through the number's API client without a new change entry.
 async fn ensure_webhook(
     core: &Core,
     n: &DemoNumber,
     url: &str,
     state: &mut ProfileState,
     actor: Actor,
-) -> Result<bool> {
-    let mut fallback = false;
+) -> Result<()> {
     if state.webhooks.get(&n.phone).map(String::as_str) == Some(url) {
         set_at_api(core, n, url, actor).await?;
     } else {
@@ -501,20 +494,10 @@ async fn ensure_webhook(
             headers: BTreeMap::new(),
             secret: false,
         };
-        match core.set_webhook(n.id, input, actor).await {
-            Ok(_) => {}
-            Err(Error::Validation(reason)) => {
-                tracing::info!(%reason, "demo: the core refused the inbox URL; setting it at the simulator");
-                set_at_api(core, n, url, actor).await?;
-                // The first read makes the core remember it as the number's known URL.
-                core.get_webhook(n.id, actor).await?;
-                fallback = true;
-            }
-            Err(e) => return Err(e),
-        }
+        core.set_webhook(n.id, input, actor).await?;
     }
     state.webhooks.insert(n.phone.clone(), url.to_string());
-    Ok(fallback)
+    Ok(())
 }
 
 /// Creates the demo templates the library lacks (through the core, audited) and gives the

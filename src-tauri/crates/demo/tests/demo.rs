@@ -142,6 +142,9 @@ async fn the_demo_sets_up_everything_and_a_second_start_adds_nothing() {
         let hook = core.get_webhook(n.id, Actor::Ui).await.unwrap();
         assert_eq!(hook.url.as_deref(), Some(demo.inbox_url().as_str()));
         assert!(hook.changed_outside.is_none());
+        // Set through the core's validated, audited path: the change history names the app.
+        assert_eq!(hook.history.len(), 1, "{:?}", hook.history);
+        assert_eq!(hook.history[0].source, "app");
     }
     let first = demo.numbers()[0].id;
 

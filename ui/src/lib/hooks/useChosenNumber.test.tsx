@@ -20,7 +20,7 @@ let historyFilters: { number_id: number | null }[];
 let auditFilters: { number_id: number | null }[];
 
 beforeEach(() => {
-  prefs = { theme: "system", last_number: null, base_urls: {} };
+  prefs = { theme: "system", last_number: null, base_urls: {}, default_environment: null, your_name: null, downloads_dir: null };
   saved = [];
   historyFilters = [];
   auditFilters = [];

@@ -55,6 +55,38 @@ export const getPreferences = () => call<Preferences>("get_preferences");
 export const setPreferences = (preferences: Preferences) =>
   call<Preferences>("set_preferences", { preferences });
 
+/** A demo number as the demo set it up. */
+export interface DemoNumber {
+  id: number;
+  label: string;
+  phone: string;
+  phone_number_id: string;
+}
+/** The running demo (wabadesk-demo's `DemoInfo`). */
+export interface DemoInfo {
+  data_dir: string;
+  sim_url: string;
+  inbox_url: string;
+  numbers: DemoNumber[];
+}
+/** Which profile the app has open (the shell's `ProfileStatus`). */
+export interface ProfileStatus {
+  demo: boolean;
+  /** The app was started with `--demo`. */
+  demoRequested: boolean;
+  dataDir: string;
+  demoInfo: DemoInfo | null;
+}
+export const profileStatus = () => call<ProfileStatus>("profile_status");
+/** Switches to the demo profile and sets the demo up; each step arrives in plain words. */
+export function startDemo(onStep: (step: string) => void) {
+  const channel = new Channel<string>();
+  channel.onmessage = onStep;
+  return call<ProfileStatus>("start_demo", { onProgress: channel });
+}
+/** Stops the demo and opens the user's own profile again. */
+export const leaveDemo = () => call<ProfileStatus>("leave_demo");
+
 export const listNumbers = () => call<NumberView[]>("list_numbers");
 export const addNumber = (input: NumberInput) => call<NumberView>("add_number", { input });
 export const updateNumber = (id: number, input: NumberInput) =>
@@ -79,8 +111,15 @@ export const getWebhook = (id: number) => call<WebhookView>("get_webhook", { id 
 export const setWebhook = (id: number, input: WebhookInput) =>
   call<WebhookView>("set_webhook", { id, input });
 export const acceptWebhook = (id: number) => call<WebhookView>("accept_webhook", { id });
-/** 360dialog's URL rules, from the core; rejects with the reason. */
-export const checkWebhookUrl = (url: string) => call<string>("check_webhook_url", { url });
+/**
+ * The webhook URL rules for number `id` (a simulator number may point at this computer;
+ * without a number, 360dialog's rules), from the core; rejects with the reason.
+ */
+export const checkWebhookUrl = (url: string, id: number | null = null) =>
+  call<string>("check_webhook_url", { url, id });
+/** Starts the receiver on `listen` if needed and points the number's webhook at it. */
+export const pointWebhookAtInbox = (id: number, listen: string) =>
+  call<WebhookView>("point_webhook_at_inbox", { id, listen });
 export const testWebhookEndpoint = (id: number, url: string, kind: TestEventKind) =>
   call<EndpointTest>("test_webhook_endpoint", { id, url, kind });
 

@@ -2,8 +2,11 @@ import { useEffect, useState } from "react";
 import { checkWebhookUrl } from "../ipc/commands";
 import { toIpcError } from "../ipc/errors";
 
-/** Checks the URL with the core's rules as the user types (debounced). */
-export function useUrlCheck(url: string): string | null {
+/**
+ * Checks the URL with the core's rules for number `numberId` as the user types (debounced):
+ * a simulator number may point at this computer, the others follow 360dialog's rules.
+ */
+export function useUrlCheck(url: string, numberId: number | null): string | null {
   const [reason, setReason] = useState<string | null>(null);
   useEffect(() => {
     if (!url) {
@@ -12,7 +15,7 @@ export function useUrlCheck(url: string): string | null {
     }
     let live = true;
     const t = setTimeout(() => {
-      checkWebhookUrl(url).then(
+      checkWebhookUrl(url, numberId).then(
         () => live && setReason(null),
         (e) => live && setReason(toIpcError(e).message),
       );
@@ -21,6 +24,6 @@ export function useUrlCheck(url: string): string | null {
       live = false;
       clearTimeout(t);
     };
-  }, [url]);
+  }, [url, numberId]);
   return reason;
 }

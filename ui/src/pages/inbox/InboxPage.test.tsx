@@ -69,4 +69,30 @@ describe("Inbox page", () => {
     expect(document.getElementById("event-drawer")).toBeNull();
     await waitFor(() => expect(document.activeElement?.closest("tr")?.getAttribute("data-event-id")).toBe("1"));
   });
+
+  it("shows the running receiver's URL with a Copy button", async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    render(<App />);
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    const url = await screen.findByText("http://127.0.0.1:8377/webhook", { selector: "#inbox-url code" });
+    expect(url).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Copy" }));
+    await screen.findByText("Copied");
+    expect(writeText).toHaveBeenCalledWith("http://127.0.0.1:8377/webhook");
+  });
+
+  it("marks an event from Send test event with a test badge", async () => {
+    events = [{ ...event(3), kinds: "message,test", note: "a test event from \"Send test event\": not applied to history" }];
+    render(<App />);
+    const row = await waitFor(() => {
+      const r = document.querySelector<HTMLElement>('#inbox-table tr[data-event-id="3"]');
+      expect(r).toBeTruthy();
+      return r!;
+    });
+    const badge = row.querySelector(".badge--test");
+    expect(badge?.textContent?.trim()).toBe("test");
+    expect(row.querySelector(".badge--ok"), "no \"applied\" badge").toBeNull();
+    expect(row.textContent).toContain("message");
+  });
 });

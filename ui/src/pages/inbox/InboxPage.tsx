@@ -33,6 +33,38 @@ const STATE_CLASS: Record<string, string> = {
   unsupported: "bad",
 };
 
+/** The kind the core adds to an event sent by "Send test event" (never applied to History). */
+const TEST_KIND = "test";
+const kindsOf = (e: InboxEventView) => (e.kinds ? e.kinds.split(",") : []);
+const isTest = (e: InboxEventView) => kindsOf(e).includes(TEST_KIND);
+
+/** Copies the receiver's URL to the clipboard, and says so. */
+function CopyUrl({ url }: { url: string }) {
+  const [copied, setCopied] = useState<"yes" | "no" | null>(null);
+  useEffect(() => setCopied(null), [url]);
+  return (
+    <>
+      <button
+        type="button"
+        id="inbox-copy-url"
+        onClick={() =>
+          navigator.clipboard.writeText(url).then(
+            () => setCopied("yes"),
+            () => setCopied("no"),
+          )
+        }
+      >
+        Copy
+      </button>
+      {copied && (
+        <span role="status" className="hint">
+          {copied === "yes" ? "Copied" : "Could not copy: select the URL and copy it"}
+        </span>
+      )}
+    </>
+  );
+}
+
 export function InboxPage() {
   const { numbers } = useNumbers();
   const [status, setStatus] = useState<InboxStatus | null>(null);
@@ -119,6 +151,11 @@ export function InboxPage() {
             {status?.running ? `listening on ${status.url}` : "stopped"}
           </span>
         </div>
+        {status?.running && status.url && (
+          <p id="inbox-url">
+            Webhook URL: <code className="mono">{status.url}</code> <CopyUrl url={status.url} />
+          </p>
+        )}
         <p className="hint">
           The receiver stores each event before answering 200 and ignores retried duplicates.
           360dialog needs an https URL without a port: expose this address through a tunnel or a
@@ -146,6 +183,7 @@ export function InboxPage() {
             <option value="status">Statuses</option>
             <option value="message">Incoming messages</option>
             <option value="error">Errors</option>
+            <option value="test">Test events</option>
           </select>
         </label>
       </form>
@@ -198,9 +236,15 @@ export function InboxPage() {
                   <When at={e.received_at} />
                 </td>
                 <td>{numberLabel(e.number_id) ?? <span className="muted mono">{e.phone_number_id ?? "unknown"}</span>}</td>
-                <td>{e.kinds || "—"}</td>
+                <td>{kindsOf(e).filter((k) => k !== TEST_KIND).join(", ") || "—"}</td>
                 <td>
-                  <span className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}>{e.state.replace("_", " ")}</span>
+                  {isTest(e) ? (
+                    <span className="badge badge--test" title="Sent by “Send test event”: kept here, never applied to History">
+                      test
+                    </span>
+                  ) : (
+                    <span className={`badge badge--${STATE_CLASS[e.state] ?? "warn"}`}>{e.state.replace("_", " ")}</span>
+                  )}
                 </td>
                 <td>{e.duplicates > 0 ? e.duplicates : ""}</td>
                 <td className="hint">{e.note}</td>
@@ -226,8 +270,12 @@ export function InboxPage() {
           <p className="hint">
             {open.source} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
           </p>
+          {isTest(open) && (
+            <p className="notice">A test event from “Send test event”: shown here, never applied to History.</p>
+          )}
           <button
             type="button"
+            hidden={isTest(open)}
             onClick={() =>
               replayInboxEvent(open.id).then(
                 (ev) => {

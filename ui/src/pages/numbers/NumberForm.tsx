@@ -6,8 +6,9 @@ import type { NumberInput } from "../../lib/ipc/bindings/NumberInput";
 import type { NumberView } from "../../lib/ipc/bindings/NumberView";
 import { addNumber, updateNumber } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { usePreferences } from "../../lib/preferences";
 
-const ENVIRONMENTS: { value: Environment; label: string }[] = [
+export const ENVIRONMENTS: { value: Environment; label: string }[] = [
   { value: "production", label: "Production (waba-v2.360dialog.io)" },
   { value: "sandbox", label: "360dialog sandbox" },
   { value: "simulator", label: "Local simulator" },
@@ -41,10 +42,12 @@ export function NumberForm(props: {
   onCancel: () => void;
 }) {
   const e = props.existing;
+  // The default set in Settings; without one, the environment of the number added last.
+  const chosenDefault = usePreferences().preferences.default_environment ?? null;
   const [input, setInput] = useState<NumberInput>({
     phone: e?.phone ?? "",
     label: e?.label ?? "",
-    environment: e?.environment ?? lastEnvironment(),
+    environment: e?.environment ?? chosenDefault ?? lastEnvironment(),
     base_url: e?.base_url_override ?? "",
     notes: e?.notes ?? "",
   });

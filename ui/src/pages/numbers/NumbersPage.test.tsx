@@ -227,4 +227,16 @@ describe("Numbers page", () => {
     fireEvent.click(screen.getByRole("button", { name: "Add number" }));
     expect((screen.getByLabelText("Environment") as HTMLSelectElement).value).toBe("simulator");
   });
+
+  it("the Add-number form starts with the default environment set in Settings", async () => {
+    localStorage.setItem("wabadesk.lastEnvironment", "production");
+    backend({
+      get_preferences: () => ({ theme: "system", last_number: null, base_urls: {}, default_environment: "sandbox", your_name: null, downloads_dir: null }),
+    });
+    render(<App />);
+    await screen.findByText("No numbers yet");
+    await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    expect((screen.getByLabelText("Environment") as HTMLSelectElement).value).toBe("sandbox");
+  });
 });

@@ -8,6 +8,7 @@ import type { VerifyProgress } from "../../lib/ipc/bindings/VerifyProgress";
 import { verifyAll, verifyKey } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { TryDemo } from "../../lib/profile";
 import { NumberDrawer } from "./NumberDrawer";
 import { NumberForm } from "./NumberForm";
 
@@ -103,6 +104,7 @@ export function NumbersPage() {
             Only the newest key of a number is valid. When someone generates a new key in the 360dialog
             Hub, paste it here and the old one is retired.
           </p>
+          <TryDemo />
         </EmptyState>
       )}
       {numbers && numbers.length > 0 && (

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
+import type { Environment } from "../../lib/ipc/bindings/Environment";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
 import type { AppInfo } from "../../lib/ipc/bindings/AppInfo";
@@ -7,6 +8,41 @@ import type { Preferences } from "../../lib/ipc/bindings/Preferences";
 import type { Theme } from "../../lib/ipc/bindings/Theme";
 import { appInfo, setPreferences } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { ENVIRONMENTS } from "../numbers/NumberForm";
+
+/** Where the local simulator listens unless Settings says otherwise. */
+const SIMULATOR_DEFAULT = "http://127.0.0.1:8360";
+
+/** The editable part of the preferences, as the form holds it (empty = not set). */
+interface Form {
+  default_environment: Environment | "";
+  simulator: string;
+  your_name: string;
+  downloads_dir: string;
+}
+
+function formOf(p: Preferences): Form {
+  return {
+    default_environment: p.default_environment ?? "",
+    simulator: p.base_urls?.simulator ?? "",
+    your_name: p.your_name ?? "",
+    downloads_dir: p.downloads_dir ?? "",
+  };
+}
+
+/** The preferences with the form's values (an empty field clears its setting). */
+function withForm(p: Preferences, f: Form): Preferences {
+  const base_urls = { ...(p.base_urls ?? {}) };
+  if (f.simulator.trim()) base_urls.simulator = f.simulator.trim();
+  else delete base_urls.simulator;
+  return {
+    ...p,
+    base_urls,
+    default_environment: f.default_environment || null,
+    your_name: f.your_name.trim() || null,
+    downloads_dir: f.downloads_dir.trim() || null,
+  };
+}
 
 const THEMES: { value: Theme; label: string }[] = [
   { value: "system", label: "Follow the system" },
@@ -21,6 +57,31 @@ export function SettingsPage(props: {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [saveError, setSaveError] = useState<ErrorPayload | null>(null);
+  const [form, setForm] = useState<Form>(() => formOf(props.preferences));
+  const [formError, setFormError] = useState<ErrorPayload | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [saving, setSaving] = useState(false);
+  // Preferences that arrive later (read at start) fill the form once.
+  useEffect(() => setForm(formOf(props.preferences)), [props.preferences]);
+  const edit = (patch: Partial<Form>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setSaved(false);
+  };
+
+  async function saveForm(ev: FormEvent) {
+    ev.preventDefault();
+    setSaving(true);
+    setFormError(null);
+    setSaved(false);
+    try {
+      props.onPreferences(await setPreferences(withForm(props.preferences, form)));
+      setSaved(true);
+    } catch (e) {
+      setFormError(toIpcError(e));
+    } finally {
+      setSaving(false);
+    }
+  }
 
   useEffect(() => {
     let live = true;
@@ -42,7 +103,7 @@ export function SettingsPage(props: {
   }
 
   return (
-    <Page id="settings" title="Settings" lead="Appearance, and facts about this installation.">
+    <Page id="settings" title="Settings" lead="Appearance, how you work, and facts about this installation.">
       <section className="card" aria-labelledby="appearance-title">
         <h2 id="appearance-title">Appearance</h2>
         <label className="field">
@@ -61,6 +122,68 @@ export function SettingsPage(props: {
         </label>
         {saveError && <ErrorBanner error={saveError} />}
       </section>
+
+      <form className="card form" aria-label="Working preferences" onSubmit={saveForm}>
+        <h2>Working preferences</h2>
+        <label className="field">
+          <span>Default environment for new numbers</span>
+          <select
+            id="settings-default-environment"
+            value={form.default_environment}
+            onChange={(e) => edit({ default_environment: e.target.value as Environment | "" })}
+          >
+            <option value="">The one used last</option>
+            {ENVIRONMENTS.map((x) => (
+              <option key={x.value} value={x.value}>
+                {x.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field field--wide">
+          <span>Simulator address</span>
+          <input
+            id="settings-simulator"
+            value={form.simulator}
+            onChange={(e) => edit({ simulator: e.target.value })}
+            placeholder={SIMULATOR_DEFAULT}
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </label>
+        <p className="hint">
+          Where simulator numbers without their own base URL are called. Takes effect the next time WABA
+          Desk starts.
+        </p>
+        <label className="field">
+          <span>Your name</span>
+          <input id="settings-name" value={form.your_name} onChange={(e) => edit({ your_name: e.target.value })} autoComplete="name" />
+        </label>
+        <p className="hint">Named on your QA sign-offs, in their report and in the audit log.</p>
+        <label className="field field--wide">
+          <span>Downloads folder</span>
+          <input
+            id="settings-downloads"
+            value={form.downloads_dir}
+            onChange={(e) => edit({ downloads_dir: e.target.value })}
+            placeholder="Your Downloads folder"
+            spellCheck={false}
+            autoComplete="off"
+          />
+        </label>
+        <p className="hint">Exports (history, audit log, templates, QA reports) are written here.</p>
+        {formError && <ErrorBanner error={formError} />}
+        <div className="form__actions">
+          <button type="submit" id="settings-save" className="primary" disabled={saving}>
+            {saving ? "Saving…" : "Save preferences"}
+          </button>
+          {saved && (
+            <span role="status" className="notice">
+              Saved.
+            </span>
+          )}
+        </div>
+      </form>
 
       <section className="card" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>

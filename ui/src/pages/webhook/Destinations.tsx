@@ -28,7 +28,7 @@ export function Destinations({ numberId }: { numberId: number }) {
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
   const urlInput = useRef<HTMLInputElement>(null);
-  const reason = useUrlCheck(url === "https://" ? "" : url);
+  const reason = useUrlCheck(url === "https://" ? "" : url, numberId);
   const headersBad = headerProblems(headers).some((p) => p.name || p.value);
 
   useEffect(() => {

@@ -16,9 +16,11 @@ function view(patch: Partial<WebhookView> = {}): WebhookView {
 }
 
 let saved: unknown[] = [];
+let checked: unknown[] = [];
 
 function backend(current: WebhookView) {
   saved = [];
+  checked = [];
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
     switch (cmd) {
@@ -31,10 +33,14 @@ function backend(current: WebhookView) {
       case "get_destinations":
         return { enabled: false, destinations: [] };
       case "check_webhook_url":
+        checked.push(a);
         if (String(a.url).includes("_hooks")) throw { code: "validation", message: "360dialog does not accept '_' in the host name" };
         return a.url;
       case "test_webhook_endpoint":
         return { url: a.url, status: 200, latency_ms: 12, ok: true, within_limit: true, error: null };
+      case "point_webhook_at_inbox":
+        saved.push({ point: a });
+        return view({ url: "http://127.0.0.1:8377/webhook", history: [{ at: "2026-11-25T00:00:00Z", old_url: null, new_url: "http://127.0.0.1:8377/webhook", source: "app", actor: "ui" }] });
       case "set_webhook":
         saved.push(a);
         return view({ url: (a.input as { url: string }).url, headers: (a.input as { headers: Record<string, string> }).headers });
@@ -108,5 +114,26 @@ describe("Webhook page", () => {
     await screen.findByText(/HTTP 200 in 12 ms/);
     fireEvent.change(screen.getByLabelText("Main webhook URL"), { target: { value: "https://other.example.com/in" } });
     expect(screen.queryByText(/HTTP 200 in 12 ms/)).toBeNull();
+  });
+
+  it("checks the URL as you type with the number's own rules", async () => {
+    backend(view());
+    render(<App />);
+    const input = (await screen.findByLabelText("Main webhook URL")) as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "http://127.0.0.1:8377/webhook" } });
+    await waitFor(() => expect(checked).toContainEqual({ url: "http://127.0.0.1:8377/webhook", id: 7 }));
+    await waitFor(() => expect((screen.getByRole("button", { name: "Save at 360dialog" }) as HTMLButtonElement).disabled).toBe(false));
+    expect(screen.getByText(/may also use http:\/\/ on this computer/)).toBeTruthy();
+  });
+
+  it("points the number's webhook at this app's inbox in one click", async () => {
+    backend(view({ url: "https://hooks.example.com/in" }));
+    render(<App />);
+    await screen.findByLabelText("Main webhook URL");
+    fireEvent.click(screen.getByRole("button", { name: "Point this number's webhook at this app's inbox" }));
+    await screen.findByText(/Saved\. 360dialog now has/);
+    expect(saved).toEqual([{ point: { id: 7, listen: "127.0.0.1:8377" } }]);
+    expect(screen.getByText("http://127.0.0.1:8377/webhook", { selector: "#webhook-current-url" })).toBeTruthy();
+    expect((screen.getByLabelText("Main webhook URL") as HTMLInputElement).value).toBe("http://127.0.0.1:8377/webhook");
   });
 });

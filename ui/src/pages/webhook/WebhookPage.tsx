@@ -11,6 +11,7 @@ import type { WebhookView } from "../../lib/ipc/bindings/WebhookView";
 import {
   acceptWebhook,
   getWebhook,
+  pointWebhookAtInbox,
   setWebhook,
   testWebhookEndpoint,
 } from "../../lib/ipc/commands";
@@ -23,6 +24,8 @@ import { HeaderRows } from "./HeaderRows";
 import { headerProblems, type HeaderRow } from "../../lib/webhook/headers";
 
 const SECRET_HEADER = "X-Wabadesk-Secret";
+/** Where the inbox listens when the Webhook page starts it (the Inbox page's default too). */
+export const INBOX_LISTEN = "127.0.0.1:8377";
 
 export function WebhookPage() {
   const { numbers, refresh } = useNumbers();
@@ -39,7 +42,10 @@ export function WebhookPage() {
   const [test, setTest] = useState<EndpointTest | null>(null);
   const [testKind, setTestKind] = useState<TestEventKind>("status");
   const [testing, setTesting] = useState(false);
-  const reason = useUrlCheck(url);
+  const reason = useUrlCheck(url, numberId);
+  const [pointing, setPointing] = useState(false);
+  const chosen = numbers?.find((n) => n.id === numberId) ?? null;
+  const local = chosen?.environment === "simulator";
   const headersBad = headerProblems(headers).some((p) => p.name || p.value);
 
 
@@ -89,6 +95,23 @@ export function WebhookPage() {
       setError(toIpcError(e));
     } finally {
       setSaving(false);
+    }
+  }
+
+  /** One click: the receiver runs (started if needed) and the webhook points at it. */
+  async function pointAtInbox() {
+    if (numberId === null) return;
+    setPointing(true);
+    setError(null);
+    setSaved(false);
+    setTest(null);
+    try {
+      show(await pointWebhookAtInbox(numberId, INBOX_LISTEN));
+      setSaved(true);
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setPointing(false);
     }
   }
 
@@ -164,7 +187,20 @@ export function WebhookPage() {
                 />
               </label>
               <p id="webhook-url-reason" className={reason ? "field-error" : "hint"} role={reason ? "alert" : undefined}>
-                {reason ?? "HTTPS, no '_' in the host, no port. Underscores in the path are fine."}
+                {reason ??
+                  (local
+                    ? "A simulator number may also use http:// on this computer with a port, such as this app's inbox."
+                    : "HTTPS, no '_' in the host, no port. Underscores in the path are fine.")}
+              </p>
+              <p>
+                <button type="button" id="webhook-point-inbox" onClick={() => void pointAtInbox()} disabled={!local || pointing || saving}>
+                  {pointing ? "Pointing at the inbox…" : "Point this number's webhook at this app's inbox"}
+                </button>{" "}
+                <span className="hint">
+                  {local
+                    ? "Starts the inbox receiver if it is not running, and saves its URL as this number's webhook."
+                    : "360dialog cannot reach this computer: this works for simulator numbers only."}
+                </span>
               </p>
               {view.shared_with.length > 0 && (
                 <p className="warning-banner" id="webhook-shared">

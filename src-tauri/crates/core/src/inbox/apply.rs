@@ -16,6 +16,12 @@ struct Applied {
     /// It held statuses or messages (history may have changed).
     history: bool,
 }
+/// The marker the endpoint tester puts on its events (owned by `webhook::endpoint_test`).
+pub use crate::webhook::TEST_EVENT_FIELD;
+
+/// The kind a test event is listed with (beside `message` or `status`), for the inbox's
+/// "test" badge and its kind filter.
+pub const TEST_EVENT_KIND: &str = "test";
 
 /// Events applied to history per transaction.
 pub(super) const APPLY_BATCH: usize = 200;
@@ -56,6 +62,7 @@ impl Core {
                 let mut notes: Vec<String> = Vec::new();
                 let mut route = Route::default();
                 let mut routed = false;
+                let test = v.get(TEST_EVENT_FIELD).and_then(Value::as_bool) == Some(true);
                 let changes: Vec<&Value> = v
                     .get("entry")
                     .and_then(Value::as_array)
@@ -81,6 +88,9 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("status");
+                        if test {
+                            continue;
+                        }
                         if let Err(e) = history::apply_status(tx, &r, st, Some(id)) {
                             notes.push(e.to_string());
                         }
@@ -92,6 +102,9 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("message");
+                        if test {
+                            continue;
+                        }
                         if let Err(e) = history::apply_incoming(tx, &r, m, value.get("contacts")) {
                             notes.push(e.to_string());
                         }
@@ -104,6 +117,13 @@ impl Core {
                 }
                 kinds.sort_unstable();
                 kinds.dedup();
+                // After sorting: the event's own kinds first, then the test mark.
+                if test && !kinds.is_empty() {
+                    kinds.push(TEST_EVENT_KIND);
+                    notes.push(
+                        "a test event from \"Send test event\": not applied to history".into(),
+                    );
+                }
                 let state = if v.get("object").is_none() || changes.is_empty() {
                     "unsupported"
                 } else if kinds.is_empty() {

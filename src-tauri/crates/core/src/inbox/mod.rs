@@ -7,5 +7,6 @@ mod apply;
 mod server;
 mod store;
 
+pub use apply::{TEST_EVENT_FIELD, TEST_EVENT_KIND};
 pub use server::{serve, InboxHandle, MAX_BODY};
 pub use store::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};

@@ -87,6 +87,10 @@ impl RunningReceiver for InboxHandle {
         InboxHandle::url(self)
     }
 
+    fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
     fn set_secrets(&self, secrets: Vec<String>) {
         *self
             .receiver
@@ -137,6 +141,11 @@ impl Core {
             running: slot.is_some(),
             url: slot.as_ref().map(|r| r.url()),
         }
+    }
+
+    /// Where the app's inbox receiver listens, while it runs (to start it there again later).
+    pub fn receiver_addr(&self) -> Option<SocketAddr> {
+        self.receiver_slot().as_ref().map(|r| r.addr())
     }
 
     /// Gives the running receiver (if any) the current shared secrets. Called by every change

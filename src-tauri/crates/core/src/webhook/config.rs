@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::url_rules::{check_headers, check_url};
+use super::url_rules::{check_headers, check_url_for};
 use crate::audit::{self, Actor, NewAudit};
 use crate::events::Topic;
 use crate::numbers::store;
@@ -194,11 +194,11 @@ impl Core {
         input: WebhookInput,
         actor: Actor,
     ) -> Result<WebhookView> {
-        let url = check_url(&input.url)?;
+        let number = self.number(number_id)?;
+        let url = check_url_for(&input.url, number.environment)?;
         let mut headers = input.headers;
         headers.remove(SECRET_HEADER);
         check_headers(&headers)?;
-        let number = self.number(number_id)?;
         if input.secret {
             let account = secret_account(&number.phone);
             let secret = match self.secrets.get(&account)? {

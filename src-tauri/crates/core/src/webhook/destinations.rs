@@ -1,6 +1,6 @@
 //! A number's extra webhook destinations (360dialog's multi-webhook).
 
-use super::url_rules::{check_headers, check_url, invalid};
+use super::url_rules::{check_headers, check_url_for, invalid};
 use crate::api::{Destination, MultiWebhook};
 use crate::audit::{self, Actor, NewAudit};
 use crate::events::Topic;
@@ -33,7 +33,7 @@ impl Core {
                 "give the destination a name (at most 64 characters)",
             ));
         }
-        let url = check_url(&dest.url)?;
+        let url = check_url_for(&dest.url, self.number(number_id)?.environment)?;
         check_headers(&dest.headers)?;
         let dest = Destination {
             name: name.clone(),

@@ -76,6 +76,11 @@ impl Core {
     }
 }
 
+/// The top-level field that marks an event sent by "Send test event" (the endpoint tester):
+/// `"wabadesk_test": true`. Such an event is kept in the inbox, never applied to history (so it
+/// is in no conversation, 24-hour window or recent recipients).
+pub const TEST_EVENT_FIELD: &str = "wabadesk_test";
+
 /// POSTs a synthetic Cloud-API-shaped event to `url` with `headers`, the way 360dialog would,
 /// and reports the answer against 360dialog's requirements (200, within 5 s).
 pub async fn test_endpoint(
@@ -108,7 +113,9 @@ pub async fn test_endpoint(
     let mut value = value;
     value["messaging_product"] = serde_json::json!("whatsapp");
     value["metadata"] = serde_json::json!({"display_phone_number": display_phone_number, "phone_number_id": phone_number_id});
-    let body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}]});
+    let mut body = serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "0", "changes": [{"field": "messages", "value": value}]}]});
+    // Marked, so WABA Desk's own inbox keeps it as a test and never applies it to history.
+    body[TEST_EVENT_FIELD] = serde_json::json!(true);
     let mut req = http
         .post(parsed.clone())
         .timeout(Duration::from_secs(10))

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::api::Environment;
 use crate::{Error, Result};
 
 /// Longest webhook URL accepted.
@@ -138,6 +139,45 @@ pub fn check_url(raw: &str) -> Result<String> {
     Ok(sent)
 }
 
+/// Checks a webhook URL for a number in `environment`. The local simulator accepts what
+/// 360dialog never would: plain `http://` to this computer (`127.0.0.1`, `[::1]` or
+/// `localhost`) with a port, so its webhooks reach a receiver on this machine. Any other URL,
+/// and every URL for the other environments, follows 360dialog's rules ([`check_url`]).
+pub fn check_url_for(raw: &str, environment: Environment) -> Result<String> {
+    if environment == Environment::Simulator {
+        if let Some(url) = local_loop_url(raw) {
+            return Ok(url);
+        }
+    }
+    check_url(raw)
+}
+
+/// `raw` as sent when it is an `http://` URL on a loopback host with an explicit port, without
+/// credentials, fragment or whitespace; `None` for anything else.
+fn local_loop_url(raw: &str) -> Option<String> {
+    if raw.chars().any(|c| c.is_whitespace() || c.is_control()) || raw.contains('#') {
+        return None;
+    }
+    if raw.chars().count() > MAX_URL_LEN {
+        return None;
+    }
+    let (scheme, _) = raw.split_once("://")?;
+    if !scheme.eq_ignore_ascii_case("http") {
+        return None;
+    }
+    let url = url::Url::parse(raw).ok()?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return None;
+    }
+    url.port()?;
+    let loopback = match url.host()? {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    loopback.then(|| url.to_string())
+}
+
 /// Checks custom webhook headers: names are HTTP tokens without '_' (360dialog rejects
 /// underscores in headers), values are visible text without line breaks.
 pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<()> {
@@ -253,6 +293,51 @@ mod tests {
             check_url("https://bücher.example.de/w").unwrap(),
             "https://xn--bcher-kva.example.de/w"
         );
+    }
+
+    #[rstest]
+    #[case::inbox("http://127.0.0.1:8377/webhook")]
+    #[case::other_loopback("http://127.0.0.2:9000/")]
+    #[case::localhost("http://localhost:8377/webhook")]
+    #[case::ipv6_loopback("http://[::1]:8377/webhook")]
+    fn the_simulator_accepts_loopback_http_with_a_port(#[case] url: &str) {
+        let sent =
+            check_url_for(url, Environment::Simulator).unwrap_or_else(|e| panic!("{url}: {e}"));
+        assert_eq!(
+            url::Url::parse(&sent).unwrap(),
+            url::Url::parse(url).unwrap()
+        );
+        for env in [Environment::Production, Environment::Sandbox] {
+            let err = check_url_for(url, env).expect_err(url);
+            assert_eq!(err.code(), crate::ErrorCode::Validation, "{url} in {env:?}");
+        }
+    }
+
+    #[rstest]
+    #[case::no_port("http://127.0.0.1/webhook", "only calls https://")]
+    #[case::not_loopback("http://192.168.1.20:8377/webhook", "only calls https://")]
+    #[case::public_host("http://hooks.example.com:8080/x", "only calls https://")]
+    #[case::credentials("http://u:p@127.0.0.1:8377/x", "only calls https://")]
+    #[case::fragment("http://127.0.0.1:8377/x#f", "only calls https://")]
+    #[case::https_loopback_port("https://127.0.0.1:8377/x", "port")]
+    fn the_simulator_keeps_the_other_rules(#[case] url: &str, #[case] reason: &str) {
+        let err = check_url_for(url, Environment::Simulator).expect_err(url);
+        assert!(err.to_string().contains(reason), "{url}: {err}");
+    }
+
+    #[test]
+    fn public_urls_follow_the_same_rules_in_every_environment() {
+        for env in [
+            Environment::Production,
+            Environment::Sandbox,
+            Environment::Simulator,
+        ] {
+            assert_eq!(
+                check_url_for("https://bücher.example.de/w", env).unwrap(),
+                "https://xn--bcher-kva.example.de/w"
+            );
+            assert!(check_url_for("https://my_hooks.example.com/x", env).is_err());
+        }
     }
 
     #[rstest]
