@@ -27,9 +27,41 @@ export const SEL = {
   keyHistory: By.css("#key-history li"),
   keyHistoryAction: (action) => By.css(`#key-history li[data-action='${action}']`),
   numbersBadge: By.id("numbers-badge"),
+  numberRows: By.css("#numbers-table tbody tr"),
+  numberRowsOpen: By.css("#numbers-table tbody tr button.link"),
+  verifyAll: By.id("verify-all"),
+  healthOf: (health) => By.css(`#numbers-table tbody tr [data-health='${health}']`),
+  keyStateOf: (state) => By.css(`#numbers-table tbody tr [data-key-state='${state}']`),
+  /** A fact in the open number drawer's Details, by its caption ("API base URL", "Phone number id"). */
+  drawerFact: (caption) =>
+    By.xpath(`//aside[@id='number-drawer']//section[@aria-labelledby='details-title']//dt[normalize-space()='${caption}']/following-sibling::dd[1]`),
+
+  // Profiles: the demo (app-demo)
+  tryDemo: By.id("try-demo"),
+  demoSteps: By.css("ol.demo-steps"),
+  demoBanner: By.css("[role='region'][aria-label='Demo profile']"),
+  leaveDemo: By.id("leave-demo"),
+
+  // Webhook (app-demo: one click to the inbox)
+  webhookNumberOption: (id) => By.css(`#webhook-number option[value='${id}']`),
+  webhookPointInbox: By.id("webhook-point-inbox"),
+  webhookSaved: By.id("webhook-saved"),
+  webhookCurrentUrl: By.id("webhook-current-url"),
+  webhookUrl: By.id("webhook-url"),
+  webhookTestKind: (kind) => By.css(`#test-kind option[value='${kind}']`),
+  webhookTest: By.id("webhook-test"),
+  webhookTestResult: By.id("webhook-test-result"),
+
+  // Inbox
+  inboxState: By.id("inbox-state"),
+  inboxUrl: By.id("inbox-url"),
+  inboxCopyUrl: By.id("inbox-copy-url"),
+  inboxRows: By.css("#inbox-table tbody tr"),
+  inboxRowIn: (state) => By.css(`#inbox-table tr[data-state='${state}']`),
 
   // Audit
   auditRow: (action) => By.css(`#audit-table tr[data-action='${action}']`),
+  auditRows: By.css("#audit-table tbody tr"),
 
   // Templates: library
   templatesNew: By.id("templates-new"),
@@ -79,6 +111,8 @@ export const SEL = {
 
   // History
   historyRow: (wamid) => By.css(`#history-table [role='row'][data-wamid='${wamid}']`),
+  historyRows: By.css("#history-table .vtable__body [role='row']"),
+  historyEmpty: By.css("#page-history section.empty-state[aria-label='No messages recorded']"),
 };
 
 /** Types into a field as a user does: everything already there is replaced. */
