@@ -9,7 +9,7 @@ import { SEL, addNumberByHand, choose, go, keyStateIs, pasteKey, press, text, wa
 import { customerWrites, simState } from "./world.mjs";
 
 /** What this journey needs from the UI beyond what exists on its own branch. */
-export const NEEDS = ["webhook-point-inbox", "inbox-url", "inbox-copy-url"];
+export const NEEDS = ["webhook-point-inbox", "inbox-url", "inbox-copy-url", "inbox-kind"];
 const skip = skipUnless(NEEDS, "the one-click inbox webhook and test events (app-demo)");
 
 let j;
@@ -77,8 +77,12 @@ test("journey 2: onboarding — number by hand, webhook at the inbox in one clic
 
   await j.step("test-event-on-inbox-page", async () => {
     await go(driver, "inbox");
-    await waitFor(driver, SEL.inboxRowIn("test"), 10000, "the test event, marked as a test");
-    assert.equal((await driver.findElements(SEL.inboxRowIn("applied"))).length, 0, "nothing applied to History");
+    await waitFor(driver, SEL.inboxTestRows, 10000, "the test event, marked as a test");
+    assert.equal((await driver.findElements(SEL.inboxRows)).length, 1, "one event in the inbox");
+    // The Type filter finds it among the test events.
+    await choose(driver, SEL.inboxKindOption("test"));
+    await driver.wait(async () => (await driver.findElements(SEL.inboxTestRows)).length === 1, 5000);
+    await choose(driver, SEL.inboxKindOption(""));
   });
 
   await j.step("test-event-not-in-history", async () => {
@@ -89,7 +93,7 @@ test("journey 2: onboarding — number by hand, webhook at the inbox in one clic
 
   await j.step("customer-message-in-history", async () => {
     // The outside world: a customer writes in. Unlike the test event, it is a message.
-    await customerWrites(sim.url, number.phoneNumberId, { from: "4915123456789", name: "Ana", text: "Is my order on its way?" });
+    const { id: wamid } = await customerWrites(sim.url, number.phoneNumberId, { from: "4915123456789", name: "Ana", text: "Is my order on its way?" });
     await driver.wait(async () => {
       const d = await (await fetch(`${sim.url}/_sim/numbers/${number.phoneNumberId}/deliveries`)).json();
       return d.deliveries.some((x) => x.kind === "message" && x.delivered);
@@ -97,7 +101,8 @@ test("journey 2: onboarding — number by hand, webhook at the inbox in one clic
     await go(driver, "inbox");
     await go(driver, "history");
     await driver.wait(async () => (await driver.findElements(SEL.historyRows)).length === 1, 10000, "one message in History");
-    const row = (await driver.findElements(SEL.historyRows))[0];
-    assert.match(await row.getText(), /Is my order on its way\?/);
+    const row = await waitFor(driver, SEL.historyRow(wamid), 5000, "the customer's message is the row");
+    assert.equal(await row.getAttribute("data-status"), "received");
+    assert.match(await row.getText(), /Ana/);
   });
 });

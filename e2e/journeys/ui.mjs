@@ -58,6 +58,9 @@ export const SEL = {
   inboxCopyUrl: By.id("inbox-copy-url"),
   inboxRows: By.css("#inbox-table tbody tr"),
   inboxRowIn: (state) => By.css(`#inbox-table tr[data-state='${state}']`),
+  /** A "Send test event" event: marked with the test badge instead of its state. */
+  inboxTestRows: By.xpath("//table[@id='inbox-table']/tbody/tr[.//span[contains(concat(' ', @class, ' '), ' badge--test ')]]"),
+  inboxKindOption: (kind) => By.css(`#inbox-kind option[value='${kind}']`),
 
   // Audit
   auditRow: (action) => By.css(`#audit-table tr[data-action='${action}']`),
