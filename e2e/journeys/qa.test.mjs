@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
-import { startJourney } from "./journey.mjs";
+import { missingIds, startJourney } from "./journey.mjs";
 import { SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, until, waitFor } from "./ui.mjs";
 import { simState } from "./world.mjs";
 
@@ -15,6 +15,11 @@ import { simState } from "./world.mjs";
 const REVIEW_MS = 4000;
 const NAME = "delivery_update";
 const RECIPIENT = "4915123456789";
+// Where Settings has "Your name" (app-demo), the tester sets it first and the report must name
+// them as the signer; before that, the journey signs off without a name.
+const SETTINGS_IDS = ["settings-name", "settings-save"];
+const SIGNER = missingIds(SETTINGS_IDS).length === 0 ? "Quinn Tester" : null;
+if (!SIGNER) console.log(`journey qa: no sign-off name step (the UI has no ${missingIds(SETTINGS_IDS).map((i) => `#${i}`).join(", ")} yet)`);
 
 let j;
 let sim;
@@ -53,6 +58,15 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     await go(driver, "numbers");
     assert.equal((await driver.findElements(SEL.numbersTable)).length, 0, "an empty profile has no numbers");
   });
+
+  if (SIGNER) {
+    await j.step("settings-your-name", async () => {
+      await go(driver, "settings");
+      await fill(driver, SEL.settingsName, SIGNER);
+      await press(driver, SEL.settingsSave);
+      await waitFor(driver, SEL.settingsSaved, 10000, "the preferences are saved");
+    });
+  }
 
   await j.step("add-number-by-hand", async () => {
     await addNumberByHand(driver, { phone: number.phone, label: "QA Shop", baseUrl: sim.url });
@@ -149,6 +163,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
       assert.match(line, /\| wamid\.[^|]+ \|/, `${lang} has its wamid`);
       assert.match(line, /\| pass \|/);
       assert.ok(line.includes(note), `${lang} carries its note`);
+      if (SIGNER) assert.ok(line.includes(SIGNER), `${lang} names who signed it: ${line}`);
     }
 
     await press(driver, SEL.qaExport("csv"));
@@ -162,6 +177,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
       const row = rows.find((r) => r.startsWith(`${NAME},${lang},`));
       assert.ok(row, `a CSV row for ${lang}`);
       assert.match(row, /,pass,/);
+      if (SIGNER) assert.ok(row.includes(SIGNER), `the CSV names who signed ${lang}`);
     }
   });
 

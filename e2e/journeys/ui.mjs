@@ -62,6 +62,11 @@ export const SEL = {
   inboxTestRows: By.xpath("//table[@id='inbox-table']/tbody/tr[.//span[contains(concat(' ', @class, ' '), ' badge--test ')]]"),
   inboxKindOption: (kind) => By.css(`#inbox-kind option[value='${kind}']`),
 
+  // Settings (app-demo: working preferences)
+  settingsName: By.id("settings-name"),
+  settingsSave: By.id("settings-save"),
+  settingsSaved: By.xpath("//form[@aria-label='Working preferences']//*[@role='status'][normalize-space()='Saved.']"),
+
   // Audit
   auditRow: (action) => By.css(`#audit-table tr[data-action='${action}']`),
   auditRows: By.css("#audit-table tbody tr"),
