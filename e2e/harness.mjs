@@ -86,9 +86,10 @@ function waitForPortClosed(port, timeoutMs = 10000) {
 
 /**
  * Starts the app with a fresh data dir and its own keyring namespace. `setup(env)` runs first,
- * e.g. to add numbers with the CLI.
+ * e.g. to add numbers with the CLI. `opts.keyringService` names the keyring namespace (default:
+ * one per test process).
  */
-export async function launch(setup) {
+export async function launch(setup, opts = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-"));
   // Exports go to the Downloads folder: point it at a scratch folder, never the user's.
   const configHome = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-config-"));
@@ -99,7 +100,7 @@ export async function launch(setup) {
     ...process.env,
     XDG_CONFIG_HOME: configHome,
     WABADESK_DATA_DIR: dataDir,
-    WABADESK_KEYRING_SERVICE: `com.wabadesk.desk.e2e-${process.pid}`,
+    WABADESK_KEYRING_SERVICE: opts.keyringService ?? `com.wabadesk.desk.e2e-${process.pid}`,
     WABADESK_LOG: "debug",
   };
   if (setup) await setup(env);
@@ -144,9 +145,14 @@ export async function launch(setup) {
   return session;
 }
 
-/** Starts the simulator binary on a free port; resolves with its URL and seeded numbers. */
-export async function startSim() {
-  const child = spawn(SIM, ["--listen", "127.0.0.1:0", "--review-delay-ms", "300", "--status-delay-ms", "50"], {
+/**
+ * Starts the simulator binary on a free port; resolves with its URL and seeded numbers.
+ * `reviewDelayMs`: until Meta's (simulated) review decides a new template; `statusDelayMs`:
+ * between a sent message's status events.
+ */
+export async function startSim({ reviewDelayMs = 300, statusDelayMs = 50 } = {}) {
+  const args = ["--listen", "127.0.0.1:0", "--review-delay-ms", String(reviewDelayMs), "--status-delay-ms", String(statusDelayMs)];
+  const child = spawn(SIM, args, {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const numbers = [];

@@ -174,7 +174,7 @@ test("every page can be used from the keyboard, with a visible focus", async () 
       await open(section);
       // Tab from the page's start through every control, noting what gets focus and its outline.
       const r = await driver.executeScript(`
-        const main = document.querySelector(".shell > :not(nav)");
+        const main = document.querySelector(".shell > :not(nav):not(.skip-link)");
         const controls = [...main.querySelectorAll("a[href], button, input, select, textarea, [tabindex]")]
           .filter((el) => !el.disabled && el.tabIndex >= 0 && el.getClientRects().length > 0
             && !el.closest("details:not([open]) > :not(summary)")

@@ -23,6 +23,8 @@ function row(language: string, status: string, body: string): TemplateRow {
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
 let detailStatus = "delivered";
+/** A template submitted in the test: its status, and the syncs since its submit. */
+let submitted: { status: string; syncs: number } | null = null;
 
 function backend() {
   calls = [];
@@ -35,16 +37,21 @@ function backend() {
       case "list_numbers":
         return [NUMBER];
       case "sync_templates":
+        if (submitted && ++submitted.syncs >= 2) submitted.status = "APPROVED";
         return { total: 2, added: 0, removed: 0, changes: [{ name: "order_shipped", language: "de", from: "PENDING", to: "APPROVED" }], synced_at: new Date().toISOString() };
-      case "template_library":
-        return {
-          number_id: 7, synced_at: new Date().toISOString(), total: 2,
-          groups: [{
-            name: "order_shipped",
-            variants: [row("de", "APPROVED", "Hallo {{1}}"), row("en_US", "approved", "Hi *{{1}}*, it ships {{2}}")],
-            differences: ["body variables differ — de: 1 body variable; en_US: 2 body variables"],
-          }],
-        };
+      case "template_library": {
+        const groups = [{
+          name: "order_shipped",
+          variants: [row("de", "APPROVED", "Hallo {{1}}"), row("en_US", "approved", "Hi *{{1}}*, it ships {{2}}")],
+          differences: ["body variables differ — de: 1 body variable; en_US: 2 body variables"],
+        }];
+        if (submitted) groups.push({ name: "order_update", variants: [{ ...row("en_US", submitted.status, "Hi there"), name: "order_update" }], differences: [] });
+        const f = a.filter as { search: string | null };
+        return { number_id: 7, synced_at: new Date().toISOString(), total: groups.length, groups: groups.filter((g) => !f.search || g.name.includes(f.search)) };
+      }
+      case "create_template":
+        submitted = { status: "PENDING", syncs: 0 };
+        return { ...row("en_US", "PENDING", "Hi there"), name: "order_update" };
       case "check_template": {
         const d = a.draft as TemplateDraft;
         const issues = d.body.trim().startsWith("{{") ? [{ path: "body", message: "the body must not start or end with a variable" }] : [];
@@ -80,6 +87,7 @@ function backend() {
 beforeEach(() => {
   location.hash = "#/templates";
   detailStatus = "delivered";
+  submitted = null;
   backend();
 });
 afterEach(() => {
@@ -165,5 +173,29 @@ describe("Templates page", () => {
     const before = reads();
     await emit("app://changed", { topic: "templates", numberId: 7 });
     await waitFor(() => expect(reads()).toBe(before + 1));
+  });
+
+  it("after a submit, shows Meta's decision without a click and clears the pending notice", { timeout: 10_000 }, async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "order_update" } });
+    fireEvent.change(screen.getByLabelText("Body text"), { target: { value: "Hi there" } });
+    const submit = document.getElementById("tpl-submit") as HTMLButtonElement;
+    await waitFor(() => expect(submit.disabled).toBe(false));
+    fireEvent.click(submit);
+    const notice = await screen.findByText(/Submitted order_update \(en_US\): pending/);
+    expect(notice.getAttribute("data-review")).toBe("pending");
+    const syncsAtSubmit = calls.filter((c) => c.cmd === "sync_templates").length;
+    // No click: the page asks again by itself and shows the decision.
+    await waitFor(
+      () => expect(document.getElementById("templates-notice")?.getAttribute("data-review")).toBe("approved"),
+      { timeout: 5_000 },
+    );
+    expect(document.getElementById("templates-notice")?.textContent).toMatch(/order_update \(en_US\) approved/);
+    expect(screen.queryByText(/Submitted order_update/)).toBeNull();
+    expect(calls.filter((c) => c.cmd === "sync_templates").length).toBeGreaterThan(syncsAtSubmit);
+    await waitFor(() =>
+      expect(document.querySelector('[data-template="order_update"] [data-language="en_US"] [data-status]')?.getAttribute("data-status")).toBe("approved"),
+    );
   });
 });

@@ -30,7 +30,20 @@ import { ImportTemplate } from "./ImportTemplate";
 import { LibraryFilters } from "./LibraryFilters";
 import { LibraryList } from "./LibraryList";
 import { TemplateDetail } from "./TemplateDetail";
+import { isDecided, useReviewWatch, type Watched } from "./useReviewWatch";
 
+/** A line above the library; `review` marks the outcome of Meta's review of a submitted variant. */
+type Notice = { text: string; review?: string; warn?: boolean };
+
+/** The outcome of Meta's review in plain words (a decision other than approval is a warning). */
+export function reviewNotice(row: TemplateRow): Notice {
+  const s = row.status.toLowerCase();
+  const what = `${row.name} (${row.language})`;
+  if (s === "approved") return { text: `${what} approved by Meta's review: ready to test-send.`, review: s };
+  if (s === "rejected")
+    return { text: `${what} rejected by Meta's review${row.rejected_reason ? `: ${row.rejected_reason}` : ""}.`, review: s, warn: true };
+  return { text: `${what} reviewed: ${s}.`, review: s, warn: true };
+}
 
 type Mode =
   | { kind: "library" }
@@ -51,7 +64,8 @@ export function TemplatesPage() {
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
   const [importing, setImporting] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNoticeState] = useState<Notice | null>(null);
+  const setNotice = (text: string | null) => setNoticeState(text === null ? null : { text });
 
 
   // The library as stored locally; read again after a sync and whenever the core reports a
@@ -78,6 +92,24 @@ export function TemplatesPage() {
       setSyncing(false);
     }
   }, [numberId, load, refresh]);
+
+  // After a submit: ask for that template's status until Meta decides, without a click.
+  const review = useReviewWatch({
+    numberId,
+    sync,
+    statusOf: async (w: Watched) => {
+      if (numberId === null) return null;
+      const l = await templateLibrary(numberId, { status: null, category: null, language: w.language, search: w.name });
+      return l.groups.find((g) => g.name === w.name)?.variants.find((v) => v.language === w.language) ?? null;
+    },
+    // The decision replaces the "Submitted … pending" line, which is stale now.
+    onDecided: (row) => setNoticeState(reviewNotice(row)),
+    onGaveUp: (still) =>
+      setNoticeState({
+        text: `${still.map((w) => `${w.name} (${w.language})`).join(", ")} still pending at Meta's review; Sync now checks again.`,
+        review: "pending",
+      }),
+  });
 
   // Template status changes are not pushed to webhooks: sync on opening and on a timer.
   useEffect(() => {
@@ -178,8 +210,14 @@ export function TemplatesPage() {
           </div>
           {(error ?? lib.error) && <ErrorBanner error={(error ?? lib.error)!} />}
           {notice && (
-            <p className="notice" role="status" onClick={() => setNotice(null)}>
-              {notice}
+            <p
+              className={notice.warn ? "warning-banner" : "notice"}
+              role="status"
+              id="templates-notice"
+              data-review={notice.review}
+              onClick={() => setNotice(null)}
+            >
+              {notice.text}
             </p>
           )}
           {importing !== null && (
@@ -192,7 +230,14 @@ export function TemplatesPage() {
               title={mode.title}
               onCancel={() => setMode({ kind: "library" })}
               onCreated={(t) => {
-                setNotice(`Submitted ${t.name} (${t.language}): ${t.status.toLowerCase()}. Meta's review result arrives with a sync.`);
+                if (isDecided(t.status)) setNoticeState(reviewNotice(t));
+                else {
+                  setNoticeState({
+                    text: `Submitted ${t.name} (${t.language}): ${t.status.toLowerCase()}. Waiting for Meta's review; the result shows here when it is known.`,
+                    review: t.status.toLowerCase(),
+                  });
+                  review.watch({ name: t.name, language: t.language });
+                }
                 setSelected({ name: t.name, language: t.language });
                 setMode({ kind: "library" });
               }}

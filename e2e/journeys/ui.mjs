@@ -1,0 +1,181 @@
+// Every element a journey touches, by id or label, in one place, and the user's actions built
+// from them. When the UI renames something, this is the one file to change.
+import { By, Key, until } from "selenium-webdriver";
+import { clearInput } from "../harness.mjs";
+
+export const SEL = {
+  nav: (section) => By.css(`a[data-section='${section}']`),
+
+  // Numbers
+  addNumber: By.id("add-number"),
+  numberPhone: By.id("number-phone"),
+  numberLabel: By.id("number-label"),
+  numberEnv: By.id("number-env"),
+  numberEnvOption: (env) => By.css(`#number-env option[value='${env}']`),
+  numberBaseUrl: By.id("number-base-url"),
+  numberSubmit: By.id("number-submit"),
+  numbersTable: By.id("numbers-table"),
+  numberRow: (phone) => By.css(`#numbers-table tr[data-phone='${phone}']`),
+  numberRowOpen: (phone) => By.css(`#numbers-table tr[data-phone='${phone}'] button.link`),
+  numberRowKeyState: (phone) => By.css(`#numbers-table tr[data-phone='${phone}'] [data-key-state]`),
+  numberDrawer: By.id("number-drawer"),
+  drawerKeyState: (state) => By.css(`#drawer-key-state [data-key-state='${state}']`),
+  drawerAlert: By.css("#number-drawer [role='alert']"),
+  keyInput: By.id("key-input"),
+  keySave: By.id("key-save"),
+  keyCheck: By.id("key-check"),
+  keyHistory: By.css("#key-history li"),
+  keyHistoryAction: (action) => By.css(`#key-history li[data-action='${action}']`),
+  numbersBadge: By.id("numbers-badge"),
+  numberRows: By.css("#numbers-table tbody tr"),
+  numberRowsOpen: By.css("#numbers-table tbody tr button.link"),
+  verifyAll: By.id("verify-all"),
+  healthOf: (health) => By.css(`#numbers-table tbody tr [data-health='${health}']`),
+  keyStateOf: (state) => By.css(`#numbers-table tbody tr [data-key-state='${state}']`),
+  /** A fact in the open number drawer's Details, by its caption ("API base URL", "Phone number id"). */
+  drawerFact: (caption) =>
+    By.xpath(`//aside[@id='number-drawer']//section[@aria-labelledby='details-title']//dt[normalize-space()='${caption}']/following-sibling::dd[1]`),
+
+  // Profiles: the demo (app-demo)
+  tryDemo: By.id("try-demo"),
+  demoSteps: By.css("ol.demo-steps"),
+  demoBanner: By.css("[role='region'][aria-label='Demo profile']"),
+  leaveDemo: By.id("leave-demo"),
+
+  // Webhook (app-demo: one click to the inbox)
+  webhookNumberOption: (id) => By.css(`#webhook-number option[value='${id}']`),
+  webhookPointInbox: By.id("webhook-point-inbox"),
+  webhookSaved: By.id("webhook-saved"),
+  webhookCurrentUrl: By.id("webhook-current-url"),
+  webhookUrl: By.id("webhook-url"),
+  webhookTestKind: (kind) => By.css(`#test-kind option[value='${kind}']`),
+  webhookTest: By.id("webhook-test"),
+  webhookTestResult: By.id("webhook-test-result"),
+
+  // Inbox
+  inboxState: By.id("inbox-state"),
+  inboxUrl: By.id("inbox-url"),
+  inboxCopyUrl: By.id("inbox-copy-url"),
+  inboxRows: By.css("#inbox-table tbody tr"),
+  inboxRowIn: (state) => By.css(`#inbox-table tr[data-state='${state}']`),
+  /** A "Send test event" event: marked with the test badge instead of its state. */
+  inboxTestRows: By.xpath("//table[@id='inbox-table']/tbody/tr[.//span[contains(concat(' ', @class, ' '), ' badge--test ')]]"),
+  inboxKindOption: (kind) => By.css(`#inbox-kind option[value='${kind}']`),
+
+  // Settings (app-demo: working preferences)
+  settingsName: By.id("settings-name"),
+  settingsSave: By.id("settings-save"),
+  settingsSaved: By.xpath("//form[@aria-label='Working preferences']//*[@role='status'][normalize-space()='Saved.']"),
+
+  // Audit
+  auditRow: (action) => By.css(`#audit-table tr[data-action='${action}']`),
+  auditRows: By.css("#audit-table tbody tr"),
+
+  // Templates: library
+  templatesNew: By.id("templates-new"),
+  templatesSync: By.id("templates-sync"),
+  templatesNotice: By.id("templates-notice"),
+  templatesDetail: By.id("templates-detail"),
+  variant: (name, language) => By.css(`[data-template='${name}'] button[data-language='${language}']`),
+  variantStatus: (name, language, status) =>
+    By.css(`[data-template='${name}'] button[data-language='${language}'] [data-status='${status}']`),
+  addLanguage: By.xpath("//section[@id='templates-detail']//button[normalize-space()='Add a language']"),
+  qaOpen: By.id("templates-qa"),
+
+  // Templates: builder
+  tplBuilder: By.id("tpl-builder"),
+  tplName: By.id("tpl-name"),
+  tplLanguage: By.id("tpl-language"),
+  tplLanguageOption: (lang) => By.css(`#tpl-language option[value='${lang}']`),
+  tplBody: By.id("tpl-body"),
+  tplSample: (n) => By.id(`tpl-sample-${n}`),
+  tplAddKind: (kind) => By.css(`#tpl-add-kind option[value='${kind}']`),
+  tplAddButton: By.id("tpl-add-button"),
+  tplButtonText: (i) => By.id(`tpl-button-${i}-text`),
+  tplButtonUrl: (i) => By.id(`tpl-button-${i}-url`),
+  tplButtonSample: (i) => By.id(`tpl-button-${i}-sample`),
+  tplSubmit: By.id("tpl-submit"),
+  tplPreview: By.id("tpl-preview"),
+
+  // Templates: QA
+  qaPanel: By.id("tpl-qa"),
+  qaRecipient: By.id("qa-recipient"),
+  qaStart: By.id("qa-start"),
+  qaRow: (lang) => By.css(`#qa-results tr[data-language='${lang}']`),
+  qaRows: By.css("#qa-results tbody tr"),
+  qaNote: (lang) => By.css(`#qa-results input[aria-label='Note for ${lang}']`),
+  qaPass: (lang) => By.css(`#qa-results button[aria-label='Pass ${lang}']`),
+  qaVerdict: (lang, verdict) => By.css(`#qa-results tr[data-language='${lang}'] [data-verdict='${verdict}']`),
+  qaExport: (format) =>
+    By.xpath(`//section[@id='tpl-qa']//button[normalize-space()='Export report (${format === "csv" ? "CSV" : "Markdown"})']`),
+  qaSaved: By.xpath("//section[@id='tpl-qa']//p[@role='status'][starts-with(normalize-space(), 'Saved to')]/span"),
+
+  // Templates: test-send
+  testSend: By.id("templates-test-send"),
+  sendTo: By.id("send-to"),
+  sendSubmit: By.id("send-submit"),
+  sendWamid: By.id("send-wamid"),
+  sendStatus: By.id("send-status"),
+
+  // History
+  historyRow: (wamid) => By.css(`#history-table [role='row'][data-wamid='${wamid}']`),
+  historyRows: By.css("#history-table .vtable__body [role='row']"),
+  historyEmpty: By.css("#page-history section.empty-state[aria-label='No messages recorded']"),
+};
+
+/** Types into a field as a user does: everything already there is replaced. */
+export async function fill(driver, locator, text) {
+  const el = await driver.wait(until.elementLocated(locator), 10000);
+  await clearInput(el);
+  await el.sendKeys(text);
+  return el;
+}
+
+export async function choose(driver, optionLocator) {
+  await driver.wait(until.elementLocated(optionLocator), 10000);
+  await driver.findElement(optionLocator).click();
+}
+
+export async function go(driver, section) {
+  await driver.findElement(SEL.nav(section)).click();
+}
+
+export async function waitFor(driver, locator, ms = 10000, what) {
+  return driver.wait(until.elementLocated(locator), ms, what);
+}
+
+/** Add-number form: phone, label, the Local simulator environment, its address if the form asks, Save. */
+export async function addNumberByHand(driver, { phone, label, baseUrl }) {
+  await go(driver, "numbers");
+  await driver.findElement(SEL.addNumber).click();
+  await fill(driver, SEL.numberPhone, phone);
+  await fill(driver, SEL.numberLabel, label);
+  await choose(driver, SEL.numberEnvOption("simulator"));
+  const base = await driver.findElements(SEL.numberBaseUrl);
+  if (base.length > 0 && (await base[0].isDisplayed()) && baseUrl) await fill(driver, SEL.numberBaseUrl, baseUrl);
+  await driver.findElement(SEL.numberSubmit).click();
+  await waitFor(driver, SEL.numberDrawer, 10000, "the new number's drawer opens");
+}
+
+/** In the open number drawer: paste a key and save it (verified against 360dialog). */
+export async function pasteKey(driver, key) {
+  await fill(driver, SEL.keyInput, key);
+  await driver.findElement(SEL.keySave).click();
+}
+
+export async function keyStateIs(driver, state, ms = 15000) {
+  await waitFor(driver, SEL.drawerKeyState(state), ms, `key state ${state}`);
+}
+
+export const text = async (driver, locator) => (await driver.findElement(locator)).getText();
+
+/** Clicks a button that may be below the fold. */
+export async function press(driver, locator) {
+  const el = await driver.wait(until.elementLocated(locator), 10000);
+  await driver.executeScript("arguments[0].scrollIntoView({block: 'center'})", el);
+  await driver.wait(until.elementIsEnabled(el), 10000);
+  await el.click();
+  return el;
+}
+
+export { By, Key, until };
