@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod contact;
 pub mod db;
 pub mod error;
 pub mod events;

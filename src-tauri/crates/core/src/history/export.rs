@@ -135,9 +135,8 @@ impl Core {
                     c,
                     actor,
                     crate::audit::NewAudit {
-                        action: "history_pruned",
                         detail: &format!("{n} messages older than {days} days"),
-                        ..Default::default()
+                        ..crate::audit::NewAudit::of(crate::audit::AuditAction::HistoryPruned)
                     },
                 )
             })?;

@@ -7,6 +7,7 @@ use serde_json::Value;
 use ts_rs::TS;
 
 use super::{text, unix_to_iso};
+use crate::contact::Contact;
 use crate::history;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -105,9 +106,7 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     let only_search = f.number_id.is_none()
         && f.direction.is_none()
         && f.status.is_none()
-        && f.contact
-            .as_deref()
-            .is_none_or(|c| c.trim().trim_start_matches('+').is_empty())
+        && f.contact.as_deref().and_then(Contact::lookup_key).is_none()
         && f.template.is_none()
         && f.since.is_none()
         && f.until.is_none();
@@ -136,13 +135,8 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     if let Some(s) = &f.status {
         add("status = ?", vec![V::Text(s.clone())]);
     }
-    if let Some(c) = f
-        .contact
-        .as_deref()
-        .map(|c| c.trim().trim_start_matches('+'))
-        .filter(|c| !c.is_empty())
-    {
-        add("contact = ?", vec![V::Text(c.to_string())]);
+    if let Some(c) = f.contact.as_deref().and_then(Contact::lookup_key) {
+        add("contact = ?", vec![V::Text(c)]);
     }
     if let Some(t) = &f.template {
         add("template_name = ?", vec![V::Text(t.clone())]);
