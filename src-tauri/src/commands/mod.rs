@@ -11,4 +11,5 @@ pub mod prefs;
 pub mod qa;
 pub mod send;
 pub mod templates;
+pub mod vocabulary;
 pub mod webhook;

@@ -21,6 +21,7 @@ pub mod sensitive;
 mod service;
 pub mod templates;
 pub mod util;
+pub mod vocabulary;
 pub mod webhook;
 
 pub use crate::service::Core;

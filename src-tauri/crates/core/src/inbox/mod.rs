@@ -8,4 +8,4 @@ mod server;
 mod store;
 
 pub use server::{serve, InboxHandle, MAX_BODY};
-pub use store::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};
+pub use store::{ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection};

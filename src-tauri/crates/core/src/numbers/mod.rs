@@ -50,6 +50,22 @@ impl KeyState {
         }
     }
 
+    pub const ALL: [KeyState; 4] = [
+        KeyState::None,
+        KeyState::Unverified,
+        KeyState::Verified,
+        KeyState::Superseded,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyState::None => "No key",
+            KeyState::Unverified => "Unverified",
+            KeyState::Verified => "Verified",
+            KeyState::Superseded => "Superseded",
+        }
+    }
+
     fn parse(s: &str) -> Self {
         match s {
             "unverified" => KeyState::Unverified,
