@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import {
   AUDIT_ACTIONS,
+  DIRECTIONS,
   auditActionLabel,
   authenticationBody,
   authenticationFooter,
   isFinalStatus,
   LANGUAGES,
   LIMITS,
+  parseDirection,
+  parseStatus,
   STATUSES,
 } from "./vocabulary";
 
@@ -36,5 +39,16 @@ describe("the core's vocabulary", () => {
     expect(LIMITS.template_body_max).toBe(1024);
     expect(LIMITS.header_text_max).toBe(60);
     expect(LIMITS.text_body_max).toBe(4096);
+  });
+});
+
+describe("parsing filter values", () => {
+  it("keeps the core's names and drops others", () => {
+    expect(parseStatus("played")).toBe("played");
+    expect(parseStatus("")).toBeNull();
+    expect(parseStatus("deleted")).toBeNull();
+    expect(DIRECTIONS.map((d) => [d.value, d.label])).toEqual([["out", "Sent"], ["in", "Received"]]);
+    expect(parseDirection("in")).toBe("in");
+    expect(parseDirection("both")).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 // The domain's closed lists, texts and limits as the core defines them (generated from
 // `wabadesk_core::vocabulary`); pages take their filters, labels and hints from here.
 import type { AuditAction } from "./ipc/bindings/AuditAction";
+import type { Direction } from "./ipc/bindings/Direction";
 import type { MessageStatus } from "./ipc/bindings/MessageStatus";
 import { VOCABULARY } from "./ipc/bindings/vocabulary.generated";
 
@@ -9,6 +10,18 @@ export const LIMITS = VOCABULARY.limits;
 
 /** Every message status, in the order filters list them. */
 export const STATUSES: MessageStatus[] = VOCABULARY.statuses.map((s) => s.value);
+
+/** The status a stored or typed name means, or null for a name outside the core's list. */
+export function parseStatus(value: string): MessageStatus | null {
+  return STATUSES.find((s) => s === value) ?? null;
+}
+
+/** Which way messages went, with the labels filters show. */
+export const DIRECTIONS = VOCABULARY.directions;
+
+export function parseDirection(value: string): Direction | null {
+  return DIRECTIONS.find((d) => d.value === value)?.value ?? null;
+}
 
 /** Whether no further status is expected for a message in this status (read, played, failed). */
 export function isFinalStatus(status: string): boolean {

@@ -187,7 +187,7 @@ mod tests {
         let n = export(
             &db,
             &HistoryFilter {
-                status: Some("failed".into()),
+                status: Some(MessageStatus::Failed),
                 ..Default::default()
             },
             ExportFormat::Csv,

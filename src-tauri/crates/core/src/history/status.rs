@@ -85,6 +85,20 @@ impl MessageStatus {
     }
 }
 
+impl std::str::FromStr for MessageStatus {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        MessageStatus::parse(s).ok_or_else(|| {
+            let known: Vec<&str> = MessageStatus::ALL.iter().map(|m| m.as_str()).collect();
+            crate::Error::Validation(format!(
+                "'{s}' is not a message status; use one of {}",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
 /// Which way a message went, as stored in `messages.direction` (`out`, `in`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -114,8 +128,8 @@ impl Direction {
 
     pub fn label(self) -> &'static str {
         match self {
-            Direction::Outbound => "Outbound",
-            Direction::Inbound => "Inbound",
+            Direction::Outbound => "Sent",
+            Direction::Inbound => "Received",
         }
     }
 }

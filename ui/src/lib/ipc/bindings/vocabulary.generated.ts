@@ -49,11 +49,11 @@ export const VOCABULARY: Vocabulary = {
   "directions": [
     {
       "value": "out",
-      "label": "Outbound"
+      "label": "Sent"
     },
     {
       "value": "in",
-      "label": "Inbound"
+      "label": "Received"
     }
   ],
   "audit_actions": [
