@@ -12,4 +12,5 @@ pub mod profile;
 pub mod qa;
 pub mod send;
 pub mod templates;
+pub mod vocabulary;
 pub mod webhook;

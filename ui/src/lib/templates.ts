@@ -1,7 +1,9 @@
 // Presentation helpers for templates: WhatsApp text formatting, placeholder filling for the
-// preview, and Meta's language codes. Meta's rules themselves live in the core (checkTemplate).
+// preview. Meta's rules, language codes and authentication texts live in the core (checkTemplate,
+// the vocabulary).
 import type { ButtonDraft } from "./ipc/bindings/ButtonDraft";
 import type { TemplateDraft } from "./ipc/bindings/TemplateDraft";
+import { authenticationBody, authenticationFooter } from "./vocabulary";
 
 export type Span = { text: string; bold?: boolean; italic?: boolean; strike?: boolean; mono?: boolean };
 
@@ -54,12 +56,11 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
   const auth = d.category.toUpperCase() === "AUTHENTICATION";
   let body = fill(d.body, (n) => d.body_samples[n]);
   if (auth && !d.body.trim()) {
-    body = "*123456* is your verification code.";
-    if (d.add_security_recommendation) body += " For your security, do not share this code.";
+    body = authenticationBody(d.add_security_recommendation);
   }
   const footer =
     auth && d.code_expiration_minutes !== null
-      ? `This code expires in ${d.code_expiration_minutes} minutes.`
+      ? authenticationFooter(d.code_expiration_minutes)
       : d.footer;
   return {
     headerFormat: d.header.format.toUpperCase(),
@@ -119,31 +120,5 @@ export function newButton(kind: string): ButtonDraft {
   };
 }
 
-/** Meta's template language codes. */
-export const LANGUAGES: [string, string][] = [
-  ["af", "Afrikaans"], ["sq", "Albanian"], ["ar", "Arabic"], ["ar_EG", "Arabic (Egypt)"], ["ar_AE", "Arabic (UAE)"],
-  ["ar_LB", "Arabic (Lebanon)"], ["ar_MA", "Arabic (Morocco)"], ["ar_QA", "Arabic (Qatar)"], ["az", "Azerbaijani"],
-  ["be_BY", "Belarusian"], ["bn", "Bengali"], ["bn_IN", "Bengali (India)"], ["bg", "Bulgarian"], ["ca", "Catalan"],
-  ["zh_CN", "Chinese (China)"], ["zh_HK", "Chinese (Hong Kong)"], ["zh_TW", "Chinese (Taiwan)"], ["hr", "Croatian"],
-  ["cs", "Czech"], ["da", "Danish"], ["prs_AF", "Dari"], ["nl", "Dutch"], ["nl_BE", "Dutch (Belgium)"], ["en", "English"],
-  ["en_GB", "English (UK)"], ["en_US", "English (US)"], ["en_AE", "English (UAE)"], ["en_AU", "English (Australia)"],
-  ["en_CA", "English (Canada)"], ["en_GH", "English (Ghana)"], ["en_IE", "English (Ireland)"], ["en_IN", "English (India)"],
-  ["en_JM", "English (Jamaica)"], ["en_MY", "English (Malaysia)"], ["en_NZ", "English (New Zealand)"],
-  ["en_QA", "English (Qatar)"], ["en_SG", "English (Singapore)"], ["en_UG", "English (Uganda)"],
-  ["en_ZA", "English (South Africa)"], ["et", "Estonian"], ["fil", "Filipino"], ["fi", "Finnish"], ["fr", "French"],
-  ["fr_BE", "French (Belgium)"], ["fr_CA", "French (Canada)"], ["fr_CH", "French (Switzerland)"],
-  ["fr_CI", "French (Ivory Coast)"], ["fr_MA", "French (Morocco)"], ["ka", "Georgian"], ["de", "German"],
-  ["de_AT", "German (Austria)"], ["de_CH", "German (Switzerland)"], ["el", "Greek"], ["gu", "Gujarati"], ["ha", "Hausa"],
-  ["he", "Hebrew"], ["hi", "Hindi"], ["hu", "Hungarian"], ["id", "Indonesian"], ["ga", "Irish"], ["it", "Italian"],
-  ["ja", "Japanese"], ["kn", "Kannada"], ["kk", "Kazakh"], ["rw_RW", "Kinyarwanda"], ["ko", "Korean"],
-  ["ky_KG", "Kyrgyz"], ["lo", "Lao"], ["lv", "Latvian"], ["lt", "Lithuanian"], ["mk", "Macedonian"], ["ms", "Malay"],
-  ["ml", "Malayalam"], ["mr", "Marathi"], ["nb", "Norwegian"], ["ps_AF", "Pashto"], ["fa", "Persian"], ["pl", "Polish"],
-  ["pt_BR", "Portuguese (Brazil)"], ["pt_PT", "Portuguese (Portugal)"], ["pa", "Punjabi"], ["ro", "Romanian"],
-  ["ru", "Russian"], ["sr", "Serbian"], ["si_LK", "Sinhala"], ["sk", "Slovak"], ["sl", "Slovenian"], ["es", "Spanish"],
-  ["es_AR", "Spanish (Argentina)"], ["es_CL", "Spanish (Chile)"], ["es_CO", "Spanish (Colombia)"],
-  ["es_CR", "Spanish (Costa Rica)"], ["es_DO", "Spanish (Dominican Republic)"], ["es_EC", "Spanish (Ecuador)"],
-  ["es_HN", "Spanish (Honduras)"], ["es_MX", "Spanish (Mexico)"], ["es_PA", "Spanish (Panama)"], ["es_PE", "Spanish (Peru)"],
-  ["es_ES", "Spanish (Spain)"], ["es_UY", "Spanish (Uruguay)"], ["sw", "Swahili"], ["sv", "Swedish"], ["ta", "Tamil"],
-  ["te", "Telugu"], ["th", "Thai"], ["tr", "Turkish"], ["uk", "Ukrainian"], ["ur", "Urdu"], ["uz", "Uzbek"],
-  ["vi", "Vietnamese"], ["zu", "Zulu"],
-];
+/** Meta's template language codes (the core's list). */
+export { LANGUAGES } from "./vocabulary";

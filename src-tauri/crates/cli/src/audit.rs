@@ -44,7 +44,7 @@ pub fn run(data_dir: &Path, cmd: AuditCmd) -> Result<Output, Error> {
             let number_id = number_id(&core, number)?;
             let entries = core.audit_list(&AuditFilter {
                 number_id,
-                action,
+                action: action.map(|a| a.parse()).transpose()?,
                 since,
                 until,
                 limit: Some(limit),

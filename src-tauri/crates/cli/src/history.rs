@@ -74,7 +74,7 @@ impl FilterArgs {
     fn into_filter(self, core: &Core) -> Result<HistoryFilter, Error> {
         Ok(HistoryFilter {
             number_id: number_id(core, self.number)?,
-            status: self.status,
+            status: self.status.map(|s| s.parse()).transpose()?,
             contact: self.to,
             template: self.template,
             since: self.since,

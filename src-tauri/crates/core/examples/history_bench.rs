@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use wabadesk_core::db::Db;
-use wabadesk_core::history::{self, ExportFormat, HistoryFilter};
+use wabadesk_core::history::{self, Direction, ExportFormat, HistoryFilter, MessageStatus};
 
 /// A named query and how to make its filter for run `i`.
 type Case = (&'static str, Box<dyn Fn(usize) -> HistoryFilter>);
@@ -70,21 +70,21 @@ fn main() {
         (
             "status=failed",
             Box::new(|_| HistoryFilter {
-                status: Some("failed".into()),
+                status: Some(MessageStatus::Failed),
                 ..Default::default()
             }),
         ),
         (
             "status=read",
             Box::new(|_| HistoryFilter {
-                status: Some("read".into()),
+                status: Some(MessageStatus::Read),
                 ..Default::default()
             }),
         ),
         (
             "direction=out",
             Box::new(|_| HistoryFilter {
-                direction: Some("out".into()),
+                direction: Some(Direction::Outbound),
                 ..Default::default()
             }),
         ),
@@ -143,7 +143,7 @@ fn main() {
             "search + status",
             Box::new(|_| HistoryFilter {
                 search: Some("refund".into()),
-                status: Some("failed".into()),
+                status: Some(MessageStatus::Failed),
                 ..Default::default()
             }),
         ),

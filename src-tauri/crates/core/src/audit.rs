@@ -30,6 +30,152 @@ impl Actor {
     }
 }
 
+impl Actor {
+    pub const ALL: [Actor; 3] = [Actor::Ui, Actor::Cli, Actor::System];
+
+    /// The actor a stored name means (unknown names are the app itself).
+    pub fn parse(s: &str) -> Self {
+        Actor::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .unwrap_or(Actor::System)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Actor::Ui => "App",
+            Actor::Cli => "CLI",
+            Actor::System => "System",
+        }
+    }
+}
+
+/// Every action the core records in the audit log (the stored `audit_log.action` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum AuditAction {
+    KeySet,
+    KeyRotated,
+    KeyVerified,
+    KeySuperseded,
+    KeyRemoved,
+    KeyRotationRecovered,
+    KeyRotationRolledBack,
+    NumberAdded,
+    NumberUpdated,
+    NumberRemoved,
+    WebhookChanged,
+    WebhookChangedOutside,
+    WebhookDestinationSaved,
+    WebhookDestinationsToggled,
+    TemplateCreated,
+    TemplateDeleted,
+    QaRun,
+    QaSignedOff,
+    MessageSent,
+    HistoryPruned,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 20] = [
+        AuditAction::KeySet,
+        AuditAction::KeyRotated,
+        AuditAction::KeyVerified,
+        AuditAction::KeySuperseded,
+        AuditAction::KeyRemoved,
+        AuditAction::KeyRotationRecovered,
+        AuditAction::KeyRotationRolledBack,
+        AuditAction::NumberAdded,
+        AuditAction::NumberUpdated,
+        AuditAction::NumberRemoved,
+        AuditAction::WebhookChanged,
+        AuditAction::WebhookChangedOutside,
+        AuditAction::WebhookDestinationSaved,
+        AuditAction::WebhookDestinationsToggled,
+        AuditAction::TemplateCreated,
+        AuditAction::TemplateDeleted,
+        AuditAction::QaRun,
+        AuditAction::QaSignedOff,
+        AuditAction::MessageSent,
+        AuditAction::HistoryPruned,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::KeySet => "key_set",
+            AuditAction::KeyRotated => "key_rotated",
+            AuditAction::KeyVerified => "key_verified",
+            AuditAction::KeySuperseded => "key_superseded",
+            AuditAction::KeyRemoved => "key_removed",
+            AuditAction::KeyRotationRecovered => "key_rotation_recovered",
+            AuditAction::KeyRotationRolledBack => "key_rotation_rolled_back",
+            AuditAction::NumberAdded => "number_added",
+            AuditAction::NumberUpdated => "number_updated",
+            AuditAction::NumberRemoved => "number_removed",
+            AuditAction::WebhookChanged => "webhook_changed",
+            AuditAction::WebhookChangedOutside => "webhook_changed_outside",
+            AuditAction::WebhookDestinationSaved => "webhook_destination_saved",
+            AuditAction::WebhookDestinationsToggled => "webhook_destinations_toggled",
+            AuditAction::TemplateCreated => "template_created",
+            AuditAction::TemplateDeleted => "template_deleted",
+            AuditAction::QaRun => "qa_run",
+            AuditAction::QaSignedOff => "qa_signed_off",
+            AuditAction::MessageSent => "message_sent",
+            AuditAction::HistoryPruned => "history_pruned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// Whether the action is about a number's API key.
+    pub fn is_key(self) -> bool {
+        self.as_str().starts_with("key_")
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuditAction::KeySet => "Key set",
+            AuditAction::KeyRotated => "Key replaced",
+            AuditAction::KeyVerified => "Key verified",
+            AuditAction::KeySuperseded => "Key superseded",
+            AuditAction::KeyRemoved => "Key removed",
+            AuditAction::KeyRotationRecovered => "Key rotation recovered",
+            AuditAction::KeyRotationRolledBack => "Key rotation rolled back",
+            AuditAction::NumberAdded => "Number added",
+            AuditAction::NumberUpdated => "Number updated",
+            AuditAction::NumberRemoved => "Number removed",
+            AuditAction::WebhookChanged => "Webhook changed",
+            AuditAction::WebhookChangedOutside => "Webhook changed outside the app",
+            AuditAction::WebhookDestinationSaved => "Webhook destination saved",
+            AuditAction::WebhookDestinationsToggled => "Webhook destinations switched",
+            AuditAction::TemplateCreated => "Template created",
+            AuditAction::TemplateDeleted => "Template deleted",
+            AuditAction::QaRun => "QA run",
+            AuditAction::QaSignedOff => "QA signed off",
+            AuditAction::MessageSent => "Message sent",
+            AuditAction::HistoryPruned => "History pruned",
+        }
+    }
+}
+
+impl std::str::FromStr for AuditAction {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        AuditAction::parse(s).ok_or_else(|| {
+            let known: Vec<&str> = AuditAction::ALL.iter().map(|a| a.as_str()).collect();
+            Error::Validation(format!(
+                "'{s}' is not an audit action; use one of {}",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct AuditEntry {
@@ -47,13 +193,26 @@ pub struct AuditEntry {
 }
 
 /// One row to record.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewAudit<'a> {
     pub number_id: Option<i64>,
-    pub action: &'a str,
+    pub action: AuditAction,
     pub old_fingerprint: Option<&'a str>,
     pub new_fingerprint: Option<&'a str>,
     pub detail: &'a str,
+}
+
+impl NewAudit<'_> {
+    /// A row for `action` with no number, fingerprints or detail (fill in what applies).
+    pub fn of(action: AuditAction) -> Self {
+        NewAudit {
+            number_id: None,
+            action,
+            old_fingerprint: None,
+            new_fingerprint: None,
+            detail: "",
+        }
+    }
 }
 
 /// Records an audit row inside the caller's transaction, so the action and its record commit
@@ -78,7 +237,7 @@ pub fn record(conn: &Connection, actor: Actor, entry: NewAudit<'_>) -> Result<()
             crate::util::now(),
             entry.number_id,
             phone,
-            entry.action,
+            entry.action.as_str(),
             actor.as_str(),
             entry.old_fingerprint,
             entry.new_fingerprint,
@@ -95,7 +254,7 @@ pub fn record(conn: &Connection, actor: Actor, entry: NewAudit<'_>) -> Result<()
 pub struct AuditFilter {
     #[ts(type = "number | null")]
     pub number_id: Option<i64>,
-    pub action: Option<String>,
+    pub action: Option<AuditAction>,
     /// Inclusive lower bound (RFC 3339 or a date `YYYY-MM-DD`).
     pub since: Option<String>,
     /// Exclusive upper bound.
@@ -119,7 +278,7 @@ pub fn list(db: &Db, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
             .query_map(
                 params![
                     filter.number_id,
-                    filter.action,
+                    filter.action.map(AuditAction::as_str),
                     filter.since,
                     filter.until,
                     filter.limit.unwrap_or(500)
@@ -212,19 +371,17 @@ mod tests {
                 tx,
                 Actor::Cli,
                 NewAudit {
-                    action: "key_set",
                     new_fingerprint: Some("aa"),
                     detail: "first",
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::KeySet)
                 },
             )?;
             record(
                 tx,
                 Actor::Ui,
                 NewAudit {
-                    action: "webhook_changed",
                     detail: "a, \"quoted\" value",
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::WebhookChanged)
                 },
             )
         })
@@ -235,7 +392,7 @@ mod tests {
         let keys = list(
             &db,
             &AuditFilter {
-                action: Some("key_set".into()),
+                action: Some(AuditAction::KeySet),
                 ..Default::default()
             },
         )

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::{ApiErrorKind, Client, HealthStatus};
-use crate::audit::{self, Actor, AuditEntry, AuditFilter, NewAudit};
+use crate::audit::{self, Actor, AuditAction, AuditEntry, AuditFilter, NewAudit};
 use crate::events::Topic;
 use crate::numbers::store;
 use crate::numbers::{KeyState, NumberView};
@@ -121,10 +121,9 @@ impl Core {
                     actor,
                     NewAudit {
                         number_id: Some(number_id),
-                        action: "key_superseded",
                         old_fingerprint: fp.as_deref(),
                         detail: "360dialog answered 401: a newer key was issued for this number",
-                        ..Default::default()
+                        ..NewAudit::of(AuditAction::KeySuperseded)
                     },
                 )?;
             }
@@ -288,16 +287,12 @@ impl Core {
             let now = crate::util::now();
             let state = if verified { KeyState::Verified } else { KeyState::Unverified };
             store::set_key(tx, number_id, state, &hint, &fp, &now, verified)?;
-            let actor = match actor.as_str() {
-                "ui" => Actor::Ui,
-                "cli" => Actor::Cli,
-                _ => Actor::System,
-            };
+            let actor = Actor::parse(&actor);
             let (action, detail) = match (&number.key_fingerprint, verified) {
-                (None, true) => ("key_set", "verified with /health_status"),
-                (None, false) => ("key_set", "stored without verification"),
-                (Some(_), true) => ("key_rotated", "verified with /health_status"),
-                (Some(_), false) => ("key_rotated", "stored without verification"),
+                (None, true) => (AuditAction::KeySet, "verified with /health_status"),
+                (None, false) => (AuditAction::KeySet, "stored without verification"),
+                (Some(_), true) => (AuditAction::KeyRotated, "verified with /health_status"),
+                (Some(_), false) => (AuditAction::KeyRotated, "stored without verification"),
             };
             audit::record(tx, actor, NewAudit {
                 number_id: Some(number_id),
@@ -347,10 +342,9 @@ impl Core {
                             Actor::System,
                             NewAudit {
                                 number_id: Some(*number_id),
-                                action: "key_rotation_recovered",
                                 new_fingerprint: Some(&key.fingerprint()),
                                 detail: "an interrupted key replacement was completed at start-up",
-                                ..Default::default()
+                                ..NewAudit::of(AuditAction::KeyRotationRecovered)
                             },
                         )
                     })?;
@@ -363,9 +357,8 @@ impl Core {
                             .map_err(Error::db("closing the rotation journal"))?;
                         audit::record(tx, Actor::System, NewAudit {
                             number_id: Some(*number_id),
-                            action: "key_rotation_rolled_back",
                             detail: "an interrupted key replacement was undone; the previous key is kept",
-                            ..Default::default()
+                            ..NewAudit::of(AuditAction::KeyRotationRolledBack)
                         })
                     })?;
                 }
@@ -390,9 +383,8 @@ impl Core {
                     actor,
                     NewAudit {
                         number_id: Some(number_id),
-                        action: "key_verified",
                         detail: &format!("accepted by /health_status (was {})", was.as_str()),
-                        ..Default::default()
+                        ..NewAudit::of(AuditAction::KeyVerified)
                     },
                 )?;
             }
@@ -449,9 +441,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "key_removed",
                     old_fingerprint: n.key_fingerprint.as_deref(),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::KeyRemoved)
                 },
             )
         })?;
@@ -469,7 +460,7 @@ impl Core {
             },
         )?
         .into_iter()
-        .filter(|e| e.action.starts_with("key_"))
+        .filter(|e| AuditAction::parse(&e.action).is_some_and(AuditAction::is_key))
         .collect())
     }
 

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod audit;
+pub mod contact;
 pub mod db;
 pub mod error;
 pub mod events;
@@ -20,6 +21,7 @@ pub mod sensitive;
 mod service;
 pub mod templates;
 pub mod util;
+pub mod vocabulary;
 pub mod webhook;
 
 pub use crate::service::Core;

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::api::{Outgoing, SendResponse};
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::history::{self, Outbound};
 use crate::service::Core;
@@ -97,9 +97,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "message_sent",
                     detail: &format!("{what}: {wamid}"),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::MessageSent)
                 },
             )
         })?;

@@ -110,7 +110,7 @@ async fn set_read_changed_outside_and_accept() {
     }
     let outside = core
         .audit_list(&AuditFilter {
-            action: Some("webhook_changed_outside".into()),
+            action: Some(wabadesk_core::audit::AuditAction::WebhookChangedOutside),
             ..Default::default()
         })
         .unwrap();

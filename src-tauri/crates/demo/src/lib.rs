@@ -618,7 +618,7 @@ async fn ensure_conversation(
 async fn ensure_history(core: &Core, n: &DemoNumber, actor: Actor) -> Result<()> {
     let sent = core.list_messages(&HistoryFilter {
         number_id: Some(n.id),
-        direction: Some("out".into()),
+        direction: Some(wabadesk_core::history::Direction::Outbound),
         template: Some(ORDER_TEMPLATE.into()),
         limit: Some(1),
         ..Default::default()

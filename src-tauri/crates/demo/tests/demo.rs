@@ -51,7 +51,7 @@ fn statuses(core: &Core, number_id: i64) -> Vec<(String, String)> {
     let mut v: Vec<(String, String)> = core
         .list_messages(&HistoryFilter {
             number_id: Some(number_id),
-            direction: Some("out".into()),
+            direction: Some(wabadesk_core::history::Direction::Outbound),
             ..Default::default()
         })
         .unwrap()

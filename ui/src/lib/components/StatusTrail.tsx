@@ -1,7 +1,5 @@
 import type { MessageDetail } from "../ipc/bindings/MessageDetail";
-
-/** Statuses after which nothing more arrives for a message. */
-const FINAL = ["read", "played", "failed"];
+import { isFinalStatus } from "../vocabulary";
 
 /** A sent message's status and its timeline, as the inbox recorded them. */
 export function StatusTrail({ detail }: { detail: MessageDetail | null }) {
@@ -25,7 +23,7 @@ export function StatusTrail({ detail }: { detail: MessageDetail | null }) {
         </ol>
       )}
       {detail.error_details && <p className="field-error">{detail.error_details}</p>}
-      {!FINAL.includes(detail.message.status) && (
+      {!isFinalStatus(detail.message.status) && (
         <p className="hint">Statuses arrive through the inbox; keep it running and the webhook pointed at it.</p>
       )}
     </div>

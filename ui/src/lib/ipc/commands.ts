@@ -9,6 +9,7 @@ import type { NumberView } from "./bindings/NumberView";
 import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
+import type { Contact } from "./bindings/Contact";
 import type { Conversation } from "./bindings/Conversation";
 import type { Destination } from "./bindings/Destination";
 import type { EndpointTest } from "./bindings/EndpointTest";
@@ -51,6 +52,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const appInfo = () => call<AppInfo>("app_info");
 /** Tells the shell the first complete frame is painted (logged; the start-up benchmark waits for it). */
 export const uiReady = (pageMs: number) => call<void>("ui_ready", { pageMs });
+/** A phone number as every send and lookup reads it (the wa_id and E.164), or a validation error. */
+export const parseContact = (input: string) => call<Contact>("parse_contact", { input });
 export const getPreferences = () => call<Preferences>("get_preferences");
 export const setPreferences = (preferences: Preferences) =>
   call<Preferences>("set_preferences", { preferences });

@@ -12,19 +12,8 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useLoad } from "../../lib/hooks/useLoad";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { AUDIT_ACTIONS, auditActionLabel, isAuditAction } from "../../lib/vocabulary";
 
-const ACTIONS = [
-  "number_added",
-  "number_updated",
-  "number_removed",
-  "key_set",
-  "key_rotated",
-  "key_verified",
-  "key_superseded",
-  "key_removed",
-  "key_rotation_recovered",
-  "key_rotation_rolled_back",
-];
 
 const EMPTY: AuditFilter = { number_id: null, action: null, since: null, until: null, limit: 500 };
 
@@ -62,11 +51,11 @@ export function AuditPage() {
         <NumberPicker id="audit-number" numbers={numbers ?? []} value={numberId} onChange={setNumberId} allowAll />
         <label className="field">
           <span>Action</span>
-          <select id="audit-action" value={filter.action ?? ""} onChange={(e) => set({ action: e.target.value || null })}>
+          <select id="audit-action" value={filter.action ?? ""} onChange={(e) => set({ action: isAuditAction(e.target.value) ? e.target.value : null })}>
             <option value="">All actions</option>
-            {ACTIONS.map((a) => (
-              <option key={a} value={a}>
-                {a.replace(/_/g, " ")}
+            {AUDIT_ACTIONS.map((a) => (
+              <option key={a.value} value={a.value}>
+                {a.label}
               </option>
             ))}
           </select>
@@ -113,7 +102,7 @@ export function AuditPage() {
                   <When at={r.at} />
                 </td>
                 <td className="mono">{r.number_phone ?? "—"}</td>
-                <td>{r.action.replace(/_/g, " ")}</td>
+                <td>{auditActionLabel(r.action)}</td>
                 <td>{r.actor}</td>
                 <td className="mono">
                   {r.old_fingerprint || r.new_fingerprint ? `${r.old_fingerprint ?? "—"} → ${r.new_fingerprint ?? "—"}` : ""}

@@ -3,6 +3,7 @@ import type { ExportFormat } from "../../lib/ipc/bindings/ExportFormat";
 import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
 import type { NumberView } from "../../lib/ipc/bindings/NumberView";
 import { STATUS_CLASS, STATUSES } from "./status";
+import { DIRECTIONS, parseDirection, parseStatus } from "../../lib/vocabulary";
 
 /** Search, number, direction and status filters, the export buttons and the per-status counts. */
 export function HistoryFilters(props: {
@@ -28,15 +29,18 @@ export function HistoryFilters(props: {
         <NumberPicker id="history-number" numbers={props.numbers} value={props.numberId} onChange={props.onNumber} allowAll />
         <label className="field">
           <span>Direction</span>
-          <select id="history-direction" value={filter.direction ?? ""} onChange={(e) => onFilter({ direction: e.target.value || null })}>
+          <select id="history-direction" value={filter.direction ?? ""} onChange={(e) => onFilter({ direction: parseDirection(e.target.value) })}>
             <option value="">Both</option>
-            <option value="out">Sent</option>
-            <option value="in">Received</option>
+            {DIRECTIONS.map((d) => (
+              <option key={d.value} value={d.value}>
+                {d.label}
+              </option>
+            ))}
           </select>
         </label>
         <label className="field">
           <span>Status</span>
-          <select id="history-status" value={filter.status ?? ""} onChange={(e) => onFilter({ status: e.target.value || null })}>
+          <select id="history-status" value={filter.status ?? ""} onChange={(e) => onFilter({ status: parseStatus(e.target.value) })}>
             <option value="">Any</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -62,7 +66,7 @@ export function HistoryFilters(props: {
               key={status}
               className={`badge badge--${STATUS_CLASS[status] ?? "key-none"}`}
               aria-pressed={filter.status === status}
-              onClick={() => onFilter({ status: filter.status === status ? null : status })}
+              onClick={() => onFilter({ status: filter.status === status ? null : parseStatus(status) })}
             >
               {status} {n.toLocaleString()}
             </button>

@@ -1,5 +1,5 @@
-/** Message statuses as History filters and colours them (the core's list until `MessageStatus` is exported). */
-export const STATUSES = ["accepted", "sent", "delivered", "read", "played", "failed", "received"];
+/** Message statuses as History filters and colours them (the core's list). */
+export { STATUSES } from "../../lib/vocabulary";
 
 export const STATUS_CLASS: Record<string, string> = { read: "ok", delivered: "ok", played: "ok", failed: "bad", sent: "warn" };
 

@@ -5,33 +5,51 @@ import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { NumberPicker } from "../../lib/components/NumberPicker";
 import { Page } from "../../lib/components/Page";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { Contact } from "../../lib/ipc/bindings/Contact";
 import type { WindowState } from "../../lib/ipc/bindings/WindowState";
-import { conversation, sendText } from "../../lib/ipc/commands";
+import { conversation, parseContact, sendText } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
+import { LIMITS } from "../../lib/vocabulary";
 
-/** The 24-hour window with a contact, as far as the inbox knows (debounced on typing). */
-function useWindow(numberId: number | null, contact: string): WindowState | null {
-  const [w, setW] = useState<WindowState | null>(null);
+type Recipient = { contact: Contact | null; problem: string | null; window: WindowState | null };
+const NO_RECIPIENT: Recipient = { contact: null, problem: null, window: null };
+
+/**
+ * The recipient as the core reads it (the same parser the send uses) and the 24-hour window with
+ * them, as far as the inbox knows (debounced on typing).
+ */
+function useRecipient(numberId: number | null, input: string): Recipient {
+  const [r, setR] = useState<Recipient>(NO_RECIPIENT);
   useEffect(() => {
-    const digits = contact.replace(/\D/g, "");
-    if (numberId === null || digits.length < 6) {
-      setW(null);
+    if (!input.trim()) {
+      setR(NO_RECIPIENT);
       return;
     }
     let live = true;
     const t = setTimeout(() => {
-      conversation(numberId, digits).then((c) => live && setW(c.window), () => live && setW(null));
+      parseContact(input).then(
+        (contact) => {
+          if (!live) return;
+          setR({ contact, problem: null, window: null });
+          if (numberId === null) return;
+          conversation(numberId, contact.wa_id).then(
+            (c) => live && setR({ contact, problem: null, window: c.window }),
+            () => live && setR({ contact, problem: null, window: null }),
+          );
+        },
+        (e) => live && setR({ contact: null, problem: toIpcError(e).message, window: null }),
+      );
     }, 250);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [numberId, contact]);
-  return w;
+  }, [numberId, input]);
+  return r;
 }
 
 export function SendPage() {
@@ -43,7 +61,8 @@ export function SendPage() {
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [wamid, setWamid] = useState<string | null>(null);
-  const win = useWindow(numberId, to);
+  const recipient = useRecipient(numberId, to);
+  const win = recipient.window;
   const detail = useStatus(wamid);
 
 
@@ -78,6 +97,16 @@ export function SendPage() {
             <span>Recipient (international format)</span>
             <input id="text-to" value={to} onChange={(e) => setTo(e.target.value)} placeholder="4915123456789" inputMode="tel" autoComplete="off" />
           </label>
+          {recipient.contact && (
+            <p className="hint" id="text-contact">
+              Sends to <span className="mono">{recipient.contact.e164}</span>
+            </p>
+          )}
+          {recipient.problem && (
+            <p className="field-error" id="text-contact-error">
+              {recipient.problem}
+            </p>
+          )}
           {win && (
             <p className={win.open ? "notice" : "warning-banner"} id="text-window" role="status">
               {win.open ? (
@@ -96,7 +125,7 @@ export function SendPage() {
           )}
           <label className="field field--wide">
             <span>Message</span>
-            <textarea id="text-body" rows={4} maxLength={4096} value={body} onChange={(e) => setBody(e.target.value)} />
+            <textarea id="text-body" rows={4} maxLength={LIMITS.text_body_max} value={body} onChange={(e) => setBody(e.target.value)} />
           </label>
           <div className="form__actions">
             <button type="submit" className="primary" id="text-send" disabled={sending || numberId === null || !to.trim() || !body.trim()}>

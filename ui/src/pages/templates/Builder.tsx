@@ -9,6 +9,7 @@ import { checkTemplate, createTemplate } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { LANGUAGES, newButton, previewOfDraft } from "../../lib/templates";
 import { Preview } from "./Preview";
+import { LIMITS } from "../../lib/vocabulary";
 
 const BUTTON_KINDS: [string, string][] = [
   ["QUICK_REPLY", "Quick reply"],
@@ -145,7 +146,7 @@ export function Builder(props: {
               </select>
             </Field>
             {draft.header.format === "TEXT" && (
-              <Field label="Header text" at="header.text" issues={issues} hint="Up to 60 characters, at most one variable.">
+              <Field label="Header text" at="header.text" issues={issues} hint={`Up to ${LIMITS.header_text_max} characters, at most one variable.`}>
                 <input id="tpl-header-text" value={draft.header.text} onChange={(e) => setHeader({ text: e.target.value })} />
               </Field>
             )}
@@ -173,7 +174,7 @@ export function Builder(props: {
               </label>
             </>
           ) : (
-            <Field label="Body text" at="body" issues={issues} wide hint="Up to 1024 characters. *bold*, _italic_, ~strike~, ```monospace```.">
+            <Field label="Body text" at="body" issues={issues} wide hint={`Up to ${LIMITS.template_body_max} characters. *bold*, _italic_, ~strike~, \`\`\`monospace\`\`\`.`}>
               <textarea id="tpl-body" rows={5} value={draft.body} onChange={(e) => set({ body: e.target.value })} />
             </Field>
           )}
@@ -202,14 +203,14 @@ export function Builder(props: {
               <input
                 id="tpl-expiry"
                 type="number"
-                min={1}
-                max={90}
+                min={LIMITS.code_expiration_min}
+                max={LIMITS.code_expiration_max}
                 value={draft.code_expiration_minutes ?? ""}
                 onChange={(e) => set({ code_expiration_minutes: e.target.value ? Number(e.target.value) : null })}
               />
             </label>
           ) : (
-            <Field label="Footer text (optional)" at="footer" issues={issues} hint="Up to 60 characters, no variables.">
+            <Field label="Footer text (optional)" at="footer" issues={issues} hint={`Up to ${LIMITS.footer_max} characters, no variables.`}>
               <input id="tpl-footer" value={draft.footer} onChange={(e) => set({ footer: e.target.value })} />
             </Field>
           )}

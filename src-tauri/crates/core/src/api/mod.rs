@@ -79,6 +79,20 @@ impl Environment {
         }
     }
 
+    pub const ALL: [Environment; 3] = [
+        Environment::Production,
+        Environment::Sandbox,
+        Environment::Simulator,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Environment::Production => "Production",
+            Environment::Sandbox => "Sandbox",
+            Environment::Simulator => "Simulator",
+        }
+    }
+
     /// The environment a stored name means (unknown names are production).
     pub fn parse(s: &str) -> Self {
         match s {

@@ -135,9 +135,8 @@ impl Core {
                     c,
                     actor,
                     crate::audit::NewAudit {
-                        action: "history_pruned",
                         detail: &format!("{n} messages older than {days} days"),
-                        ..Default::default()
+                        ..crate::audit::NewAudit::of(crate::audit::AuditAction::HistoryPruned)
                     },
                 )
             })?;
@@ -188,7 +187,7 @@ mod tests {
         let n = export(
             &db,
             &HistoryFilter {
-                status: Some("failed".into()),
+                status: Some(MessageStatus::Failed),
                 ..Default::default()
             },
             ExportFormat::Csv,

@@ -20,7 +20,7 @@ pub use query::{
     MessageView, StatusEventView,
 };
 pub use seed::{seed, SeedReport};
-pub use status::{advances, status_rank};
+pub use status::{advances, status_rank, Direction, MessageStatus};
 pub use window::{conversation, Conversation, WindowState};
 
 use rusqlite::Transaction;

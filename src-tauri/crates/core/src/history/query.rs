@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::status::{Direction, MessageStatus};
 use super::{text, unix_to_iso};
+use crate::contact::Contact;
 use crate::history;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -46,9 +48,8 @@ pub struct MessageView {
 pub struct HistoryFilter {
     #[ts(type = "number | null")]
     pub number_id: Option<i64>,
-    /// `in` or `out`.
-    pub direction: Option<String>,
-    pub status: Option<String>,
+    pub direction: Option<Direction>,
+    pub status: Option<MessageStatus>,
     pub contact: Option<String>,
     pub template: Option<String>,
     /// Inclusive, RFC 3339 or `YYYY-MM-DD`.
@@ -105,9 +106,7 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     let only_search = f.number_id.is_none()
         && f.direction.is_none()
         && f.status.is_none()
-        && f.contact
-            .as_deref()
-            .is_none_or(|c| c.trim().trim_start_matches('+').is_empty())
+        && f.contact.as_deref().and_then(Contact::lookup_key).is_none()
         && f.template.is_none()
         && f.since.is_none()
         && f.until.is_none();
@@ -131,18 +130,13 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
         add("number_id = ?", vec![V::Integer(n)]);
     }
     if let Some(d) = &f.direction {
-        add("direction = ?", vec![V::Text(d.clone())]);
+        add("direction = ?", vec![V::Text(d.as_str().into())]);
     }
     if let Some(s) = &f.status {
-        add("status = ?", vec![V::Text(s.clone())]);
+        add("status = ?", vec![V::Text(s.as_str().into())]);
     }
-    if let Some(c) = f
-        .contact
-        .as_deref()
-        .map(|c| c.trim().trim_start_matches('+'))
-        .filter(|c| !c.is_empty())
-    {
-        add("contact = ?", vec![V::Text(c.to_string())]);
+    if let Some(c) = f.contact.as_deref().and_then(Contact::lookup_key) {
+        add("contact = ?", vec![V::Text(c)]);
     }
     if let Some(t) = &f.template {
         add("template_name = ?", vec![V::Text(t.clone())]);
@@ -438,7 +432,7 @@ mod tests {
         let q = |f: HistoryFilter| db.with_conn(|c| list(c, &f)).unwrap();
         assert_eq!(
             q(HistoryFilter {
-                direction: Some("in".into()),
+                direction: Some(Direction::Inbound),
                 ..Default::default()
             })
             .len(),
@@ -446,7 +440,7 @@ mod tests {
         );
         assert_eq!(
             q(HistoryFilter {
-                status: Some("read".into()),
+                status: Some(MessageStatus::Read),
                 ..Default::default()
             })
             .len(),
@@ -519,7 +513,7 @@ mod tests {
         let all = q(HistoryFilter::default());
         assert_eq!(all.len(), 60);
         let failed = q(HistoryFilter {
-            status: Some("failed".into()),
+            status: Some(MessageStatus::Failed),
             ..Default::default()
         });
         assert_eq!(failed.len(), 3);
@@ -542,7 +536,7 @@ mod tests {
                     .all(|m| m.template_name.as_deref() == Some("order_update"))
         );
         let out = q(HistoryFilter {
-            direction: Some("out".into()),
+            direction: Some(Direction::Outbound),
             ..Default::default()
         });
         assert_eq!(out.len(), 60);

@@ -1,28 +1,150 @@
 //! Status rules: the order of delivery states and the forward-only rule.
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A message's delivery state, as stored in `messages.status` (the same strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MessageStatus {
+    /// 360dialog took a sent message (no status webhook yet).
+    Accepted,
+    /// An incoming message.
+    Received,
+    Sent,
+    Delivered,
+    Read,
+    /// A voice message was played (after read).
+    Played,
+    /// Terminal: nothing replaces it.
+    Failed,
+}
+
+impl MessageStatus {
+    /// Every status, in the order the UI lists them.
+    pub const ALL: [MessageStatus; 7] = [
+        MessageStatus::Accepted,
+        MessageStatus::Sent,
+        MessageStatus::Delivered,
+        MessageStatus::Read,
+        MessageStatus::Played,
+        MessageStatus::Failed,
+        MessageStatus::Received,
+    ];
+
+    /// The name stored in the database and sent by 360dialog.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Accepted => "accepted",
+            MessageStatus::Received => "received",
+            MessageStatus::Sent => "sent",
+            MessageStatus::Delivered => "delivered",
+            MessageStatus::Read => "read",
+            MessageStatus::Played => "played",
+            MessageStatus::Failed => "failed",
+        }
+    }
+
+    /// The status a stored or received name means; `None` for a name outside the list.
+    pub fn parse(s: &str) -> Option<Self> {
+        MessageStatus::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// Order of delivery states; `failed` is handled apart (terminal) and ranks above all.
+    pub fn rank(self) -> i64 {
+        match self {
+            MessageStatus::Received | MessageStatus::Accepted => 0,
+            MessageStatus::Sent => 1,
+            MessageStatus::Delivered => 2,
+            MessageStatus::Read => 3,
+            MessageStatus::Played => 4,
+            MessageStatus::Failed => 10,
+        }
+    }
+
+    /// Whether no further status is expected (read, played, failed).
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            MessageStatus::Read | MessageStatus::Played | MessageStatus::Failed
+        )
+    }
+
+    /// A short label for the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            MessageStatus::Accepted => "Accepted",
+            MessageStatus::Received => "Received",
+            MessageStatus::Sent => "Sent",
+            MessageStatus::Delivered => "Delivered",
+            MessageStatus::Read => "Read",
+            MessageStatus::Played => "Played",
+            MessageStatus::Failed => "Failed",
+        }
+    }
+}
+
+impl std::str::FromStr for MessageStatus {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Self> {
+        MessageStatus::parse(s).ok_or_else(|| {
+            let known: Vec<&str> = MessageStatus::ALL.iter().map(|m| m.as_str()).collect();
+            crate::Error::Validation(format!(
+                "'{s}' is not a message status; use one of {}",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
+/// Which way a message went, as stored in `messages.direction` (`out`, `in`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Direction {
+    /// Sent by the app.
+    #[serde(rename = "out")]
+    Outbound,
+    /// Received from a contact.
+    #[serde(rename = "in")]
+    Inbound,
+}
+
+impl Direction {
+    pub const ALL: [Direction; 2] = [Direction::Outbound, Direction::Inbound];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "out",
+            Direction::Inbound => "in",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Direction::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Outbound => "Sent",
+            Direction::Inbound => "Received",
+        }
+    }
+}
+
 /// Order of delivery states; `failed` is handled apart (terminal).
 pub fn status_rank(status: &str) -> Option<i64> {
-    Some(match status {
-        "received" | "accepted" => 0,
-        "sent" => 1,
-        "delivered" => 2,
-        "read" => 3,
-        "played" => 4,
-        "failed" => 10,
-        _ => return None,
-    })
+    MessageStatus::parse(status).map(MessageStatus::rank)
 }
 
 /// Whether `new` replaces `current` under the forward-only rule.
 pub fn advances(current: &str, new: &str) -> bool {
-    if current == "failed" {
-        return false;
-    }
-    if new == "failed" {
-        return true;
-    }
-    match (status_rank(current), status_rank(new)) {
-        (Some(c), Some(n)) => n > c,
+    match (MessageStatus::parse(current), MessageStatus::parse(new)) {
+        (Some(MessageStatus::Failed), _) => false,
+        (_, Some(MessageStatus::Failed)) => true,
+        (Some(c), Some(n)) => n.rank() > c.rank(),
         (None, Some(_)) => true,
         _ => false,
     }
@@ -115,5 +237,36 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(m.status, "sent");
+    }
+
+    #[test]
+    fn names_ranks_and_finality() {
+        use super::{Direction, MessageStatus};
+        for s in MessageStatus::ALL {
+            assert_eq!(MessageStatus::parse(s.as_str()), Some(s));
+            let json = serde_json::to_string(&s).unwrap();
+            assert_eq!(
+                json,
+                format!("\"{}\"", s.as_str()),
+                "stored and wire names agree"
+            );
+        }
+        assert_eq!(MessageStatus::parse("deleted"), None);
+        let finals: Vec<_> = MessageStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_final())
+            .map(MessageStatus::as_str)
+            .collect();
+        assert_eq!(finals, ["read", "played", "failed"]);
+        assert!(MessageStatus::Played.rank() > MessageStatus::Read.rank());
+        assert!(MessageStatus::Sent.rank() > MessageStatus::Accepted.rank());
+        for d in Direction::ALL {
+            assert_eq!(Direction::parse(d.as_str()), Some(d));
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                format!("\"{}\"", d.as_str())
+            );
+        }
+        assert_eq!(Direction::Outbound.as_str(), "out");
     }
 }

@@ -35,7 +35,7 @@ pub fn conversation(
     contact: &str,
     limit: u32,
 ) -> Result<Conversation> {
-    let contact = contact.trim().trim_start_matches('+').to_string();
+    let contact = crate::contact::Contact::lookup_key(contact).unwrap_or_default();
     let mut messages = list(
         conn,
         &HistoryFilter {

@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use serde_json::Value;
 
-use super::store::{self, ImportReport, InboxEventView};
+use super::store::{self, ImportReport, InboxEventView, InboxState};
 use crate::events::Topic;
 use crate::history::{self, Route};
 use crate::numbers;
@@ -52,7 +52,7 @@ impl Core {
     fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<Applied> {
         let (state, kinds, note, route) = match serde_json::from_str::<Value>(body) {
             Err(e) => (
-                "malformed".to_string(),
+                InboxState::Malformed,
                 String::new(),
                 format!("not JSON: {e}"),
                 Route::default(),
@@ -125,19 +125,19 @@ impl Core {
                     );
                 }
                 let state = if v.get("object").is_none() || changes.is_empty() {
-                    "unsupported"
+                    InboxState::Unsupported
                 } else if kinds.is_empty() {
                     notes.push("no statuses, messages or errors in this event".into());
-                    "unsupported"
+                    InboxState::Unsupported
                 } else if !routed {
-                    "unknown_number"
+                    InboxState::UnknownNumber
                 } else {
-                    "applied"
+                    InboxState::Applied
                 };
-                (state.to_string(), kinds.join(","), notes.join("; "), route)
+                (state, kinds.join(","), notes.join("; "), route)
             }
         };
-        store::set_state(tx, id, &state, &kinds, &note, &route)?;
+        store::set_state(tx, id, state, &kinds, &note, &route)?;
         Ok(Applied {
             number_id: route.number_id,
             history: kinds.split(',').any(|k| k == "status" || k == "message"),

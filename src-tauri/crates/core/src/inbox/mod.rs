@@ -9,4 +9,4 @@ mod store;
 
 pub use apply::{TEST_EVENT_FIELD, TEST_EVENT_KIND};
 pub use server::{serve, InboxHandle, MAX_BODY};
-pub use store::{ImportReport, InboxEventView, InboxFilter, InboxStatus, Rejection};
+pub use store::{ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection};

@@ -46,7 +46,7 @@ pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, String)>
 pub(super) fn set_state(
     c: &Connection,
     id: i64,
-    state: &str,
+    state: InboxState,
     kinds: &str,
     note: &str,
     route: &Route,
@@ -55,7 +55,7 @@ pub(super) fn set_state(
         "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5 WHERE id = ?6",
     )
     .and_then(|mut st| {
-        st.execute(params![state, kinds, note, route.number_id, route.phone_number_id, id])
+        st.execute(params![state.as_str(), kinds, note, route.number_id, route.phone_number_id, id])
     })
     .map_err(Error::db("recording an event's state"))?;
     Ok(())
@@ -191,6 +191,58 @@ pub struct ImportReport {
     pub total: u32,
     pub new: u32,
     pub duplicates: u32,
+}
+
+/// Where a stored webhook event stands, as stored in `inbox_events.state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InboxState {
+    /// Stored, not yet applied to history.
+    Pending,
+    /// Applied to history.
+    Applied,
+    /// For none of the app's numbers.
+    UnknownNumber,
+    /// Not JSON.
+    Malformed,
+    /// JSON, but no statuses, messages or errors the app reads.
+    Unsupported,
+}
+
+impl InboxState {
+    pub const ALL: [InboxState; 5] = [
+        InboxState::Pending,
+        InboxState::Applied,
+        InboxState::UnknownNumber,
+        InboxState::Malformed,
+        InboxState::Unsupported,
+    ];
+
+    /// The name stored in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxState::Pending => "pending",
+            InboxState::Applied => "applied",
+            InboxState::UnknownNumber => "unknown_number",
+            InboxState::Malformed => "malformed",
+            InboxState::Unsupported => "unsupported",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        InboxState::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxState::Pending => "Pending",
+            InboxState::Applied => "Applied",
+            InboxState::UnknownNumber => "Unknown number",
+            InboxState::Malformed => "Malformed",
+            InboxState::Unsupported => "Unsupported",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]

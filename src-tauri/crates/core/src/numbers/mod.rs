@@ -5,66 +5,24 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::api::{Environment, HealthStatus};
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
+use crate::contact::Contact;
 use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
 
 pub(crate) mod store;
 
-/// Normalises a phone number to E.164 (`+` and 8 to 15 digits, no leading zero). Accepts
-/// spaces, dashes, dots, parentheses and a `00` international prefix.
+/// Normalises a phone number to E.164 (`+` and 8 to 15 digits, no leading zero); the one
+/// parser is [`Contact::parse`].
 pub fn normalize_phone(input: &str) -> Result<String> {
-    let trimmed = input.trim();
-    if trimmed.is_empty() {
-        return Err(Error::Validation(
-            "enter the phone number with its country code, e.g. +4915123456789".into(),
-        ));
-    }
-    let mut rest = trimmed;
-    let mut international = false;
-    if let Some(r) = rest.strip_prefix('+') {
-        rest = r;
-        international = true;
-    } else if let Some(r) = rest.strip_prefix("00") {
-        rest = r;
-        international = true;
-    }
-    let mut digits = String::new();
-    for c in rest.chars() {
-        match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '-' | '.' | '(' | ')' | '\u{a0}' => {}
-            other => {
-                return Err(Error::Validation(format!(
-                    "'{other}' is not allowed in a phone number; use digits with the country code, e.g. +4915123456789"
-                )))
-            }
-        }
-    }
-    if !international && digits.starts_with('0') {
-        return Err(Error::Validation(
-            "this looks like a national number; add the country code, e.g. +49 for Germany".into(),
-        ));
-    }
-    if digits.starts_with('0') {
-        return Err(Error::Validation(
-            "a country code never starts with 0".into(),
-        ));
-    }
-    if !(8..=15).contains(&digits.len()) {
-        return Err(Error::Validation(format!(
-            "a phone number with country code has 8 to 15 digits; this one has {}",
-            digits.len()
-        )));
-    }
-    Ok(format!("+{digits}"))
+    Contact::parse(input).map(|c| c.e164())
 }
 
 /// A message recipient as 360dialog takes it (the wa_id: country code and number, digits only),
-/// from any spelling `normalize_phone` accepts.
+/// from any spelling [`Contact::parse`] accepts.
 pub fn recipient(input: &str) -> Result<String> {
-    normalize_phone(input).map(|p| p.trim_start_matches('+').to_string())
+    Contact::parse(input).map(|c| c.wa_id().to_string())
 }
 
 /// The state of a number's API key.
@@ -89,6 +47,22 @@ impl KeyState {
             KeyState::Unverified => "unverified",
             KeyState::Verified => "verified",
             KeyState::Superseded => "superseded",
+        }
+    }
+
+    pub const ALL: [KeyState; 4] = [
+        KeyState::None,
+        KeyState::Unverified,
+        KeyState::Verified,
+        KeyState::Superseded,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            KeyState::None => "No key",
+            KeyState::Unverified => "Unverified",
+            KeyState::Verified => "Verified",
+            KeyState::Superseded => "Superseded",
         }
     }
 
@@ -249,9 +223,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(id),
-                    action: "number_added",
                     detail: &label,
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::NumberAdded)
                 },
             )?;
             Ok(id)
@@ -297,9 +270,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(id),
-                    action: "number_updated",
                     detail: &label,
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::NumberUpdated)
                 },
             )
         })?;
@@ -319,10 +291,9 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(id),
-                    action: "number_removed",
                     old_fingerprint: n.key_fingerprint.as_deref(),
                     detail: &n.label,
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::NumberRemoved)
                 },
             )?;
             store::delete(tx, id)

@@ -13,7 +13,7 @@ use super::draft::TemplateDraft;
 use super::form::{self, SendField, TemplateShape};
 use super::{placeholder_names, LintIssue};
 use crate::api::{Outgoing, SendResponse, TemplateInfo};
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::service::Core;
 use crate::{Error, Result};
@@ -533,12 +533,11 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "template_created",
                     detail: &format!(
                         "{} ({}, {}): {}",
                         info.name, info.language, info.category, info.status
                     ),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::TemplateCreated)
                 },
             )
         })?;
@@ -566,9 +565,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "template_deleted",
                     detail: &format!("{name} (all languages)"),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::TemplateDeleted)
                 },
             )?;
             Ok(removed)

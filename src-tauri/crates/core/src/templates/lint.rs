@@ -114,6 +114,14 @@ fn non_empty(v: Option<&Value>, key: &str) -> usize {
     })
 }
 
+/// Meta's length limits, in characters (shown in the UI's hints).
+pub const NAME_MAX: usize = 512;
+pub const BODY_MAX: usize = 1024;
+pub const HEADER_TEXT_MAX: usize = 60;
+pub const FOOTER_MAX: usize = 60;
+pub const BUTTON_LABEL_MAX: usize = 25;
+pub const URL_MAX: usize = 2000;
+
 fn len_max(l: &mut Lint, path: &str, text: &str, max: usize, what: &str) {
     let n = text.chars().count();
     if n > max {
@@ -136,7 +144,7 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
     {
         l.add("name", "use only lowercase letters, digits and underscores");
     } else {
-        len_max(&mut l, "name", name, 512, "the name");
+        len_max(&mut l, "name", name, NAME_MAX, "the name");
     }
     let category = upper(t, "category");
     if !matches!(
@@ -186,7 +194,7 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
         if text.trim().is_empty() {
             l.add(&path, "write the body text");
         }
-        len_max(&mut l, &path, text, 1024, "the body");
+        len_max(&mut l, &path, text, BODY_MAX, "the body");
         let samples = if named {
             non_empty(b.pointer("/example/body_text_named_params"), "example")
         } else {
@@ -208,7 +216,7 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                 if text.trim().is_empty() {
                     l.add(&tp, "write the header text, or choose no header");
                 }
-                len_max(&mut l, &tp, text, 60, "a text header");
+                len_max(&mut l, &tp, text, HEADER_TEXT_MAX, "a text header");
                 let samples = if named {
                     non_empty(h.pointer("/example/header_text_named_params"), "example")
                 } else {
@@ -251,7 +259,7 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
             continue;
         }
         let text = s(f, "text");
-        len_max(&mut l, &path, text, 60, "the footer");
+        len_max(&mut l, &path, text, FOOTER_MAX, "the footer");
         if !placeholders(text).is_empty() {
             l.add(&path, "the footer cannot contain variables");
         }
@@ -300,7 +308,13 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                 if text.trim().is_empty() {
                     l.add(format!("{path}.text"), "give the button a label");
                 }
-                len_max(&mut l, &format!("{path}.text"), text, 25, "a button label");
+                len_max(
+                    &mut l,
+                    &format!("{path}.text"),
+                    text,
+                    BUTTON_LABEL_MAX,
+                    "a button label",
+                );
             }
             match kind.as_str() {
                 "URL" => {
@@ -309,7 +323,7 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                     if !(url.starts_with("https://") || url.starts_with("http://")) {
                         l.add(&up, "the URL must start with https://");
                     }
-                    len_max(&mut l, &up, url, 2000, "the URL");
+                    len_max(&mut l, &up, url, URL_MAX, "the URL");
                     let vars = placeholders(url);
                     if vars.len() > 1
                         || vars

@@ -5,6 +5,7 @@
 
 pub mod draft;
 pub mod form;
+pub mod languages;
 pub mod library;
 pub mod lint;
 pub mod qa;

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use super::form;
 use super::library::issues_text;
 use crate::api::Outgoing;
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::service::Core;
 use crate::util::csv_field;
@@ -161,9 +161,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "qa_run",
                     detail: &format!("{name}: {total} language variant(s) to {recipient}"),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::QaRun)
                 },
             )
         })?;
@@ -259,9 +258,8 @@ impl Core {
             }
             audit::record(tx, actor, NewAudit {
                 number_id: Some(run.number_id),
-                action: "qa_signed_off",
                 detail: &format!("{} ({language}): {}{}", run.name, verdict.as_str(), if note.trim().is_empty() { String::new() } else { format!(" — {}", note.trim()) }),
-                ..Default::default()
+                ..NewAudit::of(AuditAction::QaSignedOff)
             })
         })?;
         self.qa_run(run_id)

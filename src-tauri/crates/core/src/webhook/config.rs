@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::url_rules::{check_headers, check_url_for};
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::numbers::store;
 use crate::secrets::Sensitive;
@@ -158,9 +158,8 @@ impl Core {
                     .map_err(Error::db("recording a webhook change"))?;
                     audit::record(tx, actor, NewAudit {
                         number_id: Some(number_id),
-                        action: "webhook_changed_outside",
                         detail: &format!("{} -> {}", k, url.as_deref().unwrap_or("(none)")),
-                        ..Default::default()
+                        ..NewAudit::of(AuditAction::WebhookChangedOutside)
                     })?;
                     true
                 }
@@ -234,9 +233,8 @@ impl Core {
             let names: Vec<&str> = headers.keys().map(String::as_str).collect();
             audit::record(tx, actor, NewAudit {
                 number_id: Some(number_id),
-                action: "webhook_changed",
                 detail: &format!("{} -> {} (headers: {})", old.as_deref().unwrap_or("(none)"), url, if names.is_empty() { "none".to_string() } else { names.join(", ") }),
-                ..Default::default()
+                ..NewAudit::of(AuditAction::WebhookChanged)
             })
         })?;
         // The running receiver checks the secret from now on (or stops checking it).

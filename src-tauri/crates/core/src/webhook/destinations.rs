@@ -2,7 +2,7 @@
 
 use super::url_rules::{check_headers, check_url_for, invalid};
 use crate::api::{Destination, MultiWebhook};
-use crate::audit::{self, Actor, NewAudit};
+use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::service::Core;
 use crate::Result;
@@ -65,9 +65,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "webhook_destination_saved",
                     detail: &format!("{name}: {url}"),
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::WebhookDestinationSaved)
                 },
             )
         })?;
@@ -92,9 +91,8 @@ impl Core {
                 actor,
                 NewAudit {
                     number_id: Some(number_id),
-                    action: "webhook_destinations_toggled",
                     detail: if enabled { "enabled" } else { "disabled" },
-                    ..Default::default()
+                    ..NewAudit::of(AuditAction::WebhookDestinationsToggled)
                 },
             )
         })?;
