@@ -4,21 +4,22 @@
 use tauri::ipc::Channel;
 use tauri::State;
 use wabadesk_core::audit::{Actor, AuditEntry};
-use wabadesk_core::keys::{VerifyOutcome, VerifyProgress};
+use wabadesk_core::keys::{KeySaved, VerifyOutcome, VerifyProgress};
 use wabadesk_core::numbers::NumberView;
 use wabadesk_core::secrets::Sensitive;
 
 use crate::{AppState, IpcError};
 
-/// The key comes in as `Sensitive`: it is never logged, serialised or sent back.
+/// The key comes in as `Sensitive`: it is never logged, serialised or sent back. The answer
+/// says whether the webhook survived the new key.
 #[tauri::command]
 pub async fn set_key(
     state: State<'_, AppState>,
     id: i64,
     key: Sensitive<String>,
     verify: bool,
-) -> Result<NumberView, IpcError> {
-    Ok(state.core.set_key(id, key, verify, Actor::Ui).await?)
+) -> Result<KeySaved, IpcError> {
+    Ok(state.core.save_key(id, key, verify, Actor::Ui).await?)
 }
 
 /// Checks the key and refreshes health (`GET /health_status`).

@@ -28,6 +28,13 @@ pub async fn accept_webhook(state: State<'_, AppState>, id: i64) -> Result<Webho
     Ok(state.core.accept_webhook(id, Actor::Ui).await?)
 }
 
+/// Sets the webhook WABA Desk last set or accepted again, with its headers (after a new key
+/// cleared it).
+#[tauri::command]
+pub async fn reapply_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
+    Ok(state.core.reapply_webhook(id, Actor::Ui).await?)
+}
+
 /// 360dialog's URL rules, for checking as the user types. Returns the URL as it will be sent.
 #[tauri::command]
 pub fn check_webhook_url(url: String) -> Result<String, IpcError> {

@@ -18,6 +18,8 @@ pub enum Actor {
     Cli,
     /// The app itself (a 401 seen during a call, recovery at start).
     System,
+    /// Someone outside WABA Desk (the 360dialog Hub, another tool): a change the app only saw.
+    Outside,
 }
 
 impl Actor {
@@ -26,6 +28,7 @@ impl Actor {
             Actor::Ui => "ui",
             Actor::Cli => "cli",
             Actor::System => "system",
+            Actor::Outside => "outside",
         }
     }
 }
