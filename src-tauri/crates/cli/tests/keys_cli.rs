@@ -150,6 +150,23 @@ fn numbers_and_keys_through_the_cli_never_leak_the_key() {
     let verify = run(&["key", "verify", "--all", "--json"], None);
     assert_eq!(verify.code, 1, "a superseded key is a failure");
     assert_eq!(verify.json[0]["key_state"], "superseded");
+    assert_eq!(verify.json[0]["result"], "superseded");
+    assert!(
+        verify
+            .stderr
+            .contains("0 verified, 1 superseded, 0 unreachable"),
+        "{}",
+        verify.stderr
+    );
+    let verify = run(&["key", "verify", "--all"], None);
+    assert!(
+        verify
+            .stdout
+            .contains("0 verified, 1 superseded, 0 unreachable")
+            && verify.stdout.contains("stale"),
+        "{}",
+        verify.stdout
+    );
 
     let status = run(&["key", "status", "+4915123456789", "--json"], None);
     assert_eq!(status.json["key_state"], "superseded");
@@ -413,5 +430,76 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
     let list = run(&["template", "list", "QA", "--sync", "--json"], None);
     assert_eq!(list.json["total"], 0);
     assert_eq!(run(&["numbers", "remove", "QA", "--yes"], None).code, 0);
+    drop(sim);
+}
+
+#[test]
+#[ignore = "needs a running, unlocked Secret Service (scripts/test.sh provides one)"]
+fn key_set_refuses_the_key_of_another_number_with_exit_2_naming_both() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SimConfig::fast(),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("com.wabadesk.desk.test-cli-owner-{}", std::process::id());
+    let run = |args: &[&str], stdin: Option<&str>| wabadesk(dir.path(), &service, args, stdin);
+    for (phone, label) in [("+15550000100", "Sales US"), ("+15550000101", "Support US")] {
+        let add = run(
+            &[
+                "numbers",
+                "add",
+                "--phone",
+                phone,
+                "--label",
+                label,
+                "--env",
+                "simulator",
+                "--base-url",
+                &sim.base_url,
+            ],
+            None,
+        );
+        assert_eq!(add.code, 0, "{}", add.stderr);
+    }
+    let sales_key = sim.numbers[0].api_key.clone();
+    let set = run(&["key", "set", "Sales US"], Some(&sales_key));
+    assert_eq!(set.code, 0, "{}", set.stderr);
+
+    // Stored on Sales US already.
+    let wrong = run(&["key", "set", "Support US", "--json"], Some(&sales_key));
+    assert_eq!(wrong.code, 2, "{}", wrong.stdout);
+    assert_eq!(wrong.json["error"]["code"], "validation");
+    let msg = wrong.json["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("Sales US (+15550000100)") && msg.contains("Support US (+15550000101)"),
+        "{msg}"
+    );
+    // A new key of Sales US, stored nowhere yet: /health_status tells whose it is.
+    let fresh = rotate_at_sim(&format!(
+        "{}/_sim/numbers/{}/keys",
+        sim.base_url, sim.numbers[0].phone_number_id
+    ));
+    let wrong = run(&["key", "set", "Support US"], Some(&fresh));
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("Sales US (+15550000100)")
+            && wrong.stderr.contains("Support US (+15550000101)"),
+        "{}",
+        wrong.stderr
+    );
+    for r in [&wrong] {
+        assert!(!r.stdout.contains(&fresh) && !r.stderr.contains(&fresh));
+    }
+    let status = run(&["key", "status", "Support US", "--json"], None);
+    assert_eq!(status.json["key_state"], "none", "nothing changed");
+    // Support US's own key is fine.
+    let own = run(&["key", "set", "Support US"], Some(&sim.numbers[1].api_key));
+    assert_eq!(own.code, 0, "{}", own.stderr);
+    for label in ["Sales US", "Support US"] {
+        assert_eq!(run(&["numbers", "remove", label, "--yes"], None).code, 0);
+    }
     drop(sim);
 }
