@@ -490,9 +490,7 @@ fn key_set_refuses_the_key_of_another_number_with_exit_2_naming_both() {
         "{}",
         wrong.stderr
     );
-    for r in [&wrong] {
-        assert!(!r.stdout.contains(&fresh) && !r.stderr.contains(&fresh));
-    }
+    assert!(!wrong.stdout.contains(&fresh) && !wrong.stderr.contains(&fresh));
     let status = run(&["key", "status", "Support US", "--json"], None);
     assert_eq!(status.json["key_state"], "none", "nothing changed");
     // Support US's own key is fine.
