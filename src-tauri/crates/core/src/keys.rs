@@ -1,14 +1,25 @@
-//! API keys: verified, crash-safe replacement in the OS keyring, supersession on 401, health.
+//! API keys: verified, bound to their number, crash-safe replacement in the OS keyring,
+//! supersession on 401, health.
+//!
+//! A key belongs to one number: one already stored on another number is refused, and with
+//! verification `GET /health_status` must name this number (its known phone-number id, no
+//! other number's id, and its display number where the answer gives one).
 //!
 //! Replacement keeps a usable key in the keyring at every moment:
-//! 1. verify the new key with `GET /health_status` (unless told not to);
-//! 2. journal the rotation in SQLite (`staging`);
-//! 3. write the new key to a pending entry and read it back (`staged`);
-//! 4. write it to the number's entry and read it back (`promoted`);
-//! 5. delete the pending entry; update the number and the audit log; drop the journal row.
+//! 1. finish or undo an earlier interrupted replacement of the number (refused while that
+//!    cannot be done, so its journal is never replaced);
+//! 2. verify the new key with `GET /health_status` (unless told not to);
+//! 3. journal the rotation in SQLite (`staging`);
+//! 4. write the new key to a pending entry and read it back (`staged`);
+//! 5. write it to the number's entry and read it back (`promoted`);
+//! 6. in one transaction, describe the new key in the number's row, write the audit row and
+//!    mark the journal `recorded`;
+//! 7. delete the pending entry; drop the journal row.
 //!
-//! A crash before `staged` rolls back (the number's entry was never touched); from `staged`
-//! on, the next start finishes the rotation from the pending entry.
+//! A crash before `staged` rolls back (the number's entry was never touched). From `staged`
+//! on, the next start completes the rotation from the pending entry, or from the number's entry
+//! when it already holds the journalled key; from `recorded` on it only cleans up. A test hook
+//! stops the rotation after each of these writes ([`RotationStep`]).
 
 use std::future::Future;
 
