@@ -496,6 +496,60 @@ fn key_set_refuses_the_key_of_another_number_with_exit_2_naming_both() {
     // Support US's own key is fine.
     let own = run(&["key", "set", "Support US"], Some(&sim.numbers[1].api_key));
     assert_eq!(own.code, 0, "{}", own.stderr);
+
+    // A new key that clears the webhook at 360dialog: said, and re-applied in one command.
+    let hook = run(
+        &[
+            "webhook",
+            "set",
+            "Support US",
+            "https://hooks.example.com/wa_in",
+            "--header",
+            "Authorization=Basic abc",
+        ],
+        None,
+    );
+    assert_eq!(hook.code, 0, "{}", hook.stderr);
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/_sim/settings", sim.base_url))
+            .json(&serde_json::json!({"new_key_clears_webhook": true}))
+            .send()
+            .await
+            .unwrap()
+    });
+    let support_new = rotate_at_sim(&format!(
+        "{}/_sim/numbers/{}/keys",
+        sim.base_url, sim.numbers[1].phone_number_id
+    ));
+    let set = run(&["key", "set", "Support US", "--json"], Some(&support_new));
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert_eq!(set.json["key_state"], "verified");
+    assert_eq!(set.json["webhook"]["state"], "gone", "{}", set.stdout);
+    assert!(
+        set.stderr.contains("gone") && set.stderr.contains("wabadesk webhook reapply"),
+        "{}",
+        set.stderr
+    );
+    let again = run(&["webhook", "reapply", "Support US", "--json"], None);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.json["url"], "https://hooks.example.com/wa_in");
+    let state: Value = rt.block_on(async {
+        reqwest::get(format!("{}/_sim/state", sim.base_url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        state["numbers"][1]["webhook"]["url"],
+        "https://hooks.example.com/wa_in"
+    );
+    assert_eq!(
+        state["numbers"][1]["webhook"]["headers"]["Authorization"],
+        "Basic abc"
+    );
     for label in ["Sales US", "Support US"] {
         assert_eq!(run(&["numbers", "remove", label, "--yes"], None).code, 0);
     }

@@ -155,6 +155,8 @@ pub enum WebhookReadBack {
     NoneKnown,
     /// It could not be read (see the message).
     Unreadable,
+    /// The key was stored without verification: no call was made to read it.
+    NotChecked,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -464,6 +466,18 @@ impl Core {
     ) -> Result<KeySaved> {
         let number = self.set_key(number_id, key, verify, actor).await?;
         let known = self.known_webhook(number_id)?;
+        if !verify {
+            let webhook = WebhookAfterKey {
+                state: WebhookReadBack::NotChecked,
+                message:
+                    "the key was stored without verification, so the webhook was not read back"
+                        .to_string(),
+                known_url: known.url,
+                known_header_names: known.header_names,
+                current_url: None,
+            };
+            return Ok(KeySaved { number, webhook });
+        }
         let webhook = match self.get_webhook(number_id, actor).await {
             Err(e) => WebhookAfterKey {
                 state: WebhookReadBack::Unreadable,

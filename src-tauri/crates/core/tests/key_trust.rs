@@ -258,6 +258,19 @@ async fn a_webhook_a_new_key_cleared_is_reported_and_reapplied_as_it_was() {
         .await
         .unwrap();
     assert_eq!(saved.webhook.state, WebhookReadBack::Unchanged);
+
+    // Stored without verification: no call is made, so nothing is read back.
+    let saved = core
+        .save_key(
+            id,
+            Sensitive::new("unverified-key-1".into()),
+            false,
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+    assert_eq!(saved.webhook.state, WebhookReadBack::NotChecked);
+    assert_eq!(saved.number.key_state, KeyState::Unverified);
 }
 
 #[tokio::test]
