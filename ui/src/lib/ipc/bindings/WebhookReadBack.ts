@@ -3,4 +3,4 @@
 /**
  * The webhook read back with the new key.
  */
-export type WebhookReadBack = "unchanged" | "gone" | "changed" | "none_known" | "unreadable";
+export type WebhookReadBack = "unchanged" | "gone" | "changed" | "none_known" | "unreadable" | "not_checked";
