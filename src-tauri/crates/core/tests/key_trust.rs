@@ -467,3 +467,47 @@ async fn a_retry_once_the_keyring_is_unlocked_finishes_the_interrupted_rotation_
         Sensitive::new(new).fingerprint()
     );
 }
+
+/// The state a kill left when it came after the pending entry was deleted but before the
+/// database recorded the new key: the number's entry holds the new key, the journal says
+/// `promoted`, no pending entry. The restart records the new key rather than undoing.
+#[tokio::test]
+async fn a_restart_after_the_pending_entry_is_gone_records_the_key_in_the_keyring() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let phone = "+15550000100";
+    let core = common::open(dir.path(), store.clone(), &sim);
+    let id = add(&core, phone, "Sales US");
+    core.set_key(
+        id,
+        Sensitive::new(sim.numbers[0].api_key.clone()),
+        true,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let new = common::rotate_at_sim(&sim, 0).await;
+    core.set_crash_after(Some(RotationStep::Promoted));
+    core.set_key(id, Sensitive::new(new.clone()), true, Actor::Ui)
+        .await
+        .unwrap_err();
+    drop(core);
+    store.delete(&pending_account(phone)).unwrap();
+
+    let core = common::open(dir.path(), store.clone(), &sim);
+    assert!(!core.rotation_pending(id).unwrap());
+    let held = store.get(&account(phone)).unwrap().unwrap();
+    assert_eq!(held.expose(), &new);
+    let n = core.number(id).unwrap();
+    assert_eq!(
+        n.key_fingerprint.as_deref(),
+        Some(held.fingerprint().as_str()),
+        "the database describes the key in the keyring"
+    );
+    assert_eq!(n.key_hint.as_deref(), Some(held.mask().as_str()));
+    assert_eq!(
+        core.key_history(id).unwrap()[0].action,
+        "key_rotation_recovered"
+    );
+}
