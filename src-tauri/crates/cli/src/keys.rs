@@ -6,6 +6,7 @@ use std::path::Path;
 use clap::{Args, Subcommand};
 use wabadesk_core::audit::Actor;
 use wabadesk_core::keys::{KeyStatus, VerifyOutcome, VerifyResult, VerifySummary, WebhookReadBack};
+use wabadesk_core::numbers::KeyState;
 use wabadesk_core::secrets::Sensitive;
 use wabadesk_core::Error;
 
@@ -99,7 +100,14 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
         }
         KeyCmd::Status { number } => {
             let n = core.resolve_number(&number)?;
-            Output::ok(&KeyStatus::from(&n), number_line(&n))
+            let verified = n.key_verified_at.as_deref().unwrap_or("never");
+            let mut text = format!("{}\nlast verified {verified}", number_line(&n));
+            if n.key_state == KeyState::Superseded {
+                text.push_str(
+                    " (stale: 360dialog no longer accepts this key; its health and last verified are from before)",
+                );
+            }
+            Output::ok(&KeyStatus::from(&n), text)
         }
         KeyCmd::History { number } => {
             let n = core.resolve_number(&number)?;
@@ -155,7 +163,7 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
             let mut text = outcomes
                 .iter()
                 .map(|o| {
-                    let stale = if o.key_state == wabadesk_core::numbers::KeyState::Superseded {
+                    let stale = if o.key_state == KeyState::Superseded {
                         "  (health and last verified are stale)"
                     } else {
                         ""

@@ -170,6 +170,8 @@ fn numbers_and_keys_through_the_cli_never_leak_the_key() {
 
     let status = run(&["key", "status", "+4915123456789", "--json"], None);
     assert_eq!(status.json["key_state"], "superseded");
+    let status = run(&["key", "status", "+4915123456789"], None);
+    assert!(status.stdout.contains("stale"), "{}", status.stdout);
 
     let set = run(&["key", "set", "support de", "--json"], Some(&key2));
     assert_eq!(set.json["key_state"], "verified", "{}", set.stderr);

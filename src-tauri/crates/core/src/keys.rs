@@ -750,6 +750,14 @@ impl Core {
         let health = self
             .call(number_id, actor, |c| async move { c.health_status().await })
             .await?;
+        // A key stored before identities were checked may be another number's.
+        let number = self.number(number_id)?;
+        let others: Vec<NumberView> = self
+            .list_numbers()?
+            .into_iter()
+            .filter(|n| n.id != number_id)
+            .collect();
+        key_belongs_to(&number, &health, &others)?;
         self.store_health(number_id, &health)?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let was = store::key_state(tx, number_id)?;

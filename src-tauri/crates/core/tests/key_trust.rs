@@ -511,3 +511,44 @@ async fn a_restart_after_the_pending_entry_is_gone_records_the_key_in_the_keyrin
         "key_rotation_recovered"
     );
 }
+
+/// Two rows sharing one key (stored before identities were checked): checking it says whose
+/// key it is instead of "verified".
+#[tokio::test]
+async fn checking_a_key_that_is_another_numbers_says_so() {
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(MemoryStore::new());
+    let core = common::open(dir.path(), store.clone(), &sim);
+    let sales = add(&core, "+15550000100", "Sales US");
+    let support = add(&core, "+15550000101", "Support US");
+    let sales_key = sim.numbers[0].api_key.clone();
+    core.set_key(sales, Sensitive::new(sales_key.clone()), true, Actor::Ui)
+        .await
+        .unwrap();
+    core.set_key(
+        support,
+        Sensitive::new(sim.numbers[1].api_key.clone()),
+        false,
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    // What an older version let happen: Support US's entry holds Sales US's key.
+    store
+        .set(&account("+15550000101"), &Sensitive::new(sales_key))
+        .unwrap();
+    let err = core.verify_key(support, Actor::Ui).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(
+        err.to_string().contains("Sales US (+15550000100)")
+            && err.to_string().contains("Support US (+15550000101)"),
+        "{err}"
+    );
+    let n = core.number(support).unwrap();
+    assert_eq!(n.key_state, KeyState::Unverified, "not marked verified");
+    assert!(
+        n.phone_number_id.is_none(),
+        "Sales US's id is not taken over"
+    );
+}
