@@ -4,23 +4,24 @@
 use tauri::ipc::Channel;
 use tauri::State;
 use wabadesk_core::audit::{Actor, AuditEntry};
-use wabadesk_core::keys::{VerifyOutcome, VerifyProgress};
+use wabadesk_core::keys::{KeySaved, VerifyOutcome, VerifyProgress};
 use wabadesk_core::numbers::NumberView;
 use wabadesk_core::secrets::Sensitive;
 
 use crate::{AppState, IpcError};
 
-/// The key comes in as `Sensitive`: it is never logged, serialised or sent back.
+/// The key comes in as `Sensitive`: it is never logged, serialised or sent back. The answer
+/// says whether the webhook survived the new key.
 #[tauri::command]
 pub async fn set_key(
     state: State<'_, AppState>,
     id: i64,
     key: Sensitive<String>,
     verify: bool,
-) -> Result<NumberView, IpcError> {
+) -> Result<KeySaved, IpcError> {
     state
         .core()
-        .set_key(id, key, verify, Actor::Ui)
+        .save_key(id, key, verify, Actor::Ui)
         .await
         .map_err(state.for_number(id))
 }

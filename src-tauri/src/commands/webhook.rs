@@ -58,6 +58,17 @@ pub fn check_webhook_url(
     Ok(webhook::check_url_for(&url, environment)?)
 }
 
+/// Sets the webhook WABA Desk last set or accepted again, with its headers (after a new key
+/// cleared it).
+#[tauri::command]
+pub async fn reapply_webhook(state: State<'_, AppState>, id: i64) -> Result<WebhookView, IpcError> {
+    state
+        .core()
+        .reapply_webhook(id, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
+}
+
 /// "Point this number's webhook at this app's inbox": starts the receiver on `listen` unless
 /// it runs, then sets the number's webhook to the receiver's URL through the core (validated,
 /// audited). A shared secret the number has is kept; custom headers are not sent to the inbox.

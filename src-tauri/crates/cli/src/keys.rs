@@ -5,7 +5,8 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::keys::{KeyStatus, VerifyOutcome};
+use wabadesk_core::keys::{KeyStatus, VerifyOutcome, VerifyResult, VerifySummary, WebhookReadBack};
+use wabadesk_core::numbers::KeyState;
 use wabadesk_core::secrets::Sensitive;
 use wabadesk_core::Error;
 
@@ -63,19 +64,50 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
         KeyCmd::Set { number, no_verify } => {
             let n = core.resolve_number(&number)?;
             let key = read_key(&n.label)?;
-            let n = core.set_key(n.id, key, !no_verify, Actor::Cli).await?;
-            let text = format!(
+            let saved = core.save_key(n.id, key, !no_verify, Actor::Cli).await?;
+            let n = &saved.number;
+            let mut text = format!(
                 "{}: key {} {} ({})",
                 n.label,
                 n.key_hint.as_deref().unwrap_or(""),
                 n.key_state.as_str(),
                 n.key_fingerprint.as_deref().unwrap_or("")
             );
-            Output::ok(&KeyStatus::from(&n), text)
+            let w = &saved.webhook;
+            if matches!(
+                w.state,
+                WebhookReadBack::Gone | WebhookReadBack::Changed | WebhookReadBack::Unreadable
+            ) {
+                eprintln!("warning: {}", w.message);
+                if w.state != WebhookReadBack::Unreadable {
+                    eprintln!("re-apply it with: wabadesk webhook reapply \"{}\"", n.label);
+                }
+                text.push_str(&format!("\nwebhook: {}", w.message));
+            }
+            #[derive(serde::Serialize)]
+            struct SetOutput<'a> {
+                #[serde(flatten)]
+                key: KeyStatus,
+                webhook: &'a wabadesk_core::keys::WebhookAfterKey,
+            }
+            Output::ok(
+                &SetOutput {
+                    key: KeyStatus::from(n),
+                    webhook: w,
+                },
+                text,
+            )
         }
         KeyCmd::Status { number } => {
             let n = core.resolve_number(&number)?;
-            Output::ok(&KeyStatus::from(&n), number_line(&n))
+            let verified = n.key_verified_at.as_deref().unwrap_or("never");
+            let mut text = format!("{}\nlast verified {verified}", number_line(&n));
+            if n.key_state == KeyState::Superseded {
+                text.push_str(
+                    " (stale: 360dialog no longer accepts this key; its health and last verified are from before)",
+                );
+            }
+            Output::ok(&KeyStatus::from(&n), text)
         }
         KeyCmd::History { number } => {
             let n = core.resolve_number(&number)?;
@@ -111,7 +143,9 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
                 .await?
             } else {
                 let n = core.resolve_number(args.number.as_deref().unwrap_or_default())?;
-                let message = match core.verify_key(n.id, Actor::Cli).await {
+                let checked = core.verify_key(n.id, Actor::Cli).await;
+                let result = VerifyResult::of(&checked);
+                let message = match checked {
                     Ok(_) => "ok".to_string(),
                     Err(e @ Error::Api(_)) => e.to_string(),
                     Err(e) => return Err(e),
@@ -122,14 +156,32 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
                     phone: now.phone,
                     label: now.label,
                     key_state: now.key_state,
+                    result,
                     message,
                 }]
             };
-            let text = outcomes
+            let mut text = outcomes
                 .iter()
-                .map(|o| format!("{:<24} {:<10} {}", o.label, o.key_state.as_str(), o.message))
+                .map(|o| {
+                    let stale = if o.key_state == KeyState::Superseded {
+                        "  (health and last verified are stale)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "{:<24} {:<10} {}{stale}",
+                        o.label,
+                        o.key_state.as_str(),
+                        o.message
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n");
+            if args.all {
+                let summary = VerifySummary::of(&outcomes);
+                eprintln!("{summary}");
+                text.push_str(&format!("\n{summary}"));
+            }
             let failed = outcomes.iter().any(|o| o.message != "ok");
             Ok(Output::ok(&outcomes, text)?.failed_if(failed))
         }

@@ -15,6 +15,9 @@ pub enum WebhookCmd {
     Check { url: String },
     /// Read a number's webhook from 360dialog.
     Get { number: String },
+    /// Set the webhook WABA Desk last set or accepted again, with its headers (after a new
+    /// API key cleared it at 360dialog).
+    Reapply { number: String },
     /// Set a number's webhook URL and headers.
     Set {
         number: String,
@@ -83,6 +86,12 @@ pub async fn run(data_dir: &Path, cmd: WebhookCmd) -> Result<Output, Error> {
             let core = open(data_dir)?;
             let n = core.resolve_number(&number)?;
             let v = core.get_webhook(n.id, Actor::Cli).await?;
+            Output::ok(&v, view_text(&v))
+        }
+        WebhookCmd::Reapply { number } => {
+            let core = open(data_dir)?;
+            let n = core.resolve_number(&number)?;
+            let v = core.reapply_webhook(n.id, Actor::Cli).await?;
             Output::ok(&v, view_text(&v))
         }
         WebhookCmd::Set {

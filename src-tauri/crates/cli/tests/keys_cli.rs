@@ -150,9 +150,28 @@ fn numbers_and_keys_through_the_cli_never_leak_the_key() {
     let verify = run(&["key", "verify", "--all", "--json"], None);
     assert_eq!(verify.code, 1, "a superseded key is a failure");
     assert_eq!(verify.json[0]["key_state"], "superseded");
+    assert_eq!(verify.json[0]["result"], "superseded");
+    assert!(
+        verify
+            .stderr
+            .contains("0 verified, 1 superseded, 0 unreachable"),
+        "{}",
+        verify.stderr
+    );
+    let verify = run(&["key", "verify", "--all"], None);
+    assert!(
+        verify
+            .stdout
+            .contains("0 verified, 1 superseded, 0 unreachable")
+            && verify.stdout.contains("stale"),
+        "{}",
+        verify.stdout
+    );
 
     let status = run(&["key", "status", "+4915123456789", "--json"], None);
     assert_eq!(status.json["key_state"], "superseded");
+    let status = run(&["key", "status", "+4915123456789"], None);
+    assert!(status.stdout.contains("stale"), "{}", status.stdout);
 
     let set = run(&["key", "set", "support de", "--json"], Some(&key2));
     assert_eq!(set.json["key_state"], "verified", "{}", set.stderr);
@@ -413,5 +432,128 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
     let list = run(&["template", "list", "QA", "--sync", "--json"], None);
     assert_eq!(list.json["total"], 0);
     assert_eq!(run(&["numbers", "remove", "QA", "--yes"], None).code, 0);
+    drop(sim);
+}
+
+#[test]
+#[ignore = "needs a running, unlocked Secret Service (scripts/test.sh provides one)"]
+fn key_set_refuses_the_key_of_another_number_with_exit_2_naming_both() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(start(
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+            SimConfig::fast(),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("com.wabadesk.desk.test-cli-owner-{}", std::process::id());
+    let run = |args: &[&str], stdin: Option<&str>| wabadesk(dir.path(), &service, args, stdin);
+    for (phone, label) in [("+15550000100", "Sales US"), ("+15550000101", "Support US")] {
+        let add = run(
+            &[
+                "numbers",
+                "add",
+                "--phone",
+                phone,
+                "--label",
+                label,
+                "--env",
+                "simulator",
+                "--base-url",
+                &sim.base_url,
+            ],
+            None,
+        );
+        assert_eq!(add.code, 0, "{}", add.stderr);
+    }
+    let sales_key = sim.numbers[0].api_key.clone();
+    let set = run(&["key", "set", "Sales US"], Some(&sales_key));
+    assert_eq!(set.code, 0, "{}", set.stderr);
+
+    // Stored on Sales US already.
+    let wrong = run(&["key", "set", "Support US", "--json"], Some(&sales_key));
+    assert_eq!(wrong.code, 2, "{}", wrong.stdout);
+    assert_eq!(wrong.json["error"]["code"], "validation");
+    let msg = wrong.json["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("Sales US (+15550000100)") && msg.contains("Support US (+15550000101)"),
+        "{msg}"
+    );
+    // A new key of Sales US, stored nowhere yet: /health_status tells whose it is.
+    let fresh = rotate_at_sim(&format!(
+        "{}/_sim/numbers/{}/keys",
+        sim.base_url, sim.numbers[0].phone_number_id
+    ));
+    let wrong = run(&["key", "set", "Support US"], Some(&fresh));
+    assert_eq!(wrong.code, 2, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("Sales US (+15550000100)")
+            && wrong.stderr.contains("Support US (+15550000101)"),
+        "{}",
+        wrong.stderr
+    );
+    assert!(!wrong.stdout.contains(&fresh) && !wrong.stderr.contains(&fresh));
+    let status = run(&["key", "status", "Support US", "--json"], None);
+    assert_eq!(status.json["key_state"], "none", "nothing changed");
+    // Support US's own key is fine.
+    let own = run(&["key", "set", "Support US"], Some(&sim.numbers[1].api_key));
+    assert_eq!(own.code, 0, "{}", own.stderr);
+
+    // A new key that clears the webhook at 360dialog: said, and re-applied in one command.
+    let hook = run(
+        &[
+            "webhook",
+            "set",
+            "Support US",
+            "https://hooks.example.com/wa_in",
+            "--header",
+            "Authorization=Basic abc",
+        ],
+        None,
+    );
+    assert_eq!(hook.code, 0, "{}", hook.stderr);
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{}/_sim/settings", sim.base_url))
+            .json(&serde_json::json!({"new_key_clears_webhook": true}))
+            .send()
+            .await
+            .unwrap()
+    });
+    let support_new = rotate_at_sim(&format!(
+        "{}/_sim/numbers/{}/keys",
+        sim.base_url, sim.numbers[1].phone_number_id
+    ));
+    let set = run(&["key", "set", "Support US", "--json"], Some(&support_new));
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    assert_eq!(set.json["key_state"], "verified");
+    assert_eq!(set.json["webhook"]["state"], "gone", "{}", set.stdout);
+    assert!(
+        set.stderr.contains("gone") && set.stderr.contains("wabadesk webhook reapply"),
+        "{}",
+        set.stderr
+    );
+    let again = run(&["webhook", "reapply", "Support US", "--json"], None);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(again.json["url"], "https://hooks.example.com/wa_in");
+    let state: Value = rt.block_on(async {
+        reqwest::get(format!("{}/_sim/state", sim.base_url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(
+        state["numbers"][1]["webhook"]["url"],
+        "https://hooks.example.com/wa_in"
+    );
+    assert_eq!(
+        state["numbers"][1]["webhook"]["headers"]["Authorization"],
+        "Basic abc"
+    );
+    for label in ["Sales US", "Support US"] {
+        assert_eq!(run(&["numbers", "remove", label, "--yes"], None).code, 0);
+    }
     drop(sim);
 }

@@ -18,6 +18,8 @@ pub enum Actor {
     Cli,
     /// The app itself (a 401 seen during a call, recovery at start).
     System,
+    /// Someone outside WABA Desk (the 360dialog Hub, another tool): a change the app only saw.
+    Outside,
 }
 
 impl Actor {
@@ -26,12 +28,13 @@ impl Actor {
             Actor::Ui => "ui",
             Actor::Cli => "cli",
             Actor::System => "system",
+            Actor::Outside => "outside",
         }
     }
 }
 
 impl Actor {
-    pub const ALL: [Actor; 3] = [Actor::Ui, Actor::Cli, Actor::System];
+    pub const ALL: [Actor; 4] = [Actor::Ui, Actor::Cli, Actor::System, Actor::Outside];
 
     /// The actor a stored name means (unknown names are the app itself).
     pub fn parse(s: &str) -> Self {
@@ -46,6 +49,7 @@ impl Actor {
             Actor::Ui => "App",
             Actor::Cli => "CLI",
             Actor::System => "System",
+            Actor::Outside => "Outside WABA Desk",
         }
     }
 }
@@ -67,6 +71,7 @@ pub enum AuditAction {
     NumberRemoved,
     WebhookChanged,
     WebhookChangedOutside,
+    WebhookReapplied,
     WebhookDestinationSaved,
     WebhookDestinationsToggled,
     TemplateCreated,
@@ -78,7 +83,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -91,6 +96,7 @@ impl AuditAction {
         AuditAction::NumberRemoved,
         AuditAction::WebhookChanged,
         AuditAction::WebhookChangedOutside,
+        AuditAction::WebhookReapplied,
         AuditAction::WebhookDestinationSaved,
         AuditAction::WebhookDestinationsToggled,
         AuditAction::TemplateCreated,
@@ -116,6 +122,7 @@ impl AuditAction {
             AuditAction::NumberRemoved => "number_removed",
             AuditAction::WebhookChanged => "webhook_changed",
             AuditAction::WebhookChangedOutside => "webhook_changed_outside",
+            AuditAction::WebhookReapplied => "webhook_reapplied",
             AuditAction::WebhookDestinationSaved => "webhook_destination_saved",
             AuditAction::WebhookDestinationsToggled => "webhook_destinations_toggled",
             AuditAction::TemplateCreated => "template_created",
@@ -150,6 +157,7 @@ impl AuditAction {
             AuditAction::NumberRemoved => "Number removed",
             AuditAction::WebhookChanged => "Webhook changed",
             AuditAction::WebhookChangedOutside => "Webhook changed outside the app",
+            AuditAction::WebhookReapplied => "Webhook re-applied",
             AuditAction::WebhookDestinationSaved => "Webhook destination saved",
             AuditAction::WebhookDestinationsToggled => "Webhook destinations switched",
             AuditAction::TemplateCreated => "Template created",

@@ -1,14 +1,25 @@
-//! API keys: verified, crash-safe replacement in the OS keyring, supersession on 401, health.
+//! API keys: verified, bound to their number, crash-safe replacement in the OS keyring,
+//! supersession on 401, health.
+//!
+//! A key belongs to one number: one already stored on another number is refused, and with
+//! verification `GET /health_status` must name this number (its known phone-number id, no
+//! other number's id, and its display number where the answer gives one).
 //!
 //! Replacement keeps a usable key in the keyring at every moment:
-//! 1. verify the new key with `GET /health_status` (unless told not to);
-//! 2. journal the rotation in SQLite (`staging`);
-//! 3. write the new key to a pending entry and read it back (`staged`);
-//! 4. write it to the number's entry and read it back (`promoted`);
-//! 5. delete the pending entry; update the number and the audit log; drop the journal row.
+//! 1. finish or undo an earlier interrupted replacement of the number (refused while that
+//!    cannot be done, so its journal is never replaced);
+//! 2. verify the new key with `GET /health_status` (unless told not to);
+//! 3. journal the rotation in SQLite (`staging`);
+//! 4. write the new key to a pending entry and read it back (`staged`);
+//! 5. write it to the number's entry and read it back (`promoted`);
+//! 6. in one transaction, describe the new key in the number's row, write the audit row and
+//!    mark the journal `recorded`;
+//! 7. delete the pending entry; drop the journal row.
 //!
-//! A crash before `staged` rolls back (the number's entry was never touched); from `staged`
-//! on, the next start finishes the rotation from the pending entry.
+//! A crash before `staged` rolls back (the number's entry was never touched). From `staged`
+//! on, the next start completes the rotation from the pending entry, or from the number's entry
+//! when it already holds the journalled key; from `recorded` on it only cleans up. A test hook
+//! stops the rotation after each of these writes ([`RotationStep`]).
 
 use std::future::Future;
 
@@ -46,7 +57,119 @@ pub struct VerifyOutcome {
     pub phone: String,
     pub label: String,
     pub key_state: KeyState,
+    /// What the check found.
+    pub result: VerifyResult,
     /// "ok", or what went wrong.
+    pub message: String,
+}
+
+/// What checking one key found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum VerifyResult {
+    /// `/health_status` accepted it.
+    Verified,
+    /// 401: a newer key was issued.
+    Superseded,
+    /// No answer from 360dialog (network, timeout).
+    Unreachable,
+    /// Another error (see the message).
+    Failed,
+}
+
+impl VerifyResult {
+    pub fn of(result: &Result<NumberView>) -> Self {
+        match result {
+            Ok(_) => VerifyResult::Verified,
+            Err(e) => match e.code() {
+                crate::ErrorCode::Unauthorized => VerifyResult::Superseded,
+                crate::ErrorCode::Network => VerifyResult::Unreachable,
+                _ => VerifyResult::Failed,
+            },
+        }
+    }
+}
+
+/// How "verify all" ended: "2 verified, 1 superseded, 0 unreachable" (and how many failed
+/// otherwise, when any did).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct VerifySummary {
+    pub verified: u32,
+    pub superseded: u32,
+    pub unreachable: u32,
+    pub failed: u32,
+}
+
+impl VerifySummary {
+    pub fn of(outcomes: &[VerifyOutcome]) -> Self {
+        let mut s = Self::default();
+        for o in outcomes {
+            match o.result {
+                VerifyResult::Verified => s.verified += 1,
+                VerifyResult::Superseded => s.superseded += 1,
+                VerifyResult::Unreachable => s.unreachable += 1,
+                VerifyResult::Failed => s.failed += 1,
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for VerifySummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} verified, {} superseded, {} unreachable",
+            self.verified, self.superseded, self.unreachable
+        )?;
+        if self.failed > 0 {
+            write!(f, ", {} failed", self.failed)?;
+        }
+        Ok(())
+    }
+}
+
+/// A key saved, and what became of the number's webhook (a new key is reported to clear it at
+/// 360dialog).
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KeySaved {
+    pub number: NumberView,
+    pub webhook: WebhookAfterKey,
+}
+
+/// The webhook read back with the new key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum WebhookReadBack {
+    /// As WABA Desk last set or accepted it.
+    Unchanged,
+    /// Gone at 360dialog: re-apply it.
+    Gone,
+    /// Another URL at 360dialog than WABA Desk last set or accepted.
+    Changed,
+    /// WABA Desk knows no webhook of this number to compare with.
+    NoneKnown,
+    /// It could not be read (see the message).
+    Unreadable,
+    /// The key was stored without verification: no call was made to read it.
+    NotChecked,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct WebhookAfterKey {
+    pub state: WebhookReadBack,
+    /// The URL WABA Desk last set or accepted (what "re-apply" sets again).
+    pub known_url: Option<String>,
+    /// Names of the headers re-applied with it.
+    pub known_header_names: Vec<String>,
+    /// The URL 360dialog has now.
+    pub current_url: Option<String>,
+    /// What to tell the user.
     pub message: String,
 }
 
@@ -61,6 +184,96 @@ fn clean_key(key: Sensitive<String>) -> Result<Sensitive<String>> {
         ));
     }
     Ok(Sensitive::new(k.to_string()))
+}
+
+/// A rotation journal row.
+struct Journal {
+    stage: String,
+    fingerprint: String,
+    hint: String,
+    verified: bool,
+    actor: String,
+}
+
+/// Where a keyring step of a rotation failed.
+enum RotationFailure {
+    /// Writing the pending entry failed: nothing of this attempt reached the keyring.
+    PendingNotWritten(Error),
+    Later(Error),
+}
+
+impl RotationFailure {
+    fn into_error(self) -> Error {
+        match self {
+            RotationFailure::PendingNotWritten(e) | RotationFailure::Later(e) => e,
+        }
+    }
+}
+
+fn is_simulated_crash(e: &RotationFailure) -> bool {
+    matches!(e, RotationFailure::Later(Error::Internal(m)) if m.starts_with("simulated crash"))
+}
+
+fn named(n: &NumberView) -> String {
+    format!("{} ({})", n.label, n.phone)
+}
+
+/// A key is stored on one number only: the same key on two numbers would send "from" one of
+/// them as the other.
+fn key_not_stored_elsewhere(number: &NumberView, fp: &str, others: &[NumberView]) -> Result<()> {
+    match others
+        .iter()
+        .find(|o| o.key_fingerprint.as_deref() == Some(fp))
+    {
+        Some(owner) => Err(Error::Validation(format!(
+            "this key is already stored on {}; a key belongs to one number, so it was not saved on {}",
+            named(owner),
+            named(number)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The key's identity, as `/health_status` tells it, must be this number's: its known
+/// phone-number id, else no other number's id, and its display number where given.
+pub(crate) fn key_belongs_to(
+    number: &NumberView,
+    health: &HealthStatus,
+    others: &[NumberView],
+) -> Result<()> {
+    let refuse = |whose: String| {
+        Err(Error::Validation(format!(
+            "this key belongs to {whose}, not to {}; nothing was changed",
+            named(number)
+        )))
+    };
+    if let Some(id) = health.phone_number_id() {
+        let owner = others
+            .iter()
+            .find(|o| o.phone_number_id.as_deref() == Some(id));
+        let wrong_id = number.phone_number_id.as_deref().is_some_and(|k| k != id);
+        match owner {
+            Some(o) => return refuse(format!("{} (phone-number id {id})", named(o))),
+            None if wrong_id => {
+                return refuse(format!(
+                    "phone-number id {id} (this number's is {})",
+                    number.phone_number_id.as_deref().unwrap_or_default()
+                ))
+            }
+            None => {}
+        }
+    }
+    if let Some(display) = health.display_phone_number() {
+        let digits: String = display.chars().filter(char::is_ascii_digit).collect();
+        if !digits.is_empty() && format!("+{digits}") != number.phone {
+            let owner = others.iter().find(|o| o.phone == format!("+{digits}"));
+            return refuse(match owner {
+                Some(o) => named(o),
+                None => format!("+{digits}"),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Core {
@@ -147,7 +360,8 @@ impl Core {
     }
 
     /// Sets or replaces a number's key. With `verify`, the key must first pass
-    /// `GET /health_status`; otherwise nothing changes.
+    /// `GET /health_status` and belong to this number; otherwise nothing changes. A key that
+    /// is already stored on another number is refused either way.
     pub async fn set_key(
         &self,
         number_id: i64,
@@ -157,68 +371,166 @@ impl Core {
     ) -> Result<NumberView> {
         let key = clean_key(key)?;
         let number = self.number(number_id)?;
+        // An interrupted replacement is finished (or undone) first: its journal must never be
+        // replaced while the keyring may hold its new key.
+        if self.rotation_pending(number_id)? {
+            self.recover_rotation(number_id).map_err(|e| match e {
+                Error::KeychainUnavailable(m) => Error::KeychainUnavailable(format!(
+                    "{m}. An earlier key change of {} was interrupted and is finished first; nothing was changed",
+                    number.label
+                )),
+                other => other,
+            })?;
+        }
+        let number = self.number(number_id)?;
+        let others: Vec<NumberView> = self
+            .list_numbers()?
+            .into_iter()
+            .filter(|n| n.id != number_id)
+            .collect();
+        let fp = key.fingerprint();
+        key_not_stored_elsewhere(&number, &fp, &others)?;
         let health = if verify {
             let client = self.client_with_key(&number, key.clone())?;
-            Some(
-                client
-                    .health_status()
-                    .await
-                    .map_err(|e| match Error::from(e) {
-                        Error::Api(mut api) => {
-                            let note = "The new key was not accepted, so nothing was changed.";
-                            api.explanation = Some(match api.explanation.take() {
-                                Some(x) => format!("{x} {note}"),
-                                None => note.to_string(),
-                            });
-                            Error::Api(api)
-                        }
-                        other => other,
-                    })?,
-            )
+            let health = client
+                .health_status()
+                .await
+                .map_err(|e| match Error::from(e) {
+                    Error::Api(mut api) => {
+                        let note = "The new key was not accepted, so nothing was changed.";
+                        api.explanation = Some(match api.explanation.take() {
+                            Some(x) => format!("{x} {note}"),
+                            None => note.to_string(),
+                        });
+                        Error::Api(api)
+                    }
+                    other => other,
+                })?;
+            key_belongs_to(&number, &health, &others)?;
+            Some(health)
         } else {
             None
         };
-        let fp = key.fingerprint();
         let hint = key.mask();
         self.db.with_conn(|c| {
             c.execute(
-                "INSERT OR REPLACE INTO key_rotations (number_id, stage, new_fingerprint, new_hint, verified, actor, started_at) \
+                "INSERT INTO key_rotations (number_id, stage, new_fingerprint, new_hint, verified, actor, started_at) \
                  VALUES (?1, 'staging', ?2, ?3, ?4, ?5, ?6)",
                 params![number_id, fp, hint, verify, actor.as_str(), crate::util::now()],
             )
-            .map_err(Error::db("journaling the key rotation"))?;
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::Validation(format!(
+                        "another key change of {} is in progress; wait for it to finish",
+                        number.label
+                    ))
+                }
+                other => Error::db("journaling the key rotation")(other),
+            })?;
             Ok(())
         })?;
-        if let Err(e) = self.rotate_in_keyring(&number, &key).await {
-            if matches!(e, Error::Internal(ref m) if m.starts_with("simulated crash")) {
+        self.crash_point(RotationStep::Journaled)?;
+        match self.rotate_in_keyring(&number, &key) {
+            Ok(()) => {}
+            Err(e) if is_simulated_crash(&e) => return Err(e.into_error()),
+            Err(RotationFailure::PendingNotWritten(e))
+                if e.code() == crate::ErrorCode::KeychainUnavailable =>
+            {
+                // The keyring could not be reached: nothing reached it, forget the attempt.
+                self.clear_journal(number_id)?;
                 return Err(e);
             }
-            let untouched = !self.stage_reached(number_id, "staged")?;
-            if untouched && e.code() == crate::ErrorCode::KeychainUnavailable {
-                // Nothing reached the keyring: forget the attempt entirely.
-                self.clear_journal(number_id)?;
-            } else {
-                // Finish or undo now rather than at the next start.
-                let _ = self.recover_rotations();
+            Err(RotationFailure::PendingNotWritten(e) | RotationFailure::Later(e)) => {
+                // Finish or undo now rather than at the next start (the journal stays if that
+                // fails too).
+                let _ = self.recover_rotation(number_id);
+                return Err(e);
             }
-            return Err(e);
         }
-        self.finish_rotation(number_id, health.as_ref())?;
+        self.complete_rotation(&number, health.as_ref(), false)?;
         self.number(number_id)
     }
 
-    async fn rotate_in_keyring(&self, number: &NumberView, key: &Sensitive<String>) -> Result<()> {
-        self.crash_point(RotationStep::Journaled)?;
+    /// Sets or replaces a number's key like [`Core::set_key`], then reads the webhook back
+    /// with the new key and says whether it is gone or changed (it can then be re-applied
+    /// with [`Core::reapply_webhook`]).
+    pub async fn save_key(
+        &self,
+        number_id: i64,
+        key: Sensitive<String>,
+        verify: bool,
+        actor: Actor,
+    ) -> Result<KeySaved> {
+        let number = self.set_key(number_id, key, verify, actor).await?;
+        let known = self.known_webhook(number_id)?;
+        if !verify {
+            let webhook = WebhookAfterKey {
+                state: WebhookReadBack::NotChecked,
+                message:
+                    "the key was stored without verification, so the webhook was not read back"
+                        .to_string(),
+                known_url: known.url,
+                known_header_names: known.header_names,
+                current_url: None,
+            };
+            return Ok(KeySaved { number, webhook });
+        }
+        let webhook = match self.get_webhook(number_id, actor).await {
+            Err(e) => WebhookAfterKey {
+                state: WebhookReadBack::Unreadable,
+                message: format!("the key is saved, but the webhook could not be read back: {e}"),
+                known_url: known.url,
+                known_header_names: known.header_names,
+                current_url: None,
+            },
+            Ok(view) => {
+                let (state, message) = match (&known.url, &view.url) {
+                    (None, _) => (WebhookReadBack::NoneKnown, "no webhook was known to check".to_string()),
+                    (Some(k), Some(c)) if k == c => (WebhookReadBack::Unchanged, format!("the webhook is still {k}")),
+                    (Some(k), None) => (
+                        WebhookReadBack::Gone,
+                        format!("the webhook is gone at 360dialog since the new key was issued (it was {k}); re-apply it to receive events again"),
+                    ),
+                    (Some(k), Some(c)) => (
+                        WebhookReadBack::Changed,
+                        format!("the webhook at 360dialog is now {c}, not {k}; re-apply {k} if that is not intended"),
+                    ),
+                };
+                WebhookAfterKey {
+                    state,
+                    message,
+                    known_url: known.url,
+                    known_header_names: known.header_names,
+                    current_url: view.url,
+                }
+            }
+        };
+        Ok(KeySaved { number, webhook })
+    }
+
+    fn rotate_in_keyring(
+        &self,
+        number: &NumberView,
+        key: &Sensitive<String>,
+    ) -> std::result::Result<(), RotationFailure> {
         let pending = pending_account(&number.phone);
-        self.secrets.set(&pending, key)?;
-        self.read_back(&pending, key)?;
-        self.set_stage(number.id, "staged")?;
-        self.crash_point(RotationStep::Staged)?;
+        self.secrets
+            .set(&pending, key)
+            .map_err(RotationFailure::PendingNotWritten)?;
+        let later = RotationFailure::Later;
+        self.crash_point(RotationStep::PendingWritten)
+            .map_err(later)?;
+        self.read_back(&pending, key).map_err(later)?;
+        self.set_stage(number.id, "staged").map_err(later)?;
+        self.crash_point(RotationStep::Staged).map_err(later)?;
         let current = account(&number.phone);
-        self.secrets.set(&current, key)?;
-        self.read_back(&current, key)?;
-        self.set_stage(number.id, "promoted")?;
-        self.crash_point(RotationStep::Promoted)?;
+        self.secrets.set(&current, key).map_err(later)?;
+        self.crash_point(RotationStep::KeyWritten).map_err(later)?;
+        self.read_back(&current, key).map_err(later)?;
+        self.set_stage(number.id, "promoted").map_err(later)?;
+        self.crash_point(RotationStep::Promoted).map_err(later)?;
         Ok(())
     }
 
@@ -231,22 +543,24 @@ impl Core {
         }
     }
 
-    fn stage_reached(&self, number_id: i64, stage: &str) -> Result<bool> {
-        let current: Option<String> = self.db.with_conn(|c| {
+    fn journal(&self, number_id: i64) -> Result<Option<Journal>> {
+        self.db.with_conn(|c| {
             c.query_row(
-                "SELECT stage FROM key_rotations WHERE number_id = ?1",
+                "SELECT stage, new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
                 [number_id],
-                |r| r.get(0),
+                |r| {
+                    Ok(Journal {
+                        stage: r.get(0)?,
+                        fingerprint: r.get(1)?,
+                        hint: r.get(2)?,
+                        verified: r.get(3)?,
+                        actor: r.get(4)?,
+                    })
+                },
             )
             .optional()
             .map_err(Error::db("reading the rotation journal"))
-        })?;
-        let order = |s: &str| {
-            ["staging", "staged", "promoted"]
-                .iter()
-                .position(|x| *x == s)
-        };
-        Ok(current.as_deref().and_then(order) >= order(stage))
+        })
     }
 
     fn clear_journal(&self, number_id: i64) -> Result<()> {
@@ -271,24 +585,43 @@ impl Core {
         })
     }
 
-    /// The keyring holds the new key in the number's entry: drop the pending entry, record the
-    /// change, and close the journal.
-    fn finish_rotation(&self, number_id: i64, health: Option<&HealthStatus>) -> Result<()> {
-        let number = self.number(number_id)?;
-        self.secrets.delete(&pending_account(&number.phone))?;
+    /// The number's keyring entry holds the new key: record it in the number's row and the
+    /// audit log (the journal says `recorded` in the same transaction), then drop the pending
+    /// entry, then close the journal.
+    fn complete_rotation(
+        &self,
+        number: &NumberView,
+        health: Option<&HealthStatus>,
+        recovered: bool,
+    ) -> Result<()> {
+        let number_id = number.id;
+        let health_json = health
+            .map(|h| serde_json::to_string(h).map_err(|e| Error::Internal(e.to_string())))
+            .transpose()?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
-            let (fp, hint, verified, actor): (String, String, bool, String) = tx
+            let j: Journal = tx
                 .query_row(
-                    "SELECT new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
+                    "SELECT stage, new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
                     [number_id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| {
+                        Ok(Journal {
+                            stage: r.get(0)?,
+                            fingerprint: r.get(1)?,
+                            hint: r.get(2)?,
+                            verified: r.get(3)?,
+                            actor: r.get(4)?,
+                        })
+                    },
                 )
                 .map_err(Error::db("reading the rotation journal"))?;
             let now = crate::util::now();
-            let state = if verified { KeyState::Verified } else { KeyState::Unverified };
-            store::set_key(tx, number_id, state, &hint, &fp, &now, verified)?;
-            let actor = Actor::parse(&actor);
-            let (action, detail) = match (&number.key_fingerprint, verified) {
+            let state = if j.verified { KeyState::Verified } else { KeyState::Unverified };
+            store::set_key(tx, number_id, state, &j.hint, &j.fingerprint, &now, j.verified)?;
+            if let (Some(h), Some(json)) = (health, &health_json) {
+                store::set_health(tx, number_id, json, &now, h.phone_number_id(), h.waba_id())?;
+            }
+            let actor = Actor::parse(&j.actor);
+            let (action, detail) = match (&number.key_fingerprint, j.verified) {
                 (None, true) => (AuditAction::KeySet, "verified with /health_status"),
                 (None, false) => (AuditAction::KeySet, "stored without verification"),
                 (Some(_), true) => (AuditAction::KeyRotated, "verified with /health_status"),
@@ -298,73 +631,110 @@ impl Core {
                 number_id: Some(number_id),
                 action,
                 old_fingerprint: number.key_fingerprint.as_deref(),
-                new_fingerprint: Some(&fp),
+                new_fingerprint: Some(&j.fingerprint),
                 detail,
             })?;
-            tx.execute("DELETE FROM key_rotations WHERE number_id = ?1", [number_id])
-                .map_err(Error::db("closing the rotation journal"))?;
+            if recovered {
+                audit::record(tx, Actor::System, NewAudit {
+                    number_id: Some(number_id),
+                    new_fingerprint: Some(&j.fingerprint),
+                    detail: "an interrupted key replacement was completed",
+                    ..NewAudit::of(AuditAction::KeyRotationRecovered)
+                })?;
+            }
+            tx.execute(
+                "UPDATE key_rotations SET stage = 'recorded' WHERE number_id = ?1",
+                [number_id],
+            )
+            .map_err(Error::db("journaling the key rotation"))?;
             Ok(())
         })?;
-        if let Some(h) = health {
-            self.store_health(number_id, h)?;
+        self.crash_point(RotationStep::Recorded)?;
+        self.close_rotation(number)
+    }
+
+    /// The database describes the new key: drop the pending entry, then the journal.
+    fn close_rotation(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
+        self.crash_point(RotationStep::PendingDeleted)?;
+        self.clear_journal(number.id)
+    }
+
+    /// Undoes a replacement that never reached the number's entry: the previous key is kept.
+    fn roll_back_rotation(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
+        self.write(&[Topic::Keys, Topic::Audit], Some(number.id), |tx| {
+            tx.execute(
+                "DELETE FROM key_rotations WHERE number_id = ?1",
+                [number.id],
+            )
+            .map_err(Error::db("closing the rotation journal"))?;
+            audit::record(
+                tx,
+                Actor::System,
+                NewAudit {
+                    number_id: Some(number.id),
+                    detail: "an interrupted key replacement was undone; the previous key is kept",
+                    ..NewAudit::of(AuditAction::KeyRotationRolledBack)
+                },
+            )
+        })
+    }
+
+    /// Finishes or rolls back the interrupted rotation of one number, from what the journal
+    /// and the keyring hold now. Safe to repeat after a crash at any point of it.
+    fn recover_rotation(&self, number_id: i64) -> Result<bool> {
+        let Some(j) = self.journal(number_id)? else {
+            return Ok(false);
+        };
+        let number = self.number(number_id)?;
+        let is_new = |k: &Option<Sensitive<String>>| {
+            k.as_ref().is_some_and(|k| k.fingerprint() == j.fingerprint)
+        };
+        match j.stage.as_str() {
+            // The database already describes the new key.
+            "recorded" => self.close_rotation(&number)?,
+            // The number's entry was never touched.
+            "staging" => self.roll_back_rotation(&number)?,
+            _ => {
+                let current = account(&number.phone);
+                let staged = self.secrets.get(&pending_account(&number.phone))?;
+                if is_new(&staged) {
+                    // The new key is safely in the pending entry: complete the promotion.
+                    let key = staged.expect("checked");
+                    self.secrets.set(&current, &key)?;
+                    self.read_back(&current, &key)?;
+                    self.complete_rotation(&number, None, true)?;
+                } else if is_new(&self.secrets.get(&current)?) {
+                    // Promoted, and the pending entry already gone.
+                    self.complete_rotation(&number, None, true)?;
+                } else {
+                    self.roll_back_rotation(&number)?;
+                }
+            }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Finishes or rolls back rotations a crash interrupted. Returns how many it handled.
     pub fn recover_rotations(&self) -> Result<usize> {
-        let journal: Vec<(i64, String)> = self.db.with_conn(|c| {
+        let journal: Vec<i64> = self.db.with_conn(|c| {
             let mut stmt = c
-                .prepare("SELECT number_id, stage FROM key_rotations")
+                .prepare("SELECT number_id FROM key_rotations ORDER BY number_id")
                 .map_err(Error::db("reading the rotation journal"))?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_map([], |r| r.get(0))
                 .map_err(Error::db("reading the rotation journal"))?;
             rows.collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(Error::db("reading the rotation journal"))
         })?;
-        for (number_id, stage) in &journal {
-            let number = self.number(*number_id)?;
-            let pending = pending_account(&number.phone);
-            let staged_key = match stage.as_str() {
-                "staging" => None,
-                _ => self.secrets.get(&pending)?,
-            };
-            match staged_key {
-                Some(key) => {
-                    // The new key is safely in the pending entry: complete the promotion.
-                    self.secrets.set(&account(&number.phone), &key)?;
-                    self.read_back(&account(&number.phone), &key)?;
-                    self.finish_rotation(*number_id, None)?;
-                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |c| {
-                        audit::record(
-                            c,
-                            Actor::System,
-                            NewAudit {
-                                number_id: Some(*number_id),
-                                new_fingerprint: Some(&key.fingerprint()),
-                                detail: "an interrupted key replacement was completed at start-up",
-                                ..NewAudit::of(AuditAction::KeyRotationRecovered)
-                            },
-                        )
-                    })?;
-                }
-                None => {
-                    // The number's entry was never touched: undo.
-                    self.secrets.delete(&pending)?;
-                    self.write(&[Topic::Keys, Topic::Audit], Some(*number_id), |tx| {
-                        tx.execute("DELETE FROM key_rotations WHERE number_id = ?1", [number_id])
-                            .map_err(Error::db("closing the rotation journal"))?;
-                        audit::record(tx, Actor::System, NewAudit {
-                            number_id: Some(*number_id),
-                            detail: "an interrupted key replacement was undone; the previous key is kept",
-                            ..NewAudit::of(AuditAction::KeyRotationRolledBack)
-                        })
-                    })?;
-                }
+        let mut handled = 0;
+        for number_id in journal {
+            if self.recover_rotation(number_id)? {
+                handled += 1;
             }
         }
-        Ok(journal.len())
+        Ok(handled)
     }
 
     /// Checks the number's key with `GET /health_status`: stores health and ids, and marks the
@@ -373,6 +743,14 @@ impl Core {
         let health = self
             .call(number_id, actor, |c| async move { c.health_status().await })
             .await?;
+        // A key stored before identities were checked may be another number's.
+        let number = self.number(number_id)?;
+        let others: Vec<NumberView> = self
+            .list_numbers()?
+            .into_iter()
+            .filter(|n| n.id != number_id)
+            .collect();
+        key_belongs_to(&number, &health, &others)?;
         self.store_health(number_id, &health)?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let was = store::key_state(tx, number_id)?;
@@ -407,7 +785,9 @@ impl Core {
         let total = numbers.len() as u32;
         let mut outcomes = Vec::new();
         for (i, n) in numbers.into_iter().enumerate() {
-            let message = match self.verify_key(n.id, actor).await {
+            let checked = self.verify_key(n.id, actor).await;
+            let result = VerifyResult::of(&checked);
+            let message = match checked {
                 Ok(_) => "ok".to_string(),
                 Err(e) => e.to_string(),
             };
@@ -417,6 +797,7 @@ impl Core {
                 phone: n.phone,
                 label: n.label,
                 key_state: now.key_state,
+                result,
                 message,
             };
             progress(VerifyProgress {
@@ -501,5 +882,85 @@ impl From<&NumberView> for KeyStatus {
             key_fingerprint: n.key_fingerprint.clone(),
             key_verified_at: n.key_verified_at.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Environment, HealthEntity};
+
+    fn number(id: i64, phone: &str, label: &str, pid: Option<&str>) -> NumberView {
+        NumberView {
+            id,
+            phone: phone.into(),
+            label: label.into(),
+            environment: Environment::Simulator,
+            base_url: String::new(),
+            base_url_override: None,
+            notes: String::new(),
+            key_state: KeyState::None,
+            key_hint: None,
+            key_fingerprint: None,
+            key_set_at: None,
+            key_verified_at: None,
+            phone_number_id: pid.map(Into::into),
+            waba_id: None,
+            health: None,
+            health_checked_at: None,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    fn health(pid: &str, display: Option<&str>) -> HealthStatus {
+        HealthStatus {
+            can_send_message: "AVAILABLE".into(),
+            entities: vec![HealthEntity {
+                entity_type: "PHONE_NUMBER".into(),
+                id: pid.into(),
+                display_phone_number: display.map(Into::into),
+                ..Default::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn the_display_number_where_given_must_be_the_numbers_phone() {
+        let support = number(2, "+15550000101", "Support US", None);
+        let sales = number(1, "+15550000100", "Sales US", None);
+        // First verification: no id known yet, the display number decides.
+        assert!(key_belongs_to(&support, &health("P1", Some("1 555-000-0101")), &[]).is_ok());
+        assert!(key_belongs_to(&support, &health("P1", None), &[]).is_ok());
+        let err = key_belongs_to(&support, &health("P0", Some("15550000100")), &[sales])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Sales US (+15550000100)") && err.contains("Support US (+15550000101)"),
+            "{err}"
+        );
+        let err = key_belongs_to(&support, &health("P9", Some("+15550000999")), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("+15550000999"), "{err}");
+    }
+
+    #[test]
+    fn a_known_phone_number_id_must_match() {
+        let support = number(2, "+15550000101", "Support US", Some("P1"));
+        assert!(key_belongs_to(&support, &health("P1", None), &[]).is_ok());
+        let err = key_belongs_to(&support, &health("P0", None), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("P0") && err.contains("P1"), "{err}");
+        let sales = number(1, "+15550000100", "Sales US", Some("P0"));
+        let fresh = number(3, "+15550000102", "New", None);
+        let err = key_belongs_to(&fresh, &health("P0", None), &[sales])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("Sales US") && err.contains("New (+15550000102)"),
+            "{err}"
+        );
     }
 }

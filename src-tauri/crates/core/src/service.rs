@@ -14,12 +14,38 @@ use crate::prefs::Preferences;
 use crate::secrets::{MemoryStore, SecretStore};
 use crate::Result;
 
-/// Steps of a key rotation, for the crash test hook.
+/// Steps of a key rotation, for the crash test hook: one after every write to the database
+/// or the keyring, in the order they happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RotationStep {
+    /// The journal row is written (`staging`).
     Journaled,
+    /// The new key is in the pending keyring entry.
+    PendingWritten,
+    /// The journal says `staged`.
     Staged,
+    /// The new key is in the number's keyring entry.
+    KeyWritten,
+    /// The journal says `promoted`.
     Promoted,
+    /// The number's row describes the new key, the audit row is written, the journal says
+    /// `recorded` (one transaction).
+    Recorded,
+    /// The pending keyring entry is deleted.
+    PendingDeleted,
+}
+
+impl RotationStep {
+    /// Every step, in order.
+    pub const ALL: [RotationStep; 7] = [
+        RotationStep::Journaled,
+        RotationStep::PendingWritten,
+        RotationStep::Staged,
+        RotationStep::KeyWritten,
+        RotationStep::Promoted,
+        RotationStep::Recorded,
+        RotationStep::PendingDeleted,
+    ];
 }
 
 /// The inbox receiver while it runs, as `Core` holds it (the inbox's server implements it;

@@ -115,9 +115,14 @@ async fn set_read_changed_outside_and_accept() {
         })
         .unwrap();
     assert_eq!(outside.len(), 1, "recorded once");
+    assert_eq!(
+        outside[0].actor, "outside",
+        "made outside WABA Desk, not by the reader"
+    );
     let v = core.accept_webhook(id, Actor::Ui).await.unwrap();
     assert!(v.changed_outside.is_none());
     assert_eq!(v.history[0].source, "outside");
+    assert_eq!(v.history[0].actor, "outside");
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditFilter } from "./bindings/AuditFilter";
 import type { NumberInput } from "./bindings/NumberInput";
+import type { KeySaved } from "./bindings/KeySaved";
 import type { NumberView } from "./bindings/NumberView";
 import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
@@ -95,9 +96,10 @@ export const addNumber = (input: NumberInput) => call<NumberView>("add_number", 
 export const updateNumber = (id: number, input: NumberInput) =>
   call<NumberView>("update_number", { id, input });
 export const removeNumber = (id: number) => call<void>("remove_number", { id });
-/** The key goes in once and never comes back: the answer carries only its mask. */
+/** The key goes in once and never comes back: the answer carries only its mask, and what
+ * became of the number's webhook (read back with the new key). */
 export const setKey = (id: number, key: string, verify: boolean) =>
-  call<NumberView>("set_key", { id, key, verify });
+  call<KeySaved>("set_key", { id, key, verify });
 export const verifyKey = (id: number) => call<NumberView>("verify_key", { id });
 export const removeKey = (id: number) => call<NumberView>("remove_key", { id });
 export function verifyAll(onProgress: (p: VerifyProgress) => void) {
@@ -113,6 +115,8 @@ export const exportAuditCsv = (filter: AuditFilter) =>
 export const getWebhook = (id: number) => call<WebhookView>("get_webhook", { id });
 export const setWebhook = (id: number, input: WebhookInput) =>
   call<WebhookView>("set_webhook", { id, input });
+/** Sets the webhook WABA Desk last set or accepted again, with its headers (audited). */
+export const reapplyWebhook = (id: number) => call<WebhookView>("reapply_webhook", { id });
 export const acceptWebhook = (id: number) => call<WebhookView>("accept_webhook", { id });
 /**
  * The webhook URL rules for number `id` (a simulator number may point at this computer;

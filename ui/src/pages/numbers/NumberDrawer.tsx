@@ -5,9 +5,11 @@ import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { AuditEntry } from "../../lib/ipc/bindings/AuditEntry";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { NumberView } from "../../lib/ipc/bindings/NumberView";
-import { keyHistory, removeKey, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
+import type { WebhookAfterKey } from "../../lib/ipc/bindings/WebhookAfterKey";
+import { keyHistory, reapplyWebhook, removeKey, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { NumberForm } from "./NumberForm";
+import { isStale, StaleMark } from "./stale";
 
 /** One number: its key (paste, check), health, details, key history, removal. */
 export function NumberDrawer(props: {
@@ -23,8 +25,12 @@ export function NumberDrawer(props: {
   const n = props.number;
   const [key, setKeyText] = useState("");
   const [verify, setVerify] = useState(true);
-  const [busy, setBusy] = useState<null | "save" | "check" | "forget" | "remove">(null);
+  const [busy, setBusy] = useState<null | "save" | "check" | "forget" | "remove" | "reapply">(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  /** A key refused for what it is (another number's, malformed): shown at the key field. */
+  const [keyError, setKeyError] = useState<string | null>(null);
+  /** The webhook read back after a new key, when it is gone or changed. */
+  const [webhookLost, setWebhookLost] = useState<WebhookAfterKey | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [history, setHistory] = useState<AuditEntry[]>([]);
   const [editing, setEditing] = useState(false);
@@ -56,8 +62,42 @@ export function NumberDrawer(props: {
   async function saveKey(ev: FormEvent) {
     ev.preventDefault();
     // Cleared once saved (never shown again); a rejected key stays in the field to be corrected.
-    const saved = await run("save", () => setKey(n.id, key, verify), verify ? "Key verified and saved." : "Key saved (not verified).");
-    if (saved) setKeyText("");
+    setBusy("save");
+    setError(null);
+    setKeyError(null);
+    setNotice(null);
+    setWebhookLost(null);
+    try {
+      const saved = await setKey(n.id, key, verify);
+      props.onChanged(saved.number);
+      setNotice(verify ? "Key verified and saved." : "Key saved (not verified).");
+      setKeyText("");
+      const w = saved.webhook;
+      if (w.state === "gone" || w.state === "changed") setWebhookLost(w);
+      else if (w.state === "unreadable") setError({ code: "upstream", message: w.message });
+    } catch (e) {
+      const err = toIpcError(e);
+      if (err.code === "validation") setKeyError(err.message);
+      else setError(err);
+      props.onRefresh();
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function reapply() {
+    setBusy("reapply");
+    setError(null);
+    try {
+      const v = await reapplyWebhook(n.id);
+      setWebhookLost(null);
+      setNotice(`Webhook re-applied: ${v.url ?? ""}`);
+      loadHistory();
+    } catch (e) {
+      setError(toIpcError(e));
+    } finally {
+      setBusy(null);
+    }
   }
 
   async function remove() {
@@ -91,6 +131,20 @@ export function NumberDrawer(props: {
         </div>
       )}
       {error && <ErrorBanner error={error} />}
+      {webhookLost && (
+        <div className="warning-banner" role="status" id="webhook-lost">
+          <p>
+            {webhookLost.state === "gone"
+              ? "The webhook is gone at 360dialog since the new key was issued: no events reach WABA Desk."
+              : `The webhook at 360dialog is now ${webhookLost.current_url ?? "none"}.`}{" "}
+            WABA Desk last set <span className="mono">{webhookLost.known_url}</span>
+            {webhookLost.known_header_names.length > 0 && <> with the headers {webhookLost.known_header_names.join(", ")}</>}.
+          </p>
+          <button type="button" id="webhook-reapply" className="primary" disabled={busy !== null} onClick={reapply}>
+            {busy === "reapply" ? "Re-applying…" : "Re-apply the webhook"}
+          </button>
+        </div>
+      )}
       {notice && (
         <p className="notice" role="status">
           {notice}
@@ -109,8 +163,8 @@ export function NumberDrawer(props: {
           <dt>Fingerprint</dt>
           <dd className="mono">{n.key_fingerprint ?? "—"}</dd>
           <dt>Last verified</dt>
-          <dd>
-            <When at={n.key_verified_at} />
+          <dd id="drawer-last-verified" data-stale={isStale(n) ? "" : undefined}>
+            <When at={n.key_verified_at} /> <StaleMark stale={isStale(n)} what="Last verified" />
           </dd>
         </dl>
         <form onSubmit={saveKey} className="key-form" aria-label="Set the API key">
@@ -121,12 +175,22 @@ export function NumberDrawer(props: {
               data-autofocus={n.key_state === "none" || n.key_state === "superseded" ? "" : undefined}
               type="password"
               value={key}
-              onChange={(e) => setKeyText(e.target.value)}
+              onChange={(e) => {
+                setKeyText(e.target.value);
+                setKeyError(null);
+              }}
+              aria-invalid={keyError ? true : undefined}
+              aria-describedby={keyError ? "key-error" : undefined}
               autoComplete="off"
               spellCheck={false}
               placeholder="from the 360dialog Hub"
             />
           </label>
+          {keyError && (
+            <p id="key-error" className="field-error" role="alert">
+              {keyError}
+            </p>
+          )}
           <label className="checkbox">
             <input
               id="key-verify"
@@ -182,8 +246,13 @@ export function NumberDrawer(props: {
 
       <section aria-labelledby="health-title" className="drawer__section">
         <h3 id="health-title">
-          Health <HealthBadge health={health} />
+          Health <HealthBadge health={health} /> <StaleMark stale={isStale(n)} what="Health" />
         </h3>
+        {isStale(n) && health && (
+          <p className="hint" id="health-stale">
+            Read with the superseded key: stale until a new key is saved and checked.
+          </p>
+        )}
         {health ? (
           <ul className="health-list">
             {health.entities.map((e) => (

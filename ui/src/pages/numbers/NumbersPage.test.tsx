@@ -2,7 +2,10 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../App";
+import type { KeySaved } from "../../lib/ipc/bindings/KeySaved";
 import type { NumberView } from "../../lib/ipc/bindings/NumberView";
+import type { VerifyOutcome } from "../../lib/ipc/bindings/VerifyOutcome";
+import type { WebhookAfterKey } from "../../lib/ipc/bindings/WebhookAfterKey";
 
 const SECRET = "Zk3-unique-api-key-9f8e7d";
 
@@ -27,6 +30,31 @@ function number(patch: Partial<NumberView> = {}): NumberView {
     created_at: "2026-11-25T00:00:00Z",
     updated_at: "2026-11-25T00:00:00Z",
     ...patch,
+  };
+}
+
+function saved(n: NumberView, webhook: Partial<WebhookAfterKey> = {}): KeySaved {
+  return {
+    number: n,
+    webhook: {
+      state: "none_known",
+      known_url: null,
+      known_header_names: [],
+      current_url: null,
+      message: "no webhook was known to check",
+      ...webhook,
+    },
+  };
+}
+
+function outcome(id: number, result: VerifyOutcome["result"]): VerifyOutcome {
+  return {
+    number_id: id,
+    phone: `+155500001${id}`,
+    label: `US ${id}`,
+    key_state: result === "superseded" ? "superseded" : "verified",
+    result,
+    message: result === "verified" ? "ok" : "360dialog answered HTTP 401",
   };
 }
 
@@ -99,7 +127,7 @@ describe("Numbers page", () => {
       set_key: (a) => {
         expect(a).toMatchObject({ id: 1, key: SECRET, verify: true });
         numbers = [number({ key_state: "verified", key_hint: "••••7d", key_fingerprint: "ab12cd34" })];
-        return numbers[0];
+        return saved(numbers[0]);
       },
     });
     render(<App />);
@@ -238,5 +266,103 @@ describe("Numbers page", () => {
     await waitFor(() => expect(document.documentElement.dataset.ready).toBe("true"));
     fireEvent.click(screen.getByRole("button", { name: "Add number" }));
     expect((screen.getByLabelText("Environment") as HTMLSelectElement).value).toBe("sandbox");
+  });
+
+  it("a key of another number is refused at the key field, and the key stays to be corrected", async () => {
+    numbers = [number({ label: "Support US", phone: "+15550000101" })];
+    const reason =
+      "this key is already stored on Sales US (+15550000100); a key belongs to one number, so it was not saved on Support US (+15550000101)";
+    backend({
+      set_key: () => {
+        throw { code: "validation", message: reason };
+      },
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support US" }));
+    const input = screen.getByLabelText("Paste the API key") as HTMLInputElement;
+    fireEvent.change(input, { target: { value: "sales-key-1234" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Set the API key" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.id).toBe("key-error");
+    expect(alert.textContent).toBe(reason);
+    expect(input.value).toBe("sales-key-1234");
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(input.getAttribute("aria-describedby")).toBe("key-error");
+    expect(within(screen.getByRole("form", { name: "Set the API key" })).getByRole("alert")).toBe(alert);
+    expect(screen.queryByText("Key verified and saved.")).toBeNull();
+  });
+
+  it("a webhook the new key cleared is reported and re-applied in one click", async () => {
+    numbers = [number({ key_state: "superseded", key_hint: "••••1234", health_checked_at: new Date().toISOString() })];
+    const url = "https://hooks.example.com/wa_in";
+    backend({
+      set_key: () => {
+        numbers = [number({ key_state: "verified", key_hint: "••••9f8e" })];
+        return saved(numbers[0], {
+          state: "gone",
+          known_url: url,
+          known_header_names: ["Authorization", "X-Wabadesk-Secret"],
+          message: "the webhook is gone",
+        });
+      },
+      reapply_webhook: (a) => ({
+        number_id: a.id,
+        url,
+        headers: {},
+        has_secret: true,
+        changed_outside: null,
+        shared_with: [],
+        history: [],
+        checked_at: null,
+      }),
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Support DE" }));
+    fireEvent.change(screen.getByLabelText("Paste a new API key"), { target: { value: SECRET } });
+    fireEvent.submit(screen.getByRole("form", { name: "Set the API key" }));
+    await screen.findByText("Key verified and saved.");
+    const banner = document.getElementById("webhook-lost")!;
+    expect(banner.textContent).toContain("gone at 360dialog");
+    expect(banner.textContent).toContain(url);
+    expect(banner.textContent).toContain("Authorization, X-Wabadesk-Secret");
+    expect(calls.some((c) => c.cmd === "reapply_webhook")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Re-apply the webhook" }));
+    await screen.findByText(`Webhook re-applied: ${url}`);
+    expect(calls.filter((c) => c.cmd === "reapply_webhook").map((c) => c.args.id)).toEqual([1]);
+    expect(document.getElementById("webhook-lost")).toBeNull();
+  });
+
+  it("a superseded key's health and last verified are marked stale", async () => {
+    const health = { can_send_message: "AVAILABLE", entities: [] };
+    numbers = [
+      number({ key_state: "superseded", key_verified_at: "2026-11-25T00:00:00Z", health, health_checked_at: new Date().toISOString() }),
+      number({ id: 2, label: "Sales US", phone: "+15550000100", key_state: "verified", key_verified_at: "2026-11-25T00:00:00Z", health, health_checked_at: new Date().toISOString() }),
+    ];
+    backend();
+    render(<App />);
+    const rows = await screen.findAllByRole("row");
+    const support = rows.find((r) => r.getAttribute("data-number-id") === "1")!;
+    const sales = rows.find((r) => r.getAttribute("data-number-id") === "2")!;
+    expect(within(support).getAllByText("stale")).toHaveLength(2);
+    expect(within(sales).queryByText("stale")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Support DE" }));
+    const drawer = screen.getByRole("complementary");
+    expect(drawer.querySelector("#drawer-last-verified")?.textContent).toContain("stale");
+    expect(drawer.querySelector("#health-stale")?.textContent).toContain("superseded key");
+  });
+
+  it("Verify all keys ends with a summary", async () => {
+    numbers = [number({ key_state: "verified", health_checked_at: new Date().toISOString() })];
+    backend({
+      verify_all: () => [outcome(1, "verified"), outcome(2, "verified"), outcome(3, "superseded")],
+    });
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Verify all keys" }));
+    const summary = await waitFor(() => {
+      const el = document.getElementById("verify-summary");
+      expect(el).not.toBeNull();
+      return el!;
+    });
+    expect(summary.textContent).toBe("Verify all keys: 2 verified, 1 superseded, 0 unreachable");
   });
 });

@@ -11,6 +11,7 @@ import { useNumbers } from "../../lib/numbers";
 import { TryDemo } from "../../lib/profile";
 import { NumberDrawer } from "./NumberDrawer";
 import { NumberForm } from "./NumberForm";
+import { isStale, StaleMark, verifySummary } from "./stale";
 
 /** Health older than this is re-read when the page opens. */
 const HEALTH_MAX_AGE_MS = 5 * 60 * 1000;
@@ -22,6 +23,7 @@ export function NumbersPage() {
   const [progress, setProgress] = useState<VerifyProgress | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [verifyError, setVerifyError] = useState<ErrorPayload | null>(null);
+  const [summary, setSummary] = useState<string | null>(null);
   const refreshedOnOpen = useRef(false);
   const addButton = useRef<HTMLButtonElement>(null);
 
@@ -46,8 +48,9 @@ export function NumbersPage() {
     setVerifying(true);
     setVerifyError(null);
     setProgress(null);
+    setSummary(null);
     try {
-      await verifyAll(setProgress);
+      setSummary(verifySummary(await verifyAll(setProgress)));
     } catch (e) {
       setVerifyError(toIpcError(e));
     } finally {
@@ -75,6 +78,11 @@ export function NumbersPage() {
           </span>
         )}
       </div>
+      {summary && (
+        <p role="status" className="notice" id="verify-summary">
+          Verify all keys: {summary}
+        </p>
+      )}
       {error && <ErrorBanner error={error} />}
       {verifyError && <ErrorBanner error={verifyError} />}
       {adding && (
@@ -135,11 +143,11 @@ export function NumbersPage() {
                     {n.key_hint} {n.key_fingerprint}
                   </span>
                 </td>
-                <td>
-                  <When at={n.key_verified_at} />
+                <td data-stale={isStale(n) ? "" : undefined}>
+                  <When at={n.key_verified_at} /> <StaleMark stale={isStale(n)} what="Last verified" />
                 </td>
-                <td>
-                  <HealthBadge health={n.health} />
+                <td data-stale={isStale(n) ? "" : undefined}>
+                  <HealthBadge health={n.health} /> <StaleMark stale={isStale(n)} what="Health" />
                 </td>
               </tr>
             ))}

@@ -26,6 +26,10 @@ pub struct HealthEntity {
     pub id: String,
     pub can_send_message: Option<String>,
     pub errors: Vec<HealthIssue>,
+    /// The display number, where the answer gives one (PHONE_NUMBER entities).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub display_phone_number: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -48,6 +52,12 @@ impl HealthStatus {
     /// The number's phone-number id: inbound webhooks carry it as `metadata.phone_number_id`.
     pub fn phone_number_id(&self) -> Option<&str> {
         self.entity("PHONE_NUMBER").map(|e| e.id.as_str())
+    }
+
+    /// The display number of the key's phone number, where the answer gives one.
+    pub fn display_phone_number(&self) -> Option<&str> {
+        self.entity("PHONE_NUMBER")
+            .and_then(|e| e.display_phone_number.as_deref())
     }
 
     pub fn waba_id(&self) -> Option<&str> {

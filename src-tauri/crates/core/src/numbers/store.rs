@@ -290,3 +290,23 @@ pub(crate) fn set_webhook_checked(c: &Connection, id: i64, now: &str) -> Result<
     .map_err(Error::db("remembering the webhook"))?;
     Ok(())
 }
+
+/// The webhook headers WABA Desk last set or accepted (JSON; the shared secret's value is
+/// never in it).
+pub(crate) fn webhook_headers_known(c: &Connection, id: i64) -> Result<Option<String>> {
+    c.query_row(
+        "SELECT webhook_headers_known FROM numbers WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .map_err(Error::db("reading the webhook state"))
+}
+
+pub(crate) fn set_webhook_headers_known(c: &Connection, id: i64, json: Option<&str>) -> Result<()> {
+    c.execute(
+        "UPDATE numbers SET webhook_headers_known = ?1 WHERE id = ?2",
+        params![json, id],
+    )
+    .map_err(Error::db("remembering the webhook"))?;
+    Ok(())
+}

@@ -70,7 +70,87 @@ pub struct WebhookInput {
     pub secret: bool,
 }
 
+/// The headers WABA Desk last set or accepted, as kept in the database: the shared-secret
+/// header only as a flag (its value stays in the keyring).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct KnownHeaders {
+    headers: BTreeMap<String, String>,
+    secret: bool,
+}
+
+impl KnownHeaders {
+    fn of(headers: &BTreeMap<String, String>) -> Self {
+        let mut headers = headers.clone();
+        let secret = headers.remove(SECRET_HEADER).is_some();
+        Self { headers, secret }
+    }
+
+    fn remember(&self, tx: &rusqlite::Connection, number_id: i64) -> Result<()> {
+        let json = serde_json::to_string(self).map_err(|e| Error::Internal(e.to_string()))?;
+        store::set_webhook_headers_known(tx, number_id, Some(&json))
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.headers.keys().cloned().collect();
+        if self.secret {
+            names.push(SECRET_HEADER.to_string());
+        }
+        names
+    }
+}
+
+/// The webhook WABA Desk last set or accepted, to re-apply it as it was.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct KnownWebhook {
+    pub url: Option<String>,
+    /// Names of the headers it had (values are not shown; the shared secret's stays in the
+    /// keyring).
+    pub header_names: Vec<String>,
+}
+
 impl Core {
+    fn known_headers(&self, number_id: i64) -> Result<KnownHeaders> {
+        let json = self
+            .db
+            .with_conn(|c| store::webhook_headers_known(c, number_id))?;
+        Ok(json
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default())
+    }
+
+    /// The webhook WABA Desk last set or accepted for the number.
+    pub fn known_webhook(&self, number_id: i64) -> Result<KnownWebhook> {
+        let (url, _) = self.known_url(number_id)?;
+        Ok(KnownWebhook {
+            url,
+            header_names: self.known_headers(number_id)?.names(),
+        })
+    }
+
+    /// Sets the webhook WABA Desk last set or accepted again, with its headers (after a new
+    /// API key cleared it at 360dialog, for one). Audited as `webhook_reapplied`.
+    pub async fn reapply_webhook(&self, number_id: i64, actor: Actor) -> Result<WebhookView> {
+        let (url, _) = self.known_url(number_id)?;
+        let Some(url) = url else {
+            return Err(Error::Validation(
+                "WABA Desk knows no earlier webhook of this number to re-apply; set one".into(),
+            ));
+        };
+        let known = self.known_headers(number_id)?;
+        self.put_webhook(
+            number_id,
+            WebhookInput {
+                url,
+                headers: known.headers,
+                secret: known.secret,
+            },
+            actor,
+            AuditAction::WebhookReapplied,
+        )
+        .await
+    }
+
     fn webhook_history(&self, number_id: i64) -> Result<Vec<WebhookChange>> {
         self.db.with_conn(|c| {
             let mut stmt = c
@@ -136,7 +216,8 @@ impl Core {
         // WABA Desk, once recorded, is announced.
         let outside = self.db.with_tx(|tx| {
             let (known, _) = store::webhook_known(tx, number_id)?;
-            let last_outside: Option<String> = tx
+            // No row, or the URL (none when it was cleared) the last outside change left.
+            let last_outside: Option<Option<String>> = tx
                 .query_row(
                     "SELECT new_url FROM webhook_changes WHERE number_id = ?1 AND source = 'outside' ORDER BY id DESC LIMIT 1",
                     [number_id],
@@ -148,15 +229,17 @@ impl Core {
             let outside = match &known {
                 None if url.is_some() => {
                     store::set_webhook_known(tx, number_id, url.as_deref())?;
+                    KnownHeaders::of(&config.headers).remember(tx, number_id)?;
                     false
                 }
-                Some(k) if Some(k) != url.as_ref() && last_outside != url => {
+                Some(k) if Some(k) != url.as_ref() && last_outside.as_ref() != Some(&url) => {
+                    // The change was made outside WABA Desk: whoever read it did not make it.
                     tx.execute(
                         "INSERT INTO webhook_changes (number_id, at, old_url, new_url, source, actor) VALUES (?1, ?2, ?3, ?4, 'outside', ?5)",
-                        params![number_id, now, k, url, actor.as_str()],
+                        params![number_id, now, k, url, Actor::Outside.as_str()],
                     )
                     .map_err(Error::db("recording a webhook change"))?;
-                    audit::record(tx, actor, NewAudit {
+                    audit::record(tx, Actor::Outside, NewAudit {
                         number_id: Some(number_id),
                         detail: &format!("{} -> {}", k, url.as_deref().unwrap_or("(none)")),
                         ..NewAudit::of(AuditAction::WebhookChangedOutside)
@@ -180,7 +263,8 @@ impl Core {
             .call(number_id, actor, |c| async move { c.get_webhook().await })
             .await?;
         self.write(&[Topic::Webhook], Some(number_id), |c| {
-            store::set_webhook_known(c, number_id, config.url.as_deref())
+            store::set_webhook_known(c, number_id, config.url.as_deref())?;
+            KnownHeaders::of(&config.headers).remember(c, number_id)
         })?;
         self.view(number_id, config.url, config.headers)
     }
@@ -192,6 +276,17 @@ impl Core {
         number_id: i64,
         input: WebhookInput,
         actor: Actor,
+    ) -> Result<WebhookView> {
+        self.put_webhook(number_id, input, actor, AuditAction::WebhookChanged)
+            .await
+    }
+
+    async fn put_webhook(
+        &self,
+        number_id: i64,
+        input: WebhookInput,
+        actor: Actor,
+        action: AuditAction,
     ) -> Result<WebhookView> {
         let number = self.number(number_id)?;
         let url = check_url_for(&input.url, number.environment)?;
@@ -224,6 +319,7 @@ impl Core {
         self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |tx| {
             let now = crate::util::now();
             store::set_webhook_known(tx, number_id, Some(&url))?;
+            KnownHeaders::of(&headers).remember(tx, number_id)?;
             store::set_webhook_checked(tx, number_id, &now)?;
             tx.execute(
                 "INSERT INTO webhook_changes (number_id, at, old_url, new_url, source, actor) VALUES (?1, ?2, ?3, ?4, 'app', ?5)",
@@ -234,7 +330,7 @@ impl Core {
             audit::record(tx, actor, NewAudit {
                 number_id: Some(number_id),
                 detail: &format!("{} -> {} (headers: {})", old.as_deref().unwrap_or("(none)"), url, if names.is_empty() { "none".to_string() } else { names.join(", ") }),
-                ..NewAudit::of(AuditAction::WebhookChanged)
+                ..NewAudit::of(action)
             })
         })?;
         // The running receiver checks the secret from now on (or stops checking it).

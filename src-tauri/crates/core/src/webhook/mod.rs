@@ -8,7 +8,8 @@ mod endpoint_test;
 mod url_rules;
 
 pub use config::{
-    secret_account, OutsideChange, WebhookChange, WebhookInput, WebhookView, SECRET_HEADER,
+    secret_account, KnownWebhook, OutsideChange, WebhookChange, WebhookInput, WebhookView,
+    SECRET_HEADER,
 };
 pub use endpoint_test::{test_endpoint, EndpointTest, TestEventKind, TEST_EVENT_FIELD};
 pub use url_rules::{check_headers, check_url, check_url_for, MAX_URL_LEN};

@@ -173,14 +173,12 @@ pub async fn set_supersede_rotate(dir: &Path, store: Arc<dyn SecretStore>, phone
     assert!(store.get(&account(phone)).unwrap().is_none());
 }
 
-/// A rotation interrupted after each step leaves a working key once the app starts again.
+/// A rotation interrupted after every single write (to the database or the keyring) leaves the
+/// keyring holding exactly one whole key, and the database describing it, once the app starts
+/// again.
 pub async fn interrupted_rotation(dir: &Path, store: Arc<dyn SecretStore>, phone: &str) {
     let sim = sim().await;
-    for step in [
-        RotationStep::Journaled,
-        RotationStep::Staged,
-        RotationStep::Promoted,
-    ] {
+    for step in RotationStep::ALL {
         let core = open(dir, store.clone(), &sim);
         let id = match core.resolve_number(phone) {
             Ok(n) => n.id,
@@ -198,7 +196,7 @@ pub async fn interrupted_rotation(dir: &Path, store: Arc<dyn SecretStore>, phone
             .await
             .unwrap_err();
         assert!(err.to_string().contains("simulated crash"), "{err}");
-        assert!(core.rotation_pending(id).unwrap());
+        assert!(core.rotation_pending(id).unwrap(), "{step:?}");
         // At the moment of the crash the number's entry holds a whole key, old or new.
         let at_crash = store.get(&account(phone)).unwrap().unwrap();
         assert!(
@@ -218,19 +216,35 @@ pub async fn interrupted_rotation(dir: &Path, store: Arc<dyn SecretStore>, phone
             "{step:?}: no pending entry left"
         );
         let kept = store.get(&account(phone)).unwrap().unwrap();
+        let n = core.number(id).unwrap();
+        assert_eq!(
+            n.key_fingerprint.as_deref(),
+            Some(kept.fingerprint().as_str()),
+            "{step:?}: the database describes the key in the keyring"
+        );
+        assert_eq!(
+            n.key_hint.as_deref(),
+            Some(kept.mask().as_str()),
+            "{step:?}"
+        );
         let last = core.key_history(id).unwrap()[0].action.clone();
-        if step == RotationStep::Journaled {
-            assert_eq!(kept.expose(), &old, "rolled back to the old key");
-            assert_eq!(last, "key_rotation_rolled_back");
-            // The old key is superseded at the simulator: paste the new one and it works.
-            core.set_key(id, Sensitive::new(new), true, Actor::Ui)
-                .await
-                .unwrap();
-        } else {
-            assert_eq!(kept.expose(), &new, "{step:?}: completed with the new key");
-            assert_eq!(last, "key_rotation_recovered");
-            let n = core.number(id).unwrap();
-            assert_eq!(n.key_fingerprint.unwrap(), kept.fingerprint());
+        match step {
+            RotationStep::Journaled | RotationStep::PendingWritten => {
+                assert_eq!(kept.expose(), &old, "{step:?}: rolled back to the old key");
+                assert_eq!(last, "key_rotation_rolled_back");
+                // The old key is superseded at the simulator: paste the new one and it works.
+                core.set_key(id, Sensitive::new(new), true, Actor::Ui)
+                    .await
+                    .unwrap();
+            }
+            RotationStep::Staged | RotationStep::KeyWritten | RotationStep::Promoted => {
+                assert_eq!(kept.expose(), &new, "{step:?}: completed with the new key");
+                assert_eq!(last, "key_rotation_recovered", "{step:?}");
+            }
+            RotationStep::Recorded | RotationStep::PendingDeleted => {
+                assert_eq!(kept.expose(), &new, "{step:?}: completed with the new key");
+                assert_eq!(last, "key_rotated", "{step:?}: recorded before the crash");
+            }
         }
         let n = core.verify_key(id, Actor::Ui).await.unwrap();
         assert_eq!(n.key_state, KeyState::Verified, "{step:?}: a working key");

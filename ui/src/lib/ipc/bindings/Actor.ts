@@ -3,4 +3,4 @@
 /**
  * Who did it.
  */
-export type Actor = "ui" | "cli" | "system";
+export type Actor = "ui" | "cli" | "system" | "outside";

@@ -5,4 +5,8 @@ export type HealthEntity = {
 /**
  * PHONE_NUMBER, WABA, BUSINESS, APP.
  */
-entity_type: string, id: string, can_send_message: string | null, errors: Array<HealthIssue>, };
+entity_type: string, id: string, can_send_message: string | null, errors: Array<HealthIssue>, 
+/**
+ * The display number, where the answer gives one (PHONE_NUMBER entities).
+ */
+display_phone_number?: string, };

@@ -106,6 +106,10 @@ export const VOCABULARY: Vocabulary = {
       "label": "Webhook changed outside the app"
     },
     {
+      "value": "webhook_reapplied",
+      "label": "Webhook re-applied"
+    },
+    {
       "value": "webhook_destination_saved",
       "label": "Webhook destination saved"
     },
@@ -150,6 +154,10 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "system",
       "label": "System"
+    },
+    {
+      "value": "outside",
+      "label": "Outside WABA Desk"
     }
   ],
   "key_states": [
