@@ -18,6 +18,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_history_search.sql"),
     include_str!("../../migrations/0006_drop_redundant_indexes.sql"),
     include_str!("../../migrations/0007_templates.sql"),
+    include_str!("../../migrations/0008_send_attempts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

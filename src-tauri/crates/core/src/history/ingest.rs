@@ -35,6 +35,9 @@ pub fn apply_status(
     let (Some(wamid), Some(status)) = (text(st, &["id"]), text(st, &["status"])) else {
         return Err(Error::Validation("a status without id or status".into()));
     };
+    if let Some(reference) = text(st, &["biz_opaque_callback_data"]) {
+        link_attempt(tx, &reference, &wamid)?;
+    }
     let timestamp = text(st, &["timestamp"]).unwrap_or_default();
     let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
     let error = st.get("errors").and_then(|e| e.get(0));
@@ -107,6 +110,19 @@ pub fn apply_status(
         }
     }
     Ok(true)
+}
+
+/// Gives an attempt whose answer never came the wamid its first status names (the status
+/// carries the attempt's reference as `biz_opaque_callback_data`).
+fn link_attempt(tx: &Transaction<'_>, reference: &str, wamid: &str) -> Result<()> {
+    exec(
+        tx,
+        "UPDATE messages SET wamid = ?2 WHERE attempt_ref = ?1 AND wamid IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ?2)",
+        params![reference, wamid],
+        "linking a status to its send attempt",
+    )?;
+    Ok(())
 }
 
 /// A short text for a message of any type.
@@ -191,6 +207,94 @@ pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
          ON CONFLICT (wamid) DO UPDATE SET number_id = excluded.number_id, phone_number_id = COALESCE(excluded.phone_number_id, phone_number_id), \
            contact = excluded.contact, type = excluded.type, template_name = excluded.template_name, template_language = excluded.template_language, \
            body = excluded.body, request_json = excluded.request_json, response_json = excluded.response_json, created_at = min(created_at, excluded.created_at)", params![o.number_id, o.phone_number_id, o.wamid, o.contact, o.kind, o.template_name, o.template_language, o.body, o.request.to_string(), o.response.to_string(), now], "recording a sent message")?;
+    Ok(())
+}
+
+/// Delivery state of an attempt before its answer: going out now.
+pub const SENDING: &str = "sending";
+/// The answer to the send was lost: it may or may not have gone out.
+pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
+/// 360dialog or Meta refused the send: nothing went out.
+pub const NOT_SENT: &str = "not_sent";
+
+/// A send about to go out, for [`record_attempt`].
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub number_id: i64,
+    pub phone_number_id: Option<&'a str>,
+    /// `biz_opaque_callback_data` of the request.
+    pub reference: &'a str,
+    pub contact: &'a str,
+    pub kind: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: Option<&'a str>,
+    /// The text, or the template rendered with its parameters.
+    pub body: Option<&'a str>,
+    pub parameters: Option<&'a Value>,
+    pub request: &'a Value,
+}
+
+/// Records a send before it goes out, in state `sending`. Returns the row id.
+pub fn record_attempt(tx: &Transaction<'_>, a: &Attempt<'_>) -> Result<i64> {
+    let now = crate::util::now();
+    exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, attempt_ref, contact, type, template_name, template_language, body, parameters_json, status, status_rank, request_json, created_at, updated_at) \
+         VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12, ?12)", params![a.number_id, a.phone_number_id, a.reference, a.contact, a.kind, a.template_name, a.template_language, a.body, a.parameters.map(Value::to_string), SENDING, a.request.to_string(), now], "recording a send attempt")?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The answer to an attempt arrived: it gets its wamid and the answer. Statuses recorded
+/// before (a row created from them, or linked through the reference) are kept.
+pub fn attempt_accepted(
+    tx: &Transaction<'_>,
+    attempt_id: i64,
+    wamid: &str,
+    contact: &str,
+    response: &Value,
+) -> Result<()> {
+    // A row the statuses created without the reference: its state moves to the attempt.
+    exec(
+        tx,
+        "UPDATE messages SET (status, status_rank, sent_at, delivered_at, read_at, failed_at, error_code, error_title, error_details, pricing_json, conversation_json) = \
+           (SELECT o.status, o.status_rank, o.sent_at, o.delivered_at, o.read_at, o.failed_at, o.error_code, o.error_title, o.error_details, o.pricing_json, o.conversation_json \
+            FROM messages o WHERE o.wamid = ?2 AND o.id <> ?1) \
+         WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages o WHERE o.wamid = ?2 AND o.id <> ?1)",
+        params![attempt_id, wamid],
+        "moving early statuses to the attempt",
+    )?;
+    exec(
+        tx,
+        "DELETE FROM messages WHERE wamid = ?2 AND id <> ?1",
+        params![attempt_id, wamid],
+        "merging early statuses into the attempt",
+    )?;
+    exec(
+        tx,
+        "UPDATE messages SET wamid = ?2, contact = ?3, response_json = ?4, \
+           status = CASE WHEN status IN ('sending', 'outcome_unknown') THEN 'accepted' ELSE status END, \
+           updated_at = ?5 WHERE id = ?1",
+        params![attempt_id, wamid, contact, response.to_string(), crate::util::now()],
+        "recording the answer to a send",
+    )?;
+    Ok(())
+}
+
+/// The attempt ended without an answer (`outcome_unknown`) or with a refusal (`not_sent`,
+/// with the error). A status that already arrived through the reference is kept.
+pub fn attempt_ended(
+    tx: &Transaction<'_>,
+    attempt_id: i64,
+    state: &str,
+    error_code: Option<i64>,
+    error_title: Option<&str>,
+    error_details: Option<&str>,
+) -> Result<()> {
+    exec(
+        tx,
+        "UPDATE messages SET status = ?2, error_code = ?3, error_title = ?4, error_details = ?5, updated_at = ?6 \
+         WHERE id = ?1 AND status = 'sending'",
+        params![attempt_id, state, error_code, error_title, error_details, crate::util::now()],
+        "recording the end of a send attempt",
+    )?;
     Ok(())
 }
 
