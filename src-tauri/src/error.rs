@@ -19,6 +19,7 @@ impl From<tauri_plugin_store::Error> for IpcError {
         IpcError(ErrorPayload {
             code: ErrorCode::Internal,
             message: format!("preferences store: {e}"),
+            details: None,
         })
     }
 }
@@ -26,6 +27,16 @@ impl From<tauri_plugin_store::Error> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_api_error_adds_its_raw_text_as_details() {
+        let api = wabadesk_core::api::ApiError::from_response(502, b"Bad Gateway", None);
+        let e = IpcError::from(Error::Api(Box::new(api)));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "upstream");
+        assert_eq!(json["details"], "Bad Gateway");
+        assert_eq!(json.as_object().unwrap().len(), 3, "{json}");
+    }
 
     #[test]
     fn serialises_as_code_and_message() {

@@ -12,6 +12,7 @@ import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
+import { retryText } from "../../lib/retrying";
 
 /** The 24-hour window with a contact, as far as the inbox knows (debounced on typing). */
 function useWindow(numberId: number | null, contact: string): WindowState | null {
@@ -41,6 +42,7 @@ export function SendPage() {
   const [to, setTo] = useState("");
   const [body, setBody] = useState("");
   const [sending, setSending] = useState(false);
+  const [retrying, setRetrying] = useState<string | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [wamid, setWamid] = useState<string | null>(null);
   const win = useWindow(numberId, to);
@@ -51,16 +53,18 @@ export function SendPage() {
     e.preventDefault();
     if (numberId === null) return;
     setSending(true);
+    setRetrying(null);
     setError(null);
     setWamid(null);
     try {
-      const r = await sendText(numberId, to, body);
+      const r = await sendText(numberId, to, body, (p) => setRetrying(retryText(p)));
       setWamid(r.messages[0]?.id ?? null);
       setBody("");
     } catch (err) {
       setError(toIpcError(err));
     } finally {
       setSending(false);
+      setRetrying(null);
     }
   }
 
@@ -100,8 +104,13 @@ export function SendPage() {
           </label>
           <div className="form__actions">
             <button type="submit" className="primary" id="text-send" disabled={sending || numberId === null || !to.trim() || !body.trim()}>
-              {sending ? "Sending…" : "Send"}
+              {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send"}
             </button>
+            {retrying && (
+              <span className="hint" role="status" id="text-retrying">
+                {retrying}
+              </span>
+            )}
           </div>
           {error && <ErrorBanner error={error} />}
           {wamid && (

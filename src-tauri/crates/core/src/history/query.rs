@@ -408,14 +408,26 @@ impl Core {
         self.db.with_conn(|c| history::list(c, filter))
     }
 
-    /// Sends a sent message again ("resend as test"), recorded as a new message.
+    /// Sends a sent message again ("resend as test"), recorded as a new message. `key` is
+    /// its wamid, or the reference of an attempt without one.
     pub async fn resend(
         &self,
-        wamid: &str,
+        key: &str,
         actor: crate::audit::Actor,
     ) -> Result<crate::api::SendResponse> {
-        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, wamid))?;
-        self.send_message(number_id, &outgoing, actor).await
+        self.resend_with_progress(key, actor, None).await
+    }
+
+    /// [`Core::resend`], telling `progress` of each retry after a capacity limit.
+    pub async fn resend_with_progress(
+        &self,
+        key: &str,
+        actor: crate::audit::Actor,
+        progress: Option<crate::api::ProgressFn>,
+    ) -> Result<crate::api::SendResponse> {
+        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, key))?;
+        self.send_message_with_progress(number_id, &outgoing, actor, progress)
+            .await
     }
 
     /// Messages per status for a filter.

@@ -623,6 +623,18 @@ impl Core {
         t: &TestSend,
         actor: Actor,
     ) -> Result<TestSendResult> {
+        self.send_test_with_progress(number_id, t, actor, None)
+            .await
+    }
+
+    /// [`Core::send_test`], telling `progress` of each retry after a capacity limit.
+    pub async fn send_test_with_progress(
+        &self,
+        number_id: i64,
+        t: &TestSend,
+        actor: Actor,
+        progress: Option<crate::api::ProgressFn>,
+    ) -> Result<TestSendResult> {
         let template = self.template(number_id, &t.name, &t.language)?;
         let to = crate::numbers::recipient(&t.to)?;
         let components = form::build_components(template.shape(), &t.values)
@@ -644,7 +656,9 @@ impl Core {
             components,
         };
         let request = message.to_json();
-        let response = self.send_message(number_id, &message, actor).await?;
+        let response = self
+            .send_message_with_progress(number_id, &message, actor, progress)
+            .await?;
         let wamid = response.wamid().unwrap_or_default().to_string();
         Ok(TestSendResult {
             curl: self.curl_for(number_id, &request)?,
