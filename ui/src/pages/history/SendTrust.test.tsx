@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { App } from "../../App";
@@ -89,7 +89,7 @@ describe("sends the admin can trust in History", () => {
     expect(question.textContent).toContain("production");
     expect(calls.some((c) => c.cmd === "resend_message")).toBe(false);
 
-    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    fireEvent.click(within(document.getElementById("resend-confirm")!).getByRole("button", { name: "Cancel" }));
     expect(document.getElementById("resend-confirm")).toBeNull();
     expect(calls.some((c) => c.cmd === "resend_message")).toBe(false);
 

@@ -1,5 +1,5 @@
 /** Message statuses as History filters and colours them (the core's list until `MessageStatus` is exported). */
-export const STATUSES = ["sending", "outcome_unknown", "not_sent", "accepted", "sent", "delivered", "read", "played", "failed", "received"];
+export const STATUSES = ["accepted", "sent", "delivered", "read", "played", "failed", "received", "outcome_unknown", "not_sent", "sending"];
 
 export const STATUS_CLASS: Record<string, string> = {
   read: "ok", delivered: "ok", played: "ok", failed: "bad", not_sent: "bad", sent: "warn", outcome_unknown: "warn", sending: "warn",
