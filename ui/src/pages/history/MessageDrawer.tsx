@@ -75,6 +75,7 @@ export function MessageDrawer(props: {
             <dt>Error</dt>
             <dd>
               {m.error_code} {m.error_title}
+              {m.error_explanation && <p id="message-error-explanation">{m.error_explanation}</p>}
               {open.error_details && (
                 <details>
                   <summary>Details</summary>

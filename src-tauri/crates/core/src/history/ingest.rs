@@ -329,6 +329,53 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_status_is_explained_in_plain_words() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| apply_status(tx, &Route::default(), &status("wamid.F", "failed", 5), None))
+            .unwrap();
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.F"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.error_code, Some(131026));
+        assert!(
+            m.error_explanation
+                .as_deref()
+                .is_some_and(|e| e.contains("could not be delivered")),
+            "not a bare 131026 Message undeliverable: {m:?}"
+        );
+    }
+
+    #[test]
+    fn a_status_naming_an_attempt_gives_it_its_wamid() {
+        let db = Db::open_in_memory().unwrap();
+        let (id, rows) = db
+            .with_tx(|tx| {
+                tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+                let id = record_attempt(tx, &Attempt {
+                    number_id: 1, phone_number_id: None, reference: "wd-1", contact: "4915123456789", kind: "text",
+                    template_name: None, template_language: None, body: Some("Hi"), parameters: None, request: &json!({}),
+                })?;
+                attempt_ended(tx, id, OUTCOME_UNKNOWN, None, None, None)?;
+                let mut st = status("wamid.L", "sent", 5);
+                st["biz_opaque_callback_data"] = json!("wd-1");
+                apply_status(tx, &Route::default(), &st, None)?;
+                let rows: i64 = tx.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+                Ok((id, rows))
+            })
+            .unwrap();
+        assert_eq!(rows, 1, "no second, text-less row");
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.L"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.id, m.status.as_str(), m.body.as_deref()),
+            (id, "sent", Some("Hi"))
+        );
+    }
+
+    #[test]
     fn incoming_messages_open_the_window_and_dedupe() {
         let db = Db::open_in_memory().unwrap();
         let m = json!({"from": "4915123456789", "id": "wamid.IN", "timestamp": "1732489100", "type": "text", "text": {"body": "Hi"}});

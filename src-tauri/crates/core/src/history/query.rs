@@ -35,6 +35,9 @@ pub struct MessageView {
     #[ts(type = "number | null")]
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
+    /// What the error code means and what to do, in plain words (Meta's title alone, such as
+    /// "Message undeliverable", says neither).
+    pub error_explanation: Option<String>,
     pub created_at: String,
     /// The reference of a send made by WABA Desk (sent as `biz_opaque_callback_data`); the key
     /// of an attempt that has no wamid yet.
@@ -95,6 +98,10 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
         failed_at: r.get(13)?,
         error_code: r.get(14)?,
         error_title: r.get(15)?,
+        error_explanation: r
+            .get::<_, Option<i64>>(14)?
+            .and_then(crate::api::explain)
+            .map(str::to_string),
         created_at: r.get(16)?,
         attempt_ref: r.get(17)?,
     })

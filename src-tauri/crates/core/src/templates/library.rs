@@ -32,6 +32,8 @@ pub struct TemplateRow {
     pub status: String,
     pub quality: Option<String>,
     pub rejected_reason: Option<String>,
+    /// What the rejection reason means and what to do, in plain words.
+    pub rejected_explanation: Option<String>,
     pub parameter_format: Option<String>,
     #[ts(type = "unknown")]
     pub components: Value,
@@ -174,6 +176,11 @@ fn row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
         status: r.get(5)?,
         quality: r.get(6)?,
         rejected_reason: r.get(7)?,
+        rejected_explanation: r
+            .get::<_, Option<String>>(7)?
+            .as_deref()
+            .and_then(crate::api::explain_rejection)
+            .map(str::to_string),
         parameter_format: r.get(8)?,
         components: serde_json::from_str(&components).unwrap_or(Value::Null),
         synced_at: r.get(10)?,
