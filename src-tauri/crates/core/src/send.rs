@@ -192,7 +192,10 @@ impl Core {
         if let Err(Error::Api(e)) = &sent {
             // As `Core::call` does for every other call.
             if e.kind == ApiErrorKind::Unauthorized {
-                self.mark_superseded(number_id, actor)?;
+                // The attempt is still settled below, whatever happens here.
+                if let Err(err) = self.mark_superseded(number_id, actor) {
+                    tracing::warn!(error = %err, "marking the key superseded failed");
+                }
             }
         }
         let sent = sent.map_err(|e| self.explain_mismatch(number_id, message, e));

@@ -256,3 +256,25 @@ async fn retries_after_a_429_are_reported_as_they_happen() {
     );
     assert_eq!(sent_by_app(&core, id).len(), 1, "sent once");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_send_with_a_superseded_key_is_not_sent_and_marks_the_key() {
+    let s = setup().await;
+    let (sim, core, id) = (&s.sim, s.core.clone(), s.id);
+    common::rotate_at_sim(sim, 0).await;
+    let err = core
+        .send_text(id, CUSTOMER, "Still there?", Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    assert_eq!(
+        core.number(id).unwrap().key_state,
+        wabadesk_core::numbers::KeyState::Superseded
+    );
+    let rows = sent_by_app(&core, id);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].body.as_deref()),
+        ("not_sent", Some("Still there?"))
+    );
+}

@@ -40,7 +40,7 @@ export function MessageDrawer(props: {
       {unknown && (
         <p className="warning-banner" id="message-unknown">
           {m.status === "sending"
-            ? "This message is being sent; its answer has not arrived yet."
+            ? "No answer to this send is recorded yet: it is on its way, or the app stopped while sending it."
             : "The answer to this send was lost, so it may or may not have gone out. If it did, its statuses (sent, delivered, read) appear here as 360dialog reports them."}{" "}
           Check its status before sending it again.
         </p>
