@@ -251,6 +251,8 @@ pub fn attempt_accepted(
     contact: &str,
     response: &Value,
 ) -> Result<()> {
+    // An answer without a message id (not documented, but tolerated) keeps the row unnamed.
+    let wamid = (!wamid.is_empty()).then_some(wamid);
     // A row the statuses created without the reference: its state moves to the attempt.
     exec(
         tx,
@@ -269,7 +271,7 @@ pub fn attempt_accepted(
     )?;
     exec(
         tx,
-        "UPDATE messages SET wamid = ?2, contact = ?3, response_json = ?4, \
+        "UPDATE messages SET wamid = COALESCE(?2, wamid), contact = ?3, response_json = ?4, \
            status = CASE WHEN status IN ('sending', 'outcome_unknown') THEN 'accepted' ELSE status END, \
            updated_at = ?5 WHERE id = ?1",
         params![attempt_id, wamid, contact, response.to_string(), crate::util::now()],
@@ -343,6 +345,53 @@ mod tests {
                 .as_deref()
                 .is_some_and(|e| e.contains("could not be delivered")),
             "not a bare 131026 Message undeliverable: {m:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_after_unlinked_statuses_merges_them_into_the_attempt() {
+        let db = Db::open_in_memory().unwrap();
+        let attempt = |tx: &rusqlite::Transaction<'_>, reference: &str| {
+            record_attempt(
+                tx,
+                &Attempt {
+                    number_id: 1,
+                    phone_number_id: None,
+                    reference,
+                    contact: "4915123456789",
+                    kind: "text",
+                    template_name: None,
+                    template_language: None,
+                    body: Some("Hi"),
+                    parameters: None,
+                    request: &json!({}),
+                },
+            )
+        };
+        let (id, rows) = db
+            .with_tx(|tx| {
+                tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+                let id = attempt(tx, "wd-2")?;
+                // Statuses without the reference (an older gateway): they make their own row.
+                apply_status(tx, &Route::default(), &status("wamid.M", "delivered", 5), None)?;
+                attempt_accepted(tx, id, "wamid.M", "4915123456789", &json!({}))?;
+                // Answers without a message id do not collide on an empty wamid.
+                let a = attempt(tx, "wd-3")?;
+                let b = attempt(tx, "wd-4")?;
+                attempt_accepted(tx, a, "", "4915123456789", &json!({}))?;
+                attempt_accepted(tx, b, "", "4915123456789", &json!({}))?;
+                let rows: i64 = tx.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+                Ok((id, rows))
+            })
+            .unwrap();
+        assert_eq!(rows, 3);
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.M"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.id, m.status.as_str(), m.body.as_deref()),
+            (id, "delivered", Some("Hi"))
         );
     }
 
