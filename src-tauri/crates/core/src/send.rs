@@ -243,7 +243,15 @@ impl Core {
                     }
                     Ok(())
                 })?;
-                return Err(e);
+                return Err(match e {
+                    Error::Api(mut api) if api.kind == ApiErrorKind::OutcomeUnknown => {
+                        // Names the attempt, so History (or `history show`) finds it.
+                        let text = api.explanation.take().unwrap_or_default();
+                        api.explanation = Some(format!("{text} Its reference is {reference}."));
+                        Error::Api(api)
+                    }
+                    other => other,
+                });
             }
         };
         let wamid = resp.wamid().unwrap_or_default().to_string();

@@ -134,6 +134,10 @@ async fn a_send_whose_answer_is_lost_is_in_history_and_its_statuses_find_it() {
     assert_eq!(attempt.contact, "4915123456789");
     assert!(attempt.wamid.is_none());
     let reference = attempt.attempt_ref.clone().expect("an attempt reference");
+    assert!(
+        err.to_string().contains(&reference),
+        "the error names the attempt: {err}"
+    );
     let detail = core.message_detail(&reference).unwrap();
     let request: Value = serde_json::from_str(detail.request_json.as_deref().unwrap()).unwrap();
     assert_eq!(request["biz_opaque_callback_data"], reference.as_str());
