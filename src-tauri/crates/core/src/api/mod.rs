@@ -620,6 +620,38 @@ fn transport_error(e: &reqwest::Error, call: Call, path: &str, config: &ClientCo
     err
 }
 
+/// A failure with no HTTP answer from an endpoint other than the API (the webhook endpoint
+/// test), in plain words, with the library's own text as the second part.
+pub fn describe_transport_failure(e: &reqwest::Error, timeout: Duration) -> (String, String) {
+    let raw = chain(e);
+    let host = e
+        .url()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+        })
+        .unwrap_or_else(|| "the endpoint".to_string());
+    let words = match network_cause(&raw, e.is_timeout(), e.is_connect()) {
+        NetworkCause::Dns => format!("the host name could not be found ({host})"),
+        NetworkCause::Refused => {
+            format!("the connection to {host} was refused: nothing is listening there")
+        }
+        NetworkCause::Tls => format!(
+            "a secure (TLS) connection to {host} could not be set up: its certificate was not accepted or the handshake failed"
+        ),
+        NetworkCause::ConnectTimeout => {
+            format!("could not connect to {host}: the host does not answer")
+        }
+        NetworkCause::AnswerTimeout => format!(
+            "the endpoint was reached but did not answer within {} s",
+            secs(timeout)
+        ),
+        NetworkCause::Cut => format!("the connection to {host} was cut before an answer arrived"),
+        NetworkCause::Other => format!("the request to {host} failed"),
+    };
+    (words, raw)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum NetworkCause {
     Dns,
