@@ -26,6 +26,8 @@ impl IpcError {
                 IpcError(ErrorPayload {
                     code: ErrorCode::Network,
                     message: simulator_not_running(&n.base_url),
+                    // What the connection attempt said, behind "details".
+                    details: e.payload().details.or_else(|| Some(e.to_string())),
                 })
             }
             _ => e.into(),
@@ -43,7 +45,7 @@ pub fn simulator_not_running(base_url: &str) -> String {
 /// The API could not be connected to at all (nothing listens there).
 fn connection_refused(e: &Error) -> bool {
     matches!(e, Error::Api(api) if api.kind == ApiErrorKind::Network
-        && api.message.as_deref().is_some_and(|m| m.contains("could not connect")))
+        && api.message.as_deref().is_some_and(|m| m.contains("was refused")))
 }
 
 impl From<tauri_plugin_store::Error> for IpcError {
@@ -51,6 +53,7 @@ impl From<tauri_plugin_store::Error> for IpcError {
         IpcError(ErrorPayload {
             code: ErrorCode::Internal,
             message: format!("preferences store: {e}"),
+            details: None,
         })
     }
 }
@@ -115,6 +118,16 @@ mod tests {
         assert_eq!(v["message"], "bad");
         let v = serde_json::to_value(IpcError::for_number(refused().await, None)).unwrap();
         assert!(!v["message"].as_str().unwrap().contains("simulator"), "{v}");
+    }
+
+    #[test]
+    fn an_api_error_adds_its_raw_text_as_details() {
+        let api = wabadesk_core::api::ApiError::from_response(502, b"Bad Gateway", None);
+        let e = IpcError::from(Error::Api(Box::new(api)));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "upstream");
+        assert_eq!(json["details"], "Bad Gateway");
+        assert_eq!(json.as_object().unwrap().len(), 3, "{json}");
     }
 
     #[test]

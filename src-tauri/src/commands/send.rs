@@ -1,11 +1,22 @@
 //! Sending outside the template test-send: free text, and "resend as test" from History. Each
-//! command parses, calls the core, maps the error.
+//! command parses, calls the core, maps the error; retries after a capacity limit are
+//! reported on the call's channel as they happen.
 
+use std::sync::Arc;
+
+use tauri::ipc::Channel;
 use tauri::State;
-use wabadesk_core::api::SendResponse;
+use wabadesk_core::api::{ProgressFn, Retrying, SendResponse};
 use wabadesk_core::audit::Actor;
 
 use crate::{AppState, IpcError};
+
+/// Forwards each retry to the webview.
+pub fn progress_to(channel: Channel<Retrying>) -> ProgressFn {
+    Arc::new(move |r| {
+        let _ = channel.send(r);
+    })
+}
 
 /// A free-text message (inside the contact's 24-hour window).
 #[tauri::command]
@@ -14,19 +25,27 @@ pub async fn send_text(
     number_id: i64,
     to: String,
     body: String,
+    on_progress: Channel<Retrying>,
 ) -> Result<SendResponse, IpcError> {
+    let progress = Some(progress_to(on_progress));
     state
         .core()
-        .send_text(number_id, &to, &body, Actor::Ui)
+        .send_text_with_progress(number_id, &to, &body, Actor::Ui, progress)
         .await
         .map_err(state.for_number(number_id))
 }
 
-/// "Resend as test": sends a sent message's request again.
+/// "Resend as test": sends a sent message's request again. `wamid` is the message's wamid, or
+/// the reference of an attempt that has none.
 #[tauri::command]
 pub async fn resend_message(
     state: State<'_, AppState>,
     wamid: String,
+    on_progress: Channel<Retrying>,
 ) -> Result<SendResponse, IpcError> {
-    Ok(state.core().resend(&wamid, Actor::Ui).await?)
+    let progress = Some(progress_to(on_progress));
+    Ok(state
+        .core()
+        .resend_with_progress(&wamid, Actor::Ui, progress)
+        .await?)
 }

@@ -111,10 +111,12 @@ pub async fn send_test_template(
     state: State<'_, AppState>,
     number_id: i64,
     send: TestSend,
+    on_progress: tauri::ipc::Channel<wabadesk_core::api::Retrying>,
 ) -> Result<TestSendResult, IpcError> {
+    let progress = Some(super::send::progress_to(on_progress));
     state
         .core()
-        .send_test(number_id, &send, Actor::Ui)
+        .send_test_with_progress(number_id, &send, Actor::Ui, progress)
         .await
         .map_err(state.for_number(number_id))
 }

@@ -14,8 +14,9 @@ import {
 } from "./vocabulary";
 
 describe("the core's vocabulary", () => {
-  it("counts played as final, like read and failed", () => {
-    expect(STATUSES.filter(isFinalStatus)).toEqual(["read", "played", "failed"]);
+  it("counts played as final, like read and failed, and a send that never went out", () => {
+    expect(STATUSES.filter(isFinalStatus)).toEqual(["read", "played", "failed", "not_sent"]);
+    expect(isFinalStatus("outcome_unknown")).toBe(false);
     expect(isFinalStatus("sent")).toBe(false);
     expect(isFinalStatus("deleted")).toBe(false);
   });

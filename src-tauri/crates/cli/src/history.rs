@@ -19,7 +19,8 @@ pub enum HistoryCmd {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
-    /// One message with its status timeline.
+    /// One message with its status timeline, by its wamid or, for a send whose answer was
+    /// lost, by the attempt's reference (wd-…).
     Show { wamid: String },
     /// Export the filtered messages, streamed (constant memory).
     Export {

@@ -79,11 +79,12 @@ pub enum AuditAction {
     QaRun,
     QaSignedOff,
     MessageSent,
+    MessageOutcomeUnknown,
     HistoryPruned,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -104,6 +105,7 @@ impl AuditAction {
         AuditAction::QaRun,
         AuditAction::QaSignedOff,
         AuditAction::MessageSent,
+        AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
     ];
 
@@ -130,6 +132,7 @@ impl AuditAction {
             AuditAction::QaRun => "qa_run",
             AuditAction::QaSignedOff => "qa_signed_off",
             AuditAction::MessageSent => "message_sent",
+            AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
         }
     }
@@ -165,6 +168,7 @@ impl AuditAction {
             AuditAction::QaRun => "QA run",
             AuditAction::QaSignedOff => "QA signed off",
             AuditAction::MessageSent => "Message sent",
+            AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",
         }
     }

@@ -109,6 +109,10 @@ impl Error {
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),
+            details: match self {
+                Error::Api(e) => e.raw.clone(),
+                _ => None,
+            },
         }
     }
 }
@@ -131,12 +135,17 @@ pub enum ErrorCode {
     Internal,
 }
 
-/// What an error looks like to the webview and to `--json` output: `{code, message}`.
+/// What an error looks like to the webview and to `--json` output: `{code, message}`, and
+/// `details` when there is raw text behind the message (the library's or 360dialog's / Meta's
+/// own words), for a "details" disclosure.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub details: Option<String>,
 }
 
 impl From<Error> for ErrorPayload {
@@ -162,6 +171,29 @@ mod tests {
         assert_eq!(
             json,
             serde_json::json!({ "code": code, "message": message })
+        );
+    }
+
+    #[test]
+    fn an_api_error_carries_its_raw_text_as_details() {
+        let api = crate::api::ApiError::from_response(
+            400,
+            br#"{"error":{"message":"(#131026) Message Undeliverable.","code":131026}}"#,
+            None,
+        );
+        let err = Error::Api(Box::new(api));
+        let json = serde_json::to_value(err.payload()).unwrap();
+        assert_eq!(json["code"], "upstream");
+        assert!(
+            json["message"]
+                .as_str()
+                .unwrap()
+                .contains("could not be delivered"),
+            "{json}"
+        );
+        assert_eq!(
+            json["details"],
+            r#"{"error":{"message":"(#131026) Message Undeliverable.","code":131026}}"#
         );
     }
 }

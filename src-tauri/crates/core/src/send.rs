@@ -1,17 +1,87 @@
-//! Sending messages: every send that 360dialog accepts is recorded in history (with its wamid,
-//! request and answer) and in the audit log.
+//! Sending messages. Every attempt is recorded in history before it goes out (number,
+//! recipient, template and language or text, parameters, rendered text) and carries its
+//! reference as `biz_opaque_callback_data`, so statuses find it even when the send's answer
+//! was lost. The answer completes it (wamid, request, answer; audit log); a refusal marks it
+//! `not_sent`; a lost answer leaves it `outcome_unknown`, to be settled by its statuses.
 
+use rand::Rng;
 use serde_json::Value;
 
-use crate::api::{Outgoing, SendResponse};
+use crate::api::{ApiErrorKind, Outgoing, ProgressFn, SendResponse};
 use crate::audit::{self, Actor, AuditAction, NewAudit};
 use crate::events::Topic;
-use crate::history::{self, Outbound};
+use crate::history::{self, Attempt};
 use crate::service::Core;
 use crate::{Error, Result};
 
 /// Longest text message body WhatsApp accepts.
 pub const MAX_TEXT_BODY: usize = 4096;
+
+/// A fresh attempt reference: `wd-` and 24 random hex digits (unique across installations,
+/// well under Meta's 512-character limit).
+fn new_reference() -> String {
+    let mut rng = rand::rng();
+    format!(
+        "wd-{:012x}{:012x}",
+        rng.random::<u64>() >> 16,
+        rng.random::<u64>() >> 16
+    )
+}
+
+/// The template's text with the values sent filled in (header and body), from the cached
+/// template's components and the send-time components.
+pub fn render_template(template_components: &Value, sent: &[Value]) -> Option<String> {
+    let parts = template_components.as_array()?;
+    let mut out = Vec::new();
+    for kind in ["HEADER", "BODY", "FOOTER"] {
+        let Some(c) = parts.iter().find(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+        }) else {
+            continue;
+        };
+        let Some(mut text) = c.get("text").and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let params: Vec<&Value> = sent
+            .iter()
+            .filter(|s| {
+                s.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+            })
+            .filter_map(|s| s.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .collect();
+        for (i, p) in params.iter().enumerate() {
+            let value = p
+                .get("text")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    p.get("currency")
+                        .and_then(|c| c.get("fallback_value"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .or_else(|| {
+                    p.get("date_time")
+                        .and_then(|c| c.get("fallback_value"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let placeholder = match p.get("parameter_name").and_then(Value::as_str) {
+                Some(name) => format!("{{{{{name}}}}}"),
+                None => format!("{{{{{}}}}}", i + 1),
+            };
+            text = text.replace(&placeholder, &value);
+        }
+        out.push(text);
+    }
+    (!out.is_empty()).then(|| out.join("\n\n"))
+}
 
 impl Core {
     /// A free-text message (only delivered inside the contact's 24-hour window), checked first:
@@ -22,6 +92,19 @@ impl Core {
         to: &str,
         body: &str,
         actor: Actor,
+    ) -> Result<SendResponse> {
+        self.send_text_with_progress(number_id, to, body, actor, None)
+            .await
+    }
+
+    /// [`Core::send_text`], telling `progress` of each retry after a capacity limit.
+    pub async fn send_text_with_progress(
+        &self,
+        number_id: i64,
+        to: &str,
+        body: &str,
+        actor: Actor,
+        progress: Option<ProgressFn>,
     ) -> Result<SendResponse> {
         let to = crate::numbers::recipient(to)?;
         let chars = body.chars().count();
@@ -35,59 +118,150 @@ impl Core {
             body: body.to_string(),
             preview_url: false,
         };
-        self.send_message(number_id, &message, actor).await
+        self.send_message_with_progress(number_id, &message, actor, progress)
+            .await
     }
 
-    /// Sends a message from a number and records it. A 401 marks the key superseded; an
-    /// answer that never came is reported as `outcome_unknown` and not recorded as sent.
+    /// Sends a message from a number, recorded as an attempt first. A 401 marks the key
+    /// superseded; an answer that never came is reported as `outcome_unknown` and the attempt
+    /// stays in history in that state, with its content.
     pub async fn send_message(
         &self,
         number_id: i64,
         message: &Outgoing,
         actor: Actor,
     ) -> Result<SendResponse> {
-        let number = self.number(number_id)?;
-        let request = message.to_json();
-        let m = message.clone();
-        let resp = self
-            .call(number_id, actor, |c| async move { c.send(&m).await })
+        self.send_message_with_progress(number_id, message, actor, None)
             .await
-            .map_err(|e| self.explain_mismatch(number_id, message, e))?;
-        let wamid = resp.wamid().unwrap_or_default().to_string();
-        let response = serde_json::to_value(&resp).unwrap_or(Value::Null);
-        let (to, kind, template_name, template_language, body) = match message {
-            Outgoing::Text { to, body, .. } => (to, "text", None, None, Some(body.as_str())),
+    }
+
+    /// [`Core::send_message`], telling `progress` of each retry after a capacity limit.
+    pub async fn send_message_with_progress(
+        &self,
+        number_id: i64,
+        message: &Outgoing,
+        actor: Actor,
+        progress: Option<ProgressFn>,
+    ) -> Result<SendResponse> {
+        let number = self.number(number_id)?;
+        // The key is looked up before anything is recorded: without one nothing can go out.
+        let client = self.client(number_id)?.with_progress(progress);
+        let reference = new_reference();
+        let request = message.to_json_tracked(&reference);
+        let (to, kind, template_name, template_language, body, parameters) = match message {
+            Outgoing::Text { to, body, .. } => (to, "text", None, None, Some(body.clone()), None),
             Outgoing::Template {
-                to, name, language, ..
-            } => (
                 to,
-                "template",
-                Some(name.as_str()),
-                Some(language.as_str()),
-                None,
-            ),
+                name,
+                language,
+                components,
+            } => {
+                let rendered = self
+                    .template(number_id, name, language)
+                    .ok()
+                    .and_then(|t| render_template(&t.components, components));
+                (
+                    to,
+                    "template",
+                    Some(name.as_str()),
+                    Some(language.as_str()),
+                    rendered,
+                    Some(Value::from(components.clone())),
+                )
+            }
         };
-        let contact = resp
-            .contacts
-            .first()
-            .map(|c| c.wa_id.clone())
-            .unwrap_or_else(|| to.trim_start_matches('+').to_string());
-        self.write(&[Topic::Messages, Topic::Audit], Some(number_id), |tx| {
-            history::record_outbound(
+        let contact = to.trim_start_matches('+').to_string();
+        let attempt_id = self.write(&[Topic::Messages], Some(number_id), |tx| {
+            history::record_attempt(
                 tx,
-                &Outbound {
+                &Attempt {
                     number_id,
                     phone_number_id: number.phone_number_id.as_deref(),
-                    wamid: &wamid,
+                    reference: &reference,
                     contact: &contact,
                     kind,
                     template_name,
                     template_language,
-                    body,
+                    body: body.as_deref(),
+                    parameters: parameters.as_ref(),
                     request: &request,
-                    response: &response,
                 },
-            )?;
+            )
+        })?;
+        let sent = client.send_body(request.clone()).await.map_err(Error::from);
+        if let Err(Error::Api(e)) = &sent {
+            // As `Core::call` does for every other call.
+            if e.kind == ApiErrorKind::Unauthorized {
+                // The attempt is still settled below, whatever happens here.
+                if let Err(err) = self.mark_superseded(number_id, actor) {
+                    tracing::warn!(error = %err, "marking the key superseded failed");
+                }
+            }
+        }
+        let sent = sent.map_err(|e| self.explain_mismatch(number_id, message, e));
+        let resp = match sent {
+            Ok(resp) => resp,
+            Err(e) => {
+                let (state, code, title, details) = match &e {
+                    Error::Api(api) if api.kind == ApiErrorKind::OutcomeUnknown => {
+                        (history::OUTCOME_UNKNOWN, None, None, api.message.clone())
+                    }
+                    Error::Api(api) => (
+                        history::NOT_SENT,
+                        api.code,
+                        api.explanation.clone().or_else(|| api.message.clone()),
+                        api.raw.clone().or_else(|| api.details.clone()),
+                    ),
+                    other => (history::NOT_SENT, None, Some(other.to_string()), None),
+                };
+                let what = match template_name {
+                    Some(t) => {
+                        format!("template {t} ({}) to {to}", template_language.unwrap_or(""))
+                    }
+                    None => format!("text to {to}"),
+                };
+                self.write(&[Topic::Messages, Topic::Audit], Some(number_id), |tx| {
+                    history::attempt_ended(
+                        tx,
+                        attempt_id,
+                        state,
+                        code,
+                        title.as_deref(),
+                        details.as_deref(),
+                    )?;
+                    if state == history::OUTCOME_UNKNOWN {
+                        audit::record(
+                            tx,
+                            actor,
+                            NewAudit {
+                                number_id: Some(number_id),
+                                detail: &format!("{what}: attempt {reference}, answer lost"),
+                                ..NewAudit::of(AuditAction::MessageOutcomeUnknown)
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })?;
+                return Err(match e {
+                    Error::Api(mut api) if api.kind == ApiErrorKind::OutcomeUnknown => {
+                        // Names the attempt, so History (or `history show`) finds it.
+                        let text = api.explanation.take().unwrap_or_default();
+                        api.explanation = Some(format!("{text} Its reference is {reference}."));
+                        Error::Api(api)
+                    }
+                    other => other,
+                });
+            }
+        };
+        let wamid = resp.wamid().unwrap_or_default().to_string();
+        let response = serde_json::to_value(&resp).unwrap_or(Value::Null);
+        let contact = resp
+            .contacts
+            .first()
+            .map(|c| c.wa_id.clone())
+            .unwrap_or(contact);
+        self.write(&[Topic::Messages, Topic::Audit], Some(number_id), |tx| {
+            history::attempt_accepted(tx, attempt_id, &wamid, &contact, &response)?;
             let what = match template_name {
                 Some(t) => format!("template {t} ({}) to {to}", template_language.unwrap_or("")),
                 None => format!("text to {to}"),

@@ -186,7 +186,11 @@ mod tests {
             .filter(|s| s["is_final"] == true)
             .map(|s| s["value"].as_str().unwrap())
             .collect();
-        assert_eq!(finals, ["read", "played", "failed"], "played is final");
+        assert_eq!(
+            finals,
+            ["read", "played", "failed", "not_sent"],
+            "played is final, and so is a send that never went out"
+        );
         assert_eq!(v.audit_actions.len(), AuditAction::ALL.len());
         assert_eq!(json["audit_actions"][0]["value"], "key_set");
         assert_eq!(json["directions"][0]["value"], "out");

@@ -393,7 +393,49 @@ async fn a_send_that_times_out_is_outcome_unknown_and_not_retried() {
     .await;
     let err = c.health_status().await.map_err(Error::from).unwrap_err();
     assert_eq!(err.code(), ErrorCode::Network);
-    assert!(err.to_string().contains("timed out"), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("the API was reached but did not answer /health_status within 0.3 s"),
+        "a timeout names its limit and that the API was reached: {text}"
+    );
+    assert!(!text.contains("could not reach"), "{text}");
+    assert!(
+        api_err(err).raw.is_some_and(|r| r.contains("timed out")),
+        "the library's text is kept for the details"
+    );
+}
+
+#[rstest::rstest]
+#[case::refused(
+    "http://127.0.0.1:1",
+    "the connection to 127.0.0.1:1 was refused",
+    "refused"
+)]
+#[case::dns(
+    "http://no-such-host.invalid",
+    "host name could not be found (no-such-host.invalid:80)",
+    "dns"
+)]
+#[tokio::test]
+async fn network_failures_are_named_by_their_cause(
+    #[case] base: &str,
+    #[case] words: &str,
+    #[case] raw_has: &str,
+) {
+    let c = Client::with_config(base, Sensitive::new("k".repeat(20)), fast_config()).unwrap();
+    let err = c.health_status().await.map_err(Error::from).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Network);
+    let text = err.to_string();
+    assert!(text.contains(words), "{text}");
+    assert!(
+        !text.contains("os error"),
+        "no library text in the message: {text}"
+    );
+    let raw = api_err(err).raw.unwrap_or_default();
+    assert!(
+        raw.to_ascii_lowercase().contains(raw_has),
+        "raw text kept: {raw}"
+    );
 }
 
 #[tokio::test]

@@ -309,6 +309,14 @@ async fn variants_are_grouped_compared_filtered_and_deleted() {
     let reject = lib.groups.iter().find(|g| g.name == "reject_me").unwrap();
     assert!(reject.variants[0].status.eq_ignore_ascii_case("rejected"));
     assert!(reject.variants[0].rejected_reason.is_some());
+    let why = reject.variants[0]
+        .rejected_explanation
+        .as_deref()
+        .unwrap_or("");
+    assert!(
+        why.contains("format") && !why.contains("INVALID_FORMAT"),
+        "a rejection is explained, not a bare INVALID_FORMAT: {why}"
+    );
     assert!(reject.differences.is_empty());
 
     let only = |f: TemplateFilter| -> Vec<(String, String)> {

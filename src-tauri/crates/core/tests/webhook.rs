@@ -207,6 +207,22 @@ async fn test_endpoint_reports_status_and_latency() {
     .await
     .unwrap();
     assert!(!down.ok && down.error.is_some());
+    let words = down.error.as_deref().unwrap();
+    assert!(
+        words.contains("was refused: nothing is listening there"),
+        "the cause in plain words: {words}"
+    );
+    assert!(!words.contains("os error"), "no library text: {words}");
+    assert!(
+        down.error_details
+            .as_deref()
+            .is_some_and(|d| d.contains("error sending request")),
+        "the library's text is kept apart: {down:?}"
+    );
+    assert!(
+        down.within_limit,
+        "a refusal that came at once is not 'over the 5 s limit': {down:?}"
+    );
 }
 
 /// A local endpoint that counts the events it gets; answers `status`.

@@ -247,7 +247,18 @@ async fn send_message(
     number.sent += 1;
     let wamid = inner.new_wamid();
     drop(inner);
-    webhooks::schedule_statuses(sim.clone(), idx, wamid.clone(), wa_id.clone(), category);
+    let callback = body
+        .get("biz_opaque_callback_data")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    webhooks::schedule_statuses(
+        sim.clone(),
+        idx,
+        wamid.clone(),
+        wa_id.clone(),
+        category,
+        callback,
+    );
 
     let mut message = json!({"id": wamid});
     if msg_type == "template" {

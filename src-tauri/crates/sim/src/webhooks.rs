@@ -44,13 +44,24 @@ fn script(wa_id: &str) -> &'static [&'static str] {
     }
 }
 
-fn status_event(wamid: &str, status: &str, wa_id: &str, category: &str, conv: &str) -> Value {
+fn status_event(
+    wamid: &str,
+    status: &str,
+    wa_id: &str,
+    category: &str,
+    conv: &str,
+    callback: Option<&str>,
+) -> Value {
     let mut s = json!({
         "id": wamid,
         "status": status,
         "timestamp": unix_now(),
         "recipient_id": wa_id,
     });
+    if let Some(c) = callback {
+        // Meta echoes the send's `biz_opaque_callback_data` in every status.
+        s["biz_opaque_callback_data"] = json!(c);
+    }
     match status {
         "sent" | "delivered" => {
             s["pricing"] = json!({
@@ -76,7 +87,14 @@ fn status_event(wamid: &str, status: &str, wa_id: &str, category: &str, conv: &s
 
 /// After a send: the status events of its script, one after another, each delivered with
 /// retries before the next is sent.
-pub fn schedule_statuses(sim: Arc<Sim>, idx: usize, wamid: String, wa_id: String, category: &str) {
+pub fn schedule_statuses(
+    sim: Arc<Sim>,
+    idx: usize,
+    wamid: String,
+    wa_id: String,
+    category: &str,
+    callback: Option<String>,
+) {
     let category = category.to_string();
     tokio::spawn(async move {
         let conv = format!("conv_{}", &wamid[wamid.len().saturating_sub(12)..]);
@@ -85,7 +103,14 @@ pub fn schedule_statuses(sim: Arc<Sim>, idx: usize, wamid: String, wa_id: String
             let event = envelope(
                 &sim,
                 idx,
-                status_event(&wamid, status, &wa_id, &category, &conv),
+                status_event(
+                    &wamid,
+                    status,
+                    &wa_id,
+                    &category,
+                    &conv,
+                    callback.as_deref(),
+                ),
             );
             deliver(&sim, idx, event, "status", Some(&wamid), Some(status)).await;
         }

@@ -24,6 +24,7 @@ import type { MessageDetail } from "./bindings/MessageDetail";
 import type { MessageView } from "./bindings/MessageView";
 import type { MultiWebhook } from "./bindings/MultiWebhook";
 import type { Rejection } from "./bindings/Rejection";
+import type { Retrying } from "./bindings/Retrying";
 import type { SendResponse } from "./bindings/SendResponse";
 import type { TestEventKind } from "./bindings/TestEventKind";
 import type { WebhookInput } from "./bindings/WebhookInput";
@@ -159,7 +160,12 @@ export function exportHistory(filter: HistoryFilter, format: ExportFormat, onPro
 }
 export const conversation = (numberId: number | null, contact: string) =>
   call<Conversation>("conversation", { numberId, contact });
-export const resendMessage = (wamid: string) => call<SendResponse>("resend_message", { wamid });
+/** "Resend as test"; `key` is the message's wamid, or the reference of an attempt without one. */
+export function resendMessage(key: string, onRetry: (r: Retrying) => void = () => {}) {
+  const channel = new Channel<Retrying>();
+  channel.onmessage = onRetry;
+  return call<SendResponse>("resend_message", { wamid: key, onProgress: channel });
+}
 export const inboxRejections = () => call<Rejection[]>("inbox_rejections");
 export const pruneHistory = (days: number, dryRun: boolean) =>
   call<number>("prune_history", { days, dryRun });
@@ -182,10 +188,16 @@ export const templateDraft = (numberId: number, name: string, language: string) 
   call<TemplateDraft>("template_draft", { numberId, name, language });
 export const templateSendForm = (numberId: number, name: string, language: string) =>
   call<SendFormView>("template_send_form", { numberId, name, language });
-export const sendTestTemplate = (numberId: number, send: TestSend) =>
-  call<TestSendResult>("send_test_template", { numberId, send });
-export const sendText = (numberId: number, to: string, body: string) =>
-  call<SendResponse>("send_text", { numberId, to, body });
+export function sendTestTemplate(numberId: number, send: TestSend, onRetry: (r: Retrying) => void = () => {}) {
+  const channel = new Channel<Retrying>();
+  channel.onmessage = onRetry;
+  return call<TestSendResult>("send_test_template", { numberId, send, onProgress: channel });
+}
+export function sendText(numberId: number, to: string, body: string, onRetry: (r: Retrying) => void = () => {}) {
+  const channel = new Channel<Retrying>();
+  channel.onmessage = onRetry;
+  return call<SendResponse>("send_text", { numberId, to, body, onProgress: channel });
+}
 export function runQa(numberId: number, name: string, recipient: string, onProgress: (done: number, total: number) => void) {
   const channel = new Channel<[number, number]>();
   channel.onmessage = ([done, total]) => onProgress(done, total);

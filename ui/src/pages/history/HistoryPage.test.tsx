@@ -9,7 +9,8 @@ function msg(id: number, patch: Partial<MessageView> = {}): MessageView {
   return {
     id, number_id: null, direction: "out", wamid: `wamid.${id}`, contact: "4915123456789", contact_name: null,
     type: "text", template_name: null, body: `message ${id}`, status: "sent", sent_at: null, delivered_at: null,
-    read_at: null, failed_at: null, error_code: null, error_title: null, created_at: new Date().toISOString(), ...patch,
+    read_at: null, failed_at: null, error_code: null, error_title: null, error_explanation: null, created_at: new Date().toISOString(),
+    attempt_ref: null, ...patch,
   };
 }
 
@@ -46,7 +47,7 @@ beforeEach(() => {
             { status: "sent", at: "2026-11-25T10:00:00.000Z", error_code: null, raw_json: "{}" },
             { status: "read", at: "2026-11-25T10:00:05.000Z", error_code: null, raw_json: "{}" },
           ],
-          error_details: null, request_json: '{"to":"x"}', response_json: null, event_json: null,
+          error_details: null, request_json: '{"to":"x"}', response_json: null, event_json: null, parameters_json: null,
         };
       default:
         throw new Error(`unexpected ${cmd}`);

@@ -15,6 +15,7 @@ import { useNumbers } from "../../lib/numbers";
 import { ConversationView } from "./ConversationView";
 import { HistoryFilters } from "./HistoryFilters";
 import { HistoryTable } from "./HistoryTable";
+import { retryText } from "../../lib/retrying";
 import { MessageDrawer } from "./MessageDrawer";
 import { Retention } from "./Retention";
 
@@ -24,10 +25,16 @@ const EMPTY: HistoryFilter = {
   since: null, until: null, search: null, before_id: null, limit: PAGE,
 };
 
+/** What names a message for `message_detail` and `resend_message`: its wamid, or the
+ * reference of a send attempt that has none yet (its answer was lost). */
+export function messageKey(m: MessageView): string | null {
+  return m.wamid ?? m.attempt_ref ?? null;
+}
+
 /** The row (its time button) of a message, found again after the table re-rendered. */
-function rowButton(wamid: string): HTMLElement | null {
+function rowButton(key: string): HTMLElement | null {
   const row = Array.from(document.querySelectorAll("#history-table [data-wamid]")).find(
-    (r) => r.getAttribute("data-wamid") === wamid,
+    (r) => r.getAttribute("data-wamid") === key,
   );
   return row?.querySelector<HTMLElement>("button") ?? null;
 }
@@ -48,6 +55,8 @@ export function HistoryPage() {
   const [exported, setExported] = useState<string | null>(null);
   const [chat, setChat] = useState<{ numberId: number | null; contact: string } | null>(null);
   const [resent, setResent] = useState<string | null>(null);
+  const [resending, setResending] = useState(false);
+  const [retrying, setRetrying] = useState<string | null>(null);
   // What opened the drawer, to give focus back to it: the row, or the table when opened by keyboard.
   const opener = useRef<{ wamid: string; fromTable: boolean } | null>(null);
 
@@ -96,20 +105,22 @@ export function HistoryPage() {
     }
   }
 
-  async function show(m: MessageView) {
-    if (!m.wamid) return;
-    setResent(null);
+  async function show(m: MessageView, keepNotice = false) {
+    const key = messageKey(m);
+    if (!key) return;
+    if (!keepNotice) setResent(null);
     try {
-      setOpen(await messageDetail(m.wamid));
+      setOpen(await messageDetail(key));
     } catch (e) {
       setError(toIpcError(e));
     }
   }
 
   function openRow(m: MessageView) {
-    if (!m.wamid) return;
+    const key = messageKey(m);
+    if (!key) return;
     const fromTable = document.activeElement?.classList.contains("vtable__body") ?? false;
-    opener.current = { wamid: m.wamid, fromTable };
+    opener.current = { wamid: key, fromTable };
     void show(m);
   }
 
@@ -119,11 +130,12 @@ export function HistoryPage() {
     return o.fromTable ? document.querySelector<HTMLElement>("#history-table .vtable__body") : rowButton(o.wamid);
   };
 
-  // Keep an open message's timeline current.
+  // Keep an open message's timeline current (an attempt is followed by its id: it gets its
+  // wamid from its first status).
   useEffect(() => {
-    if (!open?.message.wamid) return;
-    const current = rows?.find((r) => r.wamid === open.message.wamid);
-    if (current && current.status !== open.message.status) void show(current);
+    if (!open) return;
+    const current = rows?.find((r) => r.id === open.message.id);
+    if (current && (current.status !== open.message.status || current.wamid !== open.message.wamid)) void show(current, true);
   }, [rows, open]);
 
   async function runExport(format: ExportFormat) {
@@ -140,6 +152,10 @@ export function HistoryPage() {
 
   const set = (patch: Partial<HistoryFilter>) => setFilter((f) => ({ ...f, ...patch }));
   const label = (id: number | null) => numbers?.find((n) => n.id === id)?.label ?? "—";
+  const numberName = (id: number | null) => {
+    const n = numbers?.find((x) => x.id === id);
+    return n ? `${n.label} (${n.phone}, ${n.environment})` : "an unknown number";
+  };
   const filtered = !!(filter.search || filter.status || filter.direction || filter.number_id);
 
   return (
@@ -186,21 +202,34 @@ export function HistoryPage() {
         <MessageDrawer
           detail={open}
           resent={resent}
+          numberName={numberName(open.message.number_id)}
+          resending={resending}
+          retrying={retrying}
+          onCheckStatus={() => void show(open.message, true)}
           onClose={() => setOpen(null)}
           returnFocus={returnFocus}
           onConversation={() => {
             setChat({ numberId: open.message.number_id, contact: open.message.contact });
             setOpen(null);
           }}
-          onResend={() =>
-            resendMessage(open.message.wamid ?? "").then(
-              (r) => {
-                setResent(r.messages[0]?.id ?? null);
-                void load();
-              },
-              (e) => setError(toIpcError(e)),
-            )
-          }
+          onResend={() => {
+            const key = messageKey(open.message);
+            if (!key) return;
+            setResending(true);
+            setRetrying(null);
+            resendMessage(key, (p) => setRetrying(retryText(p)))
+              .then(
+                (r) => {
+                  setResent(r.messages[0]?.id ?? null);
+                  void load();
+                },
+                (e) => setError(toIpcError(e)),
+              )
+              .finally(() => {
+                setResending(false);
+                setRetrying(null);
+              });
+          }}
         />
       )}
       <Retention onPruned={() => void load()} onError={(e) => setError(toIpcError(e))} />

@@ -23,7 +23,7 @@ export function HistoryTable(props: {
           height={Math.max(240, Math.min(rows.length * 40, 560))}
           onNearEnd={props.onNearEnd}
           onOpen={props.onOpen}
-          rowProps={(m) => ({ "data-wamid": m.wamid ?? "", "data-status": m.status })}
+          rowProps={(m) => ({ "data-wamid": m.wamid ?? m.attempt_ref ?? "", "data-status": m.status })}
           header={
             <div role="row" className="history-grid vtable__row">
               <span role="columnheader">When</span>

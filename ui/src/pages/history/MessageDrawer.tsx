@@ -1,37 +1,87 @@
+import { useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { Drawer } from "../../lib/components/Drawer";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
+
+/** Sends of WABA Desk whose outcome is not known yet: sending again could send twice. */
+export function outcomeUnknown(status: string): boolean {
+  return status === "outcome_unknown" || status === "sending";
+}
 
 /** One message: its facts, the status timeline, the raw JSON, and what can be done with it. */
 export function MessageDrawer(props: {
   detail: MessageDetail;
   resent: string | null;
+  /** The number the message was sent from, as the user knows it ("Sales US (production)"). */
+  numberName: string;
+  /** A retry in progress while resending ("retrying (1 of 3) — …"). */
+  retrying?: string | null;
+  resending?: boolean;
   onClose: () => void;
   onConversation: () => void;
   onResend: () => void;
+  onCheckStatus: () => void;
   returnFocus: () => HTMLElement | null | undefined;
 }) {
   const open = props.detail;
+  const m = open.message;
+  const [confirming, setConfirming] = useState(false);
+  const [checked, setChecked] = useState(false);
+  const unknown = outcomeUnknown(m.status);
+  const recipient = m.contact ? `+${m.contact.replace(/^\+/, "")}` : "the contact";
   return (
     <Drawer id="message-drawer" labelledBy="message-title" onClose={props.onClose} returnFocus={props.returnFocus}>
       <header className="drawer__header">
-        <h2 id="message-title">{open.message.direction === "in" ? "Received" : "Sent"} message</h2>
+        <h2 id="message-title">{m.direction === "in" ? "Received" : "Sent"} message</h2>
         <button type="button" className="icon-button" onClick={props.onClose} aria-label="Close message">
           ✕
         </button>
       </header>
+      {unknown && (
+        <p className="warning-banner" id="message-unknown">
+          {m.status === "sending"
+            ? "No answer to this send is recorded yet: it is on its way, or the app stopped while sending it."
+            : "The answer to this send was lost, so it may or may not have gone out. If it did, its statuses (sent, delivered, read) appear here as 360dialog reports them."}{" "}
+          Check its status before sending it again.
+        </p>
+      )}
       <dl className="facts">
         <dt>Status</dt>
-        <dd id="message-status">{open.message.status}</dd>
+        <dd id="message-status">{m.status.replace(/_/g, " ")}</dd>
         <dt>Contact</dt>
-        <dd className="mono">{open.message.contact}</dd>
+        <dd className="mono">{m.contact}</dd>
+        {m.direction === "out" && (
+          <>
+            <dt>From</dt>
+            <dd>{props.numberName}</dd>
+          </>
+        )}
+        {m.template_name && (
+          <>
+            <dt>Template</dt>
+            <dd className="mono">{m.template_name}</dd>
+          </>
+        )}
+        {m.body && (
+          <>
+            <dt>Text</dt>
+            <dd id="message-body">{m.body}</dd>
+          </>
+        )}
         <dt>wamid</dt>
-        <dd className="mono">{open.message.wamid}</dd>
-        {open.message.error_code !== null && (
+        <dd className="mono">{m.wamid ?? "not known yet"}</dd>
+        {(m.error_code !== null || (m.status === "not_sent" && m.error_title)) && (
           <>
             <dt>Error</dt>
             <dd>
-              {open.message.error_code} {open.message.error_title} {open.error_details}
+              {m.error_code} {m.error_title}
+              {m.error_explanation && <p id="message-error-explanation">{m.error_explanation}</p>}
+              {open.error_details && (
+                <details>
+                  <summary>Details</summary>
+                  <pre className="raw-json">{open.error_details}</pre>
+                </details>
+              )}
             </dd>
           </>
         )}
@@ -40,12 +90,59 @@ export function MessageDrawer(props: {
         <button type="button" id="open-conversation" onClick={props.onConversation}>
           Conversation with this contact
         </button>
-        {open.message.direction === "out" && open.request_json && (
-          <button type="button" id="resend" onClick={props.onResend}>
-            Resend as test
+        {m.direction === "out" && unknown && (
+          <button
+            type="button"
+            id="check-status"
+            onClick={() => {
+              setChecked(true);
+              props.onCheckStatus();
+            }}
+          >
+            Check status
+          </button>
+        )}
+        {m.direction === "out" && !unknown && open.request_json && !confirming && (
+          <button type="button" id="resend" onClick={() => setConfirming(true)} disabled={props.resending}>
+            {props.resending ? (props.retrying ? `Sending… ${props.retrying}` : "Sending…") : "Resend as test"}
           </button>
         )}
       </div>
+      {checked && unknown && (
+        <p className="hint" role="status" id="check-status-result">
+          No status has arrived for this send yet. If it went out, 360dialog reports it within moments; if nothing
+          arrives, it most likely did not go out.
+        </p>
+      )}
+      {confirming && (
+        <div className="confirm" role="alertdialog" aria-labelledby="resend-question" id="resend-confirm">
+          <p id="resend-question">
+            Send this message again to <strong className="mono">{recipient}</strong> from <strong>{props.numberName}</strong>?
+            It reaches the contact for real, like the first one.
+          </p>
+          <div className="form__actions">
+            <button
+              type="button"
+              className="primary"
+              id="resend-confirmed"
+              onClick={() => {
+                setConfirming(false);
+                props.onResend();
+              }}
+            >
+              Send again to {recipient}
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      {props.resending && props.retrying && (
+        <p className="hint" role="status" id="resend-retrying">
+          {props.retrying}
+        </p>
+      )}
       {props.resent && (
         <p className="notice" role="status">
           Sent again: <span className="mono">{props.resent}</span>
@@ -61,7 +158,7 @@ export function MessageDrawer(props: {
         ))}
         {open.events.length === 0 && <li className="hint">No status events captured.</li>}
       </ol>
-      {[["Request", open.request_json], ["Answer", open.response_json], ["Webhook event", open.event_json]].map(
+      {[["Request", open.request_json], ["Values sent", open.parameters_json], ["Answer", open.response_json], ["Webhook event", open.event_json]].map(
         ([title, json]) =>
           json && (
             <details key={title}>

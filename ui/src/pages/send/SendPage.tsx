@@ -14,6 +14,7 @@ import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
 import { LIMITS } from "../../lib/vocabulary";
+import { retryText } from "../../lib/retrying";
 
 type Recipient = { contact: Contact | null; problem: string | null; window: WindowState | null };
 const NO_RECIPIENT: Recipient = { contact: null, problem: null, window: null };
@@ -59,6 +60,7 @@ export function SendPage() {
   const [to, setTo] = useState("");
   const [body, setBody] = useState("");
   const [sending, setSending] = useState(false);
+  const [retrying, setRetrying] = useState<string | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [wamid, setWamid] = useState<string | null>(null);
   const recipient = useRecipient(numberId, to);
@@ -70,16 +72,18 @@ export function SendPage() {
     e.preventDefault();
     if (numberId === null) return;
     setSending(true);
+    setRetrying(null);
     setError(null);
     setWamid(null);
     try {
-      const r = await sendText(numberId, to, body);
+      const r = await sendText(numberId, to, body, (p) => setRetrying(retryText(p)));
       setWamid(r.messages[0]?.id ?? null);
       setBody("");
     } catch (err) {
       setError(toIpcError(err));
     } finally {
       setSending(false);
+      setRetrying(null);
     }
   }
 
@@ -129,8 +133,13 @@ export function SendPage() {
           </label>
           <div className="form__actions">
             <button type="submit" className="primary" id="text-send" disabled={sending || numberId === null || !to.trim() || !body.trim()}>
-              {sending ? "Sending…" : "Send"}
+              {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send"}
             </button>
+            {retrying && (
+              <span className="hint" role="status" id="text-retrying">
+                {retrying}
+              </span>
+            )}
           </div>
           {error && <ErrorBanner error={error} />}
           {wamid && (

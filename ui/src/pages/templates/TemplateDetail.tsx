@@ -40,7 +40,10 @@ export function TemplateDetail(props: {
             {variant.rejected_reason && (
               <>
                 <dt>Rejected because</dt>
-                <dd id="templates-rejected-reason">{variant.rejected_reason}</dd>
+                <dd id="templates-rejected-reason">
+                  {variant.rejected_explanation ?? variant.rejected_reason}
+                  {variant.rejected_explanation && <span className="hint mono"> ({variant.rejected_reason})</span>}
+                </dd>
               </>
             )}
             <dt>Synced</dt>

@@ -16,7 +16,7 @@ const NUMBER = {
 function row(language: string, status: string, body: string): TemplateRow {
   return {
     number_id: 7, name: "order_shipped", language, template_id: "1", category: "UTILITY", status, quality: "GREEN",
-    rejected_reason: null, parameter_format: null, synced_at: new Date().toISOString(),
+    rejected_reason: null, rejected_explanation: null, parameter_format: null, synced_at: new Date().toISOString(),
     components: [{ type: "BODY", text: body }],
   };
 }

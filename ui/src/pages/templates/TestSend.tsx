@@ -7,6 +7,7 @@ import { sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
 import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
 import { toIpcError } from "../../lib/ipc/errors";
+import { retryText } from "../../lib/retrying";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
 
@@ -16,6 +17,7 @@ export function TestSend(props: { numberId: number; name: string; language: stri
   const [to, setTo] = useState("");
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [sending, setSending] = useState(false);
+  const [retrying, setRetrying] = useState<string | null>(null);
   const [result, setResult] = useState<TestSendResult | null>(null);
   const [copied, setCopied] = useState(false);
   const detail = useStatus(result?.wamid ?? null);
@@ -40,15 +42,21 @@ export function TestSend(props: { numberId: number; name: string; language: stri
   async function send(e: FormEvent) {
     e.preventDefault();
     setSending(true);
+    setRetrying(null);
     setError(null);
     setResult(null);
     setCopied(false);
     try {
-      setResult(await sendTestTemplate(props.numberId, { to, name: props.name, language: props.language, values }));
+      setResult(
+        await sendTestTemplate(props.numberId, { to, name: props.name, language: props.language, values }, (p) =>
+          setRetrying(retryText(p)),
+        ),
+      );
     } catch (err) {
       setError(toIpcError(err));
     } finally {
       setSending(false);
+      setRetrying(null);
     }
   }
 
@@ -103,8 +111,13 @@ export function TestSend(props: { numberId: number; name: string; language: stri
           ))}
           <div className="form__actions">
             <button type="submit" className="primary" id="send-submit" disabled={sending || !view}>
-              {sending ? "Sending…" : "Send test"}
+              {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send test"}
             </button>
+            {retrying && (
+              <span className="hint" role="status" id="send-retrying">
+                {retrying}
+              </span>
+            )}
           </div>
           {error && <ErrorBanner error={error} />}
         </form>

@@ -5,7 +5,7 @@ import { isDecided, reviewDelay, type ReviewSchedule, useReviewWatch } from "./u
 
 const row = (status: string, language = "en_US"): TemplateRow => ({
   number_id: 7, name: "order_update", language, template_id: "1", category: "UTILITY", status, quality: null,
-  rejected_reason: status === "REJECTED" ? "INVALID_FORMAT" : null, parameter_format: null, components: [], synced_at: "x",
+  rejected_reason: status === "REJECTED" ? "INVALID_FORMAT" : null, rejected_explanation: null, parameter_format: null, components: [], synced_at: "x",
 });
 
 const schedule: ReviewSchedule = { firstMs: 1_000, factor: 2, maxMs: 4_000, forMs: 20_000 };

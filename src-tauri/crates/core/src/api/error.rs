@@ -44,6 +44,8 @@ pub struct ApiError {
     pub explanation: Option<String>,
     #[ts(type = "number | null")]
     pub retry_after_secs: Option<u64>,
+    /// The library's or the API's own text, verbatim, for a "details" disclosure.
+    pub raw: Option<String>,
 }
 
 /// Plain-words meaning of the codes admins actually meet.
@@ -51,17 +53,22 @@ pub fn explain(code: i64) -> Option<&'static str> {
     Some(match code {
         0 | 190 => "Authentication with Meta failed behind 360dialog. Check the number's API key; if it is current, contact 360dialog support.",
         4 | 80007 => "The app or WhatsApp Business Account hit Meta's request rate limit. Wait a moment and try again.",
+        3 => "The API method is not available to this app or account (capability or permission missing). Contact 360dialog support.",
+        10 | 200..=299 => "Permission denied: the app lacks a permission for this number or account. Contact 360dialog support.",
         100 => "Meta rejected a parameter of the request (unsupported, misspelled or wrongly formatted). Check the details, fix the input, and do not simply retry.",
         368 => "The account is temporarily blocked for policy violations. Stop sending and review the account's status in WhatsApp Manager.",
         130429 => "The number's message throughput was reached. Sending will work again shortly; slow down bulk sends.",
+        130472 => "The recipient's number is part of a Meta experiment that holds back marketing messages. Do not retry.",
         131000 => "Something went wrong at Meta. Try again later.",
         131005 => "Access was denied. The number or account may lack a permission; contact 360dialog support.",
         131008 => "A required parameter is missing from the request.",
         131009 => "A parameter value is not valid (for example an unknown message id when marking as read).",
+        131016 => "A WhatsApp service is temporarily unavailable. Try again later.",
         131021 => "The recipient is the sending number itself. Send to another number.",
         131026 => "The message could not be delivered: the recipient may not use WhatsApp, may use an outdated app, may not have accepted the latest terms, or Meta held it back to keep quality high. Do not retry right away.",
         131031 => "The business account is locked. Check the number's health status and contact support.",
         131042 => "There is a payment problem with the business account. Check billing with 360dialog.",
+        131045 => "The phone number's registration certificate is incorrect. Contact 360dialog support.",
         131047 => "The customer last wrote more than 24 hours ago, so only an approved template can be sent until they write again.",
         131048 => "Meta limited sending because too many recipients marked recent messages as spam. Improve message quality and slow down.",
         131049 => "Meta did not deliver this marketing message to keep the recipient's experience healthy (per-user marketing limit). Do not retry immediately.",
@@ -77,7 +84,37 @@ pub fn explain(code: i64) -> Option<&'static str> {
         132012 => "A value has the wrong format for its placeholder (for example positional vs named parameters, or text where currency is expected).",
         132015 => "The template is paused because of low quality. Edit it or use another template.",
         132016 => "The template was paused too often and is now disabled. Create a new template.",
+        132068 => "The Flow in this message is blocked. Fix or replace the Flow in WhatsApp Manager.",
+        132069 => "The Flow in this message is throttled: too many messages with it were sent. Try again later.",
+        133004 => "The WhatsApp server is temporarily unavailable. Try again in a few minutes.",
         133010 => "The phone number is not registered on the WhatsApp Business Platform yet.",
+        135000 => "Meta refused the request for an unspecified reason in the request itself. Check every field of the request against the template and the details.",
+        _ => return None,
+    })
+}
+
+/// Plain-words meaning of a special case Meta reports under a generic code, found by its
+/// subcode or title (2388024: a template already has content in that language).
+fn explain_special(subcode: Option<i64>, message: Option<&str>) -> Option<&'static str> {
+    let message = message.unwrap_or("").to_ascii_lowercase();
+    if subcode == Some(2388024)
+        || (message.contains("already exists") && message.contains("language"))
+    {
+        return Some("This template already has content in this language. Choose another language, or edit or delete the existing one.");
+    }
+    None
+}
+
+/// Plain-words meaning of a template's `rejected_reason` (Meta's review result).
+pub fn explain_rejection(reason: &str) -> Option<&'static str> {
+    Some(match reason.trim().to_ascii_uppercase().as_str() {
+        "INVALID_FORMAT" => "Rejected for its format: for example variables next to each other or at the very start or end, wrong placeholder numbering, or unsupported characters. Fix the text and submit it again.",
+        "TAG_CONTENT_MISMATCH" => "Rejected because the content does not match the category or language chosen (for example marketing content in a utility template). Pick the right category or change the text.",
+        "PROMOTIONAL" => "Rejected as promotional for the category chosen. Submit it as a marketing template, or remove the promotional content.",
+        "ABUSIVE_CONTENT" => "Rejected for content that breaks WhatsApp's Business or Commerce Policy. Rewrite it within the policies.",
+        "SCAM" => "Rejected as possibly deceptive or a scam. Rewrite it so its purpose and sender are clear.",
+        "INCORRECT_CATEGORY" => "Rejected because its category does not fit its content. Choose the category that matches, or allow category change.",
+        "NONE" | "" => return None,
         _ => return None,
     })
 }
@@ -150,7 +187,14 @@ impl ApiError {
             }
         }
         let kind = kind_for(Some(status), code, message.as_deref());
-        let explanation = code.and_then(explain).map(str::to_string).or_else(|| match kind {
+        let raw = (!body.is_empty()).then(|| {
+            let text = String::from_utf8_lossy(body);
+            text.trim().chars().take(2000).collect::<String>()
+        });
+        let explanation = explain_special(subcode, message.as_deref())
+            .or_else(|| code.and_then(explain))
+            .map(str::to_string)
+            .or_else(|| match kind {
             ApiErrorKind::Unauthorized => Some(
                 "360dialog rejected the API key. It is wrong, or a newer key was generated for this number in the 360dialog Hub (only the newest key is valid): paste the new key.".to_string(),
             ),
@@ -169,6 +213,7 @@ impl ApiError {
             fbtrace_id,
             explanation,
             retry_after_secs,
+            raw,
         }
     }
 
@@ -185,7 +230,7 @@ impl ApiError {
         Self::without_answer(
             ApiErrorKind::OutcomeUnknown,
             message.into(),
-            Some("The request reached 360dialog but its answer was lost, so the message may or may not have been sent. Check History for its status before sending again.".to_string()),
+            Some("The message may or may not have been sent. It is in History as \"outcome unknown\" with its content; its statuses appear there if it went out. Check its status there before sending again.".to_string()),
         )
     }
 
@@ -200,33 +245,42 @@ impl ApiError {
             fbtrace_id: None,
             explanation,
             retry_after_secs: None,
+            raw: None,
         }
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.http_status, self.code) {
-            (Some(s), Some(c)) => write!(f, "360dialog answered HTTP {s}, error {c}")?,
-            (Some(s), None) => write!(f, "360dialog answered HTTP {s}")?,
+        let mut out = match (self.http_status, self.code) {
+            (Some(s), Some(c)) => format!("360dialog answered HTTP {s}, error {c}"),
+            (Some(s), None) => format!("360dialog answered HTTP {s}"),
             (None, _) if self.kind == ApiErrorKind::OutcomeUnknown => {
-                f.write_str("no answer to the send; outcome unknown")?
+                "no answer to the send; outcome unknown".to_string()
             }
-            (None, _) => f.write_str("could not reach the API")?,
-        }
+            (None, _) => "network problem".to_string(),
+        };
         if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+            out.push_str(": ");
+            out.push_str(m);
         }
         if let Some(d) = &self.details {
-            write!(f, " ({d})")?;
+            let d = d.trim_end_matches('.');
+            if !d.is_empty() && self.message.as_deref().is_none_or(|m| !m.contains(d)) {
+                out.push_str(&format!(" ({d})"));
+            }
         }
         if let Some(e) = &self.explanation {
-            write!(f, ". {e}")?;
+            // One full stop between Meta's text and ours, whatever Meta's text ends with.
+            let trimmed = out.trim_end_matches(['.', ' ']).len();
+            out.truncate(trimmed);
+            out.push_str(". ");
+            out.push_str(e);
         }
         if let Some(t) = &self.fbtrace_id {
-            write!(f, " [fbtrace_id {t}]")?;
+            out.push_str(&format!(" [fbtrace_id {t}]"));
         }
-        Ok(())
+        f.write_str(&out)
     }
 }
 
@@ -310,5 +364,69 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("only an approved template"), "{text}");
         assert!(text.contains("fbtrace_id X1"), "{text}");
+    }
+
+    /// Every code the reference (§5.2) lists has a plain-words explanation.
+    #[rstest]
+    fn every_listed_meta_code_is_explained(
+        #[values(
+            0, 3, 4, 10, 100, 190, 200, 250, 299, 368, 80007, 130429, 130472, 131000, 131005,
+            131008, 131009, 131016, 131021, 131026, 131031, 131042, 131045, 131047, 131048, 131049,
+            131051, 131052, 131053, 131056, 131057, 132000, 132001, 132005, 132007, 132012, 132015,
+            132016, 132068, 132069, 133004, 133010, 135000
+        )]
+        code: i64,
+    ) {
+        assert!(explain(code).is_some_and(|e| e.len() > 20), "{code}");
+    }
+
+    #[rstest]
+    #[case::invalid_format("INVALID_FORMAT", "format")]
+    #[case::lower_case("invalid_format", "format")]
+    #[case::tag_mismatch("TAG_CONTENT_MISMATCH", "category")]
+    #[case::promotional("PROMOTIONAL", "marketing")]
+    #[case::abusive("ABUSIVE_CONTENT", "policy")]
+    #[case::scam("SCAM", "scam")]
+    #[case::incorrect_category("INCORRECT_CATEGORY", "category")]
+    fn template_rejection_reasons_are_explained(#[case] reason: &str, #[case] word: &str) {
+        let e = explain_rejection(reason).unwrap();
+        assert!(e.to_lowercase().contains(word), "{reason}: {e}");
+        assert!(!e.contains(reason), "not the bare reason: {e}");
+    }
+
+    #[test]
+    fn no_reason_is_no_explanation() {
+        assert_eq!(explain_rejection("NONE"), None);
+    }
+
+    #[rstest]
+    #[case::undeliverable(
+        br#"{"error":{"message":"(#131026) Message Undeliverable.","code":131026}}"#.as_slice(),
+        "360dialog answered HTTP 400, error 131026: (#131026) Message Undeliverable. The message could not be delivered"
+    )]
+    #[case::details_with_stop(
+        br#"{"error":{"message":"(#131047) Re-engagement message","code":131047,"error_data":{"details":"More than 24 hours have passed."}}}"#.as_slice(),
+        "(#131047) Re-engagement message (More than 24 hours have passed). The customer last wrote"
+    )]
+    #[case::duplicate_language(
+        br#"{"error":{"message":"Invalid parameter","code":100,"error_subcode":2388024,"error_user_title":"Content in this language already exists","error_user_msg":"The template already has content in en_US."}}"#.as_slice(),
+        "Content in this language already exists (The template already has content in en_US). This template already has content in this language"
+    )]
+    fn meta_text_and_explanation_read_as_one_sentence_each(
+        #[case] body: &[u8],
+        #[case] expected: &str,
+    ) {
+        let e = ApiError::from_response(400, body, None);
+        let text = e.to_string();
+        assert!(
+            text.starts_with(expected) || text.contains(expected),
+            "{text}"
+        );
+        assert!(!text.contains(".."), "no doubled full stop: {text}");
+        assert!(!text.contains("parameter of the request"), "{text}");
+        assert!(
+            e.raw.as_deref().is_some_and(|r| r.contains("\"code\"")),
+            "raw body kept"
+        );
     }
 }

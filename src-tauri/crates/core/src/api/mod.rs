@@ -22,7 +22,7 @@ use serde_json::Value;
 use ts_rs::TS;
 use url::Url;
 
-pub use error::{explain, ApiError, ApiErrorKind};
+pub use error::{explain, explain_rejection, ApiError, ApiErrorKind};
 pub use types::*;
 
 use crate::sensitive::Sensitive;
@@ -153,11 +153,52 @@ enum Payload {
     Multipart(Box<dyn Fn() -> reqwest::multipart::Form + Send + Sync>),
 }
 
+/// A retry the client is about to make after a capacity limit (429 or 503), for a progress
+/// display: "retrying (1 of 3) — 360dialog asked to wait 2 s".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct Retrying {
+    /// Which retry this is (1 for the first).
+    pub retry: u32,
+    /// Retries allowed in all.
+    pub of: u32,
+    /// How long the client waits before it.
+    #[ts(type = "number")]
+    pub wait_ms: u64,
+    /// What 360dialog asked for in `Retry-After`, when it did.
+    #[ts(type = "number | null")]
+    pub retry_after_secs: Option<u64>,
+    pub http_status: u16,
+}
+
+impl std::fmt::Display for Retrying {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "retrying ({} of {})", self.retry, self.of)?;
+        match self.retry_after_secs {
+            Some(s) => write!(f, " — 360dialog asked to wait {s} s"),
+            None if self.http_status == 503 => write!(
+                f,
+                " — 360dialog is busy (too many requests at once); waiting {} s",
+                self.wait_ms.div_ceil(1000)
+            ),
+            None => write!(
+                f,
+                " — 360dialog asked to slow down; waiting {} s",
+                self.wait_ms.div_ceil(1000)
+            ),
+        }
+    }
+}
+
+/// Told of each retry as it is about to happen.
+pub type ProgressFn = std::sync::Arc<dyn Fn(Retrying) + Send + Sync>;
+
 pub struct Client {
     http: reqwest::Client,
     base: Url,
     key: Sensitive<String>,
     config: ClientConfig,
+    progress: Option<ProgressFn>,
 }
 
 impl std::fmt::Debug for Client {
@@ -207,7 +248,14 @@ impl Client {
             base,
             key,
             config,
+            progress: None,
         })
+    }
+
+    /// The same client, telling `progress` of every retry it makes.
+    pub fn with_progress(mut self, progress: Option<ProgressFn>) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn base_url(&self) -> &str {
@@ -261,7 +309,7 @@ impl Client {
             };
             let resp = match req.send().await {
                 Ok(r) => r,
-                Err(e) => return Err(transport_error(&e, call, path).into()),
+                Err(e) => return Err(transport_error(&e, call, path, &self.config).into()),
             };
             let status = resp.status();
             let retry_after = resp
@@ -271,7 +319,7 @@ impl Client {
                 .and_then(|s| s.trim().parse::<u64>().ok());
             let body = match resp.bytes().await {
                 Ok(b) => b,
-                Err(e) => return Err(transport_error(&e, call, path).into()),
+                Err(e) => return Err(transport_error(&e, call, path, &self.config).into()),
             };
             tracing::debug!(
                 method = %method, path, status = status.as_u16(), attempt,
@@ -296,6 +344,15 @@ impl Client {
                     wait_ms = wait.as_millis() as u64,
                     "retrying after capacity limit"
                 );
+                if let Some(progress) = &self.progress {
+                    progress(Retrying {
+                        retry: attempt + 1,
+                        of: self.config.max_retries,
+                        wait_ms: wait.as_millis() as u64,
+                        retry_after_secs: retry_after,
+                        http_status: status.as_u16(),
+                    });
+                }
                 tokio::time::sleep(wait).await;
                 attempt += 1;
                 continue;
@@ -322,13 +379,13 @@ impl Client {
 
     /// `POST /messages`. Not retried when the answer is lost: see [`ApiErrorKind::OutcomeUnknown`].
     pub async fn send(&self, message: &Outgoing) -> Result<SendResponse> {
+        self.send_body(message.to_json()).await
+    }
+
+    /// `POST /messages` with a request body as built by [`Outgoing::to_json_tracked`].
+    pub async fn send_body(&self, body: Value) -> Result<SendResponse> {
         let v = self
-            .request(
-                Method::POST,
-                "/messages",
-                Payload::Json(message.to_json()),
-                Call::Send,
-            )
+            .request(Method::POST, "/messages", Payload::Json(body), Call::Send)
             .await?;
         decode("/messages", v)
     }
@@ -529,28 +586,220 @@ fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
         .map_err(|e| ApiError::unexpected(format!("unexpected answer from {path}: {e}")).into())
 }
 
-/// A failure with no HTTP answer. For a send, anything past connecting may have reached
-/// 360dialog, so its outcome is unknown.
-fn transport_error(e: &reqwest::Error, call: Call, path: &str) -> ApiError {
+/// A failure with no HTTP answer, in plain words: the cause (DNS, refused, TLS, timeout with
+/// its limit), with the library's own text kept apart as the error's `raw`. For a send,
+/// anything past connecting may have reached 360dialog, so its outcome is unknown.
+fn transport_error(e: &reqwest::Error, call: Call, path: &str, config: &ClientConfig) -> ApiError {
     // reqwest's Display includes the URL but never headers, so the key cannot leak here.
-    let what = if e.is_timeout() {
-        format!("{path} timed out")
-    } else if e.is_connect() {
-        format!("could not connect for {path}: {}", root_cause(e))
-    } else {
-        format!("{path} failed: {}", root_cause(e))
+    let raw = chain(e);
+    let host = e
+        .url()
+        .map(|u| match (u.host_str(), u.port_or_known_default()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            _ => u.to_string(),
+        })
+        .unwrap_or_else(|| "the API".to_string());
+    let reached = !e.is_connect();
+    let cause = network_cause(&raw, e.is_timeout(), e.is_connect());
+    let what = match cause {
+        NetworkCause::Dns => format!(
+            "the API's host name could not be found ({host}): check the base URL and the network's DNS"
+        ),
+        NetworkCause::Refused => format!(
+            "the connection to {host} was refused: nothing is listening there (is the base URL right, and is the service running?)"
+        ),
+        NetworkCause::Tls => format!(
+            "a secure (TLS) connection to {host} could not be set up: its certificate was not accepted or the handshake failed"
+        ),
+        NetworkCause::ConnectTimeout => format!(
+            "could not connect to {host} within the {} s limit: the host does not answer (network down, firewall, or wrong address)",
+            secs(config.connect_timeout)
+        ),
+        NetworkCause::AnswerTimeout => format!(
+            "the API was reached but did not answer {path} within {} s",
+            secs(config.timeout)
+        ),
+        NetworkCause::Cut => {
+            format!("the connection to {host} was cut before the answer to {path} arrived")
+        }
+        NetworkCause::Other => format!("the request for {path} to {host} failed"),
     };
-    if call == Call::Send && !e.is_connect() {
+    let mut err = if call == Call::Send && reached {
         ApiError::outcome_unknown(what)
     } else {
         ApiError::network(what)
+    };
+    err.raw = Some(raw);
+    err
+}
+
+/// A failure with no HTTP answer from an endpoint other than the API (the webhook endpoint
+/// test), in plain words, with the library's own text as the second part.
+pub fn describe_transport_failure(e: &reqwest::Error, timeout: Duration) -> (String, String) {
+    let raw = chain(e);
+    let host = e
+        .url()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+        })
+        .unwrap_or_else(|| "the endpoint".to_string());
+    let words = match network_cause(&raw, e.is_timeout(), e.is_connect()) {
+        NetworkCause::Dns => format!("the host name could not be found ({host})"),
+        NetworkCause::Refused => {
+            format!("the connection to {host} was refused: nothing is listening there")
+        }
+        NetworkCause::Tls => format!(
+            "a secure (TLS) connection to {host} could not be set up: its certificate was not accepted or the handshake failed"
+        ),
+        NetworkCause::ConnectTimeout => {
+            format!("could not connect to {host}: the host does not answer")
+        }
+        NetworkCause::AnswerTimeout => format!(
+            "the endpoint was reached but did not answer within {} s",
+            secs(timeout)
+        ),
+        NetworkCause::Cut => format!("the connection to {host} was cut before an answer arrived"),
+        NetworkCause::Other => format!("the request to {host} failed"),
+    };
+    (words, raw)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NetworkCause {
+    Dns,
+    Refused,
+    Tls,
+    ConnectTimeout,
+    AnswerTimeout,
+    Cut,
+    Other,
+}
+
+/// The cause of a transport failure, from the library's text and flags.
+fn network_cause(raw: &str, timeout: bool, connect: bool) -> NetworkCause {
+    let raw = raw.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| raw.contains(w));
+    if has(&[
+        "dns error",
+        "failed to lookup address",
+        "name or service not known",
+        "no such host",
+        "nodename nor servname",
+    ]) {
+        NetworkCause::Dns
+    } else if has(&[
+        "connection refused",
+        "os error 111",
+        "os error 10061",
+        "actively refused",
+    ]) {
+        NetworkCause::Refused
+    } else if has(&["certificate", "tls", "ssl", "handshake"]) && !timeout {
+        NetworkCause::Tls
+    } else if timeout && connect {
+        NetworkCause::ConnectTimeout
+    } else if timeout {
+        NetworkCause::AnswerTimeout
+    } else if has(&[
+        "connection reset",
+        "connection aborted",
+        "connection closed",
+        "broken pipe",
+        "unexpected eof",
+        "incomplete message",
+        "dropped",
+    ]) {
+        NetworkCause::Cut
+    } else {
+        NetworkCause::Other
     }
 }
 
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+fn secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        (ms / 1000).to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
+    }
+}
+
+/// The error and every source under it, as one line.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
     let mut cur = e;
     while let Some(next) = cur.source() {
+        let text = next.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
         cur = next;
     }
-    cur.to_string()
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case::dns("error sending request: client error (Connect): dns error: failed to lookup address information: Name or service not known", false, true, NetworkCause::Dns)]
+    #[case::refused("error sending request: client error (Connect): tcp connect error: Connection refused (os error 111)", false, true, NetworkCause::Refused)]
+    #[case::refused_windows("tcp connect error: No connection could be made because the target machine actively refused it. (os error 10061)", false, true, NetworkCause::Refused)]
+    #[case::tls(
+        "client error (Connect): invalid peer certificate: UnknownIssuer",
+        false,
+        true,
+        NetworkCause::Tls
+    )]
+    #[case::connect_timeout(
+        "error sending request: client error (Connect): operation timed out",
+        true,
+        true,
+        NetworkCause::ConnectTimeout
+    )]
+    #[case::answer_timeout(
+        "error sending request for url (http://x/health_status): operation timed out",
+        true,
+        false,
+        NetworkCause::AnswerTimeout
+    )]
+    #[case::cut(
+        "client error (SendRequest): connection closed before message completed",
+        false,
+        false,
+        NetworkCause::Cut
+    )]
+    #[case::reset(
+        "error decoding response body: connection reset by peer",
+        false,
+        false,
+        NetworkCause::Cut
+    )]
+    #[case::other("builder error", false, false, NetworkCause::Other)]
+    fn network_failures_map_to_their_cause(
+        #[case] raw: &str,
+        #[case] timeout: bool,
+        #[case] connect: bool,
+        #[case] cause: NetworkCause,
+    ) {
+        assert_eq!(network_cause(raw, timeout, connect), cause);
+    }
+
+    #[rstest]
+    #[case::retry_after(Retrying { retry: 2, of: 3, wait_ms: 2000, retry_after_secs: Some(2), http_status: 429 }, "retrying (2 of 3) — 360dialog asked to wait 2 s")]
+    #[case::backoff(Retrying { retry: 1, of: 3, wait_ms: 500, retry_after_secs: None, http_status: 429 }, "retrying (1 of 3) — 360dialog asked to slow down; waiting 1 s")]
+    #[case::busy(Retrying { retry: 1, of: 3, wait_ms: 1000, retry_after_secs: None, http_status: 503 }, "retrying (1 of 3) — 360dialog is busy (too many requests at once); waiting 1 s")]
+    fn a_retry_reads_as_plain_words(#[case] r: Retrying, #[case] text: &str) {
+        assert_eq!(r.to_string(), text);
+    }
+
+    #[test]
+    fn limits_read_in_seconds() {
+        assert_eq!(secs(Duration::from_secs(20)), "20");
+        assert_eq!(secs(Duration::from_millis(300)), "0.3");
+    }
 }

@@ -188,6 +188,14 @@ pub enum Outgoing {
 }
 
 impl Outgoing {
+    /// The request with `biz_opaque_callback_data` set to `reference`: Meta echoes it in every
+    /// status of the message, so statuses find the send even if its answer was lost.
+    pub fn to_json_tracked(&self, reference: &str) -> Value {
+        let mut v = self.to_json();
+        v["biz_opaque_callback_data"] = Value::from(reference);
+        v
+    }
+
     pub fn to_json(&self) -> Value {
         match self {
             Outgoing::Text {

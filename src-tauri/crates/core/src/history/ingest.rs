@@ -35,6 +35,9 @@ pub fn apply_status(
     let (Some(wamid), Some(status)) = (text(st, &["id"]), text(st, &["status"])) else {
         return Err(Error::Validation("a status without id or status".into()));
     };
+    if let Some(reference) = text(st, &["biz_opaque_callback_data"]) {
+        link_attempt(tx, &reference, &wamid)?;
+    }
     let timestamp = text(st, &["timestamp"]).unwrap_or_default();
     let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
     let error = st.get("errors").and_then(|e| e.get(0));
@@ -107,6 +110,19 @@ pub fn apply_status(
         }
     }
     Ok(true)
+}
+
+/// Gives an attempt whose answer never came the wamid its first status names (the status
+/// carries the attempt's reference as `biz_opaque_callback_data`).
+fn link_attempt(tx: &Transaction<'_>, reference: &str, wamid: &str) -> Result<()> {
+    exec(
+        tx,
+        "UPDATE messages SET wamid = ?2 WHERE attempt_ref = ?1 AND wamid IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ?2)",
+        params![reference, wamid],
+        "linking a status to its send attempt",
+    )?;
+    Ok(())
 }
 
 /// A short text for a message of any type.
@@ -194,6 +210,96 @@ pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Delivery state of an attempt before its answer: going out now.
+pub const SENDING: &str = "sending";
+/// The answer to the send was lost: it may or may not have gone out.
+pub const OUTCOME_UNKNOWN: &str = "outcome_unknown";
+/// 360dialog or Meta refused the send: nothing went out.
+pub const NOT_SENT: &str = "not_sent";
+
+/// A send about to go out, for [`record_attempt`].
+#[derive(Debug, Clone)]
+pub struct Attempt<'a> {
+    pub number_id: i64,
+    pub phone_number_id: Option<&'a str>,
+    /// `biz_opaque_callback_data` of the request.
+    pub reference: &'a str,
+    pub contact: &'a str,
+    pub kind: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: Option<&'a str>,
+    /// The text, or the template rendered with its parameters.
+    pub body: Option<&'a str>,
+    pub parameters: Option<&'a Value>,
+    pub request: &'a Value,
+}
+
+/// Records a send before it goes out, in state `sending`. Returns the row id.
+pub fn record_attempt(tx: &Transaction<'_>, a: &Attempt<'_>) -> Result<i64> {
+    let now = crate::util::now();
+    exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, attempt_ref, contact, type, template_name, template_language, body, parameters_json, status, status_rank, request_json, created_at, updated_at) \
+         VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?11, ?12, ?12)", params![a.number_id, a.phone_number_id, a.reference, a.contact, a.kind, a.template_name, a.template_language, a.body, a.parameters.map(Value::to_string), SENDING, a.request.to_string(), now], "recording a send attempt")?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The answer to an attempt arrived: it gets its wamid and the answer. Statuses recorded
+/// before (a row created from them, or linked through the reference) are kept.
+pub fn attempt_accepted(
+    tx: &Transaction<'_>,
+    attempt_id: i64,
+    wamid: &str,
+    contact: &str,
+    response: &Value,
+) -> Result<()> {
+    // An answer without a message id (not documented, but tolerated) keeps the row unnamed.
+    let wamid = (!wamid.is_empty()).then_some(wamid);
+    // A row the statuses created without the reference: its state moves to the attempt.
+    exec(
+        tx,
+        "UPDATE messages SET (status, status_rank, sent_at, delivered_at, read_at, failed_at, error_code, error_title, error_details, pricing_json, conversation_json) = \
+           (SELECT o.status, o.status_rank, o.sent_at, o.delivered_at, o.read_at, o.failed_at, o.error_code, o.error_title, o.error_details, o.pricing_json, o.conversation_json \
+            FROM messages o WHERE o.wamid = ?2 AND o.id <> ?1) \
+         WHERE id = ?1 AND EXISTS (SELECT 1 FROM messages o WHERE o.wamid = ?2 AND o.id <> ?1)",
+        params![attempt_id, wamid],
+        "moving early statuses to the attempt",
+    )?;
+    exec(
+        tx,
+        "DELETE FROM messages WHERE wamid = ?2 AND id <> ?1",
+        params![attempt_id, wamid],
+        "merging early statuses into the attempt",
+    )?;
+    exec(
+        tx,
+        "UPDATE messages SET wamid = COALESCE(?2, wamid), contact = ?3, response_json = ?4, \
+           status = CASE WHEN status IN ('sending', 'outcome_unknown') THEN 'accepted' ELSE status END, \
+           updated_at = ?5 WHERE id = ?1",
+        params![attempt_id, wamid, contact, response.to_string(), crate::util::now()],
+        "recording the answer to a send",
+    )?;
+    Ok(())
+}
+
+/// The attempt ended without an answer (`outcome_unknown`) or with a refusal (`not_sent`,
+/// with the error). A status that already arrived through the reference is kept.
+pub fn attempt_ended(
+    tx: &Transaction<'_>,
+    attempt_id: i64,
+    state: &str,
+    error_code: Option<i64>,
+    error_title: Option<&str>,
+    error_details: Option<&str>,
+) -> Result<()> {
+    exec(
+        tx,
+        "UPDATE messages SET status = ?2, error_code = ?3, error_title = ?4, error_details = ?5, updated_at = ?6 \
+         WHERE id = ?1 AND status = 'sending'",
+        params![attempt_id, state, error_code, error_title, error_details, crate::util::now()],
+        "recording the end of a send attempt",
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::db::Db;
@@ -222,6 +328,100 @@ mod tests {
         assert_eq!(m.status, "delivered", "the earlier status is kept");
         assert_eq!(m.template_name.as_deref(), Some("order_update"));
         assert_eq!(m.number_id, Some(1));
+    }
+
+    #[test]
+    fn a_failed_status_is_explained_in_plain_words() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| apply_status(tx, &Route::default(), &status("wamid.F", "failed", 5), None))
+            .unwrap();
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.F"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.error_code, Some(131026));
+        assert!(
+            m.error_explanation
+                .as_deref()
+                .is_some_and(|e| e.contains("could not be delivered")),
+            "not a bare 131026 Message undeliverable: {m:?}"
+        );
+    }
+
+    #[test]
+    fn an_answer_after_unlinked_statuses_merges_them_into_the_attempt() {
+        let db = Db::open_in_memory().unwrap();
+        let attempt = |tx: &rusqlite::Transaction<'_>, reference: &str| {
+            record_attempt(
+                tx,
+                &Attempt {
+                    number_id: 1,
+                    phone_number_id: None,
+                    reference,
+                    contact: "4915123456789",
+                    kind: "text",
+                    template_name: None,
+                    template_language: None,
+                    body: Some("Hi"),
+                    parameters: None,
+                    request: &json!({}),
+                },
+            )
+        };
+        let (id, rows) = db
+            .with_tx(|tx| {
+                tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+                let id = attempt(tx, "wd-2")?;
+                // Statuses without the reference (an older gateway): they make their own row.
+                apply_status(tx, &Route::default(), &status("wamid.M", "delivered", 5), None)?;
+                attempt_accepted(tx, id, "wamid.M", "4915123456789", &json!({}))?;
+                // Answers without a message id do not collide on an empty wamid.
+                let a = attempt(tx, "wd-3")?;
+                let b = attempt(tx, "wd-4")?;
+                attempt_accepted(tx, a, "", "4915123456789", &json!({}))?;
+                attempt_accepted(tx, b, "", "4915123456789", &json!({}))?;
+                let rows: i64 = tx.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+                Ok((id, rows))
+            })
+            .unwrap();
+        assert_eq!(rows, 3);
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.M"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.id, m.status.as_str(), m.body.as_deref()),
+            (id, "delivered", Some("Hi"))
+        );
+    }
+
+    #[test]
+    fn a_status_naming_an_attempt_gives_it_its_wamid() {
+        let db = Db::open_in_memory().unwrap();
+        let (id, rows) = db
+            .with_tx(|tx| {
+                tx.execute("INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x')", []).unwrap();
+                let id = record_attempt(tx, &Attempt {
+                    number_id: 1, phone_number_id: None, reference: "wd-1", contact: "4915123456789", kind: "text",
+                    template_name: None, template_language: None, body: Some("Hi"), parameters: None, request: &json!({}),
+                })?;
+                attempt_ended(tx, id, OUTCOME_UNKNOWN, None, None, None)?;
+                let mut st = status("wamid.L", "sent", 5);
+                st["biz_opaque_callback_data"] = json!("wd-1");
+                apply_status(tx, &Route::default(), &st, None)?;
+                let rows: i64 = tx.query_row("SELECT count(*) FROM messages", [], |r| r.get(0)).unwrap();
+                Ok((id, rows))
+            })
+            .unwrap();
+        assert_eq!(rows, 1, "no second, text-less row");
+        let m = db
+            .with_conn(|c| message_by_wamid(c, "wamid.L"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (m.id, m.status.as_str(), m.body.as_deref()),
+            (id, "sent", Some("Hi"))
+        );
     }
 
     #[test]

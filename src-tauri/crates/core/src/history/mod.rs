@@ -13,11 +13,14 @@ mod status;
 mod window;
 
 pub use export::{export, prune, ExportFormat};
-pub use ingest::{apply_incoming, apply_status, record_outbound, Outbound, Route};
+pub use ingest::{
+    apply_incoming, apply_status, attempt_accepted, attempt_ended, record_attempt, record_outbound,
+    Attempt, Outbound, Route, NOT_SENT, OUTCOME_UNKNOWN, SENDING,
+};
 pub(crate) use query::message_by_wamid;
 pub use query::{
-    counts, detail, list, recent_recipients, resend_request, HistoryFilter, MessageDetail,
-    MessageView, StatusEventView,
+    counts, detail, list, message_by_key, recent_recipients, resend_request, HistoryFilter,
+    MessageDetail, MessageView, StatusEventView,
 };
 pub use seed::{seed, SeedReport};
 pub use status::{advances, status_rank, Direction, MessageStatus};

@@ -37,7 +37,21 @@ pub struct MessageView {
     #[ts(type = "number | null")]
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
+    /// What the error code means and what to do, in plain words (Meta's title alone, such as
+    /// "Message undeliverable", says neither).
+    pub error_explanation: Option<String>,
     pub created_at: String,
+    /// The reference of a send made by WABA Desk (sent as `biz_opaque_callback_data`); the key
+    /// of an attempt that has no wamid yet.
+    pub attempt_ref: Option<String>,
+}
+
+impl MessageView {
+    /// What names this message in `message_detail` and `resend`: its wamid, or the attempt's
+    /// reference while it has none.
+    pub fn key(&self) -> Option<&str> {
+        self.wamid.as_deref().or(self.attempt_ref.as_deref())
+    }
 }
 
 /// Filters for the history list. Every field is optional; pages go backwards by `before_id`
@@ -65,7 +79,7 @@ pub struct HistoryFilter {
 
 const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
-     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at";
+     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -85,7 +99,12 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
         failed_at: r.get(13)?,
         error_code: r.get(14)?,
         error_title: r.get(15)?,
+        error_explanation: r
+            .get::<_, Option<i64>>(14)?
+            .and_then(crate::api::explain)
+            .map(str::to_string),
         created_at: r.get(16)?,
+        attempt_ref: r.get(17)?,
     })
 }
 
@@ -257,7 +276,7 @@ pub fn resend_request(
 ) -> Result<(i64, crate::api::Outgoing)> {
     let (number_id, request): (Option<i64>, Option<String>) = conn
         .query_row(
-            "SELECT number_id, request_json FROM messages WHERE wamid = ?1 AND direction = 'out'",
+            "SELECT number_id, request_json FROM messages WHERE (wamid = ?1 OR attempt_ref = ?1) AND direction = 'out'",
             [wamid],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -318,24 +337,27 @@ pub struct MessageDetail {
     pub request_json: Option<String>,
     pub response_json: Option<String>,
     pub event_json: Option<String>,
+    /// The values a template was sent with, as JSON (sends made by WABA Desk).
+    pub parameters_json: Option<String>,
 }
 
-pub fn detail(conn: &rusqlite::Connection, wamid: &str) -> Result<Option<MessageDetail>> {
-    let Some(message) = message_by_wamid(conn, wamid)? else {
+/// A message by its wamid, or a send attempt by its reference, with its timeline.
+pub fn detail(conn: &rusqlite::Connection, key: &str) -> Result<Option<MessageDetail>> {
+    let Some(message) = message_by_key(conn, key)? else {
         return Ok(None);
     };
-    let (error_details, request_json, response_json, event_json) = conn
+    let (error_details, request_json, response_json, event_json, parameters_json) = conn
         .query_row(
-            "SELECT error_details, request_json, response_json, event_json FROM messages WHERE wamid = ?1",
-            [wamid],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            "SELECT error_details, request_json, response_json, event_json, parameters_json FROM messages WHERE id = ?1",
+            [message.id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .map_err(Error::db("reading a message"))?;
     let mut stmt = conn
         .prepare_cached("SELECT status, timestamp, error_code, raw_json FROM status_events WHERE wamid = ?1 ORDER BY CAST(timestamp AS INTEGER), id")
         .map_err(Error::db("reading status events"))?;
     let events = stmt
-        .query_map([wamid], |r| {
+        .query_map([message.wamid.as_deref().unwrap_or("")], |r| {
             let ts: String = r.get(1)?;
             Ok(StatusEventView {
                 status: r.get(0)?,
@@ -354,7 +376,17 @@ pub fn detail(conn: &rusqlite::Connection, wamid: &str) -> Result<Option<Message
         request_json,
         response_json,
         event_json,
+        parameters_json,
     }))
+}
+
+/// The message a wamid names, or the send attempt a reference names.
+pub fn message_by_key(conn: &rusqlite::Connection, key: &str) -> Result<Option<MessageView>> {
+    conn.prepare_cached(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE wamid = ?1 OR attempt_ref = ?1 ORDER BY wamid IS NULL LIMIT 1"
+    ))
+    .and_then(|mut st| st.query_row([key], message_row).optional())
+    .map_err(Error::db("reading a message"))
 }
 
 pub(crate) fn message_by_wamid(
@@ -377,14 +409,26 @@ impl Core {
         self.db.with_conn(|c| history::list(c, filter))
     }
 
-    /// Sends a sent message again ("resend as test"), recorded as a new message.
+    /// Sends a sent message again ("resend as test"), recorded as a new message. `key` is
+    /// its wamid, or the reference of an attempt without one.
     pub async fn resend(
         &self,
-        wamid: &str,
+        key: &str,
         actor: crate::audit::Actor,
     ) -> Result<crate::api::SendResponse> {
-        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, wamid))?;
-        self.send_message(number_id, &outgoing, actor).await
+        self.resend_with_progress(key, actor, None).await
+    }
+
+    /// [`Core::resend`], telling `progress` of each retry after a capacity limit.
+    pub async fn resend_with_progress(
+        &self,
+        key: &str,
+        actor: crate::audit::Actor,
+        progress: Option<crate::api::ProgressFn>,
+    ) -> Result<crate::api::SendResponse> {
+        let (number_id, outgoing) = self.db.with_conn(|c| history::resend_request(c, key))?;
+        self.send_message_with_progress(number_id, &outgoing, actor, progress)
+            .await
     }
 
     /// Messages per status for a filter.
@@ -397,6 +441,11 @@ impl Core {
         self.db
             .with_conn(|c| history::detail(c, wamid))?
             .ok_or_else(|| Error::NotFound(format!("message {wamid}")))
+    }
+
+    /// A message by its wamid, or a send attempt by its reference.
+    pub fn message_by_key(&self, key: &str) -> Result<Option<history::MessageView>> {
+        self.db.with_conn(|c| history::message_by_key(c, key))
     }
 
     /// The message a wamid names, as history has it.

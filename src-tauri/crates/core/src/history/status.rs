@@ -19,11 +19,17 @@ pub enum MessageStatus {
     Played,
     /// Terminal: nothing replaces it.
     Failed,
+    /// A send recorded before it goes out, with no answer yet.
+    Sending,
+    /// The answer to the send was lost: it may or may not have gone out; statuses settle it.
+    OutcomeUnknown,
+    /// 360dialog or Meta refused the send: nothing went out.
+    NotSent,
 }
 
 impl MessageStatus {
     /// Every status, in the order the UI lists them.
-    pub const ALL: [MessageStatus; 7] = [
+    pub const ALL: [MessageStatus; 10] = [
         MessageStatus::Accepted,
         MessageStatus::Sent,
         MessageStatus::Delivered,
@@ -31,6 +37,9 @@ impl MessageStatus {
         MessageStatus::Played,
         MessageStatus::Failed,
         MessageStatus::Received,
+        MessageStatus::OutcomeUnknown,
+        MessageStatus::NotSent,
+        MessageStatus::Sending,
     ];
 
     /// The name stored in the database and sent by 360dialog.
@@ -43,6 +52,9 @@ impl MessageStatus {
             MessageStatus::Read => "read",
             MessageStatus::Played => "played",
             MessageStatus::Failed => "failed",
+            MessageStatus::Sending => "sending",
+            MessageStatus::OutcomeUnknown => "outcome_unknown",
+            MessageStatus::NotSent => "not_sent",
         }
     }
 
@@ -51,9 +63,12 @@ impl MessageStatus {
         MessageStatus::ALL.into_iter().find(|m| m.as_str() == s)
     }
 
-    /// Order of delivery states; `failed` is handled apart (terminal) and ranks above all.
+    /// Order of delivery states; `failed` is handled apart (terminal) and ranks above all. The
+    /// states of an attempt (sending, outcome unknown, not sent) rank below every delivery
+    /// state: any status 360dialog reports replaces them.
     pub fn rank(self) -> i64 {
         match self {
+            MessageStatus::Sending | MessageStatus::OutcomeUnknown | MessageStatus::NotSent => -1,
             MessageStatus::Received | MessageStatus::Accepted => 0,
             MessageStatus::Sent => 1,
             MessageStatus::Delivered => 2,
@@ -67,7 +82,10 @@ impl MessageStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            MessageStatus::Read | MessageStatus::Played | MessageStatus::Failed
+            MessageStatus::Read
+                | MessageStatus::Played
+                | MessageStatus::Failed
+                | MessageStatus::NotSent
         )
     }
 
@@ -81,6 +99,9 @@ impl MessageStatus {
             MessageStatus::Read => "Read",
             MessageStatus::Played => "Played",
             MessageStatus::Failed => "Failed",
+            MessageStatus::Sending => "Sending",
+            MessageStatus::OutcomeUnknown => "Outcome unknown",
+            MessageStatus::NotSent => "Not sent",
         }
     }
 }
@@ -136,7 +157,9 @@ impl Direction {
 
 /// Order of delivery states; `failed` is handled apart (terminal).
 pub fn status_rank(status: &str) -> Option<i64> {
-    MessageStatus::parse(status).map(MessageStatus::rank)
+    MessageStatus::parse(status)
+        .filter(|m| m.rank() >= 0)
+        .map(MessageStatus::rank)
 }
 
 /// Whether `new` replaces `current` under the forward-only rule.
@@ -257,7 +280,7 @@ mod tests {
             .filter(|s| s.is_final())
             .map(MessageStatus::as_str)
             .collect();
-        assert_eq!(finals, ["read", "played", "failed"]);
+        assert_eq!(finals, ["read", "played", "failed", "not_sent"]);
         assert!(MessageStatus::Played.rank() > MessageStatus::Read.rank());
         assert!(MessageStatus::Sent.rank() > MessageStatus::Accepted.rank());
         for d in Direction::ALL {

@@ -32,6 +32,8 @@ pub struct TemplateRow {
     pub status: String,
     pub quality: Option<String>,
     pub rejected_reason: Option<String>,
+    /// What the rejection reason means and what to do, in plain words.
+    pub rejected_explanation: Option<String>,
     pub parameter_format: Option<String>,
     #[ts(type = "unknown")]
     pub components: Value,
@@ -174,6 +176,11 @@ fn row(r: &Row<'_>) -> rusqlite::Result<TemplateRow> {
         status: r.get(5)?,
         quality: r.get(6)?,
         rejected_reason: r.get(7)?,
+        rejected_explanation: r
+            .get::<_, Option<String>>(7)?
+            .as_deref()
+            .and_then(crate::api::explain_rejection)
+            .map(str::to_string),
         parameter_format: r.get(8)?,
         components: serde_json::from_str(&components).unwrap_or(Value::Null),
         synced_at: r.get(10)?,
@@ -621,6 +628,18 @@ impl Core {
         t: &TestSend,
         actor: Actor,
     ) -> Result<TestSendResult> {
+        self.send_test_with_progress(number_id, t, actor, None)
+            .await
+    }
+
+    /// [`Core::send_test`], telling `progress` of each retry after a capacity limit.
+    pub async fn send_test_with_progress(
+        &self,
+        number_id: i64,
+        t: &TestSend,
+        actor: Actor,
+        progress: Option<crate::api::ProgressFn>,
+    ) -> Result<TestSendResult> {
         let template = self.template(number_id, &t.name, &t.language)?;
         let to = crate::numbers::recipient(&t.to)?;
         let components = form::build_components(template.shape(), &t.values)
@@ -642,7 +661,9 @@ impl Core {
             components,
         };
         let request = message.to_json();
-        let response = self.send_message(number_id, &message, actor).await?;
+        let response = self
+            .send_message_with_progress(number_id, &message, actor, progress)
+            .await?;
         let wamid = response.wamid().unwrap_or_default().to_string();
         Ok(TestSendResult {
             curl: self.curl_for(number_id, &request)?,

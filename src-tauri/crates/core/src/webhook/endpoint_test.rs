@@ -30,9 +30,14 @@ pub struct EndpointTest {
     pub latency_ms: u64,
     /// Answered 200, as 360dialog requires.
     pub ok: bool,
-    /// Answered within 360dialog's 5-second limit.
+    /// Answered within 360dialog's 5-second limit (a failure that came at once is not "over").
     pub within_limit: bool,
+    /// Why there was no answer, in plain words.
     pub error: Option<String>,
+    /// The library's own text for `error`, for a "details" disclosure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error_details: Option<String>,
 }
 
 impl Core {
@@ -136,19 +141,20 @@ pub async fn test_endpoint(
                 ok: status == 200,
                 within_limit: latency_ms <= 5000,
                 error: None,
+                error_details: None,
             }
         }
-        Err(e) => EndpointTest {
-            url: parsed.to_string(),
-            status: None,
-            latency_ms,
-            ok: false,
-            within_limit: false,
-            error: Some(if e.is_timeout() {
-                "no answer within 10 s".to_string()
-            } else {
-                e.to_string()
-            }),
-        },
+        Err(e) => {
+            let (words, raw) = crate::api::describe_transport_failure(&e, Duration::from_secs(10));
+            EndpointTest {
+                url: parsed.to_string(),
+                status: None,
+                latency_ms,
+                ok: false,
+                within_limit: !e.is_timeout() && latency_ms <= 5000,
+                error: Some(words),
+                error_details: Some(raw),
+            }
+        }
     })
 }

@@ -24,4 +24,8 @@ fbtrace_id: string | null,
 /**
  * What it means and what to do, in plain words.
  */
-explanation: string | null, retry_after_secs: number | null, };
+explanation: string | null, retry_after_secs: number | null, 
+/**
+ * The library's or the API's own text, verbatim, for a "details" disclosure.
+ */
+raw: string | null, };

@@ -6,6 +6,14 @@ export type EndpointTest = { url: string, status: number | null, latency_ms: num
  */
 ok: boolean, 
 /**
- * Answered within 360dialog's 5-second limit.
+ * Answered within 360dialog's 5-second limit (a failure that came at once is not "over").
  */
-within_limit: boolean, error: string | null, };
+within_limit: boolean, 
+/**
+ * Why there was no answer, in plain words.
+ */
+error: string | null, 
+/**
+ * The library's own text for `error`, for a "details" disclosure.
+ */
+error_details?: string, };

@@ -2,6 +2,8 @@
 import type { ErrorCode } from "./ErrorCode";
 
 /**
- * What an error looks like to the webview and to `--json` output: `{code, message}`.
+ * What an error looks like to the webview and to `--json` output: `{code, message}`, and
+ * `details` when there is raw text behind the message (the library's or 360dialog's / Meta's
+ * own words), for a "details" disclosure.
  */
-export type ErrorPayload = { code: ErrorCode, message: string, };
+export type ErrorPayload = { code: ErrorCode, message: string, details?: string, };

@@ -5,4 +5,8 @@ import type { StatusEventView } from "./StatusEventView";
 /**
  * A message with its timeline and raw JSON.
  */
-export type MessageDetail = { message: MessageView, events: Array<StatusEventView>, error_details: string | null, request_json: string | null, response_json: string | null, event_json: string | null, };
+export type MessageDetail = { message: MessageView, events: Array<StatusEventView>, error_details: string | null, request_json: string | null, response_json: string | null, event_json: string | null, 
+/**
+ * The values a template was sent with, as JSON (sends made by WABA Desk).
+ */
+parameters_json: string | null, };

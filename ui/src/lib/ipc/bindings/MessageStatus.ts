@@ -3,4 +3,4 @@
 /**
  * A message's delivery state, as stored in `messages.status` (the same strings).
  */
-export type MessageStatus = "accepted" | "received" | "sent" | "delivered" | "read" | "played" | "failed";
+export type MessageStatus = "accepted" | "received" | "sent" | "delivered" | "read" | "played" | "failed" | "sending" | "outcome_unknown" | "not_sent";

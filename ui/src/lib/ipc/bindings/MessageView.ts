@@ -3,4 +3,14 @@
 /**
  * A message as history shows it.
  */
-export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, created_at: string, };
+export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, 
+/**
+ * What the error code means and what to do, in plain words (Meta's title alone, such as
+ * "Message undeliverable", says neither).
+ */
+error_explanation: string | null, created_at: string, 
+/**
+ * The reference of a send made by WABA Desk (sent as `biz_opaque_callback_data`); the key
+ * of an attempt that has no wamid yet.
+ */
+attempt_ref: string | null, };

@@ -7,4 +7,8 @@ export type TemplateRow = { number_id: number, name: string, language: string, t
 /**
  * Verbatim from the API; compare case-insensitively.
  */
-status: string, quality: string | null, rejected_reason: string | null, parameter_format: string | null, components: unknown, synced_at: string, };
+status: string, quality: string | null, rejected_reason: string | null, 
+/**
+ * What the rejection reason means and what to do, in plain words.
+ */
+rejected_explanation: string | null, parameter_format: string | null, components: unknown, synced_at: string, };

@@ -44,6 +44,24 @@ export const VOCABULARY: Vocabulary = {
       "label": "Received",
       "rank": 0,
       "is_final": false
+    },
+    {
+      "value": "outcome_unknown",
+      "label": "Outcome unknown",
+      "rank": -1,
+      "is_final": false
+    },
+    {
+      "value": "not_sent",
+      "label": "Not sent",
+      "rank": -1,
+      "is_final": true
+    },
+    {
+      "value": "sending",
+      "label": "Sending",
+      "rank": -1,
+      "is_final": false
     }
   ],
   "directions": [
@@ -136,6 +154,10 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "message_sent",
       "label": "Message sent"
+    },
+    {
+      "value": "message_outcome_unknown",
+      "label": "Message outcome unknown"
     },
     {
       "value": "history_pruned",

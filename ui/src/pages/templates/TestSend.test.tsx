@@ -1,0 +1,46 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Retrying } from "../../lib/ipc/bindings/Retrying";
+
+const pending: { onRetry?: (r: Retrying) => void } = {};
+
+vi.mock("../../lib/ipc/commands", () => ({
+  templateSendForm: async () => ({
+    template: {
+      number_id: 1, name: "order_shipped", language: "en_US", category: "UTILITY", status: "APPROVED", rejected_reason: null,
+      parameter_format: null, synced_at: "x", components: [{ type: "BODY", text: "Hi {{1}}" }],
+    },
+    fields: [{ key: "body.1", label: "Body {{1}}", kind: "body", sample: "Ana", required: true }],
+    saved: null,
+    recent_recipients: ["4915123456789"],
+  }),
+  // The send stays on its way; the core reports a retry after a 429.
+  sendTestTemplate: (_n: number, _s: unknown, onRetry: (r: Retrying) => void) => {
+    pending.onRetry = onRetry;
+    return new Promise(() => {});
+  },
+  messageDetail: async () => null,
+}));
+
+// Change events still go through the (mocked) IPC; commands are mocked above.
+beforeEach(() => mockIPC(() => null, { shouldMockEvents: true }));
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
+
+describe("test-send", () => {
+  it("shows a retry after a 429 instead of a silent Sending…", async () => {
+    const { TestSend } = await import("./TestSend");
+    render(<TestSend numberId={1} name="order_shipped" language="en_US" onClose={() => {}} />);
+    await screen.findByLabelText("Body {{1}}");
+    fireEvent.click(screen.getByRole("button", { name: "Send test" }));
+    expect((await screen.findByRole("button", { name: "Sending…" })).hasAttribute("disabled")).toBe(true);
+    pending.onRetry!({ retry: 2, of: 3, wait_ms: 2000, retry_after_secs: 2, http_status: 429 });
+    await waitFor(() =>
+      expect(document.getElementById("send-retrying")?.textContent).toBe("retrying (2 of 3) — 360dialog asked to wait 2 s"),
+    );
+    expect(document.getElementById("send-submit")?.textContent).toContain("retrying (2 of 3)");
+  });
+});
