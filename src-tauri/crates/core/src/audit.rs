@@ -68,6 +68,7 @@ pub enum AuditAction {
     WebhookChanged,
     WebhookChangedOutside,
     WebhookDestinationSaved,
+    WebhookDestinationRemoved,
     WebhookDestinationsToggled,
     TemplateCreated,
     TemplateDeleted,
@@ -78,7 +79,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -92,6 +93,7 @@ impl AuditAction {
         AuditAction::WebhookChanged,
         AuditAction::WebhookChangedOutside,
         AuditAction::WebhookDestinationSaved,
+        AuditAction::WebhookDestinationRemoved,
         AuditAction::WebhookDestinationsToggled,
         AuditAction::TemplateCreated,
         AuditAction::TemplateDeleted,
@@ -117,6 +119,7 @@ impl AuditAction {
             AuditAction::WebhookChanged => "webhook_changed",
             AuditAction::WebhookChangedOutside => "webhook_changed_outside",
             AuditAction::WebhookDestinationSaved => "webhook_destination_saved",
+            AuditAction::WebhookDestinationRemoved => "webhook_destination_removed",
             AuditAction::WebhookDestinationsToggled => "webhook_destinations_toggled",
             AuditAction::TemplateCreated => "template_created",
             AuditAction::TemplateDeleted => "template_deleted",
@@ -151,6 +154,7 @@ impl AuditAction {
             AuditAction::WebhookChanged => "Webhook changed",
             AuditAction::WebhookChangedOutside => "Webhook changed outside the app",
             AuditAction::WebhookDestinationSaved => "Webhook destination saved",
+            AuditAction::WebhookDestinationRemoved => "Webhook destination removed",
             AuditAction::WebhookDestinationsToggled => "Webhook destinations switched",
             AuditAction::TemplateCreated => "Template created",
             AuditAction::TemplateDeleted => "Template deleted",

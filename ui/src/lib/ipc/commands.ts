@@ -137,8 +137,8 @@ export const getDestinations = (id: number) => call<MultiWebhook>("get_destinati
 export const saveDestination = (id: number, destination: Destination) =>
   call<MultiWebhook>("save_destination", { id, destination });
 /**
- * Removes one extra destination by name. Needs the shell command `remove_destination`
- * (core: `POST /multi_webhook` with the remaining destinations), answered with the new list.
+ * Removes one extra destination by name (the core sends `POST /multi_webhook` with the
+ * remaining destinations); answered with the new list.
  */
 export const removeDestination = (id: number, name: string) =>
   call<MultiWebhook>("remove_destination", { id, name });
