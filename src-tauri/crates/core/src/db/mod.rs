@@ -18,6 +18,8 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_history_search.sql"),
     include_str!("../../migrations/0006_drop_redundant_indexes.sql"),
     include_str!("../../migrations/0007_templates.sql"),
+    // 0008 is taken by another change in flight; it goes before this one when merged.
+    include_str!("../../migrations/0009_template_drafts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
