@@ -629,9 +629,7 @@ async fn a_name_and_language_in_the_library_are_caught_before_submit() {
         .unwrap();
     let calls_before = sim_template_count(&sim).await;
 
-    let check = core
-        .check_template_for(id, &order_draft("en_US"))
-        .unwrap();
+    let check = core.check_template_for(id, &order_draft("en_US")).unwrap();
     let at: Vec<&str> = check.issues.iter().map(|i| i.path.as_str()).collect();
     assert!(at.contains(&"language") && at.contains(&"name"), "{at:?}");
     assert!(

@@ -410,11 +410,17 @@ async fn an_extra_destination_can_be_removed() {
     assert_eq!(err.code(), ErrorCode::Validation);
     assert!(err.to_string().contains("nope"), "{err}");
 
-    let m = core.remove_destination(id, "first", Actor::Ui).await.unwrap();
+    let m = core
+        .remove_destination(id, "first", Actor::Ui)
+        .await
+        .unwrap();
     assert!(m.enabled, "still enabled");
     assert_eq!(m.destinations.len(), 1);
     assert_eq!(m.destinations[0].name, "second");
-    assert_eq!(m.destinations[0].headers.get("X-Copy").map(String::as_str), Some("1"));
+    assert_eq!(
+        m.destinations[0].headers.get("X-Copy").map(String::as_str),
+        Some("1")
+    );
 
     // 360dialog (the simulator) holds the same list.
     let at_sim = core.destinations(id, Actor::Ui).await.unwrap();
@@ -424,7 +430,10 @@ async fn an_extra_destination_can_be_removed() {
     core.set_destinations_enabled(id, false, Actor::Ui)
         .await
         .unwrap();
-    let m = core.remove_destination(id, "second", Actor::Ui).await.unwrap();
+    let m = core
+        .remove_destination(id, "second", Actor::Ui)
+        .await
+        .unwrap();
     assert!(!m.enabled);
     assert!(m.destinations.is_empty());
 
@@ -435,6 +444,8 @@ async fn an_extra_destination_can_be_removed() {
         })
         .unwrap();
     assert_eq!(removed.len(), 2);
-    assert!(removed.iter().any(|e| e.detail == "first: https://first.example.com/"));
+    assert!(removed
+        .iter()
+        .any(|e| e.detail == "first: https://first.example.com/"));
     assert!(removed.iter().all(|e| e.number_id == Some(id)));
 }

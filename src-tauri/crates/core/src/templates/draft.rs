@@ -497,14 +497,24 @@ mod tests {
     #[test]
     fn a_name_is_offered_in_meta_s_form() {
         assert_eq!(normalise_name("Order Update"), "order_update");
-        assert_eq!(normalise_name("  Bestellung   Über-Sicht! 2 "), "bestellung_uber_sicht_2");
+        assert_eq!(
+            normalise_name("  Bestellung   Über-Sicht! 2 "),
+            "bestellung_uber_sicht_2"
+        );
         assert_eq!(normalise_name("order_update"), "order_update");
         let d = |name: &str| TemplateDraft {
             name: name.into(),
             ..Default::default()
         };
-        assert_eq!(d("Order Update").check().name_suggestion.as_deref(), Some("order_update"));
-        assert_eq!(d("order_update").check().name_suggestion, None, "already fine");
+        assert_eq!(
+            d("Order Update").check().name_suggestion.as_deref(),
+            Some("order_update")
+        );
+        assert_eq!(
+            d("order_update").check().name_suggestion,
+            None,
+            "already fine"
+        );
         assert_eq!(d("!!").check().name_suggestion, None, "nothing to offer");
     }
 

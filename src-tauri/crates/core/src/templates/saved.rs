@@ -65,7 +65,8 @@ impl Core {
     /// Saves a builder draft of the number (new, or over the one with `save.id`).
     pub fn save_template_draft(&self, number_id: i64, save: &DraftSave) -> Result<SavedDraft> {
         self.number(number_id)?;
-        let json = serde_json::to_string(&save.draft).map_err(|e| Error::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string(&save.draft).map_err(|e| Error::Internal(e.to_string()))?;
         let now = crate::util::now();
         let title = if save.title.trim().is_empty() {
             "New template"

@@ -83,7 +83,12 @@ impl Core {
         actor: Actor,
     ) -> Result<MultiWebhook> {
         let current = self.destinations(number_id, actor).await?;
-        let Some(gone) = current.destinations.iter().find(|d| d.name == name).cloned() else {
+        let Some(gone) = current
+            .destinations
+            .iter()
+            .find(|d| d.name == name)
+            .cloned()
+        else {
             return Err(invalid(format!("there is no destination named '{name}'")));
         };
         let rest: Vec<Destination> = current
