@@ -48,7 +48,8 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     await driver.findElement(By.css("#tpl-add-kind option[value='URL']")).click();
     await driver.findElement(By.id("tpl-add-button")).click();
     await type(driver, "tpl-button-0-text", "Track order");
-    await type(driver, "tpl-button-0-url", "shop.example.com/t/{{1}}");
+    // The URL field starts empty (its placeholder shows the form).
+    await type(driver, "tpl-button-0-url", "https://shop.example.com/t/{{1}}");
     await driver.wait(until.elementLocated(By.id("tpl-button-0-sample")), 5000);
     await type(driver, "tpl-button-0-sample", "A-1001");
     await type(driver, "tpl-footer", "Reply STOP to opt out");

@@ -8,13 +8,50 @@ use wabadesk_core::templates::library::{
     SendFormView, SyncReport, TemplateFilter, TemplateLibrary, TemplateRow, TestSend,
     TestSendResult,
 };
+use wabadesk_core::templates::saved::{DraftSave, SavedDraft};
 
 use crate::{AppState, IpcError};
 
-/// Meta's rules on the builder's draft, reported at its fields, with the create body.
-#[tauri::command]
-pub fn check_template(draft: TemplateDraft) -> DraftCheck {
-    draft.check()
+/// Meta's rules on the builder's draft, reported at its fields, with the create body. With a
+/// number, also what its local library knows (a name + language that exists already).
+#[tauri::command(async)]
+pub fn check_template(
+    state: State<'_, AppState>,
+    draft: TemplateDraft,
+    number_id: Option<i64>,
+) -> Result<DraftCheck, IpcError> {
+    Ok(match number_id {
+        Some(id) => state.core().check_template_for(id, &draft)?,
+        None => draft.check(),
+    })
+}
+
+/// Saves the builder's draft of a number as the user types; returns it with its id.
+#[tauri::command(async)]
+pub fn save_template_draft(
+    state: State<'_, AppState>,
+    number_id: i64,
+    save: DraftSave,
+) -> Result<SavedDraft, IpcError> {
+    Ok(state.core().save_template_draft(number_id, &save)?)
+}
+
+/// The number's saved builder drafts, most recent first.
+#[tauri::command(async)]
+pub fn template_drafts(
+    state: State<'_, AppState>,
+    number_id: i64,
+) -> Result<Vec<SavedDraft>, IpcError> {
+    Ok(state.core().template_drafts(number_id)?)
+}
+
+#[tauri::command(async)]
+pub fn discard_template_draft(
+    state: State<'_, AppState>,
+    number_id: i64,
+    id: i64,
+) -> Result<(), IpcError> {
+    Ok(state.core().discard_template_draft(number_id, id)?)
 }
 
 /// Reads a template JSON (a create body or an exported template) into a draft.

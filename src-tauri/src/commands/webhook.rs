@@ -118,6 +118,20 @@ pub async fn save_destination(
         .map_err(state.for_number(id))
 }
 
+/// Removes the extra destination `name`; answered with the remaining list.
+#[tauri::command]
+pub async fn remove_destination(
+    state: State<'_, AppState>,
+    id: i64,
+    name: String,
+) -> Result<MultiWebhook, IpcError> {
+    state
+        .core()
+        .remove_destination(id, &name, Actor::Ui)
+        .await
+        .map_err(state.for_number(id))
+}
+
 #[tauri::command]
 pub async fn set_destinations_enabled(
     state: State<'_, AppState>,

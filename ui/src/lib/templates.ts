@@ -110,14 +110,39 @@ export function emptyDraft(): TemplateDraft {
 export function newButton(kind: string): ButtonDraft {
   return {
     kind,
-    text: kind === "QUICK_REPLY" ? "" : kind === "URL" ? "" : kind === "PHONE_NUMBER" ? "Call us" : "",
-    url: kind === "URL" ? "https://" : "",
+    // Every field starts empty (the form shows placeholders): a pre-filled "https://" or label
+    // would be typed after ("https://https://shop…").
+    text: "",
+    url: "",
     url_sample: "",
     phone_number: "",
     code_sample: "",
     otp_type: kind === "OTP" ? "COPY_CODE" : "",
     extra: {},
   };
+}
+
+/**
+ * The next variable for the body: `{{n+1}}` after the highest numbered one, or, for named
+ * variables, `{{var_k}}` with the first k not used yet.
+ */
+export function nextVariable(body: string, named: boolean): string {
+  const used = [...body.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1]);
+  if (named) {
+    let k = used.length + 1;
+    while (used.includes(`var_${k}`)) k++;
+    return `var_${k}`;
+  }
+  const max = used.reduce((m, n) => (/^\d+$/.test(n) ? Math.max(m, Number(n)) : m), 0);
+  return String(max + 1);
+}
+
+/** Inserts `{{name}}` at `at` (the caret; the end when null), with a space before it when needed. */
+export function insertVariable(body: string, name: string, at: number | null): { body: string; caret: number } {
+  const pos = at === null ? body.length : Math.min(at, body.length);
+  const before = body.slice(0, pos);
+  const token = `${before && !/\s$/.test(before) ? " " : ""}{{${name}}}`;
+  return { body: before + token + body.slice(pos), caret: pos + token.length };
 }
 
 /** Meta's template language codes (the core's list). */

@@ -73,6 +73,7 @@ pub enum AuditAction {
     WebhookChangedOutside,
     WebhookReapplied,
     WebhookDestinationSaved,
+    WebhookDestinationRemoved,
     WebhookDestinationsToggled,
     TemplateCreated,
     TemplateDeleted,
@@ -84,7 +85,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -99,6 +100,7 @@ impl AuditAction {
         AuditAction::WebhookChangedOutside,
         AuditAction::WebhookReapplied,
         AuditAction::WebhookDestinationSaved,
+        AuditAction::WebhookDestinationRemoved,
         AuditAction::WebhookDestinationsToggled,
         AuditAction::TemplateCreated,
         AuditAction::TemplateDeleted,
@@ -126,6 +128,7 @@ impl AuditAction {
             AuditAction::WebhookChangedOutside => "webhook_changed_outside",
             AuditAction::WebhookReapplied => "webhook_reapplied",
             AuditAction::WebhookDestinationSaved => "webhook_destination_saved",
+            AuditAction::WebhookDestinationRemoved => "webhook_destination_removed",
             AuditAction::WebhookDestinationsToggled => "webhook_destinations_toggled",
             AuditAction::TemplateCreated => "template_created",
             AuditAction::TemplateDeleted => "template_deleted",
@@ -162,6 +165,7 @@ impl AuditAction {
             AuditAction::WebhookChangedOutside => "Webhook changed outside the app",
             AuditAction::WebhookReapplied => "Webhook re-applied",
             AuditAction::WebhookDestinationSaved => "Webhook destination saved",
+            AuditAction::WebhookDestinationRemoved => "Webhook destination removed",
             AuditAction::WebhookDestinationsToggled => "Webhook destinations switched",
             AuditAction::TemplateCreated => "Template created",
             AuditAction::TemplateDeleted => "Template deleted",

@@ -543,3 +543,138 @@ async fn authentication_templates_send_the_code_in_body_and_button() {
         .unwrap();
     assert!(r.wamid.starts_with("wamid."));
 }
+
+#[tokio::test]
+async fn builder_drafts_are_saved_per_number_and_survive_a_restart() {
+    use wabadesk_core::templates::saved::DraftSave;
+
+    let (sim, core, id, dir) = setup().await;
+    let other = common::add_with_key(&core, "+15550000201", &sim, 1).await;
+    let mut half = TemplateDraft {
+        name: "order_upd".into(),
+        category: "UTILITY".into(),
+        body: "Hi {{1}}".into(),
+        ..Default::default()
+    };
+    let saved = core
+        .save_template_draft(
+            id,
+            &DraftSave {
+                title: "New template".into(),
+                draft: half.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // Autosave: the same draft saved again as the user types, not a second one.
+    half.name = "order_update".into();
+    let again = core
+        .save_template_draft(
+            id,
+            &DraftSave {
+                id: Some(saved.id),
+                title: "New template".into(),
+                draft: half.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(again.id, saved.id);
+    core.save_template_draft(
+        id,
+        &DraftSave {
+            title: "Add a language".into(),
+            draft: order_draft(""),
+            source_name: Some("order_shipped".into()),
+            source_language: Some("en_US".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        core.template_drafts(other).unwrap().is_empty(),
+        "per number"
+    );
+    // Another number cannot overwrite this number's draft.
+    let err = core
+        .save_template_draft(
+            other,
+            &DraftSave {
+                id: Some(saved.id),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::NotFound);
+    drop(core);
+
+    // A restart: the same data directory opened again.
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let drafts = core.template_drafts(id).unwrap();
+    assert_eq!(drafts.len(), 2);
+    let first = drafts.iter().find(|d| d.id == saved.id).unwrap();
+    assert_eq!(first.draft, half);
+    assert_eq!(first.title, "New template");
+    let lang = drafts.iter().find(|d| d.id != saved.id).unwrap();
+    assert_eq!(lang.source_language.as_deref(), Some("en_US"));
+    assert_eq!(lang.draft.body, order_draft("").body);
+    assert_eq!(core.template_saved_draft(id, saved.id).unwrap().draft, half);
+
+    core.discard_template_draft(id, saved.id).unwrap();
+    core.discard_template_draft(id, saved.id).unwrap();
+    assert_eq!(core.template_drafts(id).unwrap().len(), 1);
+    assert_eq!(
+        core.template_saved_draft(id, saved.id).unwrap_err().code(),
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test]
+async fn a_name_and_language_in_the_library_are_caught_before_submit() {
+    let (sim, core, id, _dir) = setup().await;
+    core.create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
+    let calls_before = sim_template_count(&sim).await;
+
+    let check = core.check_template_for(id, &order_draft("en_US")).unwrap();
+    let at: Vec<&str> = check.issues.iter().map(|i| i.path.as_str()).collect();
+    assert!(at.contains(&"language") && at.contains(&"name"), "{at:?}");
+    assert!(
+        check.issues[0].message.contains("already exists"),
+        "{:?}",
+        check.issues
+    );
+    // Another language of the same name is fine.
+    assert!(core
+        .check_template_for(id, &order_draft("de"))
+        .unwrap()
+        .issues
+        .is_empty());
+
+    // Submitting it anyway is refused locally, nothing reaches the API.
+    let err = core
+        .create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert_eq!(sim_template_count(&sim).await, calls_before);
+}
+
+async fn sim_template_count(sim: &SimHandle) -> usize {
+    let v: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/v1/configs/templates", sim.base_url))
+        .header("D360-API-KEY", &sim.numbers[0].api_key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["waba_templates"]
+        .as_array()
+        .or_else(|| v["data"].as_array())
+        .map(Vec::len)
+        .expect("a template list")
+}

@@ -401,3 +401,72 @@ async fn loopback_webhooks_are_accepted_for_simulator_numbers_only() {
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
 }
+
+#[tokio::test]
+async fn an_extra_destination_can_be_removed() {
+    use wabadesk_core::api::Destination;
+    use wabadesk_core::audit::AuditAction;
+
+    let sim = common::sim().await;
+    let dir = tempfile::tempdir().unwrap();
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let id = common::add_with_key(&core, "+4915100000014", &sim, 0).await;
+    let dest = |name: &str, url: &str| Destination {
+        name: name.into(),
+        url: url.into(),
+        headers: BTreeMap::from([("X-Copy".into(), "1".into())]),
+    };
+    core.save_destination(id, dest("first", "https://first.example.com/"), Actor::Ui)
+        .await
+        .unwrap();
+    core.save_destination(id, dest("second", "https://second.example.com/"), Actor::Ui)
+        .await
+        .unwrap();
+
+    // An unknown name changes nothing.
+    let err = core
+        .remove_destination(id, "nope", Actor::Ui)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Validation);
+    assert!(err.to_string().contains("nope"), "{err}");
+
+    let m = core
+        .remove_destination(id, "first", Actor::Ui)
+        .await
+        .unwrap();
+    assert!(m.enabled, "still enabled");
+    assert_eq!(m.destinations.len(), 1);
+    assert_eq!(m.destinations[0].name, "second");
+    assert_eq!(
+        m.destinations[0].headers.get("X-Copy").map(String::as_str),
+        Some("1")
+    );
+
+    // 360dialog (the simulator) holds the same list.
+    let at_sim = core.destinations(id, Actor::Ui).await.unwrap();
+    assert_eq!(at_sim, m);
+
+    // A disabled configuration stays disabled when one is removed.
+    core.set_destinations_enabled(id, false, Actor::Ui)
+        .await
+        .unwrap();
+    let m = core
+        .remove_destination(id, "second", Actor::Ui)
+        .await
+        .unwrap();
+    assert!(!m.enabled);
+    assert!(m.destinations.is_empty());
+
+    let removed = core
+        .audit_list(&AuditFilter {
+            action: Some(AuditAction::WebhookDestinationRemoved),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(removed.len(), 2);
+    assert!(removed
+        .iter()
+        .any(|e| e.detail == "first: https://first.example.com/"));
+    assert!(removed.iter().all(|e| e.number_id == Some(id)));
+}

@@ -13,6 +13,8 @@ import type { VerifyProgress } from "./bindings/VerifyProgress";
 import type { Contact } from "./bindings/Contact";
 import type { Conversation } from "./bindings/Conversation";
 import type { Destination } from "./bindings/Destination";
+import type { DraftSave } from "./bindings/DraftSave";
+import type { SavedDraft } from "./bindings/SavedDraft";
 import type { EndpointTest } from "./bindings/EndpointTest";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
@@ -142,8 +144,8 @@ export const getDestinations = (id: number) => call<MultiWebhook>("get_destinati
 export const saveDestination = (id: number, destination: Destination) =>
   call<MultiWebhook>("save_destination", { id, destination });
 /**
- * Removes one extra destination by name. Needs the shell command `remove_destination`
- * (core: `POST /multi_webhook` with the remaining destinations), answered with the new list.
+ * Removes one extra destination by name (the core sends `POST /multi_webhook` with the
+ * remaining destinations); answered with the new list.
  */
 export const removeDestination = (id: number, name: string) =>
   call<MultiWebhook>("remove_destination", { id, name });
@@ -172,8 +174,18 @@ export const pruneHistory = (days: number, dryRun: boolean) =>
 
 // Templates
 
-/** Meta's rules on a draft, run by the core; problems come back at the draft's fields. */
-export const checkTemplate = (draft: TemplateDraft) => call<DraftCheck>("check_template", { draft });
+/**
+ * Meta's rules on a draft, run by the core; problems come back at the draft's fields. With a
+ * number, a name + language already in its local library is reported too.
+ */
+export const checkTemplate = (draft: TemplateDraft, numberId: number | null = null) =>
+  call<DraftCheck>("check_template", { draft, numberId });
+/** Saves the builder's draft of a number (autosave); answered with it and its id. */
+export const saveTemplateDraft = (numberId: number, save: DraftSave) =>
+  call<SavedDraft>("save_template_draft", { numberId, save });
+export const templateDrafts = (numberId: number) => call<SavedDraft[]>("template_drafts", { numberId });
+export const discardTemplateDraft = (numberId: number, id: number) =>
+  call<null>("discard_template_draft", { numberId, id });
 export const importTemplate = (json: string) => call<TemplateDraft>("import_template", { json });
 export const templateLibrary = (numberId: number, filter: TemplateFilter) =>
   call<TemplateLibrary>("template_library", { numberId, filter });

@@ -1,13 +1,13 @@
-import { type FormEvent, type ReactNode, useEffect, useMemo, useState } from "react";
+import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { ButtonDraft } from "../../lib/ipc/bindings/ButtonDraft";
 import type { DraftCheck } from "../../lib/ipc/bindings/DraftCheck";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { TemplateDraft } from "../../lib/ipc/bindings/TemplateDraft";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
-import { checkTemplate, createTemplate } from "../../lib/ipc/commands";
+import { checkTemplate, createTemplate, discardTemplateDraft, saveTemplateDraft } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
-import { LANGUAGES, newButton, previewOfDraft } from "../../lib/templates";
+import { LANGUAGES, insertVariable, newButton, nextVariable, previewOfComponents, previewOfDraft } from "../../lib/templates";
 import { Preview } from "./Preview";
 import { LIMITS } from "../../lib/vocabulary";
 
@@ -19,21 +19,64 @@ const BUTTON_KINDS: [string, string][] = [
   ["OTP", "One-time password"],
 ];
 
-/** Runs the core's checks on the draft as the user types (debounced). */
-function useCheck(draft: TemplateDraft): DraftCheck | null {
+/** Runs the core's checks on the draft as the user types (debounced), with the number's library. */
+function useCheck(draft: TemplateDraft, numberId: number): DraftCheck | null {
   const [check, setCheck] = useState<DraftCheck | null>(null);
   useEffect(() => {
     let live = true;
     const t = setTimeout(() => {
-      checkTemplate(draft).then((c) => live && setCheck(c), () => {});
+      checkTemplate(draft, numberId).then((c) => live && setCheck(c), () => {});
     }, 120);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [draft]);
+  }, [draft, numberId]);
   return check;
 }
+
+/** How long the builder waits after the last change before saving the draft. */
+export const AUTOSAVE_MS = 400;
+
+/**
+ * Saves the draft in the core while it differs from what the builder opened with (debounced),
+ * so it survives navigation and a restart. Returns the saved draft's id (null until saved).
+ */
+function useAutosave(numberId: number, save: { draft: TemplateDraft; title: string; changed: boolean; source: Source | null }, first: number | null) {
+  const [id, setId] = useState<number | null>(first);
+  const idRef = useRef<number | null>(first);
+  const pending = useRef<Promise<unknown>>(Promise.resolve());
+  useEffect(() => {
+    if (!save.changed) return;
+    const t = setTimeout(() => {
+      pending.current = pending.current.then(() =>
+        saveTemplateDraft(numberId, {
+          id: idRef.current,
+          title: save.title,
+          draft: save.draft,
+          source_name: save.source?.name ?? null,
+          source_language: save.source?.language ?? null,
+        }).then(
+          (saved) => {
+            idRef.current = saved.id;
+            setId(saved.id);
+          },
+          () => {},
+        ),
+      );
+    }, AUTOSAVE_MS);
+    return () => clearTimeout(t);
+  }, [numberId, save.draft, save.title, save.changed, save.source]);
+  /** Waits for a save in flight, then gives the id (to discard it). */
+  const settled = async () => {
+    await pending.current;
+    return idRef.current;
+  };
+  return { id, settled };
+}
+
+/** The variant an "Add a language" draft starts from: shown beside the new text. */
+export type Source = { name: string; language: string; components?: unknown };
 
 function Issues({ at, issues }: { at: string; issues: Map<string, string[]> }) {
   const list = issues.get(at);
@@ -62,6 +105,13 @@ export function Builder(props: {
   numberId: number;
   initial: TemplateDraft;
   title: string;
+  /** A saved draft being resumed: its id (it is saved over, and discarded after a submit). */
+  savedId?: number | null;
+  /** Resuming a saved draft: it counts as changed (Cancel asks before discarding it). */
+  resumed?: boolean;
+  source?: Source | null;
+  /** Languages this template name already has in the library (marked in the list). */
+  existingLanguages?: string[];
   onCreated: (t: TemplateRow) => void;
   onCancel: () => void;
 }) {
@@ -69,7 +119,23 @@ export function Builder(props: {
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [addKind, setAddKind] = useState("QUICK_REPLY");
-  const check = useCheck(draft);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const check = useCheck(draft, props.numberId);
+  const changed = props.resumed === true || JSON.stringify(draft) !== JSON.stringify(props.initial);
+  const source = props.source ?? null;
+  const saved = useAutosave(props.numberId, { draft, title: props.title, changed, source }, props.savedId ?? null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+  const focusSample = useRef<string | null>(null);
+  useEffect(() => nameRef.current?.focus(), []);
+  useEffect(() => {
+    const want = focusSample.current;
+    if (want && check?.body_placeholders.includes(want)) {
+      document.getElementById(`tpl-sample-${want}`)?.focus();
+      focusSample.current = null;
+    }
+  }, [check]);
+  const existing = new Set(props.existingLanguages ?? []);
   const issues = useMemo(() => {
     const m = new Map<string, string[]>();
     for (const i of check?.issues ?? []) m.set(i.path, [...(m.get(i.path) ?? []), i.message]);
@@ -81,12 +147,30 @@ export function Builder(props: {
   const setButton = (i: number, patch: Partial<ButtonDraft>) =>
     setDraft((d) => ({ ...d, buttons: d.buttons.map((b, j) => (j === i ? { ...b, ...patch } : b)) }));
 
+  function addVariable() {
+    const name = nextVariable(draft.body, draft.named);
+    const el = bodyRef.current;
+    const at = el && document.activeElement === el ? el.selectionStart : null;
+    const next = insertVariable(draft.body, name, at);
+    focusSample.current = name;
+    set({ body: next.body, body_samples: { ...draft.body_samples, [name]: draft.body_samples[name] ?? "" } });
+  }
+
+  async function discard() {
+    const id = await saved.settled();
+    if (id !== null) await discardTemplateDraft(props.numberId, id).catch(() => {});
+    props.onCancel();
+  }
+
   async function submit(e: FormEvent) {
     e.preventDefault();
     setSubmitting(true);
     setError(null);
     try {
-      props.onCreated(await createTemplate(props.numberId, draft));
+      const created = await createTemplate(props.numberId, draft);
+      const id = await saved.settled();
+      if (id !== null) await discardTemplateDraft(props.numberId, id).catch(() => {});
+      props.onCreated(created);
     } catch (err) {
       setError(toIpcError(err));
     } finally {
@@ -101,8 +185,15 @@ export function Builder(props: {
         <h2>{props.title}</h2>
         <div className="form__grid">
           <Field label="Name" at="name" issues={issues} hint="Lowercase letters, digits and underscores.">
-            <input id="tpl-name" value={draft.name} autoComplete="off" spellCheck={false} onChange={(e) => set({ name: e.target.value })} />
+            <input id="tpl-name" ref={nameRef} value={draft.name} autoComplete="off" spellCheck={false} placeholder="order_update" onChange={(e) => set({ name: e.target.value })} />
           </Field>
+          {check?.name_suggestion && check.name_suggestion !== draft.name && (
+            <p className="field field--wide">
+              <button type="button" id="tpl-name-fix" onClick={() => set({ name: check.name_suggestion ?? draft.name })}>
+                Use <span className="mono">{check.name_suggestion}</span>
+              </button>
+            </p>
+          )}
           <Field label="Category" at="category" issues={issues}>
             <select id="tpl-category" value={draft.category} onChange={(e) => set({ category: e.target.value })}>
               <option value="UTILITY">Utility</option>
@@ -114,8 +205,9 @@ export function Builder(props: {
             <select id="tpl-language" value={draft.language} onChange={(e) => set({ language: e.target.value })}>
               {!LANGUAGES.some(([c]) => c === draft.language) && <option value={draft.language}>{draft.language || "—"}</option>}
               {LANGUAGES.map(([code, name]) => (
-                <option key={code} value={code}>
+                <option key={code} value={code} data-exists={existing.has(code) || undefined}>
                   {name} — {code}
+                  {existing.has(code) ? " (exists)" : ""}
                 </option>
               ))}
             </select>
@@ -174,9 +266,24 @@ export function Builder(props: {
               </label>
             </>
           ) : (
-            <Field label="Body text" at="body" issues={issues} wide hint={`Up to ${LIMITS.template_body_max} characters. *bold*, _italic_, ~strike~, \`\`\`monospace\`\`\`.`}>
-              <textarea id="tpl-body" rows={5} value={draft.body} onChange={(e) => set({ body: e.target.value })} />
-            </Field>
+            <>
+              {source && (
+                <div className="field field--wide" id="tpl-source" aria-label={`Source text (${source.language})`}>
+                  <span>
+                    Source text ({source.name}, <span className="mono">{source.language}</span>)
+                  </span>
+                  <p className="raw-json" id="tpl-source-body">
+                    {previewOfComponents(source.components ?? [], {}).body}
+                  </p>
+                </div>
+              )}
+              <Field label="Body text" at="body" issues={issues} wide hint={`Up to ${LIMITS.template_body_max} characters. *bold*, _italic_, ~strike~, \`\`\`monospace\`\`\`.`}>
+                <textarea id="tpl-body" ref={bodyRef} rows={5} value={draft.body} onChange={(e) => set({ body: e.target.value })} />
+              </Field>
+              <button type="button" id="tpl-add-variable" onClick={addVariable}>
+                Add variable
+              </button>
+            </>
           )}
           {!auth && (check?.body_placeholders.length ?? 0) > 0 && (
             <div className="form__grid">
@@ -227,12 +334,12 @@ export function Builder(props: {
               <Issues at={`buttons[${i}].kind`} issues={issues} />
               {!["COPY_CODE"].includes(b.kind) && (
                 <Field label="Label" at={`buttons[${i}].text`} issues={issues}>
-                  <input id={`tpl-button-${i}-text`} value={b.text} onChange={(e) => setButton(i, { text: e.target.value })} />
+                  <input id={`tpl-button-${i}-text`} value={b.text} placeholder={b.kind === "URL" ? "Track order" : b.kind === "PHONE_NUMBER" ? "Call us" : b.kind === "OTP" ? "Copy code" : "Yes, please"} onChange={(e) => setButton(i, { text: e.target.value })} />
                 </Field>
               )}
               {b.kind === "URL" && (
                 <Field label="URL" at={`buttons[${i}].url`} issues={issues} hint="A variable may end it: …/track/{{1}}">
-                  <input id={`tpl-button-${i}-url`} value={b.url} spellCheck={false} onChange={(e) => setButton(i, { url: e.target.value })} />
+                  <input id={`tpl-button-${i}-url`} value={b.url} spellCheck={false} placeholder="https://shop.example.com/track/{{1}}" onChange={(e) => setButton(i, { url: e.target.value })} />
                 </Field>
               )}
               {b.kind === "URL" && b.url.includes("{{") && (
@@ -242,7 +349,7 @@ export function Builder(props: {
               )}
               {b.kind === "PHONE_NUMBER" && (
                 <Field label="Phone number" at={`buttons[${i}].phone_number`} issues={issues}>
-                  <input id={`tpl-button-${i}-phone`} value={b.phone_number} onChange={(e) => setButton(i, { phone_number: e.target.value })} />
+                  <input id={`tpl-button-${i}-phone`} value={b.phone_number} placeholder="+15550051310" onChange={(e) => setButton(i, { phone_number: e.target.value })} />
                 </Field>
               )}
               {b.kind === "COPY_CODE" && (
@@ -292,13 +399,29 @@ export function Builder(props: {
 
         {error && <ErrorBanner error={error} />}
         <div className="form__actions">
-          <button type="button" onClick={props.onCancel}>
+          <button type="button" id="tpl-cancel" onClick={() => (changed ? setConfirmCancel(true) : props.onCancel())}>
             Cancel
           </button>
           <button type="submit" className="primary" id="tpl-submit" disabled={submitting || problems > 0 || !check}>
             {submitting ? "Submitting…" : problems > 0 ? `Fix ${problems} problem${problems > 1 ? "s" : ""} to submit` : "Submit for review"}
           </button>
         </div>
+        {confirmCancel && (
+          <div className="warning-banner" role="alertdialog" aria-label="Discard this draft?" id="tpl-confirm-cancel">
+            <p>Discard this draft? What you entered is lost. It is saved under Drafts until you discard it.</p>
+            <div className="form__actions">
+              <button type="button" id="tpl-keep-editing" autoFocus onClick={() => setConfirmCancel(false)}>
+                Keep editing
+              </button>
+              <button type="button" onClick={props.onCancel} id="tpl-keep-draft">
+                Close, keep the draft
+              </button>
+              <button type="button" className="danger" id="tpl-discard" onClick={() => void discard()}>
+                Discard draft
+              </button>
+            </div>
+          </div>
+        )}
         {check && (
           <details>
             <summary>Request JSON</summary>
@@ -312,6 +435,9 @@ export function Builder(props: {
         <h2 className="visually-hidden">Preview</h2>
         <Preview model={previewOfDraft(draft)} id="tpl-preview" />
         <p className="hint">Samples are filled in. {problems === 0 && check ? "Meta's known rules pass." : ""}</p>
+        <p className="hint" id="tpl-autosave" role="status">
+          {saved.id !== null ? "Draft saved on this computer." : ""}
+        </p>
       </aside>
     </div>
   );

@@ -25,6 +25,10 @@ let calls: { cmd: string; args: Record<string, unknown> }[] = [];
 let detailStatus = "delivered";
 /** A template submitted in the test: its status, and the syncs since its submit. */
 let submitted: { status: string; syncs: number } | null = null;
+/** Drafts the core holds (kept across renders, like SQLite across a restart). */
+type Saved = { id: number; number_id: number; title: string; draft: TemplateDraft; source_name: string | null; source_language: string | null; created_at: string; updated_at: string };
+let saved: Saved[] = [];
+let lastDraftId = 0;
 
 function backend() {
   calls = [];
@@ -55,8 +59,34 @@ function backend() {
       case "check_template": {
         const d = a.draft as TemplateDraft;
         const issues = d.body.trim().startsWith("{{") ? [{ path: "body", message: "the body must not start or end with a variable" }] : [];
-        return { body: { name: d.name }, issues, header_placeholders: [], body_placeholders: d.body.includes("{{1}}") ? ["1"] : [] };
+        if (a.numberId === 7 && d.name === "order_shipped" && d.language === "de")
+          issues.push({ path: "language", message: "order_shipped in de already exists in this number's library (approved); choose another language or name" });
+        const suggestion = d.name.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, "");
+        return {
+          body: { name: d.name }, issues, header_placeholders: [],
+          body_placeholders: [...d.body.matchAll(/\{\{([^}]+)\}\}/g)].map((m) => m[1]),
+          name_suggestion: suggestion && suggestion !== d.name ? suggestion : null,
+        };
       }
+      case "template_draft":
+        return {
+          name: "order_shipped", category: "UTILITY", language: a.language, named: false, allow_category_change: false,
+          header: { format: "NONE", text: "", sample: "", handle: "" }, body: "Hi *{{1}}*, it ships {{2}}",
+          body_samples: { "1": "Ana", "2": "Friday" }, add_security_recommendation: false, footer: "",
+          code_expiration_minutes: null, buttons: [],
+        };
+      case "template_drafts":
+        return saved.filter((d) => d.number_id === a.numberId);
+      case "save_template_draft": {
+        const save = a.save as { id: number | null; title: string; draft: TemplateDraft; source_name: string | null; source_language: string | null };
+        const id = save.id ?? ++lastDraftId;
+        const d = { ...save, id, number_id: a.numberId as number, created_at: "2026-01-01T00:00:00Z", updated_at: new Date().toISOString() };
+        saved = [d, ...saved.filter((x) => x.id !== id)];
+        return d;
+      }
+      case "discard_template_draft":
+        saved = saved.filter((x) => x.id !== a.id);
+        return null;
       case "template_send_form":
         return {
           template: row("en_US", "APPROVED", "Hi *{{1}}*, it ships {{2}}"),
@@ -88,6 +118,7 @@ beforeEach(() => {
   location.hash = "#/templates";
   detailStatus = "delivered";
   submitted = null;
+  saved = [];
   backend();
 });
 afterEach(() => {
@@ -198,4 +229,140 @@ describe("Templates page", () => {
       expect(document.querySelector('[data-template="order_update"] [data-language="en_US"] [data-status]')?.getAttribute("data-status")).toBe("approved"),
     );
   });
+
+  it("autosaves a half-filled draft that survives leaving the page and a restart, to resume or discard", { timeout: 10_000 }, async () => {
+    const first = render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    const name = (await screen.findByLabelText("Name")) as HTMLInputElement;
+    expect(document.activeElement).toBe(name);
+    fireEvent.change(name, { target: { value: "order_update" } });
+    fireEvent.change(screen.getByLabelText("Body text"), { target: { value: "Half a sentence" } });
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0].draft.body).toBe("Half a sentence");
+    // Typing on saves over the same draft.
+    fireEvent.change(screen.getByLabelText("Body text"), { target: { value: "Half a sentence, more" } });
+    await waitFor(() => expect(saved[0].draft.body).toBe("Half a sentence, more"));
+    expect(saved).toHaveLength(1);
+    // A restart: the app is rendered anew; the draft is listed.
+    first.unmount();
+    render(<App />);
+    const drafts = await screen.findByRole("region", { name: "Drafts" });
+    fireEvent.click(within(drafts).getByRole("button", { name: "Resume order_update (en_US)" }));
+    expect(((await screen.findByLabelText("Body text")) as HTMLTextAreaElement).value).toBe("Half a sentence, more");
+    // Cancel asks before discarding; keeping it leaves it listed.
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    const ask = await screen.findByRole("alertdialog", { name: "Discard this draft?" });
+    fireEvent.click(within(ask).getByRole("button", { name: "Keep editing" }));
+    expect(screen.getByLabelText("Body text")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Discard draft" }));
+    await waitFor(() => expect(saved).toHaveLength(0));
+    await screen.findByRole("heading", { name: "order_shipped" });
+    expect(screen.queryByRole("region", { name: "Drafts" })).toBeNull();
+  });
+
+  it("Cancel on an unchanged builder closes without asking and saves nothing", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    await screen.findByLabelText("Name");
+    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    await screen.findByRole("heading", { name: "order_shipped" });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(calls.some((c) => c.cmd === "save_template_draft")).toBe(false);
+  });
+
+  it("a saved draft is discarded from the list after asking, and after a submit", { timeout: 10_000 }, async () => {
+    saved = [{ id: 41, number_id: 7, title: "New template", draft: { ...emptyDraftForTest(), name: "promo" }, source_name: null, source_language: null, created_at: "x", updated_at: new Date().toISOString() }];
+    render(<App />);
+    const drafts = await screen.findByRole("region", { name: "Drafts" });
+    fireEvent.click(within(drafts).getByRole("button", { name: "Discard promo (en_US)" }));
+    expect(saved).toHaveLength(1);
+    fireEvent.click(within(drafts).getByRole("button", { name: "Discard promo (en_US) for good" }));
+    await waitFor(() => expect(screen.queryByRole("region", { name: "Drafts" })).toBeNull());
+    expect(saved).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole("button", { name: "New template" }));
+    fireEvent.change(await screen.findByLabelText("Name"), { target: { value: "order_update" } });
+    fireEvent.change(screen.getByLabelText("Body text"), { target: { value: "Hi there" } });
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const submit = document.getElementById("tpl-submit") as HTMLButtonElement;
+    await waitFor(() => expect(submit.disabled).toBe(false));
+    fireEvent.click(submit);
+    await screen.findByText(/Submitted order_update/);
+    expect(saved).toHaveLength(0);
+  });
+
+  it("button fields start empty with placeholders", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    for (const kind of ["URL", "PHONE_NUMBER"]) {
+      fireEvent.change(await screen.findByLabelText("Button type"), { target: { value: kind } });
+      fireEvent.click(screen.getByRole("button", { name: "Add button" }));
+    }
+    const url = document.getElementById("tpl-button-0-url") as HTMLInputElement;
+    expect(url.value).toBe("");
+    expect(url.placeholder).toMatch(/^https:\/\//);
+    fireEvent.change(url, { target: { value: "https://shop.example.com/t" } });
+    expect(url.value).toBe("https://shop.example.com/t");
+    const label = document.getElementById("tpl-button-1-text") as HTMLInputElement;
+    expect(label.value).toBe("");
+    expect(label.placeholder).toBe("Call us");
+    expect((document.getElementById("tpl-button-1-phone") as HTMLInputElement).value).toBe("");
+  });
+
+  it("offers the normalised name in one click", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    const name = (await screen.findByLabelText("Name")) as HTMLInputElement;
+    fireEvent.change(name, { target: { value: "Order Update" } });
+    fireEvent.click(await screen.findByRole("button", { name: "Use order_update" }));
+    expect(name.value).toBe("order_update");
+    await waitFor(() => expect(screen.queryByRole("button", { name: /^Use / })).toBeNull());
+  });
+
+  it("Add variable inserts the next numbered or named variable with its sample field", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "New template" }));
+    const body = (await screen.findByLabelText("Body text")) as HTMLTextAreaElement;
+    fireEvent.change(body, { target: { value: "Hi" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add variable" }));
+    expect(body.value).toBe("Hi {{1}}");
+    const sample = await screen.findByLabelText("Sample for {{1}}");
+    await waitFor(() => expect(document.activeElement).toBe(sample));
+    fireEvent.click(screen.getByRole("button", { name: "Add variable" }));
+    expect(body.value).toBe("Hi {{1}} {{2}}");
+    await screen.findByLabelText("Sample for {{2}}");
+    fireEvent.change(screen.getByLabelText("Variables"), { target: { value: "named" } });
+    fireEvent.change(body, { target: { value: "Hello" } });
+    fireEvent.click(screen.getByRole("button", { name: "Add variable" }));
+    expect(body.value).toBe("Hello {{var_1}}");
+    await screen.findByLabelText("Sample for {{var_1}}");
+  });
+
+  it("Add a language shows the source text, marks existing languages and catches a duplicate before submit", async () => {
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    fireEvent.click(within(document.querySelector('[data-template="order_shipped"]') as HTMLElement).getByText("en_US"));
+    fireEvent.click(screen.getByRole("button", { name: /Add a language/ }));
+    const source = await screen.findByLabelText("Source text (en_US)");
+    expect(source.textContent).toContain("Hi *{{1}}*, it ships {{2}}");
+    const language = screen.getByLabelText("Language") as HTMLSelectElement;
+    const marked = [...language.options].filter((o) => o.dataset.exists).map((o) => o.value);
+    expect(marked.sort()).toEqual(["de", "en_US"]);
+    expect([...language.options].find((o) => o.value === "de")?.textContent).toMatch(/\(exists\)/);
+    fireEvent.change(language, { target: { value: "de" } });
+    await waitFor(() => expect(document.querySelector('[data-field="language"]')?.textContent).toMatch(/already exists/));
+    expect((document.getElementById("tpl-submit") as HTMLButtonElement).disabled).toBe(true);
+    const checks = calls.filter((c) => c.cmd === "check_template");
+    expect(checks[checks.length - 1].args.numberId).toBe(7);
+  });
 });
+
+function emptyDraftForTest(): TemplateDraft {
+  return {
+    name: "", category: "UTILITY", language: "en_US", named: false, allow_category_change: false,
+    header: { format: "NONE", text: "", sample: "", handle: "" }, body: "", body_samples: {},
+    add_security_recommendation: false, footer: "", code_expiration_minutes: null, buttons: [],
+  };
+}

@@ -12,10 +12,12 @@ import type { TemplateLibrary } from "../../lib/ipc/bindings/TemplateLibrary";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
 import {
   deleteTemplate,
+  discardTemplateDraft,
   exportTemplate,
   importTemplate,
   syncTemplates,
   templateDraft,
+  templateDrafts,
   templateLibrary,
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
@@ -23,7 +25,9 @@ import { useNumbers } from "../../lib/numbers";
 import { useLoad } from "../../lib/hooks/useLoad";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { emptyDraft } from "../../lib/templates";
-import { Builder } from "./Builder";
+import { Builder, type Source } from "./Builder";
+import { Drafts } from "./Drafts";
+import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
 import { ImportTemplate } from "./ImportTemplate";
@@ -47,7 +51,15 @@ export function reviewNotice(row: TemplateRow): Notice {
 
 type Mode =
   | { kind: "library" }
-  | { kind: "builder"; draft: TemplateDraft; title: string }
+  | {
+      kind: "builder";
+      draft: TemplateDraft;
+      title: string;
+      savedId?: number | null;
+      resumed?: boolean;
+      source?: Source | null;
+      existingLanguages?: string[];
+    }
   | { kind: "send"; name: string; language: string }
   | { kind: "qa"; name: string };
 
@@ -76,6 +88,13 @@ export function TemplatesPage() {
     ["templates"],
   );
   const library: TemplateLibrary | null = lib.data;
+  // Builder drafts saved for this number (autosaved as the user types).
+  // Read again on coming back to the library (a draft saved or discarded in the builder).
+  const drafts = useLoad(
+    () => (numberId === null || mode.kind !== "library" ? null : templateDrafts(numberId)),
+    [numberId, mode.kind],
+    ["templates"],
+  );
   const load = lib.reload;
 
   const sync = useCallback(async () => {
@@ -134,14 +153,37 @@ export function TemplatesPage() {
     return [...all].sort();
   }, [library, filter.language]);
 
-  async function openDraft(title: string, change?: (d: TemplateDraft) => TemplateDraft) {
+  async function openDraft(title: string, change?: (d: TemplateDraft) => TemplateDraft, addLanguage = false) {
     if (numberId === null || !variant) return;
     try {
       const d = await templateDraft(numberId, variant.name, variant.language);
-      setMode({ kind: "builder", draft: change ? change(d) : d, title });
+      setMode({
+        kind: "builder",
+        draft: change ? change(d) : d,
+        title,
+        source: addLanguage ? { name: variant.name, language: variant.language, components: variant.components } : null,
+        existingLanguages: addLanguage ? (group?.variants.map((v) => v.language) ?? []) : [],
+      });
     } catch (e) {
       setError(toIpcError(e));
     }
+  }
+
+  function resume(d: SavedDraft) {
+    const existingLanguages =
+      library?.groups.find((g) => g.name === (d.source_name ?? d.draft.name))?.variants.map((v) => v.language) ?? [];
+    const from = d.source_name && d.source_language
+      ? library?.groups.find((g) => g.name === d.source_name)?.variants.find((v) => v.language === d.source_language)
+      : undefined;
+    setMode({
+      kind: "builder",
+      draft: d.draft,
+      title: d.title,
+      savedId: d.id,
+      resumed: true,
+      source: d.source_name && d.source_language ? { name: d.source_name, language: d.source_language, components: from?.components } : null,
+      existingLanguages,
+    });
   }
 
   async function doImport() {
@@ -225,9 +267,14 @@ export function TemplatesPage() {
           )}
           {numberId !== null && mode.kind === "builder" && (
             <Builder
+              key={`${mode.title}-${mode.savedId ?? "new"}`}
               numberId={numberId}
               initial={mode.draft}
               title={mode.title}
+              savedId={mode.savedId ?? null}
+              resumed={mode.resumed}
+              source={mode.source ?? null}
+              existingLanguages={mode.existingLanguages}
               onCancel={() => setMode({ kind: "library" })}
               onCreated={(t) => {
                 if (isDecided(t.status)) setNoticeState(reviewNotice(t));
@@ -257,6 +304,13 @@ export function TemplatesPage() {
                   {report.removed > 0 && ` · ${report.removed} removed`}
                 </p>
               )}
+              {(drafts.data?.length ?? 0) > 0 && (
+                <Drafts
+                  drafts={drafts.data ?? []}
+                  onResume={resume}
+                  onDiscard={(d) => void discardTemplateDraft(d.number_id, d.id).then(drafts.reload, (e) => setError(toIpcError(e)))}
+                />
+              )}
               <LibraryFilters filter={filter} onFilter={setF} languages={languages} />
               <div className="templates-grid">
                 <LibraryList library={library} selected={selected} onSelect={setSelected} />
@@ -266,7 +320,7 @@ export function TemplatesPage() {
                   languageCount={group?.variants.length ?? 1}
                   onTestSend={() => variant && setMode({ kind: "send", name: variant.name, language: variant.language })}
                   onQa={() => variant && setMode({ kind: "qa", name: variant.name })}
-                  onAddLanguage={() => void openDraft("Add a language", (d) => ({ ...d, language: "" }))}
+                  onAddLanguage={() => void openDraft("Add a language", (d) => ({ ...d, language: "" }), true)}
                   onDuplicate={() => void openDraft("Duplicate as a new template", (d) => ({ ...d, name: `${d.name}_copy` }))}
                   onExport={() =>
                     numberId !== null &&

@@ -20,6 +20,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0007_templates.sql"),
     include_str!("../../migrations/0008_key_identity_webhook_headers.sql"),
     include_str!("../../migrations/0009_send_attempts.sql"),
+    include_str!("../../migrations/0010_template_drafts.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

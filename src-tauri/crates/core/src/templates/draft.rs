@@ -77,6 +77,33 @@ pub struct DraftCheck {
     pub issues: Vec<LintIssue>,
     pub header_placeholders: Vec<String>,
     pub body_placeholders: Vec<String>,
+    /// The name as Meta accepts it ("Order Update" → `order_update`), when it differs.
+    pub name_suggestion: Option<String>,
+}
+
+/// A template name as Meta accepts it: lowercase letters, digits and underscores ("Order
+/// Update!" → `order_update`; accents dropped to their base letter where it is ASCII).
+pub fn normalise_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'ä' | 'à' | 'á' | 'â' | 'ã' | 'å' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' => 'i',
+            'ö' | 'ó' | 'ò' | 'ô' | 'õ' => 'o',
+            'ü' | 'ú' | 'ù' | 'û' => 'u',
+            'ß' => 's',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
 }
 
 /// Which draft part each component of the body came from.
@@ -322,6 +349,10 @@ impl TemplateDraft {
                 Vec::new()
             },
             body_placeholders: placeholder_names(&self.body),
+            name_suggestion: {
+                let n = normalise_name(&self.name);
+                (!n.is_empty() && n != self.name).then_some(n)
+            },
         }
     }
 }
@@ -462,6 +493,30 @@ impl ButtonDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_is_offered_in_meta_s_form() {
+        assert_eq!(normalise_name("Order Update"), "order_update");
+        assert_eq!(
+            normalise_name("  Bestellung   Über-Sicht! 2 "),
+            "bestellung_uber_sicht_2"
+        );
+        assert_eq!(normalise_name("order_update"), "order_update");
+        let d = |name: &str| TemplateDraft {
+            name: name.into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            d("Order Update").check().name_suggestion.as_deref(),
+            Some("order_update")
+        );
+        assert_eq!(
+            d("order_update").check().name_suggestion,
+            None,
+            "already fine"
+        );
+        assert_eq!(d("!!").check().name_suggestion, None, "nothing to offer");
+    }
 
     /// Meta accepts either case; compare bodies with types and category upper-cased.
     fn normalized(v: &Value) -> Value {

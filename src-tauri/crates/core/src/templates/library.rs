@@ -499,7 +499,7 @@ impl Core {
         draft: &TemplateDraft,
         actor: Actor,
     ) -> Result<TemplateRow> {
-        let check = draft.check();
+        let check = self.check_template_for(number_id, draft)?;
         if !check.issues.is_empty() {
             return Err(Error::Validation(issues_text(&check.issues)));
         }

@@ -133,6 +133,48 @@ fn len_max(l: &mut Lint, path: &str, text: &str, max: usize, what: &str) {
 }
 
 /// All problems of a template-create body; empty when Meta's known rules pass.
+/// Why a URL button's URL is not a valid https URL with a real host (a public DNS name such
+/// as `shop.example.com`), or `None`. A variable (`{{1}}`) at the end stands for its value.
+/// Catches the typical paste slip `https://https://shop…` (its host would be `https`).
+pub fn button_url_problem(url: &str) -> Option<String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Some("give the URL the button opens (https://…)".into());
+    }
+    if !url.starts_with("https://") {
+        return Some("the URL must start with https://".into());
+    }
+    let mut concrete = url.to_string();
+    for (start, end, _) in placeholders(url).into_iter().rev() {
+        concrete.replace_range(start..end, "x");
+    }
+    let Ok(parsed) = url::Url::parse(&concrete) else {
+        return Some("this is not a valid URL".into());
+    };
+    let host = match parsed.host() {
+        Some(url::Host::Domain(h)) => h.to_string(),
+        Some(_) => return Some("use a host name, not an IP address".into()),
+        None => return Some("the URL needs a host name".into()),
+    };
+    let labels: Vec<&str> = host.split('.').collect();
+    let real = labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+    if !real || host == "localhost" {
+        return Some(format!(
+            "'{host}' is not a real host name; write the full address, e.g. https://shop.example.com/…"
+        ));
+    }
+    None
+}
+
 pub fn lint(t: &Value) -> Vec<LintIssue> {
     let mut l = Lint { issues: Vec::new() };
     let name = s(t, "name");
@@ -320,8 +362,8 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                 "URL" => {
                     let url = s(b, "url");
                     let up = format!("{path}.url");
-                    if !(url.starts_with("https://") || url.starts_with("http://")) {
-                        l.add(&up, "the URL must start with https://");
+                    if let Some(why) = button_url_problem(url) {
+                        l.add(&up, why);
                     }
                     len_max(&mut l, &up, url, URL_MAX, "the URL");
                     let vars = placeholders(url);
@@ -463,6 +505,12 @@ mod tests {
     #[case::eleven_buttons(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": (0..11).map(|i| json!({"type": "QUICK_REPLY", "text": format!("b{i}")})).collect::<Vec<_>>()}]}), "components[1]", "at most 10 buttons")]
     #[case::three_urls(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "a", "url": "https://a.example"}, {"type": "URL", "text": "b", "url": "https://b.example"}, {"type": "URL", "text": "c", "url": "https://c.example"}]}]}), "components[1]", "at most 2 url buttons")]
     #[case::two_copy_codes(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "A"}, {"type": "COPY_CODE", "example": "B"}]}]}), "components[1]", "at most 1 copy code button")]
+    #[case::url_http(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "http://shop.example.com/t"}]}]}), "components[1].buttons[0].url", "https://")]
+    #[case::url_doubled_scheme(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://https://shop.example.com/t"}]}]}), "components[1].buttons[0].url", "not a real host")]
+    #[case::url_no_host(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://"}]}]}), "components[1].buttons[0].url", "URL")]
+    #[case::url_single_label(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://shop/t"}]}]}), "components[1].buttons[0].url", "not a real host")]
+    #[case::url_ip(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://10.0.0.1/t"}]}]}), "components[1].buttons[0].url", "IP address")]
+    #[case::url_empty(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": ""}]}]}), "components[1].buttons[0].url", "give the URL")]
     #[case::url_scheme(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "shop.example/t"}]}]}), "components[1].buttons[0].url", "https://")]
     #[case::url_long(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": format!("https://x.example/{}", "a".repeat(2000))}]}]}), "components[1].buttons[0].url", "2000")]
     #[case::url_two_vars(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://x.example/{{1}}{{2}}", "example": ["https://x.example/ab"]}]}]}), "components[1].buttons[0].url", "one variable")]

@@ -1,7 +1,7 @@
 //! Message templates: Meta's rules checked before submit ([`lint`]), the builder's draft and the
 //! create body built from it ([`draft`]), the send-time form and components derived from a
-//! template's placeholders ([`form`]), the local library synced from the API ([`library`]), and
-//! QA runs over every language variant ([`qa`]).
+//! template's placeholders ([`form`]), the local library synced from the API ([`library`]),
+//! builder drafts saved per number ([`saved`]), and QA runs over every language variant ([`qa`]).
 
 pub mod draft;
 pub mod form;
@@ -9,6 +9,7 @@ pub mod languages;
 pub mod library;
 pub mod lint;
 pub mod qa;
+pub mod saved;
 
 pub use lint::{lint, placeholders, LintIssue};
 

@@ -73,6 +73,49 @@ impl Core {
         Ok(result)
     }
 
+    /// Removes the destination named `name`: 360dialog's multi-webhook has no delete, so the
+    /// configuration is sent again (POST, keeping `enabled`) without it. An unknown name is a
+    /// validation error and nothing is sent.
+    pub async fn remove_destination(
+        &self,
+        number_id: i64,
+        name: &str,
+        actor: Actor,
+    ) -> Result<MultiWebhook> {
+        let current = self.destinations(number_id, actor).await?;
+        let Some(gone) = current
+            .destinations
+            .iter()
+            .find(|d| d.name == name)
+            .cloned()
+        else {
+            return Err(invalid(format!("there is no destination named '{name}'")));
+        };
+        let rest: Vec<Destination> = current
+            .destinations
+            .into_iter()
+            .filter(|d| d.name != name)
+            .collect();
+        let enabled = current.enabled;
+        let result = self
+            .call(number_id, actor, |c| async move {
+                c.set_multi_webhook(enabled, Some(&rest)).await
+            })
+            .await?;
+        self.write(&[Topic::Webhook, Topic::Audit], Some(number_id), |c| {
+            audit::record(
+                c,
+                actor,
+                NewAudit {
+                    number_id: Some(number_id),
+                    detail: &format!("{}: {}", gone.name, gone.url),
+                    ..NewAudit::of(AuditAction::WebhookDestinationRemoved)
+                },
+            )
+        })?;
+        Ok(result)
+    }
+
     /// Turns the extra destinations on or off (they are kept).
     pub async fn set_destinations_enabled(
         &self,

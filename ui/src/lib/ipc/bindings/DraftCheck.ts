@@ -5,4 +5,8 @@ import type { LintIssue } from "./LintIssue";
  * A draft checked by the core: the create body, every problem at its field, and the
  * placeholders the form needs samples for.
  */
-export type DraftCheck = { body: unknown, issues: Array<LintIssue>, header_placeholders: Array<string>, body_placeholders: Array<string>, };
+export type DraftCheck = { body: unknown, issues: Array<LintIssue>, header_placeholders: Array<string>, body_placeholders: Array<string>, 
+/**
+ * The name as Meta accepts it ("Order Update" → `order_update`), when it differs.
+ */
+name_suggestion: string | null, };

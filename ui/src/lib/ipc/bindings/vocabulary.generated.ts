@@ -132,6 +132,10 @@ export const VOCABULARY: Vocabulary = {
       "label": "Webhook destination saved"
     },
     {
+      "value": "webhook_destination_removed",
+      "label": "Webhook destination removed"
+    },
+    {
       "value": "webhook_destinations_toggled",
       "label": "Webhook destinations switched"
     },
