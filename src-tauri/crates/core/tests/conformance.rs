@@ -29,133 +29,73 @@ use wabadesk_core::Core;
 /// (case, checks failing today). The to-do list of the conformance work, grouped by cause in
 /// `tests/conformance/README.md`: fixing a check means removing it here.
 const KNOWN_FAILURES: &[(&str, &[&str])] = &[
-    (
-        "webhooks/metadocs-account-update-deleted.json",
-        &["import", "stored"],
-    ),
+    ("webhooks/metadocs-account-update-deleted.json", &["stored"]),
     (
         "webhooks/metadocs-account-update-disabled.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-account-update-partner-added.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-account-update-restriction.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-account-update-violation.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-button-auth-did-not-request-code.json",
-        &["import", "shows"],
+        &["shows"],
     ),
-    (
-        "webhooks/metadocs-button-template-quick-reply.json",
-        &["import"],
-    ),
-    ("webhooks/metadocs-contacts.json", &["import", "shows"]),
-    ("webhooks/metadocs-document.json", &["import", "shows"]),
-    ("webhooks/metadocs-errors-130429.json", &["import"]),
+    ("webhooks/metadocs-contacts.json", &["shows"]),
+    ("webhooks/metadocs-document.json", &["shows"]),
     (
         "webhooks/metadocs-flows-client-error-rate.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-flows-status-change-created.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-flows-status-change-published.json",
-        &["import", "stored"],
+        &["stored"],
     ),
-    (
-        "webhooks/metadocs-group-status-aggregated-delivered.json",
-        &["import"],
-    ),
-    (
-        "webhooks/metadocs-group-status-read-without-pricing.json",
-        &["import"],
-    ),
-    (
-        "webhooks/metadocs-group-suspended.json",
-        &["import", "stored"],
-    ),
-    ("webhooks/metadocs-image.json", &["import"]),
-    (
-        "webhooks/metadocs-interactive-button-reply.json",
-        &["import"],
-    ),
-    ("webhooks/metadocs-interactive-list-reply.json", &["import"]),
-    (
-        "webhooks/metadocs-interactive-nfm-reply-fragment.json",
-        &["import"],
-    ),
-    ("webhooks/metadocs-location.json", &["import", "shows"]),
-    (
-        "webhooks/metadocs-order-mpm-template.json",
-        &["import", "shows"],
-    ),
-    ("webhooks/metadocs-order.json", &["import", "shows"]),
-    ("webhooks/metadocs-request-welcome.json", &["import"]),
-    (
-        "webhooks/metadocs-status-failed-131049-multiline.json",
-        &["import"],
-    ),
-    (
-        "webhooks/metadocs-status-sent-marketing-pmp-multiline.json",
-        &["import"],
-    ),
-    (
-        "webhooks/metadocs-status-v24-no-conversation-multiline.json",
-        &["import"],
-    ),
-    ("webhooks/metadocs-sticker.json", &["import"]),
-    (
-        "webhooks/metadocs-system-user-changed-number.json",
-        &["import"],
-    ),
+    ("webhooks/metadocs-group-suspended.json", &["stored"]),
+    ("webhooks/metadocs-location.json", &["shows"]),
+    ("webhooks/metadocs-order-mpm-template.json", &["shows"]),
+    ("webhooks/metadocs-order.json", &["shows"]),
     (
         "webhooks/metadocs-template-category-update-done.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-template-category-update-pending.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-template-quality-update.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-template-status-approved.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     (
         "webhooks/metadocs-template-status-rejected-invalid-format.json",
-        &["import", "stored"],
+        &["stored"],
     ),
-    ("webhooks/metadocs-text-command.json", &["import"]),
-    (
-        "webhooks/metadocs-text-ctwa-referral.json",
-        &["import", "shows"],
-    ),
-    ("webhooks/metadocs-text-ice-breaker.json", &["import"]),
-    (
-        "webhooks/metadocs-text-message-business-button.json",
-        &["import"],
-    ),
-    ("webhooks/metadocs-text.json", &["import"]),
+    ("webhooks/metadocs-text-ctwa-referral.json", &["shows"]),
     (
         "webhooks/metadocs-unsupported-edit.json",
-        &["error", "import", "shows"],
+        &["error", "shows"],
     ),
     (
         "webhooks/metadocs-user-preferences-resume.json",
-        &["import", "stored"],
+        &["stored"],
     ),
     ("templates/metadocs-call-permission-request.json", &["lint"]),
     ("templates/metadocs-product-card-carousel.json", &["lint"]),

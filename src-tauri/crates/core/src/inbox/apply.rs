@@ -193,34 +193,176 @@ impl Core {
         self.inbox_event(id)
     }
 
-    /// Loads captured payloads (a JSON array of events, or JSON lines) through the same path
-    /// as the receiver.
+    /// Loads captured payloads through the same path as the receiver: one JSON object (any
+    /// formatting), a JSON array of objects, JSON lines, or objects one after another; a
+    /// byte-order mark is skipped. Anything else is refused with its position and nothing is
+    /// stored (see [`parse_capture`]). The counts are this import's own, even while the
+    /// receiver stores events in the same database.
     pub fn import_events(&self, content: &str) -> Result<ImportReport> {
-        let trimmed = content.trim_start();
-        let items: Vec<String> = if trimmed.starts_with('[') {
-            let arr: Vec<Value> = serde_json::from_str(trimmed).map_err(|e| {
-                Error::Validation(format!(
-                    "the file starts with '[' but is not a JSON array: {e}"
-                ))
-            })?;
-            arr.iter().map(Value::to_string).collect()
-        } else {
-            content
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
+        let items = parse_capture(content)?;
         let bodies: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
-        let before = self.db.with_conn(store::count)?;
-        self.persist_events(&bodies, "import")?;
-        let after = self.db.with_conn(store::count)?;
+        let stored = self.store_events(&bodies, "import")?;
+        let new = stored.iter().filter(|(_, new)| *new).count() as u32;
         self.process_pending()?;
         Ok(ImportReport {
             total: bodies.len() as u32,
-            new: (after - before) as u32,
-            duplicates: (bodies.len() as i64 - (after - before)) as u32,
+            new,
+            duplicates: bodies.len() as u32 - new,
         })
+    }
+}
+
+/// The largest capture [`Core::import_events`] reads (64 MiB).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// The most events one import stores.
+pub const MAX_IMPORT_EVENTS: usize = 100_000;
+
+/// `line:column` (1-based, columns in characters) of a byte offset.
+fn position(content: &str, offset: usize) -> String {
+    let before = &content[..offset.min(content.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("{line}:{column}")
+}
+
+/// serde_json's message without its own " at line L column C" suffix.
+fn reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn refuse(at: String, why: impl std::fmt::Display) -> Error {
+    Error::Validation(format!(
+        "not a webhook capture: at {at}: {why}; nothing was imported"
+    ))
+}
+
+/// Splits a capture into event bodies: every top-level JSON object is one event, every
+/// top-level array holds events. Each object keeps its text as captured (formatting
+/// included); array elements are stored compact. Refuses (with the `line:column` of the
+/// problem) text that is not JSON, a value that is not an object, an empty capture, and a
+/// capture over [`MAX_IMPORT_BYTES`] or [`MAX_IMPORT_EVENTS`].
+pub fn parse_capture(content: &str) -> Result<Vec<String>> {
+    if content.len() > MAX_IMPORT_BYTES {
+        return Err(Error::Validation(format!(
+            "the capture is {} bytes; one import reads at most {} MiB: split the file",
+            content.len(),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let too_many = || {
+        Error::Validation(format!(
+            "the capture holds more than {MAX_IMPORT_EVENTS} events; one import stores at most {MAX_IMPORT_EVENTS}: split the file"
+        ))
+    };
+    let mut items = Vec::new();
+    let mut stream =
+        serde_json::Deserializer::from_str(content).into_iter::<serde::de::IgnoredAny>();
+    let mut start = 0;
+    loop {
+        let next = stream.next();
+        let end = stream.byte_offset();
+        match next {
+            None => break,
+            Some(Err(e)) => {
+                // The position serde_json names is the character where reading stopped.
+                let at = if e.line() > 0 {
+                    format!("{}:{}", e.line(), e.column())
+                } else {
+                    position(content, end)
+                };
+                return Err(refuse(at, reason(&e)));
+            }
+            Some(Ok(_)) => {
+                let raw = content[start..end].trim_start();
+                let at = position(content, end - raw.len());
+                match raw.as_bytes().first() {
+                    Some(b'{') => items.push(raw.to_string()),
+                    Some(b'[') => {
+                        let arr: Vec<serde_json::Value> = serde_json::from_str(raw)
+                            .map_err(|e| refuse(at.clone(), reason(&e)))?;
+                        for (i, v) in arr.iter().enumerate() {
+                            if !v.is_object() {
+                                return Err(refuse(
+                                    at,
+                                    format!("element {} of the array is not a JSON object", i + 1),
+                                ));
+                            }
+                            items.push(v.to_string());
+                        }
+                    }
+                    _ => {
+                        return Err(refuse(
+                            at,
+                            "expected a webhook body (a JSON object) or an array of them",
+                        ))
+                    }
+                }
+                if items.len() > MAX_IMPORT_EVENTS {
+                    return Err(too_many());
+                }
+                start = end;
+            }
+        }
+    }
+    if items.is_empty() {
+        return Err(Error::Validation(
+            "the capture holds no webhook body: nothing was imported".into(),
+        ));
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> String {
+        parse_capture(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_pretty_printed_object_is_one_event_kept_as_captured() {
+        let body = "\u{feff}{\n  \"object\": \"whatsapp_business_account\",\n  \"entry\": []\n}\n";
+        let items = parse_capture(body).unwrap();
+        assert_eq!(items.len(), 1);
+        assert!(items[0].starts_with('{') && items[0].ends_with('}'));
+        assert!(items[0].contains("\n  \"entry\""), "formatting kept");
+    }
+
+    #[test]
+    fn arrays_lines_and_concatenated_objects() {
+        assert_eq!(parse_capture("[{\"a\":1}, {\"b\":2}]").unwrap().len(), 2);
+        assert_eq!(parse_capture("{\"a\":1}\n\n{\"b\":2}\n").unwrap().len(), 2);
+        assert_eq!(
+            parse_capture("{\n \"a\": 1\n}{\"b\":2}  {\n}").unwrap(),
+            vec!["{\n \"a\": 1\n}", "{\"b\":2}", "{\n}"]
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_position_and_the_reason() {
+        let e = err("{\"a\": 1}\n{\"b\": 2,\n  oops}");
+        assert!(e.contains("at 3:3"), "{e}");
+        assert!(e.contains("key must be a string"), "{e}");
+        let e = err("{\"a\": 1}\n  42\n");
+        assert!(e.contains("at 2:3") && e.contains("JSON object"), "{e}");
+        let e = err("[{\"a\": 1}, 7]");
+        assert!(e.contains("at 1:1") && e.contains("element 2"), "{e}");
+        assert!(err("garbage").contains("at 1:1"), "{}", err("garbage"));
+        assert!(err("   \n").contains("no webhook body"));
+        assert!(err("{\"a\": 1").contains("EOF"), "{}", err("{\"a\": 1"));
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let many = "{}".repeat(MAX_IMPORT_EVENTS + 1);
+        assert!(err(&many).contains("at most 100000"));
+        let huge = " ".repeat(MAX_IMPORT_BYTES + 1);
+        assert!(err(&huge).contains("at most 64 MiB"));
     }
 }
