@@ -109,26 +109,180 @@ pub fn apply_status(
     Ok(true)
 }
 
-/// A short text for a message of any type.
+/// A number as a person writes it: `85`, `99.99`.
+fn amount(n: f64) -> String {
+    let s = format!("{n:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The name of a shared contact (`contacts[].name`).
+fn contact_name(c: &Value) -> Option<String> {
+    text(c, &["name", "formatted_name"]).or_else(|| {
+        let parts: Vec<String> = ["first_name", "middle_name", "last_name"]
+            .iter()
+            .filter_map(|k| text(c, &["name", k]))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+/// The text of a message as a person reads it, for history, conversations, search and
+/// export: what was written or chosen, with what makes it recognisable (a file's name, a
+/// place's name and address, an order's items and total, a shared contact's name, an ad's
+/// headline and link, Meta's error for a type it does not deliver).
 fn summary(m: &Value) -> Option<String> {
     let t = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    match t {
+    let main = match t {
         "text" => text(m, &["text", "body"]),
-        "button" => text(m, &["button", "text"]),
-        "interactive" => text(m, &["interactive", "button_reply", "title"])
-            .or_else(|| text(m, &["interactive", "list_reply", "title"]))
-            .or_else(|| Some("[interactive]".into())),
-        "reaction" => text(m, &["reaction", "emoji"]).map(|e| format!("reacted {e}")),
+        "button" => {
+            let label = text(m, &["button", "text"]);
+            match (label, text(m, &["button", "payload"])) {
+                (Some(l), Some(p)) if p != l => Some(format!("{l} (payload {p})")),
+                (l, p) => l.or(p),
+            }
+        }
+        "interactive" => {
+            let i = m.get("interactive").unwrap_or(&Value::Null);
+            if let Some(title) = text(i, &["button_reply", "title"]) {
+                Some(title)
+            } else if let Some(title) = text(i, &["list_reply", "title"]) {
+                Some(match text(i, &["list_reply", "description"]) {
+                    Some(d) => format!("{title}: {d}"),
+                    None => title,
+                })
+            } else if let Some(reply) = i.get("nfm_reply") {
+                let body = text(reply, &["body"]).unwrap_or_else(|| "Sent".into());
+                let name = text(reply, &["name"]).unwrap_or_else(|| "flow".into());
+                let mut s = format!("[{name} reply] {body}");
+                if let Some(json) = text(reply, &["response_json"]) {
+                    s.push_str(&format!(": {json}"));
+                }
+                Some(s)
+            } else {
+                Some("[interactive]".into())
+            }
+        }
+        "reaction" => Some(match text(m, &["reaction", "emoji"]) {
+            Some(e) => format!("reacted {e}"),
+            None => "removed a reaction".into(),
+        }),
         "image" | "video" | "document" | "audio" | "sticker" => {
-            Some(match text(m, &[t, "caption"]) {
-                Some(c) => format!("[{t}] {c}"),
-                None => format!("[{t}]"),
+            let mut s = format!("[{t}]");
+            if let Some(f) = text(m, &[t, "filename"]) {
+                s.push_str(&format!(" {f}"));
+            }
+            if let Some(c) = text(m, &[t, "caption"]) {
+                s.push_str(if s.ends_with(']') { " " } else { ": " });
+                s.push_str(&c);
+            }
+            Some(s)
+        }
+        "location" => {
+            let l = m.get("location").unwrap_or(&Value::Null);
+            let place: Vec<String> = ["name", "address"]
+                .iter()
+                .filter_map(|k| text(l, &[k]))
+                .collect();
+            Some(if place.is_empty() {
+                match (text(l, &["latitude"]), text(l, &["longitude"])) {
+                    (Some(a), Some(b)) => format!("[location] {a}, {b}"),
+                    _ => "[location]".into(),
+                }
+            } else {
+                format!("[location] {}", place.join(", "))
             })
         }
-        "location" => Some("[location]".into()),
-        "contacts" => Some("[contacts]".into()),
+        "contacts" => {
+            let names: Vec<String> = m
+                .get("contacts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(contact_name)
+                .collect();
+            Some(if names.is_empty() {
+                "[contacts]".into()
+            } else {
+                format!("[contacts] {}", names.join(", "))
+            })
+        }
+        "order" => {
+            let o = m.get("order").unwrap_or(&Value::Null);
+            let items: Vec<&Value> = o
+                .get("product_items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .collect();
+            let count: f64 = items
+                .iter()
+                .map(|i| i.get("quantity").and_then(Value::as_f64).unwrap_or(1.0))
+                .sum();
+            let total: f64 = items
+                .iter()
+                .map(|i| {
+                    i.get("quantity").and_then(Value::as_f64).unwrap_or(1.0)
+                        * i.get("item_price").and_then(Value::as_f64).unwrap_or(0.0)
+                })
+                .sum();
+            let currency = items
+                .first()
+                .and_then(|i| text(i, &["currency"]))
+                .unwrap_or_default();
+            let n = amount(count);
+            let mut s = format!(
+                "[order] {n} item{}, total {} {currency}",
+                if n == "1" { "" } else { "s" },
+                amount(total)
+            );
+            if let Some(note) = text(o, &["text"]) {
+                s.push_str(&format!(": {note}"));
+            }
+            Some(s.replace(" :", ":"))
+        }
         "system" => text(m, &["system", "body"]),
+        "unsupported" => {
+            let what = text(m, &["unsupported", "type"]);
+            let err = m.get("errors").and_then(|e| e.get(0));
+            let mut s = match what {
+                Some(w) => format!("[unsupported: {w}]"),
+                None => "[unsupported]".into(),
+            };
+            if let Some(e) = err {
+                let title = text(e, &["title"]).or_else(|| text(e, &["message"]));
+                let code = text(e, &["code"]);
+                match (title, code) {
+                    (Some(t), Some(c)) => s.push_str(&format!(" {t} ({c})")),
+                    (Some(t), None) => s.push_str(&format!(" {t}")),
+                    (None, Some(c)) => s.push_str(&format!(" error {c}")),
+                    _ => {}
+                }
+                if let Some(d) = text(e, &["error_data", "details"]) {
+                    s.push_str(&format!(": {d}"));
+                }
+            }
+            Some(s)
+        }
         other => Some(format!("[{other}]")),
+    };
+    // A click-to-WhatsApp ad the customer came from.
+    match m.get("referral") {
+        Some(r) if r.is_object() => {
+            let mut ad = "ad".to_string();
+            if let Some(h) = text(r, &["headline"]) {
+                ad.push_str(&format!(" \"{h}\""));
+            }
+            if let Some(u) = text(r, &["source_url"]) {
+                ad.push_str(&format!(" {u}"));
+            } else if let Some(t) = text(r, &["source_type"]) {
+                ad.push_str(&format!(" ({t})"));
+            }
+            Some(match main {
+                Some(m) => format!("{m} [from {ad}]"),
+                None => format!("[from {ad}]"),
+            })
+        }
+        _ => main,
     }
 }
 
@@ -158,8 +312,15 @@ pub fn apply_incoming(
         .and_then(|t| unix_to_iso(&t))
         .unwrap_or_else(crate::util::now);
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
-             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING", params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at], "recording an incoming message")?;
+    // Meta's error on a message it could not deliver as such (`unsupported`, 131051).
+    let error = m.get("errors").and_then(|e| e.get(0));
+    let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
+    let error_title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
+    let error_details = error.and_then(|e| text(e, &["error_data", "details"]));
+    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, \
+             error_code, error_title, error_details, event_json, created_at, updated_at) \
+             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (wamid) DO NOTHING",
+             params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), error_code, error_title, error_details, m.to_string(), at], "recording an incoming message")?;
     if inserted > 0 && !contact.is_empty() {
         exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)", params![route.window_key(), contact, at], "recording the customer-service window")?;

@@ -15,6 +15,8 @@ struct Applied {
     number_id: Option<i64>,
     /// It held statuses or messages (history may have changed).
     history: bool,
+    /// It changed a template in the library (status, quality or category update).
+    templates: bool,
 }
 /// The marker the endpoint tester puts on its events (owned by `webhook::endpoint_test`).
 pub use crate::webhook::TEST_EVENT_FIELD;
@@ -50,18 +52,21 @@ impl Core {
 
     /// Parses one stored event and applies it to history; returns its new state.
     fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<Applied> {
-        let (state, kinds, note, route) = match serde_json::from_str::<Value>(body) {
+        let (state, kinds, note, route, templates) = match serde_json::from_str::<Value>(body) {
             Err(e) => (
                 InboxState::Malformed,
                 String::new(),
                 format!("not JSON: {e}"),
                 Route::default(),
+                false,
             ),
             Ok(v) => {
                 let mut kinds: Vec<&str> = Vec::new();
                 let mut notes: Vec<String> = Vec::new();
                 let mut route = Route::default();
                 let mut routed = false;
+                let mut account_level = false;
+                let mut templates = false;
                 let test = v.get(TEST_EVENT_FIELD).and_then(Value::as_bool) == Some(true);
                 let changes: Vec<&Value> = v
                     .get("entry")
@@ -79,6 +84,24 @@ impl Core {
                     let Some(value) = change.get("value") else {
                         continue;
                     };
+                    let field = change.get("field").and_then(Value::as_str).unwrap_or("");
+                    if !field.is_empty() && field != "messages" {
+                        // Another webhook field: stored and listed for what it is.
+                        kinds.push(field);
+                        account_level |= value.get("metadata").is_none();
+                        notes.push(describe_field(field, value));
+                        if !test {
+                            templates |=
+                                crate::templates::library::apply_webhook_update(tx, field, value)?
+                                    > 0;
+                        }
+                        if value.get("metadata").is_some() {
+                            let r = self.route(tx, value.get("metadata"))?;
+                            routed |= r.number_id.is_some();
+                            route = r;
+                        }
+                        continue;
+                    }
                     let r = self.route(tx, value.get("metadata"))?;
                     routed |= r.number_id.is_some();
                     for st in value
@@ -129,18 +152,19 @@ impl Core {
                 } else if kinds.is_empty() {
                     notes.push("no statuses, messages or errors in this event".into());
                     InboxState::Unsupported
-                } else if !routed {
+                } else if !routed && !account_level {
                     InboxState::UnknownNumber
                 } else {
                     InboxState::Applied
                 };
-                (state, kinds.join(","), notes.join("; "), route)
+                (state, kinds.join(","), notes.join("; "), route, templates)
             }
         };
         store::set_state(tx, id, state, &kinds, &note, &route)?;
         Ok(Applied {
             number_id: route.number_id,
             history: kinds.split(',').any(|k| k == "status" || k == "message"),
+            templates,
         })
     }
 
@@ -180,6 +204,9 @@ impl Core {
             if a.history && seen.insert((1, a.number_id)) {
                 self.emit(&[Topic::Messages], a.number_id);
             }
+            if a.templates && seen.insert((2, None)) {
+                self.emit(&[Topic::Templates], None);
+            }
         }
     }
 
@@ -209,6 +236,104 @@ impl Core {
             new,
             duplicates: bodies.len() as u32 - new,
         })
+    }
+}
+
+/// A line for the inbox about a change of a webhook field other than `messages`.
+fn describe_field(field: &str, v: &Value) -> String {
+    let t = |k: &str| history_text(v, k);
+    let template = || {
+        format!(
+            "template {} ({})",
+            t("message_template_name").unwrap_or_else(|| "?".into()),
+            t("message_template_language").unwrap_or_else(|| "?".into())
+        )
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match field {
+        "message_template_status_update" => {
+            parts.push(format!(
+                "{}: {}",
+                template(),
+                t("event").unwrap_or_default()
+            ));
+            if let Some(r) = t("reason").filter(|r| r != "NONE") {
+                parts.push(format!("reason {r}"));
+            }
+            if let Some(r) = v.pointer("/rejection_info/reason").and_then(Value::as_str) {
+                parts.push(r.to_string());
+            }
+        }
+        "message_template_quality_update" => parts.push(format!(
+            "{}: quality {} → {}",
+            template(),
+            t("previous_quality_score").unwrap_or_else(|| "?".into()),
+            t("new_quality_score").unwrap_or_else(|| "?".into())
+        )),
+        "template_category_update" => {
+            let mut s = format!("{}: category", template());
+            if let Some(p) = t("previous_category") {
+                s.push_str(&format!(" {p} →"));
+            }
+            s.push_str(&format!(" {}", t("new_category").unwrap_or_default()));
+            if let Some(c) = t("correct_category") {
+                s.push_str(&format!(" (correct category {c})"));
+            }
+            parts.push(s);
+        }
+        "user_preferences" => {
+            for p in v
+                .get("user_preferences")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                parts.push(format!(
+                    "{}: {} {}",
+                    history_text(p, "wa_id").unwrap_or_default(),
+                    history_text(p, "category").unwrap_or_default(),
+                    history_text(p, "value").unwrap_or_default()
+                ));
+            }
+        }
+        _ => {
+            let mut s = format!("{field}: {}", t("event").unwrap_or_default());
+            if let Some(m) = t("message") {
+                s.push_str(&format!(" ({m})"));
+            }
+            for r in v
+                .get("restriction_info")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(r) = history_text(r, "restriction_type") {
+                    s.push_str(&format!(", {r}"));
+                }
+            }
+            for g in v
+                .get("groups")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                s.push_str(&format!(
+                    " {} {}",
+                    history_text(g, "type").unwrap_or_default(),
+                    history_text(g, "group_id").unwrap_or_default()
+                ));
+            }
+            parts.push(s.trim().trim_end_matches(':').to_string());
+        }
+    }
+    parts.join(", ")
+}
+
+fn history_text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
     }
 }
 
