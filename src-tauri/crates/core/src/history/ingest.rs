@@ -241,6 +241,11 @@ fn summary(m: &Value) -> Option<String> {
             Some(s.replace(" :", ":"))
         }
         "system" => text(m, &["system", "body"]),
+        "edit" => m
+            .pointer("/edit/message")
+            .and_then(summary)
+            .map(|s| format!("[edited] {s}")),
+        "revoke" => Some("[deleted a message]".into()),
         "unsupported" => {
             let what = text(m, &["unsupported", "type"]);
             let err = m.get("errors").and_then(|e| e.get(0));
@@ -312,6 +317,34 @@ pub fn apply_incoming(
         .and_then(|t| unix_to_iso(&t))
         .unwrap_or_else(crate::util::now);
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
+    // An edit or a deletion changes the message it names, not a new row (when that message
+    // is in history; otherwise it is kept as its own row, so nothing is lost).
+    if let Some(original) = text(m, &[kind, "original_message_id"]) {
+        let changed = match kind {
+            "edit" => {
+                let edited = m
+                    .pointer("/edit/message")
+                    .and_then(summary)
+                    .unwrap_or_default();
+                exec(
+                    tx,
+                    "UPDATE messages SET body = ?1, edited_at = ?2, updated_at = ?3 WHERE wamid = ?4",
+                    params![edited, at, crate::util::now(), original],
+                    "recording an edit",
+                )?
+            }
+            "revoke" => exec(
+                tx,
+                "UPDATE messages SET deleted_at = ?1, updated_at = ?2 WHERE wamid = ?3",
+                params![at, crate::util::now(), original],
+                "recording a deletion",
+            )?,
+            _ => 0,
+        };
+        if changed > 0 {
+            return Ok(true);
+        }
+    }
     // Meta's error on a message it could not deliver as such (`unsupported`, 131051).
     let error = m.get("errors").and_then(|e| e.get(0));
     let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
@@ -321,6 +354,18 @@ pub fn apply_incoming(
              error_code, error_title, error_details, event_json, created_at, updated_at) \
              VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (wamid) DO NOTHING",
              params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), error_code, error_title, error_details, m.to_string(), at], "recording an incoming message")?;
+    if kind == "reaction" {
+        // Shown on the message reacted to; a reaction without an emoji removes it.
+        if let Some(target) = text(m, &["reaction", "message_id"]) {
+            let emoji = text(m, &["reaction", "emoji"]).filter(|e| !e.is_empty());
+            exec(
+                tx,
+                "UPDATE messages SET reaction = ?1 WHERE wamid = ?2",
+                params![emoji, target],
+                "recording a reaction",
+            )?;
+        }
+    }
     if inserted > 0 && !contact.is_empty() {
         exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)", params![route.window_key(), contact, at], "recording the customer-service window")?;
@@ -422,5 +467,102 @@ mod tests {
             })
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn reactions_edits_and_deletions_change_the_original_message() {
+        let db = Db::open_in_memory().unwrap();
+        let route = Route::default();
+        let msg = |id: &str, extra: serde_json::Value| {
+            let mut m = json!({"from": "16505551234", "id": id, "timestamp": "1750000000"});
+            for (k, v) in extra.as_object().unwrap() {
+                m[k] = v.clone();
+            }
+            m
+        };
+        let apply = |m: serde_json::Value| {
+            db.with_tx(|tx| apply_incoming(tx, &route, &m, None))
+                .unwrap()
+        };
+        let get = |w: &str| db.with_conn(|c| message_by_wamid(c, w)).unwrap().unwrap();
+        apply(msg(
+            "wamid.O",
+            json!({"type": "text", "text": {"body": "See you at 5"}}),
+        ));
+        apply(msg(
+            "wamid.R1",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.O", "emoji": "\u{1f44d}"}}),
+        ));
+        assert_eq!(get("wamid.O").reaction.as_deref(), Some("\u{1f44d}"));
+        apply(msg(
+            "wamid.R2",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.O"}}),
+        ));
+        assert_eq!(
+            get("wamid.O").reaction,
+            None,
+            "a reaction without emoji removes it"
+        );
+
+        apply(msg(
+            "wamid.E",
+            json!({"type": "edit", "edit": {"original_message_id": "wamid.O", "message": {"type": "text", "text": {"body": "See you at 6"}}}}),
+        ));
+        let o = get("wamid.O");
+        assert_eq!(o.body.as_deref(), Some("See you at 6"));
+        assert!(o.edited_at.is_some());
+        assert!(
+            db.with_conn(|c| message_by_wamid(c, "wamid.E"))
+                .unwrap()
+                .is_none(),
+            "no new row"
+        );
+
+        apply(msg(
+            "wamid.V",
+            json!({"type": "revoke", "revoke": {"original_message_id": "wamid.O"}}),
+        ));
+        assert!(get("wamid.O").deleted_at.is_some());
+        assert!(
+            db.with_conn(|c| message_by_wamid(c, "wamid.V"))
+                .unwrap()
+                .is_none(),
+            "no new row"
+        );
+
+        // An edit of a message history does not have is kept as its own row.
+        apply(msg(
+            "wamid.E2",
+            json!({"type": "edit", "edit": {"original_message_id": "wamid.GONE", "message": {"type": "text", "text": {"body": "x"}}}}),
+        ));
+        assert_eq!(get("wamid.E2").body.as_deref(), Some("[edited] x"));
+    }
+
+    #[test]
+    fn the_timeline_orders_equal_timestamps_by_status_and_shows_pricing_and_participant() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for s in ["read", "delivered", "sent"] {
+                let mut st = status("wamid.T", s, 1_700_000_000);
+                st["recipient_participant_id"] = json!("4915100000001");
+                st["biz_opaque_callback_data"] = json!("campaign-7");
+                st["pricing"] =
+                    json!({"billable": true, "pricing_model": "PMP", "category": "marketing"});
+                st["conversation"] = json!({"id": "conv-1", "origin": {"type": "marketing"}});
+                apply_status(tx, &Route::default(), &st, None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let d = db.with_conn(|c| detail(c, "wamid.T")).unwrap().unwrap();
+        let order: Vec<&str> = d.events.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(order, ["sent", "delivered", "read"]);
+        let e = &d.events[0];
+        assert_eq!(e.participant.as_deref(), Some("4915100000001"));
+        assert_eq!(e.pricing_category.as_deref(), Some("marketing"));
+        assert_eq!(e.billable, Some(true));
+        assert_eq!(e.conversation_id.as_deref(), Some("conv-1"));
+        assert_eq!(e.conversation_origin.as_deref(), Some("marketing"));
+        assert_eq!(e.biz_opaque_callback_data.as_deref(), Some("campaign-7"));
     }
 }

@@ -38,6 +38,12 @@ pub struct MessageView {
     pub error_code: Option<i64>,
     pub error_title: Option<String>,
     pub created_at: String,
+    /// The emoji the customer reacted to this message with (none, or removed: null).
+    pub reaction: Option<String>,
+    /// When the customer edited it (`body` is then the edited text).
+    pub edited_at: Option<String>,
+    /// When the customer deleted it.
+    pub deleted_at: Option<String>,
 }
 
 /// Filters for the history list. Every field is optional; pages go backwards by `before_id`
@@ -65,7 +71,8 @@ pub struct HistoryFilter {
 
 const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
-     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at";
+     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, reaction, \
+     edited_at, deleted_at";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -86,6 +93,9 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
         error_code: r.get(14)?,
         error_title: r.get(15)?,
         created_at: r.get(16)?,
+        reaction: r.get(17)?,
+        edited_at: r.get(18)?,
+        deleted_at: r.get(19)?,
     })
 }
 
@@ -305,6 +315,16 @@ pub struct StatusEventView {
     pub at: Option<String>,
     #[ts(type = "number | null")]
     pub error_code: Option<i64>,
+    /// In a group: the participant this status is for.
+    pub participant: Option<String>,
+    /// Pricing category (`pricing.category`), and whether it is billable.
+    pub pricing_category: Option<String>,
+    pub billable: Option<bool>,
+    /// The conversation it opened or belongs to: id and origin type.
+    pub conversation_id: Option<String>,
+    pub conversation_origin: Option<String>,
+    /// The sender's own tracking data, sent back by Meta.
+    pub biz_opaque_callback_data: Option<String>,
     pub raw_json: String,
 }
 
@@ -337,16 +357,36 @@ pub fn detail(conn: &rusqlite::Connection, wamid: &str) -> Result<Option<Message
     let events = stmt
         .query_map([wamid], |r| {
             let ts: String = r.get(1)?;
-            Ok(StatusEventView {
-                status: r.get(0)?,
-                at: unix_to_iso(&ts),
-                error_code: r.get(2)?,
-                raw_json: r.get(3)?,
-            })
+            let raw_json: String = r.get(3)?;
+            let raw: Value = serde_json::from_str(&raw_json).unwrap_or(Value::Null);
+            Ok((
+                ts.trim().parse::<i64>().unwrap_or(0),
+                StatusEventView {
+                    status: r.get(0)?,
+                    at: unix_to_iso(&ts),
+                    error_code: r.get(2)?,
+                    participant: text(&raw, &["recipient_participant_id"]),
+                    pricing_category: text(&raw, &["pricing", "category"])
+                        .or_else(|| text(&raw, &["conversation", "pricing", "category"])),
+                    billable: raw
+                        .pointer("/pricing/billable")
+                        .or_else(|| raw.pointer("/conversation/pricing/billable"))
+                        .and_then(Value::as_bool),
+                    conversation_id: text(&raw, &["conversation", "id"]),
+                    conversation_origin: text(&raw, &["conversation", "origin", "type"]),
+                    biz_opaque_callback_data: text(&raw, &["biz_opaque_callback_data"]),
+                    raw_json,
+                },
+            ))
         })
         .map_err(Error::db("reading status events"))?
-        .collect::<std::result::Result<_, _>>()
+        .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(Error::db("reading status events"))?;
+    // Events that share a timestamp are shown in the order of their status (sent before
+    // delivered before read), not in the order they arrived.
+    let mut events = events;
+    events.sort_by_key(|(ts, e)| (*ts, history::status_rank(&e.status).unwrap_or(0)));
+    let events: Vec<StatusEventView> = events.into_iter().map(|(_, e)| e).collect();
     Ok(Some(MessageDetail {
         message,
         events,

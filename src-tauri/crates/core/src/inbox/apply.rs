@@ -490,4 +490,92 @@ mod tests {
         let huge = " ".repeat(MAX_IMPORT_BYTES + 1);
         assert!(err(&huge).contains("at most 64 MiB"));
     }
+
+    #[test]
+    fn template_webhooks_update_the_library_and_are_listed_for_what_they_are() {
+        let core = Core::in_memory();
+        let read = |core: &Core| -> (String, Option<String>, String, Option<String>) {
+            core.db
+                .with_conn(|c| {
+                    c.query_row(
+                        "SELECT status, quality, category, rejected_reason FROM templates WHERE template_id = '42'",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )
+                    .map_err(Error::db("x"))
+                })
+                .unwrap()
+        };
+        core.db
+            .with_tx(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x'); \
+                     INSERT INTO templates (number_id, name, language, template_id, category, status, components, synced_at) \
+                     VALUES (1, 'order_confirmation', 'en_US', '42', 'UTILITY', 'PENDING', '[]', 'x');",
+                )
+                .map_err(Error::db("x"))
+            })
+            .unwrap();
+        let change = |field: &str, value: Value| {
+            serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": field, "value": value}]}]})
+                .to_string()
+        };
+        let r = core
+            .import_events(&change(
+                "message_template_status_update",
+                serde_json::json!({"event": "REJECTED", "message_template_id": 42, "message_template_name": "order_confirmation",
+                    "message_template_language": "en_US", "reason": "INVALID_FORMAT", "message_template_category": "UTILITY"}),
+            ))
+            .unwrap();
+        assert_eq!(r.new, 1);
+        assert_eq!(
+            read(&core),
+            (
+                "REJECTED".into(),
+                None,
+                "UTILITY".into(),
+                Some("INVALID_FORMAT".into())
+            )
+        );
+        core.import_events(&change(
+            "message_template_quality_update",
+            serde_json::json!({"previous_quality_score": "GREEN", "new_quality_score": "YELLOW", "message_template_id": 42,
+                "message_template_name": "order_confirmation", "message_template_language": "en_US"}),
+        ))
+        .unwrap();
+        core.import_events(&change(
+            "template_category_update",
+            serde_json::json!({"message_template_id": 42, "message_template_name": "order_confirmation",
+                "message_template_language": "en_US", "previous_category": "UTILITY", "new_category": "MARKETING"}),
+        ))
+        .unwrap();
+        assert_eq!(
+            read(&core),
+            (
+                "REJECTED".into(),
+                Some("YELLOW".into()),
+                "MARKETING".into(),
+                Some("INVALID_FORMAT".into())
+            )
+        );
+        let listed = core
+            .list_inbox(&super::super::InboxFilter::default())
+            .unwrap();
+        let kinds: Vec<&str> = listed.iter().map(|e| e.kinds.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "template_category_update",
+                "message_template_quality_update",
+                "message_template_status_update"
+            ]
+        );
+        assert!(listed.iter().all(|e| e.state == "applied"), "{listed:?}");
+        assert!(
+            listed[1].note.contains("quality GREEN → YELLOW"),
+            "{}",
+            listed[1].note
+        );
+        assert!(listed[2].note.contains("REJECTED") && listed[2].note.contains("INVALID_FORMAT"));
+    }
 }

@@ -3,4 +3,16 @@
 /**
  * A message as history shows it.
  */
-export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, created_at: string, };
+export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, created_at: string, 
+/**
+ * The emoji the customer reacted to this message with (none, or removed: null).
+ */
+reaction: string | null, 
+/**
+ * When the customer edited it (`body` is then the edited text).
+ */
+edited_at: string | null, 
+/**
+ * When the customer deleted it.
+ */
+deleted_at: string | null, };
