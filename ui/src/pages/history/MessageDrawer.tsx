@@ -1,6 +1,7 @@
 import { When } from "../../lib/components/Badges";
 import { Drawer } from "../../lib/components/Drawer";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
+import { MessageMarks } from "./MessageMarks";
 
 /** One message: its facts, the status timeline, the raw JSON, and what can be done with it. */
 export function MessageDrawer(props: {
@@ -27,6 +28,14 @@ export function MessageDrawer(props: {
         <dd className="mono">{open.message.contact}</dd>
         <dt>wamid</dt>
         <dd className="mono">{open.message.wamid}</dd>
+        {open.message.body && (
+          <>
+            <dt>Message</dt>
+            <dd id="message-body">
+              {open.message.body} <MessageMarks message={open.message} />
+            </dd>
+          </>
+        )}
         {open.message.error_code !== null && (
           <>
             <dt>Error</dt>
@@ -57,6 +66,27 @@ export function MessageDrawer(props: {
           <li key={i} data-status={e.status}>
             <strong>{e.status}</strong> {e.at && <When at={e.at} />}
             {e.error_code !== null && <span className="hint"> error {e.error_code}</span>}
+            {e.participant && <span className="hint"> · participant <span className="mono">{e.participant}</span></span>}
+            {e.pricing_category && (
+              <span className="hint" data-field="pricing">
+                {" "}
+                · {e.pricing_category}
+                {e.billable === false ? " (not billable)" : e.billable ? " (billable)" : ""}
+              </span>
+            )}
+            {e.conversation_id && (
+              <span className="hint" data-field="conversation">
+                {" "}
+                · conversation <span className="mono">{e.conversation_id}</span>
+                {e.conversation_origin && ` (${e.conversation_origin})`}
+              </span>
+            )}
+            {e.biz_opaque_callback_data && (
+              <span className="hint" data-field="callback">
+                {" "}
+                · callback data <span className="mono">{e.biz_opaque_callback_data}</span>
+              </span>
+            )}
           </li>
         ))}
         {open.events.length === 0 && <li className="hint">No status events captured.</li>}

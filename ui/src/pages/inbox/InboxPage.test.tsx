@@ -95,4 +95,18 @@ describe("Inbox page", () => {
     expect(row.querySelector(".badge--ok"), "no \"applied\" badge").toBeNull();
     expect(row.textContent).toContain("message");
   });
+
+  it("lists webhook fields other than messages for what they are, and filters by them", async () => {
+    events = [{ ...event(4), kinds: "message_template_status_update", phone_number_id: null, note: "template order_confirmation (en_US): APPROVED" }];
+    render(<App />);
+    const row = await waitFor(() => {
+      const r = document.querySelector<HTMLElement>('#inbox-table tr[data-event-id="4"]');
+      expect(r).toBeTruthy();
+      return r!;
+    });
+    expect(row.textContent).toContain("Template status");
+    expect(row.textContent).toContain("APPROVED");
+    const kinds = Array.from(document.querySelectorAll<HTMLOptionElement>("#inbox-kind option")).map((o) => o.value);
+    expect(kinds).toEqual(expect.arrayContaining(["message_template_quality_update", "account_update", "user_preferences"]));
+  });
 });
