@@ -578,4 +578,29 @@ mod tests {
         );
         assert!(listed[2].note.contains("REJECTED") && listed[2].note.contains("INVALID_FORMAT"));
     }
+
+    #[test]
+    fn import_counts_are_exact_while_the_receiver_stores_events() {
+        let core = std::sync::Arc::new(Core::in_memory());
+        let body = |i: usize, src: &str| {
+            format!("{{\"object\":\"x\",\"entry\":[],\"n\":{i},\"src\":\"{src}\"}}")
+        };
+        let receiver = {
+            let core = core.clone();
+            std::thread::spawn(move || {
+                for i in 0..300 {
+                    core.persist_events(&[Bytes::from(body(i, "http"))], "receiver")
+                        .unwrap();
+                }
+            })
+        };
+        // 60 bodies, 10 of them twice, while the receiver stores 300 others.
+        let mut lines: Vec<String> = (0..50).map(|i| body(i, "file")).collect();
+        lines.extend((0..10).map(|i| body(i, "file")));
+        let r = core.import_events(&lines.join("\n")).unwrap();
+        receiver.join().unwrap();
+        assert_eq!((r.total, r.new, r.duplicates), (60, 50, 10));
+        let again = core.import_events(&lines.join("\n")).unwrap();
+        assert_eq!((again.total, again.new, again.duplicates), (60, 0, 60));
+    }
 }
