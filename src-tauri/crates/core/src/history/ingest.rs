@@ -301,9 +301,25 @@ pub fn apply_incoming(
     let Some(wamid) = text(m, &["id"]) else {
         return Err(Error::Validation("an incoming message without id".into()));
     };
-    let contact = text(m, &["from"])
+    // A phone number when Meta gives one, otherwise the business-scoped user id (of the
+    // message, or of the only contact in the event): never an empty contact.
+    let only_contact = contacts
+        .and_then(Value::as_array)
+        .filter(|cs| cs.len() == 1)
+        .and_then(|cs| cs.first());
+    let Some(contact) = text(m, &["from"])
+        .filter(|f| !f.is_empty())
         .or_else(|| text(m, &["from_user_id"]))
-        .unwrap_or_default();
+        .or_else(|| text(m, &["user_id"]))
+        .or_else(|| {
+            only_contact.and_then(|c| text(c, &["wa_id"]).or_else(|| text(c, &["user_id"])))
+        })
+        .filter(|f| !f.is_empty())
+    else {
+        return Err(Error::Validation(format!(
+            "incoming message {wamid} names no sender (no from, from_user_id or contact)"
+        )));
+    };
     let name = contacts.and_then(Value::as_array).and_then(|cs| {
         cs.iter()
             .find(|c| {
@@ -564,5 +580,26 @@ mod tests {
         assert_eq!(e.conversation_id.as_deref(), Some("conv-1"));
         assert_eq!(e.conversation_origin.as_deref(), Some("marketing"));
         assert_eq!(e.biz_opaque_callback_data.as_deref(), Some("campaign-7"));
+    }
+
+    #[test]
+    fn a_sender_without_a_phone_number_is_keyed_on_the_user_id() {
+        let db = Db::open_in_memory().unwrap();
+        let m = json!({"from_user_id": "US.13491208655302741918", "id": "wamid.U", "timestamp": "1750000000", "type": "text", "text": {"body": "Hi"}});
+        let contacts =
+            json!([{"profile": {"name": "Sheena"}, "user_id": "US.13491208655302741918"}]);
+        db.with_tx(|tx| apply_incoming(tx, &Route::default(), &m, Some(&contacts)))
+            .unwrap();
+        let v = db
+            .with_conn(|c| message_by_wamid(c, "wamid.U"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.contact, "US.13491208655302741918");
+        assert_eq!(v.contact_name.as_deref(), Some("Sheena"));
+        let nobody = json!({"id": "wamid.N", "timestamp": "1750000000", "type": "text", "text": {"body": "?"}});
+        let e = db
+            .with_tx(|tx| apply_incoming(tx, &Route::default(), &nobody, None))
+            .unwrap_err();
+        assert!(e.to_string().contains("names no sender"), "{e}");
     }
 }
