@@ -39,8 +39,10 @@ pub fn apply_status(
     let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
     let error = st.get("errors").and_then(|e| e.get(0));
     let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
-    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()], "recording a status event")?;
+    // In a group, each participant's status is its own event.
+    let participant = text(st, &["recipient_participant_id"]).unwrap_or_default();
+    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json, participant) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (wamid, status, participant) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string(), participant], "recording a status event")?;
     if inserted == 0 {
         return Ok(false);
     }
@@ -573,6 +575,24 @@ mod tests {
         let d = db.with_conn(|c| detail(c, "wamid.T")).unwrap().unwrap();
         let order: Vec<&str> = d.events.iter().map(|e| e.status.as_str()).collect();
         assert_eq!(order, ["sent", "delivered", "read"]);
+
+        // A second participant's read is its own event; a repeat is not.
+        db.with_tx(|tx| {
+            let mut st = status("wamid.T", "read", 1_700_000_001);
+            st["recipient_participant_id"] = json!("4915100000002");
+            assert!(apply_status(tx, &Route::default(), &st, None)?);
+            assert!(!apply_status(tx, &Route::default(), &st, None)?);
+            Ok(())
+        })
+        .unwrap();
+        let d2 = db.with_conn(|c| detail(c, "wamid.T")).unwrap().unwrap();
+        let readers: Vec<Option<&str>> = d2
+            .events
+            .iter()
+            .filter(|e| e.status == "read")
+            .map(|e| e.participant.as_deref())
+            .collect();
+        assert_eq!(readers, [Some("4915100000001"), Some("4915100000002")]);
         let e = &d.events[0];
         assert_eq!(e.participant.as_deref(), Some("4915100000001"));
         assert_eq!(e.pricing_category.as_deref(), Some("marketing"));
