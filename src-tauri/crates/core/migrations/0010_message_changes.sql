@@ -4,6 +4,9 @@
 ALTER TABLE messages ADD COLUMN reaction TEXT;
 ALTER TABLE messages ADD COLUMN edited_at TEXT;
 ALTER TABLE messages ADD COLUMN deleted_at TEXT;
+-- On a reaction: the message it reacts to (a reaction may arrive before that message).
+ALTER TABLE messages ADD COLUMN reacts_to TEXT;
+CREATE INDEX messages_reacts_to ON messages (reacts_to, id) WHERE reacts_to IS NOT NULL;
 
 -- In a group, each participant's status is its own event: the participant joins the key.
 CREATE TABLE status_events_by_participant (

@@ -382,7 +382,23 @@ pub fn apply_incoming(
                 params![emoji, target],
                 "recording a reaction",
             )?;
+            exec(
+                tx,
+                "UPDATE messages SET reacts_to = ?1 WHERE wamid = ?2",
+                params![target, wamid],
+                "recording a reaction",
+            )?;
         }
+    } else if inserted > 0 {
+        // A reaction that arrived before this message.
+        exec(
+            tx,
+            "UPDATE messages SET reaction = (SELECT NULLIF(json_extract(r.event_json, '$.reaction.emoji'), '') \
+               FROM messages r WHERE r.reacts_to = ?1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1) \
+             WHERE wamid = ?1 AND EXISTS (SELECT 1 FROM messages r WHERE r.reacts_to = ?1)",
+            params![wamid],
+            "recording an earlier reaction",
+        )?;
     }
     if inserted > 0 && !contact.is_empty() {
         exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
@@ -521,6 +537,16 @@ mod tests {
             None,
             "a reaction without emoji removes it"
         );
+        // A reaction that arrives before the message it reacts to.
+        apply(msg(
+            "wamid.R3",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.LATE", "emoji": "\u{2764}"}}),
+        ));
+        apply(msg(
+            "wamid.LATE",
+            json!({"type": "text", "text": {"body": "late"}}),
+        ));
+        assert_eq!(get("wamid.LATE").reaction.as_deref(), Some("\u{2764}"));
 
         apply(msg(
             "wamid.E",
