@@ -17,7 +17,10 @@ pub enum InboxCmd {
         #[arg(long, default_value = "127.0.0.1:8377")]
         listen: SocketAddr,
     },
-    /// Load captured webhook payloads (a JSON array or JSON lines).
+    /// Load captured webhook payloads: one webhook body (any formatting, as Meta's docs show
+    /// it), a JSON array of bodies, JSON lines, or bodies one after another. Anything else is
+    /// refused (exit 2) with its line:column and nothing is stored. At most 64 MiB and
+    /// 100000 events per file.
     Import { file: PathBuf },
     /// List received events, newest first.
     List {
@@ -45,7 +48,7 @@ pub async fn run(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
             Output::ok(&serde_json::json!({"stopped": true}), "")
         }
         InboxCmd::Import { file } => {
-            let content = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
+            let content = read_capture(&file)?;
             let r = core.import_events(&content)?;
             let text = format!(
                 "{} events read: {} new, {} already known",
@@ -78,4 +81,22 @@ pub async fn run(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
             Output::ok(&events, or_none(text, "no events received yet"))
         }
     }
+}
+
+/// Reads at most one byte more than an import takes, so an endless or huge input stops at
+/// the limit (the core names it).
+fn read_capture(file: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let f = std::fs::File::open(file).map_err(Error::io(file))?;
+    let mut bytes = Vec::new();
+    f.take(inbox::MAX_IMPORT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(file))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::Validation(format!(
+            "{} is not UTF-8 text (byte {}): nothing was imported",
+            file.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }

@@ -141,6 +141,81 @@ fn inbox_import_reports_new_and_duplicate_events() {
 }
 
 #[test]
+fn inbox_import_reads_a_pretty_printed_body_and_refuses_garbage_storing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], file: Option<&std::path::Path>| {
+        let mut cmd = wabadesk();
+        cmd.args(args)
+            .arg("--json")
+            .arg("--data-dir")
+            .arg(dir.path());
+        if let Some(f) = file {
+            cmd.arg(f);
+        }
+        cmd.output().unwrap()
+    };
+    // As Meta's documentation shows it: one object over many lines.
+    let pretty = dir.path().join("location.json");
+    std::fs::write(
+        &pretty,
+        include_str!("../../core/tests/conformance/webhooks/metadocs-location.json"),
+    )
+    .unwrap();
+    let out = run(&["inbox", "import"], Some(&pretty));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["total"].as_u64(), v["new"].as_u64()),
+        (Some(1), Some(1)),
+        "{v}"
+    );
+    let out = run(&["history", "list"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let body = list[0]["body"].as_str().unwrap_or_default();
+    assert!(
+        body.contains("Philz Coffee") && body.contains("101 Forest Ave"),
+        "{list}"
+    );
+
+    // Garbage after a good body: exit 2, the position named, nothing more stored.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"object\": \"whatsapp_business_account\", \"entry\": []}\n{\n  oops\n}\n",
+    )
+    .unwrap();
+    let out = run(&["inbox", "import"], Some(&bad));
+    assert_eq!(out.status.code(), Some(2));
+    let err = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        err.contains("3:3") && err.contains("nothing was imported"),
+        "{err}"
+    );
+    let out = run(&["inbox", "list"], None);
+    let events: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        events.as_array().map(Vec::len),
+        Some(1),
+        "only the first import is stored: {events}"
+    );
+}
+
+#[test]
 fn template_lint_reports_problems_with_their_fields() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.json");

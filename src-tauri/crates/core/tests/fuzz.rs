@@ -183,7 +183,7 @@ proptest! {
     ) {
         let core = Core::in_memory();
         for body in &bodies {
-            // Each body is stored and classified; only a broken JSON array is refused, as input.
+            // Each body is stored and classified, or refused as input (not JSON objects).
             if let Err(e) = core.import_events(body) {
                 prop_assert_eq!(e.code(), ErrorCode::Validation, "{}", e);
             }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "react";
+import { MessageMarks } from "./MessageMarks";
 import { When } from "../../lib/components/Badges";
 import { Drawer } from "../../lib/components/Drawer";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
@@ -52,6 +53,7 @@ export function ConversationView(props: {
               <li key={m.id} className={`bubble bubble--${m.direction}`} data-direction={m.direction}>
                 {m.template_name && <span className="badge badge--key-none">{m.template_name}</span>}
                 <p>{m.body ?? `[${m.type}]`}</p>
+                <MessageMarks message={m} />
                 <span className="bubble__meta">
                   <When at={m.created_at} /> {m.direction === "out" && `· ${m.status}`}
                 </span>

@@ -10,7 +10,7 @@ function msg(id: number, patch: Partial<MessageView> = {}): MessageView {
     id, number_id: null, direction: "out", wamid: `wamid.${id}`, contact: "4915123456789", contact_name: null,
     type: "text", template_name: null, body: `message ${id}`, status: "sent", sent_at: null, delivered_at: null,
     read_at: null, failed_at: null, error_code: null, error_title: null, error_explanation: null, created_at: new Date().toISOString(),
-    attempt_ref: null, ...patch,
+    attempt_ref: null, reaction: null, edited_at: null, deleted_at: null, ...patch,
   };
 }
 
@@ -30,7 +30,7 @@ beforeEach(() => {
         return [];
       case "list_messages": {
         filters.push(a.filter!);
-        const all = [msg(2, { status: "read" }), msg(1, { status: "failed", error_code: 131026 })];
+        const all = [msg(2, { status: "read", reaction: "👍", edited_at: "2026-11-25T10:01:00.000Z" }), msg(1, { status: "failed", error_code: 131026 })];
         return a.filter?.search ? all.filter((m) => m.body?.includes(String(a.filter?.search))) : all;
       }
       case "conversation":
@@ -44,8 +44,8 @@ beforeEach(() => {
         return {
           message: msg(2, { status: "read" }),
           events: [
-            { status: "sent", at: "2026-11-25T10:00:00.000Z", error_code: null, raw_json: "{}" },
-            { status: "read", at: "2026-11-25T10:00:05.000Z", error_code: null, raw_json: "{}" },
+            { status: "sent", at: "2026-11-25T10:00:00.000Z", error_code: null, participant: null, pricing_category: null, billable: null, conversation_id: null, conversation_origin: null, biz_opaque_callback_data: null, raw_json: "{}" },
+            { status: "read", at: "2026-11-25T10:00:05.000Z", error_code: null, participant: "4915100000001", pricing_category: "marketing", billable: true, conversation_id: "conv-1", conversation_origin: "marketing", biz_opaque_callback_data: "campaign-7", raw_json: "{}" },
           ],
           error_details: null, request_json: '{"to":"x"}', response_json: null, event_json: null, parameters_json: null,
         };
@@ -68,6 +68,20 @@ describe("History page", () => {
     await screen.findByText("Timeline");
     const items = document.querySelectorAll("#message-timeline li");
     expect(Array.from(items).map((li) => li.getAttribute("data-status"))).toEqual(["sent", "read"]);
+  });
+
+  it("shows reactions and edits on the message, and pricing, conversation, participant and callback data in the timeline", async () => {
+    render(<App />);
+    await screen.findByText("message 2");
+    expect(screen.getByLabelText("reaction 👍")).toBeTruthy();
+    expect(document.querySelector('[data-mark="edited"]')).toBeTruthy();
+    fireEvent.click(screen.getAllByRole("button", { name: /now|ago/ })[0]);
+    await screen.findByText("Timeline");
+    const read = document.querySelector('#message-timeline li[data-status="read"]')!;
+    expect(read.textContent).toContain("participant 4915100000001");
+    expect(read.textContent).toContain("marketing (billable)");
+    expect(read.textContent).toContain("conversation conv-1 (marketing)");
+    expect(read.textContent).toContain("callback data campaign-7");
   });
 
   it("retention counts first, then deletes after a second click", async () => {

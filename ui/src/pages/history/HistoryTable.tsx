@@ -1,4 +1,5 @@
 import { When } from "../../lib/components/Badges";
+import { MessageMarks } from "./MessageMarks";
 import { VirtualRows } from "../../lib/components/VirtualRows";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 import { StatusChip } from "./status";
@@ -52,7 +53,8 @@ export function HistoryTable(props: {
                 <span className="mono">{m.contact}</span>
               </span>
               <span role="cell" className="ellipsis">
-                {m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}
+                {m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}{" "}
+                <MessageMarks message={m} />
               </span>
               <span role="cell" className="ellipsis">
                 <StatusChip status={m.status} />

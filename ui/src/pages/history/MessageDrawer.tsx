@@ -2,6 +2,7 @@ import { useState } from "react";
 import { When } from "../../lib/components/Badges";
 import { Drawer } from "../../lib/components/Drawer";
 import type { MessageDetail } from "../../lib/ipc/bindings/MessageDetail";
+import { MessageMarks } from "./MessageMarks";
 
 /** Sends of WABA Desk whose outcome is not known yet: sending again could send twice. */
 export function outcomeUnknown(status: string): boolean {
@@ -65,7 +66,11 @@ export function MessageDrawer(props: {
         {m.body && (
           <>
             <dt>Text</dt>
-            <dd id="message-body">{m.body}</dd>
+            <dd id="message-body">
+              {m.body}
+              {(m.deleted_at || m.edited_at || m.reaction) && " "}
+              <MessageMarks message={m} />
+            </dd>
           </>
         )}
         <dt>wamid</dt>
@@ -154,6 +159,27 @@ export function MessageDrawer(props: {
           <li key={i} data-status={e.status}>
             <strong>{e.status}</strong> {e.at && <When at={e.at} />}
             {e.error_code !== null && <span className="hint"> error {e.error_code}</span>}
+            {e.participant && <span className="hint"> · participant <span className="mono">{e.participant}</span></span>}
+            {e.pricing_category && (
+              <span className="hint" data-field="pricing">
+                {" "}
+                · {e.pricing_category}
+                {e.billable === false ? " (not billable)" : e.billable ? " (billable)" : ""}
+              </span>
+            )}
+            {e.conversation_id && (
+              <span className="hint" data-field="conversation">
+                {" "}
+                · conversation <span className="mono">{e.conversation_id}</span>
+                {e.conversation_origin && ` (${e.conversation_origin})`}
+              </span>
+            )}
+            {e.biz_opaque_callback_data && (
+              <span className="hint" data-field="callback">
+                {" "}
+                · callback data <span className="mono">{e.biz_opaque_callback_data}</span>
+              </span>
+            )}
           </li>
         ))}
         {open.events.length === 0 && <li className="hint">No status events captured.</li>}

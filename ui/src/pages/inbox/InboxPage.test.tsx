@@ -19,9 +19,16 @@ beforeEach(() => {
   location.hash = "#/inbox";
   events = [event(1)];
   calls = [];
-  mockIPC((cmd) => {
+  mockIPC((cmd, args) => {
     calls.push(cmd);
     switch (cmd) {
+      case "import_inbox": {
+        const content = String((args as { content?: string }).content);
+        if (!content.trimStart().startsWith("{")) {
+          throw { code: "validation", message: "not a webhook capture: at 1:1: expected value; nothing was imported" };
+        }
+        return { total: 1, new: 1, duplicates: 0 };
+      }
       case "get_preferences":
         return { theme: "system", last_number: null, base_urls: {} };
       case "list_numbers":
@@ -94,5 +101,35 @@ describe("Inbox page", () => {
     expect(badge?.textContent?.trim()).toBe("test");
     expect(row.querySelector(".badge--ok"), "no \"applied\" badge").toBeNull();
     expect(row.textContent).toContain("message");
+  });
+
+  it("lists webhook fields other than messages for what they are, and filters by them", async () => {
+    events = [{ ...event(4), kinds: "message_template_status_update", phone_number_id: null, note: "template order_confirmation (en_US): APPROVED" }];
+    render(<App />);
+    const row = await waitFor(() => {
+      const r = document.querySelector<HTMLElement>('#inbox-table tr[data-event-id="4"]');
+      expect(r).toBeTruthy();
+      return r!;
+    });
+    expect(row.textContent).toContain("Template status");
+    expect(row.textContent).toContain("APPROVED");
+    const kinds = Array.from(document.querySelectorAll<HTMLOptionElement>("#inbox-kind option")).map((o) => o.value);
+    expect(kinds).toEqual(expect.arrayContaining(["message_template_quality_update", "account_update", "user_preferences"]));
+  });
+
+  it("imports a pretty-printed body and shows a refusal with its position", async () => {
+    render(<App />);
+    const input = await waitFor(() => {
+      const el = document.querySelector<HTMLInputElement>("#inbox-import");
+      expect(el).toBeTruthy();
+      return el!;
+    });
+    const file = (name: string, text: string) => Object.assign(new File([text], name), { text: async () => text });
+    fireEvent.change(input, { target: { files: [file("body.json", '{\n  "object": "whatsapp_business_account",\n  "entry": []\n}\n')] } });
+    await screen.findByText("body.json: 1 events, 1 new, 0 already known.");
+    fireEvent.change(input, { target: { files: [file("garbage.txt", "garbage")] } });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("at 1:1");
+    expect(alert.textContent).toContain("nothing was imported");
   });
 });

@@ -35,6 +35,16 @@ const STATE_CLASS: Record<string, string> = {
 
 /** The kind the core adds to an event sent by "Send test event" (never applied to History). */
 const TEST_KIND = "test";
+/** Webhook fields other than messages, as the inbox lists them (the kind is the field name). */
+const FIELD_LABEL: Record<string, string> = {
+  message_template_status_update: "Template status",
+  message_template_quality_update: "Template quality",
+  template_category_update: "Template category",
+  account_update: "Account update",
+  user_preferences: "User preferences",
+  flows: "Flows",
+  group_status_update: "Group update",
+};
 const kindsOf = (e: InboxEventView) => (e.kinds ? e.kinds.split(",") : []);
 const isTest = (e: InboxEventView) => kindsOf(e).includes(TEST_KIND);
 
@@ -162,7 +172,7 @@ export function InboxPage() {
           reverse proxy (see the README), or add it as an extra destination to capture a copy.
         </p>
         <label className="field">
-          <span>Import captured payloads (JSON array or JSON lines)</span>
+          <span>Import captured payloads (a webhook body as shown in the docs, a JSON array, JSON lines or bodies one after another; up to 64 MiB)</span>
           <input type="file" id="inbox-import" accept=".json,.jsonl,.ndjson,.txt,application/json" onChange={onImport} />
         </label>
       </section>
@@ -184,6 +194,11 @@ export function InboxPage() {
             <option value="message">Incoming messages</option>
             <option value="error">Errors</option>
             <option value="test">Test events</option>
+            {Object.entries(FIELD_LABEL).map(([field, label]) => (
+              <option key={field} value={field}>
+                {label}
+              </option>
+            ))}
           </select>
         </label>
       </form>
@@ -236,7 +251,7 @@ export function InboxPage() {
                   <When at={e.received_at} />
                 </td>
                 <td>{numberLabel(e.number_id) ?? <span className="muted mono">{e.phone_number_id ?? "unknown"}</span>}</td>
-                <td>{kindsOf(e).filter((k) => k !== TEST_KIND).join(", ") || "—"}</td>
+                <td>{kindsOf(e).filter((k) => k !== TEST_KIND).map((k) => FIELD_LABEL[k] ?? k).join(", ") || "—"}</td>
                 <td>
                   {isTest(e) ? (
                     <span className="badge badge--test" title="Sent by “Send test event”: kept here, never applied to History">

@@ -358,11 +358,15 @@ describe("Numbers page", () => {
     });
     render(<App />);
     fireEvent.click(await screen.findByRole("button", { name: "Verify all keys" }));
-    const summary = await waitFor(() => {
-      const el = document.getElementById("verify-summary");
-      expect(el).not.toBeNull();
-      return el!;
-    });
+    // Every number is checked in turn before the summary: give a busy machine time.
+    const summary = await waitFor(
+      () => {
+        const el = document.getElementById("verify-summary");
+        expect(el).not.toBeNull();
+        return el!;
+      },
+      { timeout: 5000 },
+    );
     expect(summary.textContent).toBe("Verify all keys: 2 verified, 1 superseded, 0 unreachable");
   });
 });

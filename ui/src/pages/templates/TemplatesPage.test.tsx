@@ -105,7 +105,7 @@ function backend() {
       case "message_detail":
         return {
           message: { status: detailStatus, wamid: a.wamid },
-          events: [{ status: "sent", at: "t1", error_code: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, raw_json: "{}" }].slice(0, detailStatus === "sent" ? 1 : 2),
+          events: [{ status: "sent", at: "t1", error_code: null, participant: null, pricing_category: null, billable: null, conversation_id: null, conversation_origin: null, biz_opaque_callback_data: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, participant: null, pricing_category: null, billable: null, conversation_id: null, conversation_origin: null, biz_opaque_callback_data: null, raw_json: "{}" }].slice(0, detailStatus === "sent" ? 1 : 2),
           error_details: null, request_json: null, response_json: null, event_json: null,
         };
       default:

@@ -21,6 +21,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0008_key_identity_webhook_headers.sql"),
     include_str!("../../migrations/0009_send_attempts.sql"),
     include_str!("../../migrations/0010_template_drafts.sql"),
+    include_str!("../../migrations/0011_message_changes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -42,8 +42,10 @@ pub fn apply_status(
     let recipient = text(st, &["recipient_id"]).or_else(|| text(st, &["recipient_user_id"]));
     let error = st.get("errors").and_then(|e| e.get(0));
     let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
-    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (wamid, status) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string()], "recording a status event")?;
+    // In a group, each participant's status is its own event.
+    let participant = text(st, &["recipient_participant_id"]).unwrap_or_default();
+    let inserted = exec(tx, "INSERT INTO status_events (wamid, status, timestamp, recipient, error_code, inbox_event_id, raw_json, participant) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (wamid, status, participant) DO NOTHING", params![wamid, status, timestamp, recipient, error_code, inbox_event_id, st.to_string(), participant], "recording a status event")?;
     if inserted == 0 {
         return Ok(false);
     }
@@ -125,26 +127,185 @@ fn link_attempt(tx: &Transaction<'_>, reference: &str, wamid: &str) -> Result<()
     Ok(())
 }
 
-/// A short text for a message of any type.
+/// A number as a person writes it: `85`, `99.99`.
+fn amount(n: f64) -> String {
+    let s = format!("{n:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The name of a shared contact (`contacts[].name`).
+fn contact_name(c: &Value) -> Option<String> {
+    text(c, &["name", "formatted_name"]).or_else(|| {
+        let parts: Vec<String> = ["first_name", "middle_name", "last_name"]
+            .iter()
+            .filter_map(|k| text(c, &["name", k]))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
+}
+
+/// The text of a message as a person reads it, for history, conversations, search and
+/// export: what was written or chosen, with what makes it recognisable (a file's name, a
+/// place's name and address, an order's items and total, a shared contact's name, an ad's
+/// headline and link, Meta's error for a type it does not deliver).
 fn summary(m: &Value) -> Option<String> {
     let t = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    match t {
+    let main = match t {
         "text" => text(m, &["text", "body"]),
-        "button" => text(m, &["button", "text"]),
-        "interactive" => text(m, &["interactive", "button_reply", "title"])
-            .or_else(|| text(m, &["interactive", "list_reply", "title"]))
-            .or_else(|| Some("[interactive]".into())),
-        "reaction" => text(m, &["reaction", "emoji"]).map(|e| format!("reacted {e}")),
+        "button" => {
+            let label = text(m, &["button", "text"]);
+            match (label, text(m, &["button", "payload"])) {
+                (Some(l), Some(p)) if p != l => Some(format!("{l} (payload {p})")),
+                (l, p) => l.or(p),
+            }
+        }
+        "interactive" => {
+            let i = m.get("interactive").unwrap_or(&Value::Null);
+            if let Some(title) = text(i, &["button_reply", "title"]) {
+                Some(title)
+            } else if let Some(title) = text(i, &["list_reply", "title"]) {
+                Some(match text(i, &["list_reply", "description"]) {
+                    Some(d) => format!("{title}: {d}"),
+                    None => title,
+                })
+            } else if let Some(reply) = i.get("nfm_reply") {
+                let body = text(reply, &["body"]).unwrap_or_else(|| "Sent".into());
+                let name = text(reply, &["name"]).unwrap_or_else(|| "flow".into());
+                let mut s = format!("[{name} reply] {body}");
+                if let Some(json) = text(reply, &["response_json"]) {
+                    s.push_str(&format!(": {json}"));
+                }
+                Some(s)
+            } else {
+                Some("[interactive]".into())
+            }
+        }
+        "reaction" => Some(match text(m, &["reaction", "emoji"]) {
+            Some(e) => format!("reacted {e}"),
+            None => "removed a reaction".into(),
+        }),
         "image" | "video" | "document" | "audio" | "sticker" => {
-            Some(match text(m, &[t, "caption"]) {
-                Some(c) => format!("[{t}] {c}"),
-                None => format!("[{t}]"),
+            let mut s = format!("[{t}]");
+            if let Some(f) = text(m, &[t, "filename"]) {
+                s.push_str(&format!(" {f}"));
+            }
+            if let Some(c) = text(m, &[t, "caption"]) {
+                s.push_str(if s.ends_with(']') { " " } else { ": " });
+                s.push_str(&c);
+            }
+            Some(s)
+        }
+        "location" => {
+            let l = m.get("location").unwrap_or(&Value::Null);
+            let place: Vec<String> = ["name", "address"]
+                .iter()
+                .filter_map(|k| text(l, &[k]))
+                .collect();
+            Some(if place.is_empty() {
+                match (text(l, &["latitude"]), text(l, &["longitude"])) {
+                    (Some(a), Some(b)) => format!("[location] {a}, {b}"),
+                    _ => "[location]".into(),
+                }
+            } else {
+                format!("[location] {}", place.join(", "))
             })
         }
-        "location" => Some("[location]".into()),
-        "contacts" => Some("[contacts]".into()),
+        "contacts" => {
+            let names: Vec<String> = m
+                .get("contacts")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(contact_name)
+                .collect();
+            Some(if names.is_empty() {
+                "[contacts]".into()
+            } else {
+                format!("[contacts] {}", names.join(", "))
+            })
+        }
+        "order" => {
+            let o = m.get("order").unwrap_or(&Value::Null);
+            let items: Vec<&Value> = o
+                .get("product_items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .collect();
+            let count: f64 = items
+                .iter()
+                .map(|i| i.get("quantity").and_then(Value::as_f64).unwrap_or(1.0))
+                .sum();
+            let total: f64 = items
+                .iter()
+                .map(|i| {
+                    i.get("quantity").and_then(Value::as_f64).unwrap_or(1.0)
+                        * i.get("item_price").and_then(Value::as_f64).unwrap_or(0.0)
+                })
+                .sum();
+            let currency = items
+                .first()
+                .and_then(|i| text(i, &["currency"]))
+                .unwrap_or_default();
+            let n = amount(count);
+            let mut s = format!(
+                "[order] {n} item{}, total {} {currency}",
+                if n == "1" { "" } else { "s" },
+                amount(total)
+            );
+            if let Some(note) = text(o, &["text"]) {
+                s.push_str(&format!(": {note}"));
+            }
+            Some(s.replace(" :", ":"))
+        }
         "system" => text(m, &["system", "body"]),
+        "edit" => m
+            .pointer("/edit/message")
+            .and_then(summary)
+            .map(|s| format!("[edited] {s}")),
+        "revoke" => Some("[deleted a message]".into()),
+        "unsupported" => {
+            let what = text(m, &["unsupported", "type"]);
+            let err = m.get("errors").and_then(|e| e.get(0));
+            let mut s = match what {
+                Some(w) => format!("[unsupported: {w}]"),
+                None => "[unsupported]".into(),
+            };
+            if let Some(e) = err {
+                let title = text(e, &["title"]).or_else(|| text(e, &["message"]));
+                let code = text(e, &["code"]);
+                match (title, code) {
+                    (Some(t), Some(c)) => s.push_str(&format!(" {t} ({c})")),
+                    (Some(t), None) => s.push_str(&format!(" {t}")),
+                    (None, Some(c)) => s.push_str(&format!(" error {c}")),
+                    _ => {}
+                }
+                if let Some(d) = text(e, &["error_data", "details"]) {
+                    s.push_str(&format!(": {d}"));
+                }
+            }
+            Some(s)
+        }
         other => Some(format!("[{other}]")),
+    };
+    // A click-to-WhatsApp ad the customer came from.
+    match m.get("referral") {
+        Some(r) if r.is_object() => {
+            let mut ad = "ad".to_string();
+            if let Some(h) = text(r, &["headline"]) {
+                ad.push_str(&format!(" \"{h}\""));
+            }
+            if let Some(u) = text(r, &["source_url"]) {
+                ad.push_str(&format!(" {u}"));
+            } else if let Some(t) = text(r, &["source_type"]) {
+                ad.push_str(&format!(" ({t})"));
+            }
+            Some(match main {
+                Some(m) => format!("{m} [from {ad}]"),
+                None => format!("[from {ad}]"),
+            })
+        }
+        _ => main,
     }
 }
 
@@ -158,9 +319,25 @@ pub fn apply_incoming(
     let Some(wamid) = text(m, &["id"]) else {
         return Err(Error::Validation("an incoming message without id".into()));
     };
-    let contact = text(m, &["from"])
+    // A phone number when Meta gives one, otherwise the business-scoped user id (of the
+    // message, or of the only contact in the event): never an empty contact.
+    let only_contact = contacts
+        .and_then(Value::as_array)
+        .filter(|cs| cs.len() == 1)
+        .and_then(|cs| cs.first());
+    let Some(contact) = text(m, &["from"])
+        .filter(|f| !f.is_empty())
         .or_else(|| text(m, &["from_user_id"]))
-        .unwrap_or_default();
+        .or_else(|| text(m, &["user_id"]))
+        .or_else(|| {
+            only_contact.and_then(|c| text(c, &["wa_id"]).or_else(|| text(c, &["user_id"])))
+        })
+        .filter(|f| !f.is_empty())
+    else {
+        return Err(Error::Validation(format!(
+            "incoming message {wamid} names no sender (no from, from_user_id or contact)"
+        )));
+    };
     let name = contacts.and_then(Value::as_array).and_then(|cs| {
         cs.iter()
             .find(|c| {
@@ -174,8 +351,71 @@ pub fn apply_incoming(
         .and_then(|t| unix_to_iso(&t))
         .unwrap_or_else(crate::util::now);
     let kind = m.get("type").and_then(Value::as_str).unwrap_or("unknown");
-    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, event_json, created_at, updated_at) \
-             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?9) ON CONFLICT (wamid) DO NOTHING", params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), m.to_string(), at], "recording an incoming message")?;
+    // An edit or a deletion changes the message it names, not a new row (when that message
+    // is in history; otherwise it is kept as its own row, so nothing is lost).
+    if let Some(original) = text(m, &[kind, "original_message_id"]) {
+        let changed = match kind {
+            "edit" => {
+                let edited = m
+                    .pointer("/edit/message")
+                    .and_then(summary)
+                    .unwrap_or_default();
+                exec(
+                    tx,
+                    "UPDATE messages SET body = ?1, edited_at = ?2, updated_at = ?3 WHERE wamid = ?4",
+                    params![edited, at, crate::util::now(), original],
+                    "recording an edit",
+                )?
+            }
+            "revoke" => exec(
+                tx,
+                "UPDATE messages SET deleted_at = ?1, updated_at = ?2 WHERE wamid = ?3",
+                params![at, crate::util::now(), original],
+                "recording a deletion",
+            )?,
+            _ => 0,
+        };
+        if changed > 0 {
+            return Ok(true);
+        }
+    }
+    // Meta's error on a message it could not deliver as such (`unsupported`, 131051).
+    let error = m.get("errors").and_then(|e| e.get(0));
+    let error_code = error.and_then(|e| e.get("code")).and_then(Value::as_i64);
+    let error_title = error.and_then(|e| text(e, &["title"]).or_else(|| text(e, &["message"])));
+    let error_details = error.and_then(|e| text(e, &["error_data", "details"]));
+    let inserted = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, contact_name, type, body, status, status_rank, \
+             error_code, error_title, error_details, event_json, created_at, updated_at) \
+             VALUES (?1, ?2, 'in', ?3, ?4, ?5, ?6, ?7, 'received', 0, ?8, ?9, ?10, ?11, ?12, ?12) ON CONFLICT (wamid) DO NOTHING",
+             params![route.number_id, route.phone_number_id, wamid, contact, name, kind, summary(m), error_code, error_title, error_details, m.to_string(), at], "recording an incoming message")?;
+    if kind == "reaction" {
+        // Shown on the message reacted to; a reaction without an emoji removes it.
+        if let Some(target) = text(m, &["reaction", "message_id"]) {
+            let emoji = text(m, &["reaction", "emoji"]).filter(|e| !e.is_empty());
+            exec(
+                tx,
+                "UPDATE messages SET reaction = ?1 WHERE wamid = ?2",
+                params![emoji, target],
+                "recording a reaction",
+            )?;
+            exec(
+                tx,
+                "UPDATE messages SET reacts_to = ?1 WHERE wamid = ?2",
+                params![target, wamid],
+                "recording a reaction",
+            )?;
+        }
+    } else if inserted > 0 {
+        // A reaction that arrived before this message.
+        exec(
+            tx,
+            "UPDATE messages SET reaction = (SELECT NULLIF(json_extract(r.event_json, '$.reaction.emoji'), '') \
+               FROM messages r WHERE r.reacts_to = ?1 ORDER BY r.created_at DESC, r.id DESC LIMIT 1) \
+             WHERE wamid = ?1 AND EXISTS (SELECT 1 FROM messages r WHERE r.reacts_to = ?1)",
+            params![wamid],
+            "recording an earlier reaction",
+        )?;
+    }
     if inserted > 0 && !contact.is_empty() {
         exec(tx, "INSERT INTO contact_windows (number_key, contact, last_inbound_at) VALUES (?1, ?2, ?3) \
              ON CONFLICT (number_key, contact) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)", params![route.window_key(), contact, at], "recording the customer-service window")?;
@@ -461,5 +701,151 @@ mod tests {
             })
             .unwrap();
         assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn reactions_edits_and_deletions_change_the_original_message() {
+        let db = Db::open_in_memory().unwrap();
+        let route = Route::default();
+        let msg = |id: &str, extra: serde_json::Value| {
+            let mut m = json!({"from": "16505551234", "id": id, "timestamp": "1750000000"});
+            for (k, v) in extra.as_object().unwrap() {
+                m[k] = v.clone();
+            }
+            m
+        };
+        let apply = |m: serde_json::Value| {
+            db.with_tx(|tx| apply_incoming(tx, &route, &m, None))
+                .unwrap()
+        };
+        let get = |w: &str| db.with_conn(|c| message_by_wamid(c, w)).unwrap().unwrap();
+        apply(msg(
+            "wamid.O",
+            json!({"type": "text", "text": {"body": "See you at 5"}}),
+        ));
+        apply(msg(
+            "wamid.R1",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.O", "emoji": "\u{1f44d}"}}),
+        ));
+        assert_eq!(get("wamid.O").reaction.as_deref(), Some("\u{1f44d}"));
+        apply(msg(
+            "wamid.R2",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.O"}}),
+        ));
+        assert_eq!(
+            get("wamid.O").reaction,
+            None,
+            "a reaction without emoji removes it"
+        );
+        // A reaction that arrives before the message it reacts to.
+        apply(msg(
+            "wamid.R3",
+            json!({"type": "reaction", "reaction": {"message_id": "wamid.LATE", "emoji": "\u{2764}"}}),
+        ));
+        apply(msg(
+            "wamid.LATE",
+            json!({"type": "text", "text": {"body": "late"}}),
+        ));
+        assert_eq!(get("wamid.LATE").reaction.as_deref(), Some("\u{2764}"));
+
+        apply(msg(
+            "wamid.E",
+            json!({"type": "edit", "edit": {"original_message_id": "wamid.O", "message": {"type": "text", "text": {"body": "See you at 6"}}}}),
+        ));
+        let o = get("wamid.O");
+        assert_eq!(o.body.as_deref(), Some("See you at 6"));
+        assert!(o.edited_at.is_some());
+        assert!(
+            db.with_conn(|c| message_by_wamid(c, "wamid.E"))
+                .unwrap()
+                .is_none(),
+            "no new row"
+        );
+
+        apply(msg(
+            "wamid.V",
+            json!({"type": "revoke", "revoke": {"original_message_id": "wamid.O"}}),
+        ));
+        assert!(get("wamid.O").deleted_at.is_some());
+        assert!(
+            db.with_conn(|c| message_by_wamid(c, "wamid.V"))
+                .unwrap()
+                .is_none(),
+            "no new row"
+        );
+
+        // An edit of a message history does not have is kept as its own row.
+        apply(msg(
+            "wamid.E2",
+            json!({"type": "edit", "edit": {"original_message_id": "wamid.GONE", "message": {"type": "text", "text": {"body": "x"}}}}),
+        ));
+        assert_eq!(get("wamid.E2").body.as_deref(), Some("[edited] x"));
+    }
+
+    #[test]
+    fn the_timeline_orders_equal_timestamps_by_status_and_shows_pricing_and_participant() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for s in ["read", "delivered", "sent"] {
+                let mut st = status("wamid.T", s, 1_700_000_000);
+                st["recipient_participant_id"] = json!("4915100000001");
+                st["biz_opaque_callback_data"] = json!("campaign-7");
+                st["pricing"] =
+                    json!({"billable": true, "pricing_model": "PMP", "category": "marketing"});
+                st["conversation"] = json!({"id": "conv-1", "origin": {"type": "marketing"}});
+                apply_status(tx, &Route::default(), &st, None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let d = db.with_conn(|c| detail(c, "wamid.T")).unwrap().unwrap();
+        let order: Vec<&str> = d.events.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(order, ["sent", "delivered", "read"]);
+
+        // A second participant's read is its own event; a repeat is not.
+        db.with_tx(|tx| {
+            let mut st = status("wamid.T", "read", 1_700_000_001);
+            st["recipient_participant_id"] = json!("4915100000002");
+            assert!(apply_status(tx, &Route::default(), &st, None)?);
+            assert!(!apply_status(tx, &Route::default(), &st, None)?);
+            Ok(())
+        })
+        .unwrap();
+        let d2 = db.with_conn(|c| detail(c, "wamid.T")).unwrap().unwrap();
+        let readers: Vec<Option<&str>> = d2
+            .events
+            .iter()
+            .filter(|e| e.status == "read")
+            .map(|e| e.participant.as_deref())
+            .collect();
+        assert_eq!(readers, [Some("4915100000001"), Some("4915100000002")]);
+        let e = &d.events[0];
+        assert_eq!(e.participant.as_deref(), Some("4915100000001"));
+        assert_eq!(e.pricing_category.as_deref(), Some("marketing"));
+        assert_eq!(e.billable, Some(true));
+        assert_eq!(e.conversation_id.as_deref(), Some("conv-1"));
+        assert_eq!(e.conversation_origin.as_deref(), Some("marketing"));
+        assert_eq!(e.biz_opaque_callback_data.as_deref(), Some("campaign-7"));
+    }
+
+    #[test]
+    fn a_sender_without_a_phone_number_is_keyed_on_the_user_id() {
+        let db = Db::open_in_memory().unwrap();
+        let m = json!({"from_user_id": "US.13491208655302741918", "id": "wamid.U", "timestamp": "1750000000", "type": "text", "text": {"body": "Hi"}});
+        let contacts =
+            json!([{"profile": {"name": "Sheena"}, "user_id": "US.13491208655302741918"}]);
+        db.with_tx(|tx| apply_incoming(tx, &Route::default(), &m, Some(&contacts)))
+            .unwrap();
+        let v = db
+            .with_conn(|c| message_by_wamid(c, "wamid.U"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(v.contact, "US.13491208655302741918");
+        assert_eq!(v.contact_name.as_deref(), Some("Sheena"));
+        let nobody = json!({"id": "wamid.N", "timestamp": "1750000000", "type": "text", "text": {"body": "?"}});
+        let e = db
+            .with_tx(|tx| apply_incoming(tx, &Route::default(), &nobody, None))
+            .unwrap_err();
+        assert!(e.to_string().contains("names no sender"), "{e}");
     }
 }

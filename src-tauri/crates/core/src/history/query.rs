@@ -44,6 +44,12 @@ pub struct MessageView {
     /// The reference of a send made by WABA Desk (sent as `biz_opaque_callback_data`); the key
     /// of an attempt that has no wamid yet.
     pub attempt_ref: Option<String>,
+    /// The emoji the customer reacted to this message with (none, or removed: null).
+    pub reaction: Option<String>,
+    /// When the customer edited it (`body` is then the edited text).
+    pub edited_at: Option<String>,
+    /// When the customer deleted it.
+    pub deleted_at: Option<String>,
 }
 
 impl MessageView {
@@ -79,7 +85,8 @@ pub struct HistoryFilter {
 
 const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
-     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref";
+     sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref, \
+     reaction, edited_at, deleted_at";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -105,6 +112,9 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
             .map(str::to_string),
         created_at: r.get(16)?,
         attempt_ref: r.get(17)?,
+        reaction: r.get(18)?,
+        edited_at: r.get(19)?,
+        deleted_at: r.get(20)?,
     })
 }
 
@@ -324,6 +334,16 @@ pub struct StatusEventView {
     pub at: Option<String>,
     #[ts(type = "number | null")]
     pub error_code: Option<i64>,
+    /// In a group: the participant this status is for.
+    pub participant: Option<String>,
+    /// Pricing category (`pricing.category`), and whether it is billable.
+    pub pricing_category: Option<String>,
+    pub billable: Option<bool>,
+    /// The conversation it opened or belongs to: id and origin type.
+    pub conversation_id: Option<String>,
+    pub conversation_origin: Option<String>,
+    /// The sender's own tracking data, sent back by Meta.
+    pub biz_opaque_callback_data: Option<String>,
     pub raw_json: String,
 }
 
@@ -359,16 +379,36 @@ pub fn detail(conn: &rusqlite::Connection, key: &str) -> Result<Option<MessageDe
     let events = stmt
         .query_map([message.wamid.as_deref().unwrap_or("")], |r| {
             let ts: String = r.get(1)?;
-            Ok(StatusEventView {
-                status: r.get(0)?,
-                at: unix_to_iso(&ts),
-                error_code: r.get(2)?,
-                raw_json: r.get(3)?,
-            })
+            let raw_json: String = r.get(3)?;
+            let raw: Value = serde_json::from_str(&raw_json).unwrap_or(Value::Null);
+            Ok((
+                ts.trim().parse::<i64>().unwrap_or(0),
+                StatusEventView {
+                    status: r.get(0)?,
+                    at: unix_to_iso(&ts),
+                    error_code: r.get(2)?,
+                    participant: text(&raw, &["recipient_participant_id"]),
+                    pricing_category: text(&raw, &["pricing", "category"])
+                        .or_else(|| text(&raw, &["conversation", "pricing", "category"])),
+                    billable: raw
+                        .pointer("/pricing/billable")
+                        .or_else(|| raw.pointer("/conversation/pricing/billable"))
+                        .and_then(Value::as_bool),
+                    conversation_id: text(&raw, &["conversation", "id"]),
+                    conversation_origin: text(&raw, &["conversation", "origin", "type"]),
+                    biz_opaque_callback_data: text(&raw, &["biz_opaque_callback_data"]),
+                    raw_json,
+                },
+            ))
         })
         .map_err(Error::db("reading status events"))?
-        .collect::<std::result::Result<_, _>>()
+        .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(Error::db("reading status events"))?;
+    // Events that share a timestamp are shown in the order of their status (sent before
+    // delivered before read), not in the order they arrived.
+    let mut events = events;
+    events.sort_by_key(|(ts, e)| (*ts, history::status_rank(&e.status).unwrap_or(0)));
+    let events: Vec<StatusEventView> = events.into_iter().map(|(_, e)| e).collect();
     Ok(Some(MessageDetail {
         message,
         events,

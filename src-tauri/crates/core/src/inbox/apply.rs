@@ -15,6 +15,8 @@ struct Applied {
     number_id: Option<i64>,
     /// It held statuses or messages (history may have changed).
     history: bool,
+    /// It changed a template in the library (status, quality or category update).
+    templates: bool,
 }
 /// The marker the endpoint tester puts on its events (owned by `webhook::endpoint_test`).
 pub use crate::webhook::TEST_EVENT_FIELD;
@@ -50,18 +52,21 @@ impl Core {
 
     /// Parses one stored event and applies it to history; returns its new state.
     fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<Applied> {
-        let (state, kinds, note, route) = match serde_json::from_str::<Value>(body) {
+        let (state, kinds, note, route, templates) = match serde_json::from_str::<Value>(body) {
             Err(e) => (
                 InboxState::Malformed,
                 String::new(),
                 format!("not JSON: {e}"),
                 Route::default(),
+                false,
             ),
             Ok(v) => {
                 let mut kinds: Vec<&str> = Vec::new();
                 let mut notes: Vec<String> = Vec::new();
                 let mut route = Route::default();
                 let mut routed = false;
+                let mut account_level = false;
+                let mut templates = false;
                 let test = v.get(TEST_EVENT_FIELD).and_then(Value::as_bool) == Some(true);
                 let changes: Vec<&Value> = v
                     .get("entry")
@@ -79,6 +84,24 @@ impl Core {
                     let Some(value) = change.get("value") else {
                         continue;
                     };
+                    let field = change.get("field").and_then(Value::as_str).unwrap_or("");
+                    if !field.is_empty() && field != "messages" {
+                        // Another webhook field: stored and listed for what it is.
+                        kinds.push(field);
+                        account_level |= value.get("metadata").is_none();
+                        notes.push(describe_field(field, value));
+                        if !test {
+                            templates |=
+                                crate::templates::library::apply_webhook_update(tx, field, value)?
+                                    > 0;
+                        }
+                        if value.get("metadata").is_some() {
+                            let r = self.route(tx, value.get("metadata"))?;
+                            routed |= r.number_id.is_some();
+                            route = r;
+                        }
+                        continue;
+                    }
                     let r = self.route(tx, value.get("metadata"))?;
                     routed |= r.number_id.is_some();
                     for st in value
@@ -129,18 +152,19 @@ impl Core {
                 } else if kinds.is_empty() {
                     notes.push("no statuses, messages or errors in this event".into());
                     InboxState::Unsupported
-                } else if !routed {
+                } else if !routed && !account_level {
                     InboxState::UnknownNumber
                 } else {
                     InboxState::Applied
                 };
-                (state, kinds.join(","), notes.join("; "), route)
+                (state, kinds.join(","), notes.join("; "), route, templates)
             }
         };
         store::set_state(tx, id, state, &kinds, &note, &route)?;
         Ok(Applied {
             number_id: route.number_id,
             history: kinds.split(',').any(|k| k == "status" || k == "message"),
+            templates,
         })
     }
 
@@ -180,6 +204,9 @@ impl Core {
             if a.history && seen.insert((1, a.number_id)) {
                 self.emit(&[Topic::Messages], a.number_id);
             }
+            if a.templates && seen.insert((2, None)) {
+                self.emit(&[Topic::Templates], None);
+            }
         }
     }
 
@@ -193,34 +220,387 @@ impl Core {
         self.inbox_event(id)
     }
 
-    /// Loads captured payloads (a JSON array of events, or JSON lines) through the same path
-    /// as the receiver.
+    /// Loads captured payloads through the same path as the receiver: one JSON object (any
+    /// formatting), a JSON array of objects, JSON lines, or objects one after another; a
+    /// byte-order mark is skipped. Anything else is refused with its position and nothing is
+    /// stored (see [`parse_capture`]). The counts are this import's own, even while the
+    /// receiver stores events in the same database.
     pub fn import_events(&self, content: &str) -> Result<ImportReport> {
-        let trimmed = content.trim_start();
-        let items: Vec<String> = if trimmed.starts_with('[') {
-            let arr: Vec<Value> = serde_json::from_str(trimmed).map_err(|e| {
-                Error::Validation(format!(
-                    "the file starts with '[' but is not a JSON array: {e}"
-                ))
-            })?;
-            arr.iter().map(Value::to_string).collect()
-        } else {
-            content
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
+        let items = parse_capture(content)?;
         let bodies: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
-        let before = self.db.with_conn(store::count)?;
-        self.persist_events(&bodies, "import")?;
-        let after = self.db.with_conn(store::count)?;
+        let stored = self.store_events(&bodies, "import")?;
+        let new = stored.iter().filter(|(_, new)| *new).count() as u32;
         self.process_pending()?;
         Ok(ImportReport {
             total: bodies.len() as u32,
-            new: (after - before) as u32,
-            duplicates: (bodies.len() as i64 - (after - before)) as u32,
+            new,
+            duplicates: bodies.len() as u32 - new,
         })
+    }
+}
+
+/// A line for the inbox about a change of a webhook field other than `messages`.
+fn describe_field(field: &str, v: &Value) -> String {
+    let t = |k: &str| history_text(v, k);
+    let template = || {
+        format!(
+            "template {} ({})",
+            t("message_template_name").unwrap_or_else(|| "?".into()),
+            t("message_template_language").unwrap_or_else(|| "?".into())
+        )
+    };
+    let mut parts: Vec<String> = Vec::new();
+    match field {
+        "message_template_status_update" => {
+            parts.push(format!(
+                "{}: {}",
+                template(),
+                t("event").unwrap_or_default()
+            ));
+            if let Some(r) = t("reason").filter(|r| r != "NONE") {
+                parts.push(format!("reason {r}"));
+            }
+            if let Some(r) = v.pointer("/rejection_info/reason").and_then(Value::as_str) {
+                parts.push(r.to_string());
+            }
+        }
+        "message_template_quality_update" => parts.push(format!(
+            "{}: quality {} → {}",
+            template(),
+            t("previous_quality_score").unwrap_or_else(|| "?".into()),
+            t("new_quality_score").unwrap_or_else(|| "?".into())
+        )),
+        "template_category_update" => {
+            let mut s = format!("{}: category", template());
+            if let Some(p) = t("previous_category") {
+                s.push_str(&format!(" {p} →"));
+            }
+            s.push_str(&format!(" {}", t("new_category").unwrap_or_default()));
+            if let Some(c) = t("correct_category") {
+                s.push_str(&format!(" (correct category {c})"));
+            }
+            parts.push(s);
+        }
+        "user_preferences" => {
+            for p in v
+                .get("user_preferences")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                parts.push(format!(
+                    "{}: {} {}",
+                    history_text(p, "wa_id").unwrap_or_default(),
+                    history_text(p, "category").unwrap_or_default(),
+                    history_text(p, "value").unwrap_or_default()
+                ));
+            }
+        }
+        _ => {
+            let mut s = format!("{field}: {}", t("event").unwrap_or_default());
+            if let Some(m) = t("message") {
+                s.push_str(&format!(" ({m})"));
+            }
+            for r in v
+                .get("restriction_info")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(r) = history_text(r, "restriction_type") {
+                    s.push_str(&format!(", {r}"));
+                }
+            }
+            for g in v
+                .get("groups")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                s.push_str(&format!(
+                    " {} {}",
+                    history_text(g, "type").unwrap_or_default(),
+                    history_text(g, "group_id").unwrap_or_default()
+                ));
+            }
+            parts.push(s.trim().trim_end_matches(':').to_string());
+        }
+    }
+    parts.join(", ")
+}
+
+fn history_text(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The largest capture [`Core::import_events`] reads (64 MiB).
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+/// The most events one import stores.
+pub const MAX_IMPORT_EVENTS: usize = 100_000;
+
+/// `line:column` (1-based, columns in characters) of a byte offset.
+fn position(content: &str, offset: usize) -> String {
+    let before = &content[..offset.min(content.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    format!("{line}:{column}")
+}
+
+/// serde_json's message without its own " at line L column C" suffix.
+fn reason(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn refuse(at: String, why: impl std::fmt::Display) -> Error {
+    Error::Validation(format!(
+        "not a webhook capture: at {at}: {why}; nothing was imported"
+    ))
+}
+
+/// Splits a capture into event bodies: every top-level JSON object is one event, every
+/// top-level array holds events. Each object keeps its text as captured (formatting
+/// included); array elements are stored compact. Refuses (with the `line:column` of the
+/// problem) text that is not JSON, a value that is not an object, an empty capture, and a
+/// capture over [`MAX_IMPORT_BYTES`] or [`MAX_IMPORT_EVENTS`].
+pub fn parse_capture(content: &str) -> Result<Vec<String>> {
+    if content.len() > MAX_IMPORT_BYTES {
+        return Err(Error::Validation(format!(
+            "the capture is {} bytes; one import reads at most {} MiB: split the file",
+            content.len(),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    let content = content.strip_prefix('\u{feff}').unwrap_or(content);
+    let too_many = || {
+        Error::Validation(format!(
+            "the capture holds more than {MAX_IMPORT_EVENTS} events; one import stores at most {MAX_IMPORT_EVENTS}: split the file"
+        ))
+    };
+    let mut items = Vec::new();
+    let mut stream =
+        serde_json::Deserializer::from_str(content).into_iter::<serde::de::IgnoredAny>();
+    let mut start = 0;
+    loop {
+        let next = stream.next();
+        let end = stream.byte_offset();
+        match next {
+            None => break,
+            Some(Err(e)) => {
+                // The position serde_json names is the character where reading stopped.
+                let at = if e.line() > 0 {
+                    format!("{}:{}", e.line(), e.column())
+                } else {
+                    position(content, end)
+                };
+                return Err(refuse(at, reason(&e)));
+            }
+            Some(Ok(_)) => {
+                let raw = content[start..end].trim_start();
+                let at = position(content, end - raw.len());
+                match raw.as_bytes().first() {
+                    Some(b'{') => items.push(raw.to_string()),
+                    Some(b'[') => {
+                        let arr: Vec<serde_json::Value> = serde_json::from_str(raw)
+                            .map_err(|e| refuse(at.clone(), reason(&e)))?;
+                        for (i, v) in arr.iter().enumerate() {
+                            if !v.is_object() {
+                                return Err(refuse(
+                                    at,
+                                    format!("element {} of the array is not a JSON object", i + 1),
+                                ));
+                            }
+                            items.push(v.to_string());
+                        }
+                    }
+                    _ => {
+                        return Err(refuse(
+                            at,
+                            "expected a webhook body (a JSON object) or an array of them",
+                        ))
+                    }
+                }
+                if items.len() > MAX_IMPORT_EVENTS {
+                    return Err(too_many());
+                }
+                start = end;
+            }
+        }
+    }
+    if items.is_empty() {
+        return Err(Error::Validation(
+            "the capture holds no webhook body: nothing was imported".into(),
+        ));
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(s: &str) -> String {
+        parse_capture(s).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_pretty_printed_object_is_one_event_kept_as_captured() {
+        let body = "\u{feff}{\n  \"object\": \"whatsapp_business_account\",\n  \"entry\": []\n}\n";
+        let items = parse_capture(body).unwrap();
+        assert_eq!(items.len(), 1);
+        assert!(items[0].starts_with('{') && items[0].ends_with('}'));
+        assert!(items[0].contains("\n  \"entry\""), "formatting kept");
+    }
+
+    #[test]
+    fn arrays_lines_and_concatenated_objects() {
+        assert_eq!(parse_capture("[{\"a\":1}, {\"b\":2}]").unwrap().len(), 2);
+        assert_eq!(parse_capture("{\"a\":1}\n\n{\"b\":2}\n").unwrap().len(), 2);
+        assert_eq!(
+            parse_capture("{\n \"a\": 1\n}{\"b\":2}  {\n}").unwrap(),
+            vec!["{\n \"a\": 1\n}", "{\"b\":2}", "{\n}"]
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_position_and_the_reason() {
+        let e = err("{\"a\": 1}\n{\"b\": 2,\n  oops}");
+        assert!(e.contains("at 3:3"), "{e}");
+        assert!(e.contains("key must be a string"), "{e}");
+        let e = err("{\"a\": 1}\n  42\n");
+        assert!(e.contains("at 2:3") && e.contains("JSON object"), "{e}");
+        let e = err("[{\"a\": 1}, 7]");
+        assert!(e.contains("at 1:1") && e.contains("element 2"), "{e}");
+        assert!(err("garbage").contains("at 1:1"), "{}", err("garbage"));
+        assert!(err("   \n").contains("no webhook body"));
+        assert!(err("{\"a\": 1").contains("EOF"), "{}", err("{\"a\": 1"));
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let many = "{}".repeat(MAX_IMPORT_EVENTS + 1);
+        assert!(err(&many).contains("at most 100000"));
+        let huge = " ".repeat(MAX_IMPORT_BYTES + 1);
+        assert!(err(&huge).contains("at most 64 MiB"));
+    }
+
+    #[test]
+    fn template_webhooks_update_the_library_and_are_listed_for_what_they_are() {
+        let core = Core::in_memory();
+        let read = |core: &Core| -> (String, Option<String>, String, Option<String>) {
+            core.db
+                .with_conn(|c| {
+                    c.query_row(
+                        "SELECT status, quality, category, rejected_reason FROM templates WHERE template_id = '42'",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    )
+                    .map_err(Error::db("x"))
+                })
+                .unwrap()
+        };
+        core.db
+            .with_tx(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO numbers (phone, label, environment, created_at, updated_at) VALUES ('+1555', 'n', 'simulator', 'x', 'x'); \
+                     INSERT INTO templates (number_id, name, language, template_id, category, status, components, synced_at) \
+                     VALUES (1, 'order_confirmation', 'en_US', '42', 'UTILITY', 'PENDING', '[]', 'x');",
+                )
+                .map_err(Error::db("x"))
+            })
+            .unwrap();
+        let change = |field: &str, value: Value| {
+            serde_json::json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": field, "value": value}]}]})
+                .to_string()
+        };
+        let r = core
+            .import_events(&change(
+                "message_template_status_update",
+                serde_json::json!({"event": "REJECTED", "message_template_id": 42, "message_template_name": "order_confirmation",
+                    "message_template_language": "en_US", "reason": "INVALID_FORMAT", "message_template_category": "UTILITY"}),
+            ))
+            .unwrap();
+        assert_eq!(r.new, 1);
+        assert_eq!(
+            read(&core),
+            (
+                "REJECTED".into(),
+                None,
+                "UTILITY".into(),
+                Some("INVALID_FORMAT".into())
+            )
+        );
+        core.import_events(&change(
+            "message_template_quality_update",
+            serde_json::json!({"previous_quality_score": "GREEN", "new_quality_score": "YELLOW", "message_template_id": 42,
+                "message_template_name": "order_confirmation", "message_template_language": "en_US"}),
+        ))
+        .unwrap();
+        core.import_events(&change(
+            "template_category_update",
+            serde_json::json!({"message_template_id": 42, "message_template_name": "order_confirmation",
+                "message_template_language": "en_US", "previous_category": "UTILITY", "new_category": "MARKETING"}),
+        ))
+        .unwrap();
+        assert_eq!(
+            read(&core),
+            (
+                "REJECTED".into(),
+                Some("YELLOW".into()),
+                "MARKETING".into(),
+                Some("INVALID_FORMAT".into())
+            )
+        );
+        let listed = core
+            .list_inbox(&super::super::InboxFilter::default())
+            .unwrap();
+        let kinds: Vec<&str> = listed.iter().map(|e| e.kinds.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "template_category_update",
+                "message_template_quality_update",
+                "message_template_status_update"
+            ]
+        );
+        assert!(listed.iter().all(|e| e.state == "applied"), "{listed:?}");
+        assert!(
+            listed[1].note.contains("quality GREEN → YELLOW"),
+            "{}",
+            listed[1].note
+        );
+        assert!(listed[2].note.contains("REJECTED") && listed[2].note.contains("INVALID_FORMAT"));
+    }
+
+    #[test]
+    fn import_counts_are_exact_while_the_receiver_stores_events() {
+        let core = std::sync::Arc::new(Core::in_memory());
+        let body = |i: usize, src: &str| {
+            format!("{{\"object\":\"x\",\"entry\":[],\"n\":{i},\"src\":\"{src}\"}}")
+        };
+        let receiver = {
+            let core = core.clone();
+            std::thread::spawn(move || {
+                for i in 0..300 {
+                    core.persist_events(&[Bytes::from(body(i, "http"))], "receiver")
+                        .unwrap();
+                }
+            })
+        };
+        // 60 bodies, 10 of them twice, while the receiver stores 300 others.
+        let mut lines: Vec<String> = (0..50).map(|i| body(i, "file")).collect();
+        lines.extend((0..10).map(|i| body(i, "file")));
+        let r = core.import_events(&lines.join("\n")).unwrap();
+        receiver.join().unwrap();
+        assert_eq!((r.total, r.new, r.duplicates), (60, 50, 10));
+        let again = core.import_events(&lines.join("\n")).unwrap();
+        assert_eq!((again.total, again.new, again.duplicates), (60, 0, 60));
     }
 }

@@ -7,6 +7,8 @@ mod apply;
 mod server;
 mod store;
 
-pub use apply::{TEST_EVENT_FIELD, TEST_EVENT_KIND};
+pub use apply::{
+    parse_capture, MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS, TEST_EVENT_FIELD, TEST_EVENT_KIND,
+};
 pub use server::{serve, InboxHandle, MAX_BODY};
 pub use store::{ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection};

@@ -61,29 +61,35 @@ pub(super) fn set_state(
     Ok(())
 }
 
-/// Stored events, duplicates counted once.
-pub(super) fn count(c: &Connection) -> Result<i64> {
-    c.query_row("SELECT count(*) FROM inbox_events", [], |r| r.get(0))
-        .map_err(Error::db("counting events"))
-}
-
 impl Core {
     /// Stores raw bodies in one transaction; returns each one's event id (a repeated body
     /// returns the first copy's id and counts a duplicate).
     pub fn persist_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<i64>> {
+        Ok(self
+            .store_events(bodies, source)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// [`Core::persist_events`], telling for each body whether this call stored it (true) or
+    /// found it stored already: exact even while others store events at the same time.
+    pub(super) fn store_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<(i64, bool)>> {
         let now = crate::util::now();
         self.write(&[Topic::Inbox], None, |tx| {
             let mut stmt = tx
                 .prepare_cached(
                     "INSERT INTO inbox_events (received_at, source, body_sha256, body) VALUES (?1, ?2, ?3, ?4) \
-                     ON CONFLICT (body_sha256) DO UPDATE SET duplicates = duplicates + 1 RETURNING id",
+                     ON CONFLICT (body_sha256) DO UPDATE SET duplicates = duplicates + 1 RETURNING id, duplicates",
                 )
                 .map_err(Error::db("storing webhook events"))?;
             bodies
                 .iter()
                 .map(|b| {
-                    stmt.query_row(params![now, source, sha256_hex(b), String::from_utf8_lossy(b)], |r| r.get(0))
-                        .map_err(Error::db("storing a webhook event"))
+                    stmt.query_row(params![now, source, sha256_hex(b), String::from_utf8_lossy(b)], |r| {
+                        Ok((r.get(0)?, r.get::<_, i64>(1)? == 0))
+                    })
+                    .map_err(Error::db("storing a webhook event"))
                 })
                 .collect()
         })

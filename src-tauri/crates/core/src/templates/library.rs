@@ -205,6 +205,44 @@ fn quality(v: &Option<Value>) -> Option<String> {
     }
 }
 
+/// Applies a template webhook (`message_template_status_update`,
+/// `message_template_quality_update`, `template_category_update`) to the library's copy of
+/// that template (matched on Meta's template id). Returns how many rows changed.
+pub(crate) fn apply_webhook_update(
+    tx: &rusqlite::Transaction<'_>,
+    field: &str,
+    v: &Value,
+) -> Result<usize> {
+    let text = |k: &str| match v.get(k) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let Some(id) = text("message_template_id") else {
+        return Ok(0);
+    };
+    let (status, quality, category, reason) = match field {
+        "message_template_status_update" => (
+            text("event"),
+            None,
+            text("message_template_category"),
+            text("reason"),
+        ),
+        "message_template_quality_update" => (None, text("new_quality_score"), None, None),
+        "template_category_update" => (None, None, text("new_category"), None),
+        _ => return Ok(0),
+    };
+    let reason = reason.filter(|r| !r.eq_ignore_ascii_case("NONE"));
+    tx.execute(
+        "UPDATE templates SET status = COALESCE(?2, status), quality = COALESCE(?3, quality), \
+         category = COALESCE(?4, category), \
+         rejected_reason = CASE WHEN ?2 IS NULL THEN rejected_reason ELSE ?5 END \
+         WHERE template_id = ?1",
+        params![id, status, quality, category, reason],
+    )
+    .map_err(Error::db("updating a template from a webhook"))
+}
+
 fn upsert(
     tx: &rusqlite::Transaction<'_>,
     number_id: i64,

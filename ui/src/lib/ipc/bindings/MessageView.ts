@@ -13,4 +13,16 @@ error_explanation: string | null, created_at: string,
  * The reference of a send made by WABA Desk (sent as `biz_opaque_callback_data`); the key
  * of an attempt that has no wamid yet.
  */
-attempt_ref: string | null, };
+attempt_ref: string | null, 
+/**
+ * The emoji the customer reacted to this message with (none, or removed: null).
+ */
+reaction: string | null, 
+/**
+ * When the customer edited it (`body` is then the edited text).
+ */
+edited_at: string | null, 
+/**
+ * When the customer deleted it.
+ */
+deleted_at: string | null, };

@@ -7,4 +7,20 @@ export type StatusEventView = { status: string,
 /**
  * When Meta says it happened (RFC 3339).
  */
-at: string | null, error_code: number | null, raw_json: string, };
+at: string | null, error_code: number | null, 
+/**
+ * In a group: the participant this status is for.
+ */
+participant: string | null, 
+/**
+ * Pricing category (`pricing.category`), and whether it is billable.
+ */
+pricing_category: string | null, billable: boolean | null, 
+/**
+ * The conversation it opened or belongs to: id and origin type.
+ */
+conversation_id: string | null, conversation_origin: string | null, 
+/**
+ * The sender's own tracking data, sent back by Meta.
+ */
+biz_opaque_callback_data: string | null, raw_json: string, };
