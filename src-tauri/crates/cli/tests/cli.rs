@@ -58,6 +58,86 @@ fn doctor_json_without_secret_service_says_so_and_exits_1() {
 }
 
 #[test]
+fn history_export_to_a_file_is_atomic_and_refuses_special_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seed = wabadesk()
+        .args(["history", "seed", "--count", "30", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let export = |target: &std::path::Path| {
+        wabadesk()
+            .args(["history", "export", "--data-dir"])
+            .arg(&data)
+            .arg("-o")
+            .arg(target)
+            .output()
+            .unwrap()
+    };
+    let target = dir.path().join("out.csv");
+    let unrelated = dir.path().join("out.partial");
+    std::fs::write(&unrelated, "not ours").unwrap();
+    let out = export(&target);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap().lines().count(),
+        31
+    );
+    assert_eq!(std::fs::read_to_string(&unrelated).unwrap(), "not ours");
+
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for special in [
+        std::path::Path::new("/dev/full"),
+        std::path::Path::new("/dev/null"),
+        std::path::Path::new("/dev/stdout"),
+        &fifo,
+        &link,
+    ] {
+        let out = export(special);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{special:?}: {stderr}");
+        assert!(stderr.contains("refusing"), "{special:?}: {stderr}");
+    }
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with(".partial") && n != "out.partial"),
+        "{names:?}"
+    );
+
+    // `-o -` is standard output.
+    let out = export(std::path::Path::new("-"));
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 31);
+    assert!(!std::path::Path::new("-").exists());
+}
+
+#[test]
 fn data_dir_env_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     let out = wabadesk()
