@@ -26,6 +26,7 @@ impl IpcError {
                 IpcError(ErrorPayload {
                     code: ErrorCode::Network,
                     message: simulator_not_running(&n.base_url),
+                    field: None,
                 })
             }
             _ => e.into(),
@@ -51,6 +52,7 @@ impl From<tauri_plugin_store::Error> for IpcError {
         IpcError(ErrorPayload {
             code: ErrorCode::Internal,
             message: format!("preferences store: {e}"),
+            field: None,
         })
     }
 }

@@ -138,6 +138,49 @@ fn history_export_to_a_file_is_atomic_and_refuses_special_files() {
 }
 
 #[test]
+fn numbers_add_refuses_unsafe_labels_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |phone: &str, label: &str| {
+        wabadesk()
+            .args([
+                "numbers",
+                "add",
+                "--env",
+                "simulator",
+                "--phone",
+                phone,
+                "--label",
+                label,
+            ])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = add("+4915199999999", "Other");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (label, reason) in [
+        ("Support \u{1b}[2J\u{1b}[31mDE", "terminal escape"),
+        ("Support\r\nDE", "line break"),
+        ("Support \u{202E}ED", "text-direction mark"),
+        ("0049 151 99999999", "another number's phone"),
+    ] {
+        let out = add("+4915123456789", label);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{label:?}: {stderr}");
+        assert!(stderr.contains(reason), "{label:?}: {stderr}");
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "the escape is not echoed: {stderr:?}"
+        );
+    }
+}
+
+#[test]
 fn data_dir_env_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     let out = wabadesk()

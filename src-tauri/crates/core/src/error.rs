@@ -15,6 +15,14 @@ pub enum Error {
     #[error("{0}")]
     Validation(String),
 
+    /// Invalid input in one field of a form (`field` is the input's name, e.g. "label"), so
+    /// the UI shows the message at that field.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
+
     #[error("not found: {0}")]
     NotFound(String),
 
@@ -81,7 +89,7 @@ impl Error {
     /// The UI-facing code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Validation(_) => ErrorCode::Validation,
+            Error::Validation(_) | Error::InvalidField { .. } => ErrorCode::Validation,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Keychain(_) => ErrorCode::Internal,
@@ -109,6 +117,10 @@ impl Error {
         ErrorPayload {
             code: self.code(),
             message: self.to_string(),
+            field: match self {
+                Error::InvalidField { field, .. } => Some(field.to_string()),
+                _ => None,
+            },
         }
     }
 }
@@ -137,6 +149,10 @@ pub enum ErrorCode {
 pub struct ErrorPayload {
     pub code: ErrorCode,
     pub message: String,
+    /// The form field the error is about, when it is about one (e.g. "label").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl From<Error> for ErrorPayload {

@@ -4,4 +4,8 @@ import type { ErrorCode } from "./ErrorCode";
 /**
  * What an error looks like to the webview and to `--json` output: `{code, message}`.
  */
-export type ErrorPayload = { code: ErrorCode, message: string, };
+export type ErrorPayload = { code: ErrorCode, message: string, 
+/**
+ * The form field the error is about, when it is about one (e.g. "label").
+ */
+field?: string, };
