@@ -45,7 +45,10 @@ pub async fn run(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
             Output::ok(&serde_json::json!({"stopped": true}), "")
         }
         InboxCmd::Import { file } => {
-            let content = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
+            let content = wabadesk_core::paths::read_text_file(
+                &file,
+                wabadesk_core::paths::IMPORT_FILE_MAX_BYTES,
+            )?;
             let r = core.import_events(&content)?;
             let text = format!(
                 "{} events read: {} new, {} already known",

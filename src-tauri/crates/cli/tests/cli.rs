@@ -181,6 +181,56 @@ fn numbers_add_refuses_unsafe_labels_with_exit_2() {
 }
 
 #[test]
+fn input_files_accept_a_bom_and_refuse_invalid_utf8_and_oversize_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"name":"order_update","category":"UTILITY","language":"en_US","components":[{"type":"BODY","text":"Hi {{1}}, it ships.","example":{"body_text":[["Ana"]]}}]}"#;
+    let file = dir.path().join("t.json");
+    let lint = || {
+        wabadesk()
+            .args(["template", "lint"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        &file,
+        [b"\xEF\xBB\xBF".as_slice(), good.as_bytes()].concat(),
+    )
+    .unwrap();
+    let out = lint();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut bad = good.as_bytes().to_vec();
+    bad.extend_from_slice(b" \xC3\x28");
+    std::fs::write(&file, &bad).unwrap();
+    let out = lint();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    std::fs::write(&file, vec![b' '; 1024 * 1024 + 1]).unwrap();
+    let out = lint();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("larger than the limit of 1 MB"), "{stderr}");
+
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(&events, b"{\"object\":\"\xFF\"}\n").unwrap();
+    let out = wabadesk()
+        .args(["inbox", "import", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg(&events)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+}
+
+#[test]
 fn data_dir_env_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     let out = wabadesk()

@@ -51,6 +51,44 @@ pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathB
     Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
 }
 
+/// Largest template file (`templates lint`, `templates create`): a template is a few KB.
+pub const TEMPLATE_FILE_MAX_BYTES: u64 = 1024 * 1024;
+/// Largest webhook import file (`inbox import`): it is read into memory whole.
+pub const IMPORT_FILE_MAX_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Reads a text file the user gives: at most `max_bytes`, UTF-8 (a leading byte-order mark is
+/// dropped). A file that is too big or not UTF-8 is invalid input (exit 2), not a failure.
+pub fn read_text_file(path: &Path, max_bytes: u64) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let too_big = || {
+        Error::Validation(format!(
+            "{} is larger than the limit of {} MB for this file",
+            path.display(),
+            max_bytes / (1024 * 1024)
+        ))
+    };
+    if file.metadata().map_err(Error::io(path))?.len() > max_bytes {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(Error::Validation(format!(
+            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            path.display(),
+            e.valid_up_to() + (bytes.len() - body.len())
+        ))),
+    }
+}
+
 /// Writes a file in one step: `write` fills a unique temporary file created beside `path`
 /// (so nothing else's `<name>.partial` is touched), which is synced and renamed over `path`
 /// only when everything was written. On any error the temporary file is removed and `path` is
@@ -120,6 +158,28 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".partial"))
             .collect()
+    }
+
+    #[test]
+    fn text_files_are_limited_utf8_with_an_optional_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.json");
+        std::fs::write(&file, b"\xEF\xBB\xBF{\"name\": \"k\xC3\xB6ln\"}").unwrap();
+        assert_eq!(read_text_file(&file, 100).unwrap(), "{\"name\": \"köln\"}");
+        std::fs::write(&file, b"{\"name\": \"\xFF\"}").unwrap();
+        let err = read_text_file(&file, 100).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert!(
+            err.to_string().contains("not UTF-8") && err.to_string().contains("offset 10"),
+            "{err}"
+        );
+        std::fs::write(&file, vec![b'x'; 101]).unwrap();
+        let err = read_text_file(&file, 100).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert!(err.to_string().contains("larger than the limit"), "{err}");
+        assert_eq!(read_text_file(&file, 101).unwrap().len(), 101);
+        let missing = read_text_file(&dir.path().join("none"), 100).unwrap_err();
+        assert_eq!(missing.exit_code(), 1);
     }
 
     #[test]

@@ -176,6 +176,30 @@ mod tests {
     use crate::history::*;
 
     #[test]
+    fn seeding_twice_adds_more() {
+        let db = Db::open_in_memory().unwrap();
+        seed(&db, 50, |_| {}).unwrap();
+        let again = seed(&db, 30, |_| {}).unwrap();
+        assert_eq!(again.messages, 30);
+        let all = db
+            .with_conn(|c| {
+                list(
+                    c,
+                    &HistoryFilter {
+                        limit: Some(1000),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(all.len(), 80);
+        assert!(
+            all.iter().all(|m| m.status != "accepted"),
+            "every status applied"
+        );
+    }
+
+    #[test]
     fn csv_export_neutralises_formulas_in_bodies_and_contact_names() {
         for payload in crate::util::FORMULA_PAYLOADS {
             let db = Db::open_in_memory().unwrap();
