@@ -132,6 +132,28 @@ impl Db {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// `PRAGMA quick_check`: the problems found in the file's pages and indexes (at most 10),
+    /// empty when the database is intact. Reads every page, so it is for `doctor`, not for
+    /// every start.
+    pub fn quick_check(&self) -> Result<Vec<String>> {
+        self.with_conn(|c| {
+            let mut stmt = c
+                .prepare("PRAGMA quick_check(10)")
+                .map_err(Error::db("checking the database"))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(Error::db("checking the database"))?;
+            match rows.collect::<std::result::Result<Vec<_>, _>>() {
+                Ok(found) => Ok(found.into_iter().filter(|m| m != "ok").collect()),
+                // Pages too damaged for the check itself to walk them.
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                    Ok(vec![e.to_string()])
+                }
+                Err(e) => Err(Error::db("checking the database")(e)),
+            }
+        })
+    }
+
     /// The schema version the database is at (`PRAGMA user_version`).
     pub fn schema_version(&self) -> Result<i64> {
         self.with_conn(user_version)
