@@ -29,6 +29,9 @@ pub fn latest_schema_version() -> i64 {
     MIGRATION_SQL.len() as i64
 }
 
+/// WAL pages after which SQLite checkpoints by itself (the README's reliability notes quote it).
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
 pub struct Db {
     path: Option<PathBuf>,
     conn: Mutex<Connection>,
@@ -51,9 +54,9 @@ impl Db {
             .map_err(Error::db("enabling WAL"))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(Error::db("setting synchronous"))?;
-        // Automatic checkpoints only as a safety net (about 40 MB of WAL): the inbox checkpoints
-        // when it is idle, so bursts of writes do not stall on copying pages.
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+        // The only checkpoints are SQLite's automatic ones, past 10,000 pages of WAL (about
+        // 40 MB at 4 KB pages), so bursts of writes do not stall on copying pages.
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
             .map_err(Error::db("setting the WAL checkpoint"))?;
         Self::init(conn, Some(path.to_path_buf()))
     }
@@ -94,7 +97,8 @@ impl Db {
         })
     }
 
-    /// Copies WAL pages into the database without waiting for readers (`PASSIVE`).
+    /// Copies WAL pages into the database without waiting for readers (`PASSIVE`). Not run by
+    /// the app (automatic checkpoints do that); benchmarks call it between phases.
     pub fn checkpoint(&self) -> Result<()> {
         self.with_conn(|c| {
             c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
@@ -180,6 +184,22 @@ fn user_version(conn: &Connection) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_tells_the_checkpoint_and_phone_rules_of_the_code() {
+        let readme = include_str!("../../../../../README.md");
+        let pages = WAL_AUTOCHECKPOINT_PAGES.to_string();
+        let pages = format!(
+            "{},{} pages",
+            &pages[..pages.len() - 3],
+            &pages[pages.len() - 3..]
+        );
+        assert!(readme.contains(&pages), "README should say {pages}");
+        assert!(!readme.contains("the inbox runs when it has caught up"));
+        let digits = crate::contact::PHONE_DIGITS;
+        let phone = format!("{}–{} digits", digits.start(), digits.end());
+        assert!(readme.contains(&phone), "README should say {phone}");
+    }
 
     #[test]
     fn migrations_are_valid() {
