@@ -230,6 +230,130 @@ fn input_files_accept_a_bom_and_refuse_invalid_utf8_and_oversize_with_exit_2() {
     assert!(stderr.contains("not UTF-8"), "{stderr}");
 }
 
+/// The CLI run by a user who cannot write `dir`'s data: as root (who can write anything)
+/// through `setpriv` as `nobody`, else as this user.
+fn wabadesk_without_write_access() -> Command {
+    let root = std::fs::metadata("/proc/self").map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let mut cmd = if root.unwrap_or(false) {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_wabadesk"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_wabadesk"))
+    };
+    cmd.env_remove("WABADESK_DATA_DIR")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/wabadesk-test-bus",
+        )
+        .env("HOME", "/nonexistent");
+    cmd
+}
+
+#[test]
+fn a_read_only_data_dir_serves_reads_and_says_why_writes_fail() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for args in [
+        vec![
+            "numbers",
+            "add",
+            "--env",
+            "simulator",
+            "--phone",
+            "+4915123456789",
+            "--label",
+            "Support DE",
+        ],
+        vec!["history", "seed", "--count", "25"],
+    ] {
+        let out = wabadesk()
+            .args(&args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let set_mode = |p: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    set_mode(dir.path(), 0o755);
+    for e in std::fs::read_dir(&data).unwrap() {
+        set_mode(&e.unwrap().path(), 0o444);
+    }
+    set_mode(&data, 0o555);
+    let run = |args: &[&str]| {
+        let out = wabadesk_without_write_access()
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+
+    let (code, stdout, stderr) = run(&["numbers", "list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Support DE"), "{stdout}");
+    let (code, stdout, stderr) = run(&["history", "list", "--limit", "100", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 25);
+
+    let (_, stdout, stderr) = run(&["doctor", "--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    assert_eq!(v["database"]["ok"], false);
+    assert_eq!(
+        v["database"]["schema_version"],
+        v["database"]["latest_schema_version"]
+    );
+    let msg = v["database"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("is read-only") && msg.contains("no migration"),
+        "{msg}"
+    );
+
+    for write in [
+        vec![
+            "numbers",
+            "add",
+            "--env",
+            "simulator",
+            "--phone",
+            "+4915199999999",
+            "--label",
+            "Other",
+        ],
+        vec!["history", "seed", "--count", "5"],
+    ] {
+        let (code, _, stderr) = run(&write);
+        assert_eq!(code, Some(1), "{write:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the data directory {} is read-only",
+                data.display()
+            )),
+            "{write:?}: {stderr}"
+        );
+    }
+    set_mode(&data, 0o755);
+}
+
 #[test]
 fn data_dir_env_is_honoured() {
     let dir = tempfile::tempdir().unwrap();

@@ -42,6 +42,10 @@ pub enum Error {
         source: rusqlite::Error,
     },
 
+    /// The data directory cannot be written; the message names it and what to do.
+    #[error("{0}")]
+    ReadOnly(String),
+
     #[error("database schema migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
 
@@ -93,7 +97,9 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Keychain(_) => ErrorCode::Internal,
-            Error::Database { .. } | Error::Migration(_) => ErrorCode::Database,
+            Error::Database { .. } | Error::Migration(_) | Error::ReadOnly(_) => {
+                ErrorCode::Database
+            }
             Error::Io { .. } | Error::Internal(_) => ErrorCode::Internal,
             Error::Api(e) => match e.kind {
                 ApiErrorKind::Unauthorized => ErrorCode::Unauthorized,

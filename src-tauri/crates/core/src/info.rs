@@ -51,8 +51,14 @@ pub fn database_info(db: &Db) -> DatabaseInfo {
             schema_version: Some(v),
             latest_schema_version: latest_schema_version(),
             created_at: Some(created),
-            ok: v == latest_schema_version(),
-            message: "ready".to_string(),
+            ok: v == latest_schema_version() && db.read_only().is_none(),
+            message: match db.read_only() {
+                Some(why) => format!(
+                    "{why}; opened read-only: reading works, changes are refused, and no \
+                     migration or recovery ran"
+                ),
+                None => "ready".to_string(),
+            },
         },
         (Err(e), _) | (_, Err(e)) => DatabaseInfo {
             path,
@@ -78,7 +84,7 @@ pub fn app_info(data_dir: &Path, db: &Db, secrets: &dyn SecretStore) -> AppInfo 
 /// `database_info` plus an integrity check of every page (`PRAGMA quick_check`).
 fn checked_database_info(db: &Db) -> DatabaseInfo {
     let mut info = database_info(db);
-    if !info.ok {
+    if info.schema_version.is_none() {
         return info;
     }
     match db.quick_check() {

@@ -51,6 +51,21 @@ pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathB
     Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
 }
 
+/// Whether files can be created in `dir` (tried, since permissions alone do not tell: a
+/// read-only mount, or root on a directory without write bits).
+pub fn dir_is_writable(dir: &Path) -> bool {
+    match tempfile::Builder::new()
+        .prefix(".wabadesk-probe")
+        .tempfile_in(dir)
+    {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    }
+}
+
 /// Largest template file (`templates lint`, `templates create`): a template is a few KB.
 pub const TEMPLATE_FILE_MAX_BYTES: u64 = 1024 * 1024;
 /// Largest webhook import file (`inbox import`): it is read into memory whole.
