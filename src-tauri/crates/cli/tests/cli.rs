@@ -138,6 +138,47 @@ fn history_export_to_a_file_is_atomic_and_refuses_special_files() {
 }
 
 #[test]
+#[ignore = "needs root: mounts a 64 KB tmpfs to fill it (run with --include-ignored as root)"]
+fn history_export_on_a_full_disk_fails_and_keeps_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seed = wabadesk()
+        .args(["history", "seed", "--count", "3000", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(seed.status.success());
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let mount = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .unwrap();
+    assert!(mount.success(), "mounting a tmpfs needs root");
+    let target = small.join("out.csv");
+    std::fs::write(&target, "old").unwrap();
+    let out = wabadesk()
+        .args(["history", "export", "--data-dir"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let names: Vec<String> = std::fs::read_dir(&small)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let old = std::fs::read_to_string(&target).unwrap();
+    Command::new("umount").arg(&small).status().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(old, "old");
+    assert_eq!(names, ["out.csv"]);
+}
+
+#[test]
 fn numbers_add_refuses_unsafe_labels_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let add = |phone: &str, label: &str| {
