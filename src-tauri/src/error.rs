@@ -28,6 +28,7 @@ impl IpcError {
                     message: simulator_not_running(&n.base_url),
                     // What the connection attempt said, behind "details".
                     details: e.payload().details.or_else(|| Some(e.to_string())),
+                    field: None,
                 })
             }
             _ => e.into(),
@@ -54,6 +55,7 @@ impl From<tauri_plugin_store::Error> for IpcError {
             code: ErrorCode::Internal,
             message: format!("preferences store: {e}"),
             details: None,
+            field: None,
         })
     }
 }

@@ -28,7 +28,8 @@ pub enum HistoryCmd {
         format: Format,
         #[command(flatten)]
         filter: FilterArgs,
-        /// Output file (default: standard output).
+        /// Output file, written atomically (an existing one must be a regular file);
+        /// `-` or none: standard output.
         #[arg(short = 'o', long)]
         output: Option<std::path::PathBuf>,
     },
@@ -128,6 +129,8 @@ pub fn run(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
                 Format::Csv => ExportFormat::Csv,
                 Format::Jsonl => ExportFormat::Jsonl,
             };
+            // `-o -` is standard output, as with no `-o`.
+            let output = output.filter(|p| p.as_os_str() != "-");
             let n = match &output {
                 Some(path) => {
                     core.export_history(&filter, format, path, |n| eprint!("\rexported {n}"))?

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde_json::Value;
 use wabadesk_core::audit::Actor;
+use wabadesk_core::paths::{read_text_file, TEMPLATE_FILE_MAX_BYTES};
 use wabadesk_core::templates::draft::TemplateDraft;
 use wabadesk_core::templates::library::TemplateFilter;
 use wabadesk_core::Error;
@@ -50,7 +51,7 @@ pub enum TemplateCmd {
 }
 
 fn read_json(file: &Path) -> Result<Value, Error> {
-    let text = std::fs::read_to_string(file).map_err(Error::io(file))?;
+    let text = read_text_file(file, TEMPLATE_FILE_MAX_BYTES)?;
     serde_json::from_str(&text)
         .map_err(|e| Error::Validation(format!("{} is not JSON: {e}", file.display())))
 }
@@ -118,7 +119,7 @@ pub async fn run(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error> {
         }
         TemplateCmd::Create { number, file } => {
             let n = core.resolve_number(&number)?;
-            let text = std::fs::read_to_string(&file).map_err(Error::io(&file))?;
+            let text = read_text_file(&file, TEMPLATE_FILE_MAX_BYTES)?;
             let draft = TemplateDraft::from_json(&text)?;
             let t = core.create_template(n.id, &draft, Actor::Cli).await?;
             Output::ok(

@@ -58,6 +58,344 @@ fn doctor_json_without_secret_service_says_so_and_exits_1() {
 }
 
 #[test]
+fn history_export_to_a_file_is_atomic_and_refuses_special_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seed = wabadesk()
+        .args(["history", "seed", "--count", "30", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let export = |target: &std::path::Path| {
+        wabadesk()
+            .args(["history", "export", "--data-dir"])
+            .arg(&data)
+            .arg("-o")
+            .arg(target)
+            .output()
+            .unwrap()
+    };
+    let target = dir.path().join("out.csv");
+    let unrelated = dir.path().join("out.partial");
+    std::fs::write(&unrelated, "not ours").unwrap();
+    let out = export(&target);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap().lines().count(),
+        31
+    );
+    assert_eq!(std::fs::read_to_string(&unrelated).unwrap(), "not ours");
+
+    let link = dir.path().join("link.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    for special in [
+        std::path::Path::new("/dev/full"),
+        std::path::Path::new("/dev/null"),
+        std::path::Path::new("/dev/stdout"),
+        &fifo,
+        &link,
+    ] {
+        let out = export(special);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{special:?}: {stderr}");
+        assert!(stderr.contains("refusing"), "{special:?}: {stderr}");
+    }
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.ends_with(".partial") && n != "out.partial"),
+        "{names:?}"
+    );
+
+    // `-o -` is standard output.
+    let out = export(std::path::Path::new("-"));
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 31);
+    assert!(!std::path::Path::new("-").exists());
+}
+
+#[test]
+#[ignore = "needs root: mounts a 64 KB tmpfs to fill it (run with --include-ignored as root)"]
+fn history_export_on_a_full_disk_fails_and_keeps_the_old_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seed = wabadesk()
+        .args(["history", "seed", "--count", "3000", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(seed.status.success());
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let mount = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .unwrap();
+    assert!(mount.success(), "mounting a tmpfs needs root");
+    let target = small.join("out.csv");
+    std::fs::write(&target, "old").unwrap();
+    let out = wabadesk()
+        .args(["history", "export", "--data-dir"])
+        .arg(&data)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    let names: Vec<String> = std::fs::read_dir(&small)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let old = std::fs::read_to_string(&target).unwrap();
+    Command::new("umount").arg(&small).status().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert_eq!(old, "old");
+    assert_eq!(names, ["out.csv"]);
+}
+
+#[test]
+fn numbers_add_refuses_unsafe_labels_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let add = |phone: &str, label: &str| {
+        wabadesk()
+            .args([
+                "numbers",
+                "add",
+                "--env",
+                "simulator",
+                "--phone",
+                phone,
+                "--label",
+                label,
+            ])
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = add("+4915199999999", "Other");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (label, reason) in [
+        ("Support \u{1b}[2J\u{1b}[31mDE", "terminal escape"),
+        ("Support\r\nDE", "line break"),
+        ("Support \u{202E}ED", "text-direction mark"),
+        ("0049 151 99999999", "another number's phone"),
+    ] {
+        let out = add("+4915123456789", label);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{label:?}: {stderr}");
+        assert!(stderr.contains(reason), "{label:?}: {stderr}");
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "the escape is not echoed: {stderr:?}"
+        );
+    }
+}
+
+#[test]
+fn input_files_accept_a_bom_and_refuse_invalid_utf8_and_oversize_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"name":"order_update","category":"UTILITY","language":"en_US","components":[{"type":"BODY","text":"Hi {{1}}, it ships.","example":{"body_text":[["Ana"]]}}]}"#;
+    let file = dir.path().join("t.json");
+    let lint = || {
+        wabadesk()
+            .args(["template", "lint"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(
+        &file,
+        [b"\xEF\xBB\xBF".as_slice(), good.as_bytes()].concat(),
+    )
+    .unwrap();
+    let out = lint();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut bad = good.as_bytes().to_vec();
+    bad.extend_from_slice(b" \xC3\x28");
+    std::fs::write(&file, &bad).unwrap();
+    let out = lint();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    std::fs::write(&file, vec![b' '; 1024 * 1024 + 1]).unwrap();
+    let out = lint();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("larger than the limit of 1 MB"), "{stderr}");
+
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(&events, b"{\"object\":\"\xFF\"}\n").unwrap();
+    let out = wabadesk()
+        .args(["inbox", "import", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg(&events)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+}
+
+/// The CLI run by a user who cannot write `dir`'s data: as root (who can write anything)
+/// through `setpriv` as `nobody`, else as this user.
+fn wabadesk_without_write_access() -> Command {
+    let root = std::fs::metadata("/proc/self").map(|m| {
+        use std::os::unix::fs::MetadataExt;
+        m.uid() == 0
+    });
+    let mut cmd = if root.unwrap_or(false) {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+            .arg(env!("CARGO_BIN_EXE_wabadesk"));
+        c
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_wabadesk"))
+    };
+    cmd.env_remove("WABADESK_DATA_DIR")
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/wabadesk-test-bus",
+        )
+        .env("HOME", "/nonexistent");
+    cmd
+}
+
+#[test]
+fn a_read_only_data_dir_serves_reads_and_says_why_writes_fail() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for args in [
+        vec![
+            "numbers",
+            "add",
+            "--env",
+            "simulator",
+            "--phone",
+            "+4915123456789",
+            "--label",
+            "Support DE",
+        ],
+        vec!["history", "seed", "--count", "25"],
+    ] {
+        let out = wabadesk()
+            .args(&args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let set_mode = |p: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+    };
+    set_mode(dir.path(), 0o755);
+    for e in std::fs::read_dir(&data).unwrap() {
+        set_mode(&e.unwrap().path(), 0o444);
+    }
+    set_mode(&data, 0o555);
+    let run = |args: &[&str]| {
+        let out = wabadesk_without_write_access()
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).to_string(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+
+    let (code, stdout, stderr) = run(&["numbers", "list"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("Support DE"), "{stdout}");
+    let (code, stdout, stderr) = run(&["history", "list", "--limit", "100", "--json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let rows: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 25);
+
+    let (_, stdout, stderr) = run(&["doctor", "--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}"));
+    assert_eq!(v["database"]["ok"], false);
+    assert_eq!(
+        v["database"]["schema_version"],
+        v["database"]["latest_schema_version"]
+    );
+    let msg = v["database"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("is read-only") && msg.contains("no migration"),
+        "{msg}"
+    );
+
+    for write in [
+        vec![
+            "numbers",
+            "add",
+            "--env",
+            "simulator",
+            "--phone",
+            "+4915199999999",
+            "--label",
+            "Other",
+        ],
+        vec!["history", "seed", "--count", "5"],
+    ] {
+        let (code, _, stderr) = run(&write);
+        assert_eq!(code, Some(1), "{write:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "the data directory {} is read-only",
+                data.display()
+            )),
+            "{write:?}: {stderr}"
+        );
+    }
+    set_mode(&data, 0o755);
+}
+
+#[test]
 fn data_dir_env_is_honoured() {
     let dir = tempfile::tempdir().unwrap();
     let out = wabadesk()

@@ -359,7 +359,10 @@ pub fn export_csv(
         },
     )?;
     let path = crate::paths::export_path(data_dir, "audit", "csv")?;
-    std::fs::write(&path, to_csv(&entries)).map_err(Error::io(&path))?;
+    crate::paths::write_atomically(&path, |w| {
+        w.write_all(to_csv(&entries).as_bytes())
+            .map_err(Error::io(&path))
+    })?;
     Ok(path)
 }
 
@@ -427,5 +430,28 @@ mod tests {
         let csv = to_csv(&all);
         assert!(csv.starts_with("at,number,action"));
         assert!(csv.contains("\"a, \"\"quoted\"\" value\""), "{csv}");
+    }
+
+    #[test]
+    fn csv_neutralises_formulas_in_every_text_cell() {
+        for payload in crate::util::FORMULA_PAYLOADS {
+            let entry = AuditEntry {
+                id: 1,
+                at: "2026-11-25T10:00:00.000Z".into(),
+                number_id: Some(1),
+                number_phone: Some("+4915123456789".into()),
+                action: "label_changed".into(),
+                actor: "ui".into(),
+                old_fingerprint: None,
+                new_fingerprint: None,
+                detail: payload.into(),
+            };
+            let csv = to_csv(&[entry]);
+            crate::util::assert_csv_neutralised(&csv, payload);
+            assert!(
+                csv.contains(",+4915123456789,"),
+                "phones stay readable: {csv}"
+            );
+        }
     }
 }

@@ -15,6 +15,14 @@ pub enum Error {
     #[error("{0}")]
     Validation(String),
 
+    /// Invalid input in one field of a form (`field` is the input's name, e.g. "label"), so
+    /// the UI shows the message at that field.
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
+
     #[error("not found: {0}")]
     NotFound(String),
 
@@ -33,6 +41,10 @@ pub enum Error {
         #[source]
         source: rusqlite::Error,
     },
+
+    /// The data directory cannot be written; the message names it and what to do.
+    #[error("{0}")]
+    ReadOnly(String),
 
     #[error("database schema migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -81,11 +93,13 @@ impl Error {
     /// The UI-facing code for this error.
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Validation(_) => ErrorCode::Validation,
+            Error::Validation(_) | Error::InvalidField { .. } => ErrorCode::Validation,
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::KeychainUnavailable(_) => ErrorCode::KeychainUnavailable,
             Error::Keychain(_) => ErrorCode::Internal,
-            Error::Database { .. } | Error::Migration(_) => ErrorCode::Database,
+            Error::Database { .. } | Error::Migration(_) | Error::ReadOnly(_) => {
+                ErrorCode::Database
+            }
             Error::Io { .. } | Error::Internal(_) => ErrorCode::Internal,
             Error::Api(e) => match e.kind {
                 ApiErrorKind::Unauthorized => ErrorCode::Unauthorized,
@@ -111,6 +125,10 @@ impl Error {
             message: self.to_string(),
             details: match self {
                 Error::Api(e) => e.raw.clone(),
+                _ => None,
+            },
+            field: match self {
+                Error::InvalidField { field, .. } => Some(field.to_string()),
                 _ => None,
             },
         }
@@ -146,6 +164,10 @@ pub struct ErrorPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub details: Option<String>,
+    /// The form field the error is about, when it is about one (e.g. "label").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl From<Error> for ErrorPayload {

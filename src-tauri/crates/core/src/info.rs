@@ -51,8 +51,14 @@ pub fn database_info(db: &Db) -> DatabaseInfo {
             schema_version: Some(v),
             latest_schema_version: latest_schema_version(),
             created_at: Some(created),
-            ok: v == latest_schema_version(),
-            message: "ready".to_string(),
+            ok: v == latest_schema_version() && db.read_only().is_none(),
+            message: match db.read_only() {
+                Some(why) => format!(
+                    "{why}; opened read-only: reading works, changes are refused, and no \
+                     migration or recovery ran"
+                ),
+                None => "ready".to_string(),
+            },
         },
         (Err(e), _) | (_, Err(e)) => DatabaseInfo {
             path,
@@ -75,11 +81,35 @@ pub fn app_info(data_dir: &Path, db: &Db, secrets: &dyn SecretStore) -> AppInfo 
     }
 }
 
-/// `doctor`: opens (and migrates) the database of `data_dir` and probes the secret store,
-/// reporting failures as facts instead of stopping at the first one.
+/// `database_info` plus an integrity check of every page (`PRAGMA quick_check`).
+fn checked_database_info(db: &Db) -> DatabaseInfo {
+    let mut info = database_info(db);
+    if info.schema_version.is_none() {
+        return info;
+    }
+    match db.quick_check() {
+        Ok(problems) if problems.is_empty() => {}
+        Ok(problems) => {
+            info.ok = false;
+            info.message = format!(
+                "the database file is damaged (integrity check): {}; restore it from a backup, \
+                 or export what is readable and start a new data directory",
+                problems.join("; ")
+            );
+        }
+        Err(e) => {
+            info.ok = false;
+            info.message = format!("the integrity check could not run: {e}");
+        }
+    }
+    info
+}
+
+/// `doctor`: opens (and migrates) the database of `data_dir`, checks its integrity and probes
+/// the secret store, reporting failures as facts instead of stopping at the first one.
 pub fn doctor(data_dir: &Path, secrets: &dyn SecretStore) -> AppInfo {
     let database = match Db::open_in_dir(data_dir) {
-        Ok(db) => database_info(&db),
+        Ok(db) => checked_database_info(&db),
         Err(e) => DatabaseInfo {
             path: data_dir.join(crate::paths::DB_FILE).display().to_string(),
             schema_version: None,
@@ -116,6 +146,39 @@ mod tests {
         assert!(info.ok());
         assert_eq!(info.database.schema_version, Some(latest_schema_version()));
         assert!(dir.path().join(crate::paths::DB_FILE).exists());
+    }
+
+    #[test]
+    fn doctor_reports_corrupted_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = Db::open_in_dir(dir.path()).unwrap();
+            crate::history::seed(&db, 3000, |_| {}).unwrap();
+            db.with_conn(|c| {
+                c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    .map_err(crate::Error::db("checkpoint"))
+            })
+            .unwrap();
+        }
+        assert!(doctor(dir.path(), &MemoryStore::new()).ok(), "intact first");
+        // Overwrite a few pages in the middle of the file (not the header page).
+        let file = dir.path().join(crate::paths::DB_FILE);
+        let mut bytes = std::fs::read(&file).unwrap();
+        let page = 4096;
+        assert!(bytes.len() > 40 * page, "{}", bytes.len());
+        let mid = (bytes.len() / page / 2) * page;
+        for b in &mut bytes[mid..mid + 3 * page] {
+            *b = 0xA5;
+        }
+        std::fs::write(&file, bytes).unwrap();
+        let info = doctor(dir.path(), &MemoryStore::new());
+        assert!(!info.ok());
+        assert!(!info.database.ok);
+        assert!(
+            info.database.message.contains("damaged"),
+            "{}",
+            info.database.message
+        );
     }
 
     #[test]

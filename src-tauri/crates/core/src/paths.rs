@@ -51,9 +51,202 @@ pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathB
     Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
 }
 
+/// Whether files can be created in `dir` (tried, since permissions alone do not tell: a
+/// read-only mount, or root on a directory without write bits).
+pub fn dir_is_writable(dir: &Path) -> bool {
+    match tempfile::Builder::new()
+        .prefix(".wabadesk-probe")
+        .tempfile_in(dir)
+    {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    }
+}
+
+/// Largest template file (`templates lint`, `templates create`): a template is a few KB.
+pub const TEMPLATE_FILE_MAX_BYTES: u64 = 1024 * 1024;
+/// Largest webhook import file (`inbox import`): it is read into memory whole.
+pub const IMPORT_FILE_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a text file the user gives: at most `max_bytes`, UTF-8 (a leading byte-order mark is
+/// dropped). A file that is too big or not UTF-8 is invalid input (exit 2), not a failure.
+pub fn read_text_file(path: &Path, max_bytes: u64) -> Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(Error::io(path))?;
+    let too_big = || {
+        Error::Validation(format!(
+            "{} is larger than the limit of {} MB for this file",
+            path.display(),
+            max_bytes / (1024 * 1024)
+        ))
+    };
+    if file.metadata().map_err(Error::io(path))?.len() > max_bytes {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(Error::io(path))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_big());
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(body) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(Error::Validation(format!(
+            "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+            path.display(),
+            e.valid_up_to() + (bytes.len() - body.len())
+        ))),
+    }
+}
+
+/// Writes a file in one step: `write` fills a unique temporary file created beside `path`
+/// (so nothing else's `<name>.partial` is touched), which is synced and renamed over `path`
+/// only when everything was written. On any error the temporary file is removed and `path` is
+/// left as it was. An existing `path` must be a regular file: a symbolic link, a device
+/// (`/dev/null`, `/dev/full`, `/dev/stdout`), a FIFO or a directory is refused, since
+/// replacing it with a regular file is never what was meant.
+pub fn write_atomically<T>(
+    path: &Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<T>,
+) -> Result<T> {
+    use std::io::Write;
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(Error::Validation(format!(
+                "{} is a symbolic link; refusing to replace it (give the real path)",
+                path.display()
+            )))
+        }
+        Ok(m) if !m.is_file() => {
+            return Err(Error::Validation(format!(
+                "{} is not a regular file (a device, FIFO or directory); refusing to write to it \
+                 (use -o - for standard output)",
+                path.display()
+            )))
+        }
+        _ => {}
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Error::Validation(format!("{} is not a file name", path.display())))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(Error::io(dir))?;
+    let mut out = std::io::BufWriter::new(tmp);
+    let value = write(&mut out)?;
+    out.flush().map_err(Error::io(path))?;
+    let tmp = out.into_inner().map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e.into_error(),
+    })?;
+    tmp.as_file().sync_all().map_err(Error::io(path))?;
+    tmp.persist(path).map_err(|e| Error::Io {
+        path: path.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn put(w: &mut dyn std::io::Write, bytes: &[u8]) -> Result<()> {
+        w.write_all(bytes).map_err(Error::io("test"))
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".partial"))
+            .collect()
+    }
+
+    #[test]
+    fn text_files_are_limited_utf8_with_an_optional_bom() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.json");
+        std::fs::write(&file, b"\xEF\xBB\xBF{\"name\": \"k\xC3\xB6ln\"}").unwrap();
+        assert_eq!(read_text_file(&file, 100).unwrap(), "{\"name\": \"köln\"}");
+        std::fs::write(&file, b"{\"name\": \"\xFF\"}").unwrap();
+        let err = read_text_file(&file, 100).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert!(
+            err.to_string().contains("not UTF-8") && err.to_string().contains("offset 10"),
+            "{err}"
+        );
+        std::fs::write(&file, vec![b'x'; 101]).unwrap();
+        let err = read_text_file(&file, 100).unwrap_err();
+        assert_eq!(err.exit_code(), 2, "{err}");
+        assert!(err.to_string().contains("larger than the limit"), "{err}");
+        assert_eq!(read_text_file(&file, 101).unwrap().len(), 101);
+        let missing = read_text_file(&dir.path().join("none"), 100).unwrap_err();
+        assert_eq!(missing.exit_code(), 1);
+    }
+
+    #[test]
+    fn atomic_write_replaces_only_a_regular_file_and_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        // An unrelated file with the old fixed temporary name is not touched.
+        let unrelated = dir.path().join("out.partial");
+        std::fs::write(&unrelated, "keep me").unwrap();
+        write_atomically(&target, |w| put(w, b"one")).unwrap();
+        write_atomically(&target, |w| put(w, b"two")).unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "two");
+        assert_eq!(std::fs::read_to_string(&unrelated).unwrap(), "keep me");
+
+        // An error while writing leaves the old file and no temporary file.
+        let err = write_atomically(&target, |w| {
+            put(w, b"half")?;
+            Err::<(), _>(Error::Internal("disk full".into()))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("disk full"));
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "two");
+        assert_eq!(leftovers(dir.path()), ["out.partial"]);
+
+        // Special files and symbolic links are refused as invalid input.
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let fifo = dir.path().join("fifo");
+        assert!(std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
+        for special in [
+            Path::new("/dev/null"),
+            Path::new("/dev/full"),
+            Path::new("/dev/stdout"),
+            &fifo,
+            &link,
+            dir.path(),
+        ] {
+            let err = write_atomically(special, |w| put(w, b"x")).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{special:?}: {err}");
+            assert!(err.to_string().contains("refusing"), "{special:?}: {err}");
+        }
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "two");
+        assert_eq!(leftovers(dir.path()), ["out.partial"]);
+    }
 
     #[test]
     fn exports_go_to_the_downloads_folder_of_the_preferences() {

@@ -55,6 +55,12 @@ pub trait SecretStore: Send + Sync {
     fn delete(&self, account: &str) -> Result<()>;
     /// A short name of the backend, for `doctor` and the About page.
     fn backend(&self) -> &'static str;
+
+    /// Whether the store is there but locked (reads of existing entries and writes would
+    /// need the user to unlock it). Checked without prompting.
+    fn locked(&self) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 /// The OS keyring, one entry per account under one service name.
@@ -112,6 +118,26 @@ impl SecretStore for KeyringStore {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map_keyring_error(e)),
         }
+    }
+
+    /// On Linux: the lock state of the Secret Service's default collection, where the
+    /// entries live. Elsewhere the OS unlocks its keychain with the login session.
+    fn locked(&self) -> Result<bool> {
+        #[cfg(target_os = "linux")]
+        {
+            use dbus_secret_service::{EncryptionType, SecretService};
+            let unavailable = |e: dbus_secret_service::Error| {
+                Error::KeychainUnavailable(format!(
+                    "no OS keyring is reachable ({e}); {}",
+                    unavailable_hint()
+                ))
+            };
+            let ss = SecretService::connect(EncryptionType::Plain).map_err(unavailable)?;
+            let collection = ss.get_default_collection().map_err(unavailable)?;
+            collection.is_locked().map_err(unavailable)
+        }
+        #[cfg(not(target_os = "linux"))]
+        Ok(false)
     }
 
     fn backend(&self) -> &'static str {
@@ -196,20 +222,24 @@ pub struct KeyringStatus {
 }
 
 /// Checks the store by reading an entry that normally does not exist (no write, no prompt
-/// for a new item).
+/// for a new item), then its lock state: a locked keyring answers that read but could not
+/// give the keys or store one, so it is not ready.
 pub fn probe(store: &dyn SecretStore) -> KeyringStatus {
     let backend = store.backend().to_string();
-    match store.get("wabadesk-probe") {
-        Ok(_) => KeyringStatus {
-            backend,
-            reachable: true,
-            message: "ready".to_string(),
-        },
-        Err(e) => KeyringStatus {
-            backend,
-            reachable: false,
-            message: e.to_string(),
-        },
+    let status = |reachable: bool, message: String| KeyringStatus {
+        backend: backend.clone(),
+        reachable,
+        message,
+    };
+    match store.get("wabadesk-probe").and_then(|_| store.locked()) {
+        Ok(false) => status(true, "ready".to_string()),
+        Ok(true) => status(
+            false,
+            "the OS keyring is locked: keys can be neither read nor stored until it is \
+             unlocked (unlock the login keyring, e.g. in Passwords and Keys, or log in again)"
+                .to_string(),
+        ),
+        Err(e) => status(false, e.to_string()),
     }
 }
 
@@ -251,6 +281,34 @@ mod tests {
     #[allow(dead_code)]
     impl<T: Serialize> Probe<T> {
         const SERIALIZABLE: bool = true;
+    }
+
+    /// A store that answers reads but reports itself locked, as a locked Secret Service does.
+    struct Locked(MemoryStore);
+    impl SecretStore for Locked {
+        fn get(&self, account: &str) -> Result<Option<Sensitive<String>>> {
+            self.0.get(account)
+        }
+        fn set(&self, account: &str, secret: &Sensitive<String>) -> Result<()> {
+            self.0.set(account, secret)
+        }
+        fn delete(&self, account: &str) -> Result<()> {
+            self.0.delete(account)
+        }
+        fn backend(&self) -> &'static str {
+            "locked test store"
+        }
+        fn locked(&self) -> Result<bool> {
+            Ok(true)
+        }
+    }
+
+    #[test]
+    fn a_locked_keyring_is_not_ready() {
+        assert!(probe(&MemoryStore::new()).reachable);
+        let status = probe(&Locked(MemoryStore::new()));
+        assert!(!status.reachable);
+        assert!(status.message.contains("locked"), "{}", status.message);
     }
 
     #[test]

@@ -85,6 +85,11 @@ impl Core {
         let db = Db::open_in_dir(data_dir)?;
         let prefs = Preferences::load(data_dir);
         let core = Self::assemble(data_dir.to_path_buf(), db, secrets, prefs.base_urls)?;
+        if core.db.read_only().is_some() {
+            // Nothing can be finished without writing; the journal stays for a writable start.
+            tracing::warn!("read-only data directory: interrupted key rotations are not recovered");
+            return Ok(core);
+        }
         match core.recover_rotations() {
             Ok(0) => {}
             Ok(n) => tracing::info!(count = n, "finished interrupted key rotations"),

@@ -499,6 +499,19 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
     );
     assert_eq!(core.qa_runs(id, "order_shipped").unwrap().len(), 1);
 
+    // A note a spreadsheet would run as a formula is written as text.
+    for payload in [
+        "=HYPERLINK(\"http://evil.example/\",\"open\")",
+        "=cmd|' /C calc'!A0",
+    ] {
+        core.sign_off(run.id, "en_US", Verdict::Fail, payload, Actor::Ui)
+            .unwrap();
+        let csv = core.qa_report(run.id, ReportFormat::Csv).unwrap();
+        let quoted = format!("\"'{}\"", payload.replace('"', "\"\""));
+        assert!(csv.contains(&format!(",fail,{quoted},")), "{csv}");
+        assert!(!csv.contains(",="), "{csv}");
+    }
+
     let err = core
         .run_qa(id, "nope", "4915123456789", Actor::Ui, |_, _| {})
         .await

@@ -54,6 +54,8 @@ export function NumberForm(props: {
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<NumberInput>) => setInput((i) => ({ ...i, ...patch }));
+  // An error about the label shows at the label field; any other error in the banner.
+  const labelError = error?.field === "label" ? error.message : null;
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
@@ -98,7 +100,14 @@ export function NumberForm(props: {
             placeholder="Support DE"
             required
             autoFocus={!!e}
+            aria-invalid={labelError ? true : undefined}
+            aria-describedby={labelError ? "number-label-error" : undefined}
           />
+          {labelError && (
+            <p id="number-label-error" className="field-error" role="alert">
+              {labelError}
+            </p>
+          )}
         </label>
         <label className="field">
           <span>Environment</span>
@@ -134,7 +143,7 @@ export function NumberForm(props: {
           />
         </label>
       </div>
-      {error && <ErrorBanner error={error} />}
+      {error && !labelError && <ErrorBanner error={error} />}
       <div className="form__actions">
         <button type="submit" id="number-submit" className="primary" disabled={busy}>
           {busy ? "Saving…" : e ? "Save changes" : "Add number"}

@@ -121,6 +121,30 @@ describe("Numbers page", () => {
     expect(add.args.input).toMatchObject({ phone: "+49 151 23456789", label: "Support DE", environment: "simulator" });
   });
 
+  it("shows the core's label error at the label field", async () => {
+    backend({
+      add_number: () => {
+        throw {
+          code: "validation",
+          field: "label",
+          message: "the label contains a terminal escape (U+001B); use plain text",
+        };
+      },
+    });
+    render(<App />);
+    await screen.findByText("No numbers yet");
+    fireEvent.click(screen.getByRole("button", { name: "Add number" }));
+    fireEvent.change(screen.getByLabelText("Phone number", { exact: false }), { target: { value: "+49 151 23456789" } });
+    const label = screen.getByLabelText("Label", { exact: false });
+    fireEvent.change(label, { target: { value: "Support \u001b[31mDE" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Add a number" }));
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("terminal escape");
+    expect(alert.id).toBe("number-label-error");
+    expect(label.getAttribute("aria-invalid")).toBe("true");
+    expect(label.getAttribute("aria-describedby")).toBe("number-label-error");
+  });
+
   it("sends the pasted key once and never shows it again", async () => {
     numbers = [number()];
     backend({

@@ -33,9 +33,15 @@ pub fn latest_schema_version() -> i64 {
     MIGRATION_SQL.len() as i64
 }
 
+/// WAL pages after which SQLite checkpoints by itself (the README's reliability notes quote it).
+pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
 pub struct Db {
     path: Option<PathBuf>,
     conn: Mutex<Connection>,
+    /// Set when the data directory cannot be written: the database is open read-only, no
+    /// migration ran, and writes are refused with this message.
+    read_only: Option<String>,
 }
 
 impl std::fmt::Debug for Db {
@@ -45,21 +51,81 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database file at `path` and migrates it.
+    /// Opens (creating if needed) the database file at `path` and migrates it. In a data
+    /// directory that cannot be written (a read-only mount, no write permission), an existing
+    /// database opens read-only instead, unmigrated: reads work, writes say why they cannot.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(parent) = path.parent() {
             crate::paths::ensure_dir(parent)?;
+            if !crate::paths::dir_is_writable(parent) {
+                return Self::open_read_only(path, parent);
+            }
         }
         let conn = Connection::open(path).map_err(Error::db("opening the database"))?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(Error::db("enabling WAL"))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(Error::db("setting synchronous"))?;
-        // Automatic checkpoints only as a safety net (about 40 MB of WAL): the inbox checkpoints
-        // when it is idle, so bursts of writes do not stall on copying pages.
-        conn.pragma_update(None, "wal_autocheckpoint", 10_000)
+        // The only checkpoints are SQLite's automatic ones, past 10,000 pages of WAL (about
+        // 40 MB at 4 KB pages), so bursts of writes do not stall on copying pages.
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
             .map_err(Error::db("setting the WAL checkpoint"))?;
         Self::init(conn, Some(path.to_path_buf()))
+    }
+
+    fn open_read_only(path: &Path, dir: &Path) -> Result<Self> {
+        let message = format!(
+            "the data directory {} is read-only, so nothing can be changed (make it writable, \
+             or use --data-dir with a writable copy)",
+            dir.display()
+        );
+        if !path.exists() {
+            return Err(Error::ReadOnly(format!(
+                "{message}; it has no database yet"
+            )));
+        }
+        // A file: URI, so `mode=ro` / `immutable=1` apply; `%`, `?` and `#` are escaped.
+        let uri_path = path
+            .to_string_lossy()
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let readable = |c: &Connection| {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+                .is_ok()
+        };
+        // `mode=ro` sees a WAL another process is writing; it needs the `-shm` file, which a
+        // read-only directory may not let SQLite create. Then the file is read as it is
+        // (`immutable=1`): nothing can write it there anyway.
+        let conn = match Connection::open_with_flags(format!("file:{uri_path}?mode=ro"), flags) {
+            Ok(c) if readable(&c) => c,
+            _ => Connection::open_with_flags(format!("file:{uri_path}?immutable=1"), flags)
+                .map_err(Error::db("opening the database read-only"))?,
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(Error::db("setting busy timeout"))?;
+        let version = user_version(&conn)?;
+        if version > latest_schema_version() {
+            return Err(Error::Validation(format!(
+                "the database schema is version {version}, newer than this build \
+                 understands ({}); update WABA Desk",
+                latest_schema_version()
+            )));
+        }
+        tracing::warn!(dir = %dir.display(), "data directory is read-only: database opened read-only, not migrated");
+        Ok(Self {
+            path: Some(path.to_path_buf()),
+            conn: Mutex::new(conn),
+            read_only: Some(message),
+        })
+    }
+
+    /// Why this database cannot be written (a read-only data directory), if it cannot.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     /// Opens the database of a data directory (`<dir>/wabadesk.sqlite3`).
@@ -95,10 +161,12 @@ impl Db {
         Ok(Self {
             path,
             conn: Mutex::new(conn),
+            read_only: None,
         })
     }
 
-    /// Copies WAL pages into the database without waiting for readers (`PASSIVE`).
+    /// Copies WAL pages into the database without waiting for readers (`PASSIVE`). Not run by
+    /// the app (automatic checkpoints do that); benchmarks call it between phases.
     pub fn checkpoint(&self) -> Result<()> {
         self.with_conn(|c| {
             c.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
@@ -118,6 +186,9 @@ impl Db {
 
     /// Runs `f` inside one transaction, committed when `f` returns `Ok`.
     pub fn with_tx<T>(&self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(Error::ReadOnly(why.clone()));
+        }
         let mut conn = self.lock();
         // IMMEDIATE takes the write lock at BEGIN, waiting (busy timeout) while another process
         // (the CLI beside the app) writes; a deferred transaction would fail at once with
@@ -134,6 +205,28 @@ impl Db {
         // A panic while holding the lock leaves SQLite consistent (the transaction is rolled
         // back when dropped), so a poisoned lock is safe to reuse.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `PRAGMA quick_check`: the problems found in the file's pages and indexes (at most 10),
+    /// empty when the database is intact. Reads every page, so it is for `doctor`, not for
+    /// every start.
+    pub fn quick_check(&self) -> Result<Vec<String>> {
+        self.with_conn(|c| {
+            let mut stmt = c
+                .prepare("PRAGMA quick_check(10)")
+                .map_err(Error::db("checking the database"))?;
+            let rows = stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .map_err(Error::db("checking the database"))?;
+            match rows.collect::<std::result::Result<Vec<_>, _>>() {
+                Ok(found) => Ok(found.into_iter().filter(|m| m != "ok").collect()),
+                // Pages too damaged for the check itself to walk them.
+                Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                    Ok(vec![e.to_string()])
+                }
+                Err(e) => Err(Error::db("checking the database")(e)),
+            }
+        })
     }
 
     /// The schema version the database is at (`PRAGMA user_version`).
@@ -162,6 +255,22 @@ fn user_version(conn: &Connection) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_tells_the_checkpoint_and_phone_rules_of_the_code() {
+        let readme = include_str!("../../../../../README.md");
+        let pages = WAL_AUTOCHECKPOINT_PAGES.to_string();
+        let pages = format!(
+            "{},{} pages",
+            &pages[..pages.len() - 3],
+            &pages[pages.len() - 3..]
+        );
+        assert!(readme.contains(&pages), "README should say {pages}");
+        assert!(!readme.contains("the inbox runs when it has caught up"));
+        let digits = crate::contact::PHONE_DIGITS;
+        let phone = format!("{}–{} digits", digits.start(), digits.end());
+        assert!(readme.contains(&phone), "README should say {phone}");
+    }
 
     #[test]
     fn migrations_are_valid() {

@@ -155,7 +155,8 @@ impl Core {
         history::export(&self.db, filter, format, out, progress)
     }
 
-    /// Exports the filtered history to `path` (written beside it, then renamed into place).
+    /// Exports the filtered history to `path` (written to a unique temporary file beside it,
+    /// then renamed into place; see [`crate::paths::write_atomically`]).
     pub fn export_history(
         &self,
         filter: &history::HistoryFilter,
@@ -163,13 +164,9 @@ impl Core {
         path: &std::path::Path,
         progress: impl FnMut(u64),
     ) -> Result<u64> {
-        let tmp = path.with_extension("partial");
-        let file = std::fs::File::create(&tmp).map_err(Error::io(&tmp))?;
-        let mut out = std::io::BufWriter::new(file);
-        let n = history::export(&self.db, filter, format, &mut out, progress)?;
-        drop(out);
-        std::fs::rename(&tmp, path).map_err(Error::io(path))?;
-        Ok(n)
+        crate::paths::write_atomically(path, |out| {
+            history::export(&self.db, filter, format, out, progress)
+        })
     }
 }
 
@@ -177,6 +174,64 @@ impl Core {
 mod tests {
     use crate::db::Db;
     use crate::history::*;
+
+    #[test]
+    fn seeding_twice_adds_more() {
+        let db = Db::open_in_memory().unwrap();
+        seed(&db, 50, |_| {}).unwrap();
+        let again = seed(&db, 30, |_| {}).unwrap();
+        assert_eq!(again.messages, 30);
+        let all = db
+            .with_conn(|c| {
+                list(
+                    c,
+                    &HistoryFilter {
+                        limit: Some(1000),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        assert_eq!(all.len(), 80);
+        assert!(
+            all.iter().all(|m| m.status != "accepted"),
+            "every status applied"
+        );
+    }
+
+    #[test]
+    fn csv_export_neutralises_formulas_in_bodies_and_contact_names() {
+        for payload in crate::util::FORMULA_PAYLOADS {
+            let db = Db::open_in_memory().unwrap();
+            db.with_tx(|tx| {
+                tx.execute(
+                    "INSERT INTO messages (direction, wamid, contact, contact_name, type, body, status, status_rank, created_at, updated_at) \
+                     VALUES ('in', 'wamid.X', '4915123456789', ?1, 'text', ?1, 'received', 0, '2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00.000Z')",
+                    [payload],
+                )
+                .unwrap();
+                Ok(())
+            })
+            .unwrap();
+            let mut csv = Vec::new();
+            let n = export(
+                &db,
+                &HistoryFilter::default(),
+                ExportFormat::Csv,
+                &mut csv,
+                |_| {},
+            )
+            .unwrap();
+            assert_eq!(n, 1);
+            let csv = String::from_utf8(csv).unwrap();
+            crate::util::assert_csv_neutralised(&csv, payload);
+            assert_eq!(
+                csv.matches(&format!("\"'{}", &payload[..5])).count(),
+                2,
+                "body and name: {csv}"
+            );
+        }
+    }
 
     #[test]
     fn export_streams_the_filtered_view_and_prune_counts_first() {

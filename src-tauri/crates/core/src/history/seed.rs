@@ -22,7 +22,8 @@ pub struct SeedReport {
 /// Synthetic messages for demos and benchmarks (marked `synthetic`): `count` messages to 1,000
 /// contacts over the last 90 days; then, as webhooks would bring them later, every message's
 /// `sent`, then `delivered`, then `read` (1 in 20 `failed`), applied through the same status
-/// path as the inbox. `progress` gets the number of rows done in the current phase.
+/// path as the inbox. `progress` gets the number of rows done in the current phase. Seeding
+/// again adds `count` more (their wamids continue after the last synthetic one).
 pub fn seed(db: &crate::db::Db, count: u64, mut progress: impl FnMut(u64)) -> Result<SeedReport> {
     const WORDS: &[&str] = &[
         "order",
@@ -48,7 +49,19 @@ pub fn seed(db: &crate::db::Db, count: u64, mut progress: impl FnMut(u64)) -> Re
     let start = now - 90 * 86400;
     let step = (90 * 86400 / count.max(1) as i64).max(1);
     let ts_of = |i: u64| start + i as i64 * step;
-    let wamid_of = |i: u64| format!("wamid.SYNTH{i:09}");
+    let base: u64 = db.with_conn(|c| {
+        let last: Option<String> = c
+            .query_row(
+                "SELECT max(wamid) FROM messages WHERE wamid LIKE 'wamid.SYNTH%'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(crate::Error::db("finding the last synthetic message"))?;
+        Ok(last
+            .and_then(|w| w["wamid.SYNTH".len()..].parse::<u64>().ok())
+            .map_or(0, |n| n + 1))
+    })?;
+    let wamid_of = |i: u64| format!("wamid.SYNTH{:09}", base + i);
     let contact_of = |i: u64| format!("491510{:07}", i % 1000);
 
     let t = std::time::Instant::now();

@@ -117,17 +117,52 @@ pub struct NumberInput {
     pub notes: Option<String>,
 }
 
-fn check_label(label: &str) -> Result<String> {
+/// Bidirectional-text controls: shown, they reorder the text around them, so a label could
+/// read as something other than what it is.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A number's label, checked for the number with E.164 phone `own_phone`. A label is shown in
+/// the app and printed by the CLI, and `--number` takes a phone or a label, so it must be
+/// plain printable text (no control characters, terminal escapes, line breaks or bidi
+/// controls) and must not be a phone number other than the number's own.
+fn check_label(label: &str, own_phone: &str) -> Result<String> {
+    let invalid = |message: String| Error::InvalidField {
+        field: "label",
+        message,
+    };
     let label = label.trim();
     if label.is_empty() {
-        return Err(Error::Validation(
+        return Err(invalid(
             "give the number a label, e.g. \"Support DE\"".into(),
         ));
     }
     if label.chars().count() > 60 {
-        return Err(Error::Validation(
-            "the label is limited to 60 characters".into(),
-        ));
+        return Err(invalid("the label is limited to 60 characters".into()));
+    }
+    if let Some(c) = label
+        .chars()
+        .find(|&c| c.is_control() || is_bidi_control(c))
+    {
+        let what = match c {
+            '\n' | '\r' => "a line break",
+            '\u{1b}' => "a terminal escape",
+            c if is_bidi_control(c) => "a text-direction mark",
+            _ => "a control character",
+        };
+        return Err(invalid(format!(
+            "the label contains {what} (U+{:04X}); use plain text",
+            c as u32
+        )));
+    }
+    if let Ok(phone) = Contact::parse(label) {
+        if phone.e164 != own_phone {
+            return Err(invalid(format!(
+                "the label \"{label}\" is the phone number {}; a label must not be another number's phone (numbers are found by phone or label)",
+                phone.e164
+            )));
+        }
     }
     Ok(label.to_string())
 }
@@ -186,7 +221,7 @@ impl Core {
 
     pub fn add_number(&self, input: NumberInput, actor: Actor) -> Result<NumberView> {
         let phone = normalize_phone(&input.phone)?;
-        let label = check_label(&input.label)?;
+        let label = check_label(&input.label, &phone)?;
         let base_url = input
             .base_url
             .as_deref()
@@ -243,7 +278,7 @@ impl Core {
                     .into(),
             ));
         }
-        let label = check_label(&input.label)?;
+        let label = check_label(&input.label, &current.phone)?;
         let base_url = input
             .base_url
             .as_deref()
@@ -359,6 +394,47 @@ mod tests {
             environment: Environment::Simulator,
             base_url: None,
             notes: None,
+        }
+    }
+
+    #[rstest]
+    #[case::escape("Support \u{1b}[31mDE", "terminal escape")]
+    #[case::newline("Support\nDE", "line break")]
+    #[case::carriage_return("Support\rDE", "line break")]
+    #[case::nul("Sup\u{0}port", "control character")]
+    #[case::tab("Sup\tport", "control character")]
+    #[case::del("Sup\u{7f}port", "control character")]
+    #[case::c1("Sup\u{9b}port", "control character")]
+    #[case::rlo("Support \u{202E}ED", "text-direction mark")]
+    #[case::lre("\u{202A}Support", "text-direction mark")]
+    #[case::isolate("Sup\u{2066}port\u{2069}", "text-direction mark")]
+    #[case::rlm("Support\u{200F}", "text-direction mark")]
+    #[case::lrm("Support\u{200E}", "text-direction mark")]
+    #[case::other_phone("+49 151 99999999", "another number's phone")]
+    #[case::other_phone_spelled("0049-151-99999999", "another number's phone")]
+    #[case::other_phone_digits("4915199999999", "another number's phone")]
+    fn labels_must_be_plain_text_and_not_another_phone(#[case] label: &str, #[case] reason: &str) {
+        let core = Core::in_memory_with(std::sync::Arc::new(crate::secrets::MemoryStore::new()));
+        core.add_number(input("+4915199999999", "Other"), Actor::Ui)
+            .unwrap();
+        let err = core
+            .add_number(input("+4915123456789", label), Actor::Ui)
+            .unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Validation, "{err}");
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.payload().field.as_deref(), Some("label"));
+        assert!(err.to_string().contains(reason), "{label:?}: {err}");
+        let mine = core
+            .add_number(input("+4915123456789", "Support DE"), Actor::Ui)
+            .unwrap();
+        let err = core
+            .update_number(mine.id, input("+4915123456789", label), Actor::Ui)
+            .unwrap_err();
+        assert!(err.to_string().contains(reason), "{label:?}: {err}");
+        // A number may carry its own phone as its label, and plain Unicode is fine.
+        for ok in ["+49 151 23456789", "Support Köln – 支持 😀"] {
+            core.update_number(mine.id, input("+4915123456789", ok), Actor::Ui)
+                .unwrap();
         }
     }
 

@@ -274,7 +274,9 @@ impl Core {
         let report = self.qa_report(run_id, format)?;
         let path =
             crate::paths::export_path(&self.data_dir, &format!("qa-{run_id}"), format.extension())?;
-        std::fs::write(&path, report).map_err(Error::io(&path))?;
+        crate::paths::write_atomically(&path, |w| {
+            w.write_all(report.as_bytes()).map_err(Error::io(&path))
+        })?;
         Ok(path)
     }
 

@@ -6,4 +6,8 @@ import type { ErrorCode } from "./ErrorCode";
  * `details` when there is raw text behind the message (the library's or 360dialog's / Meta's
  * own words), for a "details" disclosure.
  */
-export type ErrorPayload = { code: ErrorCode, message: string, details?: string, };
+export type ErrorPayload = { code: ErrorCode, message: string, details?: string, 
+/**
+ * The form field the error is about, when it is about one (e.g. "label").
+ */
+field?: string, };
