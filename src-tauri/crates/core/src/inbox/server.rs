@@ -180,18 +180,18 @@ impl Receiver {
         Ok(())
     }
 
-    /// Re-reads the secrets unless that happened less than `min` ago.
+    /// Re-reads the secrets unless that happened (or started) less than `min` ago.
     fn reload_if_older(&self, min: Duration) {
-        let due = self
-            .last_reload
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .elapsed()
-            >= min;
-        if due {
-            if let Err(e) = self.reload() {
-                tracing::warn!(error = %e, "could not read the shared secrets again");
+        {
+            let mut last = self.last_reload.lock().unwrap_or_else(|p| p.into_inner());
+            if last.elapsed() < min {
+                return;
             }
+            // Claimed: concurrent callers do not read them again meanwhile.
+            *last = Instant::now();
+        }
+        if let Err(e) = self.reload() {
+            tracing::warn!(error = %e, "could not read the shared secrets again");
         }
     }
 
@@ -212,18 +212,10 @@ impl Receiver {
     /// Whether a request carrying `given` may post at all (checked from the headers, before
     /// the body is read). Returns the numbers it holds the secret of.
     fn admit(&self, given: Option<&[u8]>) -> std::result::Result<Vec<i64>, &'static str> {
-        for attempt in 0..2 {
-            {
-                let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-                let matched = keys.matching(given);
-                if !matched.is_empty() || (self.loopback && !keys.any_secret()) {
-                    return Ok(matched);
-                }
-            }
-            if attempt == 0 {
-                // A secret may have been set since (by the app beside this CLI, say).
-                self.reload_if_older(RELOAD_AFTER_FAILURE);
-            }
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        let matched = keys.matching(given);
+        if !matched.is_empty() || (self.loopback && !keys.any_secret()) {
+            return Ok(matched);
         }
         Err(if given.is_some() {
             "wrong shared-secret header"
@@ -562,7 +554,17 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
     let given = headers.get(SECRET_HEADER).map(|v| v.as_bytes());
     let matched = match rx.admit(given) {
         Ok(m) => m,
-        Err(reason) => return rx.reject(reason, declared.unwrap_or(0)),
+        Err(_) => {
+            // A secret may have been set since (by the app beside this CLI, say): read them
+            // again, at most once a second, off the async workers.
+            let r = rx.clone();
+            let _ =
+                tokio::task::spawn_blocking(move || r.reload_if_older(RELOAD_AFTER_FAILURE)).await;
+            match rx.admit(given) {
+                Ok(m) => m,
+                Err(reason) => return rx.reject(reason, declared.unwrap_or(0)),
+            }
+        }
     };
     if declared.is_some_and(|n| n > MAX_BODY) {
         return StatusCode::PAYLOAD_TOO_LARGE;
