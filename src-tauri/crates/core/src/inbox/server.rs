@@ -566,11 +566,15 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
             }
         }
     };
-    if declared.is_some_and(|n| n > MAX_BODY) {
+    if declared.is_some_and(|n| n > 2 * MAX_BODY) {
         return StatusCode::PAYLOAD_TOO_LARGE;
     }
     // Its share of the memory budget (a body without a length may be up to MAX_BODY).
-    let kib = declared.unwrap_or(MAX_BODY).div_ceil(1024).max(1) as u32;
+    let kib = declared
+        .unwrap_or(MAX_BODY)
+        .min(MAX_BODY)
+        .div_ceil(1024)
+        .max(1) as u32;
     let Ok(budget) = rx.budget.clone().acquire_many_owned(kib).await else {
         return StatusCode::SERVICE_UNAVAILABLE;
     };
@@ -598,16 +602,29 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
     }
 }
 
+/// Reads a body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to twice
+/// the limit, without keeping it) before the 413, so the client gets the answer instead of a
+/// connection reset mid-upload.
 async fn read_body(body: Body) -> std::result::Result<Bytes, StatusCode> {
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
-        let too_big = std::error::Error::source(&e)
-            .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-        if too_big {
-            StatusCode::PAYLOAD_TOO_LARGE
-        } else {
-            StatusCode::BAD_REQUEST
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= MAX_BODY {
+                buf.extend_from_slice(&data);
+            } else if seen > 2 * MAX_BODY {
+                break;
+            }
         }
-    })
+    }
+    if seen > MAX_BODY {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    Ok(Bytes::from(buf))
 }
 
 /// Group commit: everything queued while the previous batch was being written goes into the
