@@ -365,3 +365,21 @@ fn notes_are_bounded() {
         &stored.note[stored.note.len() - 40..]
     );
 }
+
+#[test]
+fn one_applying_transaction_reads_a_bounded_amount_of_bodies() {
+    let core = Core::in_memory();
+    // Three 400 KB bodies: each is applied in a transaction of its own, so the receiver's
+    // writes get the connection between them.
+    let bodies: Vec<axum::body::Bytes> = (0..3)
+        .map(|i| {
+            let pad = "x".repeat(400 * 1024);
+            axum::body::Bytes::from(format!(r#"{{"object": "o{i}", "pad": "{pad}"}}"#))
+        })
+        .collect();
+    core.persist_events(&bodies, "import").unwrap();
+    assert_eq!(core.process_batch(200).unwrap(), 1);
+    assert_eq!(core.process_batch(200).unwrap(), 1);
+    assert_eq!(core.process_batch(200).unwrap(), 1);
+    assert_eq!(core.process_batch(200).unwrap(), 0);
+}
