@@ -52,6 +52,8 @@ stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # Building the tests also builds target/debug/wabadesk-app and wabadesk for the E2E stage.
 stage "Rust tests, with the real Secret Service" \
   scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
+stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
+  bash scripts/attack.sh
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10

@@ -39,6 +39,14 @@ pub async fn run(data_dir: &Path, cmd: InboxCmd) -> Result<Output, Error> {
     match cmd {
         InboxCmd::Serve { listen } => {
             let handle = inbox::serve(core, listen).await?;
+            if handle.unauthenticated() {
+                eprintln!(
+                    "warning: no number has a shared secret, so anything that reaches {} (a \
+                     tunnel to it, too) can post events; set the webhook with a shared secret \
+                     (`webhook set --secret`) and this receiver checks it from then on",
+                    handle.url()
+                );
+            }
             // Scripts and tests wait for this line.
             println!("inbox listening on {}", handle.url());
             tokio::signal::ctrl_c()

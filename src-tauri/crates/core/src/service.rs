@@ -55,8 +55,10 @@ pub(crate) trait RunningReceiver: Send + Sync {
     fn url(&self) -> String;
     /// Where it listens.
     fn addr(&self) -> std::net::SocketAddr;
-    /// Replaces the shared secrets the receiver checks.
-    fn set_secrets(&self, secrets: Vec<String>);
+    /// Re-reads the shared secrets the receiver checks.
+    fn reload_secrets(&self) -> crate::Result<()>;
+    /// No number has a shared secret: anyone who reaches it may post.
+    fn unauthenticated(&self) -> bool;
     fn stop(self: Box<Self>);
 }
 

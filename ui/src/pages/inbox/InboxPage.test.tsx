@@ -14,11 +14,13 @@ function event(id: number): InboxEventView {
 
 let events: InboxEventView[] = [];
 let calls: string[] = [];
+let unauthenticated = false;
 
 beforeEach(() => {
   location.hash = "#/inbox";
   events = [event(1)];
   calls = [];
+  unauthenticated = false;
   mockIPC((cmd, args) => {
     calls.push(cmd);
     switch (cmd) {
@@ -34,7 +36,7 @@ beforeEach(() => {
       case "list_numbers":
         return [];
       case "inbox_status":
-        return { running: calls.filter((c) => c === "inbox_status").length > 1, url: "http://127.0.0.1:8377/webhook" };
+        return { running: calls.filter((c) => c === "inbox_status").length > 1, url: "http://127.0.0.1:8377/webhook", unauthenticated };
       case "list_inbox":
         return events;
       case "inbox_event":
@@ -65,6 +67,16 @@ describe("Inbox page", () => {
     await waitFor(() => expect(document.querySelectorAll("#inbox-table tbody tr")).toHaveLength(2));
     await screen.findByText(/listening on/);
     expect(intervals.mock.calls.filter(([, ms]) => (ms ?? 0) >= 500)).toEqual([]);
+  });
+
+  it("warns while the receiver runs without a shared secret, and not once it has one", async () => {
+    unauthenticated = true;
+    render(<App />);
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    expect((await screen.findByRole("alert")).textContent).toMatch(/without a shared secret/);
+    unauthenticated = false;
+    await emit("app://changed", { topic: "inbox", numberId: null });
+    await waitFor(() => expect(document.getElementById("inbox-unauthenticated")).toBeNull());
   });
 
   it("the event drawer closes with Escape and focus goes back to its row", async () => {

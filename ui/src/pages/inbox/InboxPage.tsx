@@ -161,6 +161,13 @@ export function InboxPage() {
             {status?.running ? `listening on ${status.url}` : "stopped"}
           </span>
         </div>
+        {status?.running && status.unauthenticated && (
+          <p className="warning-banner" role="alert" id="inbox-unauthenticated">
+            The receiver runs without a shared secret: anything that reaches it (a tunnel to it,
+            too) can post fake events. Set the webhook with a shared secret on the Webhook page; the
+            receiver checks it from then on.
+          </p>
+        )}
         {status?.running && status.url && (
           <p id="inbox-url">
             Webhook URL: <code className="mono">{status.url}</code> <CopyUrl url={status.url} />

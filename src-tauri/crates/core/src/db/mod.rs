@@ -22,6 +22,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0009_send_attempts.sql"),
     include_str!("../../migrations/0010_template_drafts.sql"),
     include_str!("../../migrations/0011_message_changes.sql"),
+    include_str!("../../migrations/0012_inbox_raw_bodies.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -201,6 +202,32 @@ impl Db {
         Ok(out)
     }
 
+    /// Like [`Db::with_tx`], committed with `synchronous=FULL`: on disk (not only in the OS)
+    /// when it returns. For writes that are acknowledged to someone else (the inbox answers
+    /// 200 after its commit); the rest of the app keeps `NORMAL`.
+    pub fn with_tx_durable<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let mut conn = self.lock();
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(Error::db("setting synchronous"))?;
+        let out: Result<T> = (|| {
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(Error::db("starting a transaction"))?;
+            let out = f(&tx)?;
+            tx.commit().map_err(Error::db("committing a transaction"))?;
+            Ok(out)
+        })();
+        let restore = conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(Error::db("setting synchronous"));
+        let out = out?;
+        restore?;
+        Ok(out)
+    }
+
     fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (the transaction is rolled
         // back when dropped), so a poisoned lock is safe to reuse.
@@ -362,6 +389,20 @@ mod tests {
         }
         let err = Db::open(&path).unwrap_err();
         assert!(err.to_string().contains("newer than this build"), "{err}");
+    }
+
+    #[test]
+    fn durable_transactions_commit_with_synchronous_full() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_in_dir(dir.path()).unwrap();
+        let sync = |c: &Connection| -> Result<i64> {
+            c.pragma_query_value(None, "synchronous", |r| r.get(0))
+                .map_err(Error::db("synchronous"))
+        };
+        assert_eq!(db.with_conn(sync).unwrap(), 1, "NORMAL elsewhere");
+        let inside = db.with_tx_durable(|tx| sync(tx)).unwrap();
+        assert_eq!(inside, 2, "FULL while the acknowledged write commits");
+        assert_eq!(db.with_conn(sync).unwrap(), 1, "and back to NORMAL");
     }
 
     #[test]

@@ -28,6 +28,32 @@ pub const TEST_EVENT_KIND: &str = "test";
 /// Events applied to history per transaction.
 pub(super) const APPLY_BATCH: usize = 200;
 
+/// An event's note keeps this many problems, each cut to [`NOTE_ITEMS_CHARS`]...
+const NOTE_ITEMS: usize = 20;
+const NOTE_ITEMS_CHARS: usize = 300;
+/// Bodies stored per transaction by an import: the receiver's writes get their turn between.
+const IMPORT_CHUNK: usize = 1000;
+
+/// The note of an event: its first problems, and how many more there were.
+fn bounded_note(notes: &[String]) -> String {
+    let mut out: Vec<String> = notes
+        .iter()
+        .take(NOTE_ITEMS)
+        .map(|n| {
+            if n.chars().count() > NOTE_ITEMS_CHARS {
+                let cut: String = n.chars().take(NOTE_ITEMS_CHARS).collect();
+                format!("{cut}…")
+            } else {
+                n.clone()
+            }
+        })
+        .collect();
+    if notes.len() > NOTE_ITEMS {
+        out.push(format!("and {} more", notes.len() - NOTE_ITEMS));
+    }
+    out.join("; ")
+}
+
 impl Core {
     fn route(&self, tx: &rusqlite::Transaction<'_>, metadata: Option<&Value>) -> Result<Route> {
         let pnid = metadata
@@ -51,12 +77,12 @@ impl Core {
     }
 
     /// Parses one stored event and applies it to history; returns its new state.
-    fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &str) -> Result<Applied> {
-        let (state, kinds, note, route, templates) = match serde_json::from_str::<Value>(body) {
+    fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &[u8]) -> Result<Applied> {
+        let (state, kinds, note, route, templates) = match serde_json::from_slice::<Value>(body) {
             Err(e) => (
                 InboxState::Malformed,
                 String::new(),
-                format!("not JSON: {e}"),
+                bounded_note(&[format!("not JSON: {e}")]),
                 Route::default(),
                 false,
             ),
@@ -157,7 +183,13 @@ impl Core {
                 } else {
                     InboxState::Applied
                 };
-                (state, kinds.join(","), notes.join("; "), route, templates)
+                (
+                    state,
+                    kinds.join(","),
+                    bounded_note(&notes),
+                    route,
+                    templates,
+                )
             }
         };
         store::set_state(tx, id, state, &kinds, &note, &route)?;
@@ -228,7 +260,10 @@ impl Core {
     pub fn import_events(&self, content: &str) -> Result<ImportReport> {
         let items = parse_capture(content)?;
         let bodies: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
-        let stored = self.store_events(&bodies, "import")?;
+        let mut stored = Vec::with_capacity(bodies.len());
+        for chunk in bodies.chunks(IMPORT_CHUNK) {
+            stored.extend(self.store_events(chunk, "import")?);
+        }
         let new = stored.iter().filter(|(_, new)| *new).count() as u32;
         self.process_pending()?;
         Ok(ImportReport {

@@ -10,5 +10,7 @@ mod store;
 pub use apply::{
     parse_capture, MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS, TEST_EVENT_FIELD, TEST_EVENT_KIND,
 };
-pub use server::{serve, InboxHandle, MAX_BODY};
-pub use store::{ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection};
+pub use server::{serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, HEADER_TIMEOUT, MAX_BODY};
+pub use store::{
+    ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection, REJECTIONS_KEPT,
+};

@@ -2,21 +2,24 @@
 //! the commit, and hands the stored events to the applier.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::Router;
-use std::sync::RwLock;
-use tokio::sync::{mpsc, oneshot, Notify};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use tokio::sync::{mpsc, oneshot, Notify, Semaphore};
 
 use super::apply::APPLY_BATCH;
 use super::store::InboxStatus;
 use crate::events::Topic;
 use crate::service::{Core, RunningReceiver};
-use crate::webhook::SECRET_HEADER;
+use crate::webhook::{secret_account, SECRET_HEADER};
 use crate::{Error, Result};
 
 /// Largest body accepted (Meta: payloads up to 3 MB); larger ones get 413.
@@ -24,34 +27,246 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 /// Most requests committed in one transaction.
 const MAX_BATCH: usize = 512;
 /// History is applied once the receiver has been idle this long...
-const APPLY_WHEN_IDLE: std::time::Duration = std::time::Duration::from_millis(25);
+const APPLY_WHEN_IDLE: Duration = Duration::from_millis(25);
 /// ...or once this many stored events wait, whichever comes first: storing and answering
 /// comes first during a burst, and history catches up right after it.
 const APPLY_BACKLOG: usize = 20_000;
+/// A client has this long to send a request's headers (also while a kept-alive connection
+/// idles): slow clients cannot hold connections open.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(3);
+/// ...and this long to send its body.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bytes of request bodies held in memory at once (in flight or waiting to be stored);
+/// requests beyond it wait for their turn before their body is read.
+pub const BODY_BUDGET: usize = 64 * 1024 * 1024;
+/// Descriptors kept free for the database, the keyring and the rest of the process.
+const SPARE_DESCRIPTORS: u64 = 64;
+/// The most connections served at once, whatever the descriptor limit.
+const MAX_CONNECTIONS: u64 = 4096;
+/// After a request fails the secret check, the secrets are read again (another process may
+/// have set one), at most this often.
+const RELOAD_AFTER_FAILURE: Duration = Duration::from_secs(1);
+/// And on this timer regardless.
+const RELOAD_EVERY: Duration = Duration::from_secs(5);
+/// Refused requests waiting to be recorded; beyond it they are counted in the log only.
+const REJECTION_QUEUE: usize = 256;
 
 struct Persist {
     body: Bytes,
     done: oneshot::Sender<bool>,
+    /// Holds the body's share of the memory budget until it is stored.
+    _budget: tokio::sync::OwnedSemaphorePermit,
+}
+
+/// One number's shared secret, and what routes an event to the number.
+struct NumberKey {
+    id: i64,
+    phone_number_id: Option<String>,
+    phone: String,
+    secret: Option<Vec<u8>>,
+}
+
+/// The shared secrets the receiver checks.
+#[derive(Default)]
+struct Keys {
+    numbers: Vec<NumberKey>,
+}
+
+impl Keys {
+    fn load(core: &Core) -> Result<Keys> {
+        let mut numbers = Vec::new();
+        for n in core.list_numbers()? {
+            let secret = core
+                .secrets
+                .get(&secret_account(&n.phone))?
+                .map(|s| s.expose().as_bytes().to_vec());
+            numbers.push(NumberKey {
+                id: n.id,
+                phone_number_id: n.phone_number_id,
+                phone: n.phone,
+                secret,
+            });
+        }
+        Ok(Keys { numbers })
+    }
+
+    fn any_secret(&self) -> bool {
+        self.numbers.iter().any(|n| n.secret.is_some())
+    }
+
+    /// The numbers whose secret is `given`, compared in constant time (every secret is
+    /// compared, so the time does not tell which one matched).
+    fn matching(&self, given: Option<&[u8]>) -> Vec<i64> {
+        let Some(given) = given else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for n in &self.numbers {
+            if let Some(s) = &n.secret {
+                if bool::from(s.as_slice().ct_eq(given)) {
+                    out.push(n.id);
+                }
+            }
+        }
+        out
+    }
+
+    /// The number an event's metadata routes to, as the applier routes it: the phone-number
+    /// id first, then the display number.
+    fn route(&self, meta: &Metadata) -> Option<&NumberKey> {
+        meta.phone_number_id
+            .as_deref()
+            .and_then(|p| {
+                self.numbers
+                    .iter()
+                    .find(|n| n.phone_number_id.as_deref() == Some(p))
+            })
+            .or_else(|| {
+                let d = meta.display_phone_number.as_deref()?;
+                let phone = format!(
+                    "+{}",
+                    d.chars().filter(char::is_ascii_digit).collect::<String>()
+                );
+                self.numbers.iter().find(|n| n.phone == phone)
+            })
+    }
+}
+
+/// The part of an event the secret check reads: where each change is for.
+#[derive(Deserialize, Default)]
+struct Envelope {
+    #[serde(default)]
+    entry: Vec<Entry>,
+}
+#[derive(Deserialize, Default)]
+struct Entry {
+    #[serde(default)]
+    changes: Vec<Change>,
+}
+#[derive(Deserialize, Default)]
+struct Change {
+    #[serde(default)]
+    value: Option<ChangeValue>,
+}
+#[derive(Deserialize, Default)]
+struct ChangeValue {
+    #[serde(default)]
+    metadata: Option<Metadata>,
+}
+#[derive(Deserialize, Default)]
+struct Metadata {
+    #[serde(default)]
+    phone_number_id: Option<String>,
+    #[serde(default)]
+    display_phone_number: Option<String>,
 }
 
 struct Receiver {
     core: Arc<Core>,
     queue: mpsc::Sender<Persist>,
-    secrets: RwLock<Vec<String>>,
+    keys: RwLock<Keys>,
+    last_reload: Mutex<Instant>,
+    /// It listens on a loopback address only.
+    loopback: bool,
+    budget: Arc<Semaphore>,
+    rejections: mpsc::Sender<(String, usize)>,
+}
+
+impl Receiver {
+    fn reload(&self) -> Result<()> {
+        let fresh = Keys::load(&self.core)?;
+        *self.keys.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        *self.last_reload.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+        Ok(())
+    }
+
+    /// Re-reads the secrets unless that happened (or started) less than `min` ago.
+    fn reload_if_older(&self, min: Duration) {
+        {
+            let mut last = self.last_reload.lock().unwrap_or_else(|p| p.into_inner());
+            if last.elapsed() < min {
+                return;
+            }
+            // Claimed: concurrent callers do not read them again meanwhile.
+            *last = Instant::now();
+        }
+        if let Err(e) = self.reload() {
+            tracing::warn!(error = %e, "could not read the shared secrets again");
+        }
+    }
+
+    /// Records a refused request without waiting (a full queue drops the record, not the
+    /// answer).
+    fn reject(&self, reason: &str, bytes: usize) -> StatusCode {
+        tracing::warn!(reason, "inbox refused a request");
+        if self
+            .rejections
+            .try_send((reason.to_string(), bytes))
+            .is_err()
+        {
+            tracing::warn!("too many refused requests to record them all");
+        }
+        StatusCode::UNAUTHORIZED
+    }
+
+    /// Whether a request carrying `given` may post at all (checked from the headers, before
+    /// the body is read). Returns the numbers it holds the secret of.
+    fn admit(&self, given: Option<&[u8]>) -> std::result::Result<Vec<i64>, &'static str> {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        let matched = keys.matching(given);
+        if !matched.is_empty() || (self.loopback && !keys.any_secret()) {
+            return Ok(matched);
+        }
+        Err(if given.is_some() {
+            "wrong shared-secret header"
+        } else {
+            "missing shared-secret header"
+        })
+    }
+
+    /// Whether the body's events are for numbers the request holds the secret of: each
+    /// number's secret is good for that number's events only.
+    fn authorize(&self, matched: &[i64], body: &[u8]) -> std::result::Result<(), &'static str> {
+        let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
+        if self.loopback && !keys.any_secret() {
+            return Ok(());
+        }
+        // Not JSON or no metadata: nothing in it reaches history.
+        let env: Envelope = serde_json::from_slice(body).unwrap_or_default();
+        for meta in env
+            .entry
+            .iter()
+            .flat_map(|e| &e.changes)
+            .filter_map(|c| c.value.as_ref()?.metadata.as_ref())
+        {
+            match keys.route(meta) {
+                Some(n) if n.secret.is_some() && !matched.contains(&n.id) => {
+                    return Err("shared secret of another number");
+                }
+                Some(n) if n.secret.is_none() && !self.loopback => {
+                    return Err("event for a number without a shared secret");
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What the writer tells the applier: when it last stored events, and how many wait.
 #[derive(Default)]
 struct Pace {
-    last_write: std::sync::Mutex<Option<std::time::Instant>>,
-    backlog: std::sync::atomic::AtomicUsize,
+    last_write: std::sync::Mutex<Option<Instant>>,
+    backlog: AtomicUsize,
 }
 
 /// A running receiver. Dropping it stops it.
 pub struct InboxHandle {
     pub addr: SocketAddr,
-    shutdown: Option<oneshot::Sender<()>>,
+    shutdown: Option<tokio::sync::watch::Sender<bool>>,
     receiver: Arc<Receiver>,
+    /// How many connections it serves at once (below the descriptor limit).
+    pub connection_budget: usize,
 }
 
 impl InboxHandle {
@@ -62,14 +277,23 @@ impl InboxHandle {
 
     /// Re-reads the shared secrets (after a webhook was set with or without one).
     pub async fn reload_secrets(&self) -> Result<()> {
-        let fresh = load_secrets(&self.receiver.core)?;
-        self.set_secrets(fresh);
-        Ok(())
+        self.receiver.reload()
+    }
+
+    /// Whether anyone who reaches it may post: no number has a shared secret (it listens on
+    /// loopback; beyond loopback it refuses to start without one).
+    pub fn unauthenticated(&self) -> bool {
+        !self
+            .receiver
+            .keys
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .any_secret()
     }
 
     pub fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -77,7 +301,7 @@ impl InboxHandle {
 impl Drop for InboxHandle {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
+            let _ = tx.send(true);
         }
     }
 }
@@ -91,12 +315,12 @@ impl RunningReceiver for InboxHandle {
         self.addr
     }
 
-    fn set_secrets(&self, secrets: Vec<String>) {
-        *self
-            .receiver
-            .secrets
-            .write()
-            .unwrap_or_else(|p| p.into_inner()) = secrets;
+    fn reload_secrets(&self) -> Result<()> {
+        self.receiver.reload()
+    }
+
+    fn unauthenticated(&self) -> bool {
+        InboxHandle::unauthenticated(self)
     }
 
     fn stop(self: Box<Self>) {
@@ -134,12 +358,13 @@ impl Core {
         self.receiver_status()
     }
 
-    /// Whether the app's inbox receiver runs, and its URL.
+    /// Whether the app's inbox receiver runs, its URL, and whether it runs without a secret.
     pub fn receiver_status(&self) -> InboxStatus {
         let slot = self.receiver_slot();
         InboxStatus {
             running: slot.is_some(),
             url: slot.as_ref().map(|r| r.url()),
+            unauthenticated: slot.as_ref().is_some_and(|r| r.unauthenticated()),
         }
     }
 
@@ -153,7 +378,7 @@ impl Core {
     pub(crate) fn reload_receiver_secrets(&self) -> Result<()> {
         let slot = self.receiver_slot();
         if let Some(r) = slot.as_ref() {
-            r.set_secrets(load_secrets(self)?);
+            r.reload_secrets()?;
         }
         Ok(())
     }
@@ -163,17 +388,44 @@ impl Core {
     }
 }
 
-fn load_secrets(core: &Core) -> Result<Vec<String>> {
-    Ok(core
-        .webhook_secrets()?
-        .into_iter()
-        .map(|(_, s)| s.expose().clone())
-        .collect())
+/// How many connections to serve at once: below the soft descriptor limit (raised to the
+/// hard limit first), leaving room for the rest of the process.
+fn connection_budget() -> usize {
+    #[cfg(unix)]
+    let limit = {
+        use rustix::process::{getrlimit, setrlimit, Resource};
+        let mut l = getrlimit(Resource::Nofile);
+        if l.current < l.maximum {
+            let raised = rustix::process::Rlimit {
+                current: l.maximum.map(|m| m.min(65_536)),
+                maximum: l.maximum,
+            };
+            if setrlimit(Resource::Nofile, raised).is_ok() {
+                l = getrlimit(Resource::Nofile);
+            }
+        }
+        l.current.unwrap_or(MAX_CONNECTIONS)
+    };
+    #[cfg(not(unix))]
+    let limit = 2048u64;
+    limit
+        .saturating_sub(SPARE_DESCRIPTORS)
+        .clamp(8, MAX_CONNECTIONS) as usize
 }
 
 /// Starts the receiver on `listen`. POST any path; GET / answers a short status line.
+///
+/// Beyond loopback it needs a shared secret (a number's webhook set with one): anyone who can
+/// reach the port could post events otherwise.
 pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
-    let secrets = load_secrets(&core)?;
+    let keys = Keys::load(&core)?;
+    let loopback = listen.ip().is_loopback();
+    if !loopback && !keys.any_secret() {
+        return Err(Error::Validation(format!(
+            "listening on {listen} lets anyone who reaches it post events, so it needs a shared \
+             secret: set a number's webhook with a shared secret first, or listen on 127.0.0.1"
+        )));
+    }
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| Error::Validation(format!("cannot listen on {listen}: {e}")))?;
@@ -181,15 +433,23 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
     let (queue, rx) = mpsc::channel::<Persist>(4096);
+    let (rejections, rejected) = mpsc::channel(REJECTION_QUEUE);
     let receiver = Arc::new(Receiver {
         core: core.clone(),
         queue,
-        secrets: RwLock::new(secrets),
+        keys: RwLock::new(keys),
+        last_reload: Mutex::new(Instant::now()),
+        loopback,
+        budget: Arc::new(Semaphore::new(BODY_BUDGET / 1024)),
+        rejections,
     });
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let applied = Arc::new(Notify::new());
     let pace = Arc::new(Pace::default());
     tokio::spawn(writer(core.clone(), rx, applied.clone(), pace.clone()));
     tokio::spawn(applier(core.clone(), applied.clone(), pace));
+    tokio::spawn(rejection_log(core.clone(), rejected));
+    tokio::spawn(reload_timer(Arc::downgrade(&receiver)));
     applied.notify_one(); // events left pending by an earlier run
 
     let app = Router::new()
@@ -198,40 +458,141 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
             get(|| async { "WABA Desk inbox: POST webhook events here\n" }).post(receive),
         )
         .route("/{*path}", post(receive))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(receiver.clone());
-    let (tx, rx_stop) = oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = rx_stop.await;
-        });
-        if let Err(e) = serve.await {
-            tracing::error!(error = %e, "inbox receiver stopped");
-        }
-    });
-    tracing::info!(%addr, "inbox receiver listening");
+    let budget = connection_budget();
+    tokio::spawn(accept(listener, app, budget, stop_rx));
+    tracing::info!(%addr, connections = budget, "inbox receiver listening");
     Ok(InboxHandle {
         addr,
-        shutdown: Some(tx),
+        shutdown: Some(stop_tx),
         receiver,
+        connection_budget: budget,
     })
 }
 
-async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Bytes) -> StatusCode {
-    {
-        let secrets = rx.secrets.read().unwrap_or_else(|p| p.into_inner());
-        if !secrets.is_empty() {
-            let given = headers.get(SECRET_HEADER).and_then(|v| v.to_str().ok());
-            if !given.is_some_and(|g| secrets.iter().any(|s| s == g)) {
-                rx.core
-                    .record_rejection("missing or wrong shared-secret header", body.len());
-                tracing::warn!("inbox rejected a request without the shared secret");
-                return StatusCode::UNAUTHORIZED;
+/// Accepts connections while fewer than `budget` are open (the rest wait in the listen
+/// backlog, holding no descriptor of ours); each gets the header and body timeouts.
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    budget: usize,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let slots = Arc::new(Semaphore::new(budget));
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => return },
+            _ = stop.changed() => return,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((s, _)) => s,
+                Err(e) => {
+                    // Out of descriptors or a reset before accept: wait a moment, go on.
+                    tracing::warn!(error = %e, "inbox could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = stop.changed() => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut stop_conn = stop.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "inbox connection ended");
+                    }
+                }
+                _ = stop_conn.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(BODY_TIMEOUT, conn).await;
+                }
+            }
+        });
+    }
+}
+
+/// Re-reads the shared secrets every few seconds (the keyring and the database are shared
+/// with other processes).
+async fn reload_timer(receiver: std::sync::Weak<Receiver>) {
+    loop {
+        tokio::time::sleep(RELOAD_EVERY).await;
+        let Some(r) = receiver.upgrade() else { return };
+        let _ = tokio::task::spawn_blocking(move || r.reload_if_older(RELOAD_EVERY)).await;
+    }
+}
+
+/// Writes refused requests in the background, keeping the newest [`super::store::REJECTIONS_KEPT`].
+async fn rejection_log(core: Arc<Core>, mut rx: mpsc::Receiver<(String, usize)>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while let Ok(r) = rx.try_recv() {
+            batch.push(r);
+        }
+        let c = core.clone();
+        let _ = tokio::task::spawn_blocking(move || c.record_rejections(&batch)).await;
+    }
+}
+
+async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
+    let (parts, body) = req.into_parts();
+    let headers: &HeaderMap = &parts.headers;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    // The secret first, from the headers: a refused body is never read.
+    let given = headers.get(SECRET_HEADER).map(|v| v.as_bytes());
+    let matched = match rx.admit(given) {
+        Ok(m) => m,
+        Err(_) => {
+            // A secret may have been set since (by the app beside this CLI, say): read them
+            // again, at most once a second, off the async workers.
+            let r = rx.clone();
+            let _ =
+                tokio::task::spawn_blocking(move || r.reload_if_older(RELOAD_AFTER_FAILURE)).await;
+            match rx.admit(given) {
+                Ok(m) => m,
+                Err(reason) => return rx.reject(reason, declared.unwrap_or(0)),
             }
         }
+    };
+    if declared.is_some_and(|n| n > 2 * MAX_BODY) {
+        return StatusCode::PAYLOAD_TOO_LARGE;
+    }
+    // Its share of the memory budget (a body without a length may be up to MAX_BODY).
+    let kib = declared
+        .unwrap_or(MAX_BODY)
+        .min(MAX_BODY)
+        .div_ceil(1024)
+        .max(1) as u32;
+    let Ok(budget) = rx.budget.clone().acquire_many_owned(kib).await else {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    };
+    let body = match tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(code)) => return code,
+        Err(_) => return StatusCode::REQUEST_TIMEOUT,
+    };
+    if let Err(reason) = rx.authorize(&matched, &body) {
+        return rx.reject(reason, body.len());
     }
     let (done, wait) = oneshot::channel();
-    if rx.queue.send(Persist { body, done }).await.is_err() {
+    let p = Persist {
+        body,
+        done,
+        _budget: budget,
+    };
+    if rx.queue.send(p).await.is_err() {
         return StatusCode::SERVICE_UNAVAILABLE;
     }
     match wait.await {
@@ -239,6 +600,31 @@ async fn receive(State(rx): State<Arc<Receiver>>, headers: HeaderMap, body: Byte
         // Not stored: let the sender retry.
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// Reads a body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to twice
+/// the limit, without keeping it) before the 413, so the client gets the answer instead of a
+/// connection reset mid-upload.
+async fn read_body(body: Body) -> std::result::Result<Bytes, StatusCode> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| StatusCode::BAD_REQUEST)?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= MAX_BODY {
+                buf.extend_from_slice(&data);
+            } else if seen > 2 * MAX_BODY {
+                break;
+            }
+        }
+    }
+    if seen > MAX_BODY {
+        return Err(StatusCode::PAYLOAD_TOO_LARGE);
+    }
+    Ok(Bytes::from(buf))
 }
 
 /// Group commit: everything queued while the previous batch was being written goes into the
@@ -276,10 +662,8 @@ async fn writer(
         for p in batch {
             let _ = p.done.send(ok);
         }
-        *pace.last_write.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some(std::time::Instant::now());
-        pace.backlog
-            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        *pace.last_write.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+        pace.backlog.fetch_add(n, Ordering::Relaxed);
         applied.notify_one();
     }
 }

@@ -18,28 +18,50 @@ fn sha256_hex(b: &[u8]) -> String {
         .collect()
 }
 
-/// The raw body of a stored event.
-pub(super) fn body(c: &Connection, id: i64) -> Result<String> {
-    c.query_row("SELECT body FROM inbox_events WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })
+/// Refused requests kept (the newest).
+pub const REJECTIONS_KEPT: i64 = 1000;
+
+/// A stored body as received: text, or (not UTF-8) the bytes in `body_raw`.
+const RAW_BODY: &str = "coalesce(body_raw, CAST(body AS BLOB))";
+
+/// The raw body of a stored event, byte for byte as received.
+pub(super) fn body(c: &Connection, id: i64) -> Result<Vec<u8>> {
+    c.query_row(
+        &format!("SELECT {RAW_BODY} FROM inbox_events WHERE id = ?1"),
+        [id],
+        |r| r.get(0),
+    )
     .optional()
     .map_err(Error::db("reading an event"))?
     .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))
 }
 
-/// Up to `limit` events not applied yet, oldest first.
-pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, String)>> {
+/// Bodies read per applying transaction (at least one event): one transaction never holds
+/// the connection for long, whatever the bodies hold.
+pub(super) const APPLY_BYTES: i64 = 256 * 1024;
+
+/// Up to `limit` events not applied yet, oldest first, and no more than [`APPLY_BYTES`] of
+/// bodies after the first.
+pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, Vec<u8>)>> {
     let mut stmt = c
-        .prepare_cached(
-            "SELECT id, body FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1",
-        )
+        .prepare_cached(&format!(
+            "SELECT id, {RAW_BODY} FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1"
+        ))
         .map_err(Error::db("reading pending events"))?;
-    let rows = stmt
-        .query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?)))
+    let mut rows = stmt
+        .query([limit as i64])
         .map_err(Error::db("reading pending events"))?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(Error::db("reading pending events"))
+    let mut out = Vec::new();
+    let mut bytes = 0i64;
+    while let Some(r) = rows.next().map_err(Error::db("reading pending events"))? {
+        if !out.is_empty() && bytes >= APPLY_BYTES {
+            break;
+        }
+        let body: Vec<u8> = r.get(1).map_err(Error::db("reading pending events"))?;
+        bytes += body.len() as i64;
+        out.push((r.get(0).map_err(Error::db("reading pending events"))?, body));
+    }
+    Ok(out)
 }
 
 /// What applying an event found: its state, kinds, note and the number it belongs to.
@@ -64,6 +86,10 @@ pub(super) fn set_state(
 impl Core {
     /// Stores raw bodies in one transaction; returns each one's event id (a repeated body
     /// returns the first copy's id and counts a duplicate).
+    ///
+    /// The transaction is durable when this returns (`synchronous=FULL`): the receiver
+    /// answers 200 after it, so a power loss must not take it back. A body that is not UTF-8
+    /// is kept byte for byte (its hash is of those bytes).
     pub fn persist_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<i64>> {
         Ok(self
             .store_events(bodies, source)?
@@ -76,30 +102,38 @@ impl Core {
     /// found it stored already: exact even while others store events at the same time.
     pub(super) fn store_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<(i64, bool)>> {
         let now = crate::util::now();
-        self.write(&[Topic::Inbox], None, |tx| {
+        let ids = self.db.with_tx_durable(|tx| {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO inbox_events (received_at, source, body_sha256, body) VALUES (?1, ?2, ?3, ?4) \
+                    "INSERT INTO inbox_events (received_at, source, body_sha256, body, body_raw) VALUES (?1, ?2, ?3, ?4, ?5) \
                      ON CONFLICT (body_sha256) DO UPDATE SET duplicates = duplicates + 1 RETURNING id, duplicates",
                 )
                 .map_err(Error::db("storing webhook events"))?;
             bodies
                 .iter()
                 .map(|b| {
-                    stmt.query_row(params![now, source, sha256_hex(b), String::from_utf8_lossy(b)], |r| {
+                    // Text when it is UTF-8; otherwise the bytes as received (`body_raw`), so the
+                    // stored hash is that of the stored body.
+                    let (text, raw) = match std::str::from_utf8(b) {
+                        Ok(t) => (std::borrow::Cow::Borrowed(t), None),
+                        Err(_) => (String::from_utf8_lossy(b), Some(&b[..])),
+                    };
+                    stmt.query_row(params![now, source, sha256_hex(b), text, raw], |r| {
                         Ok((r.get(0)?, r.get::<_, i64>(1)? == 0))
                     })
                     .map_err(Error::db("storing a webhook event"))
                 })
                 .collect()
-        })
+        })?;
+        self.emit(&[Topic::Inbox], None);
+        Ok(ids)
     }
 
     pub fn list_inbox(&self, filter: &InboxFilter) -> Result<Vec<InboxEventView>> {
         self.db.with_conn(|c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT id, received_at, source, duplicates, state, number_id, phone_number_id, kinds, note, length(body) \
+                    "SELECT id, received_at, source, duplicates, state, number_id, phone_number_id, kinds, note, coalesce(length(body_raw), length(CAST(body AS BLOB))) \
                      FROM inbox_events WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR instr(',' || kinds || ',', ',' || ?2 || ',') > 0) \
                      AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?5",
                 )
@@ -139,7 +173,7 @@ impl Core {
             .pop()
             .filter(|e| e.id == id)
             .ok_or_else(|| Error::NotFound(format!("inbox event {id}")))?;
-        ev.body = Some(self.db.with_conn(|c| body(c, id))?);
+        ev.body = Some(String::from_utf8_lossy(&self.db.with_conn(|c| body(c, id))?).into_owned());
         Ok(ev)
     }
 
@@ -156,13 +190,22 @@ impl Core {
         })
     }
 
-    pub(super) fn record_rejection(&self, reason: &str, bytes: usize) {
-        let r = self.db.with_conn(|c| {
-            c.execute(
-                "INSERT INTO inbox_rejections (received_at, reason, bytes) VALUES (?1, ?2, ?3)",
-                params![crate::util::now(), reason, bytes as i64],
+    /// Records refused requests, keeping the newest [`REJECTIONS_KEPT`].
+    pub(super) fn record_rejections(&self, batch: &[(String, usize)]) {
+        let now = crate::util::now();
+        let r = self.db.with_tx(|tx| {
+            for (reason, bytes) in batch {
+                tx.execute(
+                    "INSERT INTO inbox_rejections (received_at, reason, bytes) VALUES (?1, ?2, ?3)",
+                    params![now, reason, *bytes as i64],
+                )
+                .map_err(Error::db("recording a rejection"))?;
+            }
+            tx.execute(
+                "DELETE FROM inbox_rejections WHERE id <= (SELECT max(id) FROM inbox_rejections) - ?1",
+                [REJECTIONS_KEPT],
             )
-            .map_err(Error::db("recording a rejection"))
+            .map_err(Error::db("pruning rejections"))
         });
         match r {
             Ok(_) => self.emit(&[Topic::Inbox], None),
@@ -189,6 +232,8 @@ pub struct Rejection {
 pub struct InboxStatus {
     pub running: bool,
     pub url: Option<String>,
+    /// It runs without a shared secret (on loopback only): anything that reaches it may post.
+    pub unauthenticated: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -109,6 +109,19 @@ pub struct KnownWebhook {
     pub header_names: Vec<String>,
 }
 
+/// The URL points at this computer only (`localhost`, `127.0.0.0/8`, `[::1]`).
+fn is_loopback_url(url: &str) -> bool {
+    match url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host().map(|h| h.to_owned()))
+    {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 impl Core {
     fn known_headers(&self, number_id: i64) -> Result<KnownHeaders> {
         let json = self
@@ -293,7 +306,11 @@ impl Core {
         let mut headers = input.headers;
         headers.remove(SECRET_HEADER);
         check_headers(&headers)?;
-        if input.secret {
+        // While the app's receiver runs, a URL reachable from outside this computer (a tunnel
+        // to it, say) gets a shared secret whether asked or not: without one anyone who finds
+        // the URL could post events.
+        let forced = self.receiver_addr().is_some() && !is_loopback_url(&url);
+        if input.secret || forced {
             let account = secret_account(&number.phone);
             let secret = match self.secrets.get(&account)? {
                 Some(s) => s,

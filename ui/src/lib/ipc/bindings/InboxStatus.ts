@@ -3,4 +3,8 @@
 /**
  * Whether the app's receiver runs, and where.
  */
-export type InboxStatus = { running: boolean, url: string | null, };
+export type InboxStatus = { running: boolean, url: string | null, 
+/**
+ * It runs without a shared secret (on loopback only): anything that reaches it may post.
+ */
+unauthenticated: boolean, };
