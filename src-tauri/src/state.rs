@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use wabadesk_core::audit::Actor;
 use wabadesk_core::events::Topic;
-use wabadesk_core::prefs::{Preferences, PREFERENCES_FILE};
+use wabadesk_core::prefs::Settings;
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::webhook::{WebhookInput, WebhookView};
 use wabadesk_core::{paths, Core, Result};
@@ -13,6 +13,11 @@ use wabadesk_demo::{Demo, DemoHandle, DemoInfo, DemoOptions};
 
 use crate::events::EventForwarder;
 use crate::IpcError;
+
+/// The UI's preference store (tauri-plugin-store) in the user's data directory, and the key
+/// its object is stored under. Only the shell reads it; the core keeps its settings itself.
+pub const PREFERENCES_FILE: &str = "preferences.json";
+pub const PREFERENCES_KEY: &str = "preferences";
 
 /// What every command can reach. Built once at start; its core is swapped when the app moves
 /// between the user's profile and the demo profile.
@@ -23,6 +28,8 @@ pub struct AppState {
     pub events: Arc<EventForwarder>,
     /// The user's own profile directory (the demo profile lives inside it).
     base_data_dir: PathBuf,
+    /// The user's profile, also while the demo is open: its settings are the user's.
+    user_core: Arc<Core>,
     /// The app was started with `--demo`: the UI starts the demo on its first frame.
     pub demo_requested: bool,
     /// The running demo, and what the user's profile had open while it runs.
@@ -77,6 +84,7 @@ impl AppState {
         core.set_event_sink(events.clone());
         Self {
             base_data_dir: core.data_dir().to_path_buf(),
+            user_core: core.clone(),
             core: RwLock::new(core),
             events,
             demo_requested,
@@ -137,37 +145,30 @@ impl AppState {
         self.core().data_dir().to_path_buf()
     }
 
-    /// The preferences file, kept beside the database so the CLI reads the same settings.
-    /// The user's own, also while the demo runs: settings are the user's, not the profile's.
+    /// The UI's preference store. The user's own, also while the demo runs.
     pub fn preferences_path(&self) -> PathBuf {
         self.base_data_dir.join(PREFERENCES_FILE)
     }
 
-    /// The user's preferences as last saved.
-    pub fn preferences(&self) -> Preferences {
-        Preferences::load(&self.base_data_dir)
+    /// The user's settings (kept by the user's profile's core).
+    pub fn settings(&self) -> Settings {
+        self.user_core.settings()
     }
 
-    /// While the demo profile is open, it reads the user's preferences too (the downloads
-    /// folder for its exports): copies them beside its database.
-    pub fn mirror_preferences(&self) {
-        let dir = self.data_dir();
-        if dir == self.base_data_dir {
-            return;
+    /// Whether the user's profile has saved settings yet.
+    pub fn has_saved_settings(&self) -> bool {
+        self.user_core.has_saved_settings()
+    }
+
+    /// Saves the user's settings; while the demo profile is open it gets them too (the
+    /// downloads folder for its exports, the name for sign-offs).
+    pub fn set_settings(&self, settings: Settings) -> Result<Settings> {
+        let saved = self.user_core.set_settings(settings, Actor::Ui)?;
+        let open = self.core();
+        if !Arc::ptr_eq(&open, &self.user_core) {
+            open.set_settings(saved.clone(), Actor::Ui)?;
         }
-        let from = self.preferences_path();
-        let to = dir.join(PREFERENCES_FILE);
-        let copied = if from.exists() {
-            std::fs::copy(&from, &to).map(|_| ())
-        } else {
-            std::fs::remove_file(&to).or_else(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => Ok(()),
-                _ => Err(e),
-            })
-        };
-        if let Err(e) = copied {
-            tracing::warn!(error = %e, "the demo profile could not read the preferences");
-        }
+        Ok(saved)
     }
 
     fn changed_everything(&self) {
@@ -210,9 +211,13 @@ impl AppState {
                         return Err(e);
                     }
                 };
-                // The demo's core runs the demo's receiver; it becomes the app's.
-                self.swap_core(handle.core());
-                self.mirror_preferences();
+                // The demo's core runs the demo's receiver; it becomes the app's, with the
+                // user's settings.
+                let demo_core = handle.core();
+                if let Err(e) = demo_core.set_settings(self.settings(), Actor::System) {
+                    tracing::warn!(error = %e, "the demo profile could not take the settings");
+                }
+                self.swap_core(demo_core);
                 *slot = Some(RunningDemo {
                     handle,
                     real_core,
@@ -269,6 +274,12 @@ mod tests {
         let any = SocketAddr::from(([127, 0, 0, 1], 0));
         state.core().start_receiver(any).await.unwrap();
         assert!(!state.profile_status().await.demo);
+        state
+            .set_settings(Settings {
+                your_name: Some("Ana".into()),
+                ..Default::default()
+            })
+            .unwrap();
 
         let mut steps = Vec::new();
         let status = state
@@ -287,17 +298,21 @@ mod tests {
         // The app's receiver is the demo's inbox, which the numbers' webhooks point at.
         let inbox = state.core().receiver_status();
         assert_eq!(inbox.url.as_deref(), Some(info.inbox_url.as_str()));
-        // The preferences stay the user's, and the demo profile reads them (its exports go to
-        // the user's downloads folder).
+        // The demo profile took the user's settings at start; the preference store stays the
+        // user's.
+        assert_eq!(core.settings().your_name.as_deref(), Some("Ana"));
         assert_eq!(state.preferences_path(), dir.path().join(PREFERENCES_FILE));
+        // A change while the demo runs reaches both (the demo's exports go to the user's
+        // downloads folder).
         let out = dir.path().join("out");
-        std::fs::write(
-            state.preferences_path(),
-            serde_json::json!({"preferences": {"downloads_dir": out}}).to_string(),
-        )
-        .unwrap();
-        state.mirror_preferences();
-        let export = wabadesk_core::paths::export_path(core.data_dir(), "audit", "csv").unwrap();
+        state
+            .set_settings(Settings {
+                downloads_dir: Some(out.display().to_string()),
+                ..state.settings()
+            })
+            .unwrap();
+        assert_eq!(real.settings().export_dir(), Some(out.clone()));
+        let export = core.export_path("audit", "csv").unwrap();
         assert_eq!(export.parent(), Some(out.as_path()));
         // Starting again does not start a second demo.
         let again = state

@@ -1,10 +1,13 @@
+//! The Settings page's preferences: the UI's half (theme, last number) in the app's preference
+//! store (tauri-plugin-store), the core's half (base URLs, default environment, name, downloads
+//! folder) through the core, which keeps its own file. The UI sees them as one.
+
 use tauri::{AppHandle, State};
 use tauri_plugin_store::StoreExt;
-use wabadesk_core::prefs::Preferences;
+use wabadesk_core::prefs::{Preferences, Settings, UiPreferences};
 
+use crate::state::PREFERENCES_KEY as KEY;
 use crate::{AppState, IpcError};
-
-use wabadesk_core::prefs::PREFERENCES_KEY as KEY;
 
 #[tauri::command(async)]
 pub fn get_preferences(
@@ -12,7 +15,23 @@ pub fn get_preferences(
     state: State<'_, AppState>,
 ) -> Result<Preferences, IpcError> {
     let store = app.store(state.preferences_path())?;
-    Ok(Preferences::from_json(store.get(KEY)))
+    let stored = store.get(KEY);
+    if !state.has_saved_settings() {
+        // Once, for a profile from before the core kept its settings: the store held them
+        // all. The shell reads its own store and hands the core its half.
+        let (ui, settings) = Preferences::from_json(stored.clone()).split();
+        if settings != Settings::default() {
+            match state.set_settings(settings) {
+                Ok(_) => {
+                    store.set(KEY, ui_value(&ui)?);
+                    store.save()?;
+                }
+                Err(e) => tracing::warn!(error = %e, "the old settings could not be carried over"),
+            }
+        }
+    }
+    let ui = UiPreferences::from_json(stored);
+    Ok(Preferences::join(ui, state.settings()))
 }
 
 #[tauri::command(async)]
@@ -21,12 +40,15 @@ pub fn set_preferences(
     state: State<'_, AppState>,
     preferences: Preferences,
 ) -> Result<Preferences, IpcError> {
-    preferences.validate()?;
+    let (ui, settings) = preferences.split();
+    let settings = state.set_settings(settings)?;
     let store = app.store(state.preferences_path())?;
-    let value = serde_json::to_value(&preferences)
-        .map_err(|e| IpcError::from(wabadesk_core::Error::Internal(format!("preferences: {e}"))))?;
-    store.set(KEY, value);
+    store.set(KEY, ui_value(&ui)?);
     store.save()?;
-    state.mirror_preferences();
-    Ok(preferences)
+    Ok(Preferences::join(ui, settings))
+}
+
+fn ui_value(ui: &UiPreferences) -> Result<serde_json::Value, IpcError> {
+    serde_json::to_value(ui)
+        .map_err(|e| IpcError::from(wabadesk_core::Error::Internal(format!("preferences: {e}"))))
 }

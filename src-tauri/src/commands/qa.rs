@@ -44,7 +44,7 @@ pub fn sign_off(
     note: String,
 ) -> Result<QaRun, IpcError> {
     // Who signs off: the name in Settings goes in front of the note (run, report, audit).
-    let note = state.preferences().sign_off_note(&note);
+    let note = state.settings().sign_off_note(&note);
     Ok(state
         .core()
         .sign_off(run_id, &language, verdict, &note, Actor::Ui)?)

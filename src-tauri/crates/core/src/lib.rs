@@ -19,6 +19,7 @@ pub mod secrets;
 mod send;
 pub mod sensitive;
 mod service;
+mod settings;
 pub mod templates;
 pub mod util;
 pub mod vocabulary;

@@ -39,10 +39,10 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))
 }
 
-/// A new export file: the downloads folder set in the preferences, else the user's Downloads
+/// A new export file: the downloads folder of the core's settings, else the user's Downloads
 /// folder (or `<data dir>/exports`), named `wabadesk-<what>-<time>.<extension>`.
 pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathBuf> {
-    let dir = crate::prefs::Preferences::load(data_dir)
+    let dir = crate::prefs::Settings::load(data_dir)
         .export_dir()
         .or_else(dirs::download_dir)
         .unwrap_or_else(|| data_dir.join("exports"));
@@ -249,12 +249,12 @@ mod tests {
     }
 
     #[test]
-    fn exports_go_to_the_downloads_folder_of_the_preferences() {
+    fn exports_go_to_the_downloads_folder_of_the_settings() {
         let data = tempfile::tempdir().unwrap();
         let out = data.path().join("my exports");
         std::fs::write(
-            data.path().join(crate::prefs::PREFERENCES_FILE),
-            serde_json::json!({"preferences": {"downloads_dir": out}}).to_string(),
+            crate::prefs::Settings::path(data.path()),
+            serde_json::json!({"downloads_dir": out}).to_string(),
         )
         .unwrap();
         let path = export_path(data.path(), "audit", "csv").unwrap();

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::api::{ClientConfig, Environment};
 use crate::db::Db;
 use crate::events::{Change, EventSink, NoopSink, Topic};
-use crate::prefs::Preferences;
+use crate::prefs::Settings;
 use crate::secrets::{MemoryStore, SecretStore};
 use crate::Result;
 
@@ -69,8 +69,10 @@ pub struct Core {
     /// The one HTTP client: every API client and the endpoint tester share its connection pool.
     pub(crate) http: reqwest::Client,
     pub(crate) api_config: ClientConfig,
-    /// Base URL per environment name, from the preferences (overrides the built-in ones).
+    /// Base URL per environment name, from the settings (overrides the built-in ones).
     base_urls: RwLock<BTreeMap<String, String>>,
+    /// The core's own settings as last saved (`settings.json`).
+    pub(crate) settings: RwLock<Settings>,
     /// Test hook: make a key rotation stop (as if the process died) after this step.
     pub(crate) crash_after: Mutex<Option<RotationStep>>,
     /// Where change events go (a no-op until the shell installs its sink).
@@ -80,13 +82,13 @@ pub struct Core {
 }
 
 impl Core {
-    /// Opens the data directory: database (migrated), preferences, and finishes or rolls back
+    /// Opens the data directory: database (migrated), settings, and finishes or rolls back
     /// any key rotation a crash left half-done.
     pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Self> {
         crate::paths::ensure_dir(data_dir)?;
         let db = Db::open_in_dir(data_dir)?;
-        let prefs = Preferences::load(data_dir);
-        let core = Self::assemble(data_dir.to_path_buf(), db, secrets, prefs.base_urls)?;
+        let settings = Settings::load(data_dir);
+        let core = Self::assemble(data_dir.to_path_buf(), db, secrets, settings)?;
         if core.db.read_only().is_some() {
             // Nothing can be finished without writing; the journal stays for a writable start.
             tracing::warn!("read-only data directory: interrupted key rotations are not recovered");
@@ -108,7 +110,7 @@ impl Core {
 
     pub fn in_memory_with(secrets: Arc<dyn SecretStore>) -> Self {
         let db = Db::open_in_memory().expect("in-memory database");
-        Self::assemble(PathBuf::from(":memory:"), db, secrets, BTreeMap::new())
+        Self::assemble(PathBuf::from(":memory:"), db, secrets, Settings::default())
             .expect("an HTTP client")
     }
 
@@ -116,7 +118,7 @@ impl Core {
         data_dir: PathBuf,
         db: Db,
         secrets: Arc<dyn SecretStore>,
-        base_urls: BTreeMap<String, String>,
+        settings: Settings,
     ) -> Result<Self> {
         let api_config = ClientConfig::default();
         Ok(Self {
@@ -125,14 +127,15 @@ impl Core {
             secrets,
             http: crate::api::http_client(&api_config)?,
             api_config,
-            base_urls: RwLock::new(base_urls),
+            base_urls: RwLock::new(settings.base_urls.clone()),
+            settings: RwLock::new(settings),
             crash_after: Mutex::new(None),
             events: RwLock::new(Arc::new(NoopSink)),
             receiver: Mutex::new(None),
         })
     }
 
-    /// The data directory (database, preferences, exports when there is no Downloads folder).
+    /// The data directory (database, settings, exports when there is no Downloads folder).
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
