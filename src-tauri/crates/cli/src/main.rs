@@ -32,7 +32,7 @@ use crate::common::Output;
     about = "WABA Desk: 360dialog WhatsApp admin tool"
 )]
 struct Cli {
-    /// Data directory (database, preferences). Default: the OS app-data dir, or
+    /// Data directory (database, settings). Default: the OS app-data dir, or
     /// $WABADESK_DATA_DIR when set.
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,

@@ -2,6 +2,10 @@
 import type { Environment } from "./Environment";
 import type { Theme } from "./Theme";
 
+/**
+ * The UI's preferences and the core's settings together: what the Settings page reads and
+ * saves. The app splits it into its two owners.
+ */
 export type Preferences = { theme: Theme, 
 /**
  * Id of the number selected last, restored at start.
