@@ -589,3 +589,46 @@ fn template_lint_reports_problems_with_their_fields() {
         "no problems found"
     );
 }
+
+#[test]
+fn the_cli_uses_the_cores_settings_not_the_apps_preference_store() {
+    use wabadesk_core::prefs::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let core = wabadesk_core::Core::open(
+            dir.path(),
+            std::sync::Arc::new(wabadesk_core::secrets::MemoryStore::new()),
+        )
+        .unwrap();
+        let mut s = Settings::default();
+        s.base_urls
+            .insert("simulator".into(), "http://127.0.0.1:9123".into());
+        core.set_settings(s, wabadesk_core::audit::Actor::Ui)
+            .unwrap();
+    }
+    // The app's store file, in a shape the core does not read.
+    std::fs::write(dir.path().join("preferences.json"), "{garbage").unwrap();
+    let run = |args: &[&str]| {
+        let out = wabadesk()
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    run(&[
+        "numbers",
+        "add",
+        "--env",
+        "simulator",
+        "--phone",
+        "+4915199999999",
+        "--label",
+        "Sim",
+    ]);
+    let shown = run(&["numbers", "show", "+4915199999999"]);
+    assert!(shown.contains("base url  http://127.0.0.1:9123"), "{shown}");
+}

@@ -29,7 +29,10 @@ async fn a_new_simulator_address_applies_without_a_restart() {
     assert_eq!(core.number(id).unwrap().base_url, first.base_url);
     // The second simulator's key is unknown at the first one.
     let second_key = || Sensitive::new(second.numbers[0].api_key.clone());
-    assert!(core.set_key(id, second_key(), true, Actor::Ui).await.is_err());
+    assert!(core
+        .set_key(id, second_key(), true, Actor::Ui)
+        .await
+        .is_err());
 
     core.set_settings(pointing_at(&second.base_url), Actor::Ui)
         .unwrap();
