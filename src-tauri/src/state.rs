@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 
 use wabadesk_core::audit::Actor;
 use wabadesk_core::events::Topic;
-use wabadesk_core::prefs::Settings;
+use wabadesk_core::prefs::{Preferences, Settings, UiPreferences};
 use wabadesk_core::secrets::KeyringStore;
 use wabadesk_core::webhook::{WebhookInput, WebhookView};
 use wabadesk_core::{paths, Core, Result};
@@ -158,6 +158,27 @@ impl AppState {
     /// Whether the user's profile has saved settings yet.
     pub fn has_saved_settings(&self) -> bool {
         self.user_core.has_saved_settings()
+    }
+
+    /// Once, for a profile from before the core kept its settings: the preference store's value
+    /// (`stored`, the shell's own file) held them all; the core gets its half. Returns the UI's
+    /// half to store back when something was carried over, `None` otherwise (settings already
+    /// saved, nothing to carry, or invalid — then they stay where they were, with a warning).
+    pub fn carry_over_settings(&self, stored: Option<serde_json::Value>) -> Option<UiPreferences> {
+        if self.has_saved_settings() {
+            return None;
+        }
+        let (ui, settings) = Preferences::from_json(stored).split();
+        if settings == Settings::default() {
+            return None;
+        }
+        match self.set_settings(settings) {
+            Ok(_) => Some(ui),
+            Err(e) => {
+                tracing::warn!(error = %e, "the old settings could not be carried over");
+                None
+            }
+        }
     }
 
     /// Saves the user's settings; while the demo profile is open it gets them too (the
@@ -331,6 +352,44 @@ mod tests {
         // The simulator is gone with the demo.
         let sim_up = reqwest_free_connect(&info.sim_url);
         assert!(!sim_up, "the simulator stopped");
+    }
+
+    #[test]
+    fn old_preferences_are_carried_over_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let core = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        let state = AppState::with_core(core.clone(), EventForwarder::new(), false);
+        // Nothing to carry: nothing is saved.
+        assert!(state
+            .carry_over_settings(Some(serde_json::json!({"theme": "dark"})))
+            .is_none());
+        assert!(!state.has_saved_settings());
+        // Invalid old values stay where they were.
+        let bad = serde_json::json!({"base_urls": {"production": "http://example.com"}});
+        assert!(state.carry_over_settings(Some(bad)).is_none());
+        assert!(!state.has_saved_settings());
+        let old = serde_json::json!({
+            "theme": "dark",
+            "last_number": "4",
+            "your_name": "Ana",
+            "base_urls": {"simulator": "http://127.0.0.1:9200"}
+        });
+        let ui = state.carry_over_settings(Some(old.clone())).unwrap();
+        assert_eq!(ui.last_number.as_deref(), Some("4"));
+        assert_eq!(core.settings().your_name.as_deref(), Some("Ana"));
+        assert_eq!(
+            core.environment_base_url(wabadesk_core::api::Environment::Simulator),
+            "http://127.0.0.1:9200"
+        );
+        // Once: later the core's own settings win.
+        state
+            .set_settings(Settings {
+                your_name: Some("Bo".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(state.carry_over_settings(Some(old)).is_none());
+        assert_eq!(core.settings().your_name.as_deref(), Some("Bo"));
     }
 
     async fn number(core: &Core, env: wabadesk_core::api::Environment, base: &str) -> i64 {

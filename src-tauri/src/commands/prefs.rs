@@ -4,7 +4,7 @@
 
 use tauri::{AppHandle, State};
 use tauri_plugin_store::StoreExt;
-use wabadesk_core::prefs::{Preferences, Settings, UiPreferences};
+use wabadesk_core::prefs::{Preferences, UiPreferences};
 
 use crate::state::PREFERENCES_KEY as KEY;
 use crate::{AppState, IpcError};
@@ -16,19 +16,10 @@ pub fn get_preferences(
 ) -> Result<Preferences, IpcError> {
     let store = app.store(state.preferences_path())?;
     let stored = store.get(KEY);
-    if !state.has_saved_settings() {
-        // Once, for a profile from before the core kept its settings: the store held them
-        // all. The shell reads its own store and hands the core its half.
-        let (ui, settings) = Preferences::from_json(stored.clone()).split();
-        if settings != Settings::default() {
-            match state.set_settings(settings) {
-                Ok(_) => {
-                    store.set(KEY, ui_value(&ui)?);
-                    store.save()?;
-                }
-                Err(e) => tracing::warn!(error = %e, "the old settings could not be carried over"),
-            }
-        }
+    // Once, for a profile from before the core kept its settings: the store held them all.
+    if let Some(ui) = state.carry_over_settings(stored.clone()) {
+        store.set(KEY, ui_value(&ui)?);
+        store.save()?;
     }
     let ui = UiPreferences::from_json(stored);
     Ok(Preferences::join(ui, state.settings()))
