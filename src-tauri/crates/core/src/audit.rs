@@ -82,10 +82,11 @@ pub enum AuditAction {
     MessageSent,
     MessageOutcomeUnknown,
     HistoryPruned,
+    SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -109,6 +110,7 @@ impl AuditAction {
         AuditAction::MessageSent,
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
+        AuditAction::SettingsChanged,
     ];
 
     /// The name stored in the database.
@@ -137,6 +139,7 @@ impl AuditAction {
             AuditAction::MessageSent => "message_sent",
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
+            AuditAction::SettingsChanged => "settings_changed",
         }
     }
 
@@ -174,6 +177,7 @@ impl AuditAction {
             AuditAction::MessageSent => "Message sent",
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",
+            AuditAction::SettingsChanged => "Settings changed",
         }
     }
 }

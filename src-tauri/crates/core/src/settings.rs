@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::api::Environment;
-use crate::audit::Actor;
+use crate::audit::{Actor, AuditAction, NewAudit};
 use crate::events::Topic;
 use crate::prefs::Settings;
 use crate::{Core, Error, Result};
@@ -29,22 +29,55 @@ impl Core {
     /// they are invalid or cannot be saved.
     pub fn set_settings(&self, settings: Settings, actor: Actor) -> Result<Settings> {
         settings.validate()?;
-        if !self.is_in_memory() {
-            save(&settings, &self.data_dir)?;
+        let changed = changed_fields(&self.settings(), &settings);
+        if changed.is_empty() {
+            return Ok(settings);
         }
+        let detail = changed.join(", ");
+        // The audit row and the file together: a file that cannot be saved rolls the row back.
+        self.write(&[Topic::Numbers, Topic::Audit], None, |tx| {
+            crate::audit::record(
+                tx,
+                actor,
+                NewAudit {
+                    detail: &detail,
+                    ..NewAudit::of(AuditAction::SettingsChanged)
+                },
+            )?;
+            if self.is_in_memory() {
+                Ok(())
+            } else {
+                save(&settings, &self.data_dir)
+            }
+        })?;
         for env in Environment::ALL {
             self.set_environment_base_url(env, settings.base_urls.get(env.as_str()).cloned());
         }
         *self.settings.write().unwrap_or_else(|p| p.into_inner()) = settings.clone();
-        tracing::info!(actor = actor.as_str(), "settings saved");
-        // Numbers show the base URL they use.
-        self.emit(&[Topic::Numbers], None);
         Ok(settings)
     }
 
     fn is_in_memory(&self) -> bool {
         self.data_dir == Path::new(":memory:")
     }
+}
+
+/// What differs between `old` and `new`, in words (for the audit log; no values).
+fn changed_fields(old: &Settings, new: &Settings) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if old.base_urls != new.base_urls {
+        out.push("base URLs");
+    }
+    if old.default_environment != new.default_environment {
+        out.push("default environment");
+    }
+    if old.your_name != new.your_name {
+        out.push("your name");
+    }
+    if old.downloads_dir != new.downloads_dir {
+        out.push("downloads folder");
+    }
+    out
 }
 
 /// Writes `settings` to `data_dir` (a crash leaves the old file or the new, never half).
@@ -76,6 +109,14 @@ mod tests {
         core.set_settings(s.clone(), Actor::Ui).unwrap();
         assert!(core.has_saved_settings());
         assert_eq!(core.settings(), s);
+        // Audited, naming what changed (no values); saving the same again records nothing.
+        core.set_settings(s.clone(), Actor::Ui).unwrap();
+        let log = core
+            .audit_list(&crate::audit::AuditFilter::default())
+            .unwrap();
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(log[0].action, "settings_changed");
+        assert_eq!(log[0].detail, "base URLs, your name");
         drop(core);
         let again = Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap();
         assert_eq!(again.settings(), s);

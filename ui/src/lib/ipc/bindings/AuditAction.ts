@@ -3,4 +3,4 @@
 /**
  * Every action the core records in the audit log (the stored `audit_log.action` names).
  */
-export type AuditAction = "key_set" | "key_rotated" | "key_verified" | "key_superseded" | "key_removed" | "key_rotation_recovered" | "key_rotation_rolled_back" | "number_added" | "number_updated" | "number_removed" | "webhook_changed" | "webhook_changed_outside" | "webhook_reapplied" | "webhook_destination_saved" | "webhook_destination_removed" | "webhook_destinations_toggled" | "template_created" | "template_deleted" | "qa_run" | "qa_signed_off" | "message_sent" | "message_outcome_unknown" | "history_pruned";
+export type AuditAction = "key_set" | "key_rotated" | "key_verified" | "key_superseded" | "key_removed" | "key_rotation_recovered" | "key_rotation_rolled_back" | "number_added" | "number_updated" | "number_removed" | "webhook_changed" | "webhook_changed_outside" | "webhook_reapplied" | "webhook_destination_saved" | "webhook_destination_removed" | "webhook_destinations_toggled" | "template_created" | "template_deleted" | "qa_run" | "qa_signed_off" | "message_sent" | "message_outcome_unknown" | "history_pruned" | "settings_changed";

@@ -166,6 +166,10 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "history_pruned",
       "label": "History pruned"
+    },
+    {
+      "value": "settings_changed",
+      "label": "Settings changed"
     }
   ],
   "actors": [
