@@ -30,8 +30,6 @@ use wabadesk_core::Core;
 /// `tests/conformance/README.md`: fixing a check means removing it here.
 const KNOWN_FAILURES: &[(&str, &[&str])] = &[
     ("templates/metadocs-call-permission-request.json", &["lint"]),
-    ("templates/metadocs-product-card-carousel.json", &["lint"]),
-    ("templates/metadocs-spm-template-named.json", &["lint"]),
     (
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
