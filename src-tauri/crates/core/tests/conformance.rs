@@ -34,12 +34,10 @@ const KNOWN_FAILURES: &[(&str, &[&str])] = &[
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
     ),
-    ("sends/metadocs-catalog-intro-offer.json", &["build"]),
     ("sends/metadocs-limited-time-offer.json", &["build"]),
     ("sends/metadocs-media-card-carousel.json", &["build"]),
     ("sends/metadocs-mpm-abandoned-cart.json", &["build"]),
     ("sends/metadocs-product-card-carousel.json", &["build"]),
-    ("sends/metadocs-spm-template-named.json", &["build"]),
 ];
 
 fn dir() -> PathBuf {
@@ -261,6 +259,7 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
         let p = c.pointer("/parameters/0")?;
         p.get("text")
             .or_else(|| p.get("coupon_code"))
+            .or_else(|| p.pointer("/action/thumbnail_product_retailer_id"))
             .and_then(Value::as_str)
             .map(str::to_string)
     };
@@ -287,6 +286,13 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
             "header" => {
                 if let Some(p) = c.pointer("/parameters/0") {
                     let kind = s(p, "type").unwrap_or_default();
+                    if kind == "product" {
+                        for k in ["product_retailer_id", "catalog_id"] {
+                            let v = s(&p["product"], k).unwrap_or_default();
+                            values.insert(format!("header.{k}"), v.to_string());
+                        }
+                        continue;
+                    }
                     let v = p
                         .get(kind)
                         .and_then(|m| m.get("id").or_else(|| m.get("link")))

@@ -24,6 +24,10 @@ pub enum FieldKind {
     CopyCode,
     /// Authentication templates: the code goes into the body and the OTP button.
     OneTimeCode,
+    /// A product of the catalog (single-product header, catalog thumbnail).
+    ProductRetailerId,
+    /// The catalog a product header's product belongs to.
+    CatalogId,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -139,6 +143,22 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
                     ));
                 }
             }
+            "PRODUCT" => {
+                fields.push(field(
+                    "header.product_retailer_id".into(),
+                    "Header product: product retailer id (SKU)".into(),
+                    FieldKind::ProductRetailerId,
+                    String::new(),
+                    true,
+                ));
+                fields.push(field(
+                    "header.catalog_id".into(),
+                    "Header product: catalog id".into(),
+                    FieldKind::CatalogId,
+                    String::new(),
+                    true,
+                ));
+            }
             media => fields.push(field(
                 "header".into(),
                 format!("Header {} (https link or media id)", media.to_lowercase()),
@@ -203,6 +223,13 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
                 FieldKind::CopyCode,
                 str_of(b, "example").to_string(),
                 true,
+            )),
+            "CATALOG" => fields.push(field(
+                format!("button.{i}"),
+                "Catalog thumbnail: product retailer id (optional; else the first product)".into(),
+                FieldKind::ProductRetailerId,
+                String::new(),
+                false,
             )),
             _ => {}
         }
@@ -303,6 +330,10 @@ pub fn build_components(
                     }
                 }
             }
+            "PRODUCT" => Some(json!({"type": "product", "product": {
+                "product_retailer_id": get("header.product_retailer_id"),
+                "catalog_id": get("header.catalog_id"),
+            }})),
             media => {
                 let kind = media.to_lowercase();
                 let v = get("header");
@@ -341,6 +372,17 @@ pub fn build_components(
                 out.push(
                     json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
                                 "parameters": [{"type": "coupon_code", "coupon_code": v}]}),
+                );
+            }
+            "CATALOG" => {
+                let action = if v.is_empty() {
+                    json!({})
+                } else {
+                    json!({ "thumbnail_product_retailer_id": v })
+                };
+                out.push(
+                    json!({"type": "button", "sub_type": "catalog", "index": i.to_string(),
+                                "parameters": [{"type": "action", "action": action}]}),
                 );
             }
             _ => {}
@@ -468,6 +510,59 @@ mod tests {
             "{out:?} vs {want}"
         );
         assert_eq!(out[1]["parameters"][0]["text"], "Bo");
+    }
+
+    #[test]
+    fn a_product_header_is_sent_as_product_retailer_id_and_catalog_id() {
+        let comps = json!([{"type": "header", "format": "product"},
+                           {"type": "body", "text": "Use code {{1}} now."},
+                           {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]);
+        let fields = send_form(shape(&comps));
+        let kinds: Vec<(&str, FieldKind)> =
+            fields.iter().map(|f| (f.key.as_str(), f.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("header.product_retailer_id", FieldKind::ProductRetailerId),
+                ("header.catalog_id", FieldKind::CatalogId),
+                ("body.1", FieldKind::Body),
+            ]
+        );
+        let missing = build_components(shape(&comps), &values(&[("body.1", "X")])).unwrap_err();
+        assert!(missing.iter().any(|i| i.path == "header.catalog_id"));
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("header.product_retailer_id", "nqryix03ez"),
+                ("header.catalog_id", "194836987003835"),
+                ("body.1", "25OFF"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0],
+            json!({"type": "header", "parameters": [{"type": "product", "product":
+                {"product_retailer_id": "nqryix03ez", "catalog_id": "194836987003835"}}]})
+        );
+    }
+
+    #[test]
+    fn a_catalog_button_sends_its_thumbnail_or_an_empty_action() {
+        let comps = json!([{"type": "BODY", "text": "See our catalog."},
+                           {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]}]);
+        let fields = send_form(shape(&comps));
+        assert_eq!(fields[0].key, "button.0");
+        assert!(!fields[0].required);
+        let out = build_components(shape(&comps), &values(&[("button.0", "2lc20305pt")])).unwrap();
+        assert_eq!(
+            out,
+            [
+                json!({"type": "button", "sub_type": "catalog", "index": "0",
+                    "parameters": [{"type": "action", "action": {"thumbnail_product_retailer_id": "2lc20305pt"}}]})
+            ]
+        );
+        let out = build_components(shape(&comps), &values(&[])).unwrap();
+        assert_eq!(out[0]["parameters"][0]["action"], json!({}));
     }
 
     #[test]
