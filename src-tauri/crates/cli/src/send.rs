@@ -114,7 +114,10 @@ fn fill(
             FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => {
                 args.button.as_ref()
             }
-            FieldKind::HeaderLocation | FieldKind::ProductRetailerId | FieldKind::CatalogId => None,
+            FieldKind::HeaderLocation
+            | FieldKind::ProductRetailerId
+            | FieldKind::CatalogId
+            | FieldKind::ExpirationTimeMs => None,
         };
         if let Some(v) = v {
             values.insert(key, v.clone());

@@ -34,7 +34,6 @@ const KNOWN_FAILURES: &[(&str, &[&str])] = &[
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
     ),
-    ("sends/metadocs-limited-time-offer.json", &["build"]),
     ("sends/metadocs-media-card-carousel.json", &["build"]),
     ("sends/metadocs-mpm-abandoned-cart.json", &["build"]),
     ("sends/metadocs-product-card-carousel.json", &["build"]),
@@ -300,6 +299,14 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                         .and_then(Value::as_str)
                         .unwrap_or_default();
                     values.insert("header".to_string(), v.to_string());
+                }
+            }
+            "limited_time_offer" => {
+                if let Some(ms) = c.pointer("/parameters/0/limited_time_offer/expiration_time_ms") {
+                    values.insert(
+                        "limited_time_offer.expiration_time_ms".to_string(),
+                        ms.to_string(),
+                    );
                 }
             }
             "button" => {

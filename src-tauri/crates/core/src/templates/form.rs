@@ -28,6 +28,8 @@ pub enum FieldKind {
     ProductRetailerId,
     /// The catalog a product header's product belongs to.
     CatalogId,
+    /// Limited-time offer: when the offer expires, in milliseconds since the Unix epoch.
+    ExpirationTimeMs,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -197,6 +199,17 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
             ));
         }
     }
+    if t.component("LIMITED_TIME_OFFER")
+        .is_some_and(|c| c.pointer("/limited_time_offer/has_expiration") == Some(&json!(true)))
+    {
+        fields.push(field(
+            "limited_time_offer.expiration_time_ms".into(),
+            "Offer expires at (Unix time in milliseconds)".into(),
+            FieldKind::ExpirationTimeMs,
+            String::new(),
+            true,
+        ));
+    }
     for (i, b) in t.buttons().into_iter().enumerate() {
         match upper(b, "type").as_str() {
             "URL" => {
@@ -357,6 +370,18 @@ pub fn build_components(
                 .map(|n| text_param(&get(&format!("body.{n}")), named.then_some(n.as_str())))
                 .collect();
             out.push(json!({"type": "body", "parameters": params}));
+        }
+    }
+    if fields.iter().any(|f| f.kind == FieldKind::ExpirationTimeMs) {
+        let key = "limited_time_offer.expiration_time_ms";
+        match get(key).parse::<u64>() {
+            Ok(ms) => out.push(json!({"type": "limited_time_offer", "parameters": [
+                {"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": ms}}
+            ]})),
+            Err(_) => issues.push(LintIssue {
+                path: key.into(),
+                message: "the expiry must be a whole number of milliseconds (Unix time)".into(),
+            }),
         }
     }
     for (i, b) in t.buttons().into_iter().enumerate() {
@@ -544,6 +569,45 @@ mod tests {
             json!({"type": "header", "parameters": [{"type": "product", "product":
                 {"product_retailer_id": "nqryix03ez", "catalog_id": "194836987003835"}}]})
         );
+    }
+
+    #[test]
+    fn a_limited_time_offer_sends_its_expiry_and_distinct_button_values() {
+        let comps = json!([{"type": "limited_time_offer", "limited_time_offer": {"text": "Expiring offer!", "has_expiration": true}},
+                           {"type": "body", "text": "Use code {{1}} today."},
+                           {"type": "buttons", "buttons": [{"type": "copy_code", "example": "CARIBE25"},
+                               {"type": "url", "text": "Book", "url": "https://x.example/o?c={{1}}", "example": ["https://x.example/o?c=n3"]}]}]);
+        let fields = send_form(shape(&comps));
+        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "body.1",
+                "limited_time_offer.expiration_time_ms",
+                "button.0",
+                "button.1"
+            ]
+        );
+        let mut v = values(&[
+            ("body.1", "CARIBE25"),
+            ("limited_time_offer.expiration_time_ms", "soon"),
+            ("button.0", "CARIBE25"),
+            ("button.1", "n3mtql"),
+        ]);
+        let bad = build_components(shape(&comps), &v).unwrap_err();
+        assert_eq!(bad[0].path, "limited_time_offer.expiration_time_ms");
+        v.insert(
+            "limited_time_offer.expiration_time_ms".into(),
+            "1209600000".into(),
+        );
+        let out = build_components(shape(&comps), &v).unwrap();
+        assert_eq!(
+            out[1],
+            json!({"type": "limited_time_offer", "parameters": [{"type": "limited_time_offer",
+                "limited_time_offer": {"expiration_time_ms": 1209600000u64}}]})
+        );
+        assert_eq!(out[2]["parameters"][0]["coupon_code"], "CARIBE25");
+        assert_eq!(out[3]["parameters"][0]["text"], "n3mtql");
     }
 
     #[test]
