@@ -117,7 +117,8 @@ fn fill(
             FieldKind::HeaderLocation
             | FieldKind::ProductRetailerId
             | FieldKind::CatalogId
-            | FieldKind::ExpirationTimeMs => None,
+            | FieldKind::ExpirationTimeMs
+            | FieldKind::QuickReplyPayload => None,
         };
         if let Some(v) = v {
             values.insert(key, v.clone());

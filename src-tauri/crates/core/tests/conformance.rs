@@ -34,7 +34,6 @@ const KNOWN_FAILURES: &[(&str, &[&str])] = &[
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
     ),
-    ("sends/metadocs-media-card-carousel.json", &["build"]),
     ("sends/metadocs-mpm-abandoned-cart.json", &["build"]),
     ("sends/metadocs-product-card-carousel.json", &["build"]),
 ];
@@ -259,6 +258,7 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
         p.get("text")
             .or_else(|| p.get("coupon_code"))
             .or_else(|| p.pointer("/action/thumbnail_product_retailer_id"))
+            .or_else(|| p.get("payload"))
             .and_then(Value::as_str)
             .map(str::to_string)
     };
@@ -299,6 +299,14 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                         .and_then(Value::as_str)
                         .unwrap_or_default();
                     values.insert("header".to_string(), v.to_string());
+                }
+            }
+            "carousel" => {
+                for (n, card) in c["cards"].as_array().into_iter().flatten().enumerate() {
+                    let inner = values_of(shape, &card["components"]);
+                    for (k, v) in inner {
+                        values.insert(format!("card.{n}.{k}"), v);
+                    }
                 }
             }
             "limited_time_offer" => {

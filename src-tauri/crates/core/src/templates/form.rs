@@ -30,6 +30,32 @@ pub enum FieldKind {
     CatalogId,
     /// Limited-time offer: when the offer expires, in milliseconds since the Unix epoch.
     ExpirationTimeMs,
+    /// The payload a quick-reply button of a carousel card sends back when tapped.
+    QuickReplyPayload,
+}
+
+/// The cards of a carousel component, each with its own components.
+fn carousel_cards(t: &TemplateShape<'_>) -> Vec<Vec<Value>> {
+    t.component("CAROUSEL")
+        .and_then(|c| c.get("cards"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|card| {
+            card.get("components")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn card_buttons(card: &[Value]) -> Vec<&Value> {
+    card.iter()
+        .filter(|c| upper(c, "type") == "BUTTONS")
+        .filter_map(|c| c.get("buttons").and_then(Value::as_array))
+        .flatten()
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -210,6 +236,59 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
             true,
         ));
     }
+    for (n, card) in carousel_cards(&t).iter().enumerate() {
+        let label = format!("Card {}", n + 1);
+        if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
+            if upper(h, "format") == "PRODUCT" {
+                for (k, what, kind) in [
+                    (
+                        "product_retailer_id",
+                        "product retailer id (SKU)",
+                        FieldKind::ProductRetailerId,
+                    ),
+                    ("catalog_id", "catalog id", FieldKind::CatalogId),
+                ] {
+                    fields.push(field(
+                        format!("card.{n}.header.{k}"),
+                        format!("{label} product: {what}"),
+                        kind,
+                        String::new(),
+                        true,
+                    ));
+                }
+            } else {
+                fields.push(field(
+                    format!("card.{n}.header"),
+                    format!(
+                        "{label} {} (https link or media id)",
+                        str_of(h, "format").to_lowercase()
+                    ),
+                    FieldKind::HeaderMedia,
+                    String::new(),
+                    true,
+                ));
+            }
+        }
+        for (i, b) in card_buttons(card).into_iter().enumerate() {
+            match upper(b, "type").as_str() {
+                "QUICK_REPLY" => fields.push(field(
+                    format!("card.{n}.button.{i}"),
+                    format!("{label} button “{}”: payload", str_of(b, "text")),
+                    FieldKind::QuickReplyPayload,
+                    String::new(),
+                    false,
+                )),
+                "URL" if !super::placeholders(str_of(b, "url")).is_empty() => fields.push(field(
+                    format!("card.{n}.button.{i}"),
+                    format!("{label} button “{}”: end of the URL", str_of(b, "text")),
+                    FieldKind::UrlSuffix,
+                    sample_at(b, "/example/0"),
+                    true,
+                )),
+                _ => {}
+            }
+        }
+    }
     for (i, b) in t.buttons().into_iter().enumerate() {
         match upper(b, "type").as_str() {
             "URL" => {
@@ -383,6 +462,47 @@ pub fn build_components(
                 message: "the expiry must be a whole number of milliseconds (Unix time)".into(),
             }),
         }
+    }
+    let cards = carousel_cards(&t);
+    if !cards.is_empty() {
+        let mut built = Vec::new();
+        for (n, card) in cards.iter().enumerate() {
+            let mut comps = Vec::new();
+            if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
+                let format = str_of(h, "format").to_lowercase();
+                let param = if format == "product" {
+                    json!({"type": "product", "product": {
+                        "product_retailer_id": get(&format!("card.{n}.header.product_retailer_id")),
+                        "catalog_id": get(&format!("card.{n}.header.catalog_id")),
+                    }})
+                } else {
+                    let v = get(&format!("card.{n}.header"));
+                    let source = if v.starts_with("https://") || v.starts_with("http://") {
+                        json!({ "link": v })
+                    } else {
+                        json!({ "id": v })
+                    };
+                    json!({"type": format, format.clone(): source})
+                };
+                comps.push(json!({"type": "header", "parameters": [param]}));
+            }
+            for (i, b) in card_buttons(card).into_iter().enumerate() {
+                let v = get(&format!("card.{n}.button.{i}"));
+                match upper(b, "type").as_str() {
+                    "QUICK_REPLY" if !v.is_empty() => comps.push(
+                        json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
+                               "parameters": [{"type": "payload", "payload": v}]}),
+                    ),
+                    "URL" if !super::placeholders(str_of(b, "url")).is_empty() => comps.push(
+                        json!({"type": "button", "sub_type": "url", "index": i.to_string(),
+                               "parameters": [{"type": "text", "text": v}]}),
+                    ),
+                    _ => {}
+                }
+            }
+            built.push(json!({"card_index": n, "components": comps}));
+        }
+        out.push(json!({"type": "carousel", "cards": built}));
     }
     for (i, b) in t.buttons().into_iter().enumerate() {
         let v = get(&format!("button.{i}"));
@@ -608,6 +728,69 @@ mod tests {
         );
         assert_eq!(out[2]["parameters"][0]["coupon_code"], "CARIBE25");
         assert_eq!(out[3]["parameters"][0]["text"], "n3mtql");
+    }
+
+    #[test]
+    fn a_carousel_sends_each_card_with_its_own_values() {
+        let card = json!({"components": [{"type": "header", "format": "image", "example": {"header_handle": ["4::x"]}},
+            {"type": "buttons", "buttons": [{"type": "quick_reply", "text": "More"},
+                {"type": "url", "text": "Shop", "url": "https://x.example/p/{{1}}", "example": ["A"]}]}]});
+        let product = json!({"components": [{"type": "header", "format": "product"},
+            {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]});
+        let comps = json!([{"type": "body", "text": "Hi {{1}}, look."},
+                           {"type": "carousel", "cards": [card, card, product]}]);
+        let keys: Vec<String> = send_form(shape(&comps))
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "body.1",
+                "card.0.header",
+                "card.0.button.0",
+                "card.0.button.1",
+                "card.1.header",
+                "card.1.button.0",
+                "card.1.button.1",
+                "card.2.header.product_retailer_id",
+                "card.2.header.catalog_id",
+            ]
+        );
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("body.1", "Pablo"),
+                ("card.0.header", "111"),
+                ("card.0.button.0", "more-aloes"),
+                ("card.0.button.1", "blue-elf"),
+                ("card.1.header", "https://x.example/b.jpg"),
+                ("card.1.button.1", "buddha"),
+                ("card.2.header.product_retailer_id", "sku"),
+                ("card.2.header.catalog_id", "cat"),
+            ]),
+        )
+        .unwrap();
+        let cards = &out[1]["cards"];
+        assert_eq!(out[1]["type"], "carousel");
+        assert_eq!(
+            cards[0],
+            json!({"card_index": 0, "components": [
+                {"type": "header", "parameters": [{"type": "image", "image": {"id": "111"}}]},
+                {"type": "button", "sub_type": "quick_reply", "index": "0", "parameters": [{"type": "payload", "payload": "more-aloes"}]},
+                {"type": "button", "sub_type": "url", "index": "1", "parameters": [{"type": "text", "text": "blue-elf"}]}]})
+        );
+        assert_eq!(
+            cards[1]["components"][0]["parameters"][0]["image"]["link"],
+            "https://x.example/b.jpg"
+        );
+        assert_eq!(cards[1]["components"][1]["parameters"][0]["text"], "buddha");
+        assert_eq!(
+            cards[2]["components"][0]["parameters"][0]["product"],
+            json!({"product_retailer_id": "sku", "catalog_id": "cat"})
+        );
+        let missing = build_components(shape(&comps), &values(&[("body.1", "Pablo")])).unwrap_err();
+        assert!(missing.iter().any(|i| i.path == "card.1.button.1"));
     }
 
     #[test]
