@@ -118,7 +118,8 @@ fn fill(
             | FieldKind::ProductRetailerId
             | FieldKind::CatalogId
             | FieldKind::ExpirationTimeMs
-            | FieldKind::QuickReplyPayload => None,
+            | FieldKind::QuickReplyPayload
+            | FieldKind::ProductSections => None,
         };
         if let Some(v) = v {
             values.insert(key, v.clone());

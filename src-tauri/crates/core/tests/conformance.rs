@@ -34,7 +34,6 @@ const KNOWN_FAILURES: &[(&str, &[&str])] = &[
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
     ),
-    ("sends/metadocs-mpm-abandoned-cart.json", &["build"]),
     ("sends/metadocs-product-card-carousel.json", &["build"]),
 ];
 
@@ -322,6 +321,34 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                     .as_i64()
                     .or_else(|| c["index"].as_str().and_then(|i| i.parse().ok()))
                     .unwrap_or_default();
+                if let Some(sections) = c
+                    .pointer("/parameters/0/action/sections")
+                    .and_then(Value::as_array)
+                {
+                    let thumb = c
+                        .pointer("/parameters/0/action/thumbnail_product_retailer_id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    values.insert(format!("button.{index}.thumbnail"), thumb.to_string());
+                    let text: Vec<String> = sections
+                        .iter()
+                        .map(|sec| {
+                            let ids: Vec<&str> = sec["product_items"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|p| p["product_retailer_id"].as_str())
+                                .collect();
+                            format!(
+                                "{}: {}",
+                                s(sec, "title").unwrap_or_default(),
+                                ids.join(", ")
+                            )
+                        })
+                        .collect();
+                    values.insert(format!("button.{index}.sections"), text.join("; "));
+                    continue;
+                }
                 if let Some(v) = first_text(c) {
                     values.insert(format!("button.{index}"), v);
                 }

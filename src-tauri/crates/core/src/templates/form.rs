@@ -32,6 +32,35 @@ pub enum FieldKind {
     ExpirationTimeMs,
     /// The payload a quick-reply button of a carousel card sends back when tapped.
     QuickReplyPayload,
+    /// Multi-product button: the sections of products, written
+    /// `Title: id1, id2; Other title: id3` (product retailer ids).
+    ProductSections,
+}
+
+/// `Title: id1, id2; Other: id3` as Meta's `sections` (title + product_items), or why not.
+fn product_sections(text: &str) -> Result<Vec<Value>, String> {
+    let mut sections = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((title, ids)) = part.split_once(':') else {
+            return Err(format!("'{part}': write a section as Title: id1, id2"));
+        };
+        let items: Vec<Value> = ids
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(|i| json!({ "product_retailer_id": i }))
+            .collect();
+        if title.trim().is_empty() || items.is_empty() {
+            return Err(format!(
+                "'{part}': a section needs a title and at least one product"
+            ));
+        }
+        sections.push(json!({"title": title.trim(), "product_items": items}));
+    }
+    if sections.is_empty() || sections.len() > 10 {
+        return Err("give 1 to 10 sections (Title: id1, id2; Other: id3)".into());
+    }
+    Ok(sections)
 }
 
 /// The cards of a carousel component, each with its own components.
@@ -316,6 +345,22 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
                 str_of(b, "example").to_string(),
                 true,
             )),
+            "MPM" => {
+                fields.push(field(
+                    format!("button.{i}.thumbnail"),
+                    "Products button: thumbnail product retailer id".into(),
+                    FieldKind::ProductRetailerId,
+                    String::new(),
+                    true,
+                ));
+                fields.push(field(
+                    format!("button.{i}.sections"),
+                    "Products button: sections (Title: id1, id2; Other: id3)".into(),
+                    FieldKind::ProductSections,
+                    String::new(),
+                    true,
+                ));
+            }
             "CATALOG" => fields.push(field(
                 format!("button.{i}"),
                 "Catalog thumbnail: product retailer id (optional; else the first product)".into(),
@@ -519,6 +564,18 @@ pub fn build_components(
                                 "parameters": [{"type": "coupon_code", "coupon_code": v}]}),
                 );
             }
+            "MPM" => match product_sections(&get(&format!("button.{i}.sections"))) {
+                Ok(sections) => out.push(
+                    json!({"type": "button", "sub_type": "mpm", "index": i.to_string(),
+                           "parameters": [{"type": "action", "action": {
+                               "thumbnail_product_retailer_id": get(&format!("button.{i}.thumbnail")),
+                               "sections": sections}}]}),
+                ),
+                Err(why) => issues.push(LintIssue {
+                    path: format!("button.{i}.sections"),
+                    message: why,
+                }),
+            },
             "CATALOG" => {
                 let action = if v.is_empty() {
                     json!({})
@@ -791,6 +848,36 @@ mod tests {
         );
         let missing = build_components(shape(&comps), &values(&[("body.1", "Pablo")])).unwrap_err();
         assert!(missing.iter().any(|i| i.path == "card.1.button.1"));
+    }
+
+    #[test]
+    fn a_multi_product_button_sends_its_sections() {
+        let comps = json!([{"type": "BODY", "text": "Your cart."},
+                           {"type": "BUTTONS", "buttons": [{"type": "MPM", "text": "View items"}]}]);
+        let keys: Vec<String> = send_form(shape(&comps))
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(keys, ["button.0.thumbnail", "button.0.sections"]);
+        let mut v = values(&[
+            ("button.0.thumbnail", "2lc20305pt"),
+            (
+                "button.0.sections",
+                "Popular Bundles: 2lc20305pt, nseiw1x3ch; Premium Packages: n6k6x0y7oe",
+            ),
+        ]);
+        let out = build_components(shape(&comps), &v).unwrap();
+        assert_eq!(
+            out[0],
+            json!({"type": "button", "sub_type": "mpm", "index": "0", "parameters": [{"type": "action", "action": {
+                "thumbnail_product_retailer_id": "2lc20305pt",
+                "sections": [
+                    {"title": "Popular Bundles", "product_items": [{"product_retailer_id": "2lc20305pt"}, {"product_retailer_id": "nseiw1x3ch"}]},
+                    {"title": "Premium Packages", "product_items": [{"product_retailer_id": "n6k6x0y7oe"}]}]}}]})
+        );
+        v.insert("button.0.sections".into(), "no title here".into());
+        let bad = build_components(shape(&comps), &v).unwrap_err();
+        assert_eq!(bad[0].path, "button.0.sections");
     }
 
     #[test]
