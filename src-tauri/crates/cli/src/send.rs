@@ -114,7 +114,12 @@ fn fill(
             FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => {
                 args.button.as_ref()
             }
-            FieldKind::HeaderLocation => None,
+            FieldKind::HeaderLocation
+            | FieldKind::ProductRetailerId
+            | FieldKind::CatalogId
+            | FieldKind::ExpirationTimeMs
+            | FieldKind::QuickReplyPayload
+            | FieldKind::ProductSections => None,
         };
         if let Some(v) = v {
             values.insert(key, v.clone());

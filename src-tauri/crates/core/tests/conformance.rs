@@ -30,18 +30,11 @@ use wabadesk_core::Core;
 /// `tests/conformance/README.md`: fixing a check means removing it here.
 const KNOWN_FAILURES: &[(&str, &[&str])] = &[
     ("templates/metadocs-call-permission-request.json", &["lint"]),
-    ("templates/metadocs-product-card-carousel.json", &["lint"]),
-    ("templates/metadocs-spm-template-named.json", &["lint"]),
     (
         "sends/metadocs-call-permission-request.json",
         &["build", "shape"],
     ),
-    ("sends/metadocs-catalog-intro-offer.json", &["build"]),
-    ("sends/metadocs-limited-time-offer.json", &["build"]),
-    ("sends/metadocs-media-card-carousel.json", &["build"]),
-    ("sends/metadocs-mpm-abandoned-cart.json", &["build"]),
     ("sends/metadocs-product-card-carousel.json", &["build"]),
-    ("sends/metadocs-spm-template-named.json", &["build"]),
 ];
 
 fn dir() -> PathBuf {
@@ -263,6 +256,8 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
         let p = c.pointer("/parameters/0")?;
         p.get("text")
             .or_else(|| p.get("coupon_code"))
+            .or_else(|| p.pointer("/action/thumbnail_product_retailer_id"))
+            .or_else(|| p.get("payload"))
             .and_then(Value::as_str)
             .map(str::to_string)
     };
@@ -289,6 +284,13 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
             "header" => {
                 if let Some(p) = c.pointer("/parameters/0") {
                     let kind = s(p, "type").unwrap_or_default();
+                    if kind == "product" {
+                        for k in ["product_retailer_id", "catalog_id"] {
+                            let v = s(&p["product"], k).unwrap_or_default();
+                            values.insert(format!("header.{k}"), v.to_string());
+                        }
+                        continue;
+                    }
                     let v = p
                         .get(kind)
                         .and_then(|m| m.get("id").or_else(|| m.get("link")))
@@ -298,11 +300,55 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                     values.insert("header".to_string(), v.to_string());
                 }
             }
+            "carousel" => {
+                for (n, card) in c["cards"].as_array().into_iter().flatten().enumerate() {
+                    let inner = values_of(shape, &card["components"]);
+                    for (k, v) in inner {
+                        values.insert(format!("card.{n}.{k}"), v);
+                    }
+                }
+            }
+            "limited_time_offer" => {
+                if let Some(ms) = c.pointer("/parameters/0/limited_time_offer/expiration_time_ms") {
+                    values.insert(
+                        "limited_time_offer.expiration_time_ms".to_string(),
+                        ms.to_string(),
+                    );
+                }
+            }
             "button" => {
                 let index = c["index"]
                     .as_i64()
                     .or_else(|| c["index"].as_str().and_then(|i| i.parse().ok()))
                     .unwrap_or_default();
+                if let Some(sections) = c
+                    .pointer("/parameters/0/action/sections")
+                    .and_then(Value::as_array)
+                {
+                    let thumb = c
+                        .pointer("/parameters/0/action/thumbnail_product_retailer_id")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    values.insert(format!("button.{index}.thumbnail"), thumb.to_string());
+                    let text: Vec<String> = sections
+                        .iter()
+                        .map(|sec| {
+                            let ids: Vec<&str> = sec["product_items"]
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(|p| p["product_retailer_id"].as_str())
+                                .collect();
+                            format!(
+                                "{}: {}",
+                                s(sec, "title").unwrap_or_default(),
+                                ids.join(", ")
+                            )
+                        })
+                        .collect();
+                    values.insert(format!("button.{index}.sections"), text.join("; "));
+                    continue;
+                }
                 if let Some(v) = first_text(c) {
                     values.insert(format!("button.{index}"), v);
                 }

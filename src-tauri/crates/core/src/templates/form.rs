@@ -24,6 +24,67 @@ pub enum FieldKind {
     CopyCode,
     /// Authentication templates: the code goes into the body and the OTP button.
     OneTimeCode,
+    /// A product of the catalog (single-product header, catalog thumbnail).
+    ProductRetailerId,
+    /// The catalog a product header's product belongs to.
+    CatalogId,
+    /// Limited-time offer: when the offer expires, in milliseconds since the Unix epoch.
+    ExpirationTimeMs,
+    /// The payload a quick-reply button of a carousel card sends back when tapped.
+    QuickReplyPayload,
+    /// Multi-product button: the sections of products, written
+    /// `Title: id1, id2; Other title: id3` (product retailer ids).
+    ProductSections,
+}
+
+/// `Title: id1, id2; Other: id3` as Meta's `sections` (title + product_items), or why not.
+fn product_sections(text: &str) -> Result<Vec<Value>, String> {
+    let mut sections = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((title, ids)) = part.split_once(':') else {
+            return Err(format!("'{part}': write a section as Title: id1, id2"));
+        };
+        let items: Vec<Value> = ids
+            .split(',')
+            .map(str::trim)
+            .filter(|i| !i.is_empty())
+            .map(|i| json!({ "product_retailer_id": i }))
+            .collect();
+        if title.trim().is_empty() || items.is_empty() {
+            return Err(format!(
+                "'{part}': a section needs a title and at least one product"
+            ));
+        }
+        sections.push(json!({"title": title.trim(), "product_items": items}));
+    }
+    if sections.is_empty() || sections.len() > 10 {
+        return Err("give 1 to 10 sections (Title: id1, id2; Other: id3)".into());
+    }
+    Ok(sections)
+}
+
+/// The cards of a carousel component, each with its own components.
+fn carousel_cards(t: &TemplateShape<'_>) -> Vec<Vec<Value>> {
+    t.component("CAROUSEL")
+        .and_then(|c| c.get("cards"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|card| {
+            card.get("components")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn card_buttons(card: &[Value]) -> Vec<&Value> {
+    card.iter()
+        .filter(|c| upper(c, "type") == "BUTTONS")
+        .filter_map(|c| c.get("buttons").and_then(Value::as_array))
+        .flatten()
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -139,6 +200,22 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
                     ));
                 }
             }
+            "PRODUCT" => {
+                fields.push(field(
+                    "header.product_retailer_id".into(),
+                    "Header product: product retailer id (SKU)".into(),
+                    FieldKind::ProductRetailerId,
+                    String::new(),
+                    true,
+                ));
+                fields.push(field(
+                    "header.catalog_id".into(),
+                    "Header product: catalog id".into(),
+                    FieldKind::CatalogId,
+                    String::new(),
+                    true,
+                ));
+            }
             media => fields.push(field(
                 "header".into(),
                 format!("Header {} (https link or media id)", media.to_lowercase()),
@@ -177,6 +254,70 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
             ));
         }
     }
+    if t.component("LIMITED_TIME_OFFER")
+        .is_some_and(|c| c.pointer("/limited_time_offer/has_expiration") == Some(&json!(true)))
+    {
+        fields.push(field(
+            "limited_time_offer.expiration_time_ms".into(),
+            "Offer expires at (Unix time in milliseconds)".into(),
+            FieldKind::ExpirationTimeMs,
+            String::new(),
+            true,
+        ));
+    }
+    for (n, card) in carousel_cards(&t).iter().enumerate() {
+        let label = format!("Card {}", n + 1);
+        if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
+            if upper(h, "format") == "PRODUCT" {
+                for (k, what, kind) in [
+                    (
+                        "product_retailer_id",
+                        "product retailer id (SKU)",
+                        FieldKind::ProductRetailerId,
+                    ),
+                    ("catalog_id", "catalog id", FieldKind::CatalogId),
+                ] {
+                    fields.push(field(
+                        format!("card.{n}.header.{k}"),
+                        format!("{label} product: {what}"),
+                        kind,
+                        String::new(),
+                        true,
+                    ));
+                }
+            } else {
+                fields.push(field(
+                    format!("card.{n}.header"),
+                    format!(
+                        "{label} {} (https link or media id)",
+                        str_of(h, "format").to_lowercase()
+                    ),
+                    FieldKind::HeaderMedia,
+                    String::new(),
+                    true,
+                ));
+            }
+        }
+        for (i, b) in card_buttons(card).into_iter().enumerate() {
+            match upper(b, "type").as_str() {
+                "QUICK_REPLY" => fields.push(field(
+                    format!("card.{n}.button.{i}"),
+                    format!("{label} button “{}”: payload", str_of(b, "text")),
+                    FieldKind::QuickReplyPayload,
+                    String::new(),
+                    false,
+                )),
+                "URL" if !super::placeholders(str_of(b, "url")).is_empty() => fields.push(field(
+                    format!("card.{n}.button.{i}"),
+                    format!("{label} button “{}”: end of the URL", str_of(b, "text")),
+                    FieldKind::UrlSuffix,
+                    sample_at(b, "/example/0"),
+                    true,
+                )),
+                _ => {}
+            }
+        }
+    }
     for (i, b) in t.buttons().into_iter().enumerate() {
         match upper(b, "type").as_str() {
             "URL" => {
@@ -203,6 +344,29 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
                 FieldKind::CopyCode,
                 str_of(b, "example").to_string(),
                 true,
+            )),
+            "MPM" => {
+                fields.push(field(
+                    format!("button.{i}.thumbnail"),
+                    "Products button: thumbnail product retailer id".into(),
+                    FieldKind::ProductRetailerId,
+                    String::new(),
+                    true,
+                ));
+                fields.push(field(
+                    format!("button.{i}.sections"),
+                    "Products button: sections (Title: id1, id2; Other: id3)".into(),
+                    FieldKind::ProductSections,
+                    String::new(),
+                    true,
+                ));
+            }
+            "CATALOG" => fields.push(field(
+                format!("button.{i}"),
+                "Catalog thumbnail: product retailer id (optional; else the first product)".into(),
+                FieldKind::ProductRetailerId,
+                String::new(),
+                false,
             )),
             _ => {}
         }
@@ -303,6 +467,10 @@ pub fn build_components(
                     }
                 }
             }
+            "PRODUCT" => Some(json!({"type": "product", "product": {
+                "product_retailer_id": get("header.product_retailer_id"),
+                "catalog_id": get("header.catalog_id"),
+            }})),
             media => {
                 let kind = media.to_lowercase();
                 let v = get("header");
@@ -328,6 +496,59 @@ pub fn build_components(
             out.push(json!({"type": "body", "parameters": params}));
         }
     }
+    if fields.iter().any(|f| f.kind == FieldKind::ExpirationTimeMs) {
+        let key = "limited_time_offer.expiration_time_ms";
+        match get(key).parse::<u64>() {
+            Ok(ms) => out.push(json!({"type": "limited_time_offer", "parameters": [
+                {"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": ms}}
+            ]})),
+            Err(_) => issues.push(LintIssue {
+                path: key.into(),
+                message: "the expiry must be a whole number of milliseconds (Unix time)".into(),
+            }),
+        }
+    }
+    let cards = carousel_cards(&t);
+    if !cards.is_empty() {
+        let mut built = Vec::new();
+        for (n, card) in cards.iter().enumerate() {
+            let mut comps = Vec::new();
+            if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
+                let format = str_of(h, "format").to_lowercase();
+                let param = if format == "product" {
+                    json!({"type": "product", "product": {
+                        "product_retailer_id": get(&format!("card.{n}.header.product_retailer_id")),
+                        "catalog_id": get(&format!("card.{n}.header.catalog_id")),
+                    }})
+                } else {
+                    let v = get(&format!("card.{n}.header"));
+                    let source = if v.starts_with("https://") || v.starts_with("http://") {
+                        json!({ "link": v })
+                    } else {
+                        json!({ "id": v })
+                    };
+                    json!({"type": format, format.clone(): source})
+                };
+                comps.push(json!({"type": "header", "parameters": [param]}));
+            }
+            for (i, b) in card_buttons(card).into_iter().enumerate() {
+                let v = get(&format!("card.{n}.button.{i}"));
+                match upper(b, "type").as_str() {
+                    "QUICK_REPLY" if !v.is_empty() => comps.push(
+                        json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
+                               "parameters": [{"type": "payload", "payload": v}]}),
+                    ),
+                    "URL" if !super::placeholders(str_of(b, "url")).is_empty() => comps.push(
+                        json!({"type": "button", "sub_type": "url", "index": i.to_string(),
+                               "parameters": [{"type": "text", "text": v}]}),
+                    ),
+                    _ => {}
+                }
+            }
+            built.push(json!({"card_index": n, "components": comps}));
+        }
+        out.push(json!({"type": "carousel", "cards": built}));
+    }
     for (i, b) in t.buttons().into_iter().enumerate() {
         let v = get(&format!("button.{i}"));
         match upper(b, "type").as_str() {
@@ -341,6 +562,29 @@ pub fn build_components(
                 out.push(
                     json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
                                 "parameters": [{"type": "coupon_code", "coupon_code": v}]}),
+                );
+            }
+            "MPM" => match product_sections(&get(&format!("button.{i}.sections"))) {
+                Ok(sections) => out.push(
+                    json!({"type": "button", "sub_type": "mpm", "index": i.to_string(),
+                           "parameters": [{"type": "action", "action": {
+                               "thumbnail_product_retailer_id": get(&format!("button.{i}.thumbnail")),
+                               "sections": sections}}]}),
+                ),
+                Err(why) => issues.push(LintIssue {
+                    path: format!("button.{i}.sections"),
+                    message: why,
+                }),
+            },
+            "CATALOG" => {
+                let action = if v.is_empty() {
+                    json!({})
+                } else {
+                    json!({ "thumbnail_product_retailer_id": v })
+                };
+                out.push(
+                    json!({"type": "button", "sub_type": "catalog", "index": i.to_string(),
+                                "parameters": [{"type": "action", "action": action}]}),
                 );
             }
             _ => {}
@@ -468,6 +712,191 @@ mod tests {
             "{out:?} vs {want}"
         );
         assert_eq!(out[1]["parameters"][0]["text"], "Bo");
+    }
+
+    #[test]
+    fn a_product_header_is_sent_as_product_retailer_id_and_catalog_id() {
+        let comps = json!([{"type": "header", "format": "product"},
+                           {"type": "body", "text": "Use code {{1}} now."},
+                           {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]);
+        let fields = send_form(shape(&comps));
+        let kinds: Vec<(&str, FieldKind)> =
+            fields.iter().map(|f| (f.key.as_str(), f.kind)).collect();
+        assert_eq!(
+            kinds,
+            [
+                ("header.product_retailer_id", FieldKind::ProductRetailerId),
+                ("header.catalog_id", FieldKind::CatalogId),
+                ("body.1", FieldKind::Body),
+            ]
+        );
+        let missing = build_components(shape(&comps), &values(&[("body.1", "X")])).unwrap_err();
+        assert!(missing.iter().any(|i| i.path == "header.catalog_id"));
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("header.product_retailer_id", "nqryix03ez"),
+                ("header.catalog_id", "194836987003835"),
+                ("body.1", "25OFF"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0],
+            json!({"type": "header", "parameters": [{"type": "product", "product":
+                {"product_retailer_id": "nqryix03ez", "catalog_id": "194836987003835"}}]})
+        );
+    }
+
+    #[test]
+    fn a_limited_time_offer_sends_its_expiry_and_distinct_button_values() {
+        let comps = json!([{"type": "limited_time_offer", "limited_time_offer": {"text": "Expiring offer!", "has_expiration": true}},
+                           {"type": "body", "text": "Use code {{1}} today."},
+                           {"type": "buttons", "buttons": [{"type": "copy_code", "example": "CARIBE25"},
+                               {"type": "url", "text": "Book", "url": "https://x.example/o?c={{1}}", "example": ["https://x.example/o?c=n3"]}]}]);
+        let fields = send_form(shape(&comps));
+        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "body.1",
+                "limited_time_offer.expiration_time_ms",
+                "button.0",
+                "button.1"
+            ]
+        );
+        let mut v = values(&[
+            ("body.1", "CARIBE25"),
+            ("limited_time_offer.expiration_time_ms", "soon"),
+            ("button.0", "CARIBE25"),
+            ("button.1", "n3mtql"),
+        ]);
+        let bad = build_components(shape(&comps), &v).unwrap_err();
+        assert_eq!(bad[0].path, "limited_time_offer.expiration_time_ms");
+        v.insert(
+            "limited_time_offer.expiration_time_ms".into(),
+            "1209600000".into(),
+        );
+        let out = build_components(shape(&comps), &v).unwrap();
+        assert_eq!(
+            out[1],
+            json!({"type": "limited_time_offer", "parameters": [{"type": "limited_time_offer",
+                "limited_time_offer": {"expiration_time_ms": 1209600000u64}}]})
+        );
+        assert_eq!(out[2]["parameters"][0]["coupon_code"], "CARIBE25");
+        assert_eq!(out[3]["parameters"][0]["text"], "n3mtql");
+    }
+
+    #[test]
+    fn a_carousel_sends_each_card_with_its_own_values() {
+        let card = json!({"components": [{"type": "header", "format": "image", "example": {"header_handle": ["4::x"]}},
+            {"type": "buttons", "buttons": [{"type": "quick_reply", "text": "More"},
+                {"type": "url", "text": "Shop", "url": "https://x.example/p/{{1}}", "example": ["A"]}]}]});
+        let product = json!({"components": [{"type": "header", "format": "product"},
+            {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]});
+        let comps = json!([{"type": "body", "text": "Hi {{1}}, look."},
+                           {"type": "carousel", "cards": [card, card, product]}]);
+        let keys: Vec<String> = send_form(shape(&comps))
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "body.1",
+                "card.0.header",
+                "card.0.button.0",
+                "card.0.button.1",
+                "card.1.header",
+                "card.1.button.0",
+                "card.1.button.1",
+                "card.2.header.product_retailer_id",
+                "card.2.header.catalog_id",
+            ]
+        );
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("body.1", "Pablo"),
+                ("card.0.header", "111"),
+                ("card.0.button.0", "more-aloes"),
+                ("card.0.button.1", "blue-elf"),
+                ("card.1.header", "https://x.example/b.jpg"),
+                ("card.1.button.1", "buddha"),
+                ("card.2.header.product_retailer_id", "sku"),
+                ("card.2.header.catalog_id", "cat"),
+            ]),
+        )
+        .unwrap();
+        let cards = &out[1]["cards"];
+        assert_eq!(out[1]["type"], "carousel");
+        assert_eq!(
+            cards[0],
+            json!({"card_index": 0, "components": [
+                {"type": "header", "parameters": [{"type": "image", "image": {"id": "111"}}]},
+                {"type": "button", "sub_type": "quick_reply", "index": "0", "parameters": [{"type": "payload", "payload": "more-aloes"}]},
+                {"type": "button", "sub_type": "url", "index": "1", "parameters": [{"type": "text", "text": "blue-elf"}]}]})
+        );
+        assert_eq!(
+            cards[1]["components"][0]["parameters"][0]["image"]["link"],
+            "https://x.example/b.jpg"
+        );
+        assert_eq!(cards[1]["components"][1]["parameters"][0]["text"], "buddha");
+        assert_eq!(
+            cards[2]["components"][0]["parameters"][0]["product"],
+            json!({"product_retailer_id": "sku", "catalog_id": "cat"})
+        );
+        let missing = build_components(shape(&comps), &values(&[("body.1", "Pablo")])).unwrap_err();
+        assert!(missing.iter().any(|i| i.path == "card.1.button.1"));
+    }
+
+    #[test]
+    fn a_multi_product_button_sends_its_sections() {
+        let comps = json!([{"type": "BODY", "text": "Your cart."},
+                           {"type": "BUTTONS", "buttons": [{"type": "MPM", "text": "View items"}]}]);
+        let keys: Vec<String> = send_form(shape(&comps))
+            .into_iter()
+            .map(|f| f.key)
+            .collect();
+        assert_eq!(keys, ["button.0.thumbnail", "button.0.sections"]);
+        let mut v = values(&[
+            ("button.0.thumbnail", "2lc20305pt"),
+            (
+                "button.0.sections",
+                "Popular Bundles: 2lc20305pt, nseiw1x3ch; Premium Packages: n6k6x0y7oe",
+            ),
+        ]);
+        let out = build_components(shape(&comps), &v).unwrap();
+        assert_eq!(
+            out[0],
+            json!({"type": "button", "sub_type": "mpm", "index": "0", "parameters": [{"type": "action", "action": {
+                "thumbnail_product_retailer_id": "2lc20305pt",
+                "sections": [
+                    {"title": "Popular Bundles", "product_items": [{"product_retailer_id": "2lc20305pt"}, {"product_retailer_id": "nseiw1x3ch"}]},
+                    {"title": "Premium Packages", "product_items": [{"product_retailer_id": "n6k6x0y7oe"}]}]}}]})
+        );
+        v.insert("button.0.sections".into(), "no title here".into());
+        let bad = build_components(shape(&comps), &v).unwrap_err();
+        assert_eq!(bad[0].path, "button.0.sections");
+    }
+
+    #[test]
+    fn a_catalog_button_sends_its_thumbnail_or_an_empty_action() {
+        let comps = json!([{"type": "BODY", "text": "See our catalog."},
+                           {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]}]);
+        let fields = send_form(shape(&comps));
+        assert_eq!(fields[0].key, "button.0");
+        assert!(!fields[0].required);
+        let out = build_components(shape(&comps), &values(&[("button.0", "2lc20305pt")])).unwrap();
+        assert_eq!(
+            out,
+            [
+                json!({"type": "button", "sub_type": "catalog", "index": "0",
+                    "parameters": [{"type": "action", "action": {"thumbnail_product_retailer_id": "2lc20305pt"}}]})
+            ]
+        );
+        let out = build_components(shape(&comps), &values(&[])).unwrap();
+        assert_eq!(out[0]["parameters"][0]["action"], json!({}));
     }
 
     #[test]

@@ -189,7 +189,17 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
         len_max(&mut l, "name", name, NAME_MAX, "the name");
     }
     let category = upper(t, "category");
-    if !matches!(
+    if category == "TRANSACTIONAL" {
+        l.add(
+            "category",
+            "TRANSACTIONAL is no longer a category; use UTILITY (or AUTHENTICATION for one-time passwords)",
+        );
+    } else if category == "OTP" {
+        l.add(
+            "category",
+            "OTP is no longer a category; use AUTHENTICATION",
+        );
+    } else if !matches!(
         category.as_str(),
         "MARKETING" | "UTILITY" | "AUTHENTICATION"
     ) {
@@ -240,7 +250,11 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
         let samples = if named {
             non_empty(b.pointer("/example/body_text_named_params"), "example")
         } else {
-            non_empty(b.pointer("/example/body_text/0"), "")
+            match b.pointer("/example/body_text") {
+                // Meta allows a plain string when the body has one variable
+                Some(Value::String(one)) => usize::from(!one.trim().is_empty()),
+                _ => non_empty(b.pointer("/example/body_text/0"), ""),
+            }
         };
         check_text_vars(&mut l, &path, text, named, samples, true);
     }
@@ -273,6 +287,14 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
                     l.add(
                         format!("{path}.example"),
                         "upload a sample file for the media header",
+                    );
+                }
+            }
+            "PRODUCT" => {
+                if category != "MARKETING" {
+                    l.add(
+                        format!("{path}.format"),
+                        "product headers are for marketing templates",
                     );
                 }
             }
@@ -424,7 +446,85 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
             }
         }
     }
+    if category == "AUTHENTICATION" {
+        lint_authentication(&mut l, &comps);
+    }
     l.issues
+}
+
+/// Authentication templates are Meta's preset text: the body only chooses the security
+/// recommendation, the footer only the code expiry, and the only buttons are one OTP button
+/// (copy code, one-tap autofill, or zero-tap with the apps it may fill in).
+fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
+    let mut otp_buttons = 0;
+    for (i, c) in comps.iter().enumerate() {
+        let path = format!("components[{i}]");
+        match upper(c, "type").as_str() {
+            "HEADER" => l.add(
+                &path,
+                "authentication templates have no header; Meta writes their text",
+            ),
+            "BODY"
+                if c.get("text")
+                    .is_some_and(|t| !t.as_str().unwrap_or("x").trim().is_empty()) =>
+            {
+                l.add(
+                    format!("{path}.text"),
+                    "authentication templates use Meta's preset text; remove the body text (only the security recommendation can be added)",
+                );
+            }
+            "FOOTER" if c.get("text").is_some() || c.get("code_expiration_minutes").is_none() => {
+                l.add(
+                    format!("{path}.text"),
+                    "an authentication footer only gives the code expiry (code_expiration_minutes); Meta writes its text",
+                );
+            }
+            "BUTTONS" => {
+                let buttons = c.get("buttons").and_then(Value::as_array);
+                for (bi, b) in buttons.into_iter().flatten().enumerate() {
+                    let bp = format!("{path}.buttons[{bi}]");
+                    if upper(b, "type") != "OTP" {
+                        l.add(
+                            format!("{bp}.type"),
+                            "authentication templates have only a one-time-password button (copy code, one-tap or zero-tap)",
+                        );
+                        continue;
+                    }
+                    otp_buttons += 1;
+                    let apps = b
+                        .get("supported_apps")
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| !a.is_empty());
+                    let legacy_app =
+                        !s(b, "package_name").is_empty() && !s(b, "signature_hash").is_empty();
+                    match upper(b, "otp_type").as_str() {
+                        "COPY_CODE" => {}
+                        "ONE_TAP" if apps || legacy_app => {}
+                        "ONE_TAP" => l.add(
+                            format!("{bp}.supported_apps"),
+                            "a one-tap button names the app it fills in (package name and signature hash)",
+                        ),
+                        "ZERO_TAP" if apps => {}
+                        "ZERO_TAP" => l.add(
+                            format!("{bp}.supported_apps"),
+                            "a zero-tap button lists the apps it fills in (supported_apps with package name and signature hash)",
+                        ),
+                        other => l.add(
+                            format!("{bp}.otp_type"),
+                            format!("unknown one-time-password type '{other}'; use COPY_CODE, ONE_TAP or ZERO_TAP"),
+                        ),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if otp_buttons != 1 {
+        l.add(
+            "components",
+            "an authentication template has exactly one one-time-password button (copy code, one-tap or zero-tap)",
+        );
+    }
 }
 
 #[cfg(test)]
@@ -521,6 +621,16 @@ mod tests {
     #[case::button_type(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "CALLBACK", "text": "x"}]}]}), "components[1].buttons[0].type", "unknown button type")]
     #[case::named_sample(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "BODY", "text": "Hi {{first_name}} there", "example": {"body_text_named_params": [{"param_name": "first_name", "example": ""}]}}]}), "components[0].text", "0 of 1 given")]
     #[case::named_header_sample(json!({"name": "a", "category": "UTILITY", "language": "en", "parameter_format": "named", "components": [{"type": "HEADER", "format": "TEXT", "text": "For {{who}}"}, {"type": "BODY", "text": "Hi"}]}), "components[0].text", "0 of 1 given")]
+    #[case::auth_own_text(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Your code"}, {"type": "BODY", "text": "Your code is {{1}} ok", "example": {"body_text": [["123"]]}}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Thanks"}]}]}), "components[1].text", "preset text")]
+    #[case::auth_header(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Your code"}, {"type": "BODY", "text": "Your code is {{1}} ok", "example": {"body_text": [["123"]]}}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Thanks"}]}]}), "components[0]", "no header")]
+    #[case::auth_quick_reply(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Your code"}, {"type": "BODY", "text": "Your code is {{1}} ok", "example": {"body_text": [["123"]]}}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Thanks"}]}]}), "components[2].buttons[0].type", "one-time-password button")]
+    #[case::auth_no_otp(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "HEADER", "format": "TEXT", "text": "Your code"}, {"type": "BODY", "text": "Your code is {{1}} ok", "example": {"body_text": [["123"]]}}, {"type": "BUTTONS", "buttons": [{"type": "QUICK_REPLY", "text": "Thanks"}]}]}), "components", "exactly one one-time-password button")]
+    #[case::auth_footer_text(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "text": "Bye"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].text", "code expiry")]
+    #[case::auth_zero_tap_apps(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ZERO_TAP", "text": "Copy", "zero_tap_terms_accepted": true}]}]}), "components[1].buttons[0].supported_apps", "supported_apps")]
+    #[case::auth_one_tap_app(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy"}]}]}), "components[1].buttons[0].supported_apps", "package name")]
+    #[case::transactional(json!({"name": "a", "category": "TRANSACTIONAL", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use UTILITY")]
+    #[case::otp_category(json!({"name": "a", "category": "OTP", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use AUTHENTICATION")]
+    #[case::product_header_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "PRODUCT"}, {"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "SPM", "text": "View"}]}]}), "components[0].format", "marketing")]
     fn each_rule_is_reported_at_its_field(
         #[case] t: Value,
         #[case] path: &str,
@@ -560,6 +670,10 @@ mod tests {
     #[case::named(json!({"name": "a", "category": "UTILITY", "language": "pt_BR", "parameter_format": "named", "components": [{"type": "HEADER", "format": "TEXT", "text": "For {{who}}", "example": {"header_text_named_params": [{"param_name": "who", "example": "Ana"}]}}, {"type": "BODY", "text": "Hi {{first_name}}, order {{order_id}} ships.", "example": {"body_text_named_params": [{"param_name": "first_name", "example": "Ana"}, {"param_name": "order_id", "example": "1"}]}}]}))]
     #[case::three_letter_language(json!({"name": "a", "category": "UTILITY", "language": "fil", "components": [{"type": "BODY", "text": "Hi"}]}))]
     #[case::name_at_limit(json!({"name": "a".repeat(512), "category": "UTILITY", "language": "zh_CN", "components": [{"type": "BODY", "text": "Hi"}]}))]
+    #[case::auth_one_tap_supported_apps(valid(json!([{"type": "BODY", "add_security_recommendation": true}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "autofill_text": "Autofill", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "AUTHENTICATION"))]
+    #[case::auth_zero_tap(valid(json!([{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 5}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "zero_tap", "text": "Copy", "zero_tap_terms_accepted": true, "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "authentication"))]
+    #[case::single_product(valid(json!([{"type": "header", "format": "product"}, {"type": "body", "text": "Use code {{1}} today.", "example": {"body_text": [["15OFF"]]}}, {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]), "marketing"))]
+    #[case::body_text_plain_string(valid(json!([{"type": "body", "text": "Hi {{1}}, look.", "example": {"body_text": "Pablo"}}]), "MARKETING"))]
     fn valid_templates_pass(#[case] t: Value) {
         assert_eq!(lint(&t), vec![]);
     }

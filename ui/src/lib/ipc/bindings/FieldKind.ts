@@ -3,4 +3,4 @@
 /**
  * What a form field fills in.
  */
-export type FieldKind = "header_text" | "header_media" | "header_location" | "body" | "url_suffix" | "copy_code" | "one_time_code";
+export type FieldKind = "header_text" | "header_media" | "header_location" | "body" | "url_suffix" | "copy_code" | "one_time_code" | "product_retailer_id" | "catalog_id" | "expiration_time_ms" | "quick_reply_payload" | "product_sections";
