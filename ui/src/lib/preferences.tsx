@@ -19,7 +19,8 @@ interface PreferencesState {
   loaded: boolean;
   /** Takes preferences a command returned (e.g. Settings saved them). */
   put: (p: Preferences) => void;
-  /** Saves a change of some fields; a failed write keeps the change for this session. */
+  /** Saves a change of some fields at once; a failed write keeps the change for this session
+   * and rejects with the error. */
   save: (patch: Partial<Preferences>) => Promise<void>;
 }
 
@@ -29,10 +30,13 @@ export function PreferencesProvider(props: { children: ReactNode; onLoaded?: (p:
   const [preferences, setState] = useState<Preferences>(DEFAULT_PREFERENCES);
   const [loaded, setLoaded] = useState(false);
   const current = useRef(preferences);
+  /** Counts every change, so an answer to an older write never replaces a newer change. */
+  const version = useRef(0);
   const { onLoaded, onChange } = props;
 
   const put = useCallback(
     (p: Preferences) => {
+      version.current += 1;
       current.current = p;
       setState(p);
       onChange?.(p);
@@ -55,10 +59,15 @@ export function PreferencesProvider(props: { children: ReactNode; onLoaded?: (p:
     async (patch: Partial<Preferences>) => {
       const next = { ...current.current, ...patch };
       put(next);
+      const mine = version.current;
       try {
-        put(await setPreferences(next));
-      } catch {
-        // not written: the change still holds until the app closes
+        const saved = await setPreferences(next);
+        // Another change came after this one (e.g. the theme while the chosen number was being
+        // written): its own write carries this one's fields too, so this answer is stale.
+        if (version.current === mine) put(saved);
+      } catch (e) {
+        // Not written: the change still holds until the app closes; the caller may say so.
+        throw e;
       }
     },
     [put],

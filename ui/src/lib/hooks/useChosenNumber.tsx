@@ -40,7 +40,7 @@ export function ChosenNumberProvider({ children }: { children: ReactNode }) {
       setAll(false);
       setOne(id);
       const stored = id === null ? null : String(id);
-      if (stored !== preferences.last_number) void save({ last_number: stored });
+      if (stored !== preferences.last_number) save({ last_number: stored }).catch(() => undefined);
     },
     [preferences.last_number, save],
   );

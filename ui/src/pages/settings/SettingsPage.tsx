@@ -8,6 +8,7 @@ import type { Preferences } from "../../lib/ipc/bindings/Preferences";
 import type { Theme } from "../../lib/ipc/bindings/Theme";
 import { appInfo, setPreferences } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { usePreferences } from "../../lib/preferences";
 import { ENVIRONMENTS } from "../numbers/NumberForm";
 
 /** Where the local simulator listens unless Settings says otherwise. */
@@ -54,6 +55,7 @@ export function SettingsPage(props: {
   preferences: Preferences;
   onPreferences: (p: Preferences) => void;
 }) {
+  const { save } = usePreferences();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [saveError, setSaveError] = useState<ErrorPayload | null>(null);
@@ -96,7 +98,8 @@ export function SettingsPage(props: {
   async function changeTheme(theme: Theme) {
     setSaveError(null);
     try {
-      props.onPreferences(await setPreferences({ ...props.preferences, theme }));
+      // Applies at once, and a write of another preference that answers later cannot undo it.
+      await save({ theme });
     } catch (e) {
       setSaveError(toIpcError(e));
     }
