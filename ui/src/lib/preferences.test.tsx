@@ -38,7 +38,7 @@ describe("preferences", () => {
     let numberWrite: Promise<void> = Promise.resolve();
     let themeWrite: Promise<void> = Promise.resolve();
     act(() => {
-      numberWrite = saveApi!({ last_number: 3 });
+      numberWrite = saveApi!({ last_number: "3" });
     });
     act(() => {
       themeWrite = saveApi!({ theme: "light" });
