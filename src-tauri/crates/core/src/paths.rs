@@ -68,8 +68,6 @@ pub fn dir_is_writable(dir: &Path) -> bool {
 
 /// Largest template file (`templates lint`, `templates create`): a template is a few KB.
 pub const TEMPLATE_FILE_MAX_BYTES: u64 = 1024 * 1024;
-/// Largest webhook import file (`inbox import`): it is read into memory whole.
-pub const IMPORT_FILE_MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads a text file the user gives: at most `max_bytes`, UTF-8 (a leading byte-order mark is
 /// dropped). A file that is too big or not UTF-8 is invalid input (exit 2), not a failure.
