@@ -38,6 +38,8 @@ function backend() {
         return { enabled: true, destinations: [{ name: "copy", url: "https://copy.example.com/in", headers: {} }] };
       case "check_webhook_url":
         return a.url;
+      case "check_webhook_headers":
+        return { max: 10, problems: (a.rows as unknown[]).map(() => ({ name: null, value: null })) };
       default:
         throw new Error(`unexpected ${cmd}`);
     }

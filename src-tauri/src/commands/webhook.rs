@@ -58,6 +58,12 @@ pub fn check_webhook_url(
     Ok(webhook::check_url_for(&url, environment)?)
 }
 
+/// 360dialog's header rules on the rows as typed: one answer per row, and the count limit.
+#[tauri::command]
+pub fn check_webhook_headers(rows: Vec<webhook::HeaderRow>) -> webhook::HeaderCheck {
+    webhook::header_problems(&rows)
+}
+
 /// Sets the webhook WABA Desk last set or accepted again, with its headers (after a new key
 /// cleared it).
 #[tauri::command]

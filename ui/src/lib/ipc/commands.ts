@@ -16,6 +16,8 @@ import type { Destination } from "./bindings/Destination";
 import type { DraftSave } from "./bindings/DraftSave";
 import type { SavedDraft } from "./bindings/SavedDraft";
 import type { EndpointTest } from "./bindings/EndpointTest";
+import type { HeaderCheck } from "./bindings/HeaderCheck";
+import type { HeaderRow } from "./bindings/HeaderRow";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { HistoryFilter } from "./bindings/HistoryFilter";
 import type { ImportReport } from "./bindings/ImportReport";
@@ -127,6 +129,8 @@ export const acceptWebhook = (id: number) => call<WebhookView>("accept_webhook",
  */
 export const checkWebhookUrl = (url: string, id: number | null = null) =>
   call<string>("check_webhook_url", { url, id });
+/** 360dialog's custom-header rules on rows as typed, from the core: one answer per row. */
+export const checkWebhookHeaders = (rows: HeaderRow[]) => call<HeaderCheck>("check_webhook_headers", { rows });
 /** Starts the receiver on `listen` if needed and points the number's webhook at it. */
 export const pointWebhookAtInbox = (id: number, listen: string) =>
   call<WebhookView>("point_webhook_at_inbox", { id, listen });

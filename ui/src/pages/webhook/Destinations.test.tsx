@@ -24,6 +24,8 @@ beforeEach(() => {
         return multi;
       case "check_webhook_url":
         return a.url;
+      case "check_webhook_headers":
+        return { max: 10, problems: (a.rows as unknown[]).map(() => ({ name: null, value: null })) };
       case "save_destination": {
         const d = a.destination as MultiWebhook["destinations"][number];
         multi = { ...multi, destinations: multi.destinations.map((x) => (x.name === d.name ? d : x)) };

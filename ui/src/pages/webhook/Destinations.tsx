@@ -5,7 +5,7 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { MultiWebhook } from "../../lib/ipc/bindings/MultiWebhook";
 import { getDestinations, removeDestination, saveDestination, setDestinationsEnabled } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
-import { type HeaderRow, headerProblems } from "../../lib/webhook/headers";
+import { type HeaderRow, useHeaderCheck } from "../../lib/webhook/headers";
 import { useUrlCheck } from "../../lib/webhook/useUrlCheck";
 import { HeaderRows } from "./HeaderRows";
 
@@ -29,7 +29,8 @@ export function Destinations({ numberId }: { numberId: number }) {
   const [busy, setBusy] = useState(false);
   const urlInput = useRef<HTMLInputElement>(null);
   const reason = useUrlCheck(url === "https://" ? "" : url, numberId);
-  const headersBad = headerProblems(headers).some((p) => p.name || p.value);
+  const headerCheck = useHeaderCheck(headers);
+  const headersBad = headerCheck.bad;
 
   useEffect(() => {
     let live = true;
@@ -162,7 +163,7 @@ export function Destinations({ numberId }: { numberId: number }) {
         </p>
         <fieldset className="headers field--wide">
           <legend>Headers sent to this destination</legend>
-          <HeaderRows rows={headers} onChange={setHeaders} idPrefix="dest-header" noun="Destination header" />
+          <HeaderRows rows={headers} onChange={setHeaders} check={headerCheck} idPrefix="dest-header" noun="Destination header" />
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="primary" disabled={busy || !name || !url || !!reason || headersBad}>

@@ -1,4 +1,4 @@
-import { headerProblems, type HeaderRow, MAX_HEADERS } from "../../lib/webhook/headers";
+import type { HeaderRow, HeaderState } from "../../lib/webhook/headers";
 
 /**
  * Editable header rows with visible Name and Value captions; each row's problem is shown at the
@@ -7,13 +7,15 @@ import { headerProblems, type HeaderRow, MAX_HEADERS } from "../../lib/webhook/h
 export function HeaderRows(props: {
   rows: HeaderRow[];
   onChange: (rows: HeaderRow[]) => void;
+  /** The core's answer for these rows (`useHeaderCheck`), owned by the form that saves them. */
+  check: HeaderState;
   idPrefix: string;
   /** Names the rows for assistive technology: "Header" gives "Header 1 name". */
   noun?: string;
 }) {
   const { rows, onChange, idPrefix } = props;
   const noun = props.noun ?? "Header";
-  const problems = headerProblems(rows);
+  const { problems, max } = props.check;
   const put = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((x, j) => (j === i ? { ...x, ...patch } : x)));
   return (
     <>
@@ -61,7 +63,7 @@ export function HeaderRows(props: {
           </div>
         );
       })}
-      <button type="button" onClick={() => onChange([...rows, { name: "", value: "" }])} disabled={rows.length >= MAX_HEADERS}>
+      <button type="button" onClick={() => onChange([...rows, { name: "", value: "" }])} disabled={max !== null && rows.length >= max}>
         Add {noun.toLowerCase()}
       </button>
     </>

@@ -21,7 +21,7 @@ import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { useUrlCheck } from "../../lib/webhook/useUrlCheck";
 import { Destinations } from "./Destinations";
 import { HeaderRows } from "./HeaderRows";
-import { headerProblems, type HeaderRow } from "../../lib/webhook/headers";
+import { type HeaderRow, useHeaderCheck } from "../../lib/webhook/headers";
 
 const SECRET_HEADER = "X-Wabadesk-Secret";
 /** Where the inbox listens when the Webhook page starts it (the Inbox page's default too). */
@@ -46,7 +46,8 @@ export function WebhookPage() {
   const [pointing, setPointing] = useState(false);
   const chosen = numbers?.find((n) => n.id === numberId) ?? null;
   const local = chosen?.environment === "simulator";
-  const headersBad = headerProblems(headers).some((p) => p.name || p.value);
+  const headerCheck = useHeaderCheck(headers);
+  const headersBad = headerCheck.bad;
 
 
   function show(v: WebhookView) {
@@ -210,7 +211,7 @@ export function WebhookPage() {
               )}
               <fieldset className="headers">
                 <legend>Headers 360dialog sends with each webhook</legend>
-                <HeaderRows rows={headers} onChange={setHeaders} idPrefix="webhook-header" />
+                <HeaderRows rows={headers} onChange={setHeaders} check={headerCheck} idPrefix="webhook-header" />
                 <label className="checkbox">
                   <input id="webhook-secret" type="checkbox" checked={secret} onChange={(e) => setSecret(e.target.checked)} />
                   Add a shared secret header ({SECRET_HEADER}), kept in the OS keyring, that WABA Desk's

@@ -12,4 +12,7 @@ pub use config::{
     SECRET_HEADER,
 };
 pub use endpoint_test::{test_endpoint, EndpointTest, TestEventKind, TEST_EVENT_FIELD};
-pub use url_rules::{check_headers, check_url, check_url_for, MAX_URL_LEN};
+pub use url_rules::{
+    check_headers, check_url, check_url_for, header_problems, HeaderCheck, HeaderProblem,
+    HeaderRow, MAX_HEADERS, MAX_URL_LEN,
+};

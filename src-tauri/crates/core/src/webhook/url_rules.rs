@@ -2,6 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
 use crate::api::Environment;
 use crate::{Error, Result};
 
@@ -178,39 +181,111 @@ fn local_loop_url(raw: &str) -> Option<String> {
     loopback.then(|| url.to_string())
 }
 
-/// Checks custom webhook headers: names are HTTP tokens without '_' (360dialog rejects
-/// underscores in headers), values are visible text without line breaks.
-pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<()> {
-    if headers.len() > 10 {
-        return Err(invalid("at most 10 custom headers"));
+/// At most this many custom headers on a webhook (360dialog).
+pub const MAX_HEADERS: usize = 10;
+
+/// One header row as the user types it: the name and value may still be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HeaderRow {
+    pub name: String,
+    pub value: String,
+}
+
+/// Why a row's name and why its value is refused; `None` where it is fine.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HeaderProblem {
+    pub name: Option<String>,
+    pub value: Option<String>,
+}
+
+/// 360dialog's header rules applied to rows as typed, one answer per row, with the count limit
+/// the form offers. The same rules `check_headers` applies on save.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HeaderCheck {
+    pub problems: Vec<HeaderProblem>,
+    pub max: u32,
+}
+
+fn name_problem(name: &str, value: &str) -> Option<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return (!value.is_empty()).then(|| "give the header a name".to_string());
     }
-    for (name, value) in headers {
-        if name.is_empty() {
-            return Err(invalid("a header name is empty"));
-        }
-        if name.contains('_') {
-            return Err(invalid(format!(
-                "header '{name}': 360dialog does not accept '_' in header names; use '-'"
-            )));
-        }
-        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^`|~".contains(c);
-        if !name.chars().all(token) {
-            return Err(invalid(format!(
-                "header '{name}': a header name has only letters, digits and -"
-            )));
-        }
-        if value
-            .chars()
-            .any(|c| c == '\r' || c == '\n' || (c.is_control() && c != '\t'))
-        {
-            return Err(invalid(format!(
-                "header '{name}': the value must not contain line breaks"
-            )));
-        }
-        if value.len() > 1024 {
-            return Err(invalid(format!(
-                "header '{name}': the value is longer than 1024 characters"
-            )));
+    if n.contains('_') {
+        return Some("360dialog does not accept '_' in header names; use '-'".into());
+    }
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^`|~".contains(c);
+    if !n.chars().all(token) {
+        return Some("a header name has only letters, digits and -".into());
+    }
+    None
+}
+
+fn value_problem(value: &str) -> Option<String> {
+    if value
+        .chars()
+        .any(|c| c == '\r' || c == '\n' || (c.is_control() && c != '\t'))
+    {
+        return Some("the value must not contain line breaks".into());
+    }
+    if value.len() > 1024 {
+        return Some("the value is longer than 1024 characters".into());
+    }
+    None
+}
+
+/// Checks header rows as the user types them: each row's name and value, a name set twice
+/// (names are case-insensitive) and the count. A row with an empty name and value is fine
+/// (it is dropped on save).
+pub fn header_problems(rows: &[HeaderRow]) -> HeaderCheck {
+    let mut seen = std::collections::HashSet::new();
+    let problems = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut name = name_problem(&r.name, &r.value);
+            let key = r.name.trim().to_ascii_lowercase();
+            if name.is_none() && !key.is_empty() && !seen.insert(key) {
+                name = Some("this header is set twice".into());
+            }
+            if name.is_none() && i >= MAX_HEADERS {
+                name = Some(format!("at most {MAX_HEADERS} custom headers"));
+            }
+            HeaderProblem {
+                name,
+                value: value_problem(&r.value),
+            }
+        })
+        .collect();
+    HeaderCheck {
+        problems,
+        max: MAX_HEADERS as u32,
+    }
+}
+
+/// Checks custom webhook headers against 360dialog's rules before they are saved or sent; the
+/// first problem found, naming its header.
+pub fn check_headers(headers: &BTreeMap<String, String>) -> Result<()> {
+    if headers.len() > MAX_HEADERS {
+        return Err(invalid(format!("at most {MAX_HEADERS} custom headers")));
+    }
+    if headers.keys().any(|k| k.trim().is_empty()) {
+        return Err(invalid("a header name is empty"));
+    }
+    let rows: Vec<HeaderRow> = headers
+        .iter()
+        .map(|(name, value)| HeaderRow {
+            name: name.clone(),
+            value: value.clone(),
+        })
+        .collect();
+    let check = header_problems(&rows);
+    for (row, p) in rows.iter().zip(check.problems) {
+        if let Some(reason) = p.name.or(p.value) {
+            return Err(invalid(format!("header '{}': {reason}", row.name)));
         }
     }
     Ok(())
@@ -338,6 +413,69 @@ mod tests {
             );
             assert!(check_url_for("https://my_hooks.example.com/x", env).is_err());
         }
+    }
+
+    fn rows(pairs: &[(&str, &str)]) -> Vec<HeaderRow> {
+        pairs
+            .iter()
+            .map(|(n, v)| HeaderRow {
+                name: n.to_string(),
+                value: v.to_string(),
+            })
+            .collect()
+    }
+
+    #[rstest]
+    #[case::fine("X-Token", None)]
+    #[case::underscore(
+        "X_Token",
+        Some("360dialog does not accept '_' in header names; use '-'")
+    )]
+    #[case::space("X Token", Some("a header name has only letters, digits and -"))]
+    #[case::unicode("X-Tökén", Some("a header name has only letters, digits and -"))]
+    fn a_row_name_is_checked_as_typed(#[case] name: &str, #[case] want: Option<&str>) {
+        let check = header_problems(&rows(&[(name, "v")]));
+        assert_eq!(check.problems[0].name.as_deref(), want);
+        assert_eq!(check.max, 10);
+    }
+
+    #[test]
+    fn row_values_blank_rows_duplicates_and_the_count() {
+        let p = |pairs: &[(&str, &str)]| header_problems(&rows(pairs)).problems;
+        assert_eq!(p(&[("A", "Bearer abc\tdef")])[0], HeaderProblem::default());
+        assert_eq!(
+            p(&[("A", "abc\r\nX-Evil: 1")])[0].value.as_deref(),
+            Some("the value must not contain line breaks")
+        );
+        let long = "x".repeat(1025);
+        assert_eq!(
+            p(&[("A", long.as_str())])[0].value.as_deref(),
+            Some("the value is longer than 1024 characters")
+        );
+        assert_eq!(p(&[("", "")])[0], HeaderProblem::default());
+        assert_eq!(
+            p(&[(" ", "x")])[0].name.as_deref(),
+            Some("give the header a name")
+        );
+        assert_eq!(
+            p(&[("A", "1"), ("a", "2")])[1].name.as_deref(),
+            Some("this header is set twice")
+        );
+        let names: Vec<String> = (0..11).map(|i| format!("X-{i}")).collect();
+        let many: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "v")).collect();
+        let got = p(&many);
+        assert!(got[..10].iter().all(|x| x.name.is_none()));
+        assert_eq!(got[10].name.as_deref(), Some("at most 10 custom headers"));
+    }
+
+    #[test]
+    fn saving_refuses_a_name_set_twice_in_other_case() {
+        let map: BTreeMap<String, String> = [("X-Token", "a"), ("x-token", "b")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let e = check_headers(&map).unwrap_err().to_string();
+        assert!(e.contains("set twice"), "{e}");
     }
 
     #[rstest]
