@@ -249,27 +249,20 @@ fn normalized(components: &Value) -> Value {
     v
 }
 
-/// The form values a documented send carries, keyed the way the send form names its fields.
+/// The form values a documented send carries, keyed by the send form's field paths
+/// (`header.1`, `header.image.id`, `body.1`, `buttons.0.url_suffix`, `cards.0.…`, `otp`).
 fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String> {
     let mut values = BTreeMap::new();
-    let first_text = |c: &Value| -> Option<String> {
-        let p = c.pointer("/parameters/0")?;
-        p.get("text")
-            .or_else(|| p.get("coupon_code"))
-            .or_else(|| p.pointer("/action/thumbnail_product_retailer_id"))
-            .or_else(|| p.get("payload"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
     for c in sent.as_array().into_iter().flatten() {
+        let first = c.pointer("/parameters/0").cloned().unwrap_or_default();
         match s(c, "type")
             .unwrap_or_default()
             .to_ascii_lowercase()
             .as_str()
         {
             "body" if shape.category.eq_ignore_ascii_case("authentication") => {
-                if let Some(code) = first_text(c) {
-                    values.insert("otp".to_string(), code);
+                if let Some(code) = s(&first, "text") {
+                    values.insert("otp".to_string(), code.to_string());
                 }
             }
             "body" => {
@@ -282,29 +275,33 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                 }
             }
             "header" => {
-                if let Some(p) = c.pointer("/parameters/0") {
-                    let kind = s(p, "type").unwrap_or_default();
-                    if kind == "product" {
-                        for k in ["product_retailer_id", "catalog_id"] {
-                            let v = s(&p["product"], k).unwrap_or_default();
-                            values.insert(format!("header.{k}"), v.to_string());
-                        }
-                        continue;
+                let kind = s(&first, "type").unwrap_or_default();
+                match kind {
+                    "text" => {
+                        let name = s(&first, "parameter_name").unwrap_or("1");
+                        let v = s(&first, "text").unwrap_or_default();
+                        values.insert(format!("header.{name}"), v.to_string());
                     }
-                    let v = p
-                        .get(kind)
-                        .and_then(|m| m.get("id").or_else(|| m.get("link")))
-                        .or_else(|| p.get("text"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    values.insert("header".to_string(), v.to_string());
+                    "product" | "location" => {
+                        for (k, v) in first[kind].as_object().into_iter().flatten() {
+                            let v = v.as_str().map(str::to_string).unwrap_or(v.to_string());
+                            values.insert(format!("header.{kind}.{k}"), v);
+                        }
+                    }
+                    media => {
+                        for k in ["id", "link"] {
+                            if let Some(v) = s(&first[media], k) {
+                                values.insert(format!("header.{media}.{k}"), v.to_string());
+                            }
+                        }
+                    }
                 }
             }
             "carousel" => {
                 for (n, card) in c["cards"].as_array().into_iter().flatten().enumerate() {
                     let inner = values_of(shape, &card["components"]);
                     for (k, v) in inner {
-                        values.insert(format!("card.{n}.{k}"), v);
+                        values.insert(format!("cards.{n}.{k}"), v);
                     }
                 }
             }
@@ -316,41 +313,59 @@ fn values_of(shape: &TemplateShape<'_>, sent: &Value) -> BTreeMap<String, String
                     );
                 }
             }
+            // Authentication: the code button repeats the body's code (`otp`).
+            "button" if shape.category.eq_ignore_ascii_case("authentication") => {}
             "button" => {
                 let index = c["index"]
                     .as_i64()
                     .or_else(|| c["index"].as_str().and_then(|i| i.parse().ok()))
                     .unwrap_or_default();
-                if let Some(sections) = c
-                    .pointer("/parameters/0/action/sections")
-                    .and_then(Value::as_array)
-                {
-                    let thumb = c
-                        .pointer("/parameters/0/action/thumbnail_product_retailer_id")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    values.insert(format!("button.{index}.thumbnail"), thumb.to_string());
-                    let text: Vec<String> = sections
-                        .iter()
-                        .map(|sec| {
-                            let ids: Vec<&str> = sec["product_items"]
-                                .as_array()
-                                .into_iter()
-                                .flatten()
-                                .filter_map(|p| p["product_retailer_id"].as_str())
-                                .collect();
-                            format!(
-                                "{}: {}",
-                                s(sec, "title").unwrap_or_default(),
-                                ids.join(", ")
-                            )
-                        })
-                        .collect();
-                    values.insert(format!("button.{index}.sections"), text.join("; "));
-                    continue;
-                }
-                if let Some(v) = first_text(c) {
-                    values.insert(format!("button.{index}"), v);
+                let at = |field: &str| format!("buttons.{index}.{field}");
+                let sub_type = s(c, "sub_type").unwrap_or_default().to_ascii_lowercase();
+                let thumb = first
+                    .pointer("/action/thumbnail_product_retailer_id")
+                    .and_then(Value::as_str);
+                match sub_type.as_str() {
+                    "url" => {
+                        let v = s(&first, "text").unwrap_or_default();
+                        values.insert(at("url_suffix"), v.to_string());
+                    }
+                    "copy_code" => {
+                        let v = s(&first, "coupon_code").unwrap_or_default();
+                        values.insert(at("coupon_code"), v.to_string());
+                    }
+                    "quick_reply" => {
+                        let v = s(&first, "payload").unwrap_or_default();
+                        values.insert(at("payload"), v.to_string());
+                    }
+                    "catalog" | "mpm" => {
+                        if let Some(t) = thumb {
+                            values.insert(at("thumbnail_product_retailer_id"), t.to_string());
+                        }
+                        let Some(sections) =
+                            first.pointer("/action/sections").and_then(Value::as_array)
+                        else {
+                            continue;
+                        };
+                        let text: Vec<String> = sections
+                            .iter()
+                            .map(|sec| {
+                                let ids: Vec<&str> = sec["product_items"]
+                                    .as_array()
+                                    .into_iter()
+                                    .flatten()
+                                    .filter_map(|p| p["product_retailer_id"].as_str())
+                                    .collect();
+                                format!(
+                                    "{}: {}",
+                                    s(sec, "title").unwrap_or_default(),
+                                    ids.join(", ")
+                                )
+                            })
+                            .collect();
+                        values.insert(at("sections"), text.join("; "));
+                    }
+                    _ => {}
                 }
             }
             _ => {}

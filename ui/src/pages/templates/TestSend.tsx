@@ -29,7 +29,7 @@ export function TestSend(props: { numberId: number; name: string; language: stri
         if (!live) return;
         setView(v);
         const saved = v.saved?.values ?? {};
-        setValues(Object.fromEntries(v.fields.map((f) => [f.key, saved[f.key] ?? f.sample])));
+        setValues(Object.fromEntries(v.fields.map((f) => [f.path, saved[f.path] ?? f.sample])));
         setTo(v.saved?.recipient ?? v.recent_recipients[0] ?? "");
       },
       (e) => live && setError(toIpcError(e)),
@@ -96,16 +96,16 @@ export function TestSend(props: { numberId: number; name: string; language: stri
           </label>
           {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
           {view?.fields.map((f) => (
-            <label className="field" key={f.key}>
+            <label className="field" key={f.path}>
               <span>
                 {f.label}
-                {!f.required && " (optional)"}
+                {f.one_of ? " (fill this or the other)" : !f.required && " (optional)"}
               </span>
               <input
-                id={`send-field-${f.key.replace(/[^a-z0-9_]/gi, "-")}`}
-                value={values[f.key] ?? ""}
+                id={`send-field-${f.path.replace(/[^a-z0-9_]/gi, "-")}`}
+                value={values[f.path] ?? ""}
                 placeholder={f.sample}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
               />
             </label>
           ))}
