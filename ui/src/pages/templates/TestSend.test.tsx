@@ -57,6 +57,7 @@ describe("test-send", () => {
     expect(body.value).toBe("Ana");
     const link = screen.getByLabelText("Header image: https link (fill this or the other)");
     expect(link.id).toBe("send-field-header-image-link");
+    expect(link.getAttribute("inputmode")).toBe("url");
     expect(screen.getByLabelText("Header image: media id (from an upload) (fill this or the other)")).toBeTruthy();
     fireEvent.change(link, { target: { value: "https://x.example/a.png" } });
     fireEvent.click(screen.getByRole("button", { name: "Send test" }));
