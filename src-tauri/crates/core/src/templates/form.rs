@@ -460,11 +460,7 @@ fn check_value(kind: FieldKind, v: &str) -> Option<String> {
         FieldKind::MediaLink => (!(v.starts_with("https://") || v.starts_with("http://"))
             || v.contains(char::is_whitespace))
         .then(|| "a media link is an https:// address without spaces".to_string()),
-        FieldKind::MediaId
-        | FieldKind::ProductRetailerId
-        | FieldKind::CatalogId
-        | FieldKind::CouponCode
-        | FieldKind::Otp => {
+        FieldKind::MediaId | FieldKind::CatalogId | FieldKind::CouponCode | FieldKind::Otp => {
             if v.starts_with("https://") || v.starts_with("http://") {
                 Some("this is an id or a code, not a link".to_string())
             } else if v.contains(char::is_whitespace) {
@@ -474,7 +470,9 @@ fn check_value(kind: FieldKind, v: &str) -> Option<String> {
             }
         }
         // Meta refuses parameter text with new lines, tabs or more than four spaces in a row.
+        // A catalog's retailer ids are the shop's own and may contain spaces.
         FieldKind::Text
+        | FieldKind::ProductRetailerId
         | FieldKind::UrlSuffix
         | FieldKind::LocationName
         | FieldKind::LocationAddress => {
