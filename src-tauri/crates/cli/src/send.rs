@@ -6,8 +6,8 @@ use std::path::Path;
 
 use clap::{Args, Subcommand};
 use wabadesk_core::audit::Actor;
-use wabadesk_core::templates::form::{self, FieldKind};
-use wabadesk_core::templates::library::TestSend;
+use wabadesk_core::templates::form::{self, FieldKind, SendField};
+use wabadesk_core::templates::library::{TemplateRow, TestSend};
 use wabadesk_core::{Core, Error};
 
 use crate::common::{open, Output};
@@ -27,7 +27,9 @@ pub enum SendCmd {
     Template(TemplateSendArgs),
 }
 
-/// Sending an approved template. Values fill its placeholders in order.
+/// Sending an approved template: fields set by path (`--set body.1=Ana`, see
+/// `wabadesk template form`), filled from the template's samples (`--samples`), or by the
+/// shorthands (`--body-param` in order, `--header-param`, `--button-param`).
 #[derive(Args, Debug)]
 pub struct TemplateSendArgs {
     /// Phone or label of the sending number.
@@ -38,13 +40,19 @@ pub struct TemplateSendArgs {
     name: String,
     #[arg(long = "lang", default_value = "en_US")]
     language: String,
-    /// Body variables, in order (repeat).
+    /// Set the field at PATH (repeat), e.g. `--set header.image.link=https://…`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Fill each field that has a sample with it (`--set` and the shorthands win).
+    #[arg(long)]
+    samples: bool,
+    /// Shorthand: body variables, in order (repeat).
     #[arg(long = "body-param", visible_alias = "param")]
     body: Vec<String>,
-    /// The header's variable, media link or media id.
+    /// Shorthand: the header's variable, media link or media id.
     #[arg(long = "header-param")]
     header: Option<String>,
-    /// The URL suffix, coupon code or one-time code of the button that takes one.
+    /// Shorthand: the URL suffix, coupon code or one-time code of the button that takes one.
     #[arg(long = "button-param")]
     button: Option<String>,
     /// Also print the request as curl (key masked).
@@ -65,22 +73,31 @@ pub async fn run(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
     }
 }
 
+/// The number's template in the library, synced first when it is not there yet.
+pub async fn find_template(
+    core: &Core,
+    number_id: i64,
+    name: &str,
+    language: &str,
+) -> Result<TemplateRow, Error> {
+    match core.template(number_id, name, language) {
+        Ok(t) => Ok(t),
+        Err(Error::NotFound(_)) => {
+            core.sync_templates(number_id, Actor::Cli).await?;
+            core.template(number_id, name, language)
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Sends a template from the number's library (synced first when it is not there yet), its
-/// values checked against the template's placeholders before anything is sent.
+/// values checked against the template's form before anything is sent: an unknown path or a
+/// bad value is refused (exit 2) naming the path and the reason.
 pub async fn template(core: &Core, args: TemplateSendArgs) -> Result<Output, Error> {
     let n = core.resolve_number(&args.number)?;
-    let template = match core.template(n.id, &args.name, &args.language) {
-        Ok(t) => t,
-        Err(Error::NotFound(_)) => {
-            core.sync_templates(n.id, Actor::Cli).await?;
-            core.template(n.id, &args.name, &args.language)?
-        }
-        Err(e) => return Err(e),
-    };
-    let fields = form::send_form(template.shape())
-        .into_iter()
-        .map(|f| (f.key, f.kind));
-    let values = fill(fields, &args)?;
+    let template = find_template(core, n.id, &args.name, &args.language).await?;
+    let fields = form::send_form(template.shape());
+    let values = fill(&fields, &args)?;
     let r = core
         .send_test(
             n.id,
@@ -100,37 +117,76 @@ pub async fn template(core: &Core, args: TemplateSendArgs) -> Result<Output, Err
     Output::ok(&r, text)
 }
 
-/// The form's values from the options: body variables in order, the header's and the button's.
-fn fill(
-    fields: impl Iterator<Item = (String, FieldKind)>,
-    args: &TemplateSendArgs,
-) -> Result<BTreeMap<String, String>, Error> {
+/// The field a one-value shorthand fills: a media header's link or id by the value's look.
+fn target(f: &SendField, value: &str) -> String {
+    match &f.one_of {
+        Some(g) if value.starts_with("https://") || value.starts_with("http://") => {
+            format!("{g}.link")
+        }
+        Some(g) => format!("{g}.id"),
+        None => f.path.clone(),
+    }
+}
+
+/// The form's values from the options: the samples (`--samples`), then the shorthands (body
+/// variables in order, the header's, the button's), then `--set PATH=VALUE`. Paths are
+/// checked by the core when the values are built.
+fn fill(fields: &[SendField], args: &TemplateSendArgs) -> Result<BTreeMap<String, String>, Error> {
     let mut values = BTreeMap::new();
-    let mut body = args.body.iter();
-    for (key, kind) in fields {
-        let v = match kind {
-            FieldKind::Body => body.next(),
-            FieldKind::HeaderText | FieldKind::HeaderMedia => args.header.as_ref(),
-            FieldKind::UrlSuffix | FieldKind::CopyCode | FieldKind::OneTimeCode => {
-                args.button.as_ref()
-            }
-            FieldKind::HeaderLocation
-            | FieldKind::ProductRetailerId
-            | FieldKind::CatalogId
-            | FieldKind::ExpirationTimeMs
-            | FieldKind::QuickReplyPayload
-            | FieldKind::ProductSections => None,
-        };
-        if let Some(v) = v {
-            values.insert(key, v.clone());
+    if args.samples {
+        for f in fields.iter().filter(|f| !f.sample.is_empty()) {
+            values.insert(f.path.clone(), f.sample.clone());
         }
     }
-    let extra = body.count();
-    if extra > 0 {
+    let body: Vec<&SendField> = fields
+        .iter()
+        .filter(|f| f.path.starts_with("body."))
+        .collect();
+    if args.body.len() > body.len() {
         return Err(Error::Validation(format!(
-            "{} ({}) has fewer body variables; {extra} --body-param too many",
-            args.name, args.language
+            "{} ({}) has fewer body variables; {} --body-param too many",
+            args.name,
+            args.language,
+            args.body.len() - body.len()
         )));
+    }
+    for (f, v) in body.iter().zip(&args.body) {
+        values.insert(f.path.clone(), v.clone());
+    }
+    if let Some(v) = &args.header {
+        let f = fields
+            .iter()
+            .find(|f| f.path.starts_with("header."))
+            .ok_or_else(|| {
+                Error::Validation(format!(
+                    "--header-param: {} ({}) has no header value",
+                    args.name, args.language
+                ))
+            })?;
+        values.insert(target(f, v), v.clone());
+    }
+    if let Some(v) = &args.button {
+        let f = fields
+            .iter()
+            .find(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::UrlSuffix | FieldKind::CouponCode | FieldKind::Otp
+                ) && !f.path.starts_with("cards.")
+            })
+            .ok_or_else(|| {
+                Error::Validation(format!(
+                    "--button-param: {} ({}) has no button that takes a value",
+                    args.name, args.language
+                ))
+            })?;
+        values.insert(f.path.clone(), v.clone());
+    }
+    for s in &args.set {
+        let (path, v) = s
+            .split_once('=')
+            .ok_or_else(|| Error::Validation(format!("--set '{s}': use PATH=VALUE")))?;
+        values.insert(path.trim().to_string(), v.to_string());
     }
     Ok(values)
 }
@@ -191,17 +247,21 @@ mod tests {
         }
     }
 
+    fn form_of(components: serde_json::Value) -> Vec<SendField> {
+        form::send_form(form::TemplateShape {
+            category: "MARKETING",
+            parameter_format: None,
+            components: &components,
+        })
+    }
+
     #[test]
     fn values_fill_the_form_in_order_and_extra_body_values_are_refused() {
-        let fields = || {
-            vec![
-                ("header.1".to_string(), FieldKind::HeaderText),
-                ("body.1".to_string(), FieldKind::Body),
-                ("body.2".to_string(), FieldKind::Body),
-                ("button.0".to_string(), FieldKind::UrlSuffix),
-            ]
-            .into_iter()
-        };
+        let fields = form_of(serde_json::json!([
+            {"type": "HEADER", "format": "TEXT", "text": "Order {{1}}", "example": {"header_text": ["A-1"]}},
+            {"type": "BODY", "text": "Hi {{1}}, on {{2}}.", "example": {"body_text": [["Ana", "Friday"]]}},
+            {"type": "BUTTONS", "buttons": [{"type": "URL", "text": "Go", "url": "https://x.example/{{1}}", "example": ["https://x.example/t"]}]}
+        ]));
         let a = args(&[
             "send",
             "template",
@@ -219,16 +279,16 @@ mod tests {
             "--button-param",
             "t/A-1",
         ]);
-        let values = fill(fields(), &a).unwrap();
+        let values = fill(&fields, &a).unwrap();
         assert_eq!(values["header.1"], "A-1");
         assert_eq!(values["body.1"], "Ana");
         assert_eq!(values["body.2"], "Friday");
-        assert_eq!(values["button.0"], "t/A-1");
+        assert_eq!(values["buttons.0.url_suffix"], "t/A-1");
 
         let few = args(&[
             "template", "send", "QA", "--to", "1", "--name", "order", "--param", "Ana",
         ]);
-        let values = fill(fields(), &few).unwrap();
+        let values = fill(&fields, &few).unwrap();
         assert!(
             !values.contains_key("body.2"),
             "left for the core to explain"
@@ -238,7 +298,77 @@ mod tests {
             "template", "send", "QA", "--to", "1", "--name", "order", "--param", "a", "--param",
             "b", "--param", "c",
         ]);
-        let e = fill(fields(), &many).unwrap_err();
+        let e = fill(&fields, &many).unwrap_err();
         assert!(e.to_string().contains("1 --body-param too many"), "{e}");
+    }
+
+    #[test]
+    fn set_paths_win_over_samples_and_shorthands_and_media_goes_to_link_or_id() {
+        let fields = form_of(serde_json::json!([
+            {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::x"]}},
+            {"type": "BODY", "text": "Hi {{1}}, code {{2}}.", "example": {"body_text": [["Ana", "X1"]]}},
+            {"type": "BUTTONS", "buttons": [{"type": "COPY_CODE", "example": "SAVE10"}]}
+        ]));
+        let a = args(&[
+            "template",
+            "send",
+            "QA",
+            "--to",
+            "1",
+            "--name",
+            "promo",
+            "--samples",
+            "--param",
+            "Bo",
+            "--header-param",
+            "4711",
+            "--set",
+            "body.2=Y2",
+            "--set",
+            "nope.0=x",
+        ]);
+        let values = fill(&fields, &a).unwrap();
+        assert_eq!(values["body.1"], "Bo", "a shorthand wins over the sample");
+        assert_eq!(values["body.2"], "Y2", "--set wins over the sample");
+        assert_eq!(values["buttons.0.coupon_code"], "SAVE10", "the sample");
+        assert_eq!(values["header.image.id"], "4711");
+        assert_eq!(
+            values["nope.0"], "x",
+            "unknown paths are the core's to refuse"
+        );
+        let link = args(&[
+            "template",
+            "send",
+            "QA",
+            "--to",
+            "1",
+            "--name",
+            "promo",
+            "--header-param",
+            "https://x.example/a.png",
+        ]);
+        assert_eq!(
+            fill(&fields, &link).unwrap()["header.image.link"],
+            "https://x.example/a.png"
+        );
+        let bad = args(&[
+            "template", "send", "QA", "--to", "1", "--name", "promo", "--set", "body.1",
+        ]);
+        let e = fill(&fields, &bad).unwrap_err();
+        assert!(e.to_string().contains("use PATH=VALUE"), "{e}");
+        let no_button = args(&[
+            "template",
+            "send",
+            "QA",
+            "--to",
+            "1",
+            "--name",
+            "promo",
+            "--header-param",
+            "1",
+        ]);
+        let plain = form_of(serde_json::json!([{"type": "BODY", "text": "Hello."}]));
+        let e = fill(&plain, &no_button).unwrap_err();
+        assert!(e.to_string().contains("has no header value"), "{e}");
     }
 }

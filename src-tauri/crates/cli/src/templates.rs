@@ -1,5 +1,5 @@
-//! `template`: lint, list (synced), create, delete; `template send` is `send`'s template path
-//! and `template qa` is in `qa`.
+//! `template`: lint, list (synced), create, delete, form (the send form's fields by path);
+//! `template send` is `send`'s template path and `template qa` is in `qa`.
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +8,7 @@ use serde_json::Value;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::paths::{read_text_file, TEMPLATE_FILE_MAX_BYTES};
 use wabadesk_core::templates::draft::TemplateDraft;
+use wabadesk_core::templates::form::send_form;
 use wabadesk_core::templates::library::TemplateFilter;
 use wabadesk_core::Error;
 
@@ -43,6 +44,14 @@ pub enum TemplateCmd {
         /// Confirm the deletion.
         #[arg(long)]
         yes: bool,
+    },
+    /// The send form of a template: each field's path (for `template send --set PATH=VALUE`),
+    /// label, kind, whether it is required, and the template's sample.
+    Form {
+        number: String,
+        name: String,
+        #[arg(long = "lang", default_value = "en_US")]
+        language: String,
     },
     /// Send an approved template (the same as `wabadesk send template`).
     Send(TemplateSendArgs),
@@ -138,6 +147,48 @@ pub async fn run(data_dir: &Path, cmd: TemplateCmd) -> Result<Output, Error> {
             Output::ok(
                 &serde_json::json!({"deleted": name, "variants": removed}),
                 format!("deleted {name}"),
+            )
+        }
+        TemplateCmd::Form {
+            number,
+            name,
+            language,
+        } => {
+            let n = core.resolve_number(&number)?;
+            let t = send::find_template(&core, n.id, &name, &language).await?;
+            let fields = send_form(t.shape());
+            let mut lines: Vec<String> = fields
+                .iter()
+                .map(|f| {
+                    let need = match (&f.one_of, f.required) {
+                        (Some(g), _) => format!("one of {g}"),
+                        (None, true) => "required".to_string(),
+                        (None, false) => "optional".to_string(),
+                    };
+                    let kind = serde_json::to_value(f.kind)
+                        .ok()
+                        .and_then(|k| k.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    let sample = if f.sample.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  sample: {}", f.sample)
+                    };
+                    format!("{:<44} {kind:<20} {need:<16} {}{sample}", f.path, f.label)
+                })
+                .collect();
+            if lines.is_empty() {
+                lines.push(format!("{name} ({language}) takes no values"));
+            }
+            Output::ok(
+                &serde_json::json!({
+                    "name": t.name,
+                    "language": t.language,
+                    "category": t.category,
+                    "status": t.status,
+                    "fields": fields,
+                }),
+                lines.join("\n"),
             )
         }
         TemplateCmd::Send(args) => send::template(&core, args).await,

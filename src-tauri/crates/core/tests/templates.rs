@@ -122,15 +122,15 @@ async fn create_sync_approve_test_send_and_see_delivered() {
     let keys: Vec<(&str, &str)> = form
         .fields
         .iter()
-        .map(|f| (f.key.as_str(), f.sample.as_str()))
+        .map(|f| (f.path.as_str(), f.sample.as_str()))
         .collect();
     assert_eq!(
         keys,
         [
-            ("header", "A-1001"),
+            ("header.1", "A-1001"),
             ("body.1", "Ana"),
             ("body.2", "Friday"),
-            ("button.0", "A-1001")
+            ("buttons.0.url_suffix", "A-1001")
         ]
     );
     assert_eq!(form.saved, None);
@@ -140,10 +140,10 @@ async fn create_sync_approve_test_send_and_see_delivered() {
         name: "order_shipped".into(),
         language: "en_US".into(),
         values: samples(&[
-            ("header", "B-7"),
+            ("header.1", "B-7"),
             ("body.1", "Bo"),
             ("body.2", "Monday"),
-            ("button.0", "B-7"),
+            ("buttons.0.url_suffix", "B-7"),
         ]),
     };
     let result = core.send_test(id, &send, Actor::Ui).await.unwrap();
@@ -226,7 +226,11 @@ async fn a_wrong_parameter_count_is_explained() {
                 to: "4915123456789".into(),
                 name: "order_shipped".into(),
                 language: "en_US".into(),
-                values: samples(&[("header", "A"), ("body.1", "Ana"), ("button.0", "A")]),
+                values: samples(&[
+                    ("header.1", "A"),
+                    ("body.1", "Ana"),
+                    ("buttons.0.url_suffix", "A"),
+                ]),
             },
             Actor::Ui,
         )
@@ -423,10 +427,10 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
             name: "order_shipped".into(),
             language: "de".into(),
             values: samples(&[
-                ("header", "D-1"),
+                ("header.1", "D-1"),
                 ("body.1", "Jana"),
                 ("body.2", "Montag"),
-                ("button.0", "D-1"),
+                ("buttons.0.url_suffix", "D-1"),
             ]),
         },
         Actor::Ui,

@@ -203,15 +203,11 @@ async fn send_message(
                     )
                 }
             }
-            let expected = templates::expected(&tpl.components);
             let named = tpl.parameter_format == "NAMED";
-            if let Err(m) = templates::check_send(&expected, named, t.get("components")) {
-                let title = if m.code == 132000 {
-                    "Number of parameters does not match the expected number of params"
-                } else {
-                    "Parameter format does not match format in the created template"
-                };
-                return errors::meta(StatusCode::BAD_REQUEST, m.code, title, &m.details);
+            let auth = tpl.category == "AUTHENTICATION";
+            if let Err(m) = templates::check_send(&tpl.components, named, auth, t.get("components"))
+            {
+                return errors::meta(StatusCode::BAD_REQUEST, m.code, m.title(), &m.details);
             }
             category = match tpl.category.as_str() {
                 "MARKETING" => "marketing",

@@ -91,8 +91,8 @@ function backend() {
         return {
           template: row("en_US", "APPROVED", "Hi *{{1}}*, it ships {{2}}"),
           fields: [
-            { key: "body.1", label: "Body {{1}}", kind: "body", sample: "Ana", required: true },
-            { key: "body.2", label: "Body {{2}}", kind: "body", sample: "Friday", required: true },
+            { path: "body.1", label: "Body {{1}}", kind: "text", sample: "Ana", required: true, one_of: null },
+            { path: "body.2", label: "Body {{2}}", kind: "text", sample: "Friday", required: true, one_of: null },
           ],
           saved: { recipient: "4915123456789", values: { "body.1": "Bo" } },
           recent_recipients: ["4915123456789"],

@@ -3,7 +3,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Retrying } from "../../lib/ipc/bindings/Retrying";
 
-const pending: { onRetry?: (r: Retrying) => void } = {};
+const pending: { onRetry?: (r: Retrying) => void; sent?: unknown } = {};
 
 vi.mock("../../lib/ipc/commands", () => ({
   templateSendForm: async () => ({
@@ -11,13 +11,18 @@ vi.mock("../../lib/ipc/commands", () => ({
       number_id: 1, name: "order_shipped", language: "en_US", category: "UTILITY", status: "APPROVED", rejected_reason: null,
       parameter_format: null, synced_at: "x", components: [{ type: "BODY", text: "Hi {{1}}" }],
     },
-    fields: [{ key: "body.1", label: "Body {{1}}", kind: "body", sample: "Ana", required: true }],
+    fields: [
+      { path: "header.image.link", label: "Header image: https link", kind: "media_link", sample: "", required: false, one_of: "header.image" },
+      { path: "header.image.id", label: "Header image: media id (from an upload)", kind: "media_id", sample: "", required: false, one_of: "header.image" },
+      { path: "body.1", label: "Body {{1}}", kind: "text", sample: "Ana", required: true, one_of: null },
+    ],
     saved: null,
     recent_recipients: ["4915123456789"],
   }),
   // The send stays on its way; the core reports a retry after a 429.
-  sendTestTemplate: (_n: number, _s: unknown, onRetry: (r: Retrying) => void) => {
+  sendTestTemplate: (_n: number, s: unknown, onRetry: (r: Retrying) => void) => {
     pending.onRetry = onRetry;
+    pending.sent = s;
     return new Promise(() => {});
   },
   messageDetail: async () => null,
@@ -42,5 +47,26 @@ describe("test-send", () => {
       expect(document.getElementById("send-retrying")?.textContent).toBe("retrying (2 of 3) — 360dialog asked to wait 2 s"),
     );
     expect(document.getElementById("send-submit")?.textContent).toContain("retrying (2 of 3)");
+  });
+
+  it("renders the core's fields by path and sends the values under their paths", async () => {
+    const { TestSend } = await import("./TestSend");
+    render(<TestSend numberId={1} name="order_shipped" language="en_US" onClose={() => {}} />);
+    const body = (await screen.findByLabelText("Body {{1}}")) as HTMLInputElement;
+    expect(body.id).toBe("send-field-body-1");
+    expect(body.value).toBe("Ana");
+    const link = screen.getByLabelText("Header image: https link (fill this or the other)");
+    expect(link.id).toBe("send-field-header-image-link");
+    expect(link.getAttribute("inputmode")).toBe("url");
+    expect(screen.getByLabelText("Header image: media id (from an upload) (fill this or the other)")).toBeTruthy();
+    fireEvent.change(link, { target: { value: "https://x.example/a.png" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send test" }));
+    await waitFor(() => expect(pending.sent).toBeTruthy());
+    expect(pending.sent).toEqual({
+      to: "4915123456789",
+      name: "order_shipped",
+      language: "en_US",
+      values: { "header.image.link": "https://x.example/a.png", "header.image.id": "", "body.1": "Ana" },
+    });
   });
 });

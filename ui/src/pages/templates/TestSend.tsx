@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { FieldKind } from "../../lib/ipc/bindings/FieldKind";
 import type { SendFormView } from "../../lib/ipc/bindings/SendFormView";
 import type { TestSendResult } from "../../lib/ipc/bindings/TestSendResult";
 import { sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
@@ -10,6 +11,21 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { retryText } from "../../lib/retrying";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
+
+/** The on-screen keyboard a field's kind wants (coordinates, milliseconds, links). */
+function inputModeOf(kind: FieldKind): "decimal" | "numeric" | "url" | "text" {
+  switch (kind) {
+    case "latitude":
+    case "longitude":
+      return "decimal";
+    case "expiration_time_ms":
+      return "numeric";
+    case "media_link":
+      return "url";
+    default:
+      return "text";
+  }
+}
 
 export function TestSend(props: { numberId: number; name: string; language: string; onClose: () => void }) {
   const [view, setView] = useState<SendFormView | null>(null);
@@ -29,7 +45,7 @@ export function TestSend(props: { numberId: number; name: string; language: stri
         if (!live) return;
         setView(v);
         const saved = v.saved?.values ?? {};
-        setValues(Object.fromEntries(v.fields.map((f) => [f.key, saved[f.key] ?? f.sample])));
+        setValues(Object.fromEntries(v.fields.map((f) => [f.path, saved[f.path] ?? f.sample])));
         setTo(v.saved?.recipient ?? v.recent_recipients[0] ?? "");
       },
       (e) => live && setError(toIpcError(e)),
@@ -96,16 +112,17 @@ export function TestSend(props: { numberId: number; name: string; language: stri
           </label>
           {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
           {view?.fields.map((f) => (
-            <label className="field" key={f.key}>
+            <label className="field" key={f.path}>
               <span>
                 {f.label}
-                {!f.required && " (optional)"}
+                {f.one_of ? " (fill this or the other)" : !f.required && " (optional)"}
               </span>
               <input
-                id={`send-field-${f.key.replace(/[^a-z0-9_]/gi, "-")}`}
-                value={values[f.key] ?? ""}
+                id={`send-field-${f.path.replace(/[^a-z0-9_]/gi, "-")}`}
+                value={values[f.path] ?? ""}
                 placeholder={f.sample}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                inputMode={inputModeOf(f.kind)}
+                onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
               />
             </label>
           ))}

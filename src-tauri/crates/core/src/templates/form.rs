@@ -1,7 +1,12 @@
 //! Test-send: the form a template's placeholders call for, and the send-time `components`
 //! built from the values typed into it (reference §3.6).
+//!
+//! Each field has a stable `path` that names where its value goes in the send
+//! (`header.image.link`, `body.1`, `body.customer_name`, `buttons.0.url_suffix`,
+//! `cards.1.header.image.id`, `limited_time_offer.expiration_time_ms`…): the app's form, the
+//! CLI's `template form` and `template send --set PATH=VALUE` all use these paths.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -10,31 +15,111 @@ use ts_rs::TS;
 use super::lint::LintIssue;
 use super::placeholder_names;
 
-/// What a form field fills in.
+/// What a form field's value is: the closed list scripts rely on (`template form --json`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum FieldKind {
-    HeaderText,
-    /// An https link to the media, or a media id from an upload.
-    HeaderMedia,
-    HeaderLocation,
-    Body,
+    /// Text for a variable (header, body, card body), a quick-reply payload, or the
+    /// multi-product sections written `Title: id1, id2; Other title: id3`.
+    Text,
+    /// The end of a URL button's link (what replaces its `{{1}}`).
     UrlSuffix,
-    CopyCode,
-    /// Authentication templates: the code goes into the body and the OTP button.
-    OneTimeCode,
-    /// A product of the catalog (single-product header, catalog thumbnail).
+    /// A media header as an https link.
+    MediaLink,
+    /// A media header as the id of an uploaded media.
+    MediaId,
+    Latitude,
+    Longitude,
+    LocationName,
+    LocationAddress,
+    /// The code a copy-code button copies.
+    CouponCode,
+    /// Authentication templates: the code goes into the body and the code button.
+    Otp,
+    /// A product of the catalog (product header, catalog or multi-product thumbnail).
     ProductRetailerId,
     /// The catalog a product header's product belongs to.
     CatalogId,
     /// Limited-time offer: when the offer expires, in milliseconds since the Unix epoch.
     ExpirationTimeMs,
-    /// The payload a quick-reply button of a carousel card sends back when tapped.
-    QuickReplyPayload,
-    /// Multi-product button: the sections of products, written
-    /// `Title: id1, id2; Other title: id3` (product retailer ids).
-    ProductSections,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SendField {
+    /// Where the value goes: `header.1`, `header.image.link`, `header.location.latitude`,
+    /// `body.1` / `body.first_name`, `buttons.0.url_suffix`, `cards.0.header.image.id`,
+    /// `limited_time_offer.expiration_time_ms`, `otp`.
+    pub path: String,
+    pub label: String,
+    pub kind: FieldKind,
+    /// The field must be filled on its own.
+    pub required: bool,
+    /// The template's own sample, offered as the default (empty when it has none usable).
+    pub sample: String,
+    /// Alternatives: exactly one field sharing this group must be filled (a media header's
+    /// `link` or `id`; the group is the path they share, e.g. `header.image`).
+    pub one_of: Option<String>,
+}
+
+/// The parts of a template that matter at send time.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateShape<'a> {
+    pub category: &'a str,
+    pub parameter_format: Option<&'a str>,
+    pub components: &'a Value,
+}
+
+impl TemplateShape<'_> {
+    fn named(&self) -> bool {
+        self.parameter_format
+            .is_some_and(|f| f.eq_ignore_ascii_case("named"))
+    }
+    fn auth(&self) -> bool {
+        self.category.eq_ignore_ascii_case("AUTHENTICATION")
+    }
+    fn component(&self, kind: &str) -> Option<&Value> {
+        self.components
+            .as_array()?
+            .iter()
+            .find(|c| upper(c, "type") == kind)
+    }
+    fn buttons(&self) -> Vec<&Value> {
+        self.component("BUTTONS")
+            .map(buttons_of)
+            .unwrap_or_default()
+    }
+}
+
+fn buttons_of(c: &Value) -> Vec<&Value> {
+    c.get("buttons")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+/// A header's format, upper case; a header with text and no format is a text header.
+fn header_format(h: &Value) -> String {
+    match upper(h, "format") {
+        f if f.is_empty() && h.get("text").is_some() => "TEXT".to_string(),
+        f => f,
+    }
+}
+
+fn upper(v: &Value, key: &str) -> String {
+    str_of(v, key).to_ascii_uppercase()
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn sample_at(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// `Title: id1, id2; Other: id3` as Meta's `sections` (title + product_items), or why not.
@@ -79,153 +164,96 @@ fn carousel_cards(t: &TemplateShape<'_>) -> Vec<Vec<Value>> {
         .collect()
 }
 
+fn part<'a>(comps: &'a [Value], kind: &str) -> Option<&'a Value> {
+    comps.iter().find(|c| upper(c, "type") == kind)
+}
+
 fn card_buttons(card: &[Value]) -> Vec<&Value> {
     card.iter()
         .filter(|c| upper(c, "type") == "BUTTONS")
-        .filter_map(|c| c.get("buttons").and_then(Value::as_array))
-        .flatten()
+        .flat_map(buttons_of)
         .collect()
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct SendField {
-    /// `header`, `header.latitude`…, `body.1` / `body.first_name`, `button.0`, `otp`.
-    pub key: String,
-    pub label: String,
-    pub kind: FieldKind,
-    /// The template's own sample, offered as the default.
-    pub sample: String,
-    pub required: bool,
-}
-
-/// The parts of a template that matter at send time.
-#[derive(Debug, Clone, Copy)]
-pub struct TemplateShape<'a> {
-    pub category: &'a str,
-    pub parameter_format: Option<&'a str>,
-    pub components: &'a Value,
-}
-
-impl TemplateShape<'_> {
-    fn named(&self) -> bool {
-        self.parameter_format
-            .is_some_and(|f| f.eq_ignore_ascii_case("named"))
-    }
-    fn auth(&self) -> bool {
-        self.category.eq_ignore_ascii_case("AUTHENTICATION")
-    }
-    fn component(&self, kind: &str) -> Option<&Value> {
-        self.components
-            .as_array()?
-            .iter()
-            .find(|c| upper(c, "type") == kind)
-    }
-    fn buttons(&self) -> Vec<&Value> {
-        self.component("BUTTONS")
-            .and_then(|c| c.get("buttons"))
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default()
-    }
-}
-
-fn upper(v: &Value, key: &str) -> String {
-    str_of(v, key).to_ascii_uppercase()
-}
-
-fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
-    v.get(key).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn sample_at(v: &Value, pointer: &str) -> String {
-    v.pointer(pointer)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
+/// The sample of a URL button's suffix: its example with the fixed start of the URL removed.
+fn url_sample(b: &Value) -> String {
+    let url = str_of(b, "url");
+    let start = super::placeholders(url)
+        .first()
+        .map(|(s, _, _)| *s)
+        .unwrap_or(url.len());
+    let example = sample_at(b, "/example/0");
+    example
+        .strip_prefix(&url[..start])
+        .unwrap_or(&example)
         .to_string()
 }
 
-/// The fields a test-send form shows for this template, in the order they appear in it.
-pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
-    let mut fields = Vec::new();
-    let field = |key: String, label: String, kind, sample: String, required| SendField {
-        key,
-        label,
-        kind,
-        sample,
-        required,
-    };
-    if t.auth() {
-        fields.push(field(
-            "otp".into(),
-            "One-time code".into(),
-            FieldKind::OneTimeCode,
-            "123456".into(),
-            true,
-        ));
-        return fields;
+fn has_url_variable(b: &Value) -> bool {
+    !super::placeholders(str_of(b, "url")).is_empty()
+}
+
+/// A form under construction.
+struct Form {
+    fields: Vec<SendField>,
+}
+
+impl Form {
+    fn add(
+        &mut self,
+        path: String,
+        label: String,
+        kind: FieldKind,
+        sample: String,
+        required: bool,
+    ) {
+        self.fields.push(SendField {
+            path,
+            label,
+            kind,
+            required,
+            sample,
+            one_of: None,
+        });
     }
-    let named = t.named();
-    if let Some(h) = t.component("HEADER") {
-        match upper(h, "format").as_str() {
-            "TEXT" => {
-                if let Some(name) = placeholder_names(str_of(h, "text")).first() {
-                    let sample = if named {
-                        sample_at(h, "/example/header_text_named_params/0/example")
-                    } else {
-                        sample_at(h, "/example/header_text/0")
-                    };
-                    fields.push(field(
-                        "header".into(),
-                        format!("Header {{{{{name}}}}}"),
-                        FieldKind::HeaderText,
-                        sample,
-                        true,
-                    ));
-                }
-            }
-            "LOCATION" => {
-                for (k, label, required) in [
-                    ("latitude", "Latitude", true),
-                    ("longitude", "Longitude", true),
-                    ("name", "Place name", false),
-                    ("address", "Address", false),
-                ] {
-                    fields.push(field(
-                        format!("header.{k}"),
-                        format!("Header location: {label}"),
-                        FieldKind::HeaderLocation,
-                        String::new(),
-                        required,
-                    ));
-                }
-            }
-            "PRODUCT" => {
-                fields.push(field(
-                    "header.product_retailer_id".into(),
-                    "Header product: product retailer id (SKU)".into(),
-                    FieldKind::ProductRetailerId,
-                    String::new(),
-                    true,
-                ));
-                fields.push(field(
-                    "header.catalog_id".into(),
-                    "Header product: catalog id".into(),
-                    FieldKind::CatalogId,
-                    String::new(),
-                    true,
-                ));
-            }
-            media => fields.push(field(
-                "header".into(),
-                format!("Header {} (https link or media id)", media.to_lowercase()),
-                FieldKind::HeaderMedia,
-                String::new(),
-                true,
-            )),
+
+    /// A media header (`prefix` = `header` or `cards.N.header`): a link or a media id.
+    fn media(&mut self, prefix: &str, what: &str, format: &str) {
+        let group = format!("{prefix}.{format}");
+        for (k, kind, how) in [
+            ("link", FieldKind::MediaLink, "https link"),
+            ("id", FieldKind::MediaId, "media id (from an upload)"),
+        ] {
+            self.fields.push(SendField {
+                path: format!("{group}.{k}"),
+                label: format!("{what} {format}: {how}"),
+                kind,
+                required: false,
+                sample: String::new(),
+                one_of: Some(group.clone()),
+            });
         }
     }
-    if let Some(b) = t.component("BODY") {
+
+    fn product(&mut self, prefix: &str, what: &str) {
+        self.add(
+            format!("{prefix}.product.product_retailer_id"),
+            format!("{what} product: product retailer id (SKU)"),
+            FieldKind::ProductRetailerId,
+            String::new(),
+            true,
+        );
+        self.add(
+            format!("{prefix}.product.catalog_id"),
+            format!("{what} product: catalog id"),
+            FieldKind::CatalogId,
+            String::new(),
+            true,
+        );
+    }
+
+    /// A body's variables (`prefix` = `body` or `cards.N.body`) with their samples.
+    fn body(&mut self, prefix: &str, what: &str, b: &Value, named: bool) {
         let names = placeholder_names(str_of(b, "text"));
         let named_samples: BTreeMap<String, String> = b
             .pointer("/example/body_text_named_params")
@@ -243,135 +271,169 @@ pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
             let sample = if named {
                 named_samples.get(name).cloned().unwrap_or_default()
             } else {
-                sample_at(b, &format!("/example/body_text/0/{i}"))
+                // Meta documents a single variable's sample as a plain string too.
+                match b.pointer("/example/body_text") {
+                    Some(Value::String(s)) if i == 0 => s.clone(),
+                    _ => sample_at(b, &format!("/example/body_text/0/{i}")),
+                }
             };
-            fields.push(field(
-                format!("body.{name}"),
-                format!("Body {{{{{name}}}}}"),
-                FieldKind::Body,
+            self.add(
+                format!("{prefix}.{name}"),
+                format!("{what} {{{{{name}}}}}"),
+                FieldKind::Text,
                 sample,
                 true,
-            ));
+            );
         }
+    }
+}
+
+/// The fields a test-send form shows for this template, in the order they appear in it.
+pub fn send_form(t: TemplateShape<'_>) -> Vec<SendField> {
+    let mut form = Form { fields: Vec::new() };
+    if t.auth() {
+        form.add(
+            "otp".into(),
+            "One-time code".into(),
+            FieldKind::Otp,
+            "123456".into(),
+            true,
+        );
+        return form.fields;
+    }
+    let named = t.named();
+    if let Some(h) = t.component("HEADER") {
+        match header_format(h).as_str() {
+            "TEXT" => {
+                if let Some(name) = placeholder_names(str_of(h, "text")).first() {
+                    let sample = if named {
+                        sample_at(h, "/example/header_text_named_params/0/example")
+                    } else {
+                        sample_at(h, "/example/header_text/0")
+                    };
+                    form.add(
+                        format!("header.{name}"),
+                        format!("Header {{{{{name}}}}}"),
+                        FieldKind::Text,
+                        sample,
+                        true,
+                    );
+                }
+            }
+            "LOCATION" => {
+                for (k, label, kind, required) in [
+                    ("latitude", "latitude", FieldKind::Latitude, true),
+                    ("longitude", "longitude", FieldKind::Longitude, true),
+                    ("name", "place name", FieldKind::LocationName, false),
+                    ("address", "address", FieldKind::LocationAddress, false),
+                ] {
+                    form.add(
+                        format!("header.location.{k}"),
+                        format!("Header location: {label}"),
+                        kind,
+                        String::new(),
+                        required,
+                    );
+                }
+            }
+            "PRODUCT" => form.product("header", "Header"),
+            media => form.media("header", "Header", &media.to_ascii_lowercase()),
+        }
+    }
+    if let Some(b) = t.component("BODY") {
+        form.body("body", "Body", b, named);
     }
     if t.component("LIMITED_TIME_OFFER")
         .is_some_and(|c| c.pointer("/limited_time_offer/has_expiration") == Some(&json!(true)))
     {
-        fields.push(field(
+        form.add(
             "limited_time_offer.expiration_time_ms".into(),
             "Offer expires at (Unix time in milliseconds)".into(),
             FieldKind::ExpirationTimeMs,
             String::new(),
             true,
-        ));
+        );
     }
     for (n, card) in carousel_cards(&t).iter().enumerate() {
-        let label = format!("Card {}", n + 1);
-        if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
-            if upper(h, "format") == "PRODUCT" {
-                for (k, what, kind) in [
-                    (
-                        "product_retailer_id",
-                        "product retailer id (SKU)",
-                        FieldKind::ProductRetailerId,
-                    ),
-                    ("catalog_id", "catalog id", FieldKind::CatalogId),
-                ] {
-                    fields.push(field(
-                        format!("card.{n}.header.{k}"),
-                        format!("{label} product: {what}"),
-                        kind,
-                        String::new(),
-                        true,
-                    ));
-                }
-            } else {
-                fields.push(field(
-                    format!("card.{n}.header"),
-                    format!(
-                        "{label} {} (https link or media id)",
-                        str_of(h, "format").to_lowercase()
-                    ),
-                    FieldKind::HeaderMedia,
-                    String::new(),
-                    true,
-                ));
+        let what = format!("Card {}", n + 1);
+        let prefix = format!("cards.{n}");
+        if let Some(h) = part(card, "HEADER") {
+            match upper(h, "format").as_str() {
+                "PRODUCT" => form.product(&format!("{prefix}.header"), &what),
+                media => form.media(
+                    &format!("{prefix}.header"),
+                    &what,
+                    &media.to_ascii_lowercase(),
+                ),
             }
+        }
+        if let Some(b) = part(card, "BODY") {
+            form.body(&format!("{prefix}.body"), &format!("{what} body"), b, named);
         }
         for (i, b) in card_buttons(card).into_iter().enumerate() {
             match upper(b, "type").as_str() {
-                "QUICK_REPLY" => fields.push(field(
-                    format!("card.{n}.button.{i}"),
-                    format!("{label} button “{}”: payload", str_of(b, "text")),
-                    FieldKind::QuickReplyPayload,
+                "QUICK_REPLY" => form.add(
+                    format!("{prefix}.buttons.{i}.payload"),
+                    format!("{what} button “{}”: payload", str_of(b, "text")),
+                    FieldKind::Text,
                     String::new(),
                     false,
-                )),
-                "URL" if !super::placeholders(str_of(b, "url")).is_empty() => fields.push(field(
-                    format!("card.{n}.button.{i}"),
-                    format!("{label} button “{}”: end of the URL", str_of(b, "text")),
+                ),
+                "URL" if has_url_variable(b) => form.add(
+                    format!("{prefix}.buttons.{i}.url_suffix"),
+                    format!("{what} button “{}”: end of the URL", str_of(b, "text")),
                     FieldKind::UrlSuffix,
-                    sample_at(b, "/example/0"),
+                    url_sample(b),
                     true,
-                )),
+                ),
                 _ => {}
             }
         }
     }
     for (i, b) in t.buttons().into_iter().enumerate() {
+        let prefix = format!("buttons.{i}");
         match upper(b, "type").as_str() {
-            "URL" => {
-                let url = str_of(b, "url");
-                let Some((start, _, _)) = super::placeholders(url).into_iter().next() else {
-                    continue;
-                };
-                let example = sample_at(b, "/example/0");
-                let sample = example
-                    .strip_prefix(&url[..start])
-                    .unwrap_or(&example)
-                    .to_string();
-                fields.push(field(
-                    format!("button.{i}"),
-                    format!("Button “{}”: end of the URL", str_of(b, "text")),
-                    FieldKind::UrlSuffix,
-                    sample,
-                    true,
-                ));
-            }
-            "COPY_CODE" => fields.push(field(
-                format!("button.{i}"),
+            "URL" if has_url_variable(b) => form.add(
+                format!("{prefix}.url_suffix"),
+                format!("Button “{}”: end of the URL", str_of(b, "text")),
+                FieldKind::UrlSuffix,
+                url_sample(b),
+                true,
+            ),
+            "COPY_CODE" => form.add(
+                format!("{prefix}.coupon_code"),
                 "Coupon code to copy".into(),
-                FieldKind::CopyCode,
+                FieldKind::CouponCode,
                 str_of(b, "example").to_string(),
                 true,
-            )),
+            ),
             "MPM" => {
-                fields.push(field(
-                    format!("button.{i}.thumbnail"),
+                form.add(
+                    format!("{prefix}.thumbnail_product_retailer_id"),
                     "Products button: thumbnail product retailer id".into(),
                     FieldKind::ProductRetailerId,
                     String::new(),
                     true,
-                ));
-                fields.push(field(
-                    format!("button.{i}.sections"),
+                );
+                form.add(
+                    format!("{prefix}.sections"),
                     "Products button: sections (Title: id1, id2; Other: id3)".into(),
-                    FieldKind::ProductSections,
+                    FieldKind::Text,
                     String::new(),
                     true,
-                ));
+                );
             }
-            "CATALOG" => fields.push(field(
-                format!("button.{i}"),
+            "CATALOG" => form.add(
+                format!("{prefix}.thumbnail_product_retailer_id"),
                 "Catalog thumbnail: product retailer id (optional; else the first product)".into(),
                 FieldKind::ProductRetailerId,
                 String::new(),
                 false,
-            )),
+            ),
             _ => {}
         }
     }
-    fields
+    form.fields
 }
 
 fn text_param(value: &str, name: Option<&str>) -> Value {
@@ -382,37 +444,200 @@ fn text_param(value: &str, name: Option<&str>) -> Value {
     p
 }
 
-/// Meta refuses parameter text with new lines, tabs or more than four spaces in a row.
-fn check_text(issues: &mut Vec<LintIssue>, key: &str, value: &str) {
-    if value.contains(['\n', '\t']) || value.contains("     ") {
-        issues.push(LintIssue {
-            path: key.to_string(),
-            message:
+/// Why a value does not fit its field's kind, if it does not.
+fn check_value(kind: FieldKind, v: &str) -> Option<String> {
+    let coordinate = |max: f64, what: &str| match v.parse::<f64>() {
+        Ok(x) if x.is_finite() && x.abs() <= max => None,
+        _ => Some(format!("the {what} must be a number from -{max} to {max}")),
+    };
+    match kind {
+        FieldKind::Latitude => coordinate(90.0, "latitude"),
+        FieldKind::Longitude => coordinate(180.0, "longitude"),
+        FieldKind::ExpirationTimeMs => v
+            .parse::<u64>()
+            .is_err()
+            .then(|| "the expiry must be a whole number of milliseconds (Unix time)".to_string()),
+        FieldKind::MediaLink => (!(v.starts_with("https://") || v.starts_with("http://"))
+            || v.contains(char::is_whitespace))
+        .then(|| "a media link is an https:// address without spaces".to_string()),
+        FieldKind::MediaId | FieldKind::CatalogId | FieldKind::CouponCode | FieldKind::Otp => {
+            if v.starts_with("https://") || v.starts_with("http://") {
+                Some("this is an id or a code, not a link".to_string())
+            } else if v.contains(char::is_whitespace) {
+                Some("this value cannot contain spaces".to_string())
+            } else {
+                None
+            }
+        }
+        // Meta refuses parameter text with new lines, tabs or more than four spaces in a row.
+        // A catalog's retailer ids are the shop's own and may contain spaces.
+        FieldKind::Text
+        | FieldKind::ProductRetailerId
+        | FieldKind::UrlSuffix
+        | FieldKind::LocationName
+        | FieldKind::LocationAddress => {
+            (v.contains(['\n', '\t']) || v.contains("     ")).then(|| {
                 "parameter values cannot contain new lines, tabs or more than four spaces in a row"
-                    .into(),
-        });
+                    .to_string()
+            })
+        }
     }
 }
 
-/// Send-time `template.components` from the form's values; a missing or invalid value is
-/// reported at its field key.
+/// The form's values checked against its fields: every path known, every required field
+/// (and one field of each `one_of` group) filled, every value fitting its kind. Problems are
+/// reported at their field's path.
+pub fn check_values(fields: &[SendField], values: &BTreeMap<String, String>) -> Vec<LintIssue> {
+    let mut issues = Vec::new();
+    let issue = |path: &str, message: String| LintIssue {
+        path: path.to_string(),
+        message,
+    };
+    for path in values.keys() {
+        if !fields.iter().any(|f| &f.path == path) {
+            let known: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+            issues.push(issue(
+                path,
+                if known.is_empty() {
+                    "this template takes no values".to_string()
+                } else {
+                    format!(
+                        "no such field in this template (its fields: {})",
+                        known.join(", ")
+                    )
+                },
+            ));
+        }
+    }
+    let value = |p: &str| values.get(p).map(|s| s.trim()).unwrap_or_default();
+    let mut groups: BTreeSet<&str> = BTreeSet::new();
+    for f in fields {
+        let v = value(&f.path);
+        if let Some(g) = &f.one_of {
+            groups.insert(g);
+        }
+        if v.is_empty() {
+            if f.required {
+                issues.push(issue(&f.path, format!("fill in {}", f.label)));
+            }
+        } else if let Some(why) = check_value(f.kind, v) {
+            issues.push(issue(&f.path, why));
+        }
+    }
+    for g in groups {
+        let members: Vec<&SendField> = fields
+            .iter()
+            .filter(|f| f.one_of.as_deref() == Some(g))
+            .collect();
+        let given: Vec<&&SendField> = members
+            .iter()
+            .filter(|f| !value(&f.path).is_empty())
+            .collect();
+        let names: Vec<&str> = members.iter().map(|f| f.path.as_str()).collect();
+        match given.len() {
+            1 => {}
+            0 => issues.push(issue(
+                names[0],
+                format!("fill in one of {}", names.join(" or ")),
+            )),
+            _ => issues.push(issue(
+                &given[1].path,
+                format!("give only one of {}", names.join(" or ")),
+            )),
+        }
+    }
+    issues
+}
+
+/// Saved inputs carried over to the current form: values under a path the form has are kept,
+/// values saved under the keys the form used before it had paths (`header`, `header.latitude`,
+/// `button.0`, `button.0.thumbnail`, `card.1.header`, `card.1.button.0`…) move to the field now
+/// at that place, and values for fields the template no longer has are dropped.
+pub fn carry_over(
+    fields: &[SendField],
+    saved: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let has = |p: &str| fields.iter().any(|f| f.path == p);
+    // The field now at a place that took one value: the first under `prefix.`, a media
+    // header's link or id by the value's look.
+    let first_under = |prefix: &str, v: &str| -> Option<String> {
+        let f = fields
+            .iter()
+            .find(|f| f.path.starts_with(&format!("{prefix}.")))?;
+        match &f.one_of {
+            Some(g) if v.starts_with("https://") || v.starts_with("http://") => {
+                Some(format!("{g}.link"))
+            }
+            Some(g) => Some(format!("{g}.id")),
+            None => Some(f.path.clone()),
+        }
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in saved {
+        let parts: Vec<&str> = k.split('.').collect();
+        let path = if has(k) {
+            Some(k.clone())
+        } else {
+            match parts.as_slice() {
+                ["header"] => first_under("header", v),
+                ["header", f @ ("latitude" | "longitude" | "name" | "address")] => {
+                    Some(format!("header.location.{f}"))
+                }
+                ["header", f @ ("product_retailer_id" | "catalog_id")] => {
+                    Some(format!("header.product.{f}"))
+                }
+                ["button", i] => first_under(&format!("buttons.{i}"), v),
+                ["button", i, "thumbnail"] => {
+                    Some(format!("buttons.{i}.thumbnail_product_retailer_id"))
+                }
+                ["button", i, "sections"] => Some(format!("buttons.{i}.sections")),
+                ["card", n, "header"] => first_under(&format!("cards.{n}.header"), v),
+                ["card", n, "header", f] => Some(format!("cards.{n}.header.product.{f}")),
+                ["card", n, "button", i] => first_under(&format!("cards.{n}.buttons.{i}"), v),
+                _ => None,
+            }
+        };
+        if let Some(p) = path.filter(|p| has(p)) {
+            out.insert(p, v.clone());
+        }
+    }
+    out
+}
+
+/// The media object of a header: `{"link": …}` or `{"id": …}`, whichever field is filled.
+fn media_param(format: &str, prefix: &str, get: &dyn Fn(&str) -> String) -> Value {
+    let group = format!("{prefix}.{format}");
+    let link = get(&format!("{group}.link"));
+    let source = if link.is_empty() {
+        json!({ "id": get(&format!("{group}.id")) })
+    } else {
+        json!({ "link": link })
+    };
+    json!({"type": format, format: source})
+}
+
+fn product_param(prefix: &str, get: &dyn Fn(&str) -> String) -> Value {
+    json!({"type": "product", "product": {
+        "product_retailer_id": get(&format!("{prefix}.product.product_retailer_id")),
+        "catalog_id": get(&format!("{prefix}.product.catalog_id")),
+    }})
+}
+
+fn body_params(prefix: &str, b: &Value, named: bool, get: &dyn Fn(&str) -> String) -> Vec<Value> {
+    placeholder_names(str_of(b, "text"))
+        .iter()
+        .map(|n| text_param(&get(&format!("{prefix}.{n}")), named.then_some(n.as_str())))
+        .collect()
+}
+
+/// Send-time `template.components` from the form's values; an unknown path, a missing or an
+/// invalid value is reported at its field's path.
 pub fn build_components(
     t: TemplateShape<'_>,
     values: &BTreeMap<String, String>,
 ) -> Result<Vec<Value>, Vec<LintIssue>> {
-    let mut issues = Vec::new();
     let fields = send_form(t);
-    for f in &fields {
-        let v = values.get(&f.key).map(|s| s.trim()).unwrap_or_default();
-        if f.required && v.is_empty() {
-            issues.push(LintIssue {
-                path: f.key.clone(),
-                message: format!("fill in {}", f.label),
-            });
-        } else if matches!(f.kind, FieldKind::Body | FieldKind::HeaderText) {
-            check_text(&mut issues, &f.key, v);
-        }
-    }
+    let mut issues = check_values(&fields, values);
     if !issues.is_empty() {
         return Err(issues);
     }
@@ -440,107 +665,82 @@ pub fn build_components(
     }
 
     if let Some(h) = t.component("HEADER") {
-        let format = upper(h, "format");
+        let format = header_format(h).to_ascii_lowercase();
         let param = match format.as_str() {
-            "TEXT" => placeholder_names(str_of(h, "text"))
-                .first()
-                .map(|name| text_param(&get("header"), named.then_some(name.as_str()))),
-            "LOCATION" => {
-                let num = |k: &str| get(k).parse::<f64>().ok();
-                match (num("header.latitude"), num("header.longitude")) {
-                    (Some(lat), Some(lon)) => {
-                        let mut loc = json!({"latitude": lat, "longitude": lon});
-                        for k in ["name", "address"] {
-                            let v = get(&format!("header.{k}"));
-                            if !v.is_empty() {
-                                loc[k] = json!(v);
-                            }
-                        }
-                        Some(json!({"type": "location", "location": loc}))
-                    }
-                    _ => {
-                        issues.push(LintIssue {
-                            path: "header.latitude".into(),
-                            message: "latitude and longitude must be numbers".into(),
-                        });
-                        None
+            "text" => placeholder_names(str_of(h, "text")).first().map(|name| {
+                text_param(
+                    &get(&format!("header.{name}")),
+                    named.then_some(name.as_str()),
+                )
+            }),
+            "location" => {
+                let num = |k: &str| get(&format!("header.location.{k}")).parse::<f64>().ok();
+                let mut loc = json!({"latitude": num("latitude"), "longitude": num("longitude")});
+                for k in ["name", "address"] {
+                    let v = get(&format!("header.location.{k}"));
+                    if !v.is_empty() {
+                        loc[k] = json!(v);
                     }
                 }
+                Some(json!({"type": "location", "location": loc}))
             }
-            "PRODUCT" => Some(json!({"type": "product", "product": {
-                "product_retailer_id": get("header.product_retailer_id"),
-                "catalog_id": get("header.catalog_id"),
-            }})),
-            media => {
-                let kind = media.to_lowercase();
-                let v = get("header");
-                let source = if v.starts_with("https://") || v.starts_with("http://") {
-                    json!({ "link": v })
-                } else {
-                    json!({ "id": v })
-                };
-                Some(json!({"type": kind, kind.clone(): source}))
-            }
+            "product" => Some(product_param("header", &get)),
+            media => Some(media_param(media, "header", &get)),
         };
         if let Some(p) = param {
             out.push(json!({"type": "header", "parameters": [p]}));
         }
     }
     if let Some(b) = t.component("BODY") {
-        let names = placeholder_names(str_of(b, "text"));
-        if !names.is_empty() {
-            let params: Vec<Value> = names
-                .iter()
-                .map(|n| text_param(&get(&format!("body.{n}")), named.then_some(n.as_str())))
-                .collect();
+        let params = body_params("body", b, named, &get);
+        if !params.is_empty() {
             out.push(json!({"type": "body", "parameters": params}));
         }
     }
     if fields.iter().any(|f| f.kind == FieldKind::ExpirationTimeMs) {
-        let key = "limited_time_offer.expiration_time_ms";
-        match get(key).parse::<u64>() {
-            Ok(ms) => out.push(json!({"type": "limited_time_offer", "parameters": [
-                {"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": ms}}
-            ]})),
-            Err(_) => issues.push(LintIssue {
-                path: key.into(),
-                message: "the expiry must be a whole number of milliseconds (Unix time)".into(),
-            }),
-        }
+        let ms = get("limited_time_offer.expiration_time_ms")
+            .parse::<u64>()
+            .unwrap_or_default();
+        out.push(json!({"type": "limited_time_offer", "parameters": [
+            {"type": "limited_time_offer", "limited_time_offer": {"expiration_time_ms": ms}}
+        ]}));
     }
     let cards = carousel_cards(&t);
     if !cards.is_empty() {
         let mut built = Vec::new();
         for (n, card) in cards.iter().enumerate() {
+            let prefix = format!("cards.{n}");
             let mut comps = Vec::new();
-            if let Some(h) = card.iter().find(|c| upper(c, "type") == "HEADER") {
-                let format = str_of(h, "format").to_lowercase();
+            if let Some(h) = part(card, "HEADER") {
+                let format = str_of(h, "format").to_ascii_lowercase();
+                let header = format!("{prefix}.header");
                 let param = if format == "product" {
-                    json!({"type": "product", "product": {
-                        "product_retailer_id": get(&format!("card.{n}.header.product_retailer_id")),
-                        "catalog_id": get(&format!("card.{n}.header.catalog_id")),
-                    }})
+                    product_param(&header, &get)
                 } else {
-                    let v = get(&format!("card.{n}.header"));
-                    let source = if v.starts_with("https://") || v.starts_with("http://") {
-                        json!({ "link": v })
-                    } else {
-                        json!({ "id": v })
-                    };
-                    json!({"type": format, format.clone(): source})
+                    media_param(&format, &header, &get)
                 };
                 comps.push(json!({"type": "header", "parameters": [param]}));
             }
+            if let Some(b) = part(card, "BODY") {
+                let params = body_params(&format!("{prefix}.body"), b, named, &get);
+                if !params.is_empty() {
+                    comps.push(json!({"type": "body", "parameters": params}));
+                }
+            }
             for (i, b) in card_buttons(card).into_iter().enumerate() {
-                let v = get(&format!("card.{n}.button.{i}"));
+                let button = format!("{prefix}.buttons.{i}");
                 match upper(b, "type").as_str() {
-                    "QUICK_REPLY" if !v.is_empty() => comps.push(
-                        json!({"type": "button", "sub_type": "quick_reply", "index": i.to_string(),
-                               "parameters": [{"type": "payload", "payload": v}]}),
-                    ),
-                    "URL" if !super::placeholders(str_of(b, "url")).is_empty() => comps.push(
+                    "QUICK_REPLY" => {
+                        let v = get(&format!("{button}.payload"));
+                        if !v.is_empty() {
+                            comps.push(json!({"type": "button", "sub_type": "quick_reply",
+                                "index": i.to_string(),
+                                "parameters": [{"type": "payload", "payload": v}]}));
+                        }
+                    }
+                    "URL" if has_url_variable(b) => comps.push(
                         json!({"type": "button", "sub_type": "url", "index": i.to_string(),
-                               "parameters": [{"type": "text", "text": v}]}),
+                               "parameters": [text_param(&get(&format!("{button}.url_suffix")), None)]}),
                     ),
                     _ => {}
                 }
@@ -550,33 +750,30 @@ pub fn build_components(
         out.push(json!({"type": "carousel", "cards": built}));
     }
     for (i, b) in t.buttons().into_iter().enumerate() {
-        let v = get(&format!("button.{i}"));
+        let prefix = format!("buttons.{i}");
         match upper(b, "type").as_str() {
-            "URL" if !super::placeholders(str_of(b, "url")).is_empty() => {
-                out.push(
-                    json!({"type": "button", "sub_type": "url", "index": i.to_string(),
-                                "parameters": [{"type": "text", "text": v}]}),
-                );
-            }
-            "COPY_CODE" => {
-                out.push(
-                    json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
-                                "parameters": [{"type": "coupon_code", "coupon_code": v}]}),
-                );
-            }
-            "MPM" => match product_sections(&get(&format!("button.{i}.sections"))) {
+            "URL" if has_url_variable(b) => out.push(
+                json!({"type": "button", "sub_type": "url", "index": i.to_string(),
+                       "parameters": [text_param(&get(&format!("{prefix}.url_suffix")), None)]}),
+            ),
+            "COPY_CODE" => out.push(
+                json!({"type": "button", "sub_type": "copy_code", "index": i.to_string(),
+                       "parameters": [{"type": "coupon_code", "coupon_code": get(&format!("{prefix}.coupon_code"))}]}),
+            ),
+            "MPM" => match product_sections(&get(&format!("{prefix}.sections"))) {
                 Ok(sections) => out.push(
                     json!({"type": "button", "sub_type": "mpm", "index": i.to_string(),
                            "parameters": [{"type": "action", "action": {
-                               "thumbnail_product_retailer_id": get(&format!("button.{i}.thumbnail")),
+                               "thumbnail_product_retailer_id": get(&format!("{prefix}.thumbnail_product_retailer_id")),
                                "sections": sections}}]}),
                 ),
                 Err(why) => issues.push(LintIssue {
-                    path: format!("button.{i}.sections"),
+                    path: format!("{prefix}.sections"),
                     message: why,
                 }),
             },
             "CATALOG" => {
+                let v = get(&format!("{prefix}.thumbnail_product_retailer_id"));
                 let action = if v.is_empty() {
                     json!({})
                 } else {
@@ -692,16 +889,19 @@ mod tests {
                            {"type":"BODY","text":"Hi {{1}}, order {{2}}.","example":{"body_text":[["Ana","A-1"]]}},
                            {"type":"BUTTONS","buttons":[{"type":"URL","text":"Track","url":"https://x.example/{{1}}","example":["https://x.example/A-1"]}]}]);
         let fields = send_form(shape(&comps));
-        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(keys, ["header", "body.1", "body.2", "button.0"]);
+        let keys: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["header.1", "body.1", "body.2", "buttons.0.url_suffix"]
+        );
         assert_eq!(fields[2].sample, "A-1");
         let out = build_components(
             shape(&comps),
             &values(&[
-                ("header", "A-2"),
+                ("header.1", "A-2"),
                 ("body.1", "Bo"),
                 ("body.2", "A-2"),
-                ("button.0", "A-2"),
+                ("buttons.0.url_suffix", "A-2"),
             ]),
         )
         .unwrap();
@@ -721,22 +921,27 @@ mod tests {
                            {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]);
         let fields = send_form(shape(&comps));
         let kinds: Vec<(&str, FieldKind)> =
-            fields.iter().map(|f| (f.key.as_str(), f.kind)).collect();
+            fields.iter().map(|f| (f.path.as_str(), f.kind)).collect();
         assert_eq!(
             kinds,
             [
-                ("header.product_retailer_id", FieldKind::ProductRetailerId),
-                ("header.catalog_id", FieldKind::CatalogId),
-                ("body.1", FieldKind::Body),
+                (
+                    "header.product.product_retailer_id",
+                    FieldKind::ProductRetailerId
+                ),
+                ("header.product.catalog_id", FieldKind::CatalogId),
+                ("body.1", FieldKind::Text),
             ]
         );
         let missing = build_components(shape(&comps), &values(&[("body.1", "X")])).unwrap_err();
-        assert!(missing.iter().any(|i| i.path == "header.catalog_id"));
+        assert!(missing
+            .iter()
+            .any(|i| i.path == "header.product.catalog_id"));
         let out = build_components(
             shape(&comps),
             &values(&[
-                ("header.product_retailer_id", "nqryix03ez"),
-                ("header.catalog_id", "194836987003835"),
+                ("header.product.product_retailer_id", "nqryix03ez"),
+                ("header.product.catalog_id", "194836987003835"),
                 ("body.1", "25OFF"),
             ]),
         )
@@ -755,21 +960,21 @@ mod tests {
                            {"type": "buttons", "buttons": [{"type": "copy_code", "example": "CARIBE25"},
                                {"type": "url", "text": "Book", "url": "https://x.example/o?c={{1}}", "example": ["https://x.example/o?c=n3"]}]}]);
         let fields = send_form(shape(&comps));
-        let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+        let keys: Vec<&str> = fields.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(
             keys,
             [
                 "body.1",
                 "limited_time_offer.expiration_time_ms",
-                "button.0",
-                "button.1"
+                "buttons.0.coupon_code",
+                "buttons.1.url_suffix"
             ]
         );
         let mut v = values(&[
             ("body.1", "CARIBE25"),
             ("limited_time_offer.expiration_time_ms", "soon"),
-            ("button.0", "CARIBE25"),
-            ("button.1", "n3mtql"),
+            ("buttons.0.coupon_code", "CARIBE25"),
+            ("buttons.1.url_suffix", "n3mtql"),
         ]);
         let bad = build_components(shape(&comps), &v).unwrap_err();
         assert_eq!(bad[0].path, "limited_time_offer.expiration_time_ms");
@@ -798,33 +1003,35 @@ mod tests {
                            {"type": "carousel", "cards": [card, card, product]}]);
         let keys: Vec<String> = send_form(shape(&comps))
             .into_iter()
-            .map(|f| f.key)
+            .map(|f| f.path)
             .collect();
         assert_eq!(
             keys,
             [
                 "body.1",
-                "card.0.header",
-                "card.0.button.0",
-                "card.0.button.1",
-                "card.1.header",
-                "card.1.button.0",
-                "card.1.button.1",
-                "card.2.header.product_retailer_id",
-                "card.2.header.catalog_id",
+                "cards.0.header.image.link",
+                "cards.0.header.image.id",
+                "cards.0.buttons.0.payload",
+                "cards.0.buttons.1.url_suffix",
+                "cards.1.header.image.link",
+                "cards.1.header.image.id",
+                "cards.1.buttons.0.payload",
+                "cards.1.buttons.1.url_suffix",
+                "cards.2.header.product.product_retailer_id",
+                "cards.2.header.product.catalog_id",
             ]
         );
         let out = build_components(
             shape(&comps),
             &values(&[
                 ("body.1", "Pablo"),
-                ("card.0.header", "111"),
-                ("card.0.button.0", "more-aloes"),
-                ("card.0.button.1", "blue-elf"),
-                ("card.1.header", "https://x.example/b.jpg"),
-                ("card.1.button.1", "buddha"),
-                ("card.2.header.product_retailer_id", "sku"),
-                ("card.2.header.catalog_id", "cat"),
+                ("cards.0.header.image.id", "111"),
+                ("cards.0.buttons.0.payload", "more-aloes"),
+                ("cards.0.buttons.1.url_suffix", "blue-elf"),
+                ("cards.1.header.image.link", "https://x.example/b.jpg"),
+                ("cards.1.buttons.1.url_suffix", "buddha"),
+                ("cards.2.header.product.product_retailer_id", "sku"),
+                ("cards.2.header.product.catalog_id", "cat"),
             ]),
         )
         .unwrap();
@@ -847,7 +1054,9 @@ mod tests {
             json!({"product_retailer_id": "sku", "catalog_id": "cat"})
         );
         let missing = build_components(shape(&comps), &values(&[("body.1", "Pablo")])).unwrap_err();
-        assert!(missing.iter().any(|i| i.path == "card.1.button.1"));
+        assert!(missing
+            .iter()
+            .any(|i| i.path == "cards.1.buttons.1.url_suffix"));
     }
 
     #[test]
@@ -856,13 +1065,19 @@ mod tests {
                            {"type": "BUTTONS", "buttons": [{"type": "MPM", "text": "View items"}]}]);
         let keys: Vec<String> = send_form(shape(&comps))
             .into_iter()
-            .map(|f| f.key)
+            .map(|f| f.path)
             .collect();
-        assert_eq!(keys, ["button.0.thumbnail", "button.0.sections"]);
+        assert_eq!(
+            keys,
+            [
+                "buttons.0.thumbnail_product_retailer_id",
+                "buttons.0.sections"
+            ]
+        );
         let mut v = values(&[
-            ("button.0.thumbnail", "2lc20305pt"),
+            ("buttons.0.thumbnail_product_retailer_id", "2lc20305pt"),
             (
-                "button.0.sections",
+                "buttons.0.sections",
                 "Popular Bundles: 2lc20305pt, nseiw1x3ch; Premium Packages: n6k6x0y7oe",
             ),
         ]);
@@ -875,9 +1090,9 @@ mod tests {
                     {"title": "Popular Bundles", "product_items": [{"product_retailer_id": "2lc20305pt"}, {"product_retailer_id": "nseiw1x3ch"}]},
                     {"title": "Premium Packages", "product_items": [{"product_retailer_id": "n6k6x0y7oe"}]}]}}]})
         );
-        v.insert("button.0.sections".into(), "no title here".into());
+        v.insert("buttons.0.sections".into(), "no title here".into());
         let bad = build_components(shape(&comps), &v).unwrap_err();
-        assert_eq!(bad[0].path, "button.0.sections");
+        assert_eq!(bad[0].path, "buttons.0.sections");
     }
 
     #[test]
@@ -885,9 +1100,13 @@ mod tests {
         let comps = json!([{"type": "BODY", "text": "See our catalog."},
                            {"type": "BUTTONS", "buttons": [{"type": "CATALOG", "text": "View catalog"}]}]);
         let fields = send_form(shape(&comps));
-        assert_eq!(fields[0].key, "button.0");
+        assert_eq!(fields[0].path, "buttons.0.thumbnail_product_retailer_id");
         assert!(!fields[0].required);
-        let out = build_components(shape(&comps), &values(&[("button.0", "2lc20305pt")])).unwrap();
+        let out = build_components(
+            shape(&comps),
+            &values(&[("buttons.0.thumbnail_product_retailer_id", "2lc20305pt")]),
+        )
+        .unwrap();
         assert_eq!(
             out,
             [
@@ -929,10 +1148,11 @@ mod tests {
         let fields = send_form(shape(&comps));
         assert_eq!(fields.len(), 1);
         assert_eq!(
-            (fields[0].key.as_str(), fields[0].sample.as_str()),
-            ("button.1", "A-1")
+            (fields[0].path.as_str(), fields[0].sample.as_str()),
+            ("buttons.1.url_suffix", "A-1")
         );
-        let out = build_components(shape(&comps), &values(&[("button.1", "B-2")])).unwrap();
+        let out =
+            build_components(shape(&comps), &values(&[("buttons.1.url_suffix", "B-2")])).unwrap();
         let reference = reference("send_template_url_button_param.meta-docs.json");
         assert_eq!(out[0]["sub_type"], reference["sub_type"]);
         assert_eq!(out[0]["index"], "1");
@@ -944,12 +1164,12 @@ mod tests {
         let comps = json!([{"type":"HEADER","format":"IMAGE"},{"type":"BODY","text":"Hi"}]);
         let out = build_components(
             shape(&comps),
-            &values(&[("header", "https://x.example/a.png")]),
+            &values(&[("header.image.link", "https://x.example/a.png")]),
         )
         .unwrap();
         let reference = reference("send_template_image_header_quick_reply.meta-openapi.json");
         assert!(same_shape(&out[0], &reference["template"]["components"][0]));
-        let out = build_components(shape(&comps), &values(&[("header", "1234")])).unwrap();
+        let out = build_components(shape(&comps), &values(&[("header.image.id", "1234")])).unwrap();
         assert_eq!(out[0]["parameters"][0]["image"], json!({"id": "1234"}));
     }
 
@@ -960,9 +1180,9 @@ mod tests {
         let out = build_components(
             shape(&comps),
             &values(&[
-                ("header.latitude", "52.5"),
-                ("header.longitude", "13.4"),
-                ("button.0", "SAVE20"),
+                ("header.location.latitude", "52.5"),
+                ("header.location.longitude", "13.4"),
+                ("buttons.0.coupon_code", "SAVE20"),
             ]),
         )
         .unwrap();
@@ -977,13 +1197,13 @@ mod tests {
         let e = build_components(
             shape(&comps),
             &values(&[
-                ("header.latitude", "north"),
-                ("header.longitude", "1"),
-                ("button.0", "x"),
+                ("header.location.latitude", "north"),
+                ("header.location.longitude", "1"),
+                ("buttons.0.coupon_code", "x"),
             ]),
         )
         .unwrap_err();
-        assert_eq!(e[0].path, "header.latitude");
+        assert_eq!(e[0].path, "header.location.latitude");
     }
 
     #[test]
@@ -996,7 +1216,7 @@ mod tests {
             parameter_format: None,
             components: &comps,
         };
-        assert_eq!(send_form(t)[0].kind, FieldKind::OneTimeCode);
+        assert_eq!(send_form(t)[0].kind, FieldKind::Otp);
         let out = build_components(t, &values(&[("otp", "481516")])).unwrap();
         assert_eq!(
             out[0],
@@ -1025,5 +1245,221 @@ mod tests {
         );
         let ok = json!([{"type":"body","parameters":[{"type":"text","text":"a"},{"type":"text","text":"b"}]}]);
         assert_eq!(describe_mismatch(shape(&comps), &ok), None);
+    }
+
+    #[test]
+    fn every_field_has_a_path_a_kind_and_media_takes_one_of_link_or_id() {
+        let comps = json!([{"type":"HEADER","format":"VIDEO"},{"type":"BODY","text":"Hi {{1}}.","example":{"body_text":[["Ana"]]}}]);
+        let fields = send_form(shape(&comps));
+        let got: Vec<(&str, FieldKind, bool, Option<&str>)> = fields
+            .iter()
+            .map(|f| (f.path.as_str(), f.kind, f.required, f.one_of.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "header.video.link",
+                    FieldKind::MediaLink,
+                    false,
+                    Some("header.video")
+                ),
+                (
+                    "header.video.id",
+                    FieldKind::MediaId,
+                    false,
+                    Some("header.video")
+                ),
+                ("body.1", FieldKind::Text, true, None),
+            ]
+        );
+        let none = build_components(shape(&comps), &values(&[("body.1", "Ana")])).unwrap_err();
+        assert_eq!(none[0].path, "header.video.link");
+        assert!(
+            none[0]
+                .message
+                .contains("header.video.link or header.video.id"),
+            "{}",
+            none[0].message
+        );
+        let both = build_components(
+            shape(&comps),
+            &values(&[
+                ("body.1", "Ana"),
+                ("header.video.link", "https://x.example/v.mp4"),
+                ("header.video.id", "77"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(both[0].path, "header.video.id");
+        assert!(both[0].message.contains("only one"));
+        let not_a_link = build_components(
+            shape(&comps),
+            &values(&[("body.1", "Ana"), ("header.video.link", "v.mp4")]),
+        )
+        .unwrap_err();
+        assert_eq!(not_a_link[0].path, "header.video.link");
+        assert!(not_a_link[0].message.contains("https://"));
+        let link_as_id = build_components(
+            shape(&comps),
+            &values(&[
+                ("body.1", "Ana"),
+                ("header.video.id", "https://x.example/v.mp4"),
+            ]),
+        )
+        .unwrap_err();
+        assert_eq!(link_as_id[0].path, "header.video.id");
+    }
+
+    #[test]
+    fn an_unknown_path_is_refused_naming_it_and_the_known_ones() {
+        let comps = json!([{"type":"BODY","text":"Hi {{1}}."}]);
+        let e = build_components(
+            shape(&comps),
+            &values(&[("body.1", "Ana"), ("body.2", "x")]),
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].path, "body.2");
+        assert!(e[0].message.contains("no such field"), "{}", e[0].message);
+        assert!(e[0].message.contains("body.1"), "{}", e[0].message);
+        let plain = json!([{"type":"BODY","text":"Hello."}]);
+        let e = build_components(shape(&plain), &values(&[("header", "x")])).unwrap_err();
+        assert_eq!(e[0].message, "this template takes no values");
+    }
+
+    #[test]
+    fn coordinates_are_checked_against_their_range() {
+        let comps = json!([{"type":"HEADER","format":"LOCATION"},{"type":"BODY","text":"Hi"}]);
+        let kinds: Vec<FieldKind> = send_form(shape(&comps)).iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FieldKind::Latitude,
+                FieldKind::Longitude,
+                FieldKind::LocationName,
+                FieldKind::LocationAddress
+            ]
+        );
+        let e = build_components(
+            shape(&comps),
+            &values(&[
+                ("header.location.latitude", "91"),
+                ("header.location.longitude", "-181"),
+            ]),
+        )
+        .unwrap_err();
+        let paths: Vec<&str> = e.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            ["header.location.latitude", "header.location.longitude"]
+        );
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("header.location.latitude", "37.48"),
+                ("header.location.longitude", "-122.15"),
+                ("header.location.name", "Philz Coffee"),
+                ("header.location.address", "101 Forest Ave"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0]["parameters"][0]["location"],
+            json!({"latitude": 37.48, "longitude": -122.15, "name": "Philz Coffee", "address": "101 Forest Ave"})
+        );
+    }
+
+    #[test]
+    fn named_header_and_card_bodies_have_their_own_paths_and_samples() {
+        let comps = json!([{"type":"HEADER","format":"TEXT","text":"Order {{order_id}}",
+                "example":{"header_text_named_params":[{"param_name":"order_id","example":"A-1"}]}},
+            {"type":"BODY","text":"Hi {{name}}.","example":{"body_text_named_params":[{"param_name":"name","example":"Ana"}]}}]);
+        let t = TemplateShape {
+            category: "UTILITY",
+            parameter_format: Some("named"),
+            components: &comps,
+        };
+        let fields = send_form(t);
+        assert_eq!(
+            (fields[0].path.as_str(), fields[0].sample.as_str()),
+            ("header.order_id", "A-1")
+        );
+        let out = build_components(
+            t,
+            &values(&[("header.order_id", "B-2"), ("body.name", "Bo")]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[0]["parameters"][0],
+            json!({"type":"text","text":"B-2","parameter_name":"order_id"})
+        );
+
+        let card = json!({"components": [{"type": "header", "format": "video"},
+            {"type": "body", "text": "Only {{1}} left", "example": {"body_text": [["3"]]}}]});
+        let comps = json!([{"type": "body", "text": "Look {{1}}.", "example": {"body_text": "Pablo"}},
+                           {"type": "carousel", "cards": [card, card]}]);
+        let fields = send_form(shape(&comps));
+        assert_eq!(
+            fields[0].sample, "Pablo",
+            "a single sample written as a plain string"
+        );
+        let card_body = fields.iter().find(|f| f.path == "cards.1.body.1").unwrap();
+        assert_eq!(card_body.sample, "3");
+        let out = build_components(
+            shape(&comps),
+            &values(&[
+                ("body.1", "Pablo"),
+                ("cards.0.header.video.id", "1"),
+                ("cards.0.body.1", "2"),
+                ("cards.1.header.video.link", "https://x.example/v.mp4"),
+                ("cards.1.body.1", "5"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            out[1]["cards"][1]["components"],
+            json!([{"type": "header", "parameters": [{"type": "video", "video": {"link": "https://x.example/v.mp4"}}]},
+                   {"type": "body", "parameters": [{"type": "text", "text": "5"}]}])
+        );
+    }
+
+    #[test]
+    fn inputs_saved_under_the_old_keys_carry_over_to_the_paths() {
+        let comps = json!([{"type":"HEADER","format":"IMAGE"},
+            {"type":"BODY","text":"Hi {{1}}, order {{2}}."},
+            {"type":"BUTTONS","buttons":[{"type":"COPY_CODE","example":"X"},
+                {"type":"URL","text":"Go","url":"https://x.example/{{1}}","example":["https://x.example/a"]}]}]);
+        let fields = send_form(shape(&comps));
+        let saved = values(&[
+            ("header", "https://x.example/a.png"),
+            ("body.1", "Ana"),
+            ("body.3", "gone"),
+            ("button.0", "SAVE"),
+            ("buttons.1.url_suffix", "t/1"),
+        ]);
+        assert_eq!(
+            carry_over(&fields, &saved),
+            values(&[
+                ("header.image.link", "https://x.example/a.png"),
+                ("body.1", "Ana"),
+                ("buttons.0.coupon_code", "SAVE"),
+                ("buttons.1.url_suffix", "t/1"),
+            ])
+        );
+        let by_id = carry_over(&fields, &values(&[("header", "4711")]));
+        assert_eq!(by_id, values(&[("header.image.id", "4711")]));
+        let loc = json!([{"type":"HEADER","format":"LOCATION"},{"type":"BODY","text":"Hi"}]);
+        let moved = carry_over(
+            &send_form(shape(&loc)),
+            &values(&[("header.latitude", "1"), ("header.name", "Cafe")]),
+        );
+        assert_eq!(
+            moved,
+            values(&[
+                ("header.location.latitude", "1"),
+                ("header.location.name", "Cafe")
+            ])
+        );
     }
 }

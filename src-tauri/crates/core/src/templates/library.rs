@@ -622,7 +622,13 @@ impl Core {
     pub fn send_form(&self, number_id: i64, name: &str, language: &str) -> Result<SendFormView> {
         let template = self.template(number_id, name, language)?;
         let fields = form::send_form(template.shape());
-        let saved = self.saved_inputs(number_id, name, language)?;
+        // Inputs saved for an older shape of the form move to today's paths.
+        let saved = self
+            .saved_inputs(number_id, name, language)?
+            .map(|s| SavedInputs {
+                values: form::carry_over(&fields, &s.values),
+                ..s
+            });
         let recent_recipients = self.recent_recipients(number_id)?;
         Ok(SendFormView {
             template,

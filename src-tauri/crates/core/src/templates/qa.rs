@@ -119,10 +119,10 @@ impl Core {
             // Saved inputs for this language, else the template's own samples.
             let values: BTreeMap<String, String> =
                 match self.saved_inputs(number_id, name, &v.language)? {
-                    Some(s) => s.values,
+                    Some(s) => form::carry_over(&form::send_form(v.shape()), &s.values),
                     None => form::send_form(v.shape())
                         .into_iter()
-                        .map(|f| (f.key, f.sample))
+                        .map(|f| (f.path, f.sample))
                         .collect(),
                 };
             let (wamid, error, request) = match form::build_components(v.shape(), &values) {

@@ -3,10 +3,21 @@ import type { FieldKind } from "./FieldKind";
 
 export type SendField = { 
 /**
- * `header`, `header.latitude`…, `body.1` / `body.first_name`, `button.0`, `otp`.
+ * Where the value goes: `header.1`, `header.image.link`, `header.location.latitude`,
+ * `body.1` / `body.first_name`, `buttons.0.url_suffix`, `cards.0.header.image.id`,
+ * `limited_time_offer.expiration_time_ms`, `otp`.
  */
-key: string, label: string, kind: FieldKind, 
+path: string, label: string, kind: FieldKind, 
 /**
- * The template's own sample, offered as the default.
+ * The field must be filled on its own.
  */
-sample: string, required: boolean, };
+required: boolean, 
+/**
+ * The template's own sample, offered as the default (empty when it has none usable).
+ */
+sample: string, 
+/**
+ * Alternatives: exactly one field sharing this group must be filled (a media header's
+ * `link` or `id`; the group is the path they share, e.g. `header.image`).
+ */
+one_of: string | null, };
