@@ -32,7 +32,65 @@ pub struct TemplateDraft {
     /// Authentication templates: "this code expires in N minutes" footer.
     pub code_expiration_minutes: Option<u32>,
     pub buttons: Vec<ButtonDraft>,
+    /// Which form the builder shows: STANDARD, CAROUSEL, LIMITED_TIME_OFFER or AUTHENTICATION
+    /// (empty: AUTHENTICATION for that category, else STANDARD). A carousel is built from the
+    /// body and the cards only; a limited-time offer has no footer. Fields of another type are
+    /// kept in the draft (switching back restores them) but not sent.
+    pub kind: String,
+    /// Carousel: the cards (2–10, all alike), in order.
+    pub cards: Vec<CardDraft>,
+    /// Limited-time offer: the offer strip above the body.
+    pub offer: OfferDraft,
+    /// Components the builder has no fields for (call_permission_request, …), kept verbatim.
+    #[ts(type = "unknown[]")]
+    pub extra_components: Vec<Value>,
+    /// Top-level create fields the builder has no fields for (message_send_ttl_seconds, …).
+    #[ts(type = "Record<string, unknown>")]
+    pub extra: Map<String, Value>,
 }
+
+/// One card of a carousel: a media (image or video) or product header, an optional body and
+/// up to two buttons.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct CardDraft {
+    /// IMAGE, VIDEO (media cards) or PRODUCT (product cards); `handle` is the media sample.
+    pub header: HeaderDraft,
+    pub body: String,
+    /// Sample value per card body placeholder name.
+    pub body_samples: BTreeMap<String, String>,
+    pub buttons: Vec<ButtonDraft>,
+}
+
+/// The strip of a limited-time offer: its text (at most 16 characters) and whether the
+/// message shows the offer's expiry (a countdown; the time itself is given at send time).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct OfferDraft {
+    pub text: String,
+    pub has_expiration: bool,
+}
+
+/// The builder's template types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Standard,
+    Carousel,
+    LimitedTimeOffer,
+    Authentication,
+}
+
+/// Top-level create fields kept verbatim through the draft (the rest of a listed template, such
+/// as its id or status, is not part of a create body).
+const KEPT_FIELDS: &[&str] = &[
+    "message_send_ttl_seconds",
+    "library_template_name",
+    "library_template_button_inputs",
+    "sub_category",
+    "cta_url_link_tracking_opted_out",
+];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(default)]
@@ -77,6 +135,8 @@ pub struct DraftCheck {
     pub issues: Vec<LintIssue>,
     pub header_placeholders: Vec<String>,
     pub body_placeholders: Vec<String>,
+    /// Carousel: each card's body placeholders, in card order.
+    pub card_placeholders: Vec<Vec<String>>,
     /// The name as Meta accepts it ("Order Update" → `order_update`), when it differs.
     pub name_suggestion: Option<String>,
 }
@@ -107,12 +167,17 @@ pub fn normalise_name(name: &str) -> String {
 }
 
 /// Which draft part each component of the body came from.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 enum Part {
     Header,
     Body,
     Footer,
     Buttons,
+    Offer,
+    /// The carousel: per card, the parts of its components.
+    Carousel(Vec<Vec<Part>>),
+    /// A component kept verbatim (`extra_components[i]`).
+    Extra,
 }
 
 fn upper(v: &Value, key: &str) -> String {
@@ -134,6 +199,152 @@ fn is_auth(category: &str) -> bool {
     category.trim().eq_ignore_ascii_case("AUTHENTICATION")
 }
 
+/// The header component of a draft header (none for NONE or an empty format).
+fn header_json(h: &HeaderDraft, named: bool) -> Option<Value> {
+    let fmt = h.format.trim().to_ascii_uppercase();
+    match fmt.as_str() {
+        "" | "NONE" => None,
+        "TEXT" => {
+            let mut c = json!({"type": "HEADER", "format": "TEXT", "text": h.text});
+            if let Some(name) = placeholder_names(&h.text).first() {
+                c["example"] = if named {
+                    json!({"header_text_named_params": [{"param_name": name, "example": h.sample}]})
+                } else {
+                    json!({"header_text": [h.sample]})
+                };
+            }
+            Some(c)
+        }
+        "LOCATION" | "PRODUCT" => Some(json!({"type": "HEADER", "format": fmt})),
+        media => {
+            let mut c = json!({"type": "HEADER", "format": media});
+            if !h.handle.trim().is_empty() {
+                c["example"] = json!({"header_handle": [h.handle.trim()]});
+            }
+            Some(c)
+        }
+    }
+}
+
+/// A body component with its samples as Meta's example.
+fn body_json(text: &str, samples: &BTreeMap<String, String>, named: bool) -> Value {
+    let mut body = json!({"type": "BODY", "text": text});
+    let names = placeholder_names(text);
+    if !names.is_empty() {
+        let sample = |n: &String| samples.get(n).cloned().unwrap_or_default();
+        body["example"] = if named {
+            let params: Vec<Value> = names
+                .iter()
+                .map(|n| json!({"param_name": n, "example": sample(n)}))
+                .collect();
+            json!({ "body_text_named_params": params })
+        } else {
+            let values: Vec<String> = names.iter().map(sample).collect();
+            json!({ "body_text": [values] })
+        };
+    }
+    body
+}
+
+/// Reads a header component into the draft's header.
+fn header_of(c: &Value) -> HeaderDraft {
+    HeaderDraft {
+        format: upper(c, "format"),
+        text: text(c, "text"),
+        sample: c
+            .pointer("/example/header_text/0")
+            .or_else(|| c.pointer("/example/header_text_named_params/0/example"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        handle: c
+            .pointer("/example/header_handle/0")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// Reads a body component's samples (named, positional, or the plain string Meta allows for
+/// one variable) by placeholder name.
+fn samples_of(c: &Value, body: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(params) = c
+        .pointer("/example/body_text_named_params")
+        .and_then(Value::as_array)
+    {
+        for p in params {
+            out.insert(text(p, "param_name"), text(p, "example"));
+        }
+    } else if let Some(values) = c.pointer("/example/body_text/0").and_then(Value::as_array) {
+        for (name, value) in placeholder_names(body).iter().zip(values) {
+            out.insert(name.clone(), value.as_str().unwrap_or_default().to_string());
+        }
+    } else if let Some(one) = c.pointer("/example/body_text").and_then(Value::as_str) {
+        if let Some(name) = placeholder_names(body).first() {
+            out.insert(name.clone(), one.to_string());
+        }
+    }
+    out
+}
+
+fn buttons_of(c: &Value) -> Vec<ButtonDraft> {
+    c.get("buttons")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(ButtonDraft::from_json)
+        .collect()
+}
+
+impl CardDraft {
+    fn build(&self, named: bool) -> (Value, Vec<Part>) {
+        let mut comps = Vec::new();
+        let mut parts = Vec::new();
+        if let Some(h) = header_json(&self.header, named) {
+            comps.push(h);
+            parts.push(Part::Header);
+        }
+        if !self.body.trim().is_empty() {
+            comps.push(body_json(&self.body, &self.body_samples, named));
+            parts.push(Part::Body);
+        }
+        if !self.buttons.is_empty() {
+            let buttons: Vec<Value> = self.buttons.iter().map(ButtonDraft::to_json).collect();
+            comps.push(json!({"type": "BUTTONS", "buttons": buttons}));
+            parts.push(Part::Buttons);
+        }
+        (json!({ "components": comps }), parts)
+    }
+
+    fn from_json(v: &Value) -> Self {
+        let mut card = CardDraft {
+            header: HeaderDraft {
+                format: "NONE".into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        for c in v
+            .get("components")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            match upper(c, "type").as_str() {
+                "HEADER" => card.header = header_of(c),
+                "BODY" => {
+                    card.body = text(c, "text");
+                    card.body_samples = samples_of(c, &card.body);
+                }
+                "BUTTONS" => card.buttons = buttons_of(c),
+                _ => {}
+            }
+        }
+        card
+    }
+}
+
 impl TemplateDraft {
     /// Reads template JSON (a create body or an exported template) into a draft.
     pub fn from_json(text: &str) -> crate::Result<Self> {
@@ -152,7 +363,20 @@ impl TemplateDraft {
         self.build().0
     }
 
+    /// The builder type this draft is edited as.
+    pub fn kind(&self) -> Kind {
+        match self.kind.trim().to_ascii_uppercase().as_str() {
+            "CAROUSEL" => Kind::Carousel,
+            "LIMITED_TIME_OFFER" => Kind::LimitedTimeOffer,
+            "AUTHENTICATION" => Kind::Authentication,
+            "STANDARD" => Kind::Standard,
+            _ if is_auth(&self.category) => Kind::Authentication,
+            _ => Kind::Standard,
+        }
+    }
+
     fn build(&self) -> (Value, Vec<Part>) {
+        let kind = self.kind();
         let mut out = Map::new();
         out.insert("name".into(), json!(self.name.trim()));
         out.insert("language".into(), json!(self.language.trim()));
@@ -166,35 +390,23 @@ impl TemplateDraft {
         if self.allow_category_change {
             out.insert("allow_category_change".into(), json!(true));
         }
+        for (k, v) in &self.extra {
+            if KEPT_FIELDS.contains(&k.as_str()) {
+                out.insert(k.clone(), v.clone());
+            }
+        }
         let mut comps = Vec::new();
         let mut parts = Vec::new();
-        let fmt = self.header.format.trim().to_ascii_uppercase();
-        match fmt.as_str() {
-            "" | "NONE" => {}
-            "TEXT" => {
-                let mut h = json!({"type": "HEADER", "format": "TEXT", "text": self.header.text});
-                if let Some(name) = placeholder_names(&self.header.text).first() {
-                    h["example"] = if self.named {
-                        json!({"header_text_named_params": [{"param_name": name, "example": self.header.sample}]})
-                    } else {
-                        json!({"header_text": [self.header.sample]})
-                    };
-                }
+        if kind != Kind::Carousel {
+            if let Some(h) = header_json(&self.header, self.named) {
                 comps.push(h);
                 parts.push(Part::Header);
             }
-            "LOCATION" => {
-                comps.push(json!({"type": "HEADER", "format": "LOCATION"}));
-                parts.push(Part::Header);
-            }
-            media => {
-                let mut h = json!({"type": "HEADER", "format": media});
-                if !self.header.handle.trim().is_empty() {
-                    h["example"] = json!({"header_handle": [self.header.handle.trim()]});
-                }
-                comps.push(h);
-                parts.push(Part::Header);
-            }
+        }
+        if kind == Kind::LimitedTimeOffer {
+            comps.push(json!({"type": "LIMITED_TIME_OFFER", "limited_time_offer": {
+                "text": self.offer.text, "has_expiration": self.offer.has_expiration}}));
+            parts.push(Part::Offer);
         }
 
         let mut body = json!({"type": "BODY"});
@@ -206,49 +418,58 @@ impl TemplateDraft {
                 body["text"] = json!(self.body);
             }
         } else {
-            body["text"] = json!(self.body);
-            let names = placeholder_names(&self.body);
-            if !names.is_empty() {
-                let sample = |n: &String| self.body_samples.get(n).cloned().unwrap_or_default();
-                body["example"] = if self.named {
-                    let params: Vec<Value> = names
-                        .iter()
-                        .map(|n| json!({"param_name": n, "example": sample(n)}))
-                        .collect();
-                    json!({ "body_text_named_params": params })
-                } else {
-                    let values: Vec<String> = names.iter().map(sample).collect();
-                    json!({ "body_text": [values] })
-                };
-            }
+            body = body_json(&self.body, &self.body_samples, self.named);
         }
         comps.push(body);
         parts.push(Part::Body);
 
-        if let (true, Some(minutes)) = (is_auth(&self.category), self.code_expiration_minutes) {
-            comps.push(json!({"type": "FOOTER", "code_expiration_minutes": minutes}));
-            parts.push(Part::Footer);
-        } else if !self.footer.trim().is_empty() {
-            comps.push(json!({"type": "FOOTER", "text": self.footer}));
-            parts.push(Part::Footer);
+        match kind {
+            Kind::Carousel | Kind::LimitedTimeOffer => {}
+            _ => {
+                if let (true, Some(minutes)) =
+                    (is_auth(&self.category), self.code_expiration_minutes)
+                {
+                    comps.push(json!({"type": "FOOTER", "code_expiration_minutes": minutes}));
+                    parts.push(Part::Footer);
+                } else if !self.footer.trim().is_empty() {
+                    comps.push(json!({"type": "FOOTER", "text": self.footer}));
+                    parts.push(Part::Footer);
+                }
+            }
         }
 
-        if !self.buttons.is_empty() {
+        if kind != Kind::Carousel && !self.buttons.is_empty() {
             let buttons: Vec<Value> = self.buttons.iter().map(ButtonDraft::to_json).collect();
             comps.push(json!({"type": "BUTTONS", "buttons": buttons}));
             parts.push(Part::Buttons);
+        }
+        if kind == Kind::Carousel {
+            let (cards, card_parts): (Vec<Value>, Vec<Vec<Part>>) =
+                self.cards.iter().map(|c| c.build(self.named)).unzip();
+            comps.push(json!({"type": "CAROUSEL", "cards": cards}));
+            parts.push(Part::Carousel(card_parts));
+        }
+        for c in &self.extra_components {
+            comps.push(c.clone());
+            parts.push(Part::Extra);
         }
         out.insert("components".into(), Value::Array(comps));
         (Value::Object(out), parts)
     }
 
     /// Reads a template-create body (or a listed template) into a draft. Unknown button fields
-    /// are kept; unknown component kinds are dropped.
+    /// and components the builder has no fields for are kept verbatim.
     pub fn from_body(v: &Value) -> Self {
         let named = text(v, "parameter_format").eq_ignore_ascii_case("named");
+        let category = text(v, "category").trim().to_ascii_uppercase();
         let mut d = TemplateDraft {
             name: text(v, "name"),
-            category: text(v, "category").trim().to_ascii_uppercase(),
+            kind: if is_auth(&category) {
+                "AUTHENTICATION".into()
+            } else {
+                "STANDARD".into()
+            },
+            category,
             language: text(v, "language"),
             named,
             allow_category_change: v
@@ -259,6 +480,15 @@ impl TemplateDraft {
                 format: "NONE".into(),
                 ..Default::default()
             },
+            extra: v
+                .as_object()
+                .map(|o| {
+                    o.iter()
+                        .filter(|(k, _)| KEPT_FIELDS.contains(&k.as_str()))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             ..Default::default()
         };
         for c in v
@@ -268,45 +498,14 @@ impl TemplateDraft {
             .flatten()
         {
             match upper(c, "type").as_str() {
-                "HEADER" => {
-                    d.header.format = upper(c, "format");
-                    d.header.text = text(c, "text");
-                    d.header.sample = c
-                        .pointer("/example/header_text/0")
-                        .or_else(|| c.pointer("/example/header_text_named_params/0/example"))
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string();
-                    d.header.handle = c
-                        .pointer("/example/header_handle/0")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                        .to_string();
-                }
+                "HEADER" => d.header = header_of(c),
                 "BODY" => {
                     d.body = text(c, "text");
                     d.add_security_recommendation = c
                         .get("add_security_recommendation")
                         .and_then(Value::as_bool)
                         .unwrap_or(false);
-                    if let Some(params) = c
-                        .pointer("/example/body_text_named_params")
-                        .and_then(Value::as_array)
-                    {
-                        for p in params {
-                            d.body_samples
-                                .insert(text(p, "param_name"), text(p, "example"));
-                        }
-                    } else if let Some(values) =
-                        c.pointer("/example/body_text/0").and_then(Value::as_array)
-                    {
-                        for (name, value) in placeholder_names(&d.body).iter().zip(values) {
-                            d.body_samples.insert(
-                                name.clone(),
-                                value.as_str().unwrap_or_default().to_string(),
-                            );
-                        }
-                    }
+                    d.body_samples = samples_of(c, &d.body);
                 }
                 "FOOTER" => {
                     d.footer = text(c, "text");
@@ -315,16 +514,29 @@ impl TemplateDraft {
                         .and_then(Value::as_u64)
                         .and_then(|m| u32::try_from(m).ok());
                 }
-                "BUTTONS" => {
-                    d.buttons = c
-                        .get("buttons")
+                "BUTTONS" => d.buttons = buttons_of(c),
+                "LIMITED_TIME_OFFER" => {
+                    let o = c.get("limited_time_offer").unwrap_or(&Value::Null);
+                    d.offer = OfferDraft {
+                        text: text(o, "text"),
+                        has_expiration: o
+                            .get("has_expiration")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
+                    };
+                    d.kind = "LIMITED_TIME_OFFER".into();
+                }
+                "CAROUSEL" => {
+                    d.cards = c
+                        .get("cards")
                         .and_then(Value::as_array)
                         .into_iter()
                         .flatten()
-                        .map(ButtonDraft::from_json)
+                        .map(CardDraft::from_json)
                         .collect();
+                    d.kind = "CAROUSEL".into();
                 }
-                _ => {}
+                _ => d.extra_components.push(c.clone()),
             }
         }
         d
@@ -336,7 +548,7 @@ impl TemplateDraft {
         let issues = lint(&body)
             .into_iter()
             .map(|i| LintIssue {
-                path: field_of(&i, &parts, &self.buttons),
+                path: field_of(&i, &parts, self),
                 message: i.message,
             })
             .collect();
@@ -349,6 +561,11 @@ impl TemplateDraft {
                 Vec::new()
             },
             body_placeholders: placeholder_names(&self.body),
+            card_placeholders: self
+                .cards
+                .iter()
+                .map(|c| placeholder_names(&c.body))
+                .collect(),
             name_suggestion: {
                 let n = normalise_name(&self.name);
                 (!n.is_empty() && n != self.name).then_some(n)
@@ -358,11 +575,13 @@ impl TemplateDraft {
 }
 
 /// Translates a body path (`components[2].buttons[0].example`) to the draft field the form
-/// shows it at (`buttons[0].url_sample`).
-fn field_of(issue: &LintIssue, parts: &[Part], buttons: &[ButtonDraft]) -> String {
+/// shows it at (`buttons[0].url_sample`; in a carousel `cards[1].buttons[0].url`).
+fn field_of(issue: &LintIssue, parts: &[Part], draft: &TemplateDraft) -> String {
     let path = issue.path.as_str();
     let Some(rest) = path.strip_prefix("components[") else {
-        return if path == "components" {
+        return if path == "components" && issue.message.contains("button") {
+            "buttons".to_string()
+        } else if path == "components" {
             "body".to_string()
         } else {
             path.to_string()
@@ -374,6 +593,44 @@ fn field_of(issue: &LintIssue, parts: &[Part], buttons: &[ButtonDraft]) -> Strin
     };
     let sample = issue.message.contains("sample");
     match part {
+        Part::Offer if tail.contains("has_expiration") => "offer.has_expiration".into(),
+        Part::Offer => "offer.text".into(),
+        Part::Extra => "extra_components".into(),
+        Part::Carousel(cards) => {
+            let Some(c) = tail.strip_prefix(".cards[") else {
+                return "cards".into();
+            };
+            let (ci, rest) = c.split_once(']').unwrap_or((c, ""));
+            let Ok(ci) = ci.parse::<usize>() else {
+                return "cards".into();
+            };
+            let Some(inner) = rest.strip_prefix(".components[") else {
+                return format!("cards[{ci}]");
+            };
+            let (j, tail) = inner.split_once(']').unwrap_or((inner, ""));
+            let (Some(card), Some(part)) = (
+                draft.cards.get(ci),
+                j.parse::<usize>()
+                    .ok()
+                    .and_then(|j| cards.get(ci).and_then(|p| p.get(j))),
+            ) else {
+                return format!("cards[{ci}]");
+            };
+            field_in(&format!("cards[{ci}]."), part, tail, sample, &card.buttons)
+        }
+        part => field_in("", part, tail, sample, &draft.buttons),
+    }
+}
+
+/// The field of a header, body, footer or buttons component (`tail` is the path after it).
+fn field_in(
+    prefix: &str,
+    part: &Part,
+    tail: &str,
+    sample: bool,
+    buttons: &[ButtonDraft],
+) -> String {
+    let field = match part {
         Part::Header => match tail {
             ".text" if sample => "header.sample".into(),
             ".text" => "header.text".into(),
@@ -385,7 +642,7 @@ fn field_of(issue: &LintIssue, parts: &[Part], buttons: &[ButtonDraft]) -> Strin
         Part::Footer => "footer".into(),
         Part::Buttons => {
             let Some(b) = tail.strip_prefix(".buttons[") else {
-                return "buttons".into();
+                return format!("{prefix}buttons");
             };
             let (bi, field) = b.split_once(']').unwrap_or((b, ""));
             let kind = bi
@@ -402,7 +659,9 @@ fn field_of(issue: &LintIssue, parts: &[Part], buttons: &[ButtonDraft]) -> Strin
             };
             format!("buttons[{bi}].{field}")
         }
-    }
+        Part::Offer | Part::Carousel(_) | Part::Extra => String::new(),
+    };
+    format!("{prefix}{field}")
 }
 
 impl ButtonDraft {
