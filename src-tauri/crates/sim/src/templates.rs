@@ -174,7 +174,7 @@ pub fn validate(body: &Value) -> Result<(), Rejection> {
         let t = upper(c, "type");
         if !matches!(
             t.as_str(),
-            "HEADER" | "BODY" | "FOOTER" | "BUTTONS" | "CAROUSEL"
+            "HEADER" | "BODY" | "FOOTER" | "BUTTONS" | "CAROUSEL" | "LIMITED_TIME_OFFER"
         ) {
             return Err(reject(
                 "Invalid component",

@@ -248,8 +248,14 @@ fn body_json(text: &str, samples: &BTreeMap<String, String>, named: bool) -> Val
 
 /// Reads a header component into the draft's header.
 fn header_of(c: &Value) -> HeaderDraft {
+    let format = upper(c, "format");
     HeaderDraft {
-        format: upper(c, "format"),
+        // A header with text and no format (as in one of Meta's own samples) is a text header.
+        format: if format.is_empty() && !text(c, "text").is_empty() {
+            "TEXT".into()
+        } else {
+            format
+        },
         text: text(c, "text"),
         sample: c
             .pointer("/example/header_text/0")
@@ -726,7 +732,8 @@ impl ButtonDraft {
             text: take("text"),
             url: take("url"),
             phone_number: take("phone_number"),
-            otp_type: take("otp_type"),
+            // The builder's choices are upper case (Meta's examples write `one_tap`).
+            otp_type: take("otp_type").trim().to_ascii_uppercase(),
             ..Default::default()
         };
         match (kind.as_str(), extra.remove("example")) {
@@ -964,5 +971,282 @@ mod tests {
             json!({"param_name": "order_id", "example": "A1"})
         );
         assert_eq!(c.body["parameter_format"], "named");
+    }
+
+    fn conformance_templates() -> Vec<(String, Value)> {
+        let dir =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/templates");
+        let mut out: Vec<(String, Value)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let p = e.unwrap().path();
+                let v = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                (p.file_name().unwrap().to_string_lossy().to_string(), v)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn every_documented_template_type_imports_and_builds_back() {
+        let templates = conformance_templates();
+        assert!(templates.len() >= 20);
+        for (file, original) in templates {
+            let draft = TemplateDraft::from_body(&original);
+            let body = draft.to_body();
+            // Reading the built body again gives the same body and then the same draft (the
+            // first read only normalises: upper-case types, a URL sample as the full URL).
+            let again = TemplateDraft::from_body(&body);
+            assert_eq!(again.to_body(), body, "{file}");
+            assert_eq!(TemplateDraft::from_body(&again.to_body()), again, "{file}");
+            // A template the linter accepts is accepted after import too.
+            if lint(&original).is_empty() {
+                assert_eq!(lint(&body), vec![], "{file}");
+            }
+            // Every component kind survives (call_permission_request, carousel, offer, …).
+            let kinds = |v: &Value| -> Vec<String> {
+                v["components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| upper(c, "type"))
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect()
+            };
+            assert_eq!(kinds(&body), kinds(&original), "{file}");
+        }
+    }
+
+    #[test]
+    fn documented_types_open_as_their_builder_type() {
+        let kinds: BTreeMap<String, String> = conformance_templates()
+            .into_iter()
+            .map(|(f, v)| (f, TemplateDraft::from_body(&v).kind))
+            .collect();
+        for (file, kind) in [
+            ("metadocs-media-card-carousel.json", "CAROUSEL"),
+            ("metadocs-product-card-carousel.json", "CAROUSEL"),
+            ("metadocs-limited-time-offer.json", "LIMITED_TIME_OFFER"),
+            ("metadocs-authentication-zero-tap.json", "AUTHENTICATION"),
+            ("metadocs-utility-location-header.json", "STANDARD"),
+            ("metadocs-call-permission-request.json", "STANDARD"),
+        ] {
+            assert_eq!(kinds[file], kind, "{file}");
+        }
+        let ttl = conformance_templates()
+            .into_iter()
+            .find(|(f, _)| f == "metadocs-authentication-one-tap.json")
+            .unwrap()
+            .1;
+        let d = TemplateDraft::from_body(&ttl);
+        assert_eq!(d.to_body()["message_send_ttl_seconds"], 60, "kept");
+        assert_eq!(d.buttons[0].extra["package_name"], "com.example.luckyshrub");
+    }
+
+    fn media_card(button_url: &str) -> CardDraft {
+        CardDraft {
+            header: HeaderDraft {
+                format: "IMAGE".into(),
+                handle: "4::aW1n".into(),
+                ..Default::default()
+            },
+            body: "Only {{1}} left".into(),
+            body_samples: [("1".to_string(), "3".to_string())].into_iter().collect(),
+            buttons: vec![
+                ButtonDraft {
+                    kind: "QUICK_REPLY".into(),
+                    text: "More like this".into(),
+                    ..Default::default()
+                },
+                ButtonDraft {
+                    kind: "URL".into(),
+                    text: "Shop".into(),
+                    url: button_url.into(),
+                    ..Default::default()
+                },
+            ],
+        }
+    }
+
+    fn carousel_draft() -> TemplateDraft {
+        TemplateDraft {
+            name: "spring_picks".into(),
+            category: "MARKETING".into(),
+            language: "en_US".into(),
+            kind: "CAROUSEL".into(),
+            body: "Our spring picks, {{1}}.".into(),
+            body_samples: [("1".to_string(), "Ana".to_string())].into_iter().collect(),
+            // Fields of the standard form stay in the draft but are not sent.
+            footer: "Not on a carousel".into(),
+            header: HeaderDraft {
+                format: "TEXT".into(),
+                text: "Hidden".into(),
+                ..Default::default()
+            },
+            cards: vec![
+                media_card("https://shop.example.com/a"),
+                media_card("https://shop.example.com/b"),
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_carousel_draft_builds_body_and_cards_only() {
+        let c = carousel_draft().check();
+        assert_eq!(c.issues, vec![]);
+        let comps = c.body["components"].as_array().unwrap();
+        let kinds: Vec<&str> = comps.iter().map(|c| c["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["BODY", "CAROUSEL"]);
+        let card = &comps[1]["cards"][1]["components"];
+        assert_eq!(
+            card[0],
+            json!({"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1n"]}})
+        );
+        assert_eq!(card[1]["example"], json!({"body_text": [["3"]]}));
+        assert_eq!(card[2]["buttons"][1]["url"], "https://shop.example.com/b");
+        assert_eq!(c.card_placeholders, vec![vec!["1"], vec!["1"]]);
+        // Read back, it is the same carousel (the hidden fields are not part of the body).
+        let back = TemplateDraft::from_body(&c.body);
+        assert_eq!(back.cards, carousel_draft().cards);
+        assert_eq!(back.kind, "CAROUSEL");
+        assert_eq!(back.to_body(), c.body);
+    }
+
+    #[test]
+    fn card_problems_are_reported_at_the_cards_fields() {
+        let mut d = carousel_draft();
+        d.cards[1].header.format = "VIDEO".into();
+        d.cards[0].header.handle.clear();
+        d.cards[0].body = "x".repeat(161);
+        d.cards[1].body_samples.clear();
+        d.cards[1].buttons[1].url = "http://shop.example.com".into();
+        let fields: Vec<String> = d.check().issues.into_iter().map(|i| i.path).collect();
+        for f in [
+            "cards[0].header.handle",
+            "cards[0].body",
+            "cards[1]",
+            "cards[1].body_samples",
+            "cards[1].buttons[1].url",
+        ] {
+            assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
+        }
+        d.cards.truncate(1);
+        let fields: Vec<String> = d.check().issues.into_iter().map(|i| i.path).collect();
+        assert!(fields.iter().any(|x| x == "cards"), "{fields:?}");
+    }
+
+    fn offer_draft() -> TemplateDraft {
+        TemplateDraft {
+            name: "caribbean_offer".into(),
+            category: "MARKETING".into(),
+            language: "en_US".into(),
+            kind: "LIMITED_TIME_OFFER".into(),
+            header: HeaderDraft {
+                format: "IMAGE".into(),
+                handle: "4::aW".into(),
+                ..Default::default()
+            },
+            offer: OfferDraft {
+                text: "Expiring offer!".into(),
+                has_expiration: true,
+            },
+            body: "Good news, {{1}}! Use code {{2}} today.".into(),
+            body_samples: [("1", "Pablo"), ("2", "CARIBE25")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            footer: "Not on an offer".into(),
+            buttons: vec![
+                ButtonDraft {
+                    kind: "COPY_CODE".into(),
+                    code_sample: "CARIBE25".into(),
+                    ..Default::default()
+                },
+                ButtonDraft {
+                    kind: "URL".into(),
+                    text: "Book now!".into(),
+                    url: "https://shop.example.com/offers".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_limited_time_offer_has_its_strip_and_no_footer() {
+        let c = offer_draft().check();
+        assert_eq!(c.issues, vec![]);
+        let comps = c.body["components"].as_array().unwrap();
+        let kinds: Vec<&str> = comps.iter().map(|c| c["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["HEADER", "LIMITED_TIME_OFFER", "BODY", "BUTTONS"]);
+        assert_eq!(
+            comps[1]["limited_time_offer"],
+            json!({"text": "Expiring offer!", "has_expiration": true})
+        );
+        let back = TemplateDraft::from_body(&c.body);
+        assert_eq!(back.offer, offer_draft().offer);
+        assert_eq!(back.to_body(), c.body);
+
+        let mut d = offer_draft();
+        d.offer.text = "An offer too long".into();
+        d.buttons.remove(1);
+        d.buttons[0].code_sample = "X".repeat(16);
+        let fields: Vec<String> = d.check().issues.into_iter().map(|i| i.path).collect();
+        for f in ["offer.text", "buttons", "buttons[0].code_sample"] {
+            assert!(fields.iter().any(|x| x == f), "{f} in {fields:?}");
+        }
+    }
+
+    #[test]
+    fn authentication_variants_build_meta_s_preset() {
+        let mut d = TemplateDraft {
+            name: "login_code".into(),
+            category: "AUTHENTICATION".into(),
+            language: "en_US".into(),
+            kind: "AUTHENTICATION".into(),
+            add_security_recommendation: true,
+            code_expiration_minutes: Some(10),
+            buttons: vec![ButtonDraft {
+                kind: "OTP".into(),
+                otp_type: "ZERO_TAP".into(),
+                text: "Copy code".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let fields: Vec<String> = d.check().issues.into_iter().map(|i| i.path).collect();
+        assert_eq!(fields, ["buttons[0].supported_apps"]);
+        d.buttons[0].extra.insert(
+            "supported_apps".into(),
+            json!([{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]),
+        );
+        d.buttons[0]
+            .extra
+            .insert("zero_tap_terms_accepted".into(), json!(true));
+        let c = d.check();
+        assert_eq!(c.issues, vec![]);
+        assert_eq!(
+            c.body["components"][1],
+            json!({"type": "FOOTER", "code_expiration_minutes": 10})
+        );
+        assert_eq!(c.body["components"][0]["add_security_recommendation"], true);
+        // An authentication template without its button is told so at the buttons.
+        d.buttons.clear();
+        let fields: Vec<String> = d.check().issues.into_iter().map(|i| i.path).collect();
+        assert_eq!(fields, ["buttons"]);
+    }
+
+    #[test]
+    fn an_old_draft_without_a_type_opens_by_its_category() {
+        let d: TemplateDraft =
+            serde_json::from_str(r#"{"name": "x", "category": "AUTHENTICATION"}"#).unwrap();
+        assert_eq!(d.kind(), Kind::Authentication);
+        let d: TemplateDraft =
+            serde_json::from_str(r#"{"name": "x", "category": "UTILITY"}"#).unwrap();
+        assert_eq!(d.kind(), Kind::Standard);
     }
 }
