@@ -753,6 +753,22 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                     "an authentication footer only gives the code expiry (code_expiration_minutes); Meta writes its text",
                 );
             }
+            "FOOTER" => {
+                let minutes = c.get("code_expiration_minutes").and_then(Value::as_u64);
+                if !minutes.is_some_and(|m| {
+                    u32::try_from(m)
+                        .is_ok_and(|m| super::languages::AUTH_EXPIRY_MINUTES.contains(&m))
+                }) {
+                    let (min, max) = (
+                        super::languages::AUTH_EXPIRY_MINUTES.start(),
+                        super::languages::AUTH_EXPIRY_MINUTES.end(),
+                    );
+                    l.add(
+                        format!("{path}.code_expiration_minutes"),
+                        format!("the code expires after {min} to {max} minutes"),
+                    );
+                }
+            }
             "BUTTONS" => {
                 let buttons = c.get("buttons").and_then(Value::as_array);
                 for (bi, b) in buttons.into_iter().flatten().enumerate() {
@@ -771,6 +787,22 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                         .is_some_and(|a| !a.is_empty());
                     let legacy_app =
                         !s(b, "package_name").is_empty() && !s(b, "signature_hash").is_empty();
+                    for (ai, app) in b
+                        .get("supported_apps")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if s(app, "package_name").trim().is_empty()
+                            || s(app, "signature_hash").trim().is_empty()
+                        {
+                            l.add(
+                                format!("{bp}.supported_apps"),
+                                format!("app {} needs its package name and signature hash", ai + 1),
+                            );
+                        }
+                    }
                     match upper(b, "otp_type").as_str() {
                         "COPY_CODE" => {}
                         "ONE_TAP" if apps || legacy_app => {}
@@ -902,6 +934,9 @@ mod tests {
     #[case::auth_footer_text(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "text": "Bye"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].text", "code expiry")]
     #[case::auth_zero_tap_apps(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ZERO_TAP", "text": "Copy", "zero_tap_terms_accepted": true}]}]}), "components[1].buttons[0].supported_apps", "supported_apps")]
     #[case::auth_one_tap_app(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy"}]}]}), "components[1].buttons[0].supported_apps", "package name")]
+    #[case::auth_expiry_zero(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 0}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
+    #[case::auth_expiry_long(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 91}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
+    #[case::auth_app_without_hash(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "supported_apps": [{"package_name": "com.example.app", "signature_hash": ""}]}]}]}), "components[1].buttons[0].supported_apps", "app 1 needs its package name and signature hash")]
     #[case::transactional(json!({"name": "a", "category": "TRANSACTIONAL", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use UTILITY")]
     #[case::otp_category(json!({"name": "a", "category": "OTP", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use AUTHENTICATION")]
     #[case::product_header_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "PRODUCT"}, {"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "SPM", "text": "View"}]}]}), "components[0].format", "marketing")]
@@ -945,6 +980,7 @@ mod tests {
     #[case::three_letter_language(json!({"name": "a", "category": "UTILITY", "language": "fil", "components": [{"type": "BODY", "text": "Hi"}]}))]
     #[case::name_at_limit(json!({"name": "a".repeat(512), "category": "UTILITY", "language": "zh_CN", "components": [{"type": "BODY", "text": "Hi"}]}))]
     #[case::auth_one_tap_supported_apps(valid(json!([{"type": "BODY", "add_security_recommendation": true}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "autofill_text": "Autofill", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "AUTHENTICATION"))]
+    #[case::auth_expiry_limits(valid(json!([{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 90}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]), "AUTHENTICATION"))]
     #[case::auth_zero_tap(valid(json!([{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 5}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "zero_tap", "text": "Copy", "zero_tap_terms_accepted": true, "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "authentication"))]
     #[case::single_product(valid(json!([{"type": "header", "format": "product"}, {"type": "body", "text": "Use code {{1}} today.", "example": {"body_text": [["15OFF"]]}}, {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]), "marketing"))]
     #[case::body_text_plain_string(valid(json!([{"type": "body", "text": "Hi {{1}}, look.", "example": {"body_text": "Pablo"}}]), "MARKETING"))]
