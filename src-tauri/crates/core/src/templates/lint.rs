@@ -810,7 +810,14 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                             format!("{bp}.supported_apps"),
                             "a one-tap button names the app it fills in (package name and signature hash)",
                         ),
-                        "ZERO_TAP" if apps => {}
+                        "ZERO_TAP" if apps => {
+                            if b.get("zero_tap_terms_accepted").and_then(Value::as_bool) != Some(true) {
+                                l.add(
+                                    format!("{bp}.zero_tap_terms_accepted"),
+                                    "a zero-tap button needs Meta's zero-tap terms accepted (zero_tap_terms_accepted)",
+                                );
+                            }
+                        }
                         "ZERO_TAP" => l.add(
                             format!("{bp}.supported_apps"),
                             "a zero-tap button lists the apps it fills in (supported_apps with package name and signature hash)",
@@ -937,6 +944,7 @@ mod tests {
     #[case::auth_expiry_zero(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 0}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
     #[case::auth_expiry_long(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 91}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
     #[case::auth_app_without_hash(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "supported_apps": [{"package_name": "com.example.app", "signature_hash": ""}]}]}]}), "components[1].buttons[0].supported_apps", "app 1 needs its package name and signature hash")]
+    #[case::auth_zero_tap_terms(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ZERO_TAP", "text": "Copy", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]}), "components[1].buttons[0].zero_tap_terms_accepted", "zero-tap terms")]
     #[case::transactional(json!({"name": "a", "category": "TRANSACTIONAL", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use UTILITY")]
     #[case::otp_category(json!({"name": "a", "category": "OTP", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use AUTHENTICATION")]
     #[case::product_header_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "PRODUCT"}, {"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "SPM", "text": "View"}]}]}), "components[0].format", "marketing")]
