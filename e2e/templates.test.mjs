@@ -106,7 +106,10 @@ test("build and submit a carousel and an authentication template", async () => {
       await driver.wait(until.elementLocated(By.css(`[data-template='${name}'] button[data-language='en_US']`)), 5000);
     };
 
+    // From the test-send form of the first test, back to the library.
     await driver.findElement(By.css("a[data-section='templates']")).click();
+    const back = await driver.findElements(By.xpath("//button[text()='Back to the library']"));
+    if (back.length > 0) await back[0].click();
     await driver.wait(until.elementLocated(By.id("templates-new")), 10000).click();
     await driver.wait(until.elementLocated(By.id("tpl-name")), 5000);
     await pick("CAROUSEL_MEDIA");
