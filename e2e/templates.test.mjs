@@ -1,6 +1,7 @@
 // Templates in the real window: build a template with a header variable, two body variables and
 // a URL button; the preview follows the typing; submit; Meta's review (simulated) approves it;
-// test-send it and see "delivered" arrive through the inbox.
+// test-send it and see "delivered" arrive through the inbox. Then build a media card carousel and an
+// authentication template by their types, submit both and find them in the library.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { By, addSimNumber, launch, screenshot, startInbox, startSim, until, waitReady, pointWebhook } from "./harness.mjs";
@@ -90,5 +91,70 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     assert.match(await driver.findElement(By.id("tpl-send")).getText(), /delivered/);
     assert.match(await driver.findElement(By.id("send-curl")).getText(), /D360-API-KEY: ••••/);
     await screenshot(driver, "template-test-send");
+  });
+});
+
+test("build and submit a carousel and an authentication template", async () => {
+  await app.step("template-types", async () => {
+    const { driver } = app;
+    const pick = async (type) => driver.findElement(By.css(`#tpl-type option[value='${type}']`)).click();
+    const submitWhenClean = async (name) => {
+      const submit = driver.findElement(By.id("tpl-submit"));
+      await driver.wait(async () => (await submit.getText()) === "Submit for review", 5000, `${name}: no problems left`);
+      await submit.click();
+      await driver.wait(until.elementLocated(By.xpath(`//p[contains(., 'Submitted ${name} (en_US): pending')]`)), 10000);
+      await driver.wait(until.elementLocated(By.css(`[data-template='${name}'] button[data-language='en_US']`)), 5000);
+    };
+
+    // From the test-send form of the first test, back to the library.
+    await driver.findElement(By.css("a[data-section='templates']")).click();
+    const back = await driver.findElements(By.xpath("//button[text()='Back to the library']"));
+    if (back.length > 0) await back[0].click();
+    await driver.wait(until.elementLocated(By.id("templates-new")), 10000).click();
+    await driver.wait(until.elementLocated(By.id("tpl-name")), 5000);
+    await pick("CAROUSEL_MEDIA");
+    // Only the carousel's fields: no header or footer outside the cards.
+    assert.equal((await driver.findElements(By.id("tpl-footer"))).length, 0);
+    await type(driver, "tpl-name", "spring_picks");
+    await type(driver, "tpl-body", "Our spring picks for you.");
+    for (const i of [0, 1]) {
+      await type(driver, `tpl-card-${i}-handle`, "4::aW1n");
+      await type(driver, `tpl-card-${i}-body`, `Plant ${i + 1}, ready to ship.`);
+      await type(driver, `tpl-card-${i}-button-0-text`, "More like this");
+    }
+    // A URL button added on the first card is added to every card (the cards stay alike).
+    await driver.findElement(By.css("#tpl-card-add-kind option[value='URL']")).click();
+    await driver.findElement(By.id("tpl-card-add-button")).click();
+    for (const i of [0, 1]) {
+      await type(driver, `tpl-card-${i}-button-1-text`, "Shop");
+      await type(driver, `tpl-card-${i}-button-1-url`, `https://shop.example.com/plants/${i + 1}`);
+    }
+    await driver.wait(async () => (await driver.findElements(By.css("#tpl-preview .wa-card"))).length === 2, 5000, "two cards in the preview");
+    assert.match(await driver.findElement(By.css("#tpl-preview .wa-card[data-card='1']")).getText(), /Plant 2, ready to ship\.[\s\S]*Shop/);
+    await driver.executeScript("document.getElementById('tpl-builder').scrollIntoView()");
+    await screenshot(driver, "template-builder-carousel");
+    await submitWhenClean("spring_picks");
+
+    await driver.findElement(By.id("templates-new")).click();
+    await driver.wait(until.elementLocated(By.id("tpl-name")), 5000);
+    await type(driver, "tpl-name", "login_code");
+    await pick("AUTHENTICATION");
+    assert.equal((await driver.findElements(By.id("tpl-body"))).length, 0, "Meta writes the body");
+    await type(driver, "tpl-expiry", "10");
+    await driver.wait(async () => (await previewText(driver)).includes("This code expires in 10 minutes."), 5000);
+    const preview = await previewText(driver);
+    assert.ok(preview.includes("123456 is your verification code. For your security, do not share this code."), preview);
+    assert.ok(preview.includes("Copy code"), preview);
+    await screenshot(driver, "template-builder-authentication");
+    await submitWhenClean("login_code");
+
+    // Both are in the library; Meta's review (simulated) approves them on the next sync.
+    await new Promise((r) => setTimeout(r, 400));
+    await driver.findElement(By.id("templates-sync")).click();
+    for (const name of ["spring_picks", "login_code"]) {
+      await driver.wait(until.elementLocated(By.css(`[data-template='${name}'] button[data-language='en_US'] [data-status='approved']`)), 10000);
+    }
+    await driver.findElement(By.css("[data-template='spring_picks'] button[data-language='en_US']")).click();
+    await driver.wait(async () => (await driver.findElements(By.css("#templates-preview .wa-card"))).length === 2, 5000, "the library shows the cards");
   });
 });

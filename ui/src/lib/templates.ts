@@ -2,8 +2,9 @@
 // preview. Meta's rules, language codes and authentication texts live in the core (checkTemplate,
 // the vocabulary).
 import type { ButtonDraft } from "./ipc/bindings/ButtonDraft";
+import type { CardDraft } from "./ipc/bindings/CardDraft";
 import type { TemplateDraft } from "./ipc/bindings/TemplateDraft";
-import { authenticationBody, authenticationFooter } from "./vocabulary";
+import { authenticationBody, authenticationFooter, VOCABULARY } from "./vocabulary";
 
 export type Span = { text: string; bold?: boolean; italic?: boolean; strike?: boolean; mono?: boolean };
 
@@ -36,13 +37,41 @@ export function fill(text: string, value: (name: string) => string | undefined):
 }
 
 export type PreviewButton = { kind: string; text: string };
+export type PreviewCard = { headerFormat: string; body: string; buttons: PreviewButton[] };
+export type PreviewOffer = { text: string; expiry: string | null; code: string | null };
 export type PreviewModel = {
   headerFormat: string;
   headerText: string;
   body: string;
   footer: string;
   buttons: PreviewButton[];
+  /** Carousel cards, shown in a row under the message. */
+  cards?: PreviewCard[];
+  /** A limited-time offer's strip. */
+  offer?: PreviewOffer | null;
+  /** Location header: the pin's name and address (given at send time; placeholders before). */
+  location?: { name: string; address: string } | null;
+  /** Components the preview cannot draw (call permission request, …), named. */
+  others?: string[];
 };
+
+/** How long a sample offer runs in previews (the real end is given with each send). */
+export const SAMPLE_OFFER_MS = 24 * 60 * 60 * 1000;
+
+/** WhatsApp's countdown under an offer: "Ends in 2 days", "Ends in 05:12:09", "Offer ended". */
+export function offerCountdown(remainingMs: number): string {
+  if (remainingMs <= 0) return "Offer ended";
+  const s = Math.floor(remainingMs / 1000);
+  const days = Math.floor(s / 86400);
+  if (days >= 2) return `Ends in ${days} days`;
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `Ends in ${two(h)}:${two(m)}:${two(sec)}`;
+}
+
+const LOCATION_SAMPLE = { name: "Location name", address: "Address, given with each send" };
 
 function buttonLabel(b: { kind: string; text: string; otp_type?: string }): PreviewButton {
   const kind = b.kind.toUpperCase();
@@ -51,8 +80,82 @@ function buttonLabel(b: { kind: string; text: string; otp_type?: string }): Prev
   return { kind, text: b.text };
 }
 
+/** The builder's template types, as the type picker offers them. */
+export type TemplateType = "STANDARD" | "CAROUSEL_MEDIA" | "CAROUSEL_PRODUCT" | "LIMITED_TIME_OFFER" | "AUTHENTICATION";
+
+export const TEMPLATE_TYPES: { value: TemplateType; label: string; hint: string }[] = [
+  { value: "STANDARD", label: "Standard", hint: "Text, media, document or location header, body, footer and buttons." },
+  { value: "CAROUSEL_MEDIA", label: "Carousel — media cards", hint: "A message and 2–10 scrollable cards, each with an image or video, text and buttons (marketing)." },
+  { value: "CAROUSEL_PRODUCT", label: "Carousel — product cards", hint: "A message and 2–10 cards, each showing a catalog product (marketing)." },
+  { value: "LIMITED_TIME_OFFER", label: "Limited-time offer", hint: "An offer with its end shown as a countdown, a coupon code and a link (marketing)." },
+  { value: "AUTHENTICATION", label: "Authentication", hint: "Meta's one-time password message with a copy-code, one-tap or zero-tap button." },
+];
+
+/** The type a draft is edited as (a draft saved before types existed goes by its category). */
+export function templateType(d: TemplateDraft): TemplateType {
+  const kind = (d.kind ?? "").toUpperCase();
+  if (kind === "CAROUSEL") return d.cards?.[0]?.header.format === "PRODUCT" ? "CAROUSEL_PRODUCT" : "CAROUSEL_MEDIA";
+  if (kind === "LIMITED_TIME_OFFER") return "LIMITED_TIME_OFFER";
+  if (kind === "AUTHENTICATION" || (kind === "" && d.category.toUpperCase() === "AUTHENTICATION")) return "AUTHENTICATION";
+  return "STANDARD";
+}
+
+/** A card like `like` (same header type and buttons, values cleared), or a first card. */
+export function newCard(like: CardDraft | null, format: string): CardDraft {
+  const buttons = like
+    ? like.buttons.map((b) => ({ ...newButton(b.kind), text: b.text }))
+    : format === "PRODUCT"
+      ? [{ ...newButton("SPM"), text: "View" }]
+      : [newButton("QUICK_REPLY")];
+  return { header: { format, text: "", sample: "", handle: "" }, body: "", body_samples: {}, buttons };
+}
+
+/**
+ * The draft edited as another type. Nothing the user typed is dropped: fields the new type has
+ * no place for stay in the draft (and come back when switching back); only what the new type
+ * needs is added (a category it requires, two cards, the offer's buttons, the OTP button).
+ */
+export function switchType(d: TemplateDraft, type: TemplateType): TemplateDraft {
+  switch (type) {
+    case "STANDARD":
+      return { ...d, kind: "STANDARD", category: d.category === "AUTHENTICATION" ? "UTILITY" : d.category };
+    case "CAROUSEL_MEDIA":
+    case "CAROUSEL_PRODUCT": {
+      const format = type === "CAROUSEL_PRODUCT" ? "PRODUCT" : "IMAGE";
+      const product = format === "PRODUCT";
+      const wasProduct = d.cards[0]?.header.format === "PRODUCT";
+      let cards = d.cards;
+      if (cards.length === 0 || product !== wasProduct) {
+        cards = [newCard(null, format), newCard(null, format)];
+        if (d.cards.length > 0) cards = d.cards.map((c) => ({ ...newCard(null, format), body: c.body, body_samples: c.body_samples }));
+      }
+      return { ...d, kind: "CAROUSEL", category: "MARKETING", cards };
+    }
+    case "LIMITED_TIME_OFFER": {
+      const buttons = d.buttons.length > 0 ? d.buttons : [newButton("COPY_CODE"), newButton("URL")];
+      return { ...d, kind: "LIMITED_TIME_OFFER", category: "MARKETING", buttons };
+    }
+    case "AUTHENTICATION": {
+      const buttons = d.buttons.some((b) => b.kind === "OTP") ? d.buttons : [...d.buttons, { ...newButton("OTP"), text: "Copy code" }];
+      return { ...d, kind: "AUTHENTICATION", category: "AUTHENTICATION", buttons };
+    }
+  }
+}
+
+/** A draft from the core or an older save, with every field the builder edits present. */
+export function completeDraft(d: Partial<TemplateDraft>): TemplateDraft {
+  const e = emptyDraft();
+  // No type yet: the core (and templateType) go by the category.
+  return { ...e, kind: "", ...d, header: { ...e.header, ...d.header }, offer: { ...e.offer, ...d.offer } };
+}
+
+function offerOf(text: string, hasExpiration: boolean, code: string | null, remainingMs = SAMPLE_OFFER_MS): PreviewOffer {
+  return { text, expiry: hasExpiration ? offerCountdown(remainingMs) : null, code: code || null };
+}
+
 /** The preview of a draft with its samples filled in. */
 export function previewOfDraft(d: TemplateDraft): PreviewModel {
+  const type = templateType(d);
   const auth = d.category.toUpperCase() === "AUTHENTICATION";
   let body = fill(d.body, (n) => d.body_samples[n]);
   if (auth && !d.body.trim()) {
@@ -62,31 +165,102 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
     auth && d.code_expiration_minutes !== null
       ? authenticationFooter(d.code_expiration_minutes)
       : d.footer;
+  const carousel = type === "CAROUSEL_MEDIA" || type === "CAROUSEL_PRODUCT";
+  const offer = type === "LIMITED_TIME_OFFER";
+  const headerFormat = carousel ? "NONE" : d.header.format.toUpperCase();
   return {
-    headerFormat: d.header.format.toUpperCase(),
+    headerFormat,
     headerText: fill(d.header.text, () => d.header.sample),
     body,
-    footer,
-    buttons: d.buttons.map((b: ButtonDraft) => buttonLabel(b)),
+    footer: carousel || offer ? "" : footer,
+    buttons: carousel ? [] : d.buttons.map((b: ButtonDraft) => buttonLabel(b)),
+    cards: carousel
+      ? d.cards.map((c) => ({
+          headerFormat: c.header.format.toUpperCase(),
+          body: fill(c.body, (n) => c.body_samples[n]),
+          buttons: c.buttons.map((b) => buttonLabel(b)),
+        }))
+      : [],
+    offer: offer ? offerOf(d.offer.text, d.offer.has_expiration, d.buttons.find((b) => b.kind === "COPY_CODE")?.code_sample ?? null) : null,
+    location: headerFormat === "LOCATION" ? LOCATION_SAMPLE : null,
+    others: (d.extra_components ?? []).map((c) => componentName(c)),
   };
 }
 
-type Component = { type?: string; format?: string; text?: string; buttons?: { type?: string; text?: string; otp_type?: string }[] };
+type RawButton = { type?: string; text?: string; otp_type?: string; example?: unknown };
+type Component = {
+  type?: string;
+  format?: string;
+  text?: string;
+  add_security_recommendation?: boolean;
+  code_expiration_minutes?: number;
+  buttons?: RawButton[];
+  cards?: { components?: Component[] }[];
+  limited_time_offer?: { text?: string; has_expiration?: boolean };
+};
 
-/** The preview of a synced template with the test-send form's values (keys as the core names them). */
+function componentName(c: unknown): string {
+  const t = String((c as Component)?.type ?? "component").toLowerCase();
+  return t.replace(/_/g, " ").replace(/^./, (x) => x.toUpperCase());
+}
+
+const KNOWN = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER"];
+
+/**
+ * The preview of a synced template with the test-send form's values (keys as the core names
+ * them): `header`, `body.<name>`, `otp`, `header.name`/`header.address` (location),
+ * `button.<i>` (the coupon code), `limited_time_offer.expiration_time_ms` (the offer's end).
+ */
 export function previewOfComponents(components: unknown, values: Record<string, string>): PreviewModel {
   const list = Array.isArray(components) ? (components as Component[]) : [];
-  const of = (t: string) => list.find((c) => (c.type ?? "").toUpperCase() === t);
+  const of = (t: string, from: Component[] = list) => from.find((c) => (c.type ?? "").toUpperCase() === t);
   const header = of("HEADER");
   const otp = values["otp"];
+  const bodyC = of("BODY");
+  const footerC = of("FOOTER");
+  let body = fill(bodyC?.text ?? "", (n) => values[`body.${n}`] ?? otp);
+  const rawButtons = of("BUTTONS")?.buttons ?? [];
+  const auth = bodyC !== undefined && !bodyC.text && (bodyC.add_security_recommendation !== undefined || rawButtons.some((b) => (b.type ?? "").toUpperCase() === "OTP"));
+  if (auth) {
+    const code = otp ?? VOCABULARY.authentication.sample_code;
+    body = authenticationBody(bodyC.add_security_recommendation === true).replace(VOCABULARY.authentication.sample_code, code);
+  }
+  const footer =
+    typeof footerC?.code_expiration_minutes === "number" ? authenticationFooter(footerC.code_expiration_minutes) : (footerC?.text ?? "");
+  const buttons = (of("BUTTONS")?.buttons ?? []).map((b) => buttonLabel({ kind: b.type ?? "", text: b.text ?? "", otp_type: b.otp_type?.toUpperCase() }));
+  const carousel = of("CAROUSEL");
+  const lto = of("LIMITED_TIME_OFFER");
+  const headerFormat = (header?.format ?? "NONE").toUpperCase();
+  const codeAt = rawButtons.findIndex((b) => (b.type ?? "").toUpperCase() === "COPY_CODE");
+  const sampleCode = codeAt >= 0 && typeof rawButtons[codeAt].example === "string" ? (rawButtons[codeAt].example as string) : null;
+  const endsAt = Number(values["limited_time_offer.expiration_time_ms"]);
   return {
-    headerFormat: (header?.format ?? "NONE").toUpperCase(),
+    headerFormat,
     headerText: fill(header?.text ?? "", () => values["header"]),
-    body: fill(of("BODY")?.text ?? "", (n) => values[`body.${n}`] ?? otp),
-    footer: of("FOOTER")?.text ?? "",
-    buttons: (of("BUTTONS")?.buttons ?? []).map((b) =>
-      buttonLabel({ kind: b.type ?? "", text: b.text ?? "", otp_type: b.otp_type }),
-    ),
+    body,
+    footer,
+    buttons,
+    cards: (carousel?.cards ?? []).map((card, i) => {
+      const cs = card.components ?? [];
+      return {
+        headerFormat: (of("HEADER", cs)?.format ?? "NONE").toUpperCase(),
+        body: fill(of("BODY", cs)?.text ?? "", (n) => values[`card.${i}.body.${n}`]),
+        buttons: (of("BUTTONS", cs)?.buttons ?? []).map((b) => buttonLabel({ kind: b.type ?? "", text: b.text ?? "" })),
+      };
+    }),
+    offer: lto
+      ? offerOf(
+          lto.limited_time_offer?.text ?? "",
+          lto.limited_time_offer?.has_expiration === true,
+          (codeAt >= 0 && values[`button.${codeAt}`]) || sampleCode,
+          endsAt > 0 ? endsAt - Date.now() : SAMPLE_OFFER_MS,
+        )
+      : null,
+    location:
+      headerFormat === "LOCATION"
+        ? { name: values["header.name"] || LOCATION_SAMPLE.name, address: values["header.address"] || LOCATION_SAMPLE.address }
+        : null,
+    others: list.filter((c) => !KNOWN.includes((c.type ?? "").toUpperCase())).map((c) => componentName(c)),
   };
 }
 
@@ -104,6 +278,11 @@ export function emptyDraft(): TemplateDraft {
     footer: "",
     code_expiration_minutes: null,
     buttons: [],
+    kind: "STANDARD",
+    cards: [],
+    offer: { text: "", has_expiration: true },
+    extra_components: [],
+    extra: {},
   };
 }
 

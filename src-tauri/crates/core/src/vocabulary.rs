@@ -75,6 +75,15 @@ pub struct Limits {
     /// Digits of a phone number with its country code.
     pub phone_digits_min: u32,
     pub phone_digits_max: u32,
+    /// Carousels: cards per template, a card's text, buttons per card.
+    pub carousel_cards_min: u32,
+    pub carousel_cards_max: u32,
+    pub card_body_max: u32,
+    pub card_buttons_max: u32,
+    /// Limited-time offers: the offer text, the body, the sample code.
+    pub offer_text_max: u32,
+    pub offer_body_max: u32,
+    pub offer_code_max: u32,
 }
 
 /// Every closed list of the domain, with labels, plus the texts and limits the UI shows.
@@ -145,6 +154,13 @@ pub fn vocabulary() -> Vocabulary {
             text_body_max: crate::send::MAX_TEXT_BODY as u32,
             phone_digits_min: *PHONE_DIGITS.start() as u32,
             phone_digits_max: *PHONE_DIGITS.end() as u32,
+            carousel_cards_min: lint::CAROUSEL_CARDS_MIN as u32,
+            carousel_cards_max: lint::CAROUSEL_CARDS_MAX as u32,
+            card_body_max: lint::CARD_BODY_MAX as u32,
+            card_buttons_max: lint::CARD_BUTTONS_MAX as u32,
+            offer_text_max: lint::OFFER_TEXT_MAX as u32,
+            offer_body_max: lint::OFFER_BODY_MAX as u32,
+            offer_code_max: lint::OFFER_CODE_MAX as u32,
         },
     }
 }

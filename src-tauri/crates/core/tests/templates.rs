@@ -695,3 +695,69 @@ async fn sim_template_count(sim: &SimHandle) -> usize {
         .map(Vec::len)
         .expect("a template list")
 }
+
+#[tokio::test]
+async fn carousel_and_offer_drafts_are_saved_and_submitted_as_meta_documents_them() {
+    use wabadesk_core::templates::saved::DraftSave;
+
+    let (sim, core, id, dir) = setup().await;
+    let corpus = |file: &str| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/conformance/templates")
+            .join(file);
+        TemplateDraft::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let carousel = corpus("metadocs-media-card-carousel.json");
+    let offer = corpus("metadocs-limited-time-offer.json");
+    for draft in [&carousel, &offer] {
+        let row = core.create_template(id, draft, Actor::Ui).await.unwrap();
+        assert_eq!(
+            row.components,
+            draft.to_body()["components"],
+            "{}",
+            draft.name
+        );
+    }
+    sync_until_approved(&core, id).await;
+    let lib = core
+        .template_library(id, &TemplateFilter::default())
+        .unwrap();
+    for name in [&carousel.name, &offer.name] {
+        let group = lib.groups.iter().find(|g| &g.name == name).unwrap();
+        assert_eq!(
+            group.variants[0].to_draft().kind,
+            if name == &carousel.name {
+                "CAROUSEL"
+            } else {
+                "LIMITED_TIME_OFFER"
+            }
+        );
+    }
+    for (title, draft) in [("New carousel", &carousel), ("New offer", &offer)] {
+        core.save_template_draft(
+            id,
+            &DraftSave {
+                title: title.into(),
+                draft: draft.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    drop(core);
+    // After a restart the cards and the offer are still there.
+    let core = common::open(dir.path(), Arc::new(MemoryStore::new()), &sim);
+    let drafts = core.template_drafts(id).unwrap();
+    let find = |title: &str| {
+        drafts
+            .iter()
+            .find(|d| d.title == title)
+            .unwrap()
+            .draft
+            .clone()
+    };
+    assert_eq!(find("New carousel"), carousel);
+    assert_eq!(find("New carousel").cards.len(), 3);
+    assert_eq!(find("New offer"), offer);
+    assert_eq!(find("New offer").offer.text, "Expiring offer!");
+}

@@ -1,23 +1,22 @@
-import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
-import type { ButtonDraft } from "../../lib/ipc/bindings/ButtonDraft";
 import type { DraftCheck } from "../../lib/ipc/bindings/DraftCheck";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { TemplateDraft } from "../../lib/ipc/bindings/TemplateDraft";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
 import { checkTemplate, createTemplate, discardTemplateDraft, saveTemplateDraft } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
-import { LANGUAGES, insertVariable, newButton, nextVariable, previewOfComponents, previewOfDraft } from "../../lib/templates";
+import { completeDraft, LANGUAGES, previewOfDraft, switchType, TEMPLATE_TYPES, templateType } from "../../lib/templates";
 import { Preview } from "./Preview";
-import { LIMITS } from "../../lib/vocabulary";
+import { AuthFields } from "./builder/AuthFields";
+import type { Source } from "./builder/BodyFields";
+import { CarouselFields } from "./builder/CarouselFields";
+import { ExtraParts } from "./builder/ExtraParts";
+import { Field, type IssueMap } from "./builder/fields";
+import { OfferFields } from "./builder/OfferFields";
+import { StandardFields } from "./builder/StandardFields";
 
-const BUTTON_KINDS: [string, string][] = [
-  ["QUICK_REPLY", "Quick reply"],
-  ["URL", "Visit website"],
-  ["PHONE_NUMBER", "Call phone number"],
-  ["COPY_CODE", "Copy offer code"],
-  ["OTP", "One-time password"],
-];
+export type { Source };
 
 /** Runs the core's checks on the draft as the user types (debounced), with the number's library. */
 function useCheck(draft: TemplateDraft, numberId: number): DraftCheck | null {
@@ -75,32 +74,6 @@ function useAutosave(numberId: number, save: { draft: TemplateDraft; title: stri
   return { id, settled };
 }
 
-/** The variant an "Add a language" draft starts from: shown beside the new text. */
-export type Source = { name: string; language: string; components?: unknown };
-
-function Issues({ at, issues }: { at: string; issues: Map<string, string[]> }) {
-  const list = issues.get(at);
-  if (!list?.length) return null;
-  return (
-    <p className="field-error" role="alert" data-field={at}>
-      {list.join(" · ")}
-    </p>
-  );
-}
-
-function Field(props: { label: string; at: string; issues: Map<string, string[]>; hint?: string; wide?: boolean; children: ReactNode }) {
-  return (
-    <div className={props.wide ? "field field--wide" : "field"}>
-      <label>
-        <span>{props.label}</span>
-        {props.children}
-      </label>
-      {props.hint && !props.issues.get(props.at)?.length && <p className="hint">{props.hint}</p>}
-      <Issues at={props.at} issues={props.issues} />
-    </div>
-  );
-}
-
 export function Builder(props: {
   numberId: number;
   initial: TemplateDraft;
@@ -115,46 +88,28 @@ export function Builder(props: {
   onCreated: (t: TemplateRow) => void;
   onCancel: () => void;
 }) {
-  const [draft, setDraft] = useState<TemplateDraft>(props.initial);
+  // A draft saved before the builder had types (or from an older core) gets every field.
+  const initial = useMemo(() => completeDraft(props.initial), [props.initial]);
+  const [draft, setDraft] = useState<TemplateDraft>(initial);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
-  const [addKind, setAddKind] = useState("QUICK_REPLY");
   const [confirmCancel, setConfirmCancel] = useState(false);
   const check = useCheck(draft, props.numberId);
-  const changed = props.resumed === true || JSON.stringify(draft) !== JSON.stringify(props.initial);
+  const changed = props.resumed === true || JSON.stringify(draft) !== JSON.stringify(initial);
   const source = props.source ?? null;
   const saved = useAutosave(props.numberId, { draft, title: props.title, changed, source }, props.savedId ?? null);
   const nameRef = useRef<HTMLInputElement>(null);
-  const bodyRef = useRef<HTMLTextAreaElement>(null);
-  const focusSample = useRef<string | null>(null);
   useEffect(() => nameRef.current?.focus(), []);
-  useEffect(() => {
-    const want = focusSample.current;
-    if (want && check?.body_placeholders.includes(want)) {
-      document.getElementById(`tpl-sample-${want}`)?.focus();
-      focusSample.current = null;
-    }
-  }, [check]);
   const existing = new Set(props.existingLanguages ?? []);
-  const issues = useMemo(() => {
-    const m = new Map<string, string[]>();
+  const issues: IssueMap = useMemo(() => {
+    const m: IssueMap = new Map();
     for (const i of check?.issues ?? []) m.set(i.path, [...(m.get(i.path) ?? []), i.message]);
     return m;
   }, [check]);
-  const auth = draft.category === "AUTHENTICATION";
+  const type = templateType(draft);
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const setHeader = (patch: Partial<TemplateDraft["header"]>) => setDraft((d) => ({ ...d, header: { ...d.header, ...patch } }));
-  const setButton = (i: number, patch: Partial<ButtonDraft>) =>
-    setDraft((d) => ({ ...d, buttons: d.buttons.map((b, j) => (j === i ? { ...b, ...patch } : b)) }));
-
-  function addVariable() {
-    const name = nextVariable(draft.body, draft.named);
-    const el = bodyRef.current;
-    const at = el && document.activeElement === el ? el.selectionStart : null;
-    const next = insertVariable(draft.body, name, at);
-    focusSample.current = name;
-    set({ body: next.body, body_samples: { ...draft.body_samples, [name]: draft.body_samples[name] ?? "" } });
-  }
+  const part = { draft, set, issues };
+  const categoryFixed = type !== "STANDARD";
 
   async function discard() {
     const id = await saved.settled();
@@ -183,6 +138,18 @@ export function Builder(props: {
     <div className="builder-grid">
       <form className="card form" onSubmit={submit} aria-label="Template builder" id="tpl-builder">
         <h2>{props.title}</h2>
+        <fieldset className="type-picker">
+          <legend>Template type</legend>
+          <Field label="Type" at="kind" issues={issues} hint={TEMPLATE_TYPES.find((t) => t.value === type)?.hint}>
+            <select id="tpl-type" value={type} onChange={(e) => setDraft((d) => switchType(d, e.target.value as typeof type))}>
+              {TEMPLATE_TYPES.map((t) => (
+                <option key={t.value} value={t.value}>
+                  {t.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </fieldset>
         <div className="form__grid">
           <Field label="Name" at="name" issues={issues} hint="Lowercase letters, digits and underscores.">
             <input id="tpl-name" ref={nameRef} value={draft.name} autoComplete="off" spellCheck={false} placeholder="order_update" onChange={(e) => set({ name: e.target.value })} />
@@ -194,8 +161,9 @@ export function Builder(props: {
               </button>
             </p>
           )}
-          <Field label="Category" at="category" issues={issues}>
-            <select id="tpl-category" value={draft.category} onChange={(e) => set({ category: e.target.value })}>
+          <Field label="Category" at="category" issues={issues} hint={categoryFixed ? "Set by the template type." : undefined}>
+            <select id="tpl-category" value={draft.category} disabled={categoryFixed && ["MARKETING", "AUTHENTICATION"].includes(draft.category)} onChange={(e) => set({ category: e.target.value })}>
+              {!["UTILITY", "MARKETING", "AUTHENTICATION"].includes(draft.category) && <option value={draft.category}>{draft.category || "—"}</option>}
               <option value="UTILITY">Utility</option>
               <option value="MARKETING">Marketing</option>
               <option value="AUTHENTICATION">Authentication</option>
@@ -212,190 +180,25 @@ export function Builder(props: {
               ))}
             </select>
           </Field>
-          <Field label="Variables" at="parameter_format" issues={issues}>
-            <select id="tpl-format" value={draft.named ? "named" : "positional"} onChange={(e) => set({ named: e.target.value === "named", body_samples: {} })}>
-              <option value="positional">Numbered: {"{{1}}, {{2}}"}</option>
-              <option value="named">Named: {"{{first_name}}"}</option>
-            </select>
-          </Field>
+          {type !== "AUTHENTICATION" && (
+            <Field label="Variables" at="parameter_format" issues={issues}>
+              <select id="tpl-format" value={draft.named ? "named" : "positional"} onChange={(e) => set({ named: e.target.value === "named", body_samples: {} })}>
+                <option value="positional">Numbered: {"{{1}}, {{2}}"}</option>
+                <option value="named">Named: {"{{first_name}}"}</option>
+              </select>
+            </Field>
+          )}
         </div>
         <label className="checkbox">
           <input type="checkbox" checked={draft.allow_category_change} onChange={(e) => set({ allow_category_change: e.target.checked })} />
           Let Meta change the category instead of rejecting the template
         </label>
 
-        <fieldset>
-          <legend>Header</legend>
-          <div className="form__grid">
-            <Field label="Header type" at="header.format" issues={issues}>
-              <select id="tpl-header-format" value={draft.header.format} onChange={(e) => setHeader({ format: e.target.value })}>
-                <option value="NONE">None</option>
-                <option value="TEXT">Text</option>
-                <option value="IMAGE">Image</option>
-                <option value="VIDEO">Video</option>
-                <option value="DOCUMENT">Document</option>
-                <option value="LOCATION">Location</option>
-              </select>
-            </Field>
-            {draft.header.format === "TEXT" && (
-              <Field label="Header text" at="header.text" issues={issues} hint={`Up to ${LIMITS.header_text_max} characters, at most one variable.`}>
-                <input id="tpl-header-text" value={draft.header.text} onChange={(e) => setHeader({ text: e.target.value })} />
-              </Field>
-            )}
-            {draft.header.format === "TEXT" && (check?.header_placeholders.length ?? 0) > 0 && (
-              <Field label={`Sample for {{${check?.header_placeholders[0]}}}`} at="header.sample" issues={issues}>
-                <input id="tpl-header-sample" value={draft.header.sample} onChange={(e) => setHeader({ sample: e.target.value })} />
-              </Field>
-            )}
-            {["IMAGE", "VIDEO", "DOCUMENT"].includes(draft.header.format) && (
-              <Field label="Sample media handle" at="header.handle" issues={issues} hint="The 4::… handle of a sample uploaded with Meta's resumable upload.">
-                <input id="tpl-header-handle" value={draft.header.handle} spellCheck={false} onChange={(e) => setHeader({ handle: e.target.value })} />
-              </Field>
-            )}
-          </div>
-        </fieldset>
-
-        <fieldset>
-          <legend>Body</legend>
-          {auth ? (
-            <>
-              <p className="hint">Meta writes the body of authentication templates: “{"{{1}}"} is your verification code.”</p>
-              <label className="checkbox">
-                <input type="checkbox" checked={draft.add_security_recommendation} onChange={(e) => set({ add_security_recommendation: e.target.checked })} />
-                Add “For your security, do not share this code.”
-              </label>
-            </>
-          ) : (
-            <>
-              {source && (
-                <div className="field field--wide" id="tpl-source" aria-label={`Source text (${source.language})`}>
-                  <span>
-                    Source text ({source.name}, <span className="mono">{source.language}</span>)
-                  </span>
-                  <p className="raw-json" id="tpl-source-body">
-                    {previewOfComponents(source.components ?? [], {}).body}
-                  </p>
-                </div>
-              )}
-              <Field label="Body text" at="body" issues={issues} wide hint={`Up to ${LIMITS.template_body_max} characters. *bold*, _italic_, ~strike~, \`\`\`monospace\`\`\`.`}>
-                <textarea id="tpl-body" ref={bodyRef} rows={5} value={draft.body} onChange={(e) => set({ body: e.target.value })} />
-              </Field>
-              <button type="button" id="tpl-add-variable" onClick={addVariable}>
-                Add variable
-              </button>
-            </>
-          )}
-          {!auth && (check?.body_placeholders.length ?? 0) > 0 && (
-            <div className="form__grid">
-              {check?.body_placeholders.map((name) => (
-                <label className="field" key={name}>
-                  <span>Sample for {`{{${name}}}`}</span>
-                  <input
-                    id={`tpl-sample-${name}`}
-                    value={draft.body_samples[name] ?? ""}
-                    onChange={(e) => set({ body_samples: { ...draft.body_samples, [name]: e.target.value } })}
-                  />
-                </label>
-              ))}
-            </div>
-          )}
-          <Issues at="body_samples" issues={issues} />
-        </fieldset>
-
-        <fieldset>
-          <legend>Footer</legend>
-          {auth ? (
-            <label className="field">
-              <span>Code expires after (minutes, optional)</span>
-              <input
-                id="tpl-expiry"
-                type="number"
-                min={LIMITS.code_expiration_min}
-                max={LIMITS.code_expiration_max}
-                value={draft.code_expiration_minutes ?? ""}
-                onChange={(e) => set({ code_expiration_minutes: e.target.value ? Number(e.target.value) : null })}
-              />
-            </label>
-          ) : (
-            <Field label="Footer text (optional)" at="footer" issues={issues} hint={`Up to ${LIMITS.footer_max} characters, no variables.`}>
-              <input id="tpl-footer" value={draft.footer} onChange={(e) => set({ footer: e.target.value })} />
-            </Field>
-          )}
-        </fieldset>
-
-        <fieldset>
-          <legend>Buttons</legend>
-          <Issues at="buttons" issues={issues} />
-          {draft.buttons.map((b, i) => (
-            <fieldset className="button-editor" key={i} aria-label={`Button ${i + 1}`}>
-              <legend>
-                Button {i + 1}: {BUTTON_KINDS.find(([k]) => k === b.kind)?.[1] ?? b.kind}
-              </legend>
-              <Issues at={`buttons[${i}].kind`} issues={issues} />
-              {!["COPY_CODE"].includes(b.kind) && (
-                <Field label="Label" at={`buttons[${i}].text`} issues={issues}>
-                  <input id={`tpl-button-${i}-text`} value={b.text} placeholder={b.kind === "URL" ? "Track order" : b.kind === "PHONE_NUMBER" ? "Call us" : b.kind === "OTP" ? "Copy code" : "Yes, please"} onChange={(e) => setButton(i, { text: e.target.value })} />
-                </Field>
-              )}
-              {b.kind === "URL" && (
-                <Field label="URL" at={`buttons[${i}].url`} issues={issues} hint="A variable may end it: …/track/{{1}}">
-                  <input id={`tpl-button-${i}-url`} value={b.url} spellCheck={false} placeholder="https://shop.example.com/track/{{1}}" onChange={(e) => setButton(i, { url: e.target.value })} />
-                </Field>
-              )}
-              {b.kind === "URL" && b.url.includes("{{") && (
-                <Field label="Sample for the URL's variable" at={`buttons[${i}].url_sample`} issues={issues}>
-                  <input id={`tpl-button-${i}-sample`} value={b.url_sample} onChange={(e) => setButton(i, { url_sample: e.target.value })} />
-                </Field>
-              )}
-              {b.kind === "PHONE_NUMBER" && (
-                <Field label="Phone number" at={`buttons[${i}].phone_number`} issues={issues}>
-                  <input id={`tpl-button-${i}-phone`} value={b.phone_number} placeholder="+15550051310" onChange={(e) => setButton(i, { phone_number: e.target.value })} />
-                </Field>
-              )}
-              {b.kind === "COPY_CODE" && (
-                <Field label="Sample code" at={`buttons[${i}].code_sample`} issues={issues}>
-                  <input id={`tpl-button-${i}-code`} value={b.code_sample} onChange={(e) => setButton(i, { code_sample: e.target.value })} />
-                </Field>
-              )}
-              {b.kind === "OTP" && (
-                <label className="field">
-                  <span>Password type</span>
-                  <select value={b.otp_type} onChange={(e) => setButton(i, { otp_type: e.target.value })}>
-                    <option value="COPY_CODE">Copy code</option>
-                    <option value="ONE_TAP">One-tap autofill</option>
-                    <option value="ZERO_TAP">Zero-tap</option>
-                  </select>
-                </label>
-              )}
-              <div className="form__actions">
-                <button type="button" disabled={i === 0} aria-label={`Move button ${i + 1} up`} onClick={() => set({ buttons: swap(draft.buttons, i, i - 1) })}>
-                  ↑
-                </button>
-                <button type="button" disabled={i === draft.buttons.length - 1} aria-label={`Move button ${i + 1} down`} onClick={() => set({ buttons: swap(draft.buttons, i, i + 1) })}>
-                  ↓
-                </button>
-                <button type="button" aria-label={`Remove button ${i + 1}`} onClick={() => set({ buttons: draft.buttons.filter((_, j) => j !== i) })}>
-                  Remove
-                </button>
-              </div>
-            </fieldset>
-          ))}
-          <div className="toolbar">
-            <label className="field">
-              <span>Button type</span>
-              <select id="tpl-add-kind" value={addKind} onChange={(e) => setAddKind(e.target.value)}>
-                {BUTTON_KINDS.map(([k, label]) => (
-                  <option key={k} value={k}>
-                    {label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="button" id="tpl-add-button" onClick={() => set({ buttons: [...draft.buttons, newButton(addKind)] })}>
-              Add button
-            </button>
-          </div>
-        </fieldset>
+        {type === "STANDARD" && <StandardFields {...part} check={check} source={source} />}
+        {(type === "CAROUSEL_MEDIA" || type === "CAROUSEL_PRODUCT") && <CarouselFields {...part} check={check} source={source} />}
+        {type === "LIMITED_TIME_OFFER" && <OfferFields {...part} check={check} source={source} />}
+        {type === "AUTHENTICATION" && <AuthFields {...part} />}
+        <ExtraParts {...part} />
 
         {error && <ErrorBanner error={error} />}
         <div className="form__actions">
@@ -441,10 +244,4 @@ export function Builder(props: {
       </aside>
     </div>
   );
-}
-
-function swap<T>(list: T[], a: number, b: number): T[] {
-  const out = [...list];
-  [out[a], out[b]] = [out[b], out[a]];
-  return out;
 }

@@ -364,5 +364,6 @@ function emptyDraftForTest(): TemplateDraft {
     name: "", category: "UTILITY", language: "en_US", named: false, allow_category_change: false,
     header: { format: "NONE", text: "", sample: "", handle: "" }, body: "", body_samples: {},
     add_security_recommendation: false, footer: "", code_expiration_minutes: null, buttons: [],
+    kind: "STANDARD", cards: [], offer: { text: "", has_expiration: true }, extra_components: [], extra: {},
   };
 }

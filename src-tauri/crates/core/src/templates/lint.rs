@@ -330,126 +330,400 @@ pub fn lint(t: &Value) -> Vec<LintIssue> {
     }
 
     for (ci, bc) in of("BUTTONS") {
-        let buttons: Vec<&Value> = bc
-            .get("buttons")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().collect())
-            .unwrap_or_default();
-        if buttons.len() > 10 {
-            l.add(format!("components[{ci}]"), "at most 10 buttons");
-        }
-        let kinds: Vec<String> = buttons.iter().map(|b| upper(b, "type")).collect();
-        let qr: Vec<usize> = kinds
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| *k == "QUICK_REPLY")
-            .map(|(i, _)| i)
-            .collect();
-        if let (Some(first), Some(last)) = (qr.first(), qr.last()) {
-            if last - first + 1 != qr.len() {
-                l.add(
-                    format!("components[{ci}]"),
-                    "quick-reply buttons must be grouped before or after the other buttons",
-                );
-            }
-        }
-        for (kind, max) in [("URL", 2), ("PHONE_NUMBER", 1), ("COPY_CODE", 1)] {
-            if kinds.iter().filter(|k| *k == kind).count() > max {
-                l.add(
-                    format!("components[{ci}]"),
-                    format!(
-                        "at most {max} {} button{}",
-                        kind.to_lowercase().replace('_', " "),
-                        if max > 1 { "s" } else { "" }
-                    ),
-                );
-            }
-        }
-        for (bi, (b, kind)) in buttons.iter().zip(&kinds).enumerate() {
-            let path = format!("components[{ci}].buttons[{bi}]");
-            if !matches!(kind.as_str(), "OTP" | "COPY_CODE") {
-                let text = s(b, "text");
-                if text.trim().is_empty() {
-                    l.add(format!("{path}.text"), "give the button a label");
-                }
-                len_max(
-                    &mut l,
-                    &format!("{path}.text"),
-                    text,
-                    BUTTON_LABEL_MAX,
-                    "a button label",
-                );
-            }
-            match kind.as_str() {
-                "URL" => {
-                    let url = s(b, "url");
-                    let up = format!("{path}.url");
-                    if let Some(why) = button_url_problem(url) {
-                        l.add(&up, why);
-                    }
-                    len_max(&mut l, &up, url, URL_MAX, "the URL");
-                    let vars = placeholders(url);
-                    if vars.len() > 1
-                        || vars
-                            .first()
-                            .is_some_and(|(_, end, _)| *end != url.trim_end().len())
-                    {
-                        l.add(&up, "a URL can have one variable, at its very end");
-                    }
-                    if !vars.is_empty() && b.pointer("/example/0").is_none() {
-                        l.add(
-                            format!("{path}.example"),
-                            "give a sample URL for the variable",
-                        );
-                    }
-                }
-                "PHONE_NUMBER" => {
-                    let p = s(b, "phone_number");
-                    if p.is_empty() {
-                        l.add(
-                            format!("{path}.phone_number"),
-                            "enter the phone number to call",
-                        );
-                    }
-                    len_max(
-                        &mut l,
-                        &format!("{path}.phone_number"),
-                        p,
-                        20,
-                        "the phone number",
-                    );
-                }
-                "COPY_CODE" => {
-                    let ex = s(b, "example");
-                    if ex.is_empty() {
-                        l.add(format!("{path}.example"), "give a sample code");
-                    }
-                    len_max(
-                        &mut l,
-                        &format!("{path}.example"),
-                        ex,
-                        20,
-                        "the sample code",
-                    );
-                }
-                "OTP" if category != "AUTHENTICATION" => {
-                    l.add(
-                        format!("{path}.type"),
-                        "one-time-password buttons are for authentication templates",
-                    );
-                }
-                "QUICK_REPLY" | "OTP" | "FLOW" | "VOICE_CALL" | "CATALOG" | "MPM" | "SPM" => {}
-                other => l.add(
-                    format!("{path}.type"),
-                    format!("unknown button type '{other}'"),
-                ),
-            }
-        }
+        lint_buttons(&mut l, &format!("components[{ci}]"), bc, &category);
+    }
+    for (ci, c) in of("CAROUSEL") {
+        lint_carousel(&mut l, ci, c, &category, named, &comps);
+    }
+    for (ci, c) in of("LIMITED_TIME_OFFER") {
+        lint_offer(&mut l, ci, c, &category, &comps);
+    }
+    if of("CAROUSEL").len() + of("LIMITED_TIME_OFFER").len() > 1 {
+        l.add(
+            "components",
+            "a template has at most one carousel or limited-time offer",
+        );
     }
     if category == "AUTHENTICATION" {
         lint_authentication(&mut l, &comps);
     }
     l.issues
+}
+
+/// The rules of one buttons component (`comp` is its path): counts, grouping, and each
+/// button's label, URL, phone number or sample code.
+fn lint_buttons(l: &mut Lint, comp: &str, bc: &Value, category: &str) -> Vec<String> {
+    let buttons: Vec<&Value> = bc
+        .get("buttons")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if buttons.len() > 10 {
+        l.add(comp.to_string(), "at most 10 buttons");
+    }
+    let kinds: Vec<String> = buttons.iter().map(|b| upper(b, "type")).collect();
+    let qr: Vec<usize> = kinds
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| *k == "QUICK_REPLY")
+        .map(|(i, _)| i)
+        .collect();
+    if let (Some(first), Some(last)) = (qr.first(), qr.last()) {
+        if last - first + 1 != qr.len() {
+            l.add(
+                comp.to_string(),
+                "quick-reply buttons must be grouped before or after the other buttons",
+            );
+        }
+    }
+    for (kind, max) in [("URL", 2), ("PHONE_NUMBER", 1), ("COPY_CODE", 1)] {
+        if kinds.iter().filter(|k| *k == kind).count() > max {
+            l.add(
+                comp.to_string(),
+                format!(
+                    "at most {max} {} button{}",
+                    kind.to_lowercase().replace('_', " "),
+                    if max > 1 { "s" } else { "" }
+                ),
+            );
+        }
+    }
+    for (bi, (b, kind)) in buttons.iter().zip(&kinds).enumerate() {
+        let path = format!("{comp}.buttons[{bi}]");
+        if !matches!(kind.as_str(), "OTP" | "COPY_CODE") {
+            let text = s(b, "text");
+            if text.trim().is_empty() {
+                l.add(format!("{path}.text"), "give the button a label");
+            }
+            len_max(
+                l,
+                &format!("{path}.text"),
+                text,
+                BUTTON_LABEL_MAX,
+                "a button label",
+            );
+        }
+        match kind.as_str() {
+            "URL" => {
+                let url = s(b, "url");
+                let up = format!("{path}.url");
+                if let Some(why) = button_url_problem(url) {
+                    l.add(&up, why);
+                }
+                len_max(l, &up, url, URL_MAX, "the URL");
+                let vars = placeholders(url);
+                if vars.len() > 1
+                    || vars
+                        .first()
+                        .is_some_and(|(_, end, _)| *end != url.trim_end().len())
+                {
+                    l.add(&up, "a URL can have one variable, at its very end");
+                }
+                if !vars.is_empty() && b.pointer("/example/0").is_none() {
+                    l.add(
+                        format!("{path}.example"),
+                        "give a sample URL for the variable",
+                    );
+                }
+            }
+            "PHONE_NUMBER" => {
+                let p = s(b, "phone_number");
+                if p.is_empty() {
+                    l.add(
+                        format!("{path}.phone_number"),
+                        "enter the phone number to call",
+                    );
+                }
+                len_max(
+                    l,
+                    &format!("{path}.phone_number"),
+                    p,
+                    20,
+                    "the phone number",
+                );
+            }
+            "COPY_CODE" => {
+                let ex = s(b, "example");
+                if ex.is_empty() {
+                    l.add(format!("{path}.example"), "give a sample code");
+                }
+                len_max(l, &format!("{path}.example"), ex, 20, "the sample code");
+            }
+            "OTP" if category != "AUTHENTICATION" => {
+                l.add(
+                    format!("{path}.type"),
+                    "one-time-password buttons are for authentication templates",
+                );
+            }
+            "QUICK_REPLY" | "OTP" | "FLOW" | "VOICE_CALL" | "CATALOG" | "MPM" | "SPM" => {}
+            other => l.add(
+                format!("{path}.type"),
+                format!("unknown button type '{other}'"),
+            ),
+        }
+    }
+    kinds
+}
+
+/// Carousel limits (Meta's media and product card carousels): 2–10 cards, a card body of at
+/// most 160 characters, at most 2 buttons per card.
+pub const CAROUSEL_CARDS_MIN: usize = 2;
+pub const CAROUSEL_CARDS_MAX: usize = 10;
+pub const CARD_BODY_MAX: usize = 160;
+pub const CARD_BUTTONS_MAX: usize = 2;
+/// Limited-time offer limits: the offer text, the body and the sample code.
+pub const OFFER_TEXT_MAX: usize = 16;
+pub const OFFER_BODY_MAX: usize = 600;
+pub const OFFER_CODE_MAX: usize = 15;
+
+/// A carousel (marketing only): the message body outside, then 2–10 cards, each with an image
+/// or video header (media cards) or a product header (product cards), an optional body and up
+/// to 2 buttons; every card alike (same header type, a body in all or none, the same buttons in
+/// the same order). No header, footer or buttons outside the cards.
+fn lint_carousel(
+    l: &mut Lint,
+    ci: usize,
+    c: &Value,
+    category: &str,
+    named: bool,
+    comps: &[&Value],
+) {
+    let path = format!("components[{ci}]");
+    if category != "MARKETING" {
+        l.add(&path, "carousel templates are for marketing");
+    }
+    for (i, other) in comps.iter().enumerate() {
+        let what = match upper(other, "type").as_str() {
+            "HEADER" => "header",
+            "FOOTER" => "footer",
+            "BUTTONS" => "buttons",
+            _ => continue,
+        };
+        l.add(
+            format!("components[{i}]"),
+            format!("a carousel template has no {what} outside its cards; put it on the cards or remove it"),
+        );
+    }
+    let cards: Vec<&Value> = c
+        .get("cards")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if !(CAROUSEL_CARDS_MIN..=CAROUSEL_CARDS_MAX).contains(&cards.len()) {
+        l.add(
+            format!("{path}.cards"),
+            format!(
+                "a carousel has {CAROUSEL_CARDS_MIN} to {CAROUSEL_CARDS_MAX} cards ({} now)",
+                cards.len()
+            ),
+        );
+    }
+    // Each card's shape: header format, whether it has a body, its button types in order.
+    let mut shapes: Vec<(String, bool, Vec<String>)> = Vec::new();
+    for (k, card) in cards.iter().enumerate() {
+        let cp = format!("{path}.cards[{k}]");
+        let parts: Vec<&Value> = card
+            .get("components")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().collect())
+            .unwrap_or_default();
+        let mut format = String::new();
+        let mut has_body = false;
+        let mut kinds = Vec::new();
+        for (j, p) in parts.iter().enumerate() {
+            let pp = format!("{cp}.components[{j}]");
+            match upper(p, "type").as_str() {
+                "HEADER" => {
+                    format = upper(p, "format");
+                    match format.as_str() {
+                        "IMAGE" | "VIDEO" => {
+                            if p.pointer("/example/header_handle/0").is_none() {
+                                l.add(
+                                    format!("{pp}.example"),
+                                    "upload a sample file for the card's image or video",
+                                );
+                            }
+                        }
+                        "PRODUCT" => {}
+                        other => l.add(
+                            format!("{pp}.format"),
+                            format!("a card header is an image or a video (or a product); '{other}' is not possible on a card"),
+                        ),
+                    }
+                }
+                "BODY" => {
+                    has_body = true;
+                    let text = s(p, "text");
+                    let tp = format!("{pp}.text");
+                    if text.trim().is_empty() {
+                        l.add(&tp, "write the card's text, or remove the card body");
+                    }
+                    len_max(l, &tp, text, CARD_BODY_MAX, "a card's text");
+                    let samples = if named {
+                        non_empty(p.pointer("/example/body_text_named_params"), "example")
+                    } else {
+                        match p.pointer("/example/body_text") {
+                            Some(Value::String(one)) => usize::from(!one.trim().is_empty()),
+                            _ => non_empty(p.pointer("/example/body_text/0"), ""),
+                        }
+                    };
+                    check_text_vars(l, &tp, text, named, samples, false);
+                }
+                "BUTTONS" => {
+                    let n = p
+                        .get("buttons")
+                        .and_then(Value::as_array)
+                        .map_or(0, Vec::len);
+                    if n > CARD_BUTTONS_MAX {
+                        l.add(
+                            &pp,
+                            format!("a card has at most {CARD_BUTTONS_MAX} buttons ({n} now)"),
+                        );
+                    }
+                    kinds = lint_buttons(l, &pp, p, category);
+                    let product = format == "PRODUCT";
+                    for (bi, kind) in kinds.iter().enumerate() {
+                        let ok = if product {
+                            matches!(kind.as_str(), "SPM" | "URL")
+                        } else {
+                            matches!(kind.as_str(), "QUICK_REPLY" | "URL" | "PHONE_NUMBER")
+                        };
+                        if !ok {
+                            l.add(
+                                format!("{pp}.buttons[{bi}].type"),
+                                if product {
+                                    "a product card's button views the product (SPM) or opens a URL"
+                                } else {
+                                    "a card's buttons are quick replies, URLs or a phone number"
+                                },
+                            );
+                        }
+                    }
+                }
+                other => l.add(
+                    format!("{pp}.type"),
+                    format!("a card has a header, a body and buttons; '{other}' is not possible on a card"),
+                ),
+            }
+        }
+        if format.is_empty() {
+            l.add(
+                &cp,
+                "every card needs an image or video header (or a product)",
+            );
+        }
+        shapes.push((format, has_body, kinds));
+    }
+    if let Some((first, rest)) = shapes.split_first() {
+        for (k, shape) in rest.iter().enumerate() {
+            if shape != first {
+                let cp = format!("{path}.cards[{}]", k + 1);
+                let why = if shape.0 != first.0 {
+                    format!(
+                        "its header is {} but card 1's is {}",
+                        shape.0.to_lowercase(),
+                        first.0.to_lowercase()
+                    )
+                } else if shape.1 != first.1 {
+                    "a body must be on every card or on none".to_string()
+                } else {
+                    format!(
+                        "its buttons are {} but card 1's are {}",
+                        names(&shape.2),
+                        names(&first.2)
+                    )
+                };
+                l.add(
+                    cp,
+                    format!("every card must be alike (same header type, body, and buttons in the same order): {why}"),
+                );
+            }
+        }
+    }
+}
+
+fn names(kinds: &[String]) -> String {
+    if kinds.is_empty() {
+        return "none".into();
+    }
+    kinds
+        .iter()
+        .map(|k| k.to_lowercase().replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A limited-time offer (marketing only): the offer text (at most 16 characters), an optional
+/// image or video header, a body of at most 600 characters, no footer, and a URL button with an
+/// optional copy-code button (sample code at most 15 characters) and no other buttons.
+fn lint_offer(l: &mut Lint, ci: usize, c: &Value, category: &str, comps: &[&Value]) {
+    let path = format!("components[{ci}]");
+    if category != "MARKETING" {
+        l.add(&path, "limited-time offer templates are for marketing");
+    }
+    let offer = c.get("limited_time_offer").unwrap_or(&Value::Null);
+    let text = s(offer, "text");
+    let tp = format!("{path}.limited_time_offer.text");
+    if text.trim().is_empty() {
+        l.add(&tp, "write the offer text (e.g. \"Expiring offer!\")");
+    }
+    len_max(l, &tp, text, OFFER_TEXT_MAX, "the offer text");
+    if offer.get("has_expiration").is_some_and(|v| !v.is_boolean()) {
+        l.add(
+            format!("{path}.limited_time_offer.has_expiration"),
+            "has_expiration is true or false",
+        );
+    }
+    let mut url_buttons = 0;
+    let mut buttons_at = None;
+    for (i, other) in comps.iter().enumerate() {
+        let op = format!("components[{i}]");
+        match upper(other, "type").as_str() {
+            "FOOTER" => l.add(
+                format!("{op}.text"),
+                "limited-time offer templates have no footer",
+            ),
+            "HEADER" if !matches!(upper(other, "format").as_str(), "IMAGE" | "VIDEO") => l.add(
+                format!("{op}.format"),
+                "a limited-time offer's header is an image or a video (or none)",
+            ),
+            "BODY" => len_max(
+                l,
+                &format!("{op}.text"),
+                s(other, "text"),
+                OFFER_BODY_MAX,
+                "the body of a limited-time offer",
+            ),
+            "BUTTONS" => {
+                buttons_at = Some(i);
+                let buttons = other.get("buttons").and_then(Value::as_array);
+                for (bi, b) in buttons.into_iter().flatten().enumerate() {
+                    let bp = format!("{op}.buttons[{bi}]");
+                    match upper(b, "type").as_str() {
+                        "URL" => url_buttons += 1,
+                        "COPY_CODE" => len_max(
+                            l,
+                            &format!("{bp}.example"),
+                            s(b, "example"),
+                            OFFER_CODE_MAX,
+                            "the offer's sample code",
+                        ),
+                        _ => l.add(
+                            format!("{bp}.type"),
+                            "a limited-time offer has a copy-code button and a URL button only",
+                        ),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if url_buttons == 0 {
+        l.add(
+            buttons_at.map_or_else(|| "components".to_string(), |i| format!("components[{i}]")),
+            "a limited-time offer needs a URL button (and may have a copy-code button)",
+        );
+    }
 }
 
 /// Authentication templates are Meta's preset text: the body only chooses the security
@@ -479,6 +753,22 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                     "an authentication footer only gives the code expiry (code_expiration_minutes); Meta writes its text",
                 );
             }
+            "FOOTER" => {
+                let minutes = c.get("code_expiration_minutes").and_then(Value::as_u64);
+                if !minutes.is_some_and(|m| {
+                    u32::try_from(m)
+                        .is_ok_and(|m| super::languages::AUTH_EXPIRY_MINUTES.contains(&m))
+                }) {
+                    let (min, max) = (
+                        super::languages::AUTH_EXPIRY_MINUTES.start(),
+                        super::languages::AUTH_EXPIRY_MINUTES.end(),
+                    );
+                    l.add(
+                        format!("{path}.code_expiration_minutes"),
+                        format!("the code expires after {min} to {max} minutes"),
+                    );
+                }
+            }
             "BUTTONS" => {
                 let buttons = c.get("buttons").and_then(Value::as_array);
                 for (bi, b) in buttons.into_iter().flatten().enumerate() {
@@ -497,6 +787,22 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                         .is_some_and(|a| !a.is_empty());
                     let legacy_app =
                         !s(b, "package_name").is_empty() && !s(b, "signature_hash").is_empty();
+                    for (ai, app) in b
+                        .get("supported_apps")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .enumerate()
+                    {
+                        if s(app, "package_name").trim().is_empty()
+                            || s(app, "signature_hash").trim().is_empty()
+                        {
+                            l.add(
+                                format!("{bp}.supported_apps"),
+                                format!("app {} needs its package name and signature hash", ai + 1),
+                            );
+                        }
+                    }
                     match upper(b, "otp_type").as_str() {
                         "COPY_CODE" => {}
                         "ONE_TAP" if apps || legacy_app => {}
@@ -504,7 +810,14 @@ fn lint_authentication(l: &mut Lint, comps: &[&Value]) {
                             format!("{bp}.supported_apps"),
                             "a one-tap button names the app it fills in (package name and signature hash)",
                         ),
-                        "ZERO_TAP" if apps => {}
+                        "ZERO_TAP" if apps => {
+                            if b.get("zero_tap_terms_accepted").and_then(Value::as_bool) != Some(true) {
+                                l.add(
+                                    format!("{bp}.zero_tap_terms_accepted"),
+                                    "a zero-tap button needs Meta's zero-tap terms accepted (zero_tap_terms_accepted)",
+                                );
+                            }
+                        }
                         "ZERO_TAP" => l.add(
                             format!("{bp}.supported_apps"),
                             "a zero-tap button lists the apps it fills in (supported_apps with package name and signature hash)",
@@ -628,6 +941,10 @@ mod tests {
     #[case::auth_footer_text(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY", "add_security_recommendation": true}, {"type": "FOOTER", "text": "Bye"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].text", "code expiry")]
     #[case::auth_zero_tap_apps(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ZERO_TAP", "text": "Copy", "zero_tap_terms_accepted": true}]}]}), "components[1].buttons[0].supported_apps", "supported_apps")]
     #[case::auth_one_tap_app(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy"}]}]}), "components[1].buttons[0].supported_apps", "package name")]
+    #[case::auth_expiry_zero(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 0}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
+    #[case::auth_expiry_long(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 91}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]}), "components[1].code_expiration_minutes", "1 to 90 minutes")]
+    #[case::auth_app_without_hash(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "supported_apps": [{"package_name": "com.example.app", "signature_hash": ""}]}]}]}), "components[1].buttons[0].supported_apps", "app 1 needs its package name and signature hash")]
+    #[case::auth_zero_tap_terms(json!({"name": "a", "category": "AUTHENTICATION", "language": "en", "components": [{"type": "BODY"}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ZERO_TAP", "text": "Copy", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]}), "components[1].buttons[0].zero_tap_terms_accepted", "zero-tap terms")]
     #[case::transactional(json!({"name": "a", "category": "TRANSACTIONAL", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use UTILITY")]
     #[case::otp_category(json!({"name": "a", "category": "OTP", "language": "en", "components": [{"type": "BODY", "text": "Hi"}]}), "category", "use AUTHENTICATION")]
     #[case::product_header_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "HEADER", "format": "PRODUCT"}, {"type": "BODY", "text": "Hi"}, {"type": "BUTTONS", "buttons": [{"type": "SPM", "text": "View"}]}]}), "components[0].format", "marketing")]
@@ -671,10 +988,119 @@ mod tests {
     #[case::three_letter_language(json!({"name": "a", "category": "UTILITY", "language": "fil", "components": [{"type": "BODY", "text": "Hi"}]}))]
     #[case::name_at_limit(json!({"name": "a".repeat(512), "category": "UTILITY", "language": "zh_CN", "components": [{"type": "BODY", "text": "Hi"}]}))]
     #[case::auth_one_tap_supported_apps(valid(json!([{"type": "BODY", "add_security_recommendation": true}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "ONE_TAP", "text": "Copy", "autofill_text": "Autofill", "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "AUTHENTICATION"))]
+    #[case::auth_expiry_limits(valid(json!([{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 90}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy"}]}]), "AUTHENTICATION"))]
     #[case::auth_zero_tap(valid(json!([{"type": "BODY"}, {"type": "FOOTER", "code_expiration_minutes": 5}, {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "zero_tap", "text": "Copy", "zero_tap_terms_accepted": true, "supported_apps": [{"package_name": "com.example.app", "signature_hash": "K8a/AINcGX7"}]}]}]), "authentication"))]
     #[case::single_product(valid(json!([{"type": "header", "format": "product"}, {"type": "body", "text": "Use code {{1}} today.", "example": {"body_text": [["15OFF"]]}}, {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]), "marketing"))]
     #[case::body_text_plain_string(valid(json!([{"type": "body", "text": "Hi {{1}}, look.", "example": {"body_text": "Pablo"}}]), "MARKETING"))]
     fn valid_templates_pass(#[case] t: Value) {
+        assert_eq!(lint(&t), vec![]);
+    }
+
+    fn card(format: &str, body: Option<&str>, buttons: Value) -> Value {
+        let mut comps = vec![
+            json!({"type": "header", "format": format, "example": {"header_handle": ["4::aW"]}}),
+        ];
+        if let Some(b) = body {
+            comps.push(json!({"type": "body", "text": b}));
+        }
+        comps.push(json!({"type": "buttons", "buttons": buttons}));
+        json!({ "components": comps })
+    }
+
+    trait PipeSample {
+        fn pipe_sample(self, sample: &str) -> Value;
+    }
+
+    impl PipeSample for Value {
+        /// Gives a card's body its one sample.
+        fn pipe_sample(mut self, sample: &str) -> Value {
+            self["components"][1]["example"] = json!({"body_text": [[sample]]});
+            self
+        }
+    }
+
+    fn qr_url() -> Value {
+        json!([{"type": "quick_reply", "text": "More"}, {"type": "url", "text": "Shop", "url": "https://shop.example.com/p"}])
+    }
+
+    fn carousel(cards: Vec<Value>) -> Value {
+        json!({"name": "a", "category": "MARKETING", "language": "en", "components": [
+            {"type": "body", "text": "Our picks for you."},
+            {"type": "carousel", "cards": cards}]})
+    }
+
+    fn offer(text: &str, buttons: Value) -> Value {
+        json!({"name": "a", "category": "MARKETING", "language": "en", "components": [
+            {"type": "limited_time_offer", "limited_time_offer": {"text": text, "has_expiration": true}},
+            {"type": "body", "text": "Use the code today."},
+            {"type": "buttons", "buttons": buttons}]})
+    }
+
+    fn code_url() -> Value {
+        json!([{"type": "copy_code", "example": "CARIBE25"}, {"type": "url", "text": "Book", "url": "https://shop.example.com/o"}])
+    }
+
+    #[rstest]
+    #[case::one_card(carousel(vec![card("image", None, qr_url())]), "components[1].cards", "2 to 10 cards (1 now)")]
+    #[case::eleven_cards(carousel(vec![card("image", None, qr_url()); 11]), "components[1].cards", "(11 now)")]
+    #[case::card_header_text(carousel(vec![card("text", None, qr_url()), card("text", None, qr_url())]), "components[1].cards[0].components[0].format", "image or a video")]
+    #[case::card_header_missing_sample(carousel(vec![json!({"components": [{"type": "header", "format": "video"}, {"type": "buttons", "buttons": qr_url()}]}); 2]), "components[1].cards[0].components[0].example", "sample file")]
+    #[case::card_no_header(carousel(vec![json!({"components": [{"type": "buttons", "buttons": qr_url()}]}); 2]), "components[1].cards[0]", "needs an image or video header")]
+    #[case::card_body_long(carousel(vec![card("image", Some(&"x".repeat(161)), qr_url()); 2]), "components[1].cards[0].components[1].text", "160")]
+    #[case::card_body_sample(carousel(vec![card("image", Some("Only {{1}} left"), qr_url()); 2]), "components[1].cards[1].components[1].text", "0 of 1 given")]
+    #[case::card_three_buttons(carousel(vec![card("image", None, json!([{"type": "quick_reply", "text": "a"}, {"type": "quick_reply", "text": "b"}, {"type": "quick_reply", "text": "c"}])); 2]), "components[1].cards[0].components[1]", "at most 2 buttons")]
+    #[case::card_copy_code(carousel(vec![card("image", None, json!([{"type": "copy_code", "example": "A"}])); 2]), "components[1].cards[0].components[1].buttons[0].type", "quick replies, URLs or a phone number")]
+    #[case::card_button_label(carousel(vec![card("image", None, json!([{"type": "quick_reply", "text": ""}])); 2]), "components[1].cards[1].components[1].buttons[0].text", "label")]
+    #[case::card_url(carousel(vec![card("image", None, json!([{"type": "url", "text": "Go", "url": "http://x"}])); 2]), "components[1].cards[0].components[1].buttons[0].url", "https://")]
+    #[case::cards_header_differ(carousel(vec![card("image", None, qr_url()), card("video", None, qr_url())]), "components[1].cards[1]", "its header is video but card 1's is image")]
+    #[case::cards_body_differ(carousel(vec![card("image", Some("Blue"), qr_url()), card("image", None, qr_url())]), "components[1].cards[1]", "every card or on none")]
+    #[case::cards_buttons_order(carousel(vec![card("image", None, qr_url()), card("image", None, json!([{"type": "url", "text": "Shop", "url": "https://shop.example.com/p"}, {"type": "quick_reply", "text": "More"}]))]), "components[1].cards[1]", "its buttons are url, quick reply but card 1's are quick reply, url")]
+    #[case::cards_buttons_count(carousel(vec![card("image", None, qr_url()), card("image", None, json!([{"type": "quick_reply", "text": "More"}]))]), "components[1].cards[1]", "alike")]
+    #[case::product_card_quick_reply(carousel(vec![json!({"components": [{"type": "header", "format": "product"}, {"type": "buttons", "buttons": [{"type": "quick_reply", "text": "x"}]}]}); 2]), "components[1].cards[0].components[1].buttons[0].type", "SPM")]
+    #[case::carousel_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "body", "text": "Hi"}, {"type": "carousel", "cards": vec![card("image", None, qr_url()); 2]}]}), "components[1]", "for marketing")]
+    #[case::carousel_footer(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "body", "text": "Hi"}, {"type": "footer", "text": "Bye"}, {"type": "carousel", "cards": vec![card("image", None, qr_url()); 2]}]}), "components[1]", "no footer outside its cards")]
+    #[case::offer_text_long(
+        offer("Expiring offer now!", code_url()),
+        "components[0].limited_time_offer.text",
+        "16"
+    )]
+    #[case::offer_text_empty(
+        offer(" ", code_url()),
+        "components[0].limited_time_offer.text",
+        "offer text"
+    )]
+    #[case::offer_no_url(offer("Expiring offer!", json!([{"type": "copy_code", "example": "CARIBE25"}])), "components[2]", "needs a URL button")]
+    #[case::offer_no_buttons(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "limited_time_offer", "limited_time_offer": {"text": "Sale"}}, {"type": "body", "text": "Hi"}]}), "components", "needs a URL button")]
+    #[case::offer_quick_reply(offer("Sale", json!([{"type": "quick_reply", "text": "Stop"}, {"type": "url", "text": "Book", "url": "https://shop.example.com/o"}])), "components[2].buttons[0].type", "copy-code button and a URL button only")]
+    #[case::offer_code_long(offer("Sale", json!([{"type": "copy_code", "example": "X".repeat(16)}, {"type": "url", "text": "Book", "url": "https://shop.example.com/o"}])), "components[2].buttons[0].example", "15")]
+    #[case::offer_footer(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "limited_time_offer", "limited_time_offer": {"text": "Sale"}}, {"type": "body", "text": "Hi"}, {"type": "footer", "text": "Bye"}, {"type": "buttons", "buttons": code_url()}]}), "components[2].text", "no footer")]
+    #[case::offer_body_long(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "limited_time_offer", "limited_time_offer": {"text": "Sale"}}, {"type": "body", "text": "x".repeat(601)}, {"type": "buttons", "buttons": code_url()}]}), "components[1].text", "600")]
+    #[case::offer_text_header(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "header", "format": "text", "text": "Hi"}, {"type": "limited_time_offer", "limited_time_offer": {"text": "Sale"}}, {"type": "body", "text": "Hi"}, {"type": "buttons", "buttons": code_url()}]}), "components[0].format", "image or a video")]
+    #[case::offer_utility(json!({"name": "a", "category": "UTILITY", "language": "en", "components": [{"type": "limited_time_offer", "limited_time_offer": {"text": "Sale"}}, {"type": "body", "text": "Hi"}, {"type": "buttons", "buttons": code_url()}]}), "components[0]", "for marketing")]
+    #[case::offer_expiration_type(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "limited_time_offer", "limited_time_offer": {"text": "Sale", "has_expiration": "yes"}}, {"type": "body", "text": "Hi"}, {"type": "buttons", "buttons": code_url()}]}), "components[0].limited_time_offer.has_expiration", "true or false")]
+    fn carousel_and_offer_rules_are_reported_at_their_field(
+        #[case] t: Value,
+        #[case] path: &str,
+        #[case] fragment: &str,
+    ) {
+        let issues = lint(&t);
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.path == path && i.message.contains(fragment)),
+            "want {path}: …{fragment}…, got {issues:?}"
+        );
+    }
+
+    #[rstest]
+    #[case::two_media_cards(carousel(vec![card("image", None, qr_url()); 2]))]
+    #[case::ten_video_cards_with_bodies(carousel(vec![card("video", Some(&"x".repeat(160)), qr_url()); 10]))]
+    #[case::card_phone(carousel(vec![card("image", Some("Call {{1}} now"), json!([{"type": "phone_number", "text": "Call", "phone_number": "+15550051310"}])).pipe_sample("A"); 2]))]
+    #[case::product_cards(carousel(vec![json!({"components": [{"type": "header", "format": "product"}, {"type": "buttons", "buttons": [{"type": "spm", "text": "View"}]}]}); 2]))]
+    #[case::offer(offer("Expiring offer!", code_url()))]
+    #[case::offer_url_only(offer("x".repeat(16).as_str(), json!([{"type": "url", "text": "Book", "url": "https://shop.example.com/o"}])))]
+    #[case::offer_video_header(json!({"name": "a", "category": "MARKETING", "language": "en", "components": [{"type": "header", "format": "video", "example": {"header_handle": ["4::dm"]}}, {"type": "limited_time_offer", "limited_time_offer": {"text": "Sale", "has_expiration": false}}, {"type": "body", "text": "x".repeat(600)}, {"type": "buttons", "buttons": code_url()}]}))]
+    fn valid_carousels_and_offers_pass(#[case] t: Value) {
         assert_eq!(lint(&t), vec![]);
     }
 

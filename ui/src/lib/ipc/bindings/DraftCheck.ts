@@ -7,6 +7,10 @@ import type { LintIssue } from "./LintIssue";
  */
 export type DraftCheck = { body: unknown, issues: Array<LintIssue>, header_placeholders: Array<string>, body_placeholders: Array<string>, 
 /**
+ * Carousel: each card's body placeholders, in card order.
+ */
+card_placeholders: Array<Array<string>>, 
+/**
  * The name as Meta accepts it ("Order Update" → `order_update`), when it differs.
  */
 name_suggestion: string | null, };

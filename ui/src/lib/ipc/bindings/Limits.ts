@@ -11,4 +11,12 @@ text_body_max: number,
 /**
  * Digits of a phone number with its country code.
  */
-phone_digits_min: number, phone_digits_max: number, };
+phone_digits_min: number, phone_digits_max: number, 
+/**
+ * Carousels: cards per template, a card's text, buttons per card.
+ */
+carousel_cards_min: number, carousel_cards_max: number, card_body_max: number, card_buttons_max: number, 
+/**
+ * Limited-time offers: the offer text, the body, the sample code.
+ */
+offer_text_max: number, offer_body_max: number, offer_code_max: number, };

@@ -707,6 +707,13 @@ export const VOCABULARY: Vocabulary = {
     "code_expiration_max": 90,
     "text_body_max": 4096,
     "phone_digits_min": 8,
-    "phone_digits_max": 15
+    "phone_digits_max": 15,
+    "carousel_cards_min": 2,
+    "carousel_cards_max": 10,
+    "card_body_max": 160,
+    "card_buttons_max": 2,
+    "offer_text_max": 16,
+    "offer_body_max": 600,
+    "offer_code_max": 15
   }
 };
