@@ -151,7 +151,7 @@ describe("preview of every type", () => {
     expect(p.others).toEqual(["Call permission request"]);
     const lto = previewOfComponents(
       [{ type: "limited_time_offer", limited_time_offer: { text: "Expiring offer!", has_expiration: true } }, { type: "body", text: "Go" }, { type: "buttons", buttons: [{ type: "copy_code", example: "CARIBE25" }, { type: "url", text: "Book" }] }],
-      { "button.0": "SUMMER10", "limited_time_offer.expiration_time_ms": String(Date.now() + 3 * 86400_000 + 60_000) },
+      { "buttons.0.coupon_code": "SUMMER10", "limited_time_offer.expiration_time_ms": String(Date.now() + 3 * 86400_000 + 60_000) },
     );
     expect(lto.offer).toEqual({ text: "Expiring offer!", expiry: "Ends in 3 days", code: "SUMMER10" });
   });

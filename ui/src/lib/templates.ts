@@ -207,9 +207,9 @@ function componentName(c: unknown): string {
 const KNOWN = ["HEADER", "BODY", "FOOTER", "BUTTONS", "CAROUSEL", "LIMITED_TIME_OFFER"];
 
 /**
- * The preview of a synced template with the test-send form's values (keys as the core names
- * them): `header`, `body.<name>`, `otp`, `header.name`/`header.address` (location),
- * `button.<i>` (the coupon code), `limited_time_offer.expiration_time_ms` (the offer's end).
+ * The preview of a synced template with the test-send form's values, keyed by the core's field
+ * paths: `header.<name>`, `body.<name>`, `otp`, `header.location.name`/`.address`,
+ * `cards.<n>.body.<name>`, `buttons.<i>.coupon_code`, `limited_time_offer.expiration_time_ms`.
  */
 export function previewOfComponents(components: unknown, values: Record<string, string>): PreviewModel {
   const list = Array.isArray(components) ? (components as Component[]) : [];
@@ -236,7 +236,7 @@ export function previewOfComponents(components: unknown, values: Record<string, 
   const endsAt = Number(values["limited_time_offer.expiration_time_ms"]);
   return {
     headerFormat,
-    headerText: fill(header?.text ?? "", () => values["header"]),
+    headerText: fill(header?.text ?? "", (n) => values[`header.${n}`]),
     body,
     footer,
     buttons,
@@ -244,7 +244,7 @@ export function previewOfComponents(components: unknown, values: Record<string, 
       const cs = card.components ?? [];
       return {
         headerFormat: (of("HEADER", cs)?.format ?? "NONE").toUpperCase(),
-        body: fill(of("BODY", cs)?.text ?? "", (n) => values[`card.${i}.body.${n}`]),
+        body: fill(of("BODY", cs)?.text ?? "", (n) => values[`cards.${i}.body.${n}`]),
         buttons: (of("BUTTONS", cs)?.buttons ?? []).map((b) => buttonLabel({ kind: b.type ?? "", text: b.text ?? "" })),
       };
     }),
@@ -252,13 +252,13 @@ export function previewOfComponents(components: unknown, values: Record<string, 
       ? offerOf(
           lto.limited_time_offer?.text ?? "",
           lto.limited_time_offer?.has_expiration === true,
-          (codeAt >= 0 && values[`button.${codeAt}`]) || sampleCode,
+          (codeAt >= 0 && values[`buttons.${codeAt}.coupon_code`]) || sampleCode,
           endsAt > 0 ? endsAt - Date.now() : SAMPLE_OFFER_MS,
         )
       : null,
     location:
       headerFormat === "LOCATION"
-        ? { name: values["header.name"] || LOCATION_SAMPLE.name, address: values["header.address"] || LOCATION_SAMPLE.address }
+        ? { name: values["header.location.name"] || LOCATION_SAMPLE.name, address: values["header.location.address"] || LOCATION_SAMPLE.address }
         : null,
     others: list.filter((c) => !KNOWN.includes((c.type ?? "").toUpperCase())).map((c) => componentName(c)),
   };
