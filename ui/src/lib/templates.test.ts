@@ -136,7 +136,7 @@ describe("preview of every type", () => {
   it("shows a location header as a map with the send's name and address", () => {
     const d = { ...emptyDraft(), header: { format: "LOCATION", text: "", sample: "", handle: "" } };
     expect(previewOfDraft(d).location?.name).toBe("Location name");
-    const p = previewOfComponents([{ type: "HEADER", format: "LOCATION" }, { type: "BODY", text: "Here" }], { "header.name": "Lucky Shrub", "header.address": "1 Main St" });
+    const p = previewOfComponents([{ type: "HEADER", format: "LOCATION" }, { type: "BODY", text: "Here" }], { "header.location.name": "Lucky Shrub", "header.location.address": "1 Main St" });
     expect(p.location).toEqual({ name: "Lucky Shrub", address: "1 Main St" });
   });
   it("renders synced carousels, offers and parts it cannot draw", () => {
