@@ -11,4 +11,16 @@ text_body_max: number,
 /**
  * Digits of a phone number with its country code.
  */
-phone_digits_min: number, phone_digits_max: number, };
+phone_digits_min: number, phone_digits_max: number, 
+/**
+ * Business profile fields.
+ */
+profile_about_max: number, profile_description_max: number, profile_address_max: number, profile_email_max: number, profile_websites_max: number, profile_website_max: number, 
+/**
+ * Conversational components.
+ */
+ice_breakers_max: number, ice_breaker_max: number, commands_max: number, command_name_max: number, command_description_max: number, 
+/**
+ * Users per block or unblock request.
+ */
+block_users_max: number, };
