@@ -570,8 +570,7 @@ impl Client {
 
     /// `GET /conversational_automation`.
     pub async fn conversational_automation(&self) -> Result<ConversationalAutomation> {
-        let env: ConversationalAutomationEnvelope =
-            self.get("/conversational_automation").await?;
+        let env: ConversationalAutomationEnvelope = self.get("/conversational_automation").await?;
         Ok(env.conversational_automation.unwrap_or_default())
     }
 

@@ -205,9 +205,7 @@ mod tests {
 
     #[test]
     fn one_to_a_thousand_users_per_request() {
-        let many = |n: usize| -> Vec<String> {
-            (0..n).map(|i| format!("+4915{:09}", i)).collect()
-        };
+        let many = |n: usize| -> Vec<String> { (0..n).map(|i| format!("+4915{:09}", i)).collect() };
         assert!(check_users(&many(1000)).1.is_empty());
         let (_, p) = check_users(&many(1001));
         assert_eq!(p.len(), 1);
@@ -248,6 +246,10 @@ mod tests {
         assert_eq!(o.changed, ["4915123456789"]);
         assert_eq!(o.failed[0].user, "16505551234");
         assert_eq!(o.failed[0].code, Some(131047));
-        assert!(o.failed[0].reason.contains("24 hours"), "{}", o.failed[0].reason);
+        assert!(
+            o.failed[0].reason.contains("24 hours"),
+            "{}",
+            o.failed[0].reason
+        );
     }
 }

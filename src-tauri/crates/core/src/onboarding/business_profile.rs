@@ -228,11 +228,17 @@ pub fn check(current: &BusinessProfileFields, input: &BusinessProfileInput) -> P
     if let Some(about) = &input.about {
         let n = chars(about.trim());
         if n == 0 {
-            problem("about", "the About text is required (1 to 139 characters)".into());
+            problem(
+                "about",
+                "the About text is required (1 to 139 characters)".into(),
+            );
         } else if chars(about) > ABOUT_MAX {
             problem(
                 "about",
-                format!("About is at most {ABOUT_MAX} characters ({} now)", chars(about)),
+                format!(
+                    "About is at most {ABOUT_MAX} characters ({} now)",
+                    chars(about)
+                ),
             );
         }
     }
@@ -263,14 +269,21 @@ pub fn check(current: &BusinessProfileFields, input: &BusinessProfileInput) -> P
         if chars(e) > EMAIL_MAX {
             problem(
                 "email",
-                format!("the email is at most {EMAIL_MAX} characters ({} now)", chars(e)),
+                format!(
+                    "the email is at most {EMAIL_MAX} characters ({} now)",
+                    chars(e)
+                ),
             );
         } else if !e.is_empty() && !email_is_valid(e) {
             problem("email", format!("'{e}' is not an email address"));
         }
     }
     if let Some(ws) = &input.websites {
-        let ws: Vec<&str> = ws.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
+        let ws: Vec<&str> = ws
+            .iter()
+            .map(|w| w.trim())
+            .filter(|w| !w.is_empty())
+            .collect();
         if ws.len() > WEBSITES_MAX {
             problem(
                 "websites",
@@ -298,7 +311,10 @@ pub fn check(current: &BusinessProfileFields, input: &BusinessProfileInput) -> P
     }
     if let Some(h) = &input.profile_picture_handle {
         if h.trim().is_empty() {
-            problem("photo", "the uploaded photo has no handle; upload it again".into());
+            problem(
+                "photo",
+                "the uploaded photo has no handle; upload it again".into(),
+            );
         }
     }
     ProfileCheck {
@@ -319,16 +335,32 @@ fn text_change(field: &str, before: Option<&str>, after: Option<&String>) -> Opt
 
 fn changes(current: &BusinessProfileFields, input: &BusinessProfileInput) -> Vec<ProfileChange> {
     let mut out = Vec::new();
-    out.extend(text_change("about", current.about.as_deref(), input.about.as_ref()));
+    out.extend(text_change(
+        "about",
+        current.about.as_deref(),
+        input.about.as_ref(),
+    ));
     out.extend(text_change(
         "description",
         current.description.as_deref(),
         input.description.as_ref(),
     ));
-    out.extend(text_change("address", current.address.as_deref(), input.address.as_ref()));
-    out.extend(text_change("email", current.email.as_deref(), input.email.as_ref()));
+    out.extend(text_change(
+        "address",
+        current.address.as_deref(),
+        input.address.as_ref(),
+    ));
+    out.extend(text_change(
+        "email",
+        current.email.as_deref(),
+        input.email.as_ref(),
+    ));
     if let Some(ws) = &input.websites {
-        let after: Vec<&str> = ws.iter().map(|w| w.trim()).filter(|w| !w.is_empty()).collect();
+        let after: Vec<&str> = ws
+            .iter()
+            .map(|w| w.trim())
+            .filter(|w| !w.is_empty())
+            .collect();
         let before: Vec<&str> = current.websites.iter().map(String::as_str).collect();
         if after != before {
             out.push(ProfileChange {
@@ -413,7 +445,11 @@ pub fn missing(p: &BusinessProfileFields) -> Vec<String> {
 }
 
 impl Core {
-    fn profile_view(&self, number_id: i64, profile: BusinessProfileFields) -> Result<BusinessProfileView> {
+    fn profile_view(
+        &self,
+        number_id: i64,
+        profile: BusinessProfileFields,
+    ) -> Result<BusinessProfileView> {
         let missing = missing(&profile);
         let complete = missing.is_empty();
         self.write(&[Topic::Onboarding], Some(number_id), |tx| {
@@ -429,9 +465,17 @@ impl Core {
 
     /// Reads the number's business profile from 360dialog (and remembers whether it is
     /// complete, for the checklist).
-    pub async fn business_profile(&self, number_id: i64, actor: Actor) -> Result<BusinessProfileView> {
+    pub async fn business_profile(
+        &self,
+        number_id: i64,
+        actor: Actor,
+    ) -> Result<BusinessProfileView> {
         let profile = self
-            .call(number_id, actor, |c| async move { c.business_profile().await })
+            .call(
+                number_id,
+                actor,
+                |c| async move { c.business_profile().await },
+            )
             .await?;
         self.profile_view(number_id, profile)
     }
@@ -455,7 +499,11 @@ impl Core {
         actor: Actor,
     ) -> Result<BusinessProfileView> {
         let current = self
-            .call(number_id, actor, |c| async move { c.business_profile().await })
+            .call(
+                number_id,
+                actor,
+                |c| async move { c.business_profile().await },
+            )
             .await?;
         let checked = check(&current, &input);
         super::refuse(&checked.problems)?;
@@ -606,7 +654,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(check(&set, &clear).problems[0].field, "vertical");
-        assert!(check(&current(), &clear).problems.is_empty(), "unset stays unset");
+        assert!(
+            check(&current(), &clear).problems.is_empty(),
+            "unset stays unset"
+        );
         let change = BusinessProfileInput {
             vertical: Some(Vertical::Travel),
             ..Default::default()
@@ -621,7 +672,10 @@ mod tests {
                 after: "TRAVEL".into()
             }]
         );
-        assert_eq!(Vertical::parse("prof_services"), Some(Vertical::ProfServices));
+        assert_eq!(
+            Vertical::parse("prof_services"),
+            Some(Vertical::ProfServices)
+        );
         assert_eq!(Vertical::parse("CARS"), None);
     }
 

@@ -172,7 +172,11 @@ fn build(c: &rusqlite::Connection, number: &NumberView) -> Result<Checklist> {
     };
 
     let profile = match state.profile_complete {
-        Some(true) => item(ChecklistStep::ProfileComplete, true, "every field is filled in".into()),
+        Some(true) => item(
+            ChecklistStep::ProfileComplete,
+            true,
+            "every field is filled in".into(),
+        ),
         Some(false) => item(
             ChecklistStep::ProfileComplete,
             false,

@@ -66,7 +66,11 @@ pub fn check(c: &ConversationalAutomation) -> ComponentsCheck {
     for (i, p) in c.prompts.iter().enumerate() {
         let n = chars(p.trim());
         if n == 0 {
-            problems.push(problem("prompts", Some(i), "an ice breaker needs text".into()));
+            problems.push(problem(
+                "prompts",
+                Some(i),
+                "an ice breaker needs text".into(),
+            ));
         } else if chars(p) > ICE_BREAKER_MAX {
             problems.push(problem(
                 "prompts",
@@ -89,13 +93,20 @@ pub fn check(c: &ConversationalAutomation) -> ComponentsCheck {
         problems.push(problem(
             "commands",
             None,
-            format!("at most {COMMANDS_MAX} commands ({} given)", c.commands.len()),
+            format!(
+                "at most {COMMANDS_MAX} commands ({} given)",
+                c.commands.len()
+            ),
         ));
     }
     for (i, cmd) in c.commands.iter().enumerate() {
         let name = cmd.command_name.trim();
         if name.is_empty() {
-            problems.push(problem("commands", Some(i), "a command needs a name".into()));
+            problems.push(problem(
+                "commands",
+                Some(i),
+                "a command needs a name".into(),
+            ));
         } else if chars(name) > COMMAND_NAME_MAX {
             problems.push(problem(
                 "commands",
@@ -215,7 +226,11 @@ impl Core {
         .await?;
         let detail = format!(
             "welcome message {}, {} ice breaker(s), {} command(s)",
-            if sent.enable_welcome_message { "on" } else { "off" },
+            if sent.enable_welcome_message {
+                "on"
+            } else {
+                "off"
+            },
             sent.prompts.len(),
             sent.commands.len()
         );
@@ -296,7 +311,9 @@ mod tests {
     #[case::thirty(30, true)]
     #[case::thirty_one(31, false)]
     fn commands_at_most_30(#[case] count: usize, #[case] ok: bool) {
-        let commands = (0..count).map(|i| cmd(&format!("c{i}"), "does it")).collect();
+        let commands = (0..count)
+            .map(|i| cmd(&format!("c{i}"), "does it"))
+            .collect();
         let p = fields(ConversationalAutomation {
             commands,
             ..Default::default()

@@ -130,8 +130,13 @@ fn name_values() -> Vec<HealthMeaning> {
 }
 
 /// The full health of a number from its last `/health_status` answer.
-pub fn explain(number_id: i64, health: Option<&HealthStatus>, checked_at: Option<String>) -> NumberHealth {
-    let source = "not in 360dialog's Messaging API; see the number in the 360dialog Hub or WhatsApp Manager";
+pub fn explain(
+    number_id: i64,
+    health: Option<&HealthStatus>,
+    checked_at: Option<String>,
+) -> NumberHealth {
+    let source =
+        "not in 360dialog's Messaging API; see the number in the 360dialog Hub or WhatsApp Manager";
     NumberHealth {
         number_id,
         checked_at,
@@ -208,7 +213,9 @@ mod tests {
                 can_send_message: Some("LIMITED".into()),
                 errors: vec![HealthIssue {
                     error_code: Some(141010),
-                    error_description: Some("The Business has not passed business verification.".into()),
+                    error_description: Some(
+                        "The Business has not passed business verification.".into(),
+                    ),
                     possible_solution: Some("Verify the business.".into()),
                 }],
                 display_phone_number: None,

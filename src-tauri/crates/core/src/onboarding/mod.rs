@@ -45,10 +45,7 @@ const FIELDS: [&str; 11] = [
 ];
 
 fn field_name(field: &str) -> &'static str {
-    FIELDS
-        .into_iter()
-        .find(|f| *f == field)
-        .unwrap_or("form")
+    FIELDS.into_iter().find(|f| *f == field).unwrap_or("form")
 }
 
 /// The first problem as the error a save refuses with (at its field).
