@@ -452,9 +452,13 @@ impl Core {
     ) -> Result<BusinessProfileView> {
         let missing = missing(&profile);
         let complete = missing.is_empty();
-        self.write(&[Topic::Onboarding], Some(number_id), |tx| {
-            store::set_profile_state(tx, number_id, complete, &missing.join(","))
-        })?;
+        // Reading is not a change: only a state the checklist did not know yet is announced.
+        let changed = self
+            .db
+            .with_tx(|tx| store::set_profile_state(tx, number_id, complete, &missing.join(",")))?;
+        if changed {
+            self.emit(&[Topic::Onboarding], Some(number_id));
+        }
         Ok(BusinessProfileView {
             number_id,
             profile,

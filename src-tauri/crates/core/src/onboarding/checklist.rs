@@ -309,8 +309,9 @@ mod tests {
         let (core, id) = core_with_number();
         core.db
             .with_tx(|tx| {
-                store::set_profile_state(tx, id, false, "email,vertical")?;
-                store::set_components_state(tx, id, true)?;
+                assert!(store::set_profile_state(tx, id, false, "email,vertical")?);
+                assert!(!store::set_profile_state(tx, id, false, "email,vertical")?);
+                assert!(store::set_components_state(tx, id, true)?);
                 numbers::store::set_webhook_known(tx, id, Some("https://hooks.example.com/w"))
             })
             .unwrap();

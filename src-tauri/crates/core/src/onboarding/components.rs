@@ -184,9 +184,12 @@ impl Core {
         components: ConversationalAutomation,
     ) -> Result<ComponentsView> {
         let set = is_set(&components);
-        self.write(&[Topic::Onboarding], Some(number_id), |tx| {
-            store::set_components_state(tx, number_id, set)
-        })?;
+        let changed = self
+            .db
+            .with_tx(|tx| store::set_components_state(tx, number_id, set))?;
+        if changed {
+            self.emit(&[Topic::Onboarding], Some(number_id));
+        }
         Ok(ComponentsView {
             number_id,
             components,

@@ -27,29 +27,38 @@ fn ensure_row(c: &Connection, number_id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Returns whether the state changed (a read that learnt nothing new is not a change).
 pub(crate) fn set_profile_state(
     c: &Connection,
     number_id: i64,
     complete: bool,
     missing: &str,
-) -> Result<()> {
+) -> Result<bool> {
+    let before = state(c, number_id)?;
+    if before.profile_complete == Some(complete) && before.profile_missing == missing {
+        return Ok(false);
+    }
     ensure_row(c, number_id)?;
     c.execute(
         "UPDATE onboarding_state SET profile_complete = ?2, profile_missing = ?3, profile_checked_at = ?4 WHERE number_id = ?1",
         params![number_id, complete, missing, crate::util::now()],
     )
     .map_err(Error::db("writing the onboarding state"))?;
-    Ok(())
+    Ok(true)
 }
 
-pub(crate) fn set_components_state(c: &Connection, number_id: i64, set: bool) -> Result<()> {
+/// Returns whether the state changed.
+pub(crate) fn set_components_state(c: &Connection, number_id: i64, set: bool) -> Result<bool> {
+    if state(c, number_id)?.components_set == Some(set) {
+        return Ok(false);
+    }
     ensure_row(c, number_id)?;
     c.execute(
         "UPDATE onboarding_state SET components_set = ?2, components_checked_at = ?3 WHERE number_id = ?1",
         params![number_id, set, crate::util::now()],
     )
     .map_err(Error::db("writing the onboarding state"))?;
-    Ok(())
+    Ok(true)
 }
 
 pub(crate) fn set_endpoint_test(c: &Connection, number_id: i64, ok: bool, url: &str) -> Result<()> {
