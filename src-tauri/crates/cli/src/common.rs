@@ -68,30 +68,6 @@ pub fn or_none(text: String, empty: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headers_are_name_equals_value() {
-        let map = parse_headers(vec!["X-Token = a=b".into(), "X-Empty=".into()]).unwrap();
-        assert_eq!(map["X-Token"], " a=b");
-        assert_eq!(map["X-Empty"], "");
-        let e = parse_headers(vec!["no-equals".into()]).unwrap_err();
-        assert!(e.to_string().contains("NAME=VALUE"), "{e}");
-    }
-
-    #[test]
-    fn an_unknown_number_is_not_found_and_none_is_none() {
-        let core = Core::in_memory();
-        assert_eq!(number_id(&core, None).unwrap(), None);
-        assert!(matches!(
-            number_id(&core, Some("nobody".into())),
-            Err(Error::NotFound(_))
-        ));
-    }
-}
-
 /// Refuses input whose values break a limit, naming each field (and item) and the reason:
 /// exit 2, before anything is sent.
 pub fn refuse_problems(problems: &[wabadesk_core::onboarding::FieldProblem]) -> Result<(), Error> {
@@ -113,5 +89,29 @@ pub fn name_field(e: Error) -> Error {
     match e {
         Error::InvalidField { field, message } => Error::Validation(format!("{field}: {message}")),
         other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_name_equals_value() {
+        let map = parse_headers(vec!["X-Token = a=b".into(), "X-Empty=".into()]).unwrap();
+        assert_eq!(map["X-Token"], " a=b");
+        assert_eq!(map["X-Empty"], "");
+        let e = parse_headers(vec!["no-equals".into()]).unwrap_err();
+        assert!(e.to_string().contains("NAME=VALUE"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_number_is_not_found_and_none_is_none() {
+        let core = Core::in_memory();
+        assert_eq!(number_id(&core, None).unwrap(), None);
+        assert!(matches!(
+            number_id(&core, Some("nobody".into())),
+            Err(Error::NotFound(_))
+        ));
     }
 }

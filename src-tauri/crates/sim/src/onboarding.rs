@@ -417,10 +417,10 @@ async fn block(
                 "Self block",
                 "Failed to block self phone number.",
             ));
-        } else if !n
+        } else if n
             .last_inbound
             .get(&wa_id)
-            .is_some_and(|at| at.elapsed() < WINDOW)
+            .is_none_or(|at| at.elapsed() >= WINDOW)
         {
             failed_users.push(failed(
                 &input,
