@@ -21,7 +21,7 @@ export function BlockList({ id }: { id: number }) {
       <h2 id="setup-block-title">Block list</h2>
       <p className="hint">
         A blocked user cannot write to this number, and this number cannot write to them. WhatsApp only blocks users
-        who wrote in the last 24 hours, at most {LIMITS.block_users_max} per request.
+        who wrote in the last 24 hours, at most {LIMITS.block_users_max.toLocaleString("en")} per request.
       </p>
       {list.error && <ErrorBanner error={list.error} />}
       {action.error && <ErrorBanner error={action.error} />}

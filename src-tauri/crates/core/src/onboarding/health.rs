@@ -1,8 +1,9 @@
 //! Health in full: what `GET /health_status` says of the number, its WABA, business and app,
 //! and what each value means for sending. Quality rating, messaging limit and display-name
 //! status are the number's fields on Meta's Graph API (`GET /{PHONE_NUMBER_ID}`), for which
-//! 360dialog's Messaging API documents no path (reference §2.9): they are explained, and shown
-//! when 360dialog's answer carries them.
+//! 360dialog's Messaging API documents no path (reference §2.9): each of their values is
+//! explained, and the current value is left empty (with where to see it) rather than read from
+//! a guessed path.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -47,7 +48,7 @@ pub struct EntityHealth {
 #[ts(export)]
 pub struct HealthAspect {
     pub name: String,
-    /// The current value, when 360dialog reports it.
+    /// The current value; `None` while no documented call reports it.
     pub current: Option<HealthMeaning>,
     /// Where to see it when it is not reported.
     pub source: String,

@@ -6,7 +6,7 @@ import type { HealthMeaning } from "./HealthMeaning";
  */
 export type HealthAspect = { name: string, 
 /**
- * The current value, when 360dialog reports it.
+ * The current value; `None` while no documented call reports it.
  */
 current: HealthMeaning | null, 
 /**
