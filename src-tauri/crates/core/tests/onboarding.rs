@@ -242,3 +242,32 @@ async fn blocking_follows_the_24_hour_rule_and_is_audited() {
     let actions = audit_actions(&core, id);
     assert_eq!(&actions[..2], ["users_unblocked", "users_blocked"]);
 }
+
+#[test]
+fn a_welcome_request_reads_as_an_opened_chat_in_the_inbox_and_history() {
+    let core = wabadesk_core::Core::in_memory();
+    common::add(&core, "+4915100000023");
+    let body = json!({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "4915100000023", "phone_number_id": "777"},
+        "contacts": [{"profile": {"name": "Ben"}, "wa_id": "4915100000042"}],
+        "messages": [{"from": "4915100000042", "id": "wamid.WELCOME", "timestamp": "1764633600", "type": "request_welcome"}]
+    }}]}]});
+    core.import_events(&body.to_string()).unwrap();
+    core.process_pending().unwrap();
+    let m = core.message_by_wamid("wamid.WELCOME").unwrap().unwrap();
+    assert_eq!(
+        m.body.as_deref(),
+        Some("opened the chat (welcome requested)")
+    );
+    let events = core
+        .list_inbox(&wabadesk_core::inbox::InboxFilter::default())
+        .unwrap();
+    assert!(
+        events[0]
+            .note
+            .contains("4915100000042 opened the chat (welcome requested)"),
+        "{}",
+        events[0].note
+    );
+}
