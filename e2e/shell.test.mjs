@@ -10,6 +10,7 @@ const SECTIONS = [
   ["send", "Send"],
   ["history", "History"],
   ["inbox", "Inbox"],
+  ["setup", "Setup"],
   ["audit", "Audit log"],
   ["settings", "Settings"],
 ];

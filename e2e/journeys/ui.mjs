@@ -117,7 +117,43 @@ export const SEL = {
   sendWamid: By.id("send-wamid"),
   sendStatus: By.id("send-status"),
 
+  // Send (free text)
+  textTo: By.id("text-to"),
+  textBody: By.id("text-body"),
+  textSend: By.id("text-send"),
+  textAccepted: By.css("#page-send p.notice[role='status'] .mono"),
+
+  // Setup (onboarding)
+  setupChecklistCount: By.id("setup-checklist-count"),
+  setupStep: (step, done) => By.css(`#setup-checklist li[data-step='${step}'][data-done='${done}']`),
+  setupStepLink: (step) => By.css(`#setup-checklist li[data-step='${step}'] a`),
+  profileField: (name) => By.id(`profile-${name}`),
+  profileVerticalOption: (value) => By.css(`#profile-vertical option[value='${value}']`),
+  profileProblem: (name) => By.id(`profile-${name}-problem`),
+  profileDiffRow: (field) => By.css(`#profile-diff tr[data-field='${field}']`),
+  profileSave: By.id("profile-save"),
+  profileSaved: By.id("profile-saved"),
+  profileComplete: By.id("profile-complete"),
+  componentsWelcome: By.id("components-welcome"),
+  componentsAddBreaker: By.id("components-add-breaker"),
+  componentsBreaker: (i) => By.id(`components-breaker-${i}`),
+  componentsAddCommand: By.id("components-add-command"),
+  componentsCommandName: (i) => By.id(`components-command-name-${i}`),
+  componentsCommandDescription: (i) => By.id(`components-command-description-${i}`),
+  componentsSave: By.id("components-save"),
+  componentsSaved: By.id("components-saved"),
+  componentsPreviewBreaker: (text) =>
+    By.xpath(`//*[@id='components-preview']//span[contains(concat(' ', @class, ' '), ' chat-preview__breaker ')][normalize-space()='${text}']`),
+  blockListRow: (waId) => By.css(`#block-list li[data-wa-id='${waId}']`),
+  blockEmpty: By.id("block-empty"),
+  setupProgress: (phone) => By.css(`#numbers-table tr[data-phone='${phone}'] a.setup-progress`),
+
   // History
+  openConversation: By.id("open-conversation"),
+  conversationBlock: By.id("conversation-block-button"),
+  conversationUnblock: By.id("conversation-unblock"),
+  blockResult: By.id("block-result"),
+  historyRowOpen: (wamid) => By.css(`#history-table [role='row'][data-wamid='${wamid}'] button.link`),
   historyRow: (wamid) => By.css(`#history-table [role='row'][data-wamid='${wamid}']`),
   historyRows: By.css("#history-table .vtable__body [role='row']"),
   historyEmpty: By.css("#page-history section.empty-state[aria-label='No messages recorded']"),

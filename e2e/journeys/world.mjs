@@ -22,3 +22,8 @@ export async function simState(simUrl) {
   const r = await fetch(`${simUrl}/_sim/state`);
   return r.json();
 }
+
+/** A WhatsApp user opens the chat with the number for the first time (with the welcome message
+ * on, Meta sends `request_welcome`). */
+export const customerOpensChat = (simUrl, phoneNumberId, { from, name = "Ben" }) =>
+  post(`${simUrl}/_sim/numbers/${phoneNumberId}/opens_chat`, { from, name });

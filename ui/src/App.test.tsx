@@ -34,6 +34,7 @@ function mockBackend(opts: { appInfoError?: unknown } = {}) {
       }
       case "list_numbers":
       case "list_messages":
+      case "onboarding_progress":
         return [];
       case "app_info":
         if (opts.appInfoError) throw opts.appInfoError;

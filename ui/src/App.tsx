@@ -11,6 +11,7 @@ import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
+import { OnboardingPage } from "./pages/onboarding/OnboardingPage";
 import { SendPage } from "./pages/send/SendPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
 import { TemplatesPage } from "./pages/templates/TemplatesPage";
@@ -155,6 +156,7 @@ function Shell() {
       {section === "send" && <SendPage />}
       {section === "history" && <HistoryPage />}
       {section === "inbox" && <InboxPage />}
+      {section === "setup" && <OnboardingPage />}
       {section === "audit" && <AuditPage />}
       {section === "settings" && (
         <SettingsPage preferences={preferences} onPreferences={put} />

@@ -6,6 +6,7 @@ export const SECTIONS = [
   { id: "send", label: "Send", icon: "➤" },
   { id: "history", label: "History", icon: "◷" },
   { id: "inbox", label: "Inbox", icon: "⬇" },
+  { id: "setup", label: "Setup", icon: "✓" },
   { id: "audit", label: "Audit log", icon: "☰" },
   { id: "settings", label: "Settings", icon: "⚙" },
 ] as const;

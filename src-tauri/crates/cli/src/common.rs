@@ -68,6 +68,30 @@ pub fn or_none(text: String, empty: &str) -> String {
     }
 }
 
+/// Refuses input whose values break a limit, naming each field (and item) and the reason:
+/// exit 2, before anything is sent.
+pub fn refuse_problems(problems: &[wabadesk_core::onboarding::FieldProblem]) -> Result<(), Error> {
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| match p.index {
+            Some(i) => format!("{} (item {}): {}", p.field, i + 1, p.message),
+            None => format!("{}: {}", p.field, p.message),
+        })
+        .collect();
+    Err(Error::Validation(lines.join("; ")))
+}
+
+/// A core error at a form field, with the field named (the CLI has no form to show it at).
+pub fn name_field(e: Error) -> Error {
+    match e {
+        Error::InvalidField { field, message } => Error::Validation(format!("{field}: {message}")),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

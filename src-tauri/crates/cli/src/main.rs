@@ -4,7 +4,10 @@
 //! Exit codes: 0 success, 1 failure at run time (API, I/O, keyring), 2 invalid input.
 
 mod audit;
+mod block;
+mod business_profile;
 mod common;
+mod components;
 mod demo;
 mod doctor;
 mod history;
@@ -73,6 +76,15 @@ enum Command {
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
+    /// A number's WhatsApp business profile.
+    #[command(subcommand)]
+    Profile(business_profile::ProfileCmd),
+    /// A number's conversational components: welcome message, ice breakers, commands.
+    #[command(subcommand)]
+    Components(components::ComponentsCmd),
+    /// A number's block list.
+    #[command(subcommand)]
+    Block(block::BlockCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
 }
@@ -126,6 +138,9 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::History(cmd) => history::run(&data_dir, cmd),
         Command::Send(cmd) => send::run(&data_dir, cmd).await,
         Command::Template(cmd) => templates::run(&data_dir, cmd).await,
+        Command::Profile(cmd) => business_profile::run(&data_dir, cmd).await,
+        Command::Components(cmd) => components::run(&data_dir, cmd).await,
+        Command::Block(cmd) => block::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }

@@ -83,10 +83,14 @@ pub enum AuditAction {
     MessageOutcomeUnknown,
     HistoryPruned,
     SettingsChanged,
+    BusinessProfileChanged,
+    ComponentsChanged,
+    UsersBlocked,
+    UsersUnblocked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -111,6 +115,10 @@ impl AuditAction {
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
         AuditAction::SettingsChanged,
+        AuditAction::BusinessProfileChanged,
+        AuditAction::ComponentsChanged,
+        AuditAction::UsersBlocked,
+        AuditAction::UsersUnblocked,
     ];
 
     /// The name stored in the database.
@@ -140,6 +148,10 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::BusinessProfileChanged => "business_profile_changed",
+            AuditAction::ComponentsChanged => "components_changed",
+            AuditAction::UsersBlocked => "users_blocked",
+            AuditAction::UsersUnblocked => "users_unblocked",
         }
     }
 
@@ -178,6 +190,10 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",
             AuditAction::SettingsChanged => "Settings changed",
+            AuditAction::BusinessProfileChanged => "Business profile changed",
+            AuditAction::ComponentsChanged => "Conversational components changed",
+            AuditAction::UsersBlocked => "Users blocked",
+            AuditAction::UsersUnblocked => "Users unblocked",
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum Topic {
     Templates,
     Qa,
     Audit,
+    /// A number's business profile, conversational components, block list or checklist.
+    Onboarding,
 }
 
 /// Where changes go. Called after the commit, from whatever thread made the change: keep it

@@ -11,6 +11,7 @@ use crate::contact::{Contact, PHONE_DIGITS};
 use crate::history::{Direction, MessageStatus};
 use crate::inbox::InboxState;
 use crate::numbers::KeyState;
+use crate::onboarding::{business_profile, components, Vertical, BLOCK_MAX_PER_REQUEST};
 use crate::service::Core;
 use crate::templates::{languages, lint};
 use crate::Result;
@@ -84,6 +85,21 @@ pub struct Limits {
     pub offer_text_max: u32,
     pub offer_body_max: u32,
     pub offer_code_max: u32,
+    /// Business profile fields.
+    pub profile_about_max: u32,
+    pub profile_description_max: u32,
+    pub profile_address_max: u32,
+    pub profile_email_max: u32,
+    pub profile_websites_max: u32,
+    pub profile_website_max: u32,
+    /// Conversational components.
+    pub ice_breakers_max: u32,
+    pub ice_breaker_max: u32,
+    pub commands_max: u32,
+    pub command_name_max: u32,
+    pub command_description_max: u32,
+    /// Users per block or unblock request.
+    pub block_users_max: u32,
 }
 
 /// Every closed list of the domain, with labels, plus the texts and limits the UI shows.
@@ -97,6 +113,8 @@ pub struct Vocabulary {
     pub key_states: Vec<Term<KeyState>>,
     pub environments: Vec<Term<Environment>>,
     pub inbox_states: Vec<Term<InboxState>>,
+    /// Meta's industries for the business profile.
+    pub verticals: Vec<Term<Vertical>>,
     pub languages: Vec<Language>,
     pub authentication: AuthenticationText,
     pub limits: Limits,
@@ -129,6 +147,7 @@ pub fn vocabulary() -> Vocabulary {
         key_states: terms(&KeyState::ALL, KeyState::label),
         environments: terms(&Environment::ALL, Environment::label),
         inbox_states: terms(&InboxState::ALL, InboxState::label),
+        verticals: terms(&Vertical::ALL, Vertical::label),
         languages: languages::LANGUAGES
             .iter()
             .map(|(code, name)| Language {
@@ -161,6 +180,18 @@ pub fn vocabulary() -> Vocabulary {
             offer_text_max: lint::OFFER_TEXT_MAX as u32,
             offer_body_max: lint::OFFER_BODY_MAX as u32,
             offer_code_max: lint::OFFER_CODE_MAX as u32,
+            profile_about_max: business_profile::ABOUT_MAX as u32,
+            profile_description_max: business_profile::DESCRIPTION_MAX as u32,
+            profile_address_max: business_profile::ADDRESS_MAX as u32,
+            profile_email_max: business_profile::EMAIL_MAX as u32,
+            profile_websites_max: business_profile::WEBSITES_MAX as u32,
+            profile_website_max: business_profile::WEBSITE_MAX as u32,
+            ice_breakers_max: components::ICE_BREAKERS_MAX as u32,
+            ice_breaker_max: components::ICE_BREAKER_MAX as u32,
+            commands_max: components::COMMANDS_MAX as u32,
+            command_name_max: components::COMMAND_NAME_MAX as u32,
+            command_description_max: components::COMMAND_DESCRIPTION_MAX as u32,
+            block_users_max: BLOCK_MAX_PER_REQUEST as u32,
         },
     }
 }

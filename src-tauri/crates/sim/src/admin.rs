@@ -23,6 +23,7 @@ pub fn routes() -> Router<Arc<Sim>> {
         .route("/_sim/settings", get(get_settings).post(set_settings))
         .route("/_sim/numbers/{id}/keys", post(rotate_key))
         .route("/_sim/numbers/{id}/inbound", post(inbound))
+        .route("/_sim/numbers/{id}/opens_chat", post(opens_chat))
         .route("/_sim/numbers/{id}/last_inbound", post(set_last_inbound))
         .route("/_sim/numbers/{id}/health", post(set_health))
         .route("/_sim/numbers/{id}/deliveries", get(deliveries))
@@ -147,6 +148,43 @@ async fn inbound(
     let from: String = body.from.chars().filter(char::is_ascii_digit).collect();
     let wamid = webhooks::incoming_text(&sim, idx, &from, &body.name, &body.text);
     Json(json!({"id": wamid})).into_response()
+}
+
+#[derive(Deserialize)]
+struct OpensChat {
+    from: String,
+    #[serde(default = "default_name")]
+    name: String,
+}
+
+/// A user opens the chat with the number for the first time: with the welcome message on,
+/// Meta sends a `request_welcome` message (conversational components); otherwise nothing.
+async fn opens_chat(
+    State(sim): State<Arc<Sim>>,
+    Path(id): Path<String>,
+    Json(body): Json<OpensChat>,
+) -> Response {
+    let idx = number!(sim, id);
+    let from: String = body.from.chars().filter(char::is_ascii_digit).collect();
+    let (welcome, first) = {
+        let inner = sim.lock();
+        let n = &inner.numbers[idx];
+        (
+            n.automation["enable_welcome_message"] == Value::Bool(true),
+            !n.last_inbound.contains_key(&from),
+        )
+    };
+    if !(welcome && first) {
+        return Json(json!({"id": null, "request_welcome": false})).into_response();
+    }
+    let wamid = webhooks::incoming(
+        &sim,
+        idx,
+        &from,
+        &body.name,
+        json!({"type": "request_welcome"}),
+    );
+    Json(json!({"id": wamid, "request_welcome": true})).into_response()
 }
 
 #[derive(Deserialize)]

@@ -40,7 +40,7 @@ pub fn routes() -> Router<Arc<Sim>> {
 
 /// The number a request's `D360-API-KEY` belongs to; 401 for a missing, wrong or retired key.
 #[allow(clippy::result_large_err)]
-fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<usize, Response> {
+pub(crate) fn authenticate(sim: &Sim, headers: &HeaderMap) -> Result<usize, Response> {
     let Some(key) = headers.get("d360-api-key").and_then(|v| v.to_str().ok()) else {
         return Err(errors::d360(
             StatusCode::UNAUTHORIZED,

@@ -17,6 +17,7 @@ mod admin;
 mod api;
 mod errors;
 mod faults;
+mod onboarding;
 mod state;
 mod templates;
 mod webhooks;
@@ -131,6 +132,7 @@ pub fn fixtures_dir() -> std::path::PathBuf {
 
 pub fn router(sim: Arc<Sim>) -> Router {
     api::routes()
+        .merge(onboarding::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,

@@ -79,6 +79,12 @@ pub struct Number {
     pub sent: u64,
     pub health: String,
     pub deliveries: Vec<DeliveryRecord>,
+    /// The business profile's fields as last set (`/whatsapp_business_profile`).
+    pub profile: serde_json::Map<String, Value>,
+    /// `/conversational_automation`: enable_welcome_message, prompts, commands.
+    pub automation: Value,
+    /// wa_ids on the block list.
+    pub blocked: Vec<String>,
 }
 
 /// Behaviour that can change while the simulator runs (`/_sim/settings`).
@@ -163,6 +169,11 @@ impl Sim {
                 sent: 0,
                 health: "AVAILABLE".to_string(),
                 deliveries: Vec::new(),
+                profile: serde_json::Map::new(),
+                automation: serde_json::json!({
+                    "enable_welcome_message": false, "prompts": [], "commands": []
+                }),
+                blocked: Vec::new(),
             };
             inner.numbers.push(number);
         }

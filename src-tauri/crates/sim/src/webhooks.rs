@@ -119,6 +119,18 @@ pub fn schedule_statuses(
 
 /// An incoming user message: opens the 24-hour window and is delivered to the webhook.
 pub fn incoming_text(sim: &Arc<Sim>, idx: usize, from: &str, name: &str, text: &str) -> String {
+    incoming(
+        sim,
+        idx,
+        from,
+        name,
+        json!({"type": "text", "text": {"body": text}}),
+    )
+}
+
+/// An incoming message of any type (`content`: `type` and its object): opens the 24-hour
+/// window and is delivered to the webhook.
+pub fn incoming(sim: &Arc<Sim>, idx: usize, from: &str, name: &str, content: Value) -> String {
     let wamid = {
         let mut inner = sim.lock();
         let wamid = inner.new_wamid();
@@ -128,12 +140,13 @@ pub fn incoming_text(sim: &Arc<Sim>, idx: usize, from: &str, name: &str, text: &
         n.inbound_ids.push(wamid.clone());
         wamid
     };
+    let mut message = json!({"from": from, "id": wamid, "timestamp": unix_now()});
+    if let (Some(m), Value::Object(c)) = (message.as_object_mut(), content) {
+        m.extend(c);
+    }
     let value = json!({
         "contacts": [{"profile": {"name": name}, "wa_id": from}],
-        "messages": [{
-            "from": from, "id": wamid, "timestamp": unix_now(),
-            "type": "text", "text": {"body": text}
-        }]
+        "messages": [message]
     });
     let event = envelope(sim, idx, value);
     let sim = sim.clone();

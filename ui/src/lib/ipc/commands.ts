@@ -45,6 +45,19 @@ import type { TemplateRow } from "./bindings/TemplateRow";
 import type { TestSend } from "./bindings/TestSend";
 import type { TestSendResult } from "./bindings/TestSendResult";
 import type { Verdict } from "./bindings/Verdict";
+import type { BlockChange } from "./bindings/BlockChange";
+import type { BlockedUser } from "./bindings/BlockedUser";
+import type { BlockOutcome } from "./bindings/BlockOutcome";
+import type { BusinessProfileFields } from "./bindings/BusinessProfileFields";
+import type { BusinessProfileInput } from "./bindings/BusinessProfileInput";
+import type { BusinessProfileView } from "./bindings/BusinessProfileView";
+import type { Checklist } from "./bindings/Checklist";
+import type { ComponentsCheck } from "./bindings/ComponentsCheck";
+import type { ComponentsView } from "./bindings/ComponentsView";
+import type { ConversationalAutomation } from "./bindings/ConversationalAutomation";
+import type { NumberHealth } from "./bindings/NumberHealth";
+import type { NumberProgress } from "./bindings/NumberProgress";
+import type { ProfileCheck } from "./bindings/ProfileCheck";
 import { toIpcError } from "./errors";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -116,6 +129,27 @@ export const keyHistory = (id: number) => call<AuditEntry[]>("key_history", { id
 export const listAudit = (filter: AuditFilter) => call<AuditEntry[]>("list_audit", { filter });
 export const exportAuditCsv = (filter: AuditFilter) =>
   call<string>("export_audit_csv", { filter });
+
+// Setting a number up (Setup page, Numbers page progress).
+export const getBusinessProfile = (id: number) =>
+  call<BusinessProfileView>("get_business_profile", { id });
+/** The limits at their fields and the diff against `current`, as the user types (no call to 360dialog). */
+export const checkBusinessProfile = (current: BusinessProfileFields, input: BusinessProfileInput) =>
+  call<ProfileCheck>("check_business_profile", { current, input });
+export const setBusinessProfile = (id: number, input: BusinessProfileInput) =>
+  call<BusinessProfileView>("set_business_profile", { id, input });
+export const getComponents = (id: number) => call<ComponentsView>("get_components", { id });
+export const checkComponents = (components: ConversationalAutomation) =>
+  call<ComponentsCheck>("check_components", { components });
+export const setComponents = (id: number, components: ConversationalAutomation) =>
+  call<ComponentsView>("set_components", { id, components });
+export const listBlocked = (id: number) => call<BlockedUser[]>("list_blocked", { id });
+/** Blocks or unblocks users (phone numbers or wa_ids); audited. */
+export const changeBlocked = (id: number, change: BlockChange, users: string[]) =>
+  call<BlockOutcome>("change_blocked", { id, change, users });
+export const numberHealth = (id: number) => call<NumberHealth>("number_health", { id });
+export const getChecklist = (id: number) => call<Checklist>("get_checklist", { id });
+export const onboardingProgress = () => call<NumberProgress[]>("onboarding_progress");
 
 export const getWebhook = (id: number) => call<WebhookView>("get_webhook", { id });
 export const setWebhook = (id: number, input: WebhookInput) =>

@@ -7,6 +7,8 @@ import type { Conversation } from "../../lib/ipc/bindings/Conversation";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import { conversation } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { BlockResult, useBlockAction } from "../../lib/block";
+import { listBlocked } from "../../lib/ipc/commands";
 
 /** Messages with one contact as chat bubbles, and whether the 24-hour window is open. */
 export function ConversationView(props: {
@@ -20,6 +22,22 @@ export function ConversationView(props: {
   useEffect(() => {
     conversation(props.numberId, props.contact).then(setConv, (e) => setError(toIpcError(e)));
   }, [props.numberId, props.contact]);
+  // The number the conversation is with (the chosen one, or the messages' when all are shown).
+  const numberId = props.numberId ?? conv?.messages.find((m) => m.number_id !== null)?.number_id ?? null;
+  const block = useBlockAction(numberId);
+  const [blocked, setBlocked] = useState<boolean | null>(null);
+  const waId = conv?.contact ?? props.contact.replace(/\D/g, "");
+  useEffect(() => {
+    if (numberId === null) return;
+    let live = true;
+    listBlocked(numberId).then(
+      (list) => live && setBlocked(list.some((u) => u.wa_id === waId)),
+      () => live && setBlocked(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [numberId, waId, block.outcome]);
 
   return (
     <Drawer id="conversation-drawer" labelledBy="conversation-title" onClose={props.onClose} returnFocus={props.returnFocus}>
@@ -33,6 +51,21 @@ export function ConversationView(props: {
         </button>
       </header>
       {error && <ErrorBanner error={error} />}
+      {numberId !== null && blocked !== null && (
+        <div className="actions" id="conversation-block">
+          {blocked ? (
+            <button type="button" id="conversation-unblock" disabled={block.busy} onClick={() => void block.run("unblock", [waId])}>
+              Unblock this contact
+            </button>
+          ) : (
+            <button type="button" id="conversation-block-button" disabled={block.busy} onClick={() => void block.run("block", [waId])}>
+              Block this contact
+            </button>
+          )}
+        </div>
+      )}
+      {block.error && <ErrorBanner error={block.error} />}
+      {block.outcome && <BlockResult outcome={block.outcome} />}
       {conv && (
         <>
           <p id="conversation-window" className={conv.window.open ? "notice" : "warning-banner"} data-open={conv.window.open}>

@@ -5,7 +5,9 @@ import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { VerifyProgress } from "../../lib/ipc/bindings/VerifyProgress";
-import { verifyAll, verifyKey } from "../../lib/ipc/commands";
+import { onboardingProgress, verifyAll, verifyKey } from "../../lib/ipc/commands";
+import { useLoad } from "../../lib/hooks/useLoad";
+import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { TryDemo } from "../../lib/profile";
@@ -26,6 +28,9 @@ export function NumbersPage() {
   const [summary, setSummary] = useState<string | null>(null);
   const refreshedOnOpen = useRef(false);
   const addButton = useRef<HTMLButtonElement>(null);
+  const [, choose] = useChosenNumber({ canShowAll: false });
+  // Each number's onboarding checklist progress (from what WABA Desk knows; no call to 360dialog).
+  const setup = useLoad(() => onboardingProgress(), [], ["onboarding", "numbers", "keys", "webhook", "messages", "inbox"]);
 
   // Health is cached with its time; stale entries are refreshed once when the page opens.
   useEffect(() => {
@@ -125,6 +130,7 @@ export function NumbersPage() {
               <th scope="col">Key</th>
               <th scope="col">Last verified</th>
               <th scope="col">Health</th>
+              <th scope="col">Setup</th>
             </tr>
           </thead>
           <tbody>
@@ -148,6 +154,25 @@ export function NumbersPage() {
                 </td>
                 <td data-stale={isStale(n) ? "" : undefined}>
                   <HealthBadge health={n.health} /> <StaleMark stale={isStale(n)} what="Health" />
+                </td>
+                <td>
+                  {(() => {
+                    const p = setup.data?.find((x) => x.number_id === n.id);
+                    if (!p) return null;
+                    return (
+                      <a
+                        href="#/setup"
+                        className="setup-progress"
+                        data-done={p.done}
+                        data-total={p.total}
+                        onClick={() => choose(n.id)}
+                        title={p.done === p.total ? "Every setup step is done" : "Open the setup checklist"}
+                      >
+                        {p.done === p.total ? "✓ " : ""}
+                        {p.done} of {p.total}
+                      </a>
+                    );
+                  })()}
                 </td>
               </tr>
             ))}

@@ -88,6 +88,10 @@ pub fn explain(code: i64) -> Option<&'static str> {
         132069 => "The Flow in this message is throttled: too many messages with it were sent. Try again later.",
         133004 => "The WhatsApp server is temporarily unavailable. Try again in a few minutes.",
         133010 => "The phone number is not registered on the WhatsApp Business Platform yet.",
+        139100 => "Some users could not be blocked or unblocked; each one's reason is listed with it.",
+        139101 => "The number's block list is full (64,000 users). Unblock someone before blocking more.",
+        139102 => "The block list changed while it was being read. Read it again.",
+        139103 => "Meta had an internal error with the block list. Try again.",
         135000 => "Meta refused the request for an unspecified reason in the request itself. Check every field of the request against the template and the details.",
         _ => return None,
     })

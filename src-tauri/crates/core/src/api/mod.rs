@@ -544,6 +544,107 @@ impl Client {
         Ok(())
     }
 
+    /// `GET /whatsapp_business_profile` with every field WABA Desk edits.
+    pub async fn business_profile(&self) -> Result<BusinessProfileFields> {
+        let env: BusinessProfileEnvelope = self
+            .get("/whatsapp_business_profile?fields=about,address,description,email,profile_picture_url,websites,vertical")
+            .await?;
+        Ok(env.data.into_iter().next().unwrap_or_default())
+    }
+
+    /// `POST /whatsapp_business_profile` with the fields to change (a partial update):
+    /// `fields` is an object of `about`, `address`, `description`, `email`, `websites`,
+    /// `vertical`, `profile_picture_handle`.
+    pub async fn set_business_profile(&self, fields: &Value) -> Result<()> {
+        let mut body = fields.clone();
+        body["messaging_product"] = Value::from("whatsapp");
+        self.request(
+            Method::POST,
+            "/whatsapp_business_profile",
+            Payload::Json(body),
+            Call::Write,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `GET /conversational_automation`.
+    pub async fn conversational_automation(&self) -> Result<ConversationalAutomation> {
+        let env: ConversationalAutomationEnvelope = self.get("/conversational_automation").await?;
+        Ok(env.conversational_automation.unwrap_or_default())
+    }
+
+    /// `POST /conversational_automation`: replaces the welcome switch, ice breakers and
+    /// commands.
+    pub async fn set_conversational_automation(
+        &self,
+        config: &ConversationalAutomation,
+    ) -> Result<()> {
+        let body = serde_json::to_value(config).map_err(|e| Error::Internal(e.to_string()))?;
+        self.request(
+            Method::POST,
+            "/conversational_automation",
+            Payload::Json(body),
+            Call::Write,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Every blocked user (`GET /block_users`, page by page through `paging.cursors.after`).
+    pub async fn blocked_users(&self) -> Result<Vec<BlockedUser>> {
+        let mut all = Vec::new();
+        let mut after: Option<String> = None;
+        // A bound on pages: the block list holds at most 64,000 users.
+        for _ in 0..1000 {
+            let path = match &after {
+                Some(a) => format!("/block_users?after={}", urlencode(a)),
+                None => "/block_users".to_string(),
+            };
+            let page: BlockedPage = self.get(&path).await?;
+            let got = page.data.len();
+            all.extend(page.data);
+            let next = page
+                .paging
+                .filter(|p| p.next.is_some())
+                .and_then(|p| p.cursors)
+                .and_then(|c| c.after);
+            match next {
+                Some(a) if got > 0 => after = Some(a),
+                _ => return Ok(all),
+            }
+        }
+        Ok(all)
+    }
+
+    /// `POST /block_users` (block) or `DELETE /block_users` (unblock) for `users` (phone
+    /// numbers or wa_ids). A partial failure (HTTP 400, code 139100, with the lists) is an
+    /// answer, not an error: the refused users come back in `failed_users`.
+    pub async fn change_blocked(&self, block: bool, users: &[String]) -> Result<BlockUsersResult> {
+        let body = serde_json::json!({
+            "messaging_product": "whatsapp",
+            "block_users": users.iter().map(|u| serde_json::json!({"user": u})).collect::<Vec<_>>(),
+        });
+        let method = if block { Method::POST } else { Method::DELETE };
+        match self
+            .request(method, "/block_users", Payload::Json(body), Call::Write)
+            .await
+        {
+            Ok(v) => Ok(decode::<BlockUsersEnvelope>("/block_users", v)?.block_users),
+            Err(Error::Api(e)) if e.code == Some(139100) => {
+                let lists = e
+                    .raw
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str::<BlockUsersEnvelope>(r).ok());
+                match lists {
+                    Some(env) if !env.block_users.failed_users.is_empty() => Ok(env.block_users),
+                    _ => Err(Error::Api(e)),
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Uploads media (for a template header or a media message); returns its media id.
     pub async fn upload_media(
         &self,
@@ -579,6 +680,10 @@ impl Client {
             .await?;
         Ok(decode::<MediaId>("/media", v)?.id)
     }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {

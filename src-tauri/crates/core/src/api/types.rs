@@ -137,6 +137,114 @@ pub struct TemplatePage {
     pub waba_templates: Vec<TemplateInfo>,
 }
 
+/// A number's business profile as `GET /whatsapp_business_profile` answers it (inside
+/// `data[0]`); every field is optional because Meta leaves unset ones out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct BusinessProfileFields {
+    pub about: Option<String>,
+    pub address: Option<String>,
+    pub description: Option<String>,
+    pub email: Option<String>,
+    pub websites: Vec<String>,
+    /// One of Meta's industry names (`UNDEFINED`, `RETAIL`, …), kept verbatim.
+    pub vertical: Option<String>,
+    pub profile_picture_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct BusinessProfileEnvelope {
+    pub data: Vec<BusinessProfileFields>,
+}
+
+/// One command of the conversational components.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct BotCommand {
+    pub command_name: String,
+    pub command_description: String,
+}
+
+/// `/conversational_automation`: the welcome-message switch, ice breakers (`prompts`) and
+/// commands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct ConversationalAutomation {
+    pub enable_welcome_message: bool,
+    pub prompts: Vec<String>,
+    pub commands: Vec<BotCommand>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct ConversationalAutomationEnvelope {
+    pub conversational_automation: Option<ConversationalAutomation>,
+}
+
+/// One user in an answer of `/block_users`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct BlockedUser {
+    /// What was sent (a phone number or wa_id); empty in a listing.
+    pub input: String,
+    pub wa_id: String,
+    /// Why Meta refused this user (only in `failed_users`).
+    pub errors: Vec<BlockUserError>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct BlockUserError {
+    pub message: String,
+    #[ts(type = "number | null")]
+    pub code: Option<i64>,
+    #[ts(type = "unknown")]
+    pub error_data: Option<Value>,
+}
+
+/// What `POST` and `DELETE /block_users` answer: who was changed and who was not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct BlockUsersResult {
+    pub added_users: Vec<BlockedUser>,
+    pub removed_users: Vec<BlockedUser>,
+    pub failed_users: Vec<BlockedUser>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct BlockUsersEnvelope {
+    pub block_users: BlockUsersResult,
+}
+
+/// One page of `GET /block_users`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct BlockedPage {
+    pub data: Vec<BlockedUser>,
+    pub paging: Option<Paging>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Paging {
+    pub cursors: Option<Cursors>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub(crate) struct Cursors {
+    pub after: Option<String>,
+}
+
 /// Answer to `POST /messages`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]

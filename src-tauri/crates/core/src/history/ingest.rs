@@ -264,6 +264,9 @@ fn summary(m: &Value) -> Option<String> {
             .and_then(summary)
             .map(|s| format!("[edited] {s}")),
         "revoke" => Some("[deleted a message]".into()),
+        // Conversational components: a user opened the chat for the first time and the
+        // welcome message is on.
+        "request_welcome" => Some("opened the chat (welcome requested)".into()),
         "unsupported" => {
             let what = text(m, &["unsupported", "type"]);
             let err = m.get("errors").and_then(|e| e.get(0));

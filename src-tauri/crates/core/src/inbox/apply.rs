@@ -154,6 +154,11 @@ impl Core {
                         if test {
                             continue;
                         }
+                        // Conversational components: a first-time chat with the welcome message on.
+                        if m.get("type").and_then(Value::as_str) == Some("request_welcome") {
+                            let from = m.get("from").and_then(Value::as_str).unwrap_or("a user");
+                            notes.push(format!("{from} opened the chat (welcome requested)"));
+                        }
                         if let Err(e) = history::apply_incoming(tx, &r, m, value.get("contacts")) {
                             notes.push(e.to_string());
                         }

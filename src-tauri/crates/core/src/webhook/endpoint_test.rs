@@ -69,7 +69,7 @@ impl Core {
             headers.insert(SECRET_HEADER.to_string(), secret.expose().clone());
         }
         let display = number.phone.trim_start_matches('+');
-        test_endpoint(
+        let result = test_endpoint(
             &self.http,
             url,
             &headers,
@@ -77,7 +77,10 @@ impl Core {
             number.phone_number_id.as_deref().unwrap_or_default(),
             display,
         )
-        .await
+        .await?;
+        // The onboarding checklist's "webhook answering".
+        self.record_endpoint_test(number_id, &result.url, result.ok)?;
+        Ok(result)
     }
 }
 

@@ -19,4 +19,16 @@ carousel_cards_min: number, carousel_cards_max: number, card_body_max: number, c
 /**
  * Limited-time offers: the offer text, the body, the sample code.
  */
-offer_text_max: number, offer_body_max: number, offer_code_max: number, };
+offer_text_max: number, offer_body_max: number, offer_code_max: number, 
+/**
+ * Business profile fields.
+ */
+profile_about_max: number, profile_description_max: number, profile_address_max: number, profile_email_max: number, profile_websites_max: number, profile_website_max: number, 
+/**
+ * Conversational components.
+ */
+ice_breakers_max: number, ice_breaker_max: number, commands_max: number, command_name_max: number, command_description_max: number, 
+/**
+ * Users per block or unblock request.
+ */
+block_users_max: number, };

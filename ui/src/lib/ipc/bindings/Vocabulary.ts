@@ -10,8 +10,13 @@ import type { Language } from "./Language";
 import type { Limits } from "./Limits";
 import type { StatusTerm } from "./StatusTerm";
 import type { Term } from "./Term";
+import type { Vertical } from "./Vertical";
 
 /**
  * Every closed list of the domain, with labels, plus the texts and limits the UI shows.
  */
-export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<Direction>>, audit_actions: Array<Term<AuditAction>>, actors: Array<Term<Actor>>, key_states: Array<Term<KeyState>>, environments: Array<Term<Environment>>, inbox_states: Array<Term<InboxState>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, };
+export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<Direction>>, audit_actions: Array<Term<AuditAction>>, actors: Array<Term<Actor>>, key_states: Array<Term<KeyState>>, environments: Array<Term<Environment>>, inbox_states: Array<Term<InboxState>>, 
+/**
+ * Meta's industries for the business profile.
+ */
+verticals: Array<Term<Vertical>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, };

@@ -170,6 +170,22 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "settings_changed",
       "label": "Settings changed"
+    },
+    {
+      "value": "business_profile_changed",
+      "label": "Business profile changed"
+    },
+    {
+      "value": "components_changed",
+      "label": "Conversational components changed"
+    },
+    {
+      "value": "users_blocked",
+      "label": "Users blocked"
+    },
+    {
+      "value": "users_unblocked",
+      "label": "Users unblocked"
     }
   ],
   "actors": [
@@ -242,6 +258,84 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "unsupported",
       "label": "Unsupported"
+    }
+  ],
+  "verticals": [
+    {
+      "value": "UNDEFINED",
+      "label": "Not set"
+    },
+    {
+      "value": "OTHER",
+      "label": "Other"
+    },
+    {
+      "value": "AUTO",
+      "label": "Automotive"
+    },
+    {
+      "value": "BEAUTY",
+      "label": "Beauty, spa and salon"
+    },
+    {
+      "value": "APPAREL",
+      "label": "Clothing and apparel"
+    },
+    {
+      "value": "EDU",
+      "label": "Education"
+    },
+    {
+      "value": "ENTERTAIN",
+      "label": "Entertainment"
+    },
+    {
+      "value": "EVENT_PLAN",
+      "label": "Event planning and service"
+    },
+    {
+      "value": "FINANCE",
+      "label": "Finance and banking"
+    },
+    {
+      "value": "GROCERY",
+      "label": "Food and grocery"
+    },
+    {
+      "value": "GOVT",
+      "label": "Public service"
+    },
+    {
+      "value": "HOTEL",
+      "label": "Hotel and lodging"
+    },
+    {
+      "value": "HEALTH",
+      "label": "Medical and health"
+    },
+    {
+      "value": "NONPROFIT",
+      "label": "Non-profit"
+    },
+    {
+      "value": "PROF_SERVICES",
+      "label": "Professional services"
+    },
+    {
+      "value": "RETAIL",
+      "label": "Shopping and retail"
+    },
+    {
+      "value": "TRAVEL",
+      "label": "Travel and transportation"
+    },
+    {
+      "value": "RESTAURANT",
+      "label": "Restaurant"
+    },
+    {
+      "value": "NOT_A_BIZ",
+      "label": "Not a business"
     }
   ],
   "languages": [
@@ -714,6 +808,18 @@ export const VOCABULARY: Vocabulary = {
     "card_buttons_max": 2,
     "offer_text_max": 16,
     "offer_body_max": 600,
-    "offer_code_max": 15
+    "offer_code_max": 15,
+    "profile_about_max": 139,
+    "profile_description_max": 512,
+    "profile_address_max": 256,
+    "profile_email_max": 128,
+    "profile_websites_max": 2,
+    "profile_website_max": 256,
+    "ice_breakers_max": 4,
+    "ice_breaker_max": 80,
+    "commands_max": 30,
+    "command_name_max": 32,
+    "command_description_max": 256,
+    "block_users_max": 1000
   }
 };
