@@ -66,6 +66,7 @@ pub enum AuditAction {
     KeyRemoved,
     KeyRotationRecovered,
     KeyRotationRolledBack,
+    KeyGenerated,
     NumberAdded,
     NumberUpdated,
     NumberRemoved,
@@ -83,10 +84,13 @@ pub enum AuditAction {
     MessageOutcomeUnknown,
     HistoryPruned,
     SettingsChanged,
+    PartnerAccountSet,
+    PartnerChannelImported,
+    PartnerWebhookSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -94,6 +98,7 @@ impl AuditAction {
         AuditAction::KeyRemoved,
         AuditAction::KeyRotationRecovered,
         AuditAction::KeyRotationRolledBack,
+        AuditAction::KeyGenerated,
         AuditAction::NumberAdded,
         AuditAction::NumberUpdated,
         AuditAction::NumberRemoved,
@@ -111,6 +116,9 @@ impl AuditAction {
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
         AuditAction::SettingsChanged,
+        AuditAction::PartnerAccountSet,
+        AuditAction::PartnerChannelImported,
+        AuditAction::PartnerWebhookSet,
     ];
 
     /// The name stored in the database.
@@ -123,6 +131,7 @@ impl AuditAction {
             AuditAction::KeyRemoved => "key_removed",
             AuditAction::KeyRotationRecovered => "key_rotation_recovered",
             AuditAction::KeyRotationRolledBack => "key_rotation_rolled_back",
+            AuditAction::KeyGenerated => "key_generated",
             AuditAction::NumberAdded => "number_added",
             AuditAction::NumberUpdated => "number_updated",
             AuditAction::NumberRemoved => "number_removed",
@@ -140,6 +149,9 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::PartnerAccountSet => "partner_account_set",
+            AuditAction::PartnerChannelImported => "partner_channel_imported",
+            AuditAction::PartnerWebhookSet => "partner_webhook_set",
         }
     }
 
@@ -161,6 +173,7 @@ impl AuditAction {
             AuditAction::KeyRemoved => "Key removed",
             AuditAction::KeyRotationRecovered => "Key rotation recovered",
             AuditAction::KeyRotationRolledBack => "Key rotation rolled back",
+            AuditAction::KeyGenerated => "Key generated",
             AuditAction::NumberAdded => "Number added",
             AuditAction::NumberUpdated => "Number updated",
             AuditAction::NumberRemoved => "Number removed",
@@ -178,6 +191,9 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",
             AuditAction::SettingsChanged => "Settings changed",
+            AuditAction::PartnerAccountSet => "Partner account set",
+            AuditAction::PartnerChannelImported => "Partner channel imported",
+            AuditAction::PartnerWebhookSet => "Partner webhook set",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod info;
 pub mod keys;
 pub mod numbers;
+pub mod partner;
 pub mod paths;
 pub mod prefs;
 pub mod secrets;

@@ -33,6 +33,9 @@ pub enum RotationStep {
     Recorded,
     /// The pending keyring entry is deleted.
     PendingDeleted,
+    /// A key minted through the Partner API is in the pending entry; the journal does not
+    /// know it yet (only key generation passes here).
+    MintPendingWritten,
 }
 
 impl RotationStep {
@@ -40,6 +43,16 @@ impl RotationStep {
     pub const ALL: [RotationStep; 7] = [
         RotationStep::Journaled,
         RotationStep::PendingWritten,
+        RotationStep::Staged,
+        RotationStep::KeyWritten,
+        RotationStep::Promoted,
+        RotationStep::Recorded,
+        RotationStep::PendingDeleted,
+    ];
+
+    /// The steps a key generation (Partner API) passes, in order.
+    pub const MINT: [RotationStep; 6] = [
+        RotationStep::MintPendingWritten,
         RotationStep::Staged,
         RotationStep::KeyWritten,
         RotationStep::Promoted,
