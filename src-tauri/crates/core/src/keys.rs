@@ -782,7 +782,11 @@ impl Core {
 
     /// Persists a just-minted key: the pending keyring entry first (the answer is its only
     /// copy), read back, then the journal (`staged`, with its fingerprint).
-    pub(crate) fn stage_minted_key(&self, number: &NumberView, key: &Sensitive<String>) -> Result<()> {
+    pub(crate) fn stage_minted_key(
+        &self,
+        number: &NumberView,
+        key: &Sensitive<String>,
+    ) -> Result<()> {
         let pending = pending_account(&number.phone);
         self.secrets.set(&pending, key)?;
         self.crash_point(RotationStep::MintPendingWritten)?;

@@ -87,8 +87,7 @@ impl PartnerChannel {
                 .or_else(|| text(v, &["waba_account", "id"]))
                 .or_else(|| text(v, &["waba_id"])),
             phone: text(v, &["setup_info", "phone_number"]).or_else(|| text(v, &["phone_number"])),
-            phone_name: text(v, &["setup_info", "phone_name"])
-                .or_else(|| text(v, &["phone_name"])),
+            phone_name: text(v, &["setup_info", "phone_name"]).or_else(|| text(v, &["phone_name"])),
             status: text(v, &["status"]),
             account_mode: text(v, &["account_mode"]),
         })
@@ -113,15 +112,19 @@ pub fn check_id(what: &str, id: &str) -> Result<()> {
 
 impl Client {
     /// `GET /partners/{partner_id}/channels` with `offset`, `limit` and `filters`.
-    pub async fn partner_channels(&self, partner_id: &str, q: &ChannelQuery) -> Result<ChannelPage> {
+    pub async fn partner_channels(
+        &self,
+        partner_id: &str,
+        q: &ChannelQuery,
+    ) -> Result<ChannelPage> {
         check_id("partner id", partner_id)?;
         let limit = if q.limit == 0 { 50 } else { q.limit.min(100) };
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         query.append_pair("offset", &q.offset.to_string());
         query.append_pair("limit", &limit.to_string());
         if !q.filters.is_empty() {
-            let filters = serde_json::to_string(&q.filters)
-                .map_err(|e| Error::Internal(e.to_string()))?;
+            let filters =
+                serde_json::to_string(&q.filters).map_err(|e| Error::Internal(e.to_string()))?;
             query.append_pair("filters", &filters);
         }
         let path = format!("/partners/{partner_id}/channels?{}", query.finish());
@@ -137,7 +140,8 @@ impl Client {
                     "the channel list from the Partner API has no partner_channels",
                 ))
             })?;
-        let channels: Vec<PartnerChannel> = list.iter().filter_map(PartnerChannel::from_json).collect();
+        let channels: Vec<PartnerChannel> =
+            list.iter().filter_map(PartnerChannel::from_json).collect();
         let total = v
             .get("total")
             .or_else(|| v.get("count"))
@@ -153,7 +157,11 @@ impl Client {
     }
 
     /// One channel, by its id (`filters={"id": …}`).
-    pub async fn partner_channel(&self, partner_id: &str, channel_id: &str) -> Result<PartnerChannel> {
+    pub async fn partner_channel(
+        &self,
+        partner_id: &str,
+        channel_id: &str,
+    ) -> Result<PartnerChannel> {
         check_id("channel id", channel_id)?;
         let q = ChannelQuery {
             offset: 0,
@@ -204,7 +212,11 @@ impl Client {
     }
 
     /// `POST /partners/{partner_id}/webhook_url` with `{"webhook_url": …}`.
-    pub async fn set_partner_webhook_url(&self, partner_id: &str, url: &str) -> Result<Option<String>> {
+    pub async fn set_partner_webhook_url(
+        &self,
+        partner_id: &str,
+        url: &str,
+    ) -> Result<Option<String>> {
         check_id("partner id", partner_id)?;
         let path = format!("/partners/{partner_id}/webhook_url");
         let body = serde_json::json!({ "webhook_url": url });

@@ -46,7 +46,11 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn base64(bytes: &[u8]) -> String {
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -86,15 +90,20 @@ pub fn signature_ok(secret: &[u8], body: &[u8], given: &str) -> bool {
     hex_ok | b64_ok
 }
 
-async fn receive(State(core): State<Arc<Core>>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
+async fn receive(
+    State(core): State<Arc<Core>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
     let given = headers
         .get(SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let c = core.clone();
-    let outcome = tokio::task::spawn_blocking(move || c.receive_partner_event(given.as_deref(), &body))
-        .await
-        .unwrap_or_else(|e| Err(Error::Internal(e.to_string())));
+    let outcome =
+        tokio::task::spawn_blocking(move || c.receive_partner_event(given.as_deref(), &body))
+            .await
+            .unwrap_or_else(|e| Err(Error::Internal(e.to_string())));
     match outcome {
         Ok(Received::Applied) => StatusCode::OK,
         Ok(Received::Refused) => StatusCode::UNAUTHORIZED,
@@ -123,6 +132,8 @@ fn field(v: &Value, names: &[&str]) -> Option<String> {
         v.get("payload"),
         v.get("data"),
         v.get("template"),
+        v.get("data").and_then(|d| d.get("template")),
+        v.get("payload").and_then(|d| d.get("template")),
         v.get("channel"),
         v.get("value"),
     ];
@@ -163,7 +174,9 @@ impl Core {
     pub fn receive_partner_event(&self, signature: Option<&str>, body: &[u8]) -> Result<Received> {
         let secret = self.secrets.get(&partner_webhook_secret_account())?;
         let refused = match (&secret, signature) {
-            (None, _) => Some("partner event refused: no platform secret is set for partner webhook signatures"),
+            (None, _) => Some(
+                "partner event refused: no platform secret is set for partner webhook signatures",
+            ),
             (Some(_), None) => Some("unsigned partner event (no x-360dialog-signature)"),
             (Some(s), Some(sig)) if !signature_ok(s.expose().as_bytes(), body, sig) => {
                 Some("partner event with a wrong x-360dialog-signature")
@@ -187,15 +200,24 @@ impl Core {
 
     fn apply_partner_event(&self, v: &Value, raw: &str) -> Result<()> {
         let event = field(v, &["event", "type", "event_type"]).unwrap_or_else(|| "unknown".into());
-        let channel_id = field(v, &["channel_id", "channel"]).or_else(|| {
-            v.get("channel")
-                .and_then(|c| c.get("id"))
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        });
-        let waba_id = field(v, &["waba_account_id", "waba_id", "external_id"]);
-        let phone = field(v, &["phone_number", "display_phone_number"]);
         let is_template = event.contains("template") && !event.contains("messaging");
+        // `data.id` is the WABA of a template event and the channel of a channel event.
+        let data_id = v
+            .get("data")
+            .and_then(|d| d.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let channel_id = field(v, &["channel_id"])
+            .or_else(|| {
+                v.get("channel")
+                    .and_then(|c| c.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .or_else(|| (!is_template).then(|| data_id.clone()).flatten());
+        let waba_id = field(v, &["waba_account_id", "waba_id"])
+            .or_else(|| is_template.then(|| data_id.clone()).flatten());
+        let phone = field(v, &["phone_number", "display_phone_number"]);
         let now = crate::util::now();
         let mut changed_number = None;
         let topics_template;
@@ -222,7 +244,7 @@ impl Core {
                 let summary = if is_template {
                     let name = field(v, &["template_name", "name", "element_name"]);
                     let language = field(v, &["language", "template_language", "language_code"]);
-                    let id = field(v, &["template_id", "message_template_id"]);
+                    let id = field(v, &["external_id", "message_template_id", "template_id"]);
                     let status = field(v, &["status", "new_status", "template_status"])
                         .map(|s| s.to_ascii_uppercase());
                     let reason = field(v, &["reason", "rejected_reason"])
@@ -298,7 +320,11 @@ mod tests {
         let b64 = base64(&mac.finalize().into_bytes());
         assert!(signature_ok(b"secret", body, &b64));
         assert!(!signature_ok(b"other", body, &hex));
-        assert!(!signature_ok(b"secret", br#"{"event":"channel_lived"}"#, &hex));
+        assert!(!signature_ok(
+            b"secret",
+            br#"{"event":"channel_lived"}"#,
+            &hex
+        ));
         assert!(!signature_ok(b"secret", body, ""));
     }
 

@@ -230,7 +230,12 @@ impl Core {
             .map(str::trim)
             .filter(|u| !u.is_empty());
         let base_url = base_url_for(self, input.environment, over)?;
-        let client = Client::partner(self.http.clone(), &base_url, key.clone(), self.api_config.clone())?;
+        let client = Client::partner(
+            self.http.clone(),
+            &base_url,
+            key.clone(),
+            self.api_config.clone(),
+        )?;
         client
             .partner_channels(
                 &partner_id,
@@ -350,7 +355,9 @@ impl Core {
                 )));
             }
             if numbers::store::taken_by(tx, &phone, "")?.as_deref() == Some("phone") {
-                return Err(Error::Validation(format!("{phone} is already in WABA Desk")));
+                return Err(Error::Validation(format!(
+                    "{phone} is already in WABA Desk"
+                )));
             }
             let mut label = numbers::check_label(&wanted, &phone)?;
             if numbers::store::taken_by(tx, "", &label)?.is_some() {
@@ -391,6 +398,12 @@ impl Core {
         self.number(id)
     }
 
+    /// Where the running inbox receiver takes partner events (`None` while it is stopped).
+    pub fn partner_events_url(&self) -> Option<String> {
+        self.receiver_addr()
+            .map(|addr| format!("http://{addr}{}", events::PATH))
+    }
+
     /// The partner channel a number was imported from, if it was.
     pub fn number_channel(&self, number_id: i64) -> Result<Option<NumberChannel>> {
         self.number(number_id)?;
@@ -424,16 +437,18 @@ impl Core {
         secret: Option<Sensitive<String>>,
         actor: Actor,
     ) -> Result<PartnerAccountView> {
-        let url = crate::webhook::check_url_for(url, self.partner_account_required()?.environment).map_err(|e| Error::InvalidField {
-            field: "url",
-            message: e.to_string(),
-        })?;
+        let url = crate::webhook::check_url_for(url, self.partner_account_required()?.environment)
+            .map_err(|e| Error::InvalidField {
+                field: "url",
+                message: e.to_string(),
+            })?;
         let (client, partner_id) = self.partner_client()?;
         if let Some(s) = secret.as_ref() {
             if s.expose().trim().is_empty() {
                 return Err(Error::InvalidField {
                     field: "secret",
-                    message: "paste the platform secret from the Partner Hub, or leave it out".into(),
+                    message: "paste the platform secret from the Partner Hub, or leave it out"
+                        .into(),
                 });
             }
         }

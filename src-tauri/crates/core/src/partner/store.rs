@@ -154,7 +154,15 @@ pub(crate) fn insert_channel(
     c.execute(
         "INSERT INTO partner_channels (number_id, channel_id, client_id, waba_id, status, \
          account_mode, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![number_id, channel_id, client_id, waba_id, status, account_mode, now],
+        params![
+            number_id,
+            channel_id,
+            client_id,
+            waba_id,
+            status,
+            account_mode,
+            now
+        ],
     )
     .map_err(Error::db("keeping the partner channel with the number"))?;
     Ok(())
