@@ -11,6 +11,7 @@ mod history;
 mod inbox;
 mod keys;
 mod numbers;
+mod partner;
 mod qa;
 mod send;
 mod templates;
@@ -73,6 +74,9 @@ enum Command {
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
+    /// A 360dialog partner account: its channels, importing them, the partner webhook.
+    #[command(subcommand)]
+    Partner(partner::PartnerCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
 }
@@ -126,6 +130,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::History(cmd) => history::run(&data_dir, cmd),
         Command::Send(cmd) => send::run(&data_dir, cmd).await,
         Command::Template(cmd) => templates::run(&data_dir, cmd).await,
+        Command::Partner(cmd) => partner::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }
