@@ -186,6 +186,9 @@ fn clean_key(key: Sensitive<String>) -> Result<Sensitive<String>> {
     Ok(Sensitive::new(k.to_string()))
 }
 
+/// What the pending entry holds while a key is being minted, until the key replaces it.
+const MINT_RESERVATION: &str = "(reserved for a key being generated)";
+
 /// A rotation journal row.
 struct Journal {
     stage: String,
@@ -720,14 +723,14 @@ impl Core {
             // A key was being minted: the pending entry, written first, holds it if the mint
             // answered before the process died.
             "minting" => match self.secrets.get(&pending_account(&number.phone))? {
-                Some(key) => {
+                Some(key) if key.expose() != MINT_RESERVATION => {
                     self.journal_minted_key(number_id, &key)?;
                     let current = account(&number.phone);
                     self.secrets.set(&current, &key)?;
                     self.read_back(&current, &key)?;
                     self.complete_rotation(&number, None, true)?;
                 }
-                None => self.roll_back_mint(&number)?,
+                _ => self.roll_back_mint(&number)?,
             },
             // The number's entry was never touched.
             "staging" => self.roll_back_rotation(&number)?,
@@ -775,9 +778,20 @@ impl Core {
         })
     }
 
-    /// The mint was refused or never answered: nothing reached the keyring, close the journal.
-    pub(crate) fn abandon_mint(&self, number_id: i64) -> Result<()> {
-        self.clear_journal(number_id)
+    /// Reserves the number's pending entry before a mint: proves the keyring takes a write now
+    /// and opens its session, so the minted key's own write is quick.
+    pub(crate) fn reserve_pending(&self, number: &NumberView) -> Result<()> {
+        self.secrets.set(
+            &pending_account(&number.phone),
+            &Sensitive::new(MINT_RESERVATION.to_string()),
+        )
+    }
+
+    /// The mint was refused or never answered: nothing of it reached the keyring; drop the
+    /// reservation and close the journal.
+    pub(crate) fn abandon_mint(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
+        self.clear_journal(number.id)
     }
 
     /// Persists a just-minted key: the pending keyring entry first (the answer is its only
@@ -787,6 +801,7 @@ impl Core {
         number: &NumberView,
         key: &Sensitive<String>,
     ) -> Result<()> {
+        self.crash_point(RotationStep::Minted)?;
         let pending = pending_account(&number.phone);
         self.secrets.set(&pending, key)?;
         self.crash_point(RotationStep::MintPendingWritten)?;
@@ -836,6 +851,7 @@ impl Core {
     /// A key generation died before its key reached the keyring: if 360dialog minted it, the
     /// previous key is revoked and the new one is lost; say so.
     fn roll_back_mint(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
         self.write(&[Topic::Keys, Topic::Audit], Some(number.id), |tx| {
             tx.execute(
                 "DELETE FROM key_rotations WHERE number_id = ?1",

@@ -304,13 +304,15 @@ async fn a_death_at_any_step_of_a_generation_is_finished_with_the_minted_key() {
         let store = Arc::new(MemoryStore::new());
         let (sim, core, _p, numbers) = setup(dir.path(), store.clone()).await;
         let id = numbers[0];
+        core.generate_key(id, Actor::Ui).await.unwrap();
+        let phone = core.number(id).unwrap().phone;
+        let old = store.get(&account(&phone)).unwrap().unwrap();
         core.set_crash_after(Some(step));
         let err = core.generate_key(id, Actor::Ui).await.unwrap_err();
         assert!(
             err.to_string().contains("simulated crash"),
             "{step:?}: {err}"
         );
-        let phone = core.number(id).unwrap().phone;
         drop(core);
         // The simulator's current key is the minted one (the old one is revoked).
         let current: Value = reqwest::get(format!("{}/_sim/state", sim.base_url))
@@ -334,6 +336,24 @@ async fn a_death_at_any_step_of_a_generation_is_finished_with_the_minted_key() {
             "{step:?}: no pending entry left"
         );
         let held = store.get(&account(&phone)).unwrap().unwrap();
+        if step == RotationStep::Minted {
+            // The answer was the key's only copy and it never reached the keyring: the old
+            // key stays in place (revoked at 360dialog) and the audit log says what happened.
+            assert_eq!(held, old);
+            assert_ne!(held.expose(), &minted);
+            assert_eq!(health_with(&sim, held.expose()).await, 401);
+            let last = &core.key_history(id).unwrap()[0];
+            assert_eq!(last.action, "key_rotation_rolled_back");
+            assert!(
+                last.detail.contains("generate a new key again"),
+                "{}",
+                last.detail
+            );
+            let again = core.generate_key(id, Actor::Ui).await.unwrap();
+            assert_eq!(again.number.key_state, KeyState::Verified);
+            continue;
+        }
+        assert_ne!(held, old, "{step:?}");
         assert_eq!(
             held.expose(),
             &minted,

@@ -3,7 +3,8 @@
 //! [`crate::keys`], so it is never shown, pasted or lost:
 //!
 //! 1. finish or undo an earlier interrupted key change of the number;
-//! 2. journal `minting` (from here on, the number's pending entry is the minted key);
+//! 2. journal `minting`, and reserve the number's pending keyring entry (the keyring takes a
+//!    write now, and its session is open for the key's own write);
 //! 3. mint (`POST /partners/{partner_id}/channels/{channel_id}/api_keys`);
 //! 4. write the answer's key to the pending keyring entry FIRST and read it back, then journal
 //!    it (`staged`, with its fingerprint);
@@ -93,10 +94,15 @@ impl Core {
             ));
         }
         self.begin_mint(&number, actor)?;
+        if let Err(e) = self.reserve_pending(&number) {
+            // Nothing was minted; the journal stays for the next start if this fails too.
+            let _ = self.abandon_mint(&number);
+            return Err(e);
+        }
         let minted = match client.mint_api_key(&partner_id, &channel.channel_id).await {
             Ok(m) => m,
             Err(e) => {
-                self.abandon_mint(number_id)?;
+                self.abandon_mint(&number)?;
                 return Err(explain_mint_refusal(e.into()));
             }
         };
