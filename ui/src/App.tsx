@@ -11,6 +11,7 @@ import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
+import { PartnerPage } from "./pages/partner/PartnerPage";
 import { SendPage } from "./pages/send/SendPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
 import { TemplatesPage } from "./pages/templates/TemplatesPage";
@@ -26,7 +27,7 @@ function useSection(): SectionId {
   return section;
 }
 
-/** Ctrl/Cmd + 1…7 jumps to a section. */
+/** Ctrl/Cmd + 1…9 jumps to a section. */
 function useSectionShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -156,6 +157,7 @@ function Shell() {
       {section === "history" && <HistoryPage />}
       {section === "inbox" && <InboxPage />}
       {section === "audit" && <AuditPage />}
+      {section === "partner" && <PartnerPage />}
       {section === "settings" && (
         <SettingsPage preferences={preferences} onPreferences={put} />
       )}

@@ -7,6 +7,7 @@ pub mod history;
 pub mod inbox;
 pub mod keys;
 pub mod numbers;
+pub mod partner;
 pub mod prefs;
 pub mod profile;
 pub mod qa;

@@ -7,6 +7,7 @@ export const SECTIONS = [
   { id: "history", label: "History", icon: "◷" },
   { id: "inbox", label: "Inbox", icon: "⬇" },
   { id: "audit", label: "Audit log", icon: "☰" },
+  { id: "partner", label: "Partner", icon: "◈" },
   { id: "settings", label: "Settings", icon: "⚙" },
 ] as const;
 
