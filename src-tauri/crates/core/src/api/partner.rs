@@ -119,15 +119,19 @@ impl Client {
     ) -> Result<ChannelPage> {
         check_id("partner id", partner_id)?;
         let limit = if q.limit == 0 { 50 } else { q.limit.min(100) };
-        let mut query = url::form_urlencoded::Serializer::new(String::new());
-        query.append_pair("offset", &q.offset.to_string());
-        query.append_pair("limit", &limit.to_string());
-        if !q.filters.is_empty() {
-            let filters =
-                serde_json::to_string(&q.filters).map_err(|e| Error::Internal(e.to_string()))?;
-            query.append_pair("filters", &filters);
-        }
-        let path = format!("/partners/{partner_id}/channels?{}", query.finish());
+        // The serializer is not `Send`: it must not live across the await below.
+        let query = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("offset", &q.offset.to_string());
+            query.append_pair("limit", &limit.to_string());
+            if !q.filters.is_empty() {
+                let filters = serde_json::to_string(&q.filters)
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                query.append_pair("filters", &filters);
+            }
+            query.finish()
+        };
+        let path = format!("/partners/{partner_id}/channels?{query}");
         let v = self
             .request(Method::GET, &path, Payload::None, Call::Read)
             .await?;
