@@ -219,87 +219,81 @@ impl Core {
             .or_else(|| is_template.then(|| data_id.clone()).flatten());
         let phone = field(v, &["phone_number", "display_phone_number"]);
         let now = crate::util::now();
-        let mut changed_number = None;
-        let topics_template;
-        {
-            let (number_id, templates_changed) = self.db.with_tx(|tx| {
-                let mut number_id = match channel_id.as_deref() {
-                    Some(ch) => store::channel_by_id(tx, ch)?.map(|r| r.number_id),
-                    None => None,
-                };
-                if number_id.is_none() {
-                    if let Some(w) = waba_id.as_deref() {
-                        number_id = store::number_of_waba(tx, w)?;
-                    }
+        let number_id = self.db.with_tx(|tx| {
+            let mut number_id = match channel_id.as_deref() {
+                Some(ch) => store::channel_by_id(tx, ch)?.map(|r| r.number_id),
+                None => None,
+            };
+            if number_id.is_none() {
+                if let Some(w) = waba_id.as_deref() {
+                    number_id = store::number_of_waba(tx, w)?;
                 }
-                if number_id.is_none() {
-                    if let Some(p) = phone
-                        .as_deref()
-                        .and_then(|p| crate::numbers::normalize_phone(p).ok())
-                    {
-                        number_id = crate::numbers::store::find(tx, Some(&p), "")?;
-                    }
+            }
+            if number_id.is_none() {
+                if let Some(p) = phone
+                    .as_deref()
+                    .and_then(|p| crate::numbers::normalize_phone(p).ok())
+                {
+                    number_id = crate::numbers::store::find(tx, Some(&p), "")?;
                 }
-                let mut templates_changed = 0;
-                let summary = if is_template {
-                    let name = field(v, &["template_name", "name", "element_name"]);
-                    let language = field(v, &["language", "template_language", "language_code"]);
-                    let id = field(v, &["external_id", "message_template_id", "template_id"]);
-                    let status = field(v, &["status", "new_status", "template_status"])
-                        .map(|s| s.to_ascii_uppercase());
-                    let reason = field(v, &["reason", "rejected_reason"])
-                        .filter(|r| !r.eq_ignore_ascii_case("NONE"));
-                    if let Some(s) = status.as_deref() {
-                        templates_changed = store::set_template_status(
-                            tx,
-                            number_id,
-                            id.as_deref(),
-                            name.as_deref(),
-                            language.as_deref(),
-                            s,
-                            reason.as_deref(),
-                        )?;
-                    }
-                    format!(
-                        "template {}{} is now {}{}",
-                        name.as_deref().or(id.as_deref()).unwrap_or("?"),
-                        language.map(|l| format!(" ({l})")).unwrap_or_default(),
-                        status.as_deref().unwrap_or("?"),
-                        reason.map(|r| format!(": {r}")).unwrap_or_default()
-                    )
-                } else {
-                    if let Some(ch) = channel_id.as_deref() {
-                        let status = field(v, &["status"]).or_else(|| match event.as_str() {
-                            "channel_live" => Some("live".to_string()),
-                            "channel_running" => Some("running".to_string()),
-                            "channel_ready" => Some("ready".to_string()),
-                            "account_restriction" => Some("restricted".to_string()),
-                            _ => None,
-                        });
-                        let mode = field(v, &["account_mode"]);
-                        store::update_channel(tx, ch, status.as_deref(), mode.as_deref())?;
-                    }
-                    summary_of(&event, v)
-                };
-                store::insert_event(
-                    tx,
-                    &event,
-                    channel_id.as_deref(),
-                    number_id,
-                    &summary,
-                    raw,
-                    &now,
-                )?;
-                Ok((number_id, templates_changed))
-            })?;
-            changed_number = changed_number.or(number_id);
-            topics_template = templates_changed > 0;
-        }
+            }
+            let summary = if is_template {
+                let name = field(v, &["template_name", "name", "element_name"]);
+                let language = field(v, &["language", "template_language", "language_code"]);
+                let id = field(v, &["external_id", "message_template_id", "template_id"]);
+                let status = field(v, &["status", "new_status", "template_status"])
+                    .map(|s| s.to_ascii_uppercase());
+                let reason = field(v, &["reason", "rejected_reason"])
+                    .filter(|r| !r.eq_ignore_ascii_case("NONE"));
+                if let Some(s) = status.as_deref() {
+                    store::set_template_status(
+                        tx,
+                        number_id,
+                        id.as_deref(),
+                        name.as_deref(),
+                        language.as_deref(),
+                        s,
+                        reason.as_deref(),
+                    )?;
+                }
+                format!(
+                    "template {}{} is now {}{}",
+                    name.as_deref().or(id.as_deref()).unwrap_or("?"),
+                    language.map(|l| format!(" ({l})")).unwrap_or_default(),
+                    status.as_deref().unwrap_or("?"),
+                    reason.map(|r| format!(": {r}")).unwrap_or_default()
+                )
+            } else {
+                if let Some(ch) = channel_id.as_deref() {
+                    let status = field(v, &["status"]).or_else(|| match event.as_str() {
+                        "channel_live" => Some("live".to_string()),
+                        "channel_running" => Some("running".to_string()),
+                        "channel_ready" => Some("ready".to_string()),
+                        "account_restriction" => Some("restricted".to_string()),
+                        _ => None,
+                    });
+                    let mode = field(v, &["account_mode"]);
+                    store::update_channel(tx, ch, status.as_deref(), mode.as_deref())?;
+                }
+                summary_of(&event, v)
+            };
+            store::insert_event(
+                tx,
+                &event,
+                channel_id.as_deref(),
+                number_id,
+                &summary,
+                raw,
+                &now,
+            )?;
+            Ok(number_id)
+        })?;
+        // A template event refreshes the library's views even when it matched no row.
         let mut topics = vec![Topic::Numbers, Topic::Inbox];
-        if topics_template || is_template {
+        if is_template {
             topics.push(Topic::Templates);
         }
-        self.emit(&topics, changed_number);
+        self.emit(&topics, number_id);
         Ok(())
     }
 }
