@@ -5,8 +5,9 @@
 // updates the library with no sync; a forged partner event is refused and listed.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
-import { startInbox, startSim } from "./harness.mjs";
+import { filesContaining, startInbox, startSim } from "./harness.mjs";
 import { startJourney } from "./journeys/journey.mjs";
 import { By, SEL, choose, fill, go, keyStateIs, press, waitFor } from "./journeys/ui.mjs";
 import { simState } from "./journeys/world.mjs";
@@ -162,5 +163,14 @@ test("partner key → channels → import two → generate a key → template ap
     await list.findElement(By.css("summary")).click();
     await driver.wait(async () => /wrong x-360dialog-signature/.test(await list.getText()), 10000);
     assert.match(await list.getText(), /unsigned partner event/);
+  });
+
+  await j.step("no-secret-outside-the-keyring", async () => {
+    const state = await simState(sim.url);
+    const secrets = [hub.api_key, hub.webhook_secret, oldKey, state.numbers[0].api_key];
+    for (const secret of secrets) {
+      assert.deepEqual(filesContaining(j.dataDir, secret), [], "a secret is stored in the data dir");
+      assert.equal(readFileSync(j.logFile, "utf8").includes(secret), false, "a secret is in the app's log");
+    }
   });
 });
