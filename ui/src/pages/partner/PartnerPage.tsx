@@ -287,7 +287,7 @@ function Channels() {
         </button>
       </div>
       <button type="button" className="primary" id="channels-import" disabled={busy || selected.size === 0} onClick={doImport}>
-        {busy ? "Importing…" : `Import ${selected.size || ""} selected`.replace("  ", " ")}
+        {busy ? "Importing…" : selected.size ? `Import ${selected.size} selected` : "Import selected"}
       </button>
       {outcomes && (
         <ul className="plain-list" id="import-outcomes" role="status">
