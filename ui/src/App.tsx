@@ -5,13 +5,14 @@ import { uiReady } from "./lib/ipc/commands";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
 import { PreferencesProvider, usePreferences } from "./lib/preferences";
 import { DemoBanner, ProfileProvider, useProfile } from "./lib/profile";
-import { SECTIONS, type SectionId, sectionFromHash } from "./lib/sections";
+import { SECTIONS, type SectionId, sectionFromHash, shortcutKey } from "./lib/sections";
 import { applyTheme, rememberTheme } from "./lib/theme";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
 import { OnboardingPage } from "./pages/onboarding/OnboardingPage";
+import { PartnerPage } from "./pages/partner/PartnerPage";
 import { SendPage } from "./pages/send/SendPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
 import { TemplatesPage } from "./pages/templates/TemplatesPage";
@@ -27,13 +28,13 @@ function useSection(): SectionId {
   return section;
 }
 
-/** Ctrl/Cmd + 1…7 jumps to a section. */
+/** Ctrl/Cmd + 1…9 and 0 jump to a section. */
 function useSectionShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return;
-      const index = Number(e.key) - 1;
-      if (Number.isInteger(index) && index >= 0 && index < SECTIONS.length) {
+      const index = SECTIONS.findIndex((_, i) => shortcutKey(i) === e.key);
+      if (index >= 0) {
         e.preventDefault();
         location.hash = `#/${SECTIONS[index].id}`;
       }
@@ -138,7 +139,7 @@ function Shell() {
                 href={`#/${s.id}`}
                 data-section={s.id}
                 aria-current={section === s.id ? "page" : undefined}
-                title={`${s.label} (Ctrl+${i + 1})`}
+                title={shortcutKey(i) ? `${s.label} (Ctrl+${shortcutKey(i)})` : s.label}
               >
                 <span className="sidebar__icon" aria-hidden="true">
                   {s.icon}
@@ -158,6 +159,7 @@ function Shell() {
       {section === "inbox" && <InboxPage />}
       {section === "setup" && <OnboardingPage />}
       {section === "audit" && <AuditPage />}
+      {section === "partner" && <PartnerPage />}
       {section === "settings" && (
         <SettingsPage preferences={preferences} onPreferences={put} />
       )}

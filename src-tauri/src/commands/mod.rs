@@ -8,6 +8,7 @@ pub mod inbox;
 pub mod keys;
 pub mod numbers;
 pub mod onboarding;
+pub mod partner;
 pub mod prefs;
 pub mod profile;
 pub mod qa;

@@ -8,6 +8,7 @@ export const SECTIONS = [
   { id: "inbox", label: "Inbox", icon: "⬇" },
   { id: "setup", label: "Setup", icon: "✓" },
   { id: "audit", label: "Audit log", icon: "☰" },
+  { id: "partner", label: "Partner", icon: "◈" },
   { id: "settings", label: "Settings", icon: "⚙" },
 ] as const;
 
@@ -16,4 +17,9 @@ export type SectionId = (typeof SECTIONS)[number]["id"];
 export function sectionFromHash(hash: string): SectionId {
   const id = hash.replace(/^#\/?/, "");
   return SECTIONS.find((s) => s.id === id)?.id ?? "numbers";
+}
+
+/** The key that, with Ctrl/Cmd, jumps to the section at `i`: 1…9, then 0 for the tenth. */
+export function shortcutKey(i: number): string | null {
+  return i < 9 ? String(i + 1) : i === 9 ? "0" : null;
 }

@@ -24,6 +24,13 @@ pub enum KeyCmd {
         #[arg(long)]
         no_verify: bool,
     },
+    /// Generate a new key through the Partner API (numbers imported from a partner channel):
+    /// older keys stop working; the new key goes straight to the keyring, is verified, and a
+    /// webhook it cleared is set again.
+    Generate {
+        /// Phone or label.
+        number: String,
+    },
     /// The key's state, mask and fingerprint.
     Status { number: String },
     /// The key's audit trail.
@@ -43,9 +50,14 @@ pub struct VerifyArgs {
 }
 
 fn read_key(label: &str) -> Result<Sensitive<String>, Error> {
+    read_secret(&format!("API key for {label} (input hidden): "))
+}
+
+/// A secret from standard input: prompted for (hidden) at a terminal, else read to the end.
+pub fn read_secret(prompt: &str) -> Result<Sensitive<String>, Error> {
     let stdin = std::io::stdin();
     let key = if stdin.is_terminal() {
-        rpassword::prompt_password(format!("API key for {label} (input hidden): "))
+        rpassword::prompt_password(prompt)
             .map_err(|e| Error::Internal(format!("reading the key: {e}")))?
     } else {
         let mut s = String::new();
@@ -97,6 +109,20 @@ pub async fn run(data_dir: &Path, cmd: KeyCmd) -> Result<Output, Error> {
                 },
                 text,
             )
+        }
+        KeyCmd::Generate { number } => {
+            let n = core.resolve_number(&number)?;
+            let done = core.generate_key(n.id, Actor::Cli).await?;
+            let n = &done.number;
+            let text = format!(
+                "{}: key {} {} ({})\n{}",
+                n.label,
+                n.key_hint.as_deref().unwrap_or(""),
+                n.key_state.as_str(),
+                n.key_fingerprint.as_deref().unwrap_or(""),
+                done.message
+            );
+            Output::ok(&done, text)
         }
         KeyCmd::Status { number } => {
             let n = core.resolve_number(&number)?;

@@ -14,6 +14,7 @@ mod history;
 mod inbox;
 mod keys;
 mod numbers;
+mod partner;
 mod qa;
 mod send;
 mod templates;
@@ -85,6 +86,9 @@ enum Command {
     /// A number's block list.
     #[command(subcommand)]
     Block(block::BlockCmd),
+    /// A 360dialog partner account: its channels, importing them, the partner webhook.
+    #[command(subcommand)]
+    Partner(partner::PartnerCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
 }
@@ -141,6 +145,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Profile(cmd) => business_profile::run(&data_dir, cmd).await,
         Command::Components(cmd) => components::run(&data_dir, cmd).await,
         Command::Block(cmd) => block::run(&data_dir, cmd).await,
+        Command::Partner(cmd) => partner::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }

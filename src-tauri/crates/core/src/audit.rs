@@ -66,6 +66,7 @@ pub enum AuditAction {
     KeyRemoved,
     KeyRotationRecovered,
     KeyRotationRolledBack,
+    KeyGenerated,
     NumberAdded,
     NumberUpdated,
     NumberRemoved,
@@ -87,10 +88,13 @@ pub enum AuditAction {
     ComponentsChanged,
     UsersBlocked,
     UsersUnblocked,
+    PartnerAccountSet,
+    PartnerChannelImported,
+    PartnerWebhookSet,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -98,6 +102,7 @@ impl AuditAction {
         AuditAction::KeyRemoved,
         AuditAction::KeyRotationRecovered,
         AuditAction::KeyRotationRolledBack,
+        AuditAction::KeyGenerated,
         AuditAction::NumberAdded,
         AuditAction::NumberUpdated,
         AuditAction::NumberRemoved,
@@ -119,6 +124,9 @@ impl AuditAction {
         AuditAction::ComponentsChanged,
         AuditAction::UsersBlocked,
         AuditAction::UsersUnblocked,
+        AuditAction::PartnerAccountSet,
+        AuditAction::PartnerChannelImported,
+        AuditAction::PartnerWebhookSet,
     ];
 
     /// The name stored in the database.
@@ -131,6 +139,7 @@ impl AuditAction {
             AuditAction::KeyRemoved => "key_removed",
             AuditAction::KeyRotationRecovered => "key_rotation_recovered",
             AuditAction::KeyRotationRolledBack => "key_rotation_rolled_back",
+            AuditAction::KeyGenerated => "key_generated",
             AuditAction::NumberAdded => "number_added",
             AuditAction::NumberUpdated => "number_updated",
             AuditAction::NumberRemoved => "number_removed",
@@ -152,6 +161,9 @@ impl AuditAction {
             AuditAction::ComponentsChanged => "components_changed",
             AuditAction::UsersBlocked => "users_blocked",
             AuditAction::UsersUnblocked => "users_unblocked",
+            AuditAction::PartnerAccountSet => "partner_account_set",
+            AuditAction::PartnerChannelImported => "partner_channel_imported",
+            AuditAction::PartnerWebhookSet => "partner_webhook_set",
         }
     }
 
@@ -173,6 +185,7 @@ impl AuditAction {
             AuditAction::KeyRemoved => "Key removed",
             AuditAction::KeyRotationRecovered => "Key rotation recovered",
             AuditAction::KeyRotationRolledBack => "Key rotation rolled back",
+            AuditAction::KeyGenerated => "Key generated",
             AuditAction::NumberAdded => "Number added",
             AuditAction::NumberUpdated => "Number updated",
             AuditAction::NumberRemoved => "Number removed",
@@ -194,6 +207,9 @@ impl AuditAction {
             AuditAction::ComponentsChanged => "Conversational components changed",
             AuditAction::UsersBlocked => "Users blocked",
             AuditAction::UsersUnblocked => "Users unblocked",
+            AuditAction::PartnerAccountSet => "Partner account set",
+            AuditAction::PartnerChannelImported => "Partner channel imported",
+            AuditAction::PartnerWebhookSet => "Partner webhook set",
         }
     }
 }

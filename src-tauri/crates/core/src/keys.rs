@@ -186,6 +186,9 @@ fn clean_key(key: Sensitive<String>) -> Result<Sensitive<String>> {
     Ok(Sensitive::new(k.to_string()))
 }
 
+/// What the pending entry holds while a key is being minted, until the key replaces it.
+const MINT_RESERVATION: &str = "(reserved for a key being generated)";
+
 /// A rotation journal row.
 struct Journal {
     stage: String,
@@ -193,6 +196,21 @@ struct Journal {
     hint: String,
     verified: bool,
     actor: String,
+    /// `pasted`, or `minted` (generated through the Partner API).
+    source: String,
+}
+
+const JOURNAL_COLUMNS: &str = "stage, new_fingerprint, new_hint, verified, actor, source";
+
+fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Journal> {
+    Ok(Journal {
+        stage: r.get(0)?,
+        fingerprint: r.get(1)?,
+        hint: r.get(2)?,
+        verified: r.get(3)?,
+        actor: r.get(4)?,
+        source: r.get(5)?,
+    })
 }
 
 /// Where a keyring step of a rotation failed.
@@ -277,7 +295,7 @@ pub(crate) fn key_belongs_to(
 }
 
 impl Core {
-    fn crash_point(&self, step: RotationStep) -> Result<()> {
+    pub(crate) fn crash_point(&self, step: RotationStep) -> Result<()> {
         let mut hook = self.crash_after.lock().unwrap_or_else(|p| p.into_inner());
         if *hook == Some(step) {
             *hook = None;
@@ -286,7 +304,11 @@ impl Core {
         Ok(())
     }
 
-    fn client_with_key(&self, number: &NumberView, key: Sensitive<String>) -> Result<Client> {
+    pub(crate) fn client_with_key(
+        &self,
+        number: &NumberView,
+        key: Sensitive<String>,
+    ) -> Result<Client> {
         Ok(Client::with_http(
             self.http.clone(),
             &number.base_url,
@@ -477,6 +499,18 @@ impl Core {
             };
             return Ok(KeySaved { number, webhook });
         }
+        self.webhook_after_key(number, actor).await
+    }
+
+    /// Reads the webhook back with the number's new key and says whether it is as WABA Desk
+    /// last set or accepted it, gone, or changed.
+    pub(crate) async fn webhook_after_key(
+        &self,
+        number: NumberView,
+        actor: Actor,
+    ) -> Result<KeySaved> {
+        let number_id = number.id;
+        let known = self.known_webhook(number_id)?;
         let webhook = match self.get_webhook(number_id, actor).await {
             Err(e) => WebhookAfterKey {
                 state: WebhookReadBack::Unreadable,
@@ -546,17 +580,9 @@ impl Core {
     fn journal(&self, number_id: i64) -> Result<Option<Journal>> {
         self.db.with_conn(|c| {
             c.query_row(
-                "SELECT stage, new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
+                &format!("SELECT {JOURNAL_COLUMNS} FROM key_rotations WHERE number_id = ?1"),
                 [number_id],
-                |r| {
-                    Ok(Journal {
-                        stage: r.get(0)?,
-                        fingerprint: r.get(1)?,
-                        hint: r.get(2)?,
-                        verified: r.get(3)?,
-                        actor: r.get(4)?,
-                    })
-                },
+                journal_row,
             )
             .optional()
             .map_err(Error::db("reading the rotation journal"))
@@ -588,7 +614,7 @@ impl Core {
     /// The number's keyring entry holds the new key: record it in the number's row and the
     /// audit log (the journal says `recorded` in the same transaction), then drop the pending
     /// entry, then close the journal.
-    fn complete_rotation(
+    pub(crate) fn complete_rotation(
         &self,
         number: &NumberView,
         health: Option<&HealthStatus>,
@@ -601,17 +627,9 @@ impl Core {
         self.write(&[Topic::Keys, Topic::Audit], Some(number_id), |tx| {
             let j: Journal = tx
                 .query_row(
-                    "SELECT stage, new_fingerprint, new_hint, verified, actor FROM key_rotations WHERE number_id = ?1",
+                    &format!("SELECT {JOURNAL_COLUMNS} FROM key_rotations WHERE number_id = ?1"),
                     [number_id],
-                    |r| {
-                        Ok(Journal {
-                            stage: r.get(0)?,
-                            fingerprint: r.get(1)?,
-                            hint: r.get(2)?,
-                            verified: r.get(3)?,
-                            actor: r.get(4)?,
-                        })
-                    },
+                    journal_row,
                 )
                 .map_err(Error::db("reading the rotation journal"))?;
             let now = crate::util::now();
@@ -621,11 +639,19 @@ impl Core {
                 store::set_health(tx, number_id, json, &now, h.phone_number_id(), h.waba_id())?;
             }
             let actor = Actor::parse(&j.actor);
-            let (action, detail) = match (&number.key_fingerprint, j.verified) {
-                (None, true) => (AuditAction::KeySet, "verified with /health_status"),
-                (None, false) => (AuditAction::KeySet, "stored without verification"),
-                (Some(_), true) => (AuditAction::KeyRotated, "verified with /health_status"),
-                (Some(_), false) => (AuditAction::KeyRotated, "stored without verification"),
+            let (action, detail) = match (j.source.as_str(), &number.key_fingerprint, j.verified) {
+                ("minted", _, true) => (
+                    AuditAction::KeyGenerated,
+                    "generated through the Partner API (older keys revoked), verified with /health_status",
+                ),
+                ("minted", _, false) => (
+                    AuditAction::KeyGenerated,
+                    "generated through the Partner API (older keys revoked), not yet verified",
+                ),
+                (_, None, true) => (AuditAction::KeySet, "verified with /health_status"),
+                (_, None, false) => (AuditAction::KeySet, "stored without verification"),
+                (_, Some(_), true) => (AuditAction::KeyRotated, "verified with /health_status"),
+                (_, Some(_), false) => (AuditAction::KeyRotated, "stored without verification"),
             };
             audit::record(tx, actor, NewAudit {
                 number_id: Some(number_id),
@@ -683,7 +709,7 @@ impl Core {
 
     /// Finishes or rolls back the interrupted rotation of one number, from what the journal
     /// and the keyring hold now. Safe to repeat after a crash at any point of it.
-    fn recover_rotation(&self, number_id: i64) -> Result<bool> {
+    pub(crate) fn recover_rotation(&self, number_id: i64) -> Result<bool> {
         let Some(j) = self.journal(number_id)? else {
             return Ok(false);
         };
@@ -694,6 +720,18 @@ impl Core {
         match j.stage.as_str() {
             // The database already describes the new key.
             "recorded" => self.close_rotation(&number)?,
+            // A key was being minted: the pending entry, written first, holds it if the mint
+            // answered before the process died.
+            "minting" => match self.secrets.get(&pending_account(&number.phone))? {
+                Some(key) if key.expose() != MINT_RESERVATION => {
+                    self.journal_minted_key(number_id, &key)?;
+                    let current = account(&number.phone);
+                    self.secrets.set(&current, &key)?;
+                    self.read_back(&current, &key)?;
+                    self.complete_rotation(&number, None, true)?;
+                }
+                _ => self.roll_back_mint(&number)?,
+            },
             // The number's entry was never touched.
             "staging" => self.roll_back_rotation(&number)?,
             _ => {
@@ -714,6 +752,123 @@ impl Core {
             }
         }
         Ok(true)
+    }
+
+    /// Opens the journal of a key about to be minted through the Partner API (stage
+    /// `minting`): from here on, a pending entry for this number is the minted key.
+    pub(crate) fn begin_mint(&self, number: &NumberView, actor: Actor) -> Result<()> {
+        self.db.with_conn(|c| {
+            c.execute(
+                "INSERT INTO key_rotations (number_id, stage, new_fingerprint, new_hint, verified, actor, started_at, source) \
+                 VALUES (?1, 'minting', '', '', 0, ?2, ?3, 'minted')",
+                params![number.id, actor.as_str(), crate::util::now()],
+            )
+            .map_err(|e| match e {
+                rusqlite::Error::SqliteFailure(f, _)
+                    if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Error::Validation(format!(
+                        "another key change of {} is in progress; wait for it to finish",
+                        number.label
+                    ))
+                }
+                other => Error::db("journaling the key generation")(other),
+            })?;
+            Ok(())
+        })
+    }
+
+    /// Reserves the number's pending entry before a mint: proves the keyring takes a write now
+    /// and opens its session, so the minted key's own write is quick.
+    pub(crate) fn reserve_pending(&self, number: &NumberView) -> Result<()> {
+        self.secrets.set(
+            &pending_account(&number.phone),
+            &Sensitive::new(MINT_RESERVATION.to_string()),
+        )
+    }
+
+    /// The mint was refused or never answered: nothing of it reached the keyring; drop the
+    /// reservation and close the journal.
+    pub(crate) fn abandon_mint(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
+        self.clear_journal(number.id)
+    }
+
+    /// Persists a just-minted key: the pending keyring entry first (the answer is its only
+    /// copy), read back, then the journal (`staged`, with its fingerprint).
+    pub(crate) fn stage_minted_key(
+        &self,
+        number: &NumberView,
+        key: &Sensitive<String>,
+    ) -> Result<()> {
+        self.crash_point(RotationStep::Minted)?;
+        let pending = pending_account(&number.phone);
+        self.secrets.set(&pending, key)?;
+        self.crash_point(RotationStep::MintPendingWritten)?;
+        self.read_back(&pending, key)?;
+        self.journal_minted_key(number.id, key)?;
+        self.crash_point(RotationStep::Staged)
+    }
+
+    fn journal_minted_key(&self, number_id: i64, key: &Sensitive<String>) -> Result<()> {
+        self.db.with_conn(|c| {
+            c.execute(
+                "UPDATE key_rotations SET stage = 'staged', new_fingerprint = ?1, new_hint = ?2 WHERE number_id = ?3",
+                params![key.fingerprint(), key.mask(), number_id],
+            )
+            .map_err(Error::db("journaling the key generation"))?;
+            Ok(())
+        })
+    }
+
+    /// A staged minted key becomes the number's: marked verified when `health` is given, written
+    /// to the number's entry, recorded and audited, the pending entry dropped.
+    pub(crate) fn finish_minted_key(
+        &self,
+        number: &NumberView,
+        key: &Sensitive<String>,
+        health: Option<&HealthStatus>,
+    ) -> Result<()> {
+        if health.is_some() {
+            self.db.with_conn(|c| {
+                c.execute(
+                    "UPDATE key_rotations SET verified = 1 WHERE number_id = ?1",
+                    [number.id],
+                )
+                .map_err(Error::db("journaling the key generation"))?;
+                Ok(())
+            })?;
+        }
+        let current = account(&number.phone);
+        self.secrets.set(&current, key)?;
+        self.crash_point(RotationStep::KeyWritten)?;
+        self.read_back(&current, key)?;
+        self.set_stage(number.id, "promoted")?;
+        self.crash_point(RotationStep::Promoted)?;
+        self.complete_rotation(number, health, false)
+    }
+
+    /// A key generation died before its key reached the keyring: if 360dialog minted it, the
+    /// previous key is revoked and the new one is lost; say so.
+    fn roll_back_mint(&self, number: &NumberView) -> Result<()> {
+        self.secrets.delete(&pending_account(&number.phone))?;
+        self.write(&[Topic::Keys, Topic::Audit], Some(number.id), |tx| {
+            tx.execute(
+                "DELETE FROM key_rotations WHERE number_id = ?1",
+                [number.id],
+            )
+            .map_err(Error::db("closing the rotation journal"))?;
+            audit::record(
+                tx,
+                Actor::System,
+                NewAudit {
+                    number_id: Some(number.id),
+                    detail: "a key generation was interrupted before the new key reached the keyring; \
+                             if 360dialog issued it, the previous key no longer works: generate a new key again",
+                    ..NewAudit::of(AuditAction::KeyRotationRolledBack)
+                },
+            )
+        })
     }
 
     /// Finishes or rolls back rotations a crash interrupted. Returns how many it handled.

@@ -14,6 +14,7 @@ pub mod info;
 pub mod keys;
 pub mod numbers;
 pub mod onboarding;
+pub mod partner;
 pub mod paths;
 pub mod prefs;
 pub mod secrets;

@@ -37,6 +37,16 @@ pub mod accounts {
         format!("{phone} webhook secret")
     }
 
+    /// The partner account's Partner API key (one partner account per profile).
+    pub fn partner_key_account() -> String {
+        "partner API key".to_string()
+    }
+
+    /// The partner's platform secret, which signs partner webhook events.
+    pub fn partner_webhook_secret_account() -> String {
+        "partner webhook secret".to_string()
+    }
+
     /// Every keyring entry a number can have.
     pub fn entries_of(phone: &str) -> Vec<String> {
         vec![

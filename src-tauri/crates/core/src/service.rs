@@ -33,6 +33,12 @@ pub enum RotationStep {
     Recorded,
     /// The pending keyring entry is deleted.
     PendingDeleted,
+    /// The Partner API answered with a minted key; nothing of it is in the keyring yet (only
+    /// key generation passes here: a death now loses the key, and the next start says so).
+    Minted,
+    /// A key minted through the Partner API is in the pending entry; the journal does not
+    /// know it yet (only key generation passes here).
+    MintPendingWritten,
 }
 
 impl RotationStep {
@@ -40,6 +46,17 @@ impl RotationStep {
     pub const ALL: [RotationStep; 7] = [
         RotationStep::Journaled,
         RotationStep::PendingWritten,
+        RotationStep::Staged,
+        RotationStep::KeyWritten,
+        RotationStep::Promoted,
+        RotationStep::Recorded,
+        RotationStep::PendingDeleted,
+    ];
+
+    /// The steps a key generation (Partner API) passes, in order.
+    pub const MINT: [RotationStep; 7] = [
+        RotationStep::Minted,
+        RotationStep::MintPendingWritten,
         RotationStep::Staged,
         RotationStep::KeyWritten,
         RotationStep::Promoted,

@@ -115,15 +115,7 @@ async fn set_settings(
 /// and with `new_key_clears_webhook` the number's webhook is gone too.
 async fn rotate_key(State(sim): State<Arc<Sim>>, Path(id): Path<String>) -> Response {
     let idx = number!(sim, id);
-    let mut inner = sim.lock();
-    let key = inner.new_key();
-    let clears = inner.settings.new_key_clears_webhook;
-    let n = &mut inner.numbers[idx];
-    let old = std::mem::replace(&mut n.key, key.clone());
-    n.retired_keys.push(old);
-    if clears {
-        n.webhook = None;
-    }
+    let (key, clears) = sim.lock().issue_key(idx);
     Json(json!({"api_key": key, "webhook_cleared": clears})).into_response()
 }
 
@@ -279,7 +271,9 @@ async fn force_template_status(
         t.forced = true;
         found = true;
     }
+    drop(inner);
     if found {
+        crate::partner::template_status_changed(&sim, idx, &name);
         StatusCode::NO_CONTENT.into_response()
     } else {
         (

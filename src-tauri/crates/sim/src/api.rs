@@ -446,7 +446,10 @@ async fn create_template(
     let namespace = format!("ns_{}", number.waba_id);
     let mut out = template_json(&template, &namespace);
     out["status"] = json!("PENDING");
+    let watched = (template.name.clone(), template.language.clone());
     number.templates.push(template);
+    drop(inner);
+    crate::partner::watch_review(sim.clone(), idx, watched.0, watched.1);
     (StatusCode::OK, Json(out)).into_response()
 }
 

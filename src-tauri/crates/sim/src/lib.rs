@@ -12,12 +12,16 @@
 //!   starts with `reject` is rejected, every other one approved, after `review_delay`;
 //! * recipients decide the delivery script: a number ending in `0000` fails with 131026, one
 //!   ending in `1111` is delivered but never read, every other one is sent, delivered, read.
+//! * one partner account owns every number's channel (the Partner API under `/api/v2`): its
+//!   id, API key and platform secret are at `GET /_sim/partner`; each channel's "partner API key
+//!   permission" starts granted and can be withdrawn (`POST /_sim/partner/channels/{id}/permission`).
 
 mod admin;
 mod api;
 mod errors;
 mod faults;
 mod onboarding;
+mod partner;
 mod state;
 mod templates;
 mod webhooks;
@@ -133,11 +137,13 @@ pub fn fixtures_dir() -> std::path::PathBuf {
 pub fn router(sim: Arc<Sim>) -> Router {
     api::routes()
         .merge(onboarding::routes())
+        .merge(partner::routes())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             faults::inject,
         ))
         .merge(admin::routes())
+        .merge(partner::admin_routes())
         .with_state(sim)
 }
 

@@ -97,6 +97,8 @@ pub struct Inner {
     pub numbers: Vec<Number>,
     pub faults: Vec<Fault>,
     pub settings: Settings,
+    /// The partner account every number's channel belongs to (the Partner API).
+    pub partner: crate::partner::Partner,
     rng: StdRng,
 }
 
@@ -113,6 +115,26 @@ impl Inner {
 
     pub fn new_key(&mut self) -> String {
         Alphanumeric.sample_string(&mut self.rng, 32)
+    }
+
+    /// A short random id with `suffix` (360dialog's partner, client and channel ids look so).
+    pub fn new_short_id(&mut self, suffix: &str) -> String {
+        format!("{}{suffix}", Alphanumeric.sample_string(&mut self.rng, 8))
+    }
+
+    /// What generating a new API key does: the old key stops working at once, and with
+    /// `new_key_clears_webhook` the number's webhook is gone too. Returns the key and whether
+    /// the webhook was cleared.
+    pub fn issue_key(&mut self, idx: usize) -> (String, bool) {
+        let key = self.new_key();
+        let clears = self.settings.new_key_clears_webhook;
+        let n = &mut self.numbers[idx];
+        let old = std::mem::replace(&mut n.key, key.clone());
+        n.retired_keys.push(old);
+        if clears {
+            n.webhook = None;
+        }
+        (key, clears)
     }
 
     pub fn new_wamid(&mut self) -> String {
@@ -150,6 +172,7 @@ impl Sim {
             settings: Settings {
                 new_key_clears_webhook: config.new_key_clears_webhook,
             },
+            partner: crate::partner::Partner::default(),
             rng,
         };
         for i in 0..config.numbers {
@@ -177,6 +200,7 @@ impl Sim {
             };
             inner.numbers.push(number);
         }
+        inner.partner = crate::partner::Partner::seeded(&mut inner);
         let http = reqwest::Client::builder()
             .timeout(config.webhook_timeout)
             .build()

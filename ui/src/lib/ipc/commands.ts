@@ -58,6 +58,14 @@ import type { ConversationalAutomation } from "./bindings/ConversationalAutomati
 import type { NumberHealth } from "./bindings/NumberHealth";
 import type { NumberProgress } from "./bindings/NumberProgress";
 import type { ProfileCheck } from "./bindings/ProfileCheck";
+import type { ChannelList } from "./bindings/ChannelList";
+import type { ChannelQuery } from "./bindings/ChannelQuery";
+import type { ImportOutcome } from "./bindings/ImportOutcome";
+import type { KeyGenerated } from "./bindings/KeyGenerated";
+import type { NumberChannel } from "./bindings/NumberChannel";
+import type { PartnerAccountView } from "./bindings/PartnerAccountView";
+import type { PartnerEventView } from "./bindings/PartnerEventView";
+import type { PartnerInput } from "./bindings/PartnerInput";
 import { toIpcError } from "./errors";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -126,6 +134,19 @@ export function verifyAll(onProgress: (p: VerifyProgress) => void) {
   return call<VerifyOutcome[]>("verify_all", { onProgress: channel });
 }
 export const keyHistory = (id: number) => call<AuditEntry[]>("key_history", { id });
+
+// Partner mode. The partner API key and the platform secret go in, never come back.
+export const partnerAccount = () => call<PartnerAccountView | null>("partner_account");
+export const setPartnerAccount = (input: PartnerInput, key: string) =>
+  call<PartnerAccountView>("set_partner_account", { input, key });
+export const partnerChannels = (query: ChannelQuery) => call<ChannelList>("partner_channels", { query });
+export const importChannels = (channelIds: string[]) => call<ImportOutcome[]>("import_channels", { channelIds });
+export const setPartnerWebhook = (url: string, secret: string | null) =>
+  call<PartnerAccountView>("set_partner_webhook", { url, secret });
+export const partnerEventsUrl = () => call<string | null>("partner_events_url");
+export const numberChannel = (id: number) => call<NumberChannel | null>("number_channel", { id });
+export const partnerEvents = (id: number | null) => call<PartnerEventView[]>("partner_events", { id });
+export const generateKey = (id: number) => call<KeyGenerated>("generate_key", { id });
 export const listAudit = (filter: AuditFilter) => call<AuditEntry[]>("list_audit", { filter });
 export const exportAuditCsv = (filter: AuditFilter) =>
   call<string>("export_audit_csv", { filter });

@@ -213,7 +213,7 @@ export function InboxPage() {
       {rejections.length > 0 && (
         <details className="card" id="inbox-rejections">
           <summary>
-            {rejections.length} request{rejections.length > 1 ? "s" : ""} refused (missing or wrong shared secret)
+            {rejections.length} request{rejections.length > 1 ? "s" : ""} refused (missing or wrong shared secret, or partner signature)
           </summary>
           <ul className="timeline">
             {rejections.map((r) => (

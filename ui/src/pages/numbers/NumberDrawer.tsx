@@ -8,6 +8,7 @@ import type { NumberView } from "../../lib/ipc/bindings/NumberView";
 import type { WebhookAfterKey } from "../../lib/ipc/bindings/WebhookAfterKey";
 import { keyHistory, reapplyWebhook, removeKey, removeNumber, setKey, verifyKey } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { PartnerKey } from "../partner/PartnerKey";
 import { NumberForm } from "./NumberForm";
 import { isStale, StaleMark } from "./stale";
 
@@ -243,6 +244,8 @@ export function NumberDrawer(props: {
           )}
         </form>
       </section>
+
+      <PartnerKey number={n} onChanged={props.onChanged} onRefresh={props.onRefresh} />
 
       <section aria-labelledby="health-title" className="drawer__section">
         <h3 id="health-title">

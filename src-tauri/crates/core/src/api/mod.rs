@@ -10,6 +10,7 @@
 //!   request headers, and it appears in no log line or error.
 
 mod error;
+pub mod partner;
 mod types;
 
 use std::time::Duration;
@@ -197,6 +198,8 @@ pub struct Client {
     http: reqwest::Client,
     base: Url,
     key: Sensitive<String>,
+    /// `D360-API-KEY` for a number's Messaging API; `X-API-Key` for the Partner API.
+    key_header: &'static str,
     config: ClientConfig,
     progress: Option<ProgressFn>,
 }
@@ -247,9 +250,23 @@ impl Client {
             http,
             base,
             key,
+            key_header: "D360-API-KEY",
             config,
             progress: None,
         })
+    }
+
+    /// A client of the Partner API (`hub.360dialog.io/api/v2`): the partner API key goes in
+    /// the `X-API-Key` header.
+    pub fn partner(
+        http: reqwest::Client,
+        base_url: &str,
+        key: Sensitive<String>,
+        config: ClientConfig,
+    ) -> Result<Self> {
+        let mut c = Self::with_http(http, base_url, key, config)?;
+        c.key_header = "X-API-Key";
+        Ok(c)
     }
 
     /// The same client, telling `progress` of every retry it makes.
@@ -300,7 +317,7 @@ impl Client {
                 .http
                 .request(method.clone(), url.clone())
                 .timeout(self.config.timeout)
-                .header("D360-API-KEY", key_header.clone())
+                .header(self.key_header, key_header.clone())
                 .header("Accept", "application/json");
             req = match &payload {
                 Payload::None => req,

@@ -24,6 +24,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0011_message_changes.sql"),
     include_str!("../../migrations/0012_inbox_raw_bodies.sql"),
     include_str!("../../migrations/0013_onboarding.sql"),
+    include_str!("../../migrations/0014_partner.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

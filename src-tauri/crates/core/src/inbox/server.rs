@@ -458,7 +458,8 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
             get(|| async { "WABA Desk inbox: POST webhook events here\n" }).post(receive),
         )
         .route("/{*path}", post(receive))
-        .with_state(receiver.clone());
+        .with_state(receiver.clone())
+        .merge(crate::partner::events::routes(core.clone()));
     let budget = connection_budget();
     tokio::spawn(accept(listener, app, budget, stop_rx));
     tracing::info!(%addr, connections = budget, "inbox receiver listening");

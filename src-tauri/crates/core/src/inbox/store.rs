@@ -191,7 +191,7 @@ impl Core {
     }
 
     /// Records refused requests, keeping the newest [`REJECTIONS_KEPT`].
-    pub(super) fn record_rejections(&self, batch: &[(String, usize)]) {
+    pub(crate) fn record_rejections(&self, batch: &[(String, usize)]) {
         let now = crate::util::now();
         let r = self.db.with_tx(|tx| {
             for (reason, bytes) in batch {

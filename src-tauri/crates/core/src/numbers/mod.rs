@@ -127,7 +127,7 @@ fn is_bidi_control(c: char) -> bool {
 /// the app and printed by the CLI, and `--number` takes a phone or a label, so it must be
 /// plain printable text (no control characters, terminal escapes, line breaks or bidi
 /// controls) and must not be a phone number other than the number's own.
-fn check_label(label: &str, own_phone: &str) -> Result<String> {
+pub(crate) fn check_label(label: &str, own_phone: &str) -> Result<String> {
     let invalid = |message: String| Error::InvalidField {
         field: "label",
         message,

@@ -245,6 +245,9 @@ pub async fn interrupted_rotation(dir: &Path, store: Arc<dyn SecretStore>, phone
                 assert_eq!(kept.expose(), &new, "{step:?}: completed with the new key");
                 assert_eq!(last, "key_rotated", "{step:?}: recorded before the crash");
             }
+            RotationStep::Minted | RotationStep::MintPendingWritten => {
+                unreachable!("only key generation passes it")
+            }
         }
         let n = core.verify_key(id, Actor::Ui).await.unwrap();
         assert_eq!(n.key_state, KeyState::Verified, "{step:?}: a working key");

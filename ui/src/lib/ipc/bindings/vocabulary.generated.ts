@@ -104,6 +104,10 @@ export const VOCABULARY: Vocabulary = {
       "label": "Key rotation rolled back"
     },
     {
+      "value": "key_generated",
+      "label": "Key generated"
+    },
+    {
       "value": "number_added",
       "label": "Number added"
     },
@@ -186,6 +190,18 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "users_unblocked",
       "label": "Users unblocked"
+    },
+    {
+      "value": "partner_account_set",
+      "label": "Partner account set"
+    },
+    {
+      "value": "partner_channel_imported",
+      "label": "Partner channel imported"
+    },
+    {
+      "value": "partner_webhook_set",
+      "label": "Partner webhook set"
     }
   ],
   "actors": [
