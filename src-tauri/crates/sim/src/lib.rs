@@ -19,6 +19,7 @@ mod errors;
 mod faults;
 mod state;
 mod templates;
+mod uploads;
 mod webhooks;
 
 use std::net::SocketAddr;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::faults::Fault;
+use crate::uploads::{MediaFile, UploadSession};
 use crate::{SeededNumber, SimConfig};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -91,6 +92,10 @@ pub struct Inner {
     pub numbers: Vec<Number>,
     pub faults: Vec<Fault>,
     pub settings: Settings,
+    /// Resumable-upload sessions by id (without `upload:` and the signature).
+    pub uploads: HashMap<String, UploadSession>,
+    /// Files uploaded with `POST /media`.
+    pub media: Vec<MediaFile>,
     rng: StdRng,
 }
 
@@ -144,6 +149,8 @@ impl Sim {
             settings: Settings {
                 new_key_clears_webhook: config.new_key_clears_webhook,
             },
+            uploads: HashMap::new(),
+            media: Vec::new(),
             rng,
         };
         for i in 0..config.numbers {
