@@ -83,10 +83,11 @@ pub enum AuditAction {
     MessageOutcomeUnknown,
     HistoryPruned,
     SettingsChanged,
+    MediaUploaded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -111,6 +112,7 @@ impl AuditAction {
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
         AuditAction::SettingsChanged,
+        AuditAction::MediaUploaded,
     ];
 
     /// The name stored in the database.
@@ -140,6 +142,7 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::MediaUploaded => "media_uploaded",
         }
     }
 
@@ -178,6 +181,7 @@ impl AuditAction {
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",
             AuditAction::SettingsChanged => "Settings changed",
+            AuditAction::MediaUploaded => "Media uploaded",
         }
     }
 }

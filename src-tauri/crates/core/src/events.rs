@@ -32,6 +32,8 @@ pub enum Topic {
     Templates,
     Qa,
     Audit,
+    /// A number's media library (uploaded files and their ids).
+    Media,
 }
 
 /// Where changes go. Called after the commit, from whatever thread made the change: keep it

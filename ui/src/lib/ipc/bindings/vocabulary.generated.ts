@@ -170,6 +170,10 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "settings_changed",
       "label": "Settings changed"
+    },
+    {
+      "value": "media_uploaded",
+      "label": "Media uploaded"
     }
   ],
   "actors": [
