@@ -10,6 +10,7 @@ mod doctor;
 mod history;
 mod inbox;
 mod keys;
+mod media;
 mod numbers;
 mod qa;
 mod send;
@@ -73,6 +74,9 @@ enum Command {
     /// Message templates.
     #[command(subcommand)]
     Template(templates::TemplateCmd),
+    /// Upload files (template samples, media for messages) and list a number's media.
+    #[command(subcommand)]
+    Media(media::MediaCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
 }
@@ -126,6 +130,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::History(cmd) => history::run(&data_dir, cmd),
         Command::Send(cmd) => send::run(&data_dir, cmd).await,
         Command::Template(cmd) => templates::run(&data_dir, cmd).await,
+        Command::Media(cmd) => media::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }
