@@ -44,11 +44,7 @@ pub async fn run(data_dir: &Path, cmd: MediaCmd) -> Result<Output, Error> {
             let file = UploadFile::read(&file)?;
             if sample {
                 let progress = Arc::new(|p: UploadProgress| {
-                    let pct = if p.total == 0 {
-                        100
-                    } else {
-                        p.sent * 100 / p.total
-                    };
+                    let pct = (p.sent * 100).checked_div(p.total).unwrap_or(100);
                     let resumed = if p.resumes > 0 {
                         format!(" (resumed {}×)", p.resumes)
                     } else {
