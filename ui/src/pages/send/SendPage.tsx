@@ -15,6 +15,7 @@ import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
 import { LIMITS } from "../../lib/vocabulary";
 import { retryText } from "../../lib/retrying";
+import { MediaLibrary } from "./MediaLibrary";
 
 type Recipient = { contact: Contact | null; problem: string | null; window: WindowState | null };
 const NO_RECIPIENT: Recipient = { contact: null, problem: null, window: null };
@@ -88,7 +89,7 @@ export function SendPage() {
   }
 
   return (
-    <Page id="send" title="Send" lead="Send a free-text message to a contact inside the 24-hour window.">
+    <Page id="send" title="Send" lead="Send a free-text message to a contact inside the 24-hour window; keep the media for test sends.">
       {numbers !== null && withKey.length === 0 ? (
         <EmptyState title="Nothing to send from yet" icon="➤">
           <p>Sending needs a number with a verified API key.</p>
@@ -152,6 +153,7 @@ export function SendPage() {
           )}
         </form>
       )}
+      {withKey.length > 0 && numberId !== null && <MediaLibrary numberId={numberId} />}
     </Page>
   );
 }

@@ -8,6 +8,7 @@ import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
 import { checkTemplate, createTemplate, discardTemplateDraft, saveTemplateDraft } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { LANGUAGES, insertVariable, newButton, nextVariable, previewOfComponents, previewOfDraft } from "../../lib/templates";
+import { HeaderSample } from "./HeaderSample";
 import { Preview } from "./Preview";
 import { LIMITS } from "../../lib/vocabulary";
 
@@ -248,9 +249,7 @@ export function Builder(props: {
               </Field>
             )}
             {["IMAGE", "VIDEO", "DOCUMENT"].includes(draft.header.format) && (
-              <Field label="Sample media handle" at="header.handle" issues={issues} hint="The 4::… handle of a sample uploaded with Meta's resumable upload.">
-                <input id="tpl-header-handle" value={draft.header.handle} spellCheck={false} onChange={(e) => setHeader({ handle: e.target.value })} />
-              </Field>
+              <HeaderSample numberId={props.numberId} format={draft.header.format} handle={draft.header.handle} onHandle={(handle) => setHeader({ handle })} issues={issues.get("header.handle")} />
             )}
           </div>
         </fieldset>

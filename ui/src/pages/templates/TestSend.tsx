@@ -10,6 +10,15 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { retryText } from "../../lib/retrying";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
+import { MediaField } from "../../lib/components/MediaField";
+import type { MediaKind } from "../../lib/ipc/bindings/MediaKind";
+
+/** The media kind of a template's header (image, video or document). */
+function headerKind(components: unknown): MediaKind {
+  const list = Array.isArray(components) ? (components as { type?: string; format?: string }[]) : [];
+  const format = list.find((c) => c.type?.toUpperCase() === "HEADER")?.format?.toLowerCase();
+  return format === "video" || format === "document" ? format : "image";
+}
 
 export function TestSend(props: { numberId: number; name: string; language: string; onClose: () => void }) {
   const [view, setView] = useState<SendFormView | null>(null);
@@ -95,20 +104,32 @@ export function TestSend(props: { numberId: number; name: string; language: stri
             </datalist>
           </label>
           {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
-          {view?.fields.map((f) => (
-            <label className="field" key={f.key}>
-              <span>
-                {f.label}
-                {!f.required && " (optional)"}
-              </span>
-              <input
+          {view?.fields.map((f) =>
+            f.kind === "header_media" ? (
+              <MediaField
+                key={f.key}
+                numberId={props.numberId}
                 id={`send-field-${f.key.replace(/[^a-z0-9_]/gi, "-")}`}
+                label={f.label}
+                kind={headerKind(view.template.components)}
                 value={values[f.key] ?? ""}
-                placeholder={f.sample}
-                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                onChange={(v) => setValues((prev) => ({ ...prev, [f.key]: v }))}
               />
-            </label>
-          ))}
+            ) : (
+              <label className="field" key={f.key}>
+                <span>
+                  {f.label}
+                  {!f.required && " (optional)"}
+                </span>
+                <input
+                  id={`send-field-${f.key.replace(/[^a-z0-9_]/gi, "-")}`}
+                  value={values[f.key] ?? ""}
+                  placeholder={f.sample}
+                  onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                />
+              </label>
+            ),
+          )}
           <div className="form__actions">
             <button type="submit" className="primary" id="send-submit" disabled={sending || !view}>
               {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send test"}
