@@ -22,3 +22,12 @@ export async function simState(simUrl) {
   const r = await fetch(`${simUrl}/_sim/state`);
   return r.json();
 }
+
+/**
+ * The network between the app and 360dialog cuts the next upload transfer after `afterBytes`
+ * bytes, and the answers after it are slow (`slowMs`) for `slowCount` requests: an unreliable line.
+ */
+export async function networkCutsUpload(simUrl, { afterBytes, slowMs = 1500, slowCount = 2 }) {
+  await post(`${simUrl}/_sim/faults`, { kind: "cut_body", after_bytes: afterBytes, path: "/upload:" });
+  await post(`${simUrl}/_sim/faults`, { kind: "latency", ms: slowMs, path: "/upload:", count: slowCount });
+}
