@@ -55,6 +55,11 @@ describe("header sample", () => {
     expect((document.querySelector("#tpl-header-progress progress") as HTMLProgressElement).value).toBe(4);
     uploads[0].onProgress({ sent: 2, total: 8, resumes: 1 });
     await waitFor(() => expect(document.getElementById("tpl-header-progress")?.textContent).toContain("resumed once"));
+    // A late report of the cut transfer does not take the bar back.
+    uploads[0].onProgress({ sent: 8, total: 8, resumes: 0 });
+    uploads[0].onProgress({ sent: 6, total: 8, resumes: 1 });
+    await waitFor(() => expect(document.getElementById("tpl-header-progress")?.textContent).toContain("6 bytes of 8 bytes"));
+    expect(document.getElementById("tpl-header-progress")?.textContent).toContain("resumed once");
     uploads[0].resolve({ handle: "4::aW1n:abc", file_name: "sale.png", mime_type: "image/png", size: 8, resumes: 1 });
     await waitFor(() => expect((document.getElementById("tpl-header-handle") as HTMLInputElement).value).toBe("4::aW1n:abc"));
     expect(screen.getByRole("status").textContent).toContain("sale.png uploaded");

@@ -42,7 +42,10 @@ export function HeaderSample(props: {
     setUploading(true);
     try {
       const data = await readBase64(file);
-      const up = await uploadSample(props.numberId, file.name, data, props.format, setProgress);
+      // A report from an earlier transfer (fewer resumes) arriving late is stale: keep the newer.
+      const up = await uploadSample(props.numberId, file.name, data, props.format, (p) =>
+        setProgress((prev) => (prev && p.resumes < prev.resumes ? prev : p)),
+      );
       props.onHandle(up.handle);
       setUploaded(up.file_name);
     } catch (e) {
