@@ -618,14 +618,16 @@ fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u6
     })
 }
 
-/// An upload session id is `upload:` and then letters, digits and URL-safe punctuation (Meta's
-/// ids carry `?sig=…`); anything else is refused before it becomes a path.
+/// An upload session id is `upload:` and then base64 and URL-safe punctuation (Meta's ids carry
+/// `?sig=…`, sent back as they are); anything else (a `..`, spaces, another scheme) is refused
+/// before it becomes a path.
 fn session_path(session: &str) -> Result<String> {
     let rest = session.strip_prefix("upload:").unwrap_or("");
     let ok = !rest.is_empty()
+        && !rest.contains("..")
         && rest
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_=?&.%+~".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || "-_=?&.%+~/".contains(c));
     if !ok {
         return Err(ApiError::unexpected(format!(
             "the upload session id '{session}' is not one 360dialog gives"
@@ -928,6 +930,24 @@ mod tests {
     #[case::busy(Retrying { retry: 1, of: 3, wait_ms: 1000, retry_after_secs: None, http_status: 503 }, "retrying (1 of 3) — 360dialog is busy (too many requests at once); waiting 1 s")]
     fn a_retry_reads_as_plain_words(#[case] r: Retrying, #[case] text: &str) {
         assert_eq!(r.to_string(), text);
+    }
+
+    #[test]
+    fn upload_session_ids_become_paths_only_when_they_look_like_metas() {
+        assert_eq!(
+            session_path("upload:MTphdHRhY2htZW50Ojlk2mJiZxUwLWV6MDUtNDIwMy05yTA3LWQ4ZDPmZGFkNTM0NT8=?sig=ARZqkGCA_uQMxC8nHKI").unwrap(),
+            "/upload:MTphdHRhY2htZW50Ojlk2mJiZxUwLWV6MDUtNDIwMy05yTA3LWQ4ZDPmZGFkNTM0NT8=?sig=ARZqkGCA_uQMxC8nHKI"
+        );
+        for bad in [
+            "",
+            "upload:",
+            "uploads",
+            "upload:../health_status",
+            "upload:a b",
+            "http://x/upload:a",
+        ] {
+            assert!(session_path(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
