@@ -278,3 +278,92 @@ async fn media_goes_to_the_library_with_its_expiry_and_a_test_send_uses_its_id()
     core.forget_media(id, file.id).unwrap();
     assert!(core.media_library(id).unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_media_message_sends_a_library_id_inside_the_window_and_is_recorded() {
+    let (sim, core, id, _dir) = setup().await;
+    let pnid = sim.numbers[0].phone_number_id.clone();
+    let opened = reqwest::Client::new()
+        .post(format!("{}/_sim/numbers/{pnid}/last_inbound", sim.base_url))
+        .json(&json!({"wa_id": "4915123456789", "age_secs": 60}))
+        .send()
+        .await
+        .unwrap();
+    assert!(opened.status().is_success());
+    let file = core
+        .upload_media_file(
+            id,
+            UploadFile {
+                file_name: "photo.png".into(),
+                bytes: png(10_000),
+            },
+            Actor::Ui,
+        )
+        .await
+        .unwrap();
+    let resp = core
+        .send_media_with_progress(
+            id,
+            "+49 151 23456789",
+            "image",
+            &file.media_id,
+            Some("Spring sale"),
+            None,
+            Actor::Ui,
+            None,
+        )
+        .await
+        .unwrap();
+    let wamid = resp.wamid().unwrap().to_string();
+    let sent = core
+        .list_messages(&wabadesk_core::history::HistoryFilter::default())
+        .unwrap();
+    let row = sent
+        .iter()
+        .find(|m| m.wamid.as_deref() == Some(&wamid))
+        .unwrap();
+    assert_eq!(row.kind, "image");
+    assert_eq!(row.body.as_deref(), Some("[image] Spring sale"));
+    // "Resend as test" sends the same media again.
+    core.resend(&wamid, Actor::Ui).await.unwrap();
+
+    // An id this number never uploaded is refused by 360dialog; bad input never leaves.
+    let err = core
+        .send_media_with_progress(
+            id,
+            "4915123456789",
+            "image",
+            "999",
+            None,
+            None,
+            Actor::Ui,
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.payload().code,
+        wabadesk_core::ErrorCode::Upstream,
+        "{err}"
+    );
+    for (kind, source, caption, field) in [
+        ("image", "", None, Some("media")),
+        ("audio", file.media_id.as_str(), Some("hi"), Some("caption")),
+        ("gif", file.media_id.as_str(), None, None),
+    ] {
+        let err = core
+            .send_media_with_progress(
+                id,
+                "4915123456789",
+                kind,
+                source,
+                caption,
+                None,
+                Actor::Ui,
+                None,
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(err.payload().field.as_deref(), field, "{kind}: {err}");
+    }
+}

@@ -161,6 +161,10 @@ async fn send_message(
         .unwrap_or("text")
         .to_string();
 
+    if let Some(resp) = uploads::check_media_message(&sim, idx, &msg_type, &body) {
+        return resp;
+    }
+
     let mut inner = sim.lock();
     let number = &mut inner.numbers[idx];
     if number.display_phone_number == wa_id {

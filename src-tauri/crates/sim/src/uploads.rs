@@ -306,6 +306,55 @@ pub async fn segment_post(
     )
 }
 
+/// A media message (`image`, `video`, `audio`, `document`, `sticker`) names its file by `id`
+/// (one this number uploaded) or `link`; a caption only on image, video and document (≤ 1024).
+pub fn check_media_message(
+    sim: &Sim,
+    number: usize,
+    msg_type: &str,
+    body: &serde_json::Value,
+) -> Option<Response> {
+    if !["image", "video", "audio", "document", "sticker"].contains(&msg_type) {
+        return None;
+    }
+    let media = body.get(msg_type);
+    let id = media.and_then(|m| m.get("id")).and_then(|v| v.as_str());
+    let link = media.and_then(|m| m.get("link")).and_then(|v| v.as_str());
+    match (id, link) {
+        (Some(id), None) => {
+            let known = sim
+                .lock()
+                .media
+                .iter()
+                .any(|m| m.id == id && m.number == number);
+            if !known {
+                return Some(errors::meta(
+                    StatusCode::BAD_REQUEST,
+                    131053,
+                    "Media upload error",
+                    &format!("The media id {id} was not uploaded by this number."),
+                ));
+            }
+        }
+        (None, Some(link)) if link.starts_with("https://") || link.starts_with("http://") => {}
+        _ => return Some(invalid(&format!(
+            "{msg_type} needs exactly one of id (an uploaded media id) or link (an http(s) URL)."
+        ))),
+    }
+    if let Some(caption) = media
+        .and_then(|m| m.get("caption"))
+        .and_then(|v| v.as_str())
+    {
+        if matches!(msg_type, "audio" | "sticker") {
+            return Some(invalid(&format!("{msg_type} messages take no caption.")));
+        }
+        if caption.chars().count() > 1024 {
+            return Some(invalid("caption is limited to 1024 characters."));
+        }
+    }
+    None
+}
+
 /// `POST /media` (multipart: `messaging_product=whatsapp`, `file` with its type) → `{"id"}`.
 pub async fn upload_media(
     State(sim): State<Arc<Sim>>,
