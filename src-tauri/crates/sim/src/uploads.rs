@@ -337,9 +337,11 @@ pub fn check_media_message(
             }
         }
         (None, Some(link)) if link.starts_with("https://") || link.starts_with("http://") => {}
-        _ => return Some(invalid(&format!(
+        _ => {
+            return Some(invalid(&format!(
             "{msg_type} needs exactly one of id (an uploaded media id) or link (an http(s) URL)."
-        ))),
+        )))
+        }
     }
     if let Some(caption) = media
         .and_then(|m| m.get("caption"))

@@ -214,6 +214,16 @@ export function sendText(numberId: number, to: string, body: string, onRetry: (r
   channel.onmessage = onRetry;
   return call<SendResponse>("send_text", { numberId, to, body, onProgress: channel });
 }
+/** A media message: `source` is a media id from the library or an https link. */
+export function sendMedia(
+  numberId: number,
+  message: { to: string; kind: string; source: string; caption: string | null; filename: string | null },
+  onRetry: (r: Retrying) => void = () => {},
+) {
+  const channel = new Channel<Retrying>();
+  channel.onmessage = onRetry;
+  return call<SendResponse>("send_media", { numberId, ...message, onProgress: channel });
+}
 export function runQa(numberId: number, name: string, recipient: string, onProgress: (done: number, total: number) => void) {
   const channel = new Channel<[number, number]>();
   channel.onmessage = ([done, total]) => onProgress(done, total);

@@ -13,6 +13,7 @@ const NUMBER = {
 let lookedUp: string[];
 let library: Record<string, unknown>[];
 let uploaded: unknown[];
+let mediaSent: Record<string, unknown>[];
 
 /** What the core's contact parser answers for the spellings these tests type. */
 function parsed(input: string) {
@@ -25,6 +26,7 @@ beforeEach(() => {
   location.hash = "#/send";
   lookedUp = [];
   uploaded = [];
+  mediaSent = [];
   library = [
     {
       id: 1, number_id: 7, file_name: "old.png", mime_type: "image/png", kind: "image", size: 2048, media_id: "111",
@@ -48,6 +50,11 @@ beforeEach(() => {
           window: { open: true, last_inbound_at: new Date(wrote).toISOString(), open_until: new Date(wrote + 86400_000).toISOString() },
         };
       }
+      case "send_media":
+        mediaSent.push(a);
+        return { messaging_product: "whatsapp", contacts: [], messages: [{ id: "wamid.MEDIA1" }] };
+      case "message_detail":
+        return null;
       case "media_types":
         return [{ mime: "image/png", kind: "image", max_bytes: 5 * 1024 * 1024, extensions: ["png"], sample: true }];
       case "media_library":
@@ -114,5 +121,25 @@ describe("Send page", () => {
     expect(rows[0]).toContain("new.png");
     expect(rows[0]).toContain("2026-12-31");
     expect(rows[0]).not.toContain("expired");
+  });
+
+  it("sends an image by the media id of a file uploaded from the form, with its caption", async () => {
+    render(<App />);
+    fireEvent.change(await screen.findByLabelText("Recipient (international format)"), { target: { value: "4915123456789" } });
+    fireEvent.change(screen.getByLabelText("What to send"), { target: { value: "image" } });
+    const send = document.getElementById("text-send") as HTMLButtonElement;
+    const input = await waitFor(() => {
+      const i = document.getElementById("media-source-file") as HTMLInputElement | null;
+      expect(i?.getAttribute("accept")).toBe("image/png,.png");
+      return i!;
+    });
+    expect(send.disabled).toBe(true);
+    fireEvent.change(input, { target: { files: [new File([new Uint8Array([1, 2, 3])], "new.png")] } });
+    await waitFor(() => expect((document.getElementById("media-source") as HTMLInputElement).value).toBe("222"));
+    fireEvent.change(screen.getByLabelText("Caption (optional)"), { target: { value: "Spring sale" } });
+    fireEvent.click(send);
+    await screen.findByText("wamid.MEDIA1");
+    expect(mediaSent).toHaveLength(1);
+    expect(mediaSent[0]).toMatchObject({ numberId: 7, to: "4915123456789", kind: "image", source: "222", caption: "Spring sale", filename: null });
   });
 });
