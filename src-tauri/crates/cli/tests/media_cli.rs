@@ -110,6 +110,38 @@ fn media_upload_prints_a_handle_or_a_media_id_and_list_shows_the_library() {
     assert_eq!(list.json[0]["file_name"], "sale.png");
     assert_eq!(list.json[0]["expired"], false);
 
+    // Inside the contact's window, the media id sends as an image message.
+    rt.block_on(async {
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{}/_sim/numbers/{}/last_inbound",
+                sim.base_url, sim.numbers[0].phone_number_id
+            ))
+            .json(&serde_json::json!({"wa_id": "4915123456789", "age_secs": 60}))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    });
+    let sent = run(
+        &[
+            "send",
+            "media",
+            "Media",
+            "--to",
+            "+4915123456789",
+            "--kind",
+            "image",
+            "--media",
+            &id,
+            "--caption",
+            "Spring sale",
+        ],
+        None,
+    );
+    assert_eq!(sent.code, 0, "{}", sent.stderr);
+    assert!(sent.stdout.starts_with("sent: wamid."), "{}", sent.stdout);
+
     let gif = files.path().join("a.gif");
     std::fs::write(&gif, b"GIF89a").unwrap();
     let refused = run(
