@@ -95,6 +95,11 @@ export const SEL = {
   tplButtonUrl: (i) => By.id(`tpl-button-${i}-url`),
   tplButtonSample: (i) => By.id(`tpl-button-${i}-sample`),
   tplSubmit: By.id("tpl-submit"),
+  tplHeaderFormatOption: (format) => By.css(`#tpl-header-format option[value='${format}']`),
+  tplHeaderFile: By.id("tpl-header-file"),
+  tplHeaderProgress: By.id("tpl-header-progress"),
+  tplHeaderUploaded: By.id("tpl-header-uploaded"),
+  tplHeaderHandle: By.id("tpl-header-handle"),
   tplPreview: By.id("tpl-preview"),
 
   // Templates: QA

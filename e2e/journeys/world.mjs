@@ -27,3 +27,11 @@ export async function simState(simUrl) {
  * on, Meta sends `request_welcome`). */
 export const customerOpensChat = (simUrl, phoneNumberId, { from, name = "Ben" }) =>
   post(`${simUrl}/_sim/numbers/${phoneNumberId}/opens_chat`, { from, name });
+/**
+ * The network between the app and 360dialog cuts the next upload transfer after `afterBytes`
+ * bytes, and the answers after it are slow (`slowMs`) for `slowCount` requests: an unreliable line.
+ */
+export async function networkCutsUpload(simUrl, { afterBytes, slowMs = 1500, slowCount = 2 }) {
+  await post(`${simUrl}/_sim/faults`, { kind: "cut_body", after_bytes: afterBytes, path: "/upload:" });
+  await post(`${simUrl}/_sim/faults`, { kind: "latency", ms: slowMs, path: "/upload:", count: slowCount });
+}

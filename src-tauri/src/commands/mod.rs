@@ -6,6 +6,7 @@ pub mod audit;
 pub mod history;
 pub mod inbox;
 pub mod keys;
+pub mod media;
 pub mod numbers;
 pub mod onboarding;
 pub mod partner;

@@ -1,4 +1,4 @@
-//! Sending outside the template test-send: free text, and "resend as test" from History. Each
+//! Sending outside the template test-send: free text, media messages, and "resend as test" from History. Each
 //! command parses, calls the core, maps the error; retries after a capacity limit are
 //! reported on the call's channel as they happen.
 
@@ -31,6 +31,36 @@ pub async fn send_text(
     state
         .core()
         .send_text_with_progress(number_id, &to, &body, Actor::Ui, progress)
+        .await
+        .map_err(state.for_number(number_id))
+}
+
+/// A media message (inside the contact's 24-hour window): a media id from the library or a link.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn send_media(
+    state: State<'_, AppState>,
+    number_id: i64,
+    to: String,
+    kind: String,
+    source: String,
+    caption: Option<String>,
+    filename: Option<String>,
+    on_progress: Channel<Retrying>,
+) -> Result<SendResponse, IpcError> {
+    let progress = Some(progress_to(on_progress));
+    state
+        .core()
+        .send_media_with_progress(
+            number_id,
+            &to,
+            &kind,
+            &source,
+            caption.as_deref(),
+            filename.as_deref(),
+            Actor::Ui,
+            progress,
+        )
         .await
         .map_err(state.for_number(number_id))
 }

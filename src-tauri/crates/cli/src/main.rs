@@ -13,6 +13,7 @@ mod doctor;
 mod history;
 mod inbox;
 mod keys;
+mod media;
 mod numbers;
 mod partner;
 mod qa;
@@ -89,6 +90,9 @@ enum Command {
     /// A 360dialog partner account: its channels, importing them, the partner webhook.
     #[command(subcommand)]
     Partner(partner::PartnerCmd),
+    /// Upload files (template samples, media for messages) and list a number's media.
+    #[command(subcommand)]
+    Media(media::MediaCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
 }
@@ -146,6 +150,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Components(cmd) => components::run(&data_dir, cmd).await,
         Command::Block(cmd) => block::run(&data_dir, cmd).await,
         Command::Partner(cmd) => partner::run(&data_dir, cmd).await,
+        Command::Media(cmd) => media::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
     }
 }

@@ -25,6 +25,24 @@ pub enum SendCmd {
     },
     /// An approved template (the same as `wabadesk template send`).
     Template(TemplateSendArgs),
+    /// A media message (only inside the contact's 24-hour window): a media id from
+    /// `wabadesk media upload` or an https link.
+    Media {
+        number: String,
+        #[arg(long)]
+        to: String,
+        /// image, video, audio, document or sticker.
+        #[arg(long)]
+        kind: String,
+        /// The media id or https link.
+        #[arg(long)]
+        media: String,
+        #[arg(long)]
+        caption: Option<String>,
+        /// Documents: the file name the recipient sees.
+        #[arg(long)]
+        filename: Option<String>,
+    },
 }
 
 /// Sending an approved template: fields set by path (`--set body.1=Ana`, see
@@ -70,6 +88,30 @@ pub async fn run(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
             Output::ok(&resp, format!("sent: {wamid}"))
         }
         SendCmd::Template(args) => template(&core, args).await,
+        SendCmd::Media {
+            number,
+            to,
+            kind,
+            media,
+            caption,
+            filename,
+        } => {
+            let n = core.resolve_number(&number)?;
+            let resp = core
+                .send_media_with_progress(
+                    n.id,
+                    &to,
+                    &kind,
+                    &media,
+                    caption.as_deref(),
+                    filename.as_deref(),
+                    Actor::Cli,
+                    None,
+                )
+                .await?;
+            let wamid = resp.wamid().unwrap_or_default().to_string();
+            Output::ok(&resp, format!("sent: {wamid}"))
+        }
     }
 }
 

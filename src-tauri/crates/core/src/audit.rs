@@ -91,10 +91,11 @@ pub enum AuditAction {
     PartnerAccountSet,
     PartnerChannelImported,
     PartnerWebhookSet,
+    MediaUploaded,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -127,6 +128,7 @@ impl AuditAction {
         AuditAction::PartnerAccountSet,
         AuditAction::PartnerChannelImported,
         AuditAction::PartnerWebhookSet,
+        AuditAction::MediaUploaded,
     ];
 
     /// The name stored in the database.
@@ -164,6 +166,7 @@ impl AuditAction {
             AuditAction::PartnerAccountSet => "partner_account_set",
             AuditAction::PartnerChannelImported => "partner_channel_imported",
             AuditAction::PartnerWebhookSet => "partner_webhook_set",
+            AuditAction::MediaUploaded => "media_uploaded",
         }
     }
 
@@ -210,6 +213,7 @@ impl AuditAction {
             AuditAction::PartnerAccountSet => "Partner account set",
             AuditAction::PartnerChannelImported => "Partner channel imported",
             AuditAction::PartnerWebhookSet => "Partner webhook set",
+            AuditAction::MediaUploaded => "Media uploaded",
         }
     }
 }

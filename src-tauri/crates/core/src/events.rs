@@ -34,6 +34,8 @@ pub enum Topic {
     Audit,
     /// A number's business profile, conversational components, block list or checklist.
     Onboarding,
+    /// A number's media library (uploaded files and their ids).
+    Media,
 }
 
 /// Where changes go. Called after the commit, from whatever thread made the change: keep it

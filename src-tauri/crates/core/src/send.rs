@@ -17,6 +17,9 @@ use crate::{Error, Result};
 /// Longest text message body WhatsApp accepts.
 pub const MAX_TEXT_BODY: usize = 4096;
 
+/// Longest caption of an image, video or document message.
+pub const MAX_MEDIA_CAPTION: usize = 1024;
+
 /// A fresh attempt reference: `wd-` and 24 random hex digits (unique across installations,
 /// well under Meta's 512-character limit).
 fn new_reference() -> String {
@@ -122,6 +125,74 @@ impl Core {
             .await
     }
 
+    /// An image, video, audio, document or sticker message (inside the contact's 24-hour
+    /// window): `source` is a media id (from the media library) or an https link. A caption goes
+    /// with images, videos and documents (at most 1024 characters); a file name with documents.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn send_media_with_progress(
+        &self,
+        number_id: i64,
+        to: &str,
+        kind: &str,
+        source: &str,
+        caption: Option<&str>,
+        filename: Option<&str>,
+        actor: Actor,
+        progress: Option<ProgressFn>,
+    ) -> Result<SendResponse> {
+        let to = crate::numbers::recipient(to)?;
+        let kind = kind.trim().to_ascii_lowercase();
+        if !["image", "video", "audio", "document", "sticker"].contains(&kind.as_str()) {
+            return Err(Error::Validation(format!(
+                "'{kind}' is not a media message; send an image, video, audio, document or sticker"
+            )));
+        }
+        let source = source.trim();
+        let is_link = source.starts_with("https://") || source.starts_with("http://");
+        if source.is_empty()
+            || !(is_link
+                || source
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        {
+            return Err(Error::InvalidField {
+                field: "media",
+                message: "give a media id from the media library or an https link to the file"
+                    .into(),
+            });
+        }
+        let caption = caption.map(str::trim).filter(|c| !c.is_empty());
+        if let Some(c) = caption {
+            if matches!(kind.as_str(), "audio" | "sticker") {
+                return Err(Error::InvalidField {
+                    field: "caption",
+                    message: format!("WhatsApp sends {kind} without a caption"),
+                });
+            }
+            let n = c.chars().count();
+            if n > MAX_MEDIA_CAPTION {
+                return Err(Error::InvalidField {
+                    field: "caption",
+                    message: format!(
+                        "a caption has at most {MAX_MEDIA_CAPTION} characters (this one has {n})"
+                    ),
+                });
+            }
+        }
+        let message = Outgoing::Media {
+            to,
+            filename: filename
+                .map(str::trim)
+                .filter(|f| !f.is_empty() && kind == "document")
+                .map(str::to_string),
+            kind,
+            source: source.to_string(),
+            caption: caption.map(str::to_string),
+        };
+        self.send_message_with_progress(number_id, &message, actor, progress)
+            .await
+    }
+
     /// Sends a message from a number, recorded as an attempt first. A 401 marks the key
     /// superseded; an answer that never came is reported as `outcome_unknown` and the attempt
     /// stays in history in that state, with its content.
@@ -150,6 +221,23 @@ impl Core {
         let request = message.to_json_tracked(&reference);
         let (to, kind, template_name, template_language, body, parameters) = match message {
             Outgoing::Text { to, body, .. } => (to, "text", None, None, Some(body.clone()), None),
+            Outgoing::Media {
+                to,
+                kind,
+                source,
+                caption,
+                ..
+            } => (
+                to,
+                kind.as_str(),
+                None,
+                None,
+                Some(match caption.as_deref().filter(|c| !c.is_empty()) {
+                    Some(c) => format!("[{kind}] {c}"),
+                    None => format!("[{kind}] {source}"),
+                }),
+                None,
+            ),
             Outgoing::Template {
                 to,
                 name,

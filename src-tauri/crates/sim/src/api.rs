@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
@@ -13,7 +13,10 @@ use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
 use crate::state::{Destination, MultiWebhook, Template, WebhookConfig};
-use crate::{errors, templates, webhooks, Sim};
+use crate::{errors, templates, uploads, webhooks, Sim};
+
+/// Largest request body taken: a 100 MB document plus its multipart framing.
+const UPLOAD_BODY_LIMIT: usize = 101 * 1024 * 1024;
 
 /// 24-hour customer-service window.
 pub const WINDOW: Duration = Duration::from_secs(24 * 60 * 60);
@@ -28,7 +31,14 @@ pub fn routes() -> Router<Arc<Sim>> {
             get(list_templates).post(create_template),
         )
         .route("/v1/configs/templates/{name}", delete(delete_template))
-        .route("/media", post(upload_media))
+        .route("/media", post(uploads::upload_media))
+        .route("/uploads", post(uploads::start))
+        // `/upload:{session}` (and `/{media-id}`): one segment, told apart by its prefix.
+        .route(
+            "/{segment}",
+            get(uploads::segment_get).post(uploads::segment_post),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
         .route(
             "/multi_webhook",
             get(get_multi)
@@ -150,6 +160,10 @@ async fn send_message(
         .and_then(Value::as_str)
         .unwrap_or("text")
         .to_string();
+
+    if let Some(resp) = uploads::check_media_message(&sim, idx, &msg_type, &body) {
+        return resp;
+    }
 
     let mut inner = sim.lock();
     let number = &mut inner.numbers[idx];
@@ -472,38 +486,6 @@ async fn delete_template(
         );
     }
     Json(json!({"success": true})).into_response()
-}
-
-async fn upload_media(
-    State(sim): State<Arc<Sim>>,
-    headers: HeaderMap,
-    mut form: Multipart,
-) -> Response {
-    let _idx = auth!(sim, headers);
-    let mut product = None;
-    let mut file_len = None;
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("messaging_product") => product = field.text().await.ok(),
-            Some("file") => {
-                if field.content_type().is_none() {
-                    return invalid_param("file needs a content type");
-                }
-                file_len = field.bytes().await.ok().map(|b| b.len());
-            }
-            _ => {}
-        }
-    }
-    if product.as_deref() != Some("whatsapp") {
-        return invalid_param("messaging_product must be \"whatsapp\"");
-    }
-    match file_len {
-        Some(n) if n > 0 && n <= 100 * 1024 * 1024 => {
-            let id = sim.lock().new_numeric_id(16);
-            Json(json!({"id": id})).into_response()
-        }
-        _ => invalid_param("file is required (at most 100 MB)"),
-    }
 }
 
 #[cfg(test)]

@@ -27,6 +27,9 @@ pub enum FaultKind {
     },
     /// The request is processed, then the connection is cut before an answer arrives.
     Drop,
+    /// The transfer is cut after `after_bytes` bytes of the request body: the server keeps
+    /// what arrived (an upload session holds those bytes) and the connection drops unanswered.
+    CutBody { after_bytes: usize },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -102,13 +105,29 @@ pub async fn inject(State(sim): State<Arc<Sim>>, req: Request, next: Next) -> Re
             // The request is handled (a send really happens), then the answer is lost: the body
             // stream fails, so the connection is aborted mid-response.
             let _ = next.run(req).await;
-            let failing = futures_util::stream::once(async {
-                Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "simulated dropped connection",
-                ))
-            });
-            (StatusCode::OK, Body::from_stream(failing)).into_response()
+            dropped()
+        }
+        Some(FaultKind::CutBody { after_bytes }) => {
+            // Only the first bytes arrive; what the handler does with them stays done (an
+            // upload session keeps them), and the client never gets an answer.
+            let (parts, body) = req.into_parts();
+            let bytes = axum::body::to_bytes(body, usize::MAX)
+                .await
+                .unwrap_or_default();
+            let kept = bytes.slice(..after_bytes.min(bytes.len()));
+            let _ = next.run(Request::from_parts(parts, Body::from(kept))).await;
+            dropped()
         }
     }
+}
+
+/// An answer whose body fails at once: the connection is aborted before any answer arrives.
+fn dropped() -> Response {
+    let failing = futures_util::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "simulated dropped connection",
+        ))
+    });
+    (StatusCode::OK, Body::from_stream(failing)).into_response()
 }

@@ -24,6 +24,7 @@ mod onboarding;
 mod partner;
 mod state;
 mod templates;
+mod uploads;
 mod webhooks;
 
 use std::net::SocketAddr;

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::faults::Fault;
+use crate::uploads::{MediaFile, UploadSession};
 use crate::{SeededNumber, SimConfig};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -99,6 +100,10 @@ pub struct Inner {
     pub settings: Settings,
     /// The partner account every number's channel belongs to (the Partner API).
     pub partner: crate::partner::Partner,
+    /// Resumable-upload sessions by id (without `upload:` and the signature).
+    pub uploads: HashMap<String, UploadSession>,
+    /// Files uploaded with `POST /media`.
+    pub media: Vec<MediaFile>,
     rng: StdRng,
 }
 
@@ -173,6 +178,8 @@ impl Sim {
                 new_key_clears_webhook: config.new_key_clears_webhook,
             },
             partner: crate::partner::Partner::default(),
+            uploads: HashMap::new(),
+            media: Vec::new(),
             rng,
         };
         for i in 0..config.numbers {

@@ -813,3 +813,153 @@ async fn a_window_opened_before_the_simulator_started_can_be_restored() {
     assert!(!kinds.contains(&"message"), "{kinds:?}");
     assert_eq!(api.admin(&path, json!({"wa_id": ""})).await, 400);
 }
+
+/// Meta's Resumable Upload API through 360dialog: a session, bytes at an offset, the handle;
+/// an interrupted transfer keeps what arrived and resumes from the offset `GET` reports.
+#[tokio::test]
+async fn resumable_upload_sessions_resume_from_their_offset() {
+    let sim = sim().await;
+    let api = Api::new(&sim, 0);
+    let http = reqwest::Client::new();
+    let file: Vec<u8> = (0..10_000u32).map(|i| (i % 251) as u8).collect();
+
+    let open = |len: usize, mime: &str| {
+        http.post(format!(
+            "{}/uploads?file_name=a.png&file_length={len}&file_type={mime}",
+            sim.base_url
+        ))
+        .header("D360-API-KEY", &api.key)
+        .send()
+    };
+    // Meta's limits come first: a type it does not take, an empty or an over-size file.
+    for (len, mime) in [
+        (10, "image/gif"),
+        (0, "image/png"),
+        (6 * 1024 * 1024, "image/png"),
+    ] {
+        let resp = open(len, mime).await.unwrap();
+        assert_eq!(resp.status().as_u16(), 400, "{len} bytes of {mime}");
+        let v: Value = resp.json().await.unwrap();
+        assert_eq!(v["error"]["code"], 100);
+    }
+    let v: Value = open(file.len(), "image/png")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = v["id"].as_str().unwrap().to_string();
+    assert!(session.starts_with("upload:"), "{session}");
+    let url = format!("{}/{session}", sim.base_url);
+
+    // The first transfer is cut after 4,000 bytes.
+    api.admin(
+        "/_sim/faults",
+        json!({"kind": "cut_body", "after_bytes": 4000, "path": "/upload:"}),
+    )
+    .await;
+    let cut = http
+        .post(&url)
+        .header("D360-API-KEY", &api.key)
+        .header("file_offset", "0")
+        .body(file.clone())
+        .send()
+        .await;
+    let answered = match cut {
+        Ok(r) => r.bytes().await.is_ok(),
+        Err(_) => false,
+    };
+    assert!(!answered, "the cut transfer gets no answer");
+
+    let status: Value = http
+        .get(&url)
+        .header("D360-API-KEY", &api.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["file_offset"], 4000);
+
+    // Resuming from anywhere else is refused; from the offset it completes with a handle.
+    let wrong = http
+        .post(&url)
+        .header("D360-API-KEY", &api.key)
+        .header("file_offset", "0")
+        .body(file.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 400);
+    let done: Value = http
+        .post(&url)
+        .header("D360-API-KEY", &api.key)
+        .header("file_offset", "4000")
+        .body(file[4000..].to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(done["h"].as_str().unwrap().starts_with("4::"), "{done}");
+
+    // Another number's key does not see the session.
+    let other = Api::new(&sim, 1);
+    let resp = http
+        .get(&url)
+        .header("D360-API-KEY", &other.key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+}
+
+#[tokio::test]
+async fn media_uploads_follow_metas_types_and_sizes() {
+    let sim = sim().await;
+    let api = Api::new(&sim, 0);
+    let upload = |bytes: Vec<u8>, mime: &'static str| {
+        let form = reqwest::multipart::Form::new()
+            .text("messaging_product", "whatsapp")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes)
+                    .file_name("f")
+                    .mime_str(mime)
+                    .unwrap(),
+            );
+        reqwest::Client::new()
+            .post(format!("{}/media", sim.base_url))
+            .header("D360-API-KEY", &api.key)
+            .multipart(form)
+            .send()
+    };
+    let resp = upload(vec![1; 10], "image/gif").await.unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let resp = upload(vec![1; 5 * 1024 * 1024 + 1], "image/jpeg")
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(v["error"]["code"], 131053);
+    let v: Value = upload(vec![1; 3 * 1024 * 1024], "video/mp4")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = v["id"].as_str().unwrap();
+    let info: Value = reqwest::Client::new()
+        .get(format!("{}/{id}", sim.base_url))
+        .header("D360-API-KEY", &api.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["mime_type"], "video/mp4");
+    assert_eq!(info["file_size"], 3 * 1024 * 1024);
+}

@@ -66,6 +66,10 @@ import type { NumberChannel } from "./bindings/NumberChannel";
 import type { PartnerAccountView } from "./bindings/PartnerAccountView";
 import type { PartnerEventView } from "./bindings/PartnerEventView";
 import type { PartnerInput } from "./bindings/PartnerInput";
+import type { MediaFile } from "./bindings/MediaFile";
+import type { MediaType } from "./bindings/MediaType";
+import type { SampleUpload } from "./bindings/SampleUpload";
+import type { UploadProgress } from "./bindings/UploadProgress";
 import { toIpcError } from "./errors";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -269,6 +273,16 @@ export function sendText(numberId: number, to: string, body: string, onRetry: (r
   channel.onmessage = onRetry;
   return call<SendResponse>("send_text", { numberId, to, body, onProgress: channel });
 }
+/** A media message: `source` is a media id from the library or an https link. */
+export function sendMedia(
+  numberId: number,
+  message: { to: string; kind: string; source: string; caption: string | null; filename: string | null },
+  onRetry: (r: Retrying) => void = () => {},
+) {
+  const channel = new Channel<Retrying>();
+  channel.onmessage = onRetry;
+  return call<SendResponse>("send_media", { numberId, ...message, onProgress: channel });
+}
 export function runQa(numberId: number, name: string, recipient: string, onProgress: (done: number, total: number) => void) {
   const channel = new Channel<[number, number]>();
   channel.onmessage = ([done, total]) => onProgress(done, total);
@@ -279,3 +293,28 @@ export const signOff = (runId: number, language: string, verdict: Verdict, note:
   call<QaRun>("sign_off", { runId, language, verdict, note });
 export const exportQaReport = (runId: number, format: ReportFormat) =>
   call<string>("export_qa_report", { runId, format });
+
+// Media
+
+/** Meta's media types and size limits (the file picker filters and checks with them first). */
+export const mediaTypes = () => call<MediaType[]>("media_types");
+/**
+ * Uploads a template header sample (or a profile photo, format IMAGE) with the resumable upload;
+ * answered with the handle. `data` is the file's bytes as base64.
+ */
+export function uploadSample(
+  numberId: number,
+  fileName: string,
+  data: string,
+  headerFormat: string | null,
+  onProgress: (p: UploadProgress) => void = () => {},
+) {
+  const channel = new Channel<UploadProgress>();
+  channel.onmessage = onProgress;
+  return call<SampleUpload>("upload_sample", { numberId, fileName, data, headerFormat, onProgress: channel });
+}
+/** Uploads media for messages into the number's library; answered with its entry (media id, expiry). */
+export const uploadMedia = (numberId: number, fileName: string, data: string) =>
+  call<MediaFile>("upload_media", { numberId, fileName, data });
+export const mediaLibrary = (numberId: number) => call<MediaFile[]>("media_library", { numberId });
+export const forgetMedia = (numberId: number, id: number) => call<null>("forget_media", { numberId, id });

@@ -7,7 +7,9 @@ import { Page } from "../../lib/components/Page";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { Contact } from "../../lib/ipc/bindings/Contact";
 import type { WindowState } from "../../lib/ipc/bindings/WindowState";
-import { conversation, parseContact, sendText } from "../../lib/ipc/commands";
+import { conversation, parseContact, sendMedia, sendText } from "../../lib/ipc/commands";
+import { MediaField } from "../../lib/components/MediaField";
+import type { MediaKind } from "../../lib/ipc/bindings/MediaKind";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
@@ -15,6 +17,15 @@ import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
 import { LIMITS } from "../../lib/vocabulary";
 import { retryText } from "../../lib/retrying";
+import { MediaLibrary } from "./MediaLibrary";
+
+const KINDS: [string, string][] = [
+  ["text", "Text"],
+  ["image", "Image"],
+  ["video", "Video"],
+  ["document", "Document"],
+  ["audio", "Audio"],
+];
 
 type Recipient = { contact: Contact | null; problem: string | null; window: WindowState | null };
 const NO_RECIPIENT: Recipient = { contact: null, problem: null, window: null };
@@ -59,6 +70,8 @@ export function SendPage() {
   const [numberId, setNumberId] = useChosenNumber({ canShowAll: false });
   const [to, setTo] = useState("");
   const [body, setBody] = useState("");
+  const [kind, setKind] = useState("text");
+  const [source, setSource] = useState("");
   const [sending, setSending] = useState(false);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
@@ -76,7 +89,11 @@ export function SendPage() {
     setError(null);
     setWamid(null);
     try {
-      const r = await sendText(numberId, to, body, (p) => setRetrying(retryText(p)));
+      const onRetry = (p: Parameters<typeof retryText>[0]) => setRetrying(retryText(p));
+      const r =
+        kind === "text"
+          ? await sendText(numberId, to, body, onRetry)
+          : await sendMedia(numberId, { to, kind, source, caption: kind === "audio" ? null : body || null, filename: null }, onRetry);
       setWamid(r.messages[0]?.id ?? null);
       setBody("");
     } catch (err) {
@@ -88,7 +105,7 @@ export function SendPage() {
   }
 
   return (
-    <Page id="send" title="Send" lead="Send a free-text message to a contact inside the 24-hour window.">
+    <Page id="send" title="Send" lead="Send a free-text or media message to a contact inside the 24-hour window; keep the media for test sends.">
       {numbers !== null && withKey.length === 0 ? (
         <EmptyState title="Nothing to send from yet" icon="➤">
           <p>Sending needs a number with a verified API key.</p>
@@ -127,12 +144,27 @@ export function SendPage() {
               )}
             </p>
           )}
-          <label className="field field--wide">
-            <span>Message</span>
-            <textarea id="text-body" rows={4} maxLength={LIMITS.text_body_max} value={body} onChange={(e) => setBody(e.target.value)} />
+          <label className="field">
+            <span>What to send</span>
+            <select id="send-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+              {KINDS.map(([k, label]) => (
+                <option key={k} value={k}>
+                  {label}
+                </option>
+              ))}
+            </select>
           </label>
+          {kind !== "text" && numberId !== null && (
+            <MediaField numberId={numberId} id="media-source" label={`The ${kind} (https link or media id)`} kind={kind as MediaKind} value={source} onChange={setSource} />
+          )}
+          {kind !== "audio" && (
+            <label className="field field--wide">
+              <span>{kind === "text" ? "Message" : "Caption (optional)"}</span>
+              <textarea id="text-body" rows={4} maxLength={kind === "text" ? LIMITS.text_body_max : 1024} value={body} onChange={(e) => setBody(e.target.value)} />
+            </label>
+          )}
           <div className="form__actions">
-            <button type="submit" className="primary" id="text-send" disabled={sending || numberId === null || !to.trim() || !body.trim()}>
+            <button type="submit" className="primary" id="text-send" disabled={sending || numberId === null || !to.trim() || (kind === "text" ? !body.trim() : !source.trim())}>
               {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send"}
             </button>
             {retrying && (
@@ -152,6 +184,7 @@ export function SendPage() {
           )}
         </form>
       )}
+      {withKey.length > 0 && numberId !== null && <MediaLibrary numberId={numberId} />}
     </Page>
   );
 }

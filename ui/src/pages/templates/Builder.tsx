@@ -12,7 +12,7 @@ import { AuthFields } from "./builder/AuthFields";
 import type { Source } from "./builder/BodyFields";
 import { CarouselFields } from "./builder/CarouselFields";
 import { ExtraParts } from "./builder/ExtraParts";
-import { Field, type IssueMap } from "./builder/fields";
+import { BuilderNumber, Field, type IssueMap } from "./builder/fields";
 import { OfferFields } from "./builder/OfferFields";
 import { StandardFields } from "./builder/StandardFields";
 
@@ -135,6 +135,7 @@ export function Builder(props: {
 
   const problems = check?.issues.length ?? 0;
   return (
+    <BuilderNumber.Provider value={props.numberId}>
     <div className="builder-grid">
       <form className="card form" onSubmit={submit} aria-label="Template builder" id="tpl-builder">
         <h2>{props.title}</h2>
@@ -243,5 +244,6 @@ export function Builder(props: {
         </p>
       </aside>
     </div>
+    </BuilderNumber.Provider>
   );
 }

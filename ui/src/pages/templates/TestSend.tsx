@@ -11,6 +11,14 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { retryText } from "../../lib/retrying";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
+import { MediaField } from "../../lib/components/MediaField";
+import type { MediaKind } from "../../lib/ipc/bindings/MediaKind";
+
+/** The media kind a field's path names (`header.video.id`, `cards.1.header.image.id`). */
+function mediaKindOf(path: string): MediaKind {
+  const m = /\.(image|video|document)\./.exec(path + ".");
+  return (m?.[1] as MediaKind | undefined) ?? "image";
+}
 
 /** The on-screen keyboard a field's kind wants (coordinates, milliseconds, links). */
 function inputModeOf(kind: FieldKind): "decimal" | "numeric" | "url" | "text" {
@@ -111,21 +119,34 @@ export function TestSend(props: { numberId: number; name: string; language: stri
             </datalist>
           </label>
           {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
-          {view?.fields.map((f) => (
-            <label className="field" key={f.path}>
-              <span>
-                {f.label}
-                {f.one_of ? " (fill this or the other)" : !f.required && " (optional)"}
-              </span>
-              <input
+          {view?.fields.map((f) =>
+            f.kind === "media_id" ? (
+              // A media id: typed, picked from the number's media library or uploaded here.
+              <MediaField
+                key={f.path}
+                numberId={props.numberId}
                 id={`send-field-${f.path.replace(/[^a-z0-9_]/gi, "-")}`}
+                label={`${f.label}${f.one_of ? " (fill this or the other)" : ""}`}
+                kind={mediaKindOf(f.path)}
                 value={values[f.path] ?? ""}
-                placeholder={f.sample}
-                inputMode={inputModeOf(f.kind)}
-                onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
+                onChange={(v) => setValues((prev) => ({ ...prev, [f.path]: v }))}
               />
-            </label>
-          ))}
+            ) : (
+              <label className="field" key={f.path}>
+                <span>
+                  {f.label}
+                  {f.one_of ? " (fill this or the other)" : !f.required && " (optional)"}
+                </span>
+                <input
+                  id={`send-field-${f.path.replace(/[^a-z0-9_]/gi, "-")}`}
+                  value={values[f.path] ?? ""}
+                  placeholder={f.sample}
+                  inputMode={inputModeOf(f.kind)}
+                  onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
+                />
+              </label>
+            ),
+          )}
           <div className="form__actions">
             <button type="submit" className="primary" id="send-submit" disabled={sending || !view}>
               {sending ? (retrying ? "Sending… " + retrying : "Sending…") : "Send test"}

@@ -152,7 +152,22 @@ enum Payload {
     None,
     Json(Value),
     Multipart(Box<dyn Fn() -> reqwest::multipart::Form + Send + Sync>),
+    /// Raw bytes of a resumable upload, sent from `offset` (the `file_offset` header); the
+    /// body is built again for each attempt.
+    Upload {
+        offset: u64,
+        body: Box<dyn Fn() -> reqwest::Body + Send + Sync>,
+    },
 }
+
+/// Whole-request timeout of one resumable-upload transfer (up to 100 MB on a slow line).
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// Bytes handed to the connection per step of an upload's progress.
+pub const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// Told of the bytes sent so far (of the whole file) while an upload's body goes out.
+pub type BytesFn = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
 
 /// A retry the client is about to make after a capacity limit (429 or 503), for a progress
 /// display: "retrying (1 of 3) — 360dialog asked to wait 2 s".
@@ -323,6 +338,11 @@ impl Client {
                 Payload::None => req,
                 Payload::Json(v) => req.json(v),
                 Payload::Multipart(form) => req.multipart(form()),
+                Payload::Upload { offset, body } => req
+                    .timeout(UPLOAD_TIMEOUT.max(self.config.timeout))
+                    .header("file_offset", offset.to_string())
+                    .header("Content-Type", "application/octet-stream")
+                    .body(body()),
             };
             let resp = match req.send().await {
                 Ok(r) => r,
@@ -703,6 +723,121 @@ fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
+/// What `GET /upload:{session}` tells of an upload session: how many bytes it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct UploadSession {
+    pub id: String,
+    #[serde(default, deserialize_with = "lenient_u64")]
+    pub file_offset: u64,
+}
+
+fn lenient_u64<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
+    let v = Value::deserialize(d)?;
+    Ok(match v {
+        Value::Number(n) => n.as_u64().unwrap_or(0),
+        Value::String(s) => s.trim().parse().unwrap_or(0),
+        _ => 0,
+    })
+}
+
+/// An upload session id is `upload:` and then base64 and URL-safe punctuation (Meta's ids carry
+/// `?sig=…`, sent back as they are); anything else (a `..`, spaces, another scheme) is refused
+/// before it becomes a path.
+fn session_path(session: &str) -> Result<String> {
+    let rest = session.strip_prefix("upload:").unwrap_or("");
+    let ok = !rest.is_empty()
+        && !rest.contains("..")
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=?&.%+~/".contains(c));
+    if !ok {
+        return Err(ApiError::unexpected(format!(
+            "the upload session id '{session}' is not one 360dialog gives"
+        ))
+        .into());
+    }
+    Ok(format!("/{session}"))
+}
+
+impl Client {
+    /// `POST /uploads?file_name=&file_length=&file_type=`: opens a resumable-upload session
+    /// (Meta's Resumable Upload API, through 360dialog) and returns its id (`upload:…`).
+    pub async fn start_upload(&self, file_name: &str, length: u64, mime: &str) -> Result<String> {
+        let mut url = Url::parse("http://x/uploads").expect("static URL");
+        url.query_pairs_mut()
+            .append_pair("file_name", file_name)
+            .append_pair("file_length", &length.to_string())
+            .append_pair("file_type", mime);
+        let path = format!("/uploads?{}", url.query().unwrap_or_default());
+        #[derive(Deserialize)]
+        struct Session {
+            id: String,
+        }
+        let v = self
+            .request(Method::POST, &path, Payload::None, Call::Write)
+            .await?;
+        let id = decode::<Session>("/uploads", v)?.id;
+        session_path(&id)?;
+        Ok(id)
+    }
+
+    /// `GET /upload:{session}`: where an interrupted upload stands (`file_offset`).
+    pub async fn upload_status(&self, session: &str) -> Result<UploadSession> {
+        let path = session_path(session)?;
+        self.get(&path).await
+    }
+
+    /// `POST /upload:{session}` with `file_offset: offset` and the file's bytes from there on;
+    /// returns the file handle (`h`) once the session holds the whole file. `sent` is told of
+    /// the bytes handed to the connection so far (counted from the file's start).
+    pub async fn upload_from(
+        &self,
+        session: &str,
+        file: std::sync::Arc<Vec<u8>>,
+        offset: u64,
+        sent: Option<BytesFn>,
+    ) -> Result<String> {
+        let path = session_path(session)?;
+        let start = usize::try_from(offset)
+            .ok()
+            .filter(|s| *s <= file.len())
+            .ok_or_else(|| {
+                ApiError::unexpected(format!(
+                    "360dialog reported {offset} bytes received of a {}-byte file",
+                    file.len()
+                ))
+            })?;
+        let body = move || {
+            let file = file.clone();
+            let sent = sent.clone();
+            let chunks = (start..file.len()).step_by(UPLOAD_CHUNK).map(move |from| {
+                let to = (from + UPLOAD_CHUNK).min(file.len());
+                if let Some(sent) = &sent {
+                    sent(to as u64);
+                }
+                Ok::<_, std::io::Error>(file[from..to].to_vec())
+            });
+            reqwest::Body::wrap_stream(futures_util::stream::iter(chunks))
+        };
+        #[derive(Deserialize)]
+        struct Handle {
+            h: String,
+        }
+        let v = self
+            .request(
+                Method::POST,
+                &path,
+                Payload::Upload {
+                    offset,
+                    body: Box::new(body),
+                },
+                Call::Write,
+            )
+            .await?;
+        Ok(decode::<Handle>(&path, v)?.h)
+    }
+}
+
 fn decode<T: DeserializeOwned>(path: &str, v: Value) -> Result<T> {
     serde_json::from_value(v)
         .map_err(|e| ApiError::unexpected(format!("unexpected answer from {path}: {e}")).into())
@@ -917,6 +1052,24 @@ mod tests {
     #[case::busy(Retrying { retry: 1, of: 3, wait_ms: 1000, retry_after_secs: None, http_status: 503 }, "retrying (1 of 3) — 360dialog is busy (too many requests at once); waiting 1 s")]
     fn a_retry_reads_as_plain_words(#[case] r: Retrying, #[case] text: &str) {
         assert_eq!(r.to_string(), text);
+    }
+
+    #[test]
+    fn upload_session_ids_become_paths_only_when_they_look_like_metas() {
+        assert_eq!(
+            session_path("upload:MTphdHRhY2htZW50Ojlk2mJiZxUwLWV6MDUtNDIwMy05yTA3LWQ4ZDPmZGFkNTM0NT8=?sig=ARZqkGCA_uQMxC8nHKI").unwrap(),
+            "/upload:MTphdHRhY2htZW50Ojlk2mJiZxUwLWV6MDUtNDIwMy05yTA3LWQ4ZDPmZGFkNTM0NT8=?sig=ARZqkGCA_uQMxC8nHKI"
+        );
+        for bad in [
+            "",
+            "upload:",
+            "uploads",
+            "upload:../health_status",
+            "upload:a b",
+            "http://x/upload:a",
+        ] {
+            assert!(session_path(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

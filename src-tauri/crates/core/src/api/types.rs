@@ -293,6 +293,16 @@ pub enum Outgoing {
         language: String,
         components: Vec<Value>,
     },
+    /// An image, video, audio, document or sticker message: `source` is a media id from an
+    /// upload or an https link; images, videos and documents may have a caption, documents a
+    /// file name.
+    Media {
+        to: String,
+        kind: String,
+        source: String,
+        caption: Option<String>,
+        filename: Option<String>,
+    },
 }
 
 impl Outgoing {
@@ -335,6 +345,32 @@ impl Outgoing {
                     "template": template,
                 })
             }
+            Outgoing::Media {
+                to,
+                kind,
+                source,
+                caption,
+                filename,
+            } => {
+                let mut media = if source.starts_with("https://") || source.starts_with("http://") {
+                    json!({ "link": source })
+                } else {
+                    json!({ "id": source })
+                };
+                if let Some(c) = caption.as_deref().filter(|c| !c.is_empty()) {
+                    media["caption"] = Value::from(c);
+                }
+                if let Some(f) = filename.as_deref().filter(|f| !f.is_empty()) {
+                    media["filename"] = Value::from(f);
+                }
+                json!({
+                    "messaging_product": "whatsapp",
+                    "recipient_type": "individual",
+                    "to": to,
+                    "type": kind,
+                    kind.clone(): media,
+                })
+            }
         }
     }
 }
@@ -354,6 +390,33 @@ mod tests {
             m.to_json(),
             json!({"messaging_product":"whatsapp","recipient_type":"individual","to":"+16505551234",
                    "type":"text","text":{"body":"Hello, dear customer!","preview_url":false}})
+        );
+    }
+
+    #[test]
+    fn outgoing_media_matches_the_documented_request() {
+        let m = Outgoing::Media {
+            to: "+16505551234".into(),
+            kind: "image".into(),
+            source: "1234".into(),
+            caption: Some("Spring sale".into()),
+            filename: None,
+        };
+        assert_eq!(
+            m.to_json(),
+            json!({"messaging_product":"whatsapp","recipient_type":"individual","to":"+16505551234",
+                   "type":"image","image":{"id":"1234","caption":"Spring sale"}})
+        );
+        let d = Outgoing::Media {
+            to: "+16505551234".into(),
+            kind: "document".into(),
+            source: "https://example.com/menu.pdf".into(),
+            caption: None,
+            filename: Some("menu.pdf".into()),
+        };
+        assert_eq!(
+            d.to_json()["document"],
+            json!({"link": "https://example.com/menu.pdf", "filename": "menu.pdf"})
         );
     }
 

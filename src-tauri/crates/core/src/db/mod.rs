@@ -25,6 +25,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0012_inbox_raw_bodies.sql"),
     include_str!("../../migrations/0013_onboarding.sql"),
     include_str!("../../migrations/0014_partner.sql"),
+    include_str!("../../migrations/0015_media.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -315,6 +315,17 @@ pub fn resend_request(
             body: text(&v, &["text", "body"]).unwrap_or_default(),
             preview_url: v["text"]["preview_url"].as_bool().unwrap_or(false),
         },
+        Some(kind @ ("image" | "video" | "audio" | "document" | "sticker")) => {
+            crate::api::Outgoing::Media {
+                to,
+                kind: kind.to_string(),
+                source: text(&v, &[kind, "id"])
+                    .or_else(|| text(&v, &[kind, "link"]))
+                    .unwrap_or_default(),
+                caption: text(&v, &[kind, "caption"]),
+                filename: text(&v, &[kind, "filename"]),
+            }
+        }
         other => {
             return Err(Error::Validation(format!(
                 "resending {} messages is not supported",

@@ -3,4 +3,4 @@
 /**
  * The areas the UI refreshes.
  */
-export type Topic = "messages" | "inbox" | "numbers" | "keys" | "webhook" | "templates" | "qa" | "audit" | "onboarding";
+export type Topic = "messages" | "inbox" | "numbers" | "keys" | "webhook" | "templates" | "qa" | "audit" | "onboarding" | "media";

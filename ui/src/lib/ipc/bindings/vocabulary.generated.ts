@@ -202,6 +202,10 @@ export const VOCABULARY: Vocabulary = {
     {
       "value": "partner_webhook_set",
       "label": "Partner webhook set"
+    },
+    {
+      "value": "media_uploaded",
+      "label": "Media uploaded"
     }
   ],
   "actors": [

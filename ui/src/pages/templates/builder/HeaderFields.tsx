@@ -1,6 +1,8 @@
+import { useContext } from "react";
 import type { HeaderDraft } from "../../../lib/ipc/bindings/HeaderDraft";
 import { LIMITS } from "../../../lib/vocabulary";
-import { Field, type IssueMap } from "./fields";
+import { BuilderNumber, Field, type IssueMap } from "./fields";
+import { HeaderSample } from "./HeaderSample";
 
 const FORMATS: [string, string][] = [
   ["NONE", "None"],
@@ -17,9 +19,25 @@ export const MEDIA_FORMATS = ["IMAGE", "VIDEO", "DOCUMENT"];
 /** The media header's sample: the upload handle of a sample file (one place to mount a picker). */
 export function MediaHandleField(props: { header: HeaderDraft; onChange: (patch: Partial<HeaderDraft>) => void; issues: IssueMap; at?: string; id?: string; label?: string }) {
   const at = props.at ?? "header.";
+  const numberId = useContext(BuilderNumber);
+  const id = props.id ?? "tpl-header-handle";
+  if (numberId !== null) {
+    return (
+      <HeaderSample
+        numberId={numberId}
+        format={props.header.format}
+        handle={props.header.handle}
+        onHandle={(handle) => props.onChange({ handle })}
+        issues={props.issues.get(`${at}handle`)}
+        at={`${at}handle`}
+        idBase={id.replace(/-handle$/, "")}
+        label={props.label}
+      />
+    );
+  }
   return (
     <Field label={props.label ?? "Sample media handle"} at={`${at}handle`} issues={props.issues} hint="The 4::… handle of a sample uploaded with Meta's resumable upload.">
-      <input id={props.id ?? "tpl-header-handle"} value={props.header.handle} spellCheck={false} onChange={(e) => props.onChange({ handle: e.target.value })} />
+      <input id={id} value={props.header.handle} spellCheck={false} onChange={(e) => props.onChange({ handle: e.target.value })} />
     </Field>
   );
 }

@@ -1,9 +1,12 @@
-import type { ReactNode } from "react";
+import { createContext, type ReactNode } from "react";
 import type { ButtonDraft } from "../../../lib/ipc/bindings/ButtonDraft";
 import type { TemplateDraft } from "../../../lib/ipc/bindings/TemplateDraft";
 
 /** The core's problems by the draft field they belong to (`body`, `cards[1].buttons[0].url`, …). */
 export type IssueMap = Map<string, string[]>;
+
+/** The number the builder submits to: media samples are uploaded with its key. */
+export const BuilderNumber = createContext<number | null>(null);
 
 /** What every part of the builder gets: the draft, a way to change it, and the problems. */
 export type PartProps = {
