@@ -6,6 +6,9 @@
 // "opened the chat (welcome requested)"), a test message delivered, a block and unblock from the
 // customer's conversation — until the checklist is all green, on the Setup and Numbers pages.
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
 import { skipUnless, startJourney } from "./journey.mjs";
@@ -18,11 +21,18 @@ const skip = skipUnless(NEEDS, "the one-click inbox webhook and test events (app
 
 let j;
 let sim;
+let photo;
 
 before(async () => {
   if (skip) return;
   sim = await startSim();
   j = await startJourney("onboarding");
+  // The shop's logo, somewhere on the user's disk (a PNG's signature, then bytes).
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-photo-"));
+  photo = path.join(dir, "shop-logo.png");
+  const bytes = Buffer.alloc(48_000, 3);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes);
+  writeFileSync(photo, bytes);
 });
 after(async () => {
   j?.writeTimings();
@@ -140,12 +150,18 @@ test("journey 2: onboarding — number by hand, webhook at the inbox in one clic
     await fill(driver, SEL.profileField("email"), "help@example.com");
     await fill(driver, SEL.profileField("website1"), "https://example.com");
     await choose(driver, SEL.profileVerticalOption("RETAIL"));
-    for (const field of ["about", "description", "address", "email", "websites", "vertical"]) {
+    // The photo: picked from disk, uploaded with the resumable upload, shown before it is saved.
+    await (await driver.findElement(SEL.profilePhotoFile)).sendKeys(photo);
+    await waitFor(driver, SEL.profilePhotoUploaded, 20000, "the photo is uploaded");
+    assert.match(await (await driver.findElement(SEL.profilePhotoPreview)).getAttribute("src"), /^blob:/, "the new photo is previewed");
+    for (const field of ["about", "description", "address", "email", "websites", "vertical", "photo"]) {
       await waitFor(driver, SEL.profileDiffRow(field), 10000, `the diff lists ${field}`);
     }
     await press(driver, SEL.profileSave);
     await waitFor(driver, SEL.profileSaved, 15000, "the profile is saved");
     await driver.wait(async () => (await text(driver, SEL.profileComplete)) === "complete", 10000);
+    const shown = await (await driver.findElement(SEL.profilePhotoPreview)).getAttribute("src");
+    assert.ok(shown.startsWith("http"), `the saved photo comes from WhatsApp's profile_picture_url, not the local file: ${shown}`);
     await stepIs("profile_complete", "true");
   });
 

@@ -121,6 +121,23 @@ fn values_are_checked_before_anything_is_sent_exit_2_with_field_and_reason() {
             "users (item 1): 'not-a-number'",
         ),
     ];
+    // A photo that is no JPEG or PNG is refused before anything is sent.
+    let notes = dir.path().join("notes.png");
+    std::fs::write(&notes, "just text").unwrap();
+    let notes = notes.to_str().unwrap().to_string();
+    let cases: Vec<(Vec<&str>, &str)> = cases
+        .into_iter()
+        .chain([(
+            vec![
+                "profile",
+                "set",
+                "+4915123456789",
+                "--photo",
+                notes.as_str(),
+            ],
+            "photo:",
+        )])
+        .collect();
     for (args, want) in cases {
         let r = wabadesk(dir.path(), &service, &args, None);
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
@@ -157,6 +174,11 @@ fn profile_components_and_block_list_round_trip_against_the_simulator() {
         std::process::id()
     );
     let run = |args: &[&str], stdin: Option<&str>| wabadesk(dir.path(), &service, args, stdin);
+    // The shop's logo: a PNG signature, then bytes.
+    let logo = dir.path().join("logo.png");
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.resize(20_000, 7);
+    std::fs::write(&logo, png).unwrap();
 
     let add = run(
         &[
@@ -198,12 +220,21 @@ fn profile_components_and_block_list_round_trip_against_the_simulator() {
             "https://example.com",
             "--vertical",
             "retail",
+            "--photo",
+            logo.to_str().unwrap(),
             "--json",
         ],
         None,
     );
     assert_eq!(p.code, 0, "{}", p.stderr);
     assert_eq!(p.json["complete"], true, "{}", p.json);
+    assert!(
+        p.json["profile"]["profile_picture_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://")),
+        "the photo is set: {}",
+        p.json
+    );
     let get = run(&["profile", "get", "Shop", "--json"], None);
     assert_eq!(get.json["profile"]["vertical"], "RETAIL");
     // An industry once set cannot be cleared: refused with the field, nothing sent.

@@ -173,6 +173,29 @@ async fn set_profile(
         return invalid("The parameter messaging_product is required and must be \"whatsapp\".");
     }
     let mut inner = sim.lock();
+    // A profile photo is a completed resumable upload of an image (Meta: JPEG or PNG).
+    if let Some(h) = body.get("profile_picture_handle").and_then(Value::as_str) {
+        let upload = inner
+            .uploads
+            .values()
+            .find(|u| u.handle.as_deref() == Some(h));
+        match upload {
+            None => {
+                return invalid(
+                    "Param profile_picture_handle is not a handle of a completed upload.",
+                )
+            }
+            Some(u)
+                if !matches!(
+                    u.file_type.as_str(),
+                    "image/jpeg" | "image/jpg" | "image/png"
+                ) =>
+            {
+                return invalid("The profile photo must be a JPEG or PNG image.")
+            }
+            Some(_) => {}
+        }
+    }
     let n = &mut inner.numbers[idx];
     if let Err(details) = check_profile(&body, &n.profile) {
         return invalid(&details);

@@ -27,6 +27,38 @@ async fn call(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
+/// A whole file through the resumable upload (`POST /uploads`, then `POST /upload:…`): its handle.
+async fn upload(h: &SimHandle, name: &str, mime: &str, bytes: &[u8]) -> String {
+    let http = reqwest::Client::new();
+    let key = &h.numbers[0].api_key;
+    let v: Value = http
+        .post(format!(
+            "{}/uploads?file_name={name}&file_length={}&file_type={mime}",
+            h.base_url,
+            bytes.len()
+        ))
+        .header("D360-API-KEY", key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let session = v["id"].as_str().expect("an upload session").to_string();
+    let v: Value = http
+        .post(format!("{}/{session}", h.base_url))
+        .header("D360-API-KEY", key)
+        .header("file_offset", "0")
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    v["h"].as_str().expect("a handle").to_string()
+}
+
 fn profile(fields: Value) -> Value {
     let mut v = fields;
     v["messaging_product"] = json!("whatsapp");
@@ -87,11 +119,36 @@ async fn the_profile_round_trips_and_each_limit_is_refused_past_its_boundary() {
     )
     .await;
     assert_eq!(s, 400, "messaging_product is required");
+    // A photo is a handle of a completed resumable upload of an image, not any text.
+    let (s, _) = call(
+        &h,
+        post.clone(),
+        "/whatsapp_business_profile",
+        Some(profile(json!({"profile_picture_handle": "4::abc"}))),
+    )
+    .await;
+    assert_eq!(s, 400, "a handle no upload gave is refused");
+    let handle = upload(
+        &h,
+        "logo.png",
+        "image/png",
+        &[0x89, b'P', b'N', b'G', 1, 2, 3],
+    )
+    .await;
+    let pdf = upload(&h, "menu.pdf", "application/pdf", b"%PDF-1.4 x").await;
+    let (s, e) = call(
+        &h,
+        post.clone(),
+        "/whatsapp_business_profile",
+        Some(profile(json!({ "profile_picture_handle": pdf }))),
+    )
+    .await;
+    assert_eq!(s, 400, "a PDF is no profile photo: {e}");
     let (s, _) = call(
         &h,
         post,
         "/whatsapp_business_profile",
-        Some(profile(json!({"profile_picture_handle": "4::abc"}))),
+        Some(profile(json!({ "profile_picture_handle": handle }))),
     )
     .await;
     assert_eq!(s, 200);

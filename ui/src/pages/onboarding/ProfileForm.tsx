@@ -9,6 +9,7 @@ import { checkBusinessProfile, getBusinessProfile, setBusinessProfile } from "..
 import { toIpcError } from "../../lib/ipc/errors";
 import { useLoad } from "../../lib/hooks/useLoad";
 import { LIMITS, VOCABULARY } from "../../lib/vocabulary";
+import { type PickedPhoto, ProfilePhoto } from "./ProfilePhoto";
 
 interface Draft {
   about: string;
@@ -66,13 +67,17 @@ export function ProfileForm({ id }: { id: number }) {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
+  const [photo, setPhoto] = useState<PickedPhoto | null>(null);
   const current = loaded.data?.profile ?? null;
 
   useEffect(() => {
     if (current) setDraft(draftOf(current));
   }, [current]);
 
-  const input = useMemo(() => (current && draft ? inputOf(current, draft) : null), [current, draft]);
+  const input = useMemo(
+    () => (current && draft ? { ...inputOf(current, draft), ...(photo && { profile_picture_handle: photo.handle }) } : null),
+    [current, draft, photo],
+  );
 
   useEffect(() => {
     if (!current || !input) return;
@@ -101,6 +106,7 @@ export function ProfileForm({ id }: { id: number }) {
     try {
       const v = await setBusinessProfile(id, input);
       loaded.setData(v);
+      setPhoto(null);
       setSaved(true);
     } catch (e) {
       setError(toIpcError(e));
@@ -171,18 +177,7 @@ export function ProfileForm({ id }: { id: number }) {
       {error && <ErrorBanner error={error} />}
       {draft && current && (
         <form onSubmit={save} className="form" id="profile-form">
-          <div className="photo" id="profile-photo">
-            <span className="field__label">Photo</span>
-            {current.profile_picture_url ? (
-              // Cropped to a circle, as WhatsApp shows it.
-              <img className="photo__preview" src={current.profile_picture_url} alt="The profile photo" />
-            ) : (
-              <span className="photo__none muted">No photo</span>
-            )}
-            {current.profile_picture_url && <span className="mono muted photo__url">{current.profile_picture_url}</span>}
-            {/* The photo picker (a file pick and a resumable upload) goes here. */}
-            <div className="photo__picker" data-slot="photo-picker" id="profile-photo-picker" />
-          </div>
+          <ProfilePhoto numberId={id} currentUrl={current.profile_picture_url ?? null} picked={photo} onPicked={(p) => { setSaved(false); setPhoto(p); }} />
           {Field({ name: "about", field: "about", label: "About", max: LIMITS.profile_about_max })}
           {Field({ name: "description", field: "description", label: "Description", max: LIMITS.profile_description_max, long: true })}
           {Field({ name: "address", field: "address", label: "Address", max: LIMITS.profile_address_max })}

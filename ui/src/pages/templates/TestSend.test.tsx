@@ -26,6 +26,9 @@ vi.mock("../../lib/ipc/commands", () => ({
     return new Promise(() => {});
   },
   messageDetail: async () => null,
+  // The number's media library (the media id field offers it) and Meta's media types.
+  mediaLibrary: async () => [],
+  mediaTypes: async () => [],
 }));
 
 // Change events still go through the (mocked) IPC; commands are mocked above.

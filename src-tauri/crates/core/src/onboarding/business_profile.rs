@@ -441,6 +441,9 @@ pub fn missing(p: &BusinessProfileFields) -> Vec<String> {
     if vertical.is_empty() || Vertical::parse(vertical) == Some(Vertical::Undefined) {
         out.push("vertical".to_string());
     }
+    if empty(&p.profile_picture_url) {
+        out.push("photo".to_string());
+    }
     out
 }
 
@@ -728,9 +731,10 @@ mod tests {
             vertical: Some("UNDEFINED".into()),
             profile_picture_url: None,
         };
-        assert_eq!(missing(&p), ["vertical"]);
+        assert_eq!(missing(&p), ["vertical", "photo"]);
         p.vertical = Some("RETAIL".into());
+        p.profile_picture_url = Some("https://pps.whatsapp.net/v/photo.jpg".into());
         assert!(missing(&p).is_empty());
-        assert_eq!(missing(&BusinessProfileFields::default()).len(), 6);
+        assert_eq!(missing(&BusinessProfileFields::default()).len(), 7);
     }
 }

@@ -33,6 +33,8 @@ vi.mock("../../../lib/ipc/commands", () => ({
     return { id: 5 };
   },
   discardTemplateDraft: async () => null,
+  // The media header's file pick asks for Meta's media types.
+  mediaTypes: async () => [],
   createTemplate: async (_n: number, draft: TemplateDraft) => {
     created = draft;
     return { name: draft.name, language: draft.language, status: "PENDING" };
