@@ -79,6 +79,7 @@ pub enum AuditAction {
     TemplateDeleted,
     QaRun,
     QaSignedOff,
+    QaSignOffChanged,
     MessageSent,
     MessageOutcomeUnknown,
     HistoryPruned,
@@ -86,7 +87,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -107,6 +108,7 @@ impl AuditAction {
         AuditAction::TemplateDeleted,
         AuditAction::QaRun,
         AuditAction::QaSignedOff,
+        AuditAction::QaSignOffChanged,
         AuditAction::MessageSent,
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
@@ -136,6 +138,7 @@ impl AuditAction {
             AuditAction::TemplateDeleted => "template_deleted",
             AuditAction::QaRun => "qa_run",
             AuditAction::QaSignedOff => "qa_signed_off",
+            AuditAction::QaSignOffChanged => "qa_sign_off_changed",
             AuditAction::MessageSent => "message_sent",
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
@@ -174,6 +177,7 @@ impl AuditAction {
             AuditAction::TemplateDeleted => "Template deleted",
             AuditAction::QaRun => "QA run",
             AuditAction::QaSignedOff => "QA signed off",
+            AuditAction::QaSignOffChanged => "QA verdict changed",
             AuditAction::MessageSent => "Message sent",
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",

@@ -23,6 +23,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0010_template_drafts.sql"),
     include_str!("../../migrations/0011_message_changes.sql"),
     include_str!("../../migrations/0012_inbox_raw_bodies.sql"),
+    include_str!("../../migrations/0014_qa_sign_offs.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

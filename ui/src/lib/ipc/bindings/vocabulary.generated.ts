@@ -156,6 +156,10 @@ export const VOCABULARY: Vocabulary = {
       "label": "QA signed off"
     },
     {
+      "value": "qa_sign_off_changed",
+      "label": "QA verdict changed"
+    },
+    {
       "value": "message_sent",
       "label": "Message sent"
     },
