@@ -672,6 +672,101 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
 }
 
 #[tokio::test]
+async fn template_sends_are_found_shown_and_exported_by_what_they_said() {
+    let (_sim, core, id, _dir) = setup().await;
+    core.create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
+    sync_until_approved(&core, id).await;
+    core.send_test(
+        id,
+        &TestSend {
+            to: "4915123456789".into(),
+            name: "order_shipped".into(),
+            language: "en_US".into(),
+            values: samples(&[
+                ("header", "Z-77"),
+                ("body.1", "Zoltan"),
+                ("body.2", "Wednesday"),
+                ("button.0", "Z-77"),
+            ]),
+        },
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let rendered =
+        "Order Z-77\n\nHi Zoltan, your order ships on Wednesday.\n\nReply STOP to opt out";
+    // A parameter value finds the send; the row says what was sent, in which language.
+    let found = core
+        .list_messages(&wabadesk_core::history::HistoryFilter {
+            search: Some("zoltan".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].body.as_deref(), Some(rendered));
+    assert_eq!(found[0].template_language.as_deref(), Some("en_US"));
+    // The conversation shows the text, not "[template]".
+    let conv = core.conversation(Some(id), "+4915123456789").unwrap();
+    assert_eq!(
+        conv.messages.last().and_then(|m| m.body.as_deref()),
+        Some(rendered)
+    );
+
+    // A template not in the local library: the values sent are still recorded and found.
+    let _ = core
+        .send_message(
+            id,
+            &Outgoing::Template {
+                to: "4915123456789".into(),
+                name: "never_synced".into(),
+                language: "de".into(),
+                components: vec![json!({"type": "body", "parameters": [{"type": "text", "text": "Quimby"}, {"type": "text", "text": "Dienstag"}]})],
+            },
+            Actor::Ui,
+        )
+        .await;
+    let found = core
+        .list_messages(&wabadesk_core::history::HistoryFilter {
+            search: Some("Quimby".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].body.as_deref(),
+        Some("never_synced: Quimby · Dienstag")
+    );
+
+    // The CSV names the number by label and phone, with the template's language and the text.
+    let mut csv = Vec::new();
+    core.write_history(
+        &Default::default(),
+        wabadesk_core::history::ExportFormat::Csv,
+        &mut csv,
+        |_| {},
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let records = csv_records(&csv);
+    assert!(
+        records[0].starts_with("created_at,number_label,number_phone,direction,contact,contact_name,type,template_name,template_language,body,"),
+        "{csv}"
+    );
+    let row = records
+        .iter()
+        .find(|r| r.contains("Zoltan"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.contains(
+            ",Label +15550000200,+15550000200,out,4915123456789,,template,order_shipped,en_US,"
+        ) && row.contains(&format!("\"{rendered}\"")),
+        "{row}"
+    );
+}
+
+#[tokio::test]
 async fn authentication_templates_send_the_code_in_body_and_button() {
     let (_sim, core, id, _dir) = setup().await;
     let draft = TemplateDraft {
