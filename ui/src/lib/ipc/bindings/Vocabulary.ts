@@ -8,10 +8,12 @@ import type { InboxState } from "./InboxState";
 import type { KeyState } from "./KeyState";
 import type { Language } from "./Language";
 import type { Limits } from "./Limits";
+import type { RejectionTerm } from "./RejectionTerm";
 import type { StatusTerm } from "./StatusTerm";
+import type { TemplateStatusTerm } from "./TemplateStatusTerm";
 import type { Term } from "./Term";
 
 /**
  * Every closed list of the domain, with labels, plus the texts and limits the UI shows.
  */
-export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<Direction>>, audit_actions: Array<Term<AuditAction>>, actors: Array<Term<Actor>>, key_states: Array<Term<KeyState>>, environments: Array<Term<Environment>>, inbox_states: Array<Term<InboxState>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, };
+export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<Direction>>, audit_actions: Array<Term<AuditAction>>, actors: Array<Term<Actor>>, key_states: Array<Term<KeyState>>, environments: Array<Term<Environment>>, inbox_states: Array<Term<InboxState>>, languages: Array<Language>, template_statuses: Array<TemplateStatusTerm>, rejection_reasons: Array<RejectionTerm>, authentication: AuthenticationText, limits: Limits, };
