@@ -257,28 +257,27 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
                           </span>
                         </div>
                       )}
-                      {locked ? (
-                        <button type="button" onClick={() => setChanging({ ...changing, [r.language]: true })} aria-label={`Change verdict of ${r.language}`}>
-                          Change verdict…
-                        </button>
-                      ) : (
-                        <>
-                          <button type="button" disabled={!signer} onClick={() => sign(r, "pass")} aria-label={`Pass ${r.language}`}>
-                            Pass
-                          </button>{" "}
-                          <button type="button" disabled={!signer} onClick={() => sign(r, "fail")} aria-label={`Fail ${r.language}`}>
-                            Fail
+                      <div className="qa-actions">
+                        {locked ? (
+                          <button type="button" onClick={() => setChanging({ ...changing, [r.language]: true })} aria-label={`Change verdict of ${r.language}`}>
+                            Change verdict…
                           </button>
-                          {r.verdict && (
-                            <>
-                              {" "}
+                        ) : (
+                          <>
+                            <button type="button" disabled={!signer} onClick={() => sign(r, "pass")} aria-label={`Pass ${r.language}`}>
+                              Pass
+                            </button>
+                            <button type="button" disabled={!signer} onClick={() => sign(r, "fail")} aria-label={`Fail ${r.language}`}>
+                              Fail
+                            </button>
+                            {r.verdict && (
                               <button type="button" onClick={() => setChanging({ ...changing, [r.language]: false })}>
                                 Keep {r.verdict}
                               </button>
-                            </>
-                          )}
-                        </>
-                      )}
+                            )}
+                          </>
+                        )}
+                      </div>
                       {r.earlier.length > 0 && (
                         <ul className="qa-earlier hint" aria-label={`Earlier sign-offs of ${r.language}`}>
                           {r.earlier.map((e, i) => (
