@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
 import { startJourney } from "./journey.mjs";
-import { SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, until, waitFor } from "./ui.mjs";
+import { Key, SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, until, waitFor } from "./ui.mjs";
 
 /** A CSV's records (a line break inside a quoted cell does not end one), each split into cells. */
 function csvRecords(csv) {
@@ -201,9 +201,14 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     }
   });
 
-  await j.step("verdict-changed-as-new-entry", async () => {
+  await j.step("verdict-change-reason", async () => {
     await press(driver, SEL.qaChange("en_US"));
-    await fill(driver, SEL.qaReason("en_US"), CHANGE_REASON);
+    const reason = await fill(driver, SEL.qaReason("en_US"), CHANGE_REASON);
+    assert.equal(await reason.getAttribute("value"), CHANGE_REASON);
+    await reason.sendKeys(Key.TAB);
+  });
+
+  await j.step("verdict-changed-as-new-entry", async () => {
     await press(driver, SEL.qaFail("en_US"));
     await waitFor(driver, SEL.qaVerdict("en_US", "fail"));
     await waitFor(driver, SEL.qaLocked("en_US"));
