@@ -253,7 +253,8 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
                             {r.verdict}
                           </span>{" "}
                           <span className="hint" data-signer={r.signer ?? ""}>
-                            {locked && "🔒 "}by {r.signer ?? "(no name)"} <When at={r.signed_at} />
+                            by {r.signer ?? "(no name)"} <When at={r.signed_at} />
+                            {locked && " · locked"}
                           </span>
                         </div>
                       )}
