@@ -426,14 +426,21 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
         None,
     );
     assert_eq!(page.code, 0, "{}", page.stderr);
-    assert!(page.stdout.starts_with("<!doctype html>"), "{}", page.stdout);
+    assert!(
+        page.stdout.starts_with("<!doctype html>"),
+        "{}",
+        page.stdout
+    );
     let saved = page
         .stderr
         .lines()
         .find_map(|l| l.strip_prefix("report saved to "))
         .unwrap_or_else(|| panic!("{}", page.stderr));
     assert!(saved.starts_with(&exports.display().to_string()), "{saved}");
-    assert_eq!(std::fs::read_to_string(saved).unwrap().trim_end(), page.stdout.trim_end());
+    assert_eq!(
+        std::fs::read_to_string(saved).unwrap().trim_end(),
+        page.stdout.trim_end()
+    );
 
     let text = run(
         &[
