@@ -78,7 +78,7 @@ test("export writes a file whose rows match the filter", async () => {
     const exportPath = await pathEl.getText();
     assert.ok(exportPath.startsWith(app.downloads), `${exportPath} is in the Downloads folder`);
     const file = readFileSync(exportPath, "utf8").trim().split("\n");
-    assert.match(file[0], /^created_at,number_id,direction,contact/);
+    assert.match(file[0], /^created_at,number_label,number_phone,direction,contact/);
     const expected = cliWith(env, ["history", "list", "--limit", "1000"]).filter((m) => m.direction === "out");
     assert.equal(file.length - 1, expected.length);
     for (const line of file.slice(1)) assert.match(line, /,out,/);

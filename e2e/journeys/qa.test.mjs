@@ -1,13 +1,44 @@
-// Journey 3, QA, from an empty profile: add a simulator number by hand and paste its key, build a
-// template with two body variables and a URL button, submit it and see Meta's approval arrive
-// without pressing Sync, add a second language, run QA on both, sign each off, export the report
-// and read the file in the Downloads folder.
+// Journey 3, QA, from an empty profile: set "Your name", add a simulator number by hand and paste
+// its key, build a template with a text header, two body variables and a URL button, submit it and
+// see Meta's approval arrive without pressing Sync, add a second language, run QA on both, see each
+// message as it was sent (bubble, parameters, from and to), sign each off (locked, named), change
+// one verdict (a new, audited entry), export the report as Markdown, CSV and a printable page and
+// read each file in the Downloads folder, with "Open folder" offered.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
-import { missingIds, startJourney } from "./journey.mjs";
-import { SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, until, waitFor } from "./ui.mjs";
+import { startJourney } from "./journey.mjs";
+import { Key, SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, until, waitFor } from "./ui.mjs";
+
+/** A CSV's records (a line break inside a quoted cell does not end one), each split into cells. */
+function csvRecords(csv) {
+  const records = [];
+  let row = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < csv.length; i++) {
+    const ch = csv[i];
+    if (quoted) {
+      if (ch === '"' && csv[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n") {
+      row.push(cell);
+      records.push(row);
+      row = [];
+      cell = "";
+    } else cell += ch;
+  }
+  if (cell || row.length) records.push([...row, cell]);
+  return records;
+}
 import { simState } from "./world.mjs";
 
 // Meta's (simulated) review takes 4 s: longer than the sync the library runs on opening, so only
@@ -15,11 +46,14 @@ import { simState } from "./world.mjs";
 const REVIEW_MS = 4000;
 const NAME = "delivery_update";
 const RECIPIENT = "4915123456789";
-// Where Settings has "Your name" (app-demo), the tester sets it first and the report must name
-// them as the signer; before that, the journey signs off without a name.
-const SETTINGS_IDS = ["settings-name", "settings-save"];
-const SIGNER = missingIds(SETTINGS_IDS).length === 0 ? "Quinn Tester" : null;
-if (!SIGNER) console.log(`journey qa: no sign-off name step (the UI has no ${missingIds(SETTINGS_IDS).map((i) => `#${i}`).join(", ")} yet)`);
+// A sign-off records who signed: the name set in Settings, which the tester sets first.
+const SIGNER = "Quinn Tester";
+const MESSAGES = {
+  en_US: ["Order A-1001", "Hi Ana, your order A-1001 is on its way."],
+  de: ["Bestellung A-1001", "Hallo Ana, deine Bestellung A-1001 ist unterwegs."],
+};
+const NOTES = { en_US: "Link opens the tracking page", de: "Umlaute ok" };
+const CHANGE_REASON = "Button label cut off on small phones";
 
 let j;
 let sim;
@@ -49,7 +83,7 @@ async function submitAndSeeApproved(driver, language) {
   return shownMs;
 }
 
-test("journey 3: QA — build, approved without Sync, second language, QA run, sign-off, report", async () => {
+test("journey 3: QA — build, approved without Sync, second language, QA run, messages as sent, locked sign-off, audited change, reports", async () => {
   const { driver } = j;
   const number = sim.numbers[0];
   const timesToApproved = [];
@@ -59,14 +93,12 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     assert.equal((await driver.findElements(SEL.numbersTable)).length, 0, "an empty profile has no numbers");
   });
 
-  if (SIGNER) {
-    await j.step("settings-your-name", async () => {
-      await go(driver, "settings");
-      await fill(driver, SEL.settingsName, SIGNER);
-      await press(driver, SEL.settingsSave);
-      await waitFor(driver, SEL.settingsSaved, 10000, "the preferences are saved");
-    });
-  }
+  await j.step("settings-your-name", async () => {
+    await go(driver, "settings");
+    await fill(driver, SEL.settingsName, SIGNER);
+    await press(driver, SEL.settingsSave);
+    await waitFor(driver, SEL.settingsSaved, 10000, "the preferences are saved");
+  });
 
   await j.step("add-number-by-hand", async () => {
     await addNumberByHand(driver, { phone: number.phone, label: "QA Shop", baseUrl: sim.url });
@@ -83,6 +115,9 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     await go(driver, "templates");
     await press(driver, SEL.templatesNew);
     await fill(driver, SEL.tplName, NAME);
+    await choose(driver, SEL.tplHeaderFormatOption("TEXT"));
+    await fill(driver, SEL.tplHeaderText, "Order {{1}}");
+    await fill(driver, SEL.tplHeaderSample, "A-1001");
     await fill(driver, SEL.tplBody, "Hi {{1}}, your order {{2}} is on its way.");
     await fill(driver, SEL.tplSample(1), "Ana");
     await fill(driver, SEL.tplSample(2), "A-1001");
@@ -93,6 +128,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     await fill(driver, SEL.tplButtonSample(0), "A-1001");
     await driver.wait(async () => (await text(driver, SEL.tplPreview)).includes("Hi Ana, your order A-1001 is on its way."), 5000);
     assert.ok((await text(driver, SEL.tplPreview)).includes("Track order"));
+    assert.ok((await text(driver, SEL.tplPreview)).includes("Order A-1001"), "the header with its sample");
     const submit = await driver.findElement(SEL.tplSubmit);
     await driver.wait(async () => (await submit.getText()) === "Submit for review", 10000, "the draft has no problems left");
   });
@@ -106,6 +142,8 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     await press(driver, SEL.addLanguage);
     await waitFor(driver, SEL.tplBuilder);
     await choose(driver, SEL.tplLanguageOption("de"));
+    await fill(driver, SEL.tplHeaderText, "Bestellung {{1}}");
+    await fill(driver, SEL.tplHeaderSample, "A-1001");
     await fill(driver, SEL.tplBody, "Hallo {{1}}, deine Bestellung {{2}} ist unterwegs.");
     await fill(driver, SEL.tplSample(1), "Ana");
     await fill(driver, SEL.tplSample(2), "A-1001");
@@ -139,13 +177,42 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     assert.equal(sent - sentBefore, 2, "two messages reached 360dialog (the simulator)");
   });
 
-  await j.step("sign-off", async () => {
-    await fill(driver, SEL.qaNote("en_US"), "Link opens the tracking page");
-    await press(driver, SEL.qaPass("en_US"));
-    await waitFor(driver, SEL.qaVerdict("en_US", "pass"));
-    await fill(driver, SEL.qaNote("de"), "Umlaute ok");
-    await press(driver, SEL.qaPass("de"));
-    await waitFor(driver, SEL.qaVerdict("de", "pass"));
+  await j.step("each-message-as-sent", async () => {
+    // No phone in a demo: what was sent must be visible here, per language.
+    for (const [lang, [header, body]] of Object.entries(MESSAGES)) {
+      const sent = await text(driver, SEL.qaSent(lang));
+      assert.ok(sent.includes(header) && sent.includes(body), `${lang} shows the message as sent: ${sent}`);
+      const params = await text(driver, SEL.qaParams(lang));
+      for (const v of ["body.1", "Ana", "body.2", "A-1001"]) assert.ok(params.includes(v), `${lang} parameters: ${params}`);
+    }
+    assert.ok((await text(driver, SEL.qaFrom)).includes("QA Shop") && (await text(driver, SEL.qaFrom)).includes(number.phone));
+    assert.match(await text(driver, SEL.qaTo), new RegExp(`\\+?${RECIPIENT}`));
+  });
+
+  await j.step("sign-off-locked", async () => {
+    for (const lang of ["en_US", "de"]) {
+      await fill(driver, SEL.qaNote(lang), NOTES[lang]);
+      await press(driver, SEL.qaPass(lang));
+      await waitFor(driver, SEL.qaVerdict(lang, "pass"));
+      // Signed: locked, in the tester's name; no Pass/Fail until the verdict is changed on purpose.
+      await waitFor(driver, SEL.qaLocked(lang));
+      assert.equal(await driver.findElement(SEL.qaSigner(lang)).getAttribute("data-signer"), SIGNER);
+      assert.equal((await driver.findElements(SEL.qaPass(lang))).length, 0, `${lang} is locked`);
+    }
+  });
+
+  await j.step("verdict-change-reason", async () => {
+    await press(driver, SEL.qaChange("en_US"));
+    const reason = await fill(driver, SEL.qaReason("en_US"), CHANGE_REASON);
+    assert.equal(await reason.getAttribute("value"), CHANGE_REASON);
+    await reason.sendKeys(Key.TAB);
+  });
+
+  await j.step("verdict-changed-as-new-entry", async () => {
+    await press(driver, SEL.qaFail("en_US"));
+    await waitFor(driver, SEL.qaVerdict("en_US", "fail"));
+    await waitFor(driver, SEL.qaLocked("en_US"));
+    assert.match(await text(driver, SEL.qaEarlier("en_US")), new RegExp(`pass by ${SIGNER}`), "the first sign-off is kept");
   });
 
   await j.step("export-report", async () => {
@@ -156,29 +223,63 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, s
     const report = readFileSync(mdPath, "utf8");
     assert.match(report, new RegExp(`^# QA report: ${NAME}`));
     assert.match(report, new RegExp(`recipient \\+?${RECIPIENT}`));
-    assert.match(report, /2 of 2 variant\(s\) passed/);
-    for (const [lang, note] of [["en_US", "Link opens the tracking page"], ["de", "Umlaute ok"]]) {
+    assert.ok(report.includes(`from QA Shop (${number.phone})`), `the sending number in\n${report}`);
+    assert.match(report, /1 of 2 variant\(s\) passed/);
+    for (const [lang, verdict, note] of [["en_US", "fail", CHANGE_REASON], ["de", "pass", NOTES.de]]) {
       const line = report.split("\n").find((l) => l.startsWith(`| ${lang} |`));
       assert.ok(line, `a row for ${lang} in\n${report}`);
       assert.match(line, /\| wamid\.[^|]+ \|/, `${lang} has its wamid`);
-      assert.match(line, /\| pass \|/);
+      assert.match(line, new RegExp(`\\| ${verdict} \\|`));
       assert.ok(line.includes(note), `${lang} carries its note`);
-      if (SIGNER) assert.ok(line.includes(SIGNER), `${lang} names who signed it: ${line}`);
+      assert.ok(line.includes(SIGNER), `${lang} names who signed it: ${line}`);
+      const section = report.split(`\n## ${lang}\n`)[1]?.split("\n## ")[0] ?? "";
+      for (const t of MESSAGES[lang]) assert.ok(section.includes(`> ${t}`), `${lang}'s rendered text in\n${section}`);
+      assert.ok(section.includes("- `body.1`: Ana"), `${lang}'s parameters in\n${section}`);
+      assert.match(section, /- Statuses: /);
     }
+    assert.match(report, new RegExp(`Earlier sign-offs: pass by ${SIGNER} at `), "the changed verdict keeps the first");
 
     await press(driver, SEL.qaExport("csv"));
     await driver.wait(async () => (await (await driver.findElement(SEL.qaSaved)).getText()).endsWith(".csv"), 10000);
     const csvPath = await (await driver.findElement(SEL.qaSaved)).getText();
     assert.ok(csvPath.startsWith(j.downloads));
-    const rows = readFileSync(csvPath, "utf8").trim().split("\n");
-    assert.match(rows[0], /^template,language,recipient,wamid,status,error,verdict,note,signed_at/);
-    assert.equal(rows.length, 3);
-    for (const lang of ["en_US", "de"]) {
-      const row = rows.find((r) => r.startsWith(`${NAME},${lang},`));
+    const rows = csvRecords(readFileSync(csvPath, "utf8"));
+    const head = rows[0];
+    assert.deepEqual(head.slice(0, 9), ["template", "language", "recipient", "wamid", "status", "error", "verdict", "note", "signed_at"]);
+    assert.equal(rows.length, 3, "a header and one row per language");
+    const at = (row, col) => row[head.indexOf(col)];
+    for (const [lang, verdict] of [["en_US", "fail"], ["de", "pass"]]) {
+      const row = rows.find((r) => r[0] === NAME && r[1] === lang);
       assert.ok(row, `a CSV row for ${lang}`);
-      assert.match(row, /,pass,/);
-      if (SIGNER) assert.ok(row.includes(SIGNER), `the CSV names who signed ${lang}`);
+      assert.equal(at(row, "verdict"), verdict);
+      assert.equal(at(row, "signer"), SIGNER, `the CSV names who signed ${lang}`);
+      assert.equal(at(row, "number_label"), "QA Shop");
+      assert.equal(at(row, "number_phone"), number.phone);
+      for (const t of MESSAGES[lang]) assert.ok(at(row, "rendered").includes(t), `${lang} rendered: ${at(row, "rendered")}`);
+      assert.match(at(row, "parameters"), /body\.1 = Ana/);
+      assert.match(at(row, "wamid"), /^wamid\./);
     }
+
+    await press(driver, SEL.qaExport("html"));
+    await driver.wait(async () => (await (await driver.findElement(SEL.qaSaved)).getText()).endsWith(".html"), 10000);
+    const htmlPath = await (await driver.findElement(SEL.qaSaved)).getText();
+    assert.ok(htmlPath.startsWith(j.downloads));
+    const page = readFileSync(htmlPath, "utf8");
+    assert.match(page, /^<!doctype html>/);
+    for (const lang of ["en_US", "de"]) assert.ok(page.includes(`<section data-language="${lang}">`), `${lang} in the printable page`);
+    assert.ok(page.includes(MESSAGES.de[1]) && page.includes(SIGNER) && page.includes(CHANGE_REASON));
+
+    // The file can be shown in the file manager.
+    const open = await waitFor(driver, SEL.qaOpenFolder, 5000, "Open folder after an export");
+    assert.ok((await open.isDisplayed()) && (await open.isEnabled()));
+  });
+
+  await j.step("audit-has-the-change", async () => {
+    await go(driver, "audit");
+    await waitFor(driver, SEL.auditRow("qa_sign_off_changed"), 10000, "the verdict change in the audit log");
+    const changed = await text(driver, SEL.auditRow("qa_sign_off_changed"));
+    assert.ok(changed.includes("pass → fail") && changed.includes(SIGNER), changed);
+    assert.equal((await driver.findElements(SEL.auditRow("qa_signed_off"))).length, 2, "one sign-off per language");
   });
 
   // Decision (4 s after the submit) to screen: what the page's follow-up adds.

@@ -88,6 +88,9 @@ export const SEL = {
   tplLanguage: By.id("tpl-language"),
   tplLanguageOption: (lang) => By.css(`#tpl-language option[value='${lang}']`),
   tplBody: By.id("tpl-body"),
+  tplHeaderFormatOption: (format) => By.css(`#tpl-header-format option[value='${format}']`),
+  tplHeaderText: By.id("tpl-header-text"),
+  tplHeaderSample: By.id("tpl-header-sample"),
   tplSample: (n) => By.id(`tpl-sample-${n}`),
   tplAddKind: (kind) => By.css(`#tpl-add-kind option[value='${kind}']`),
   tplAddButton: By.id("tpl-add-button"),
@@ -112,7 +115,21 @@ export const SEL = {
   qaPass: (lang) => By.css(`#qa-results button[aria-label='Pass ${lang}']`),
   qaVerdict: (lang, verdict) => By.css(`#qa-results tr[data-language='${lang}'] [data-verdict='${verdict}']`),
   qaExport: (format) =>
-    By.xpath(`//section[@id='tpl-qa']//button[normalize-space()='Export report (${format === "csv" ? "CSV" : "Markdown"})']`),
+    By.xpath(
+      `//section[@id='tpl-qa']//button[normalize-space()='Export report (${{ csv: "CSV", html: "printable page" }[format] ?? "Markdown"})']`,
+    ),
+  /** The message as sent in one language (the bubble with the values), and its parameters. */
+  qaSent: (lang) => By.css(`#qa-results tr[data-language='${lang}'] [role='group']`),
+  qaParams: (lang) => By.css(`#qa-results tr[data-language='${lang}'] dl.qa-values`),
+  qaFrom: By.id("qa-from"),
+  qaTo: By.id("qa-to"),
+  qaLocked: (lang) => By.css(`#qa-results tr[data-language='${lang}'][data-locked='true']`),
+  qaSigner: (lang) => By.css(`#qa-results tr[data-language='${lang}'] [data-signer]`),
+  qaChange: (lang) => By.css(`#qa-results button[aria-label='Change verdict of ${lang}']`),
+  qaReason: (lang) => By.css(`#qa-results input[aria-label='Reason for changing ${lang}']`),
+  qaFail: (lang) => By.css(`#qa-results button[aria-label='Fail ${lang}']`),
+  qaEarlier: (lang) => By.css(`#qa-results ul[aria-label='Earlier sign-offs of ${lang}']`),
+  qaOpenFolder: By.id("qa-open-folder"),
   qaSaved: By.xpath("//section[@id='tpl-qa']//p[@role='status'][starts-with(normalize-space(), 'Saved to')]/span"),
 
   // Templates: test-send

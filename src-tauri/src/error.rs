@@ -60,6 +60,17 @@ impl From<tauri_plugin_store::Error> for IpcError {
     }
 }
 
+impl From<tauri_plugin_opener::Error> for IpcError {
+    fn from(e: tauri_plugin_opener::Error) -> Self {
+        IpcError(ErrorPayload {
+            code: ErrorCode::Internal,
+            message: "the file manager could not be opened; the file is still saved".into(),
+            details: Some(e.to_string()),
+            field: None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ const NUMBER = {
 };
 const MSG = {
   id: 1, number_id: 7, direction: "out", wamid: "wamid.1", contact: "4915123456789", contact_name: null, type: "text",
-  template_name: null, body: "hello", status: "read", sent_at: null, delivered_at: null, read_at: null, failed_at: null,
+  template_name: null, template_language: null, body: "hello", status: "read", sent_at: null, delivered_at: null, read_at: null, failed_at: null,
   error_code: null, error_title: null, created_at: new Date().toISOString(), reaction: null, edited_at: null, deleted_at: null,
 };
 

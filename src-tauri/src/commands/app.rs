@@ -12,6 +12,16 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, IpcError> {
     Ok(state.core().info())
 }
 
+/// Shows an export (a report, a history or audit file) in the system's file manager. Only a
+/// file the app wrote to the export folder is accepted (the core checks), so the window cannot
+/// have anything else opened; the webview gets no opener permission of its own.
+#[tauri::command(async)]
+pub fn reveal_export(state: State<'_, AppState>, path: String) -> Result<(), IpcError> {
+    let file = state.core().exported_file(std::path::Path::new(&path))?;
+    tauri_plugin_opener::reveal_item_in_dir(file)?;
+    Ok(())
+}
+
 static STARTED: OnceLock<Instant> = OnceLock::new();
 
 /// Remembers when the process started (called first thing in `run`).

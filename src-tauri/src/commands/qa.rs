@@ -35,6 +35,16 @@ pub fn qa_runs(
     Ok(state.core().qa_runs(number_id, &name)?)
 }
 
+/// Recipients the number sent to lately, for a new run.
+#[tauri::command(async)]
+pub fn qa_recent_recipients(
+    state: State<'_, AppState>,
+    number_id: i64,
+) -> Result<Vec<String>, IpcError> {
+    Ok(state.core().qa_recent_recipients(number_id, 5)?)
+}
+
+/// Signs off a variant in the name set in Settings (the user's profile's, also in a demo).
 #[tauri::command(async)]
 pub fn sign_off(
     state: State<'_, AppState>,
@@ -43,11 +53,35 @@ pub fn sign_off(
     verdict: Verdict,
     note: String,
 ) -> Result<QaRun, IpcError> {
-    // Who signs off: the name in Settings goes in front of the note (run, report, audit).
-    let note = state.settings().sign_off_note(&note);
-    Ok(state
-        .core()
-        .sign_off(run_id, &language, verdict, &note, Actor::Ui)?)
+    let settings = state.settings();
+    Ok(state.core().sign_off(
+        run_id,
+        &language,
+        verdict,
+        &note,
+        settings.name(),
+        Actor::Ui,
+    )?)
+}
+
+/// Changes a signed variant's verdict: a new sign-off, audited; the earlier one is kept.
+#[tauri::command(async)]
+pub fn change_sign_off(
+    state: State<'_, AppState>,
+    run_id: i64,
+    language: String,
+    verdict: Verdict,
+    note: String,
+) -> Result<QaRun, IpcError> {
+    let settings = state.settings();
+    Ok(state.core().change_sign_off(
+        run_id,
+        &language,
+        verdict,
+        &note,
+        settings.name(),
+        Actor::Ui,
+    )?)
 }
 
 /// Writes a QA run's report to the Downloads folder; returns the file's path.

@@ -54,3 +54,18 @@ export function authenticationBody(addSecurityRecommendation: boolean): string {
 export function authenticationFooter(minutes: number): string {
   return VOCABULARY.authentication.expiry_footer.replace("{{minutes}}", String(minutes));
 }
+
+/** A template status in plain words and its tone (ok, wait, warn, bad); an unknown one is a warning. */
+export function templateStatus(status: string): { tone: string; meaning: string } {
+  const t = VOCABULARY.template_statuses.find((s) => s.value === status.trim().toUpperCase());
+  return t ? { tone: t.tone, meaning: t.meaning } : { tone: "warn", meaning: `Status "${status}" from Meta: check it in the 360dialog Hub before sending.` };
+}
+
+/** What a rejection reason means and the builder field it is about. */
+export function rejectionOf(reason: string | null): { meaning: string; field: string | null } | null {
+  if (!reason || reason.trim().toUpperCase() === "NONE") return null;
+  const r = VOCABULARY.rejection_reasons.find((x) => x.value === reason.trim().toUpperCase());
+  return r
+    ? { meaning: r.meaning, field: r.field }
+    : { meaning: `Rejected by Meta's review (reason: ${reason}). Check the wording and category, then submit again.`, field: null };
+}

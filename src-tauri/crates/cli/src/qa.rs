@@ -13,15 +13,20 @@ pub struct QaArgs {
     name: String,
     #[arg(long)]
     to: String,
-    /// Print the run's report in this format.
+    /// Print the run's report in this format (html: a page to print or save as PDF).
     #[arg(long, value_enum, default_value = "markdown")]
     report: Report,
+    /// Also save the report to the export folder (Downloads, or the one set in settings) and
+    /// name the file on standard error.
+    #[arg(long)]
+    save: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Report {
     Markdown,
     Csv,
+    Html,
 }
 
 /// Syncs the library, sends each approved language, and prints the run's report; exits 1 when
@@ -39,8 +44,13 @@ pub async fn run(core: &Core, args: QaArgs) -> Result<Output, Error> {
     let format = match args.report {
         Report::Markdown => ReportFormat::Markdown,
         Report::Csv => ReportFormat::Csv,
+        Report::Html => ReportFormat::Html,
     };
     let text = core.qa_report(run.id, format)?;
+    if args.save {
+        let path = core.export_qa_report(run.id, format)?;
+        eprintln!("report saved to {}", path.display());
+    }
     let failed = run.results.iter().any(|r| r.error.is_some());
     Ok(Output::ok(&run, text)?.failed_if(failed))
 }

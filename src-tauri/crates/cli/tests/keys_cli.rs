@@ -404,6 +404,43 @@ fn templates_through_the_cli_create_list_send_qa_delete() {
         "{}",
         qa.stdout
     );
+    // The printable page, also saved to the export folder set in the settings.
+    let exports = dir.path().join("exports");
+    std::fs::write(
+        dir.path().join("settings.json"),
+        serde_json::json!({ "downloads_dir": exports }).to_string(),
+    )
+    .unwrap();
+    let page = run(
+        &[
+            "template",
+            "qa",
+            "QA",
+            "order_shipped",
+            "--to",
+            "4915123456789",
+            "--report",
+            "html",
+            "--save",
+        ],
+        None,
+    );
+    assert_eq!(page.code, 0, "{}", page.stderr);
+    assert!(
+        page.stdout.starts_with("<!doctype html>"),
+        "{}",
+        page.stdout
+    );
+    let saved = page
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("report saved to "))
+        .unwrap_or_else(|| panic!("{}", page.stderr));
+    assert!(saved.starts_with(&exports.display().to_string()), "{saved}");
+    assert_eq!(
+        std::fs::read_to_string(saved).unwrap().trim_end(),
+        page.stdout.trim_end()
+    );
 
     let text = run(
         &[

@@ -80,6 +80,7 @@ pub enum AuditAction {
     TemplateDeleted,
     QaRun,
     QaSignedOff,
+    QaSignOffChanged,
     MessageSent,
     MessageOutcomeUnknown,
     HistoryPruned,
@@ -95,7 +96,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::KeySet,
         AuditAction::KeyRotated,
         AuditAction::KeyVerified,
@@ -117,6 +118,7 @@ impl AuditAction {
         AuditAction::TemplateDeleted,
         AuditAction::QaRun,
         AuditAction::QaSignedOff,
+        AuditAction::QaSignOffChanged,
         AuditAction::MessageSent,
         AuditAction::MessageOutcomeUnknown,
         AuditAction::HistoryPruned,
@@ -155,6 +157,7 @@ impl AuditAction {
             AuditAction::TemplateDeleted => "template_deleted",
             AuditAction::QaRun => "qa_run",
             AuditAction::QaSignedOff => "qa_signed_off",
+            AuditAction::QaSignOffChanged => "qa_sign_off_changed",
             AuditAction::MessageSent => "message_sent",
             AuditAction::MessageOutcomeUnknown => "message_outcome_unknown",
             AuditAction::HistoryPruned => "history_pruned",
@@ -202,6 +205,7 @@ impl AuditAction {
             AuditAction::TemplateDeleted => "Template deleted",
             AuditAction::QaRun => "QA run",
             AuditAction::QaSignedOff => "QA signed off",
+            AuditAction::QaSignOffChanged => "QA verdict changed",
             AuditAction::MessageSent => "Message sent",
             AuditAction::MessageOutcomeUnknown => "Message outcome unknown",
             AuditAction::HistoryPruned => "History pruned",

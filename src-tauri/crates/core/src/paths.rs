@@ -42,13 +42,43 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 /// A new export file: the downloads folder of the core's settings, else the user's Downloads
 /// folder (or `<data dir>/exports`), named `wabadesk-<what>-<time>.<extension>`.
 pub fn export_path(data_dir: &Path, what: &str, extension: &str) -> Result<PathBuf> {
-    let dir = crate::prefs::Settings::load(data_dir)
-        .export_dir()
-        .or_else(dirs::download_dir)
-        .unwrap_or_else(|| data_dir.join("exports"));
+    let dir = export_dir(data_dir);
     ensure_dir(&dir)?;
     let stamp = crate::util::now().replace([':', '.'], "-");
     Ok(dir.join(format!("wabadesk-{what}-{stamp}.{extension}")))
+}
+
+/// Where exports go: the folder set in Settings, else Downloads, else `exports` in the data dir.
+pub fn export_dir(data_dir: &Path) -> PathBuf {
+    crate::prefs::Settings::load(data_dir)
+        .export_dir()
+        .or_else(dirs::download_dir)
+        .unwrap_or_else(|| data_dir.join("exports"))
+}
+
+/// An export to show in the file manager: `path` must be an existing file the app wrote
+/// (`wabadesk-…`) in the export folder; anything else is refused, so the window cannot have
+/// any other file or folder opened. Returns the file's canonical path.
+pub fn exported_file(data_dir: &Path, path: &Path) -> Result<PathBuf> {
+    let refuse = || {
+        Error::Validation(format!(
+            "{} is not an export of WABA Desk in the export folder",
+            path.display()
+        ))
+    };
+    let file = path.canonicalize().map_err(|_| refuse())?;
+    let dir = export_dir(data_dir).canonicalize().map_err(|_| refuse())?;
+    let ours = file.parent() == Some(dir.as_path())
+        && file.is_file()
+        && file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("wabadesk-"));
+    if ours {
+        Ok(file)
+    } else {
+        Err(refuse())
+    }
 }
 
 /// Whether files can be created in `dir` (tried, since permissions alone do not tell: a
@@ -160,6 +190,38 @@ pub fn write_atomically<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_export_in_the_export_folder_is_shown() {
+        let data = tempfile::tempdir().unwrap();
+        let downloads = tempfile::tempdir().unwrap();
+        std::fs::write(
+            data.path().join(crate::prefs::SETTINGS_FILE),
+            serde_json::json!({ "downloads_dir": downloads.path() }).to_string(),
+        )
+        .unwrap();
+        let report = export_path(data.path(), "qa-1", "html").unwrap();
+        assert_eq!(report.parent(), Some(downloads.path()));
+        // Not written yet: nothing to show.
+        assert!(exported_file(data.path(), &report).is_err());
+        std::fs::write(&report, "x").unwrap();
+        assert_eq!(
+            exported_file(data.path(), &report).unwrap(),
+            report.canonicalize().unwrap()
+        );
+        let other = downloads.path().join("notes.txt");
+        std::fs::write(&other, "x").unwrap();
+        let sneaky = downloads.path().join("sub/../../etc/passwd");
+        for refused in [
+            other.as_path(),
+            downloads.path(),
+            data.path(),
+            sneaky.as_path(),
+        ] {
+            let e = exported_file(data.path(), refused).unwrap_err();
+            assert!(e.to_string().contains("not an export"), "{e}");
+        }
+    }
 
     fn put(w: &mut dyn std::io::Write, bytes: &[u8]) -> Result<()> {
         w.write_all(bytes).map_err(Error::io("test"))

@@ -159,17 +159,6 @@ impl Settings {
             .filter(|n| !n.is_empty())
     }
 
-    /// A QA sign-off's note with the user's name in front (`Signed off by Ana. <note>`), so the
-    /// run, its report and the audit entry say who signed off. Without a name, the note as is.
-    pub fn sign_off_note(&self, note: &str) -> String {
-        let note = note.trim();
-        match (self.name(), note.is_empty()) {
-            (None, _) => note.to_string(),
-            (Some(name), true) => format!("Signed off by {name}"),
-            (Some(name), false) => format!("Signed off by {name}. {note}"),
-        }
-    }
-
     /// The folder exports go to, when one is set.
     pub fn export_dir(&self) -> Option<PathBuf> {
         self.downloads_dir
@@ -300,17 +289,13 @@ mod tests {
     }
 
     #[test]
-    fn the_sign_off_note_names_who_signed_off() {
+    fn the_name_is_trimmed_and_blank_is_none() {
         let mut p = Settings::default();
-        assert_eq!(p.sign_off_note(" looks right "), "looks right");
-        p.your_name = Some("Ana".into());
-        assert_eq!(p.sign_off_note(""), "Signed off by Ana");
-        assert_eq!(
-            p.sign_off_note("looks right"),
-            "Signed off by Ana. looks right"
-        );
+        assert_eq!(p.name(), None);
+        p.your_name = Some(" Ana ".into());
+        assert_eq!(p.name(), Some("Ana"), "who signs a QA sign-off");
         p.your_name = Some("  ".into());
-        assert_eq!(p.sign_off_note("x"), "x");
+        assert_eq!(p.name(), None);
     }
 
     #[test]

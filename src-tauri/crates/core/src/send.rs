@@ -31,60 +31,8 @@ fn new_reference() -> String {
     )
 }
 
-/// The template's text with the values sent filled in (header and body), from the cached
-/// template's components and the send-time components.
-pub fn render_template(template_components: &Value, sent: &[Value]) -> Option<String> {
-    let parts = template_components.as_array()?;
-    let mut out = Vec::new();
-    for kind in ["HEADER", "BODY", "FOOTER"] {
-        let Some(c) = parts.iter().find(|c| {
-            c.get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.eq_ignore_ascii_case(kind))
-        }) else {
-            continue;
-        };
-        let Some(mut text) = c.get("text").and_then(Value::as_str).map(str::to_string) else {
-            continue;
-        };
-        let params: Vec<&Value> = sent
-            .iter()
-            .filter(|s| {
-                s.get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
-            })
-            .filter_map(|s| s.get("parameters").and_then(Value::as_array))
-            .flatten()
-            .collect();
-        for (i, p) in params.iter().enumerate() {
-            let value = p
-                .get("text")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or_else(|| {
-                    p.get("currency")
-                        .and_then(|c| c.get("fallback_value"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .or_else(|| {
-                    p.get("date_time")
-                        .and_then(|c| c.get("fallback_value"))
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                })
-                .unwrap_or_default();
-            let placeholder = match p.get("parameter_name").and_then(Value::as_str) {
-                Some(name) => format!("{{{{{name}}}}}"),
-                None => format!("{{{{{}}}}}", i + 1),
-            };
-            text = text.replace(&placeholder, &value);
-        }
-        out.push(text);
-    }
-    (!out.is_empty()).then(|| out.join("\n\n"))
-}
+/// Moved beside the form that builds the components it reads.
+pub use crate::templates::form::render_template;
 
 impl Core {
     /// A free-text message (only delivered inside the contact's 24-hour window), checked first:
@@ -247,7 +195,9 @@ impl Core {
                 let rendered = self
                     .template(number_id, name, language)
                     .ok()
-                    .and_then(|t| render_template(&t.components, components));
+                    .and_then(|t| render_template(&t.components, components))
+                    // Not in the local library: at least the values sent, so history finds them.
+                    .or_else(|| crate::templates::form::sent_values_text(name, components));
                 (
                     to,
                     "template",

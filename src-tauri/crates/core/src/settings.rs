@@ -11,6 +11,12 @@ use crate::prefs::Settings;
 use crate::{Core, Error, Result};
 
 impl Core {
+    /// An export this app wrote to the export folder, to show in the file manager; any other
+    /// path is refused (see [`crate::paths::exported_file`]).
+    pub fn exported_file(&self, path: &std::path::Path) -> Result<std::path::PathBuf> {
+        crate::paths::exported_file(&self.data_dir, path)
+    }
+
     /// The settings as last saved.
     pub fn settings(&self) -> Settings {
         self.settings

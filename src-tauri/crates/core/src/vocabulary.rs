@@ -116,6 +116,8 @@ pub struct Vocabulary {
     /// Meta's industries for the business profile.
     pub verticals: Vec<Term<Vertical>>,
     pub languages: Vec<Language>,
+    pub template_statuses: Vec<TemplateStatusTerm>,
+    pub rejection_reasons: Vec<RejectionTerm>,
     pub authentication: AuthenticationText,
     pub limits: Limits,
 }
@@ -127,6 +129,25 @@ fn terms<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Term<T>> 
             label: label(value).to_string(),
         })
         .collect()
+}
+
+/// A template status (Meta's, upper case) in plain words, with how the UI marks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct TemplateStatusTerm {
+    pub value: String,
+    /// `ok`, `wait`, `warn` or `bad`.
+    pub tone: String,
+    pub meaning: String,
+}
+
+/// One of Meta's rejection reasons, what it means and the builder field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RejectionTerm {
+    pub value: String,
+    pub meaning: String,
+    pub field: Option<String>,
 }
 
 /// The vocabulary (the same for every caller; no I/O).
@@ -153,6 +174,24 @@ pub fn vocabulary() -> Vocabulary {
             .map(|(code, name)| Language {
                 code: code.to_string(),
                 name: name.to_string(),
+            })
+            .collect(),
+        template_statuses: crate::templates::library::TEMPLATE_STATUSES
+            .iter()
+            .map(|(value, tone, meaning)| TemplateStatusTerm {
+                value: value.to_string(),
+                tone: tone.to_string(),
+                meaning: meaning.to_string(),
+            })
+            .collect(),
+        rejection_reasons: crate::api::REJECTION_REASONS
+            .iter()
+            .map(|r| RejectionTerm {
+                value: r.to_string(),
+                meaning: crate::api::explain_rejection(r)
+                    .unwrap_or_default()
+                    .to_string(),
+                field: crate::api::rejection_field(r).map(str::to_string),
             })
             .collect(),
         authentication: AuthenticationText {
@@ -260,6 +299,64 @@ mod tests {
             v.audit_actions.len(),
             "labels tell actions apart"
         );
+    }
+
+    #[test]
+    fn every_template_status_and_rejection_reason_has_plain_words() {
+        let v = vocabulary();
+        // Meta's statuses (and 360dialog's "submitted"): each explained, paused a warning.
+        for s in [
+            "APPROVED",
+            "PENDING",
+            "SUBMITTED",
+            "IN_APPEAL",
+            "REJECTED",
+            "PAUSED",
+            "DISABLED",
+            "PENDING_DELETION",
+            "DELETED",
+            "LIMIT_EXCEEDED",
+        ] {
+            let t = v
+                .template_statuses
+                .iter()
+                .find(|t| t.value == s)
+                .unwrap_or_else(|| panic!("{s}"));
+            assert!(t.meaning.len() > 20, "{s}: {}", t.meaning);
+            assert!(
+                ["ok", "wait", "warn", "bad"].contains(&t.tone.as_str()),
+                "{s}"
+            );
+        }
+        let tone = |s: &str| crate::templates::library::template_status(s).map(|t| t.0);
+        assert_eq!(tone("approved"), Some("ok"));
+        assert_eq!(
+            tone("paused"),
+            Some("warn"),
+            "paused is a warning, not success"
+        );
+        assert_eq!(tone("rejected"), Some("bad"));
+        assert_eq!(
+            v.template_statuses
+                .iter()
+                .filter(|t| t.tone == "ok")
+                .count(),
+            1
+        );
+        // Meta's rejection reasons: each explained, and where the builder shows it.
+        assert_eq!(v.rejection_reasons.len(), 7);
+        for r in &v.rejection_reasons {
+            assert!(
+                r.meaning.starts_with("Rejected "),
+                "{}: {}",
+                r.value,
+                r.meaning
+            );
+            assert!(r.field.is_some(), "{}", r.value);
+        }
+        assert_eq!(crate::api::rejection_field("promotional"), Some("category"));
+        assert_eq!(crate::api::rejection_field("INVALID_FORMAT"), Some("body"));
+        assert_eq!(crate::api::rejection_field("NONE"), None);
     }
 
     /// The UI's copy of the vocabulary: written where ts-rs writes the bindings, committed with

@@ -465,8 +465,52 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
         "saved inputs used"
     );
 
+    // What was sent is on each result: the rendered text, the values, the number it went from.
+    assert!(
+        !run.sender_phone.is_empty() && !run.sender_label.is_empty(),
+        "{run:?}"
+    );
+    let de = &run.results[0];
+    assert_eq!(de.values.get("body.1").map(String::as_str), Some("Jana"));
+    let rendered = de.rendered.as_deref().unwrap_or_default();
+    assert!(
+        rendered.contains("Jana") && rendered.contains("Montag"),
+        "{rendered}"
+    );
+    assert!(
+        !rendered.contains("{{"),
+        "every placeholder filled: {rendered}"
+    );
+    assert!(
+        de.components.is_array(),
+        "the template's components, for the bubble"
+    );
+    assert_eq!(
+        core.qa_recent_recipients(id, 5)
+            .unwrap()
+            .first()
+            .map(String::as_str),
+        Some("4915123456789")
+    );
+
+    // Signing needs the name set in Settings.
+    let unnamed = core
+        .sign_off(run.id, "de", Verdict::Pass, "renders fine", None, Actor::Ui)
+        .unwrap_err();
+    assert_eq!(
+        unnamed.payload().field.as_deref(),
+        Some("your_name"),
+        "{unnamed}"
+    );
     let run = core
-        .sign_off(run.id, "de", Verdict::Pass, "renders fine", Actor::Ui)
+        .sign_off(
+            run.id,
+            "de",
+            Verdict::Pass,
+            "renders fine",
+            Some("Ana Lima"),
+            Actor::Ui,
+        )
         .unwrap();
     let run = core
         .sign_off(
@@ -474,15 +518,72 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
             "pt_BR",
             Verdict::Fail,
             "header | cut off",
+            Some("Ana Lima"),
             Actor::Ui,
         )
         .unwrap();
     assert_eq!(run.results[0].verdict, Some(Verdict::Pass));
+    assert_eq!(run.results[0].signer.as_deref(), Some("Ana Lima"));
     assert!(run.results[0].signed_at.is_some());
     assert_eq!(run.results[1].verdict, None);
     assert!(core
-        .sign_off(run.id, "fr", Verdict::Pass, "", Actor::Ui)
+        .sign_off(run.id, "fr", Verdict::Pass, "", Some("Ana Lima"), Actor::Ui)
         .is_err());
+
+    // A signed verdict is locked; changing it is a new entry, audited, the first kept.
+    let locked = core
+        .sign_off(run.id, "de", Verdict::Fail, "oops", Some("Bo"), Actor::Ui)
+        .unwrap_err();
+    assert!(
+        locked
+            .to_string()
+            .contains("already signed off (pass by Ana Lima)"),
+        "{locked}"
+    );
+    assert!(
+        core.change_sign_off(run.id, "en_US", Verdict::Pass, "", Some("Bo"), Actor::Ui)
+            .is_err(),
+        "nothing to change before a first sign-off"
+    );
+    let run = core
+        .change_sign_off(
+            run.id,
+            "de",
+            Verdict::Fail,
+            "button text wrong",
+            Some("Bo"),
+            Actor::Ui,
+        )
+        .unwrap();
+    let de = &run.results[0];
+    assert_eq!(
+        (de.verdict, de.signer.as_deref()),
+        (Some(Verdict::Fail), Some("Bo"))
+    );
+    assert_eq!(de.earlier.len(), 1);
+    assert_eq!(de.earlier[0].verdict, Verdict::Pass);
+    assert_eq!(de.earlier[0].signer.as_deref(), Some("Ana Lima"));
+    assert_eq!(de.earlier[0].note, "renders fine");
+    let audit = core
+        .audit_list(&wabadesk_core::audit::AuditFilter::default())
+        .unwrap();
+    assert!(
+        audit.iter().any(|e| e.action == "qa_sign_off_changed"
+            && e.detail
+                .contains("order_shipped (de): pass → fail by Bo — button text wrong")),
+        "{audit:?}"
+    );
+    let run = core
+        .change_sign_off(
+            run.id,
+            "de",
+            Verdict::Pass,
+            "renders fine",
+            Some("Ana Lima"),
+            Actor::Ui,
+        )
+        .unwrap();
+    assert_eq!(run.results[0].earlier.len(), 2);
 
     let md = core.qa_report(run.id, ReportFormat::Markdown).unwrap();
     assert!(
@@ -493,34 +594,180 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
         md.contains("| pt_BR |") && md.contains("header \\| cut off"),
         "{md}"
     );
-    let csv = core.qa_report(run.id, ReportFormat::Csv).unwrap();
-    let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 4);
+    assert!(md.contains("| Ana Lima |"), "the signer in the table: {md}");
     assert!(
-        lines[1].starts_with("order_shipped,de,4915123456789,wamid.")
-            && lines[1].contains(",pass,renders fine,"),
+        md.contains("\n## de\n\n> ") && md.contains("Jana"),
+        "the rendered text: {md}"
+    );
+    assert!(md.contains("- `body.2`: Montag"), "the parameters: {md}");
+    assert!(
+        md.contains("Earlier sign-offs: pass by Ana Lima at "),
+        "{md}"
+    );
+    assert!(md.contains(&run.sender_phone), "the number: {md}");
+    let csv = core.qa_report(run.id, ReportFormat::Csv).unwrap();
+    // The rendered text keeps its line breaks inside a quoted cell: split records, not lines.
+    let records = csv_records(&csv);
+    assert_eq!(records.len(), 4, "{csv}");
+    assert!(
+        records[1].starts_with("order_shipped,de,4915123456789,wamid.")
+            && records[1].contains(",pass,renders fine,")
+            && records[1].contains(",Ana Lima,")
+            && records[1].contains("body.1 = Jana"),
         "{csv}"
     );
+    let page = core.qa_report(run.id, ReportFormat::Html).unwrap();
+    assert!(
+        page.starts_with("<!doctype html>") && page.contains("<section data-language=\"de\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Ana Lima") && page.contains("Montag"),
+        "{page}"
+    );
+    let file = core.export_qa_report(run.id, ReportFormat::Html).unwrap();
+    assert_eq!(file.extension().and_then(|e| e.to_str()), Some("html"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), page);
     assert_eq!(core.qa_runs(id, "order_shipped").unwrap().len(), 1);
 
-    // A note a spreadsheet would run as a formula is written as text.
+    // A note a spreadsheet would run as a formula is written as text; HTML gets it escaped.
     for payload in [
         "=HYPERLINK(\"http://evil.example/\",\"open\")",
         "=cmd|' /C calc'!A0",
     ] {
-        core.sign_off(run.id, "en_US", Verdict::Fail, payload, Actor::Ui)
+        let signed = core.qa_run(run.id).unwrap().results[1].verdict.is_some();
+        if signed {
+            core.change_sign_off(
+                run.id,
+                "en_US",
+                Verdict::Fail,
+                payload,
+                Some("Ana Lima"),
+                Actor::Ui,
+            )
             .unwrap();
+        } else {
+            core.sign_off(
+                run.id,
+                "en_US",
+                Verdict::Fail,
+                payload,
+                Some("Ana Lima"),
+                Actor::Ui,
+            )
+            .unwrap();
+        }
         let csv = core.qa_report(run.id, ReportFormat::Csv).unwrap();
         let quoted = format!("\"'{}\"", payload.replace('"', "\"\""));
         assert!(csv.contains(&format!(",fail,{quoted},")), "{csv}");
         assert!(!csv.contains(",="), "{csv}");
     }
+    let page = core.qa_report(run.id, ReportFormat::Html).unwrap();
+    assert!(
+        !page.contains("\"http://evil") && page.contains("&quot;http://evil.example/&quot;"),
+        "{page}"
+    );
 
     let err = core
         .run_qa(id, "nope", "4915123456789", Actor::Ui, |_, _| {})
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Validation);
+}
+
+#[tokio::test]
+async fn template_sends_are_found_shown_and_exported_by_what_they_said() {
+    let (_sim, core, id, _dir) = setup().await;
+    core.create_template(id, &order_draft("en_US"), Actor::Ui)
+        .await
+        .unwrap();
+    sync_until_approved(&core, id).await;
+    core.send_test(
+        id,
+        &TestSend {
+            to: "4915123456789".into(),
+            name: "order_shipped".into(),
+            language: "en_US".into(),
+            values: samples(&[
+                ("header", "Z-77"),
+                ("body.1", "Zoltan"),
+                ("body.2", "Wednesday"),
+                ("button.0", "Z-77"),
+            ]),
+        },
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let rendered =
+        "Order Z-77\n\nHi Zoltan, your order ships on Wednesday.\n\nReply STOP to opt out";
+    // A parameter value finds the send; the row says what was sent, in which language.
+    let found = core
+        .list_messages(&wabadesk_core::history::HistoryFilter {
+            search: Some("zoltan".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].body.as_deref(), Some(rendered));
+    assert_eq!(found[0].template_language.as_deref(), Some("en_US"));
+    // The conversation shows the text, not "[template]".
+    let conv = core.conversation(Some(id), "+4915123456789").unwrap();
+    assert_eq!(
+        conv.messages.last().and_then(|m| m.body.as_deref()),
+        Some(rendered)
+    );
+
+    // A template not in the local library: the values sent are still recorded and found.
+    let _ = core
+        .send_message(
+            id,
+            &Outgoing::Template {
+                to: "4915123456789".into(),
+                name: "never_synced".into(),
+                language: "de".into(),
+                components: vec![json!({"type": "body", "parameters": [{"type": "text", "text": "Quimby"}, {"type": "text", "text": "Dienstag"}]})],
+            },
+            Actor::Ui,
+        )
+        .await;
+    let found = core
+        .list_messages(&wabadesk_core::history::HistoryFilter {
+            search: Some("Quimby".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].body.as_deref(),
+        Some("never_synced: Quimby · Dienstag")
+    );
+
+    // The CSV names the number by label and phone, with the template's language and the text.
+    let mut csv = Vec::new();
+    core.write_history(
+        &Default::default(),
+        wabadesk_core::history::ExportFormat::Csv,
+        &mut csv,
+        |_| {},
+    )
+    .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let records = csv_records(&csv);
+    assert!(
+        records[0].starts_with("created_at,number_label,number_phone,direction,contact,contact_name,type,template_name,template_language,body,"),
+        "{csv}"
+    );
+    let row = records
+        .iter()
+        .find(|r| r.contains("Zoltan"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert!(
+        row.contains(
+            ",Label +15550000200,+15550000200,out,4915123456789,,template,order_shipped,en_US,"
+        ) && row.contains(&format!("\"{rendered}\"")),
+        "{row}"
+    );
 }
 
 #[tokio::test]
@@ -677,6 +924,27 @@ async fn a_name_and_language_in_the_library_are_caught_before_submit() {
     assert_eq!(err.code(), ErrorCode::Validation);
     assert!(err.to_string().contains("already exists"), "{err}");
     assert_eq!(sim_template_count(&sim).await, calls_before);
+}
+
+/// A CSV's records: a line break inside a quoted cell does not end one.
+fn csv_records(csv: &str) -> Vec<String> {
+    let mut records = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for ch in csv.chars() {
+        match ch {
+            '"' => {
+                quoted = !quoted;
+                current.push(ch);
+            }
+            '\n' if !quoted => records.push(std::mem::take(&mut current)),
+            _ => current.push(ch),
+        }
+    }
+    if !current.is_empty() {
+        records.push(current);
+    }
+    records
 }
 
 async fn sim_template_count(sim: &SimHandle) -> usize {

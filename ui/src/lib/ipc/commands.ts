@@ -289,8 +289,14 @@ export function runQa(numberId: number, name: string, recipient: string, onProgr
   return call<QaRun>("run_qa", { numberId, name, recipient, onProgress: channel });
 }
 export const qaRuns = (numberId: number, name: string) => call<QaRun[]>("qa_runs", { numberId, name });
+export const qaRecentRecipients = (numberId: number) => call<string[]>("qa_recent_recipients", { numberId });
 export const signOff = (runId: number, language: string, verdict: Verdict, note: string) =>
   call<QaRun>("sign_off", { runId, language, verdict, note });
+/** A signed verdict is locked: changing it is a new sign-off (audited; the earlier one is kept). */
+export const changeSignOff = (runId: number, language: string, verdict: Verdict, note: string) =>
+  call<QaRun>("change_sign_off", { runId, language, verdict, note });
+/** Shows an export the app wrote in the file manager. */
+export const revealExport = (path: string) => call<void>("reveal_export", { path });
 export const exportQaReport = (runId: number, format: ReportFormat) =>
   call<string>("export_qa_report", { runId, format });
 

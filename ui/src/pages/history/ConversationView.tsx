@@ -84,7 +84,12 @@ export function ConversationView(props: {
           <ol className="chat" aria-label="Messages">
             {conv.messages.map((m) => (
               <li key={m.id} className={`bubble bubble--${m.direction}`} data-direction={m.direction}>
-                {m.template_name && <span className="badge badge--key-none">{m.template_name}</span>}
+                {m.template_name && (
+                  <span className="badge badge--key-none">
+                    {m.template_name}
+                    {m.template_language && ` · ${m.template_language}`}
+                  </span>
+                )}
                 <p>{m.body ?? `[${m.type}]`}</p>
                 <MessageMarks message={m} />
                 <span className="bubble__meta">

@@ -53,7 +53,13 @@ export function HistoryTable(props: {
                 <span className="mono">{m.contact}</span>
               </span>
               <span role="cell" className="ellipsis">
-                {m.template_name ? <span className="badge badge--key-none">{m.template_name}</span> : null} {m.body}{" "}
+                {m.template_name ? (
+                  <span className="badge badge--key-none">
+                    {m.template_name}
+                    {m.template_language && ` · ${m.template_language}`}
+                  </span>
+                ) : null}{" "}
+                {m.body}{" "}
                 <MessageMarks message={m} />
               </span>
               <span role="cell" className="ellipsis">

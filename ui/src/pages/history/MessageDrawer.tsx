@@ -60,7 +60,10 @@ export function MessageDrawer(props: {
         {m.template_name && (
           <>
             <dt>Template</dt>
-            <dd className="mono">{m.template_name}</dd>
+            <dd className="mono">
+              {m.template_name}
+              {m.template_language && ` (${m.template_language})`}
+            </dd>
           </>
         )}
         {m.body && (

@@ -85,6 +85,8 @@ export function Builder(props: {
   source?: Source | null;
   /** Languages this template name already has in the library (marked in the list). */
   existingLanguages?: string[];
+  /** Edit and resubmit: Meta's reason for rejecting it, shown at the field it concerns. */
+  review?: { field: string; message: string } | null;
   onCreated: (t: TemplateRow) => void;
   onCancel: () => void;
 }) {
@@ -104,8 +106,10 @@ export function Builder(props: {
   const issues: IssueMap = useMemo(() => {
     const m: IssueMap = new Map();
     for (const i of check?.issues ?? []) m.set(i.path, [...(m.get(i.path) ?? []), i.message]);
+    const review = props.review;
+    if (review) m.set(review.field, [review.message, ...(m.get(review.field) ?? [])]);
     return m;
-  }, [check]);
+  }, [check, props.review]);
   const type = templateType(draft);
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const part = { draft, set, issues };

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { When } from "../../lib/components/Badges";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
 import { previewOfComponents } from "../../lib/templates";
+import { rejectionOf, templateStatus } from "../../lib/vocabulary";
 import { Preview } from "./Preview";
 import { StatusBadge } from "./StatusBadge";
 
@@ -16,6 +17,8 @@ export function TemplateDetail(props: {
   onQa: () => void;
   onAddLanguage: () => void;
   onDuplicate: () => void;
+  /** A rejected variant: reopen it in the builder (as a new template) with the reason shown. */
+  onResubmit: () => void;
   onExport: () => void;
   onDelete: () => void;
 }) {
@@ -23,6 +26,8 @@ export function TemplateDetail(props: {
   const variant = props.variant;
   const name = variant?.name;
   useEffect(() => setConfirmDelete(false), [name]);
+  const status = variant ? templateStatus(variant.status) : null;
+  const rejected = variant?.status.toLowerCase() === "rejected";
   return (
     <section className="card" aria-label="Template detail" id="templates-detail">
       {!variant ? (
@@ -32,6 +37,16 @@ export function TemplateDetail(props: {
           <h2>
             {variant.name} <span className="mono">({variant.language})</span> <StatusBadge status={variant.status} />
           </h2>
+          {status && (
+            <p
+              id="templates-status-meaning"
+              data-tone={status.tone}
+              className={status.tone === "ok" ? "hint" : "warning-banner"}
+              role={status.tone === "warn" || status.tone === "bad" ? "note" : undefined}
+            >
+              {status.meaning}
+            </p>
+          )}
           <dl className="facts">
             <dt>Category</dt>
             <dd>{variant.category.toLowerCase()}</dd>
@@ -41,7 +56,7 @@ export function TemplateDetail(props: {
               <>
                 <dt>Rejected because</dt>
                 <dd id="templates-rejected-reason">
-                  {variant.rejected_explanation ?? variant.rejected_reason}
+                  {variant.rejected_explanation ?? rejectionOf(variant.rejected_reason)?.meaning ?? variant.rejected_reason}
                   {variant.rejected_explanation && <span className="hint mono"> ({variant.rejected_reason})</span>}
                 </dd>
               </>
@@ -66,6 +81,11 @@ export function TemplateDetail(props: {
             <button type="button" id="templates-qa" disabled={props.approved === 0} onClick={() => props.onQa()}>
               QA run ({props.approved} approved)
             </button>
+            {rejected && (
+              <button type="button" className="primary" id="templates-resubmit" onClick={props.onResubmit}>
+                Edit and resubmit
+              </button>
+            )}
             <button type="button" onClick={props.onAddLanguage}>
               Add a language
             </button>

@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "../../App";
+import { resubmitName } from "./TemplatesPage";
 import type { TemplateDraft } from "../../lib/ipc/bindings/TemplateDraft";
 import type { TemplateRow } from "../../lib/ipc/bindings/TemplateRow";
 
@@ -22,6 +23,9 @@ function row(language: string, status: string, body: string): TemplateRow {
 }
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+/** The de variant's review: its status and rejection reason. */
+let deReview: { status: string; reason: string | null } = { status: "APPROVED", reason: null };
+let syncChanges = [{ name: "order_shipped", language: "de", from: "PENDING", to: "APPROVED" }];
 let detailStatus = "delivered";
 /** A template submitted in the test: its status, and the syncs since its submit. */
 let submitted: { status: string; syncs: number } | null = null;
@@ -42,11 +46,11 @@ function backend() {
         return [NUMBER];
       case "sync_templates":
         if (submitted && ++submitted.syncs >= 2) submitted.status = "APPROVED";
-        return { total: 2, added: 0, removed: 0, changes: [{ name: "order_shipped", language: "de", from: "PENDING", to: "APPROVED" }], synced_at: new Date().toISOString() };
+        return { total: 2, added: 0, removed: 0, changes: syncChanges, synced_at: new Date().toISOString() };
       case "template_library": {
         const groups = [{
           name: "order_shipped",
-          variants: [row("de", "APPROVED", "Hallo {{1}}"), row("en_US", "approved", "Hi *{{1}}*, it ships {{2}}")],
+          variants: [{ ...row("de", deReview.status, "Hallo {{1}}"), rejected_reason: deReview.reason }, row("en_US", "approved", "Hi *{{1}}*, it ships {{2}}")],
           differences: ["body variables differ — de: 1 body variable; en_US: 2 body variables"],
         }];
         if (submitted) groups.push({ name: "order_update", variants: [{ ...row("en_US", submitted.status, "Hi there"), name: "order_update" }], differences: [] });
@@ -119,6 +123,8 @@ beforeEach(() => {
   detailStatus = "delivered";
   submitted = null;
   saved = [];
+  deReview = { status: "APPROVED", reason: null };
+  syncChanges = [{ name: "order_shipped", language: "de", from: "PENDING", to: "APPROVED" }];
   backend();
 });
 afterEach(() => {
@@ -356,6 +362,44 @@ describe("Templates page", () => {
     expect((document.getElementById("tpl-submit") as HTMLButtonElement).disabled).toBe(true);
     const checks = calls.filter((c) => c.cmd === "check_template");
     expect(checks[checks.length - 1].args.numberId).toBe(7);
+  });
+
+  it("a rejected variant is edited and resubmitted as a new name, with Meta's reason at the field it concerns", async () => {
+    deReview = { status: "REJECTED", reason: "PROMOTIONAL" };
+    render(<App />);
+    await screen.findByRole("heading", { name: "order_shipped" });
+    fireEvent.click(within(document.querySelector('[data-template="order_shipped"]') as HTMLElement).getByText("de"));
+    expect(document.getElementById("templates-rejected-reason")?.textContent).toMatch(/Rejected as promotional/);
+    const meaning = document.getElementById("templates-status-meaning")!;
+    expect(meaning.getAttribute("data-tone")).toBe("bad");
+    fireEvent.click(screen.getByRole("button", { name: "Edit and resubmit" }));
+    const name = (await screen.findByLabelText("Name")) as HTMLInputElement;
+    expect(name.value).toBe("order_shipped_v2");
+    expect(screen.getByText(/360dialog cannot edit a template: this creates a new one/)).toBeTruthy();
+    await waitFor(() =>
+      expect(document.querySelector('[data-field="category"]')?.textContent).toMatch(/Meta rejected order_shipped \(de\): Rejected as promotional/),
+    );
+    expect((screen.getByLabelText("Language") as HTMLSelectElement).value).toBe("de");
+  });
+
+  it("an approved variant that Meta paused is a warning with plain words, not green news", async () => {
+    syncChanges = [
+      { name: "order_shipped", language: "de", from: "APPROVED", to: "PAUSED" },
+      { name: "order_shipped", language: "en_US", from: "PENDING", to: "APPROVED" },
+    ];
+    render(<App />);
+    const warn = await waitFor(() => {
+      const w = document.getElementById("templates-changes-warn");
+      expect(w).toBeTruthy();
+      return w!;
+    });
+    expect(warn.getAttribute("role")).toBe("alert");
+    expect(warn.textContent).toMatch(/order_shipped \(de\) approved → paused/);
+    expect(warn.textContent).toMatch(/cannot be sent until the pause ends/);
+    const news = document.getElementById("templates-changes")!;
+    expect(news.textContent).toContain("(en_US) pending → approved");
+    expect(news.textContent).not.toContain("paused");
+    expect(resubmitName("order_shipped_v2", ["order_shipped", "order_shipped_v2", "order_shipped_v3"])).toBe("order_shipped_v4");
   });
 });
 

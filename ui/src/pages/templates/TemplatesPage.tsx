@@ -28,6 +28,7 @@ import { emptyDraft } from "../../lib/templates";
 import { Builder, type Source } from "./Builder";
 import { Drafts } from "./Drafts";
 import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
+import { LIMITS, rejectionOf, templateStatus } from "../../lib/vocabulary";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
 import { ImportTemplate } from "./ImportTemplate";
@@ -44,9 +45,21 @@ export function reviewNotice(row: TemplateRow): Notice {
   const s = row.status.toLowerCase();
   const what = `${row.name} (${row.language})`;
   if (s === "approved") return { text: `${what} approved by Meta's review: ready to test-send.`, review: s };
-  if (s === "rejected")
-    return { text: `${what} rejected by Meta's review${row.rejected_reason ? `: ${row.rejected_reason}` : ""}.`, review: s, warn: true };
-  return { text: `${what} reviewed: ${s}.`, review: s, warn: true };
+  if (s === "rejected") {
+    const why = row.rejected_explanation ?? rejectionOf(row.rejected_reason)?.meaning ?? row.rejected_reason;
+    return { text: `${what} rejected by Meta's review${why ? `: ${why}` : ""}`.replace(/([^.])$/, "$1."), review: s, warn: true };
+  }
+  return { text: `${what} ${s}: ${templateStatus(row.status).meaning}`, review: s, warn: true };
+}
+
+/** The name for a rejected template created anew: 360dialog has no edit, and the rejected
+ * variant keeps its name (as does a deleted one, for 30 days), so `name_v2`, `name_v3`, … */
+export function resubmitName(name: string, taken: string[]): string {
+  const base = name.replace(/_v\d+$/, "");
+  for (let n = 2; ; n++) {
+    const candidate = `${base}_v${n}`.slice(0, LIMITS.template_name_max);
+    if (!taken.includes(candidate)) return candidate;
+  }
 }
 
 type Mode =
@@ -59,6 +72,8 @@ type Mode =
       resumed?: boolean;
       source?: Source | null;
       existingLanguages?: string[];
+      /** Edit and resubmit: Meta's reason, shown at the field it concerns. */
+      review?: { field: string; message: string } | null;
     }
   | { kind: "send"; name: string; language: string }
   | { kind: "qa"; name: string };
@@ -153,7 +168,17 @@ export function TemplatesPage() {
     return [...all].sort();
   }, [library, filter.language]);
 
-  async function openDraft(title: string, change?: (d: TemplateDraft) => TemplateDraft, addLanguage = false) {
+  // Sync changes: a variant that now cannot be sent is a warning; the rest is news.
+  const isWarning = (c: SyncReport["changes"][number]) => c.from !== null && ["warn", "bad"].includes(templateStatus(c.to).tone);
+  const warnings = report?.changes.filter(isWarning) ?? [];
+  const news = report?.changes.filter((c) => !isWarning(c)) ?? [];
+
+  async function openDraft(
+    title: string,
+    change?: (d: TemplateDraft) => TemplateDraft,
+    addLanguage = false,
+    review: { field: string; message: string } | null = null,
+  ) {
     if (numberId === null || !variant) return;
     try {
       const d = await templateDraft(numberId, variant.name, variant.language);
@@ -163,6 +188,7 @@ export function TemplatesPage() {
         title,
         source: addLanguage ? { name: variant.name, language: variant.language, components: variant.components } : null,
         existingLanguages: addLanguage ? (group?.variants.map((v) => v.language) ?? []) : [],
+        review,
       });
     } catch (e) {
       setError(toIpcError(e));
@@ -275,6 +301,7 @@ export function TemplatesPage() {
               resumed={mode.resumed}
               source={mode.source ?? null}
               existingLanguages={mode.existingLanguages}
+              review={mode.review ?? null}
               onCancel={() => setMode({ kind: "library" })}
               onCreated={(t) => {
                 if (isDecided(t.status)) setNoticeState(reviewNotice(t));
@@ -298,11 +325,24 @@ export function TemplatesPage() {
           )}
           {numberId !== null && mode.kind === "library" && library && (
             <>
-              {report && (report.changes.length > 0 || report.removed > 0) && (
+              {report && (news.length > 0 || report.removed > 0) && (
                 <p className="notice" role="status" id="templates-changes">
-                  Sync: {report.changes.map((c) => `${c.name} (${c.language}) ${c.from ? `${c.from.toLowerCase()} → ` : "new, "}${c.to.toLowerCase()}`).join("; ")}
+                  Sync: {news.map((c) => `${c.name} (${c.language}) ${c.from ? `${c.from.toLowerCase()} → ` : "new, "}${c.to.toLowerCase()}`).join("; ")}
                   {report.removed > 0 && ` · ${report.removed} removed`}
                 </p>
+              )}
+              {warnings.length > 0 && (
+                // A variant that could be sent and now cannot (approved → paused, disabled, …) is a warning, not news.
+                <div className="warning-banner" role="alert" id="templates-changes-warn">
+                  {warnings.map((c) => (
+                      <p key={`${c.name}-${c.language}`} data-status={c.to.toLowerCase()}>
+                        <strong>
+                          {c.name} ({c.language}) {c.from!.toLowerCase()} → {c.to.toLowerCase()}
+                        </strong>
+                        : {templateStatus(c.to).meaning}
+                      </p>
+                    ))}
+                </div>
               )}
               {(drafts.data?.length ?? 0) > 0 && (
                 <Drafts
@@ -322,6 +362,18 @@ export function TemplatesPage() {
                   onQa={() => variant && setMode({ kind: "qa", name: variant.name })}
                   onAddLanguage={() => void openDraft("Add a language", (d) => ({ ...d, language: "" }), true)}
                   onDuplicate={() => void openDraft("Duplicate as a new template", (d) => ({ ...d, name: `${d.name}_copy` }))}
+                  onResubmit={() => {
+                    if (!variant) return;
+                    const name = resubmitName(variant.name, library?.groups.map((g) => g.name) ?? []);
+                    const why = rejectionOf(variant.rejected_reason);
+                    const message = `Meta rejected ${variant.name} (${variant.language}): ${variant.rejected_explanation ?? why?.meaning ?? "no reason given"}`;
+                    void openDraft(
+                      `Edit and resubmit as ${name} (360dialog cannot edit a template: this creates a new one; ${variant.name} stays rejected until you delete it)`,
+                      (d) => ({ ...d, name }),
+                      false,
+                      { field: why?.field ?? "body", message },
+                    );
+                  }}
                   onExport={() =>
                     numberId !== null &&
                     variant &&

@@ -112,6 +112,7 @@ fn explain_special(subcode: Option<i64>, message: Option<&str>) -> Option<&'stat
 /// Plain-words meaning of a template's `rejected_reason` (Meta's review result).
 pub fn explain_rejection(reason: &str) -> Option<&'static str> {
     Some(match reason.trim().to_ascii_uppercase().as_str() {
+        "CATEGORY_NOT_AVAILABLE" => "Rejected because the category chosen is not available for this account or this content. Pick another category.",
         "INVALID_FORMAT" => "Rejected for its format: for example variables next to each other or at the very start or end, wrong placeholder numbering, or unsupported characters. Fix the text and submit it again.",
         "TAG_CONTENT_MISMATCH" => "Rejected because the content does not match the category or language chosen (for example marketing content in a utility template). Pick the right category or change the text.",
         "PROMOTIONAL" => "Rejected as promotional for the category chosen. Submit it as a marketing template, or remove the promotional content.",
@@ -119,6 +120,30 @@ pub fn explain_rejection(reason: &str) -> Option<&'static str> {
         "SCAM" => "Rejected as possibly deceptive or a scam. Rewrite it so its purpose and sender are clear.",
         "INCORRECT_CATEGORY" => "Rejected because its category does not fit its content. Choose the category that matches, or allow category change.",
         "NONE" | "" => return None,
+        _ => return None,
+    })
+}
+
+/// Meta's rejection reasons (`rejected_reason`), each explained by [`explain_rejection`].
+pub const REJECTION_REASONS: [&str; 7] = [
+    "INVALID_FORMAT",
+    "TAG_CONTENT_MISMATCH",
+    "PROMOTIONAL",
+    "ABUSIVE_CONTENT",
+    "SCAM",
+    "INCORRECT_CATEGORY",
+    "CATEGORY_NOT_AVAILABLE",
+];
+
+/// The builder field a rejection reason is about (`category` or `body`), where "Edit and
+/// resubmit" shows it.
+pub fn rejection_field(reason: &str) -> Option<&'static str> {
+    Some(match reason.trim().to_ascii_uppercase().as_str() {
+        "TAG_CONTENT_MISMATCH"
+        | "PROMOTIONAL"
+        | "INCORRECT_CATEGORY"
+        | "CATEGORY_NOT_AVAILABLE" => "category",
+        "INVALID_FORMAT" | "ABUSIVE_CONTENT" | "SCAM" => "body",
         _ => return None,
     })
 }

@@ -23,7 +23,9 @@ use serde_json::Value;
 use ts_rs::TS;
 use url::Url;
 
-pub use error::{explain, explain_rejection, ApiError, ApiErrorKind};
+pub use error::{
+    explain, explain_rejection, rejection_field, ApiError, ApiErrorKind, REJECTION_REASONS,
+};
 pub use types::*;
 
 use crate::sensitive::Sensitive;

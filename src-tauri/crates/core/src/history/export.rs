@@ -28,18 +28,24 @@ impl ExportFormat {
     }
 }
 
-const CSV_HEADER: &str = "created_at,number_id,direction,contact,contact_name,type,template_name,body,status,wamid,sent_at,delivered_at,read_at,failed_at,error_code,error_title\n";
+const CSV_HEADER: &str = "created_at,number_label,number_phone,direction,contact,contact_name,type,template_name,template_language,body,status,wamid,sent_at,delivered_at,read_at,failed_at,error_code,error_title\n";
 
-fn csv_row(m: &MessageView) -> String {
+/// Number labels and phones by id.
+type Numbers = std::collections::BTreeMap<i64, (String, String)>;
+
+fn csv_row(m: &MessageView, numbers: &Numbers) -> String {
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let number = m.number_id.and_then(|n| numbers.get(&n));
     let cols = [
         m.created_at.clone(),
-        m.number_id.map(|n| n.to_string()).unwrap_or_default(),
+        number.map(|n| n.0.clone()).unwrap_or_default(),
+        number.map(|n| n.1.clone()).unwrap_or_default(),
         m.direction.clone(),
         m.contact.clone(),
         o(&m.contact_name),
         m.kind.clone(),
         o(&m.template_name),
+        o(&m.template_language),
         o(&m.body),
         m.status.clone(),
         o(&m.wamid),
@@ -73,6 +79,7 @@ pub fn export(
     if format == ExportFormat::Csv {
         out.write_all(CSV_HEADER.as_bytes()).map_err(io)?;
     }
+    let numbers = db.with_conn(crate::numbers::store::labels)?;
     let mut page = HistoryFilter {
         limit: Some(5000),
         before_id: None,
@@ -83,7 +90,7 @@ pub fn export(
         let rows = db.with_conn(|c| list(c, &page))?;
         for m in &rows {
             match format {
-                ExportFormat::Csv => out.write_all(csv_row(m).as_bytes()).map_err(io)?,
+                ExportFormat::Csv => out.write_all(csv_row(m, &numbers).as_bytes()).map_err(io)?,
                 ExportFormat::Jsonl => {
                     serde_json::to_writer(&mut *out, m)
                         .map_err(|e| Error::Internal(e.to_string()))?;

@@ -28,6 +28,9 @@ pub struct MessageView {
     #[serde(rename = "type")]
     pub kind: String,
     pub template_name: Option<String>,
+    /// The template's language (a template send).
+    pub template_language: Option<String>,
+    /// The text, or for a template send the template as sent (its values filled in).
     pub body: Option<String>,
     pub status: String,
     pub sent_at: Option<String>,
@@ -86,7 +89,7 @@ pub struct HistoryFilter {
 const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
      sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref, \
-     reaction, edited_at, deleted_at";
+     reaction, edited_at, deleted_at, template_language";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -98,6 +101,7 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
         contact_name: r.get(5)?,
         kind: r.get(6)?,
         template_name: r.get(7)?,
+        template_language: r.get(21)?,
         body: r.get(8)?,
         status: r.get(9)?,
         sent_at: r.get(10)?,

@@ -55,6 +55,18 @@ pub(crate) fn list(c: &Connection, base_url_of: &BaseUrlOf<'_>) -> Result<Vec<Nu
         .map_err(Error::db("reading numbers"))
 }
 
+/// Every number's label and phone, by id (what exports show instead of the id).
+pub(crate) fn labels(c: &Connection) -> Result<std::collections::BTreeMap<i64, (String, String)>> {
+    let mut stmt = c
+        .prepare("SELECT id, label, phone FROM numbers")
+        .map_err(Error::db("listing numbers"))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .map_err(Error::db("listing numbers"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("reading numbers"))
+}
+
 pub(crate) fn get(
     c: &Connection,
     id: i64,

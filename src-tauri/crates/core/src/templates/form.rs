@@ -838,6 +838,80 @@ pub fn describe_mismatch(t: TemplateShape<'_>, sent: &Value) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
+/// The template's text with the values sent filled in (header and body), from the cached
+/// template's components and the send-time components.
+pub fn render_template(template_components: &Value, sent: &[Value]) -> Option<String> {
+    let parts = template_components.as_array()?;
+    let mut out = Vec::new();
+    for kind in ["HEADER", "BODY", "FOOTER"] {
+        let Some(c) = parts.iter().find(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+        }) else {
+            continue;
+        };
+        let Some(mut text) = c.get("text").and_then(Value::as_str).map(str::to_string) else {
+            continue;
+        };
+        let params: Vec<&Value> = sent
+            .iter()
+            .filter(|s| {
+                s.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(kind))
+            })
+            .filter_map(|s| s.get("parameters").and_then(Value::as_array))
+            .flatten()
+            .collect();
+        for (i, p) in params.iter().enumerate() {
+            let value = p
+                .get("text")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .or_else(|| {
+                    p.get("currency")
+                        .and_then(|c| c.get("fallback_value"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .or_else(|| {
+                    p.get("date_time")
+                        .and_then(|c| c.get("fallback_value"))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
+                .unwrap_or_default();
+            let placeholder = match p.get("parameter_name").and_then(Value::as_str) {
+                Some(name) => format!("{{{{{name}}}}}"),
+                None => format!("{{{{{}}}}}", i + 1),
+            };
+            text = text.replace(&placeholder, &value);
+        }
+        out.push(text);
+    }
+    (!out.is_empty()).then(|| out.join("\n\n"))
+}
+
+/// The values sent with a template, for a template not in the local library (nothing to fill
+/// in): `name: value · value`, so history still shows and finds what was said.
+pub fn sent_values_text(name: &str, sent: &[Value]) -> Option<String> {
+    let values: Vec<&str> = sent
+        .iter()
+        .filter_map(|c| c.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|p| {
+            p.get("text")
+                .or_else(|| p.get("payload"))
+                .or_else(|| p.pointer("/currency/fallback_value"))
+                .or_else(|| p.pointer("/date_time/fallback_value"))
+                .and_then(Value::as_str)
+        })
+        .filter(|v| !v.trim().is_empty())
+        .collect();
+    (!values.is_empty()).then(|| format!("{name}: {}", values.join(" · ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,29 @@ pub struct TemplateRow {
     pub synced_at: String,
 }
 
+/// How a template status reads: `ok` (can be sent), `wait` (Meta's review is going on), `warn`
+/// (cannot be sent for now) or `bad` (cannot be sent; act).
+pub const TEMPLATE_STATUSES: [(&str, &str, &str); 10] = [
+    ("APPROVED", "ok", "Approved by Meta's review: it can be sent."),
+    ("PENDING", "wait", "Waiting for Meta's review (usually minutes, at most 24 hours)."),
+    ("SUBMITTED", "wait", "Submitted: waiting for Meta's review."),
+    ("IN_APPEAL", "wait", "Under appeal: Meta is reviewing its rejection again."),
+    ("REJECTED", "bad", "Rejected by Meta's review: it cannot be sent. See the reason, then edit and resubmit it."),
+    ("PAUSED", "warn", "Paused by Meta after recipients blocked or reported it (low quality): it cannot be sent until the pause ends (3 hours the first time, 6 the second). Check its wording before sending it again."),
+    ("DISABLED", "bad", "Disabled by Meta after repeated low quality: it can no longer be sent. Create a new template with different wording."),
+    ("PENDING_DELETION", "warn", "Being deleted: it cannot be sent, and its name can be used again 30 days after the deletion."),
+    ("DELETED", "bad", "Deleted: it cannot be sent; its name can be used again 30 days after the deletion."),
+    ("LIMIT_EXCEEDED", "bad", "Meta's limit of templates for this account is reached: delete templates you no longer use, then submit again."),
+];
+
+/// The tone and plain words of a template status (compared case-insensitively), if known.
+pub fn template_status(status: &str) -> Option<(&'static str, &'static str)> {
+    TEMPLATE_STATUSES
+        .iter()
+        .find(|(s, _, _)| s.eq_ignore_ascii_case(status.trim()))
+        .map(|(_, tone, meaning)| (*tone, *meaning))
+}
+
 impl TemplateRow {
     pub fn shape(&self) -> TemplateShape<'_> {
         TemplateShape {

@@ -26,12 +26,33 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
         }
     }
+}
+
+impl Verdict {
+    fn parse(s: &str) -> Verdict {
+        if s == "pass" {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        }
+    }
+}
+
+/// One sign-off of a result: the verdict, the note, who signed and when.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SignOff {
+    pub verdict: Verdict,
+    pub note: String,
+    /// The name set in Settings when it was signed (none for sign-offs made before names).
+    pub signer: Option<String>,
+    pub signed_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -43,9 +64,25 @@ pub struct QaResult {
     pub error: Option<String>,
     /// The message's delivery status as far as the inbox knows (sent, delivered, read, failed).
     pub status: Option<String>,
+    /// When each status arrived.
+    pub sent_at: Option<String>,
+    pub delivered_at: Option<String>,
+    pub read_at: Option<String>,
+    pub failed_at: Option<String>,
+    /// The message as sent: the template's header, body and footer with the values filled in.
+    pub rendered: Option<String>,
+    /// The values sent, by input (`header`, `body.1`, `button.0`, ...).
+    pub values: BTreeMap<String, String>,
+    /// The template's components when it was sent (what the preview draws the bubble from).
+    #[ts(type = "unknown")]
+    pub components: Value,
+    /// The sign-off in force.
     pub verdict: Option<Verdict>,
     pub note: String,
     pub signed_at: Option<String>,
+    pub signer: Option<String>,
+    /// Sign-offs the one in force replaced, oldest first.
+    pub earlier: Vec<SignOff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -57,6 +94,9 @@ pub struct QaRun {
     pub number_id: i64,
     pub name: String,
     pub recipient: String,
+    /// The number the messages went from: its phone and label when the run started.
+    pub sender_phone: String,
+    pub sender_label: String,
     pub started_at: String,
     pub results: Vec<QaResult>,
 }
@@ -67,6 +107,8 @@ pub struct QaRun {
 pub enum ReportFormat {
     Markdown,
     Csv,
+    /// A page to print (or save as PDF) from the browser.
+    Html,
 }
 
 impl ReportFormat {
@@ -74,14 +116,35 @@ impl ReportFormat {
         match self {
             ReportFormat::Markdown => "md",
             ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
         }
+    }
+}
+
+/// The signer a sign-off needs: the name set in Settings.
+fn signer_of(signer: Option<&str>) -> Result<String> {
+    match signer.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Ok(s.to_string()),
+        None => Err(Error::InvalidField {
+            field: "your_name",
+            message: "set your name in Settings first: a sign-off records who signed it".into(),
+        }),
+    }
+}
+
+fn with_note(note: &str) -> String {
+    if note.is_empty() {
+        String::new()
+    } else {
+        format!(" — {note}")
     }
 }
 
 impl Core {
     /// Sends every approved language of `name` to `recipient` and records one result each
-    /// (`progress` gets done/total). A variant that fails to send is recorded with its error;
-    /// the run goes on.
+    /// (`progress` gets done/total): the message as sent (rendered text, values, the template's
+    /// components) and the number it went from. A variant that fails to send is recorded with
+    /// its error; the run goes on.
     pub async fn run_qa(
         &self,
         number_id: i64,
@@ -91,6 +154,7 @@ impl Core {
         mut progress: impl FnMut(usize, usize),
     ) -> Result<QaRun> {
         let recipient = crate::numbers::recipient(recipient)?;
+        let number = self.number(number_id)?;
         let library =
             self.template_library(number_id, &super::library::TemplateFilter::default())?;
         let variants: Vec<_> = library
@@ -107,8 +171,8 @@ impl Core {
         }
         let run_id = self.write(&[Topic::Qa], Some(number_id), |tx| {
             tx.execute(
-                "INSERT INTO qa_runs (number_id, name, recipient, started_at) VALUES (?1, ?2, ?3, ?4)",
-                params![number_id, name, recipient, crate::util::now()],
+                "INSERT INTO qa_runs (number_id, name, recipient, started_at, sender_phone, sender_label) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![number_id, name, recipient, crate::util::now(), number.phone, number.label],
             )
             .map_err(Error::db("starting a QA run"))?;
             Ok(tx.last_insert_rowid())
@@ -125,13 +189,16 @@ impl Core {
                         .map(|f| (f.path, f.sample))
                         .collect(),
                 };
-            let (wamid, error, request) = match form::build_components(v.shape(), &values) {
+            let (wamid, error, request, rendered) = match form::build_components(v.shape(), &values)
+            {
                 Err(issues) => (
                     None,
                     Some(format!("inputs incomplete: {}", issues_text(&issues))),
                     Value::Null,
+                    None,
                 ),
                 Ok(components) => {
+                    let rendered = form::render_template(&v.components, &components);
                     let message = Outgoing::Template {
                         to: recipient.clone(),
                         name: name.to_string(),
@@ -140,15 +207,17 @@ impl Core {
                     };
                     let request = message.to_json();
                     match self.send_message(number_id, &message, actor).await {
-                        Ok(r) => (r.wamid().map(str::to_string), None, request),
-                        Err(e) => (None, Some(e.to_string()), request),
+                        Ok(r) => (r.wamid().map(str::to_string), None, request, rendered),
+                        Err(e) => (None, Some(e.to_string()), request, rendered),
                     }
                 }
             };
+            let values_json = serde_json::to_string(&values).unwrap_or_else(|_| "{}".into());
             self.write(&[Topic::Qa], Some(number_id), |tx| {
                 tx.execute(
-                    "INSERT INTO qa_results (run_id, language, wamid, error, request) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![run_id, v.language, wamid, error, request.to_string()],
+                    "INSERT INTO qa_results (run_id, language, wamid, error, request, rendered, values_json, components_json) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![run_id, v.language, wamid, error, request.to_string(), rendered, values_json, v.components.to_string()],
                 )
                 .map_err(Error::db("recording a QA result"))?;
                 Ok(())
@@ -173,7 +242,9 @@ impl Core {
         self.db.with_conn(|c| {
             let run = c
                 .query_row(
-                    "SELECT id, number_id, name, recipient, started_at FROM qa_runs WHERE id = ?1",
+                    "SELECT r.id, r.number_id, r.name, r.recipient, r.started_at, \
+                       COALESCE(r.sender_phone, n.phone, ''), COALESCE(r.sender_label, n.label, '') \
+                     FROM qa_runs r LEFT JOIN numbers n ON n.id = r.number_id WHERE r.id = ?1",
                     [run_id],
                     |r| {
                         Ok(QaRun {
@@ -182,6 +253,8 @@ impl Core {
                             name: r.get(2)?,
                             recipient: r.get(3)?,
                             started_at: r.get(4)?,
+                            sender_phone: r.get(5)?,
+                            sender_label: r.get(6)?,
                             results: Vec::new(),
                         })
                     },
@@ -191,33 +264,80 @@ impl Core {
                 .ok_or_else(|| Error::NotFound(format!("QA run {run_id}")))?;
             let mut st = c
                 .prepare(
-                    "SELECT q.language, q.wamid, q.error, m.status, q.verdict, q.note, q.signed_at \
+                    "SELECT q.language, q.wamid, q.error, m.status, q.verdict, q.note, q.signed_at, q.signer, \
+                       q.rendered, q.values_json, q.components_json, q.request, \
+                       m.sent_at, m.delivered_at, m.read_at, m.failed_at \
                      FROM qa_results q LEFT JOIN messages m ON m.wamid = q.wamid \
                      WHERE q.run_id = ?1 ORDER BY q.language",
                 )
                 .map_err(Error::db("reading QA results"))?;
-            let results = st
+            let mut results: Vec<QaResult> = st
                 .query_map([run_id], |r| {
                     let verdict: Option<String> = r.get(4)?;
+                    let values: Option<String> = r.get(9)?;
+                    let components: Option<String> = r.get(10)?;
+                    let rendered: Option<String> = r.get(8)?;
+                    let request: String = r.get(11)?;
                     Ok(QaResult {
                         language: r.get(0)?,
                         wamid: r.get(1)?,
                         error: r.get(2)?,
                         status: r.get(3)?,
-                        verdict: verdict.map(|v| {
-                            if v == "pass" {
-                                Verdict::Pass
-                            } else {
-                                Verdict::Fail
-                            }
-                        }),
+                        verdict: verdict.as_deref().map(Verdict::parse),
                         note: r.get(5)?,
                         signed_at: r.get(6)?,
+                        signer: r.get(7)?,
+                        // Runs from before results kept their values: the request's parameters.
+                        values: match values {
+                            Some(v) => serde_json::from_str(&v).unwrap_or_default(),
+                            None => values_of_request(&request),
+                        },
+                        rendered,
+                        components: components
+                            .and_then(|c| serde_json::from_str(&c).ok())
+                            .unwrap_or(Value::Null),
+                        sent_at: r.get(12)?,
+                        delivered_at: r.get(13)?,
+                        read_at: r.get(14)?,
+                        failed_at: r.get(15)?,
+                        earlier: Vec::new(),
                     })
                 })
                 .map_err(Error::db("reading QA results"))?
                 .collect::<rusqlite::Result<_>>()
                 .map_err(Error::db("reading QA results"))?;
+            let mut st = c
+                .prepare(
+                    "SELECT language, verdict, note, signer, signed_at FROM qa_sign_offs \
+                     WHERE run_id = ?1 ORDER BY id",
+                )
+                .map_err(Error::db("reading QA sign-offs"))?;
+            let entries: Vec<(String, SignOff)> = st
+                .query_map([run_id], |r| {
+                    let verdict: String = r.get(1)?;
+                    Ok((
+                        r.get(0)?,
+                        SignOff {
+                            verdict: Verdict::parse(&verdict),
+                            note: r.get(2)?,
+                            signer: r.get(3)?,
+                            signed_at: r.get(4)?,
+                        },
+                    ))
+                })
+                .map_err(Error::db("reading QA sign-offs"))?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(Error::db("reading QA sign-offs"))?;
+            for result in &mut results {
+                let mut mine: Vec<SignOff> = entries
+                    .iter()
+                    .filter(|(l, _)| *l == result.language)
+                    .map(|(_, e)| e.clone())
+                    .collect();
+                // The last entry is the one in force.
+                mine.pop();
+                result.earlier = mine;
+            }
             Ok(QaRun { results, ..run })
         })
     }
@@ -236,30 +356,119 @@ impl Core {
         ids.into_iter().map(|id| self.qa_run(id)).collect()
     }
 
-    /// Signs off one language variant of a run.
+    /// Recipients this number sent to lately (QA runs first, then other sends), newest first,
+    /// at most `limit`: what a new QA run offers.
+    pub fn qa_recent_recipients(&self, number_id: i64, limit: usize) -> Result<Vec<String>> {
+        let (qa, sent): (Vec<String>, Vec<String>) = self.db.with_conn(|c| {
+            let read = |sql: &str| -> Result<Vec<String>> {
+                let mut st = c.prepare(sql).map_err(Error::db("listing recent recipients"))?;
+                let rows = st
+                    .query_map(params![number_id, limit as i64], |r| r.get(0))
+                    .map_err(Error::db("listing recent recipients"))?;
+                rows.collect::<rusqlite::Result<_>>()
+                    .map_err(Error::db("listing recent recipients"))
+            };
+            Ok((
+                read("SELECT recipient FROM qa_runs WHERE number_id = ?1 GROUP BY recipient ORDER BY max(id) DESC LIMIT ?2")?,
+                read("SELECT contact FROM messages WHERE number_id = ?1 AND direction = 'out' AND contact <> '' GROUP BY contact ORDER BY max(id) DESC LIMIT ?2")?,
+            ))
+        })?;
+        let mut out: Vec<String> = Vec::new();
+        for r in qa.into_iter().chain(sent) {
+            if !out.contains(&r) && out.len() < limit {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Signs off one language variant of a run, in the name of `signer` (the name set in
+    /// Settings; required). A signed variant is locked: see [`Core::change_sign_off`].
     pub fn sign_off(
         &self,
         run_id: i64,
         language: &str,
         verdict: Verdict,
         note: &str,
+        signer: Option<&str>,
         actor: Actor,
     ) -> Result<QaRun> {
+        self.record_sign_off(run_id, language, verdict, note, signer, actor, false)
+    }
+
+    /// Changes the verdict of a signed variant: a new sign-off (the earlier ones are kept and
+    /// listed), audited as a change from the verdict in force.
+    pub fn change_sign_off(
+        &self,
+        run_id: i64,
+        language: &str,
+        verdict: Verdict,
+        note: &str,
+        signer: Option<&str>,
+        actor: Actor,
+    ) -> Result<QaRun> {
+        self.record_sign_off(run_id, language, verdict, note, signer, actor, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record_sign_off(
+        &self,
+        run_id: i64,
+        language: &str,
+        verdict: Verdict,
+        note: &str,
+        signer: Option<&str>,
+        actor: Actor,
+        change: bool,
+    ) -> Result<QaRun> {
+        let signer = signer_of(signer)?;
+        let note = note.trim();
         let run = self.qa_run(run_id)?;
-        self.write(&[Topic::Qa, Topic::Audit], Some(run.number_id), |tx| {
-            let n = tx
-                .execute(
-                    "UPDATE qa_results SET verdict = ?1, note = ?2, signed_at = ?3 WHERE run_id = ?4 AND language = ?5",
-                    params![verdict.as_str(), note.trim(), crate::util::now(), run_id, language],
-                )
-                .map_err(Error::db("signing off"))?;
-            if n == 0 {
-                return Err(Error::NotFound(format!("{language} in QA run {run_id}")));
+        let Some(current) = run.results.iter().find(|r| r.language == language) else {
+            return Err(Error::NotFound(format!("{language} in QA run {run_id}")));
+        };
+        let before = current.verdict;
+        match (before, change) {
+            (Some(v), false) => {
+                return Err(Error::Validation(format!(
+                    "{language} is already signed off ({}{}); change the verdict instead, which keeps this sign-off on record",
+                    v.as_str(),
+                    current.signer.as_deref().map(|s| format!(" by {s}")).unwrap_or_default()
+                )))
             }
+            (None, true) => {
+                return Err(Error::Validation(format!(
+                    "{language} is not signed off yet: sign it off first"
+                )))
+            }
+            _ => {}
+        }
+        let now = crate::util::now();
+        self.write(&[Topic::Qa, Topic::Audit], Some(run.number_id), |tx| {
+            tx.execute(
+                "UPDATE qa_results SET verdict = ?1, note = ?2, signed_at = ?3, signer = ?4 WHERE run_id = ?5 AND language = ?6",
+                params![verdict.as_str(), note, now, signer, run_id, language],
+            )
+            .map_err(Error::db("signing off"))?;
+            tx.execute(
+                "INSERT INTO qa_sign_offs (run_id, language, verdict, note, signer, signed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![run_id, language, verdict.as_str(), note, signer, now],
+            )
+            .map_err(Error::db("signing off"))?;
+            let (action, detail) = match before {
+                Some(b) => (
+                    AuditAction::QaSignOffChanged,
+                    format!("{} ({language}): {} → {} by {signer}{}", run.name, b.as_str(), verdict.as_str(), with_note(note)),
+                ),
+                None => (
+                    AuditAction::QaSignedOff,
+                    format!("{} ({language}): {} by {signer}{}", run.name, verdict.as_str(), with_note(note)),
+                ),
+            };
             audit::record(tx, actor, NewAudit {
                 number_id: Some(run.number_id),
-                detail: &format!("{} ({language}): {}{}", run.name, verdict.as_str(), if note.trim().is_empty() { String::new() } else { format!(" — {}", note.trim()) }),
-                ..NewAudit::of(AuditAction::QaSignedOff)
+                detail: &detail,
+                ..NewAudit::of(action)
             })
         })?;
         self.qa_run(run_id)
@@ -280,63 +489,288 @@ impl Core {
         Ok(path)
     }
 
-    /// The run as a report for the team.
+    /// The run as a report for the team: per variant, the message as sent, its values, its
+    /// statuses with their times and its sign-off (with the earlier ones).
     pub fn qa_report(&self, run_id: i64, format: ReportFormat) -> Result<String> {
         let run = self.qa_run(run_id)?;
-        let verdict = |r: &QaResult| r.verdict.map(Verdict::as_str).unwrap_or("not signed");
         Ok(match format {
-            ReportFormat::Csv => {
-                let mut out = String::from(
-                    "template,language,recipient,wamid,status,error,verdict,note,signed_at\n",
-                );
-                for r in &run.results {
-                    let cells = [
-                        run.name.as_str(),
-                        &r.language,
-                        &run.recipient,
-                        r.wamid.as_deref().unwrap_or(""),
-                        r.status.as_deref().unwrap_or(""),
-                        r.error.as_deref().unwrap_or(""),
-                        verdict(r),
-                        &r.note,
-                        r.signed_at.as_deref().unwrap_or(""),
-                    ];
-                    let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
-                    out.push_str(&line.join(","));
-                    out.push('\n');
-                }
-                out
-            }
-            ReportFormat::Markdown => {
-                let passed = run
-                    .results
-                    .iter()
-                    .filter(|r| r.verdict == Some(Verdict::Pass))
-                    .count();
-                let mut out = format!(
-                    "# QA report: {}\n\nRun {} started {} · recipient {} · {passed} of {} variant(s) passed\n\n\
-                     | Language | Status | wamid | Verdict | Note | Signed |\n|---|---|---|---|---|---|\n",
-                    run.name, run.id, run.started_at, run.recipient, run.results.len()
-                );
-                let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-                for r in &run.results {
-                    let status = match (&r.status, &r.error) {
-                        (_, Some(e)) => format!("send failed: {e}"),
-                        (Some(s), None) => s.clone(),
-                        (None, None) => "sent, no status yet".into(),
-                    };
-                    out.push_str(&format!(
-                        "| {} | {} | {} | {} | {} | {} |\n",
-                        r.language,
-                        cell(&status),
-                        r.wamid.as_deref().unwrap_or("—"),
-                        verdict(r),
-                        cell(&r.note),
-                        r.signed_at.as_deref().unwrap_or("—"),
-                    ));
-                }
-                out
-            }
+            ReportFormat::Csv => report_csv(&run),
+            ReportFormat::Markdown => report_markdown(&run),
+            ReportFormat::Html => report_html(&run),
         })
     }
+}
+
+/// The values of a stored request's parameters, by input key (for runs recorded before the
+/// values were kept).
+fn values_of_request(request: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Ok(v) = serde_json::from_str::<Value>(request) else {
+        return out;
+    };
+    let Some(components) = v.pointer("/template/components").and_then(Value::as_array) else {
+        return out;
+    };
+    for c in components {
+        let kind = c
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_lowercase();
+        let index = c.get("index").and_then(|i| {
+            i.as_str()
+                .map(str::to_string)
+                .or_else(|| i.as_u64().map(|n| n.to_string()))
+        });
+        for (i, p) in c
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let Some(text) = p
+                .get("text")
+                .or_else(|| p.get("payload"))
+                .and_then(Value::as_str)
+            else {
+                continue;
+            };
+            let key = match (kind.as_str(), &index) {
+                ("header", _) => "header".to_string(),
+                ("button", Some(ix)) => format!("button.{ix}"),
+                (k, _) => format!(
+                    "{k}.{}",
+                    p.get("parameter_name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| (i + 1).to_string())
+                ),
+            };
+            out.insert(key, text.to_string());
+        }
+    }
+    out
+}
+
+fn verdict_text(r: &QaResult) -> &'static str {
+    r.verdict.map(Verdict::as_str).unwrap_or("not signed")
+}
+
+/// `body.1 = Ana; body.2 = A-1001`
+fn values_text(r: &QaResult) -> String {
+    r.values
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Each status that arrived, with its time: `sent 2026-…; delivered 2026-…`.
+fn statuses_text(r: &QaResult) -> String {
+    if let Some(e) = &r.error {
+        return format!("send failed: {e}");
+    }
+    let times: Vec<String> = [
+        ("sent", &r.sent_at),
+        ("delivered", &r.delivered_at),
+        ("read", &r.read_at),
+        ("failed", &r.failed_at),
+    ]
+    .into_iter()
+    .filter_map(|(s, t)| t.as_ref().map(|t| format!("{s} {t}")))
+    .collect();
+    match (times.is_empty(), &r.status) {
+        (false, _) => times.join("; "),
+        (true, Some(s)) => s.clone(),
+        (true, None) => "sent, no status yet".into(),
+    }
+}
+
+fn earlier_text(r: &QaResult) -> String {
+    r.earlier
+        .iter()
+        .map(|e| {
+            format!(
+                "{} by {} at {}{}",
+                e.verdict.as_str(),
+                e.signer.as_deref().unwrap_or("(no name)"),
+                e.signed_at,
+                with_note(&e.note)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn report_csv(run: &QaRun) -> String {
+    let mut out = String::from(
+        "template,language,recipient,wamid,status,error,verdict,note,signed_at,signer,\
+         number_label,number_phone,rendered,parameters,sent_at,delivered_at,read_at,failed_at,earlier_sign_offs\n",
+    );
+    for r in &run.results {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let cells = [
+            run.name.clone(),
+            r.language.clone(),
+            run.recipient.clone(),
+            o(&r.wamid),
+            o(&r.status),
+            o(&r.error),
+            verdict_text(r).to_string(),
+            r.note.clone(),
+            o(&r.signed_at),
+            o(&r.signer),
+            run.sender_label.clone(),
+            run.sender_phone.clone(),
+            o(&r.rendered),
+            values_text(r),
+            o(&r.sent_at),
+            o(&r.delivered_at),
+            o(&r.read_at),
+            o(&r.failed_at),
+            earlier_text(r),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_field(c)).collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+fn passed(run: &QaRun) -> usize {
+    run.results
+        .iter()
+        .filter(|r| r.verdict == Some(Verdict::Pass))
+        .count()
+}
+
+fn report_markdown(run: &QaRun) -> String {
+    let mut out = format!(
+        "# QA report: {}\n\nRun {} started {} · from {} ({}) · recipient {} · {} of {} variant(s) passed\n\n\
+         | Language | Status | wamid | Verdict | Note | Signed by | Signed |\n|---|---|---|---|---|---|---|\n",
+        run.name,
+        run.id,
+        run.started_at,
+        run.sender_label,
+        run.sender_phone,
+        run.recipient,
+        passed(run),
+        run.results.len()
+    );
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    for r in &run.results {
+        let status = match (&r.status, &r.error) {
+            (_, Some(e)) => format!("send failed: {e}"),
+            (Some(s), None) => s.clone(),
+            (None, None) => "sent, no status yet".into(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            r.language,
+            cell(&status),
+            r.wamid.as_deref().unwrap_or("—"),
+            verdict_text(r),
+            cell(&r.note),
+            cell(r.signer.as_deref().unwrap_or("—")),
+            r.signed_at.as_deref().unwrap_or("—"),
+        ));
+    }
+    for r in &run.results {
+        out.push_str(&format!("\n## {}\n\n", r.language));
+        match &r.rendered {
+            Some(text) => {
+                for line in text.lines() {
+                    out.push_str(&format!("> {line}\n"));
+                }
+            }
+            None => out.push_str("> (no text recorded)\n"),
+        }
+        out.push('\n');
+        if !r.values.is_empty() {
+            out.push_str("Parameters:\n\n");
+            for (k, v) in &r.values {
+                out.push_str(&format!("- `{k}`: {v}\n"));
+            }
+            out.push('\n');
+        }
+        out.push_str(&format!(
+            "- wamid: {}\n- Statuses: {}\n- Verdict: {}{}\n",
+            r.wamid.as_deref().unwrap_or("—"),
+            statuses_text(r),
+            verdict_text(r),
+            match (&r.signer, &r.signed_at) {
+                (Some(s), Some(t)) => format!(" by {s} at {t}"),
+                (None, Some(t)) => format!(" at {t}"),
+                _ => String::new(),
+            }
+        ));
+        if !r.note.is_empty() {
+            out.push_str(&format!("- Note: {}\n", r.note.replace('\n', " ")));
+        }
+        if !r.earlier.is_empty() {
+            out.push_str(&format!("- Earlier sign-offs: {}\n", earlier_text(r)));
+        }
+    }
+    out
+}
+
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn report_html(run: &QaRun) -> String {
+    let mut out = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+         <title>QA report: {name}</title>\n<style>\
+         body{{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#111}}\
+         table{{border-collapse:collapse;width:100%;margin:1em 0}}\
+         th,td{{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}}\
+         .bubble{{white-space:pre-wrap;background:#e7ffdb;border-radius:8px;padding:8px 10px;max-width:36em}}\
+         .mono{{font-family:ui-monospace,monospace;font-size:12px}}\
+         section{{break-inside:avoid;margin-top:1.5em}}\
+         @media print{{body{{margin:0}}}}\
+         </style></head><body>\n<h1>QA report: {name}</h1>\n\
+         <p>Run {id} started {started} · from {label} ({phone}) · recipient {to} · {passed} of {total} variant(s) passed</p>\n",
+        name = html(&run.name),
+        id = run.id,
+        started = html(&run.started_at),
+        label = html(&run.sender_label),
+        phone = html(&run.sender_phone),
+        to = html(&run.recipient),
+        passed = passed(run),
+        total = run.results.len(),
+    );
+    for r in &run.results {
+        out.push_str(&format!(
+            "<section data-language=\"{lang}\">\n<h2>{lang}</h2>\n<div class=\"bubble\">{text}</div>\n<table>\n",
+            lang = html(&r.language),
+            text = html(r.rendered.as_deref().unwrap_or("(no text recorded)")),
+        ));
+        let mut row = |k: &str, v: &str| {
+            out.push_str(&format!(
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>\n",
+                html(k),
+                html(v)
+            ))
+        };
+        row("Parameters", &values_text(r));
+        row("wamid", r.wamid.as_deref().unwrap_or("—"));
+        row("Statuses", &statuses_text(r));
+        row("Verdict", verdict_text(r));
+        row("Note", &r.note);
+        row("Signed by", r.signer.as_deref().unwrap_or("—"));
+        row("Signed at", r.signed_at.as_deref().unwrap_or("—"));
+        if !r.earlier.is_empty() {
+            row("Earlier sign-offs", &earlier_text(r));
+        }
+        out.push_str("</table>\n</section>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
 }

@@ -3,7 +3,15 @@
 /**
  * A message as history shows it.
  */
-export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, 
+export type MessageView = { id: number, number_id: number | null, direction: string, wamid: string | null, contact: string, contact_name: string | null, type: string, template_name: string | null, 
+/**
+ * The template's language (a template send).
+ */
+template_language: string | null, 
+/**
+ * The text, or for a template send the template as sent (its values filled in).
+ */
+body: string | null, status: string, sent_at: string | null, delivered_at: string | null, read_at: string | null, failed_at: string | null, error_code: number | null, error_title: string | null, 
 /**
  * What the error code means and what to do, in plain words (Meta's title alone, such as
  * "Message undeliverable", says neither).

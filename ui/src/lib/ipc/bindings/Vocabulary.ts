@@ -8,7 +8,9 @@ import type { InboxState } from "./InboxState";
 import type { KeyState } from "./KeyState";
 import type { Language } from "./Language";
 import type { Limits } from "./Limits";
+import type { RejectionTerm } from "./RejectionTerm";
 import type { StatusTerm } from "./StatusTerm";
+import type { TemplateStatusTerm } from "./TemplateStatusTerm";
 import type { Term } from "./Term";
 import type { Vertical } from "./Vertical";
 
@@ -19,4 +21,4 @@ export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<D
 /**
  * Meta's industries for the business profile.
  */
-verticals: Array<Term<Vertical>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, };
+verticals: Array<Term<Vertical>>, languages: Array<Language>, template_statuses: Array<TemplateStatusTerm>, rejection_reasons: Array<RejectionTerm>, authentication: AuthenticationText, limits: Limits, };

@@ -160,6 +160,10 @@ export const VOCABULARY: Vocabulary = {
       "label": "QA signed off"
     },
     {
+      "value": "qa_sign_off_changed",
+      "label": "QA verdict changed"
+    },
+    {
       "value": "message_sent",
       "label": "Message sent"
     },
@@ -802,6 +806,95 @@ export const VOCABULARY: Vocabulary = {
     {
       "code": "zu",
       "name": "Zulu"
+    }
+  ],
+  "template_statuses": [
+    {
+      "value": "APPROVED",
+      "tone": "ok",
+      "meaning": "Approved by Meta's review: it can be sent."
+    },
+    {
+      "value": "PENDING",
+      "tone": "wait",
+      "meaning": "Waiting for Meta's review (usually minutes, at most 24 hours)."
+    },
+    {
+      "value": "SUBMITTED",
+      "tone": "wait",
+      "meaning": "Submitted: waiting for Meta's review."
+    },
+    {
+      "value": "IN_APPEAL",
+      "tone": "wait",
+      "meaning": "Under appeal: Meta is reviewing its rejection again."
+    },
+    {
+      "value": "REJECTED",
+      "tone": "bad",
+      "meaning": "Rejected by Meta's review: it cannot be sent. See the reason, then edit and resubmit it."
+    },
+    {
+      "value": "PAUSED",
+      "tone": "warn",
+      "meaning": "Paused by Meta after recipients blocked or reported it (low quality): it cannot be sent until the pause ends (3 hours the first time, 6 the second). Check its wording before sending it again."
+    },
+    {
+      "value": "DISABLED",
+      "tone": "bad",
+      "meaning": "Disabled by Meta after repeated low quality: it can no longer be sent. Create a new template with different wording."
+    },
+    {
+      "value": "PENDING_DELETION",
+      "tone": "warn",
+      "meaning": "Being deleted: it cannot be sent, and its name can be used again 30 days after the deletion."
+    },
+    {
+      "value": "DELETED",
+      "tone": "bad",
+      "meaning": "Deleted: it cannot be sent; its name can be used again 30 days after the deletion."
+    },
+    {
+      "value": "LIMIT_EXCEEDED",
+      "tone": "bad",
+      "meaning": "Meta's limit of templates for this account is reached: delete templates you no longer use, then submit again."
+    }
+  ],
+  "rejection_reasons": [
+    {
+      "value": "INVALID_FORMAT",
+      "meaning": "Rejected for its format: for example variables next to each other or at the very start or end, wrong placeholder numbering, or unsupported characters. Fix the text and submit it again.",
+      "field": "body"
+    },
+    {
+      "value": "TAG_CONTENT_MISMATCH",
+      "meaning": "Rejected because the content does not match the category or language chosen (for example marketing content in a utility template). Pick the right category or change the text.",
+      "field": "category"
+    },
+    {
+      "value": "PROMOTIONAL",
+      "meaning": "Rejected as promotional for the category chosen. Submit it as a marketing template, or remove the promotional content.",
+      "field": "category"
+    },
+    {
+      "value": "ABUSIVE_CONTENT",
+      "meaning": "Rejected for content that breaks WhatsApp's Business or Commerce Policy. Rewrite it within the policies.",
+      "field": "body"
+    },
+    {
+      "value": "SCAM",
+      "meaning": "Rejected as possibly deceptive or a scam. Rewrite it so its purpose and sender are clear.",
+      "field": "body"
+    },
+    {
+      "value": "INCORRECT_CATEGORY",
+      "meaning": "Rejected because its category does not fit its content. Choose the category that matches, or allow category change.",
+      "field": "category"
+    },
+    {
+      "value": "CATEGORY_NOT_AVAILABLE",
+      "meaning": "Rejected because the category chosen is not available for this account or this content. Pick another category.",
+      "field": "category"
     }
   ],
   "authentication": {
