@@ -28,7 +28,7 @@ function run(patch: Partial<Result> = {}): QaRun {
       result("de", {
         wamid: "wamid.A", status: "delivered", sent_at: "2026-11-25T10:00:01.000Z", delivered_at: "2026-11-25T10:00:02.000Z",
         rendered: "Bestellung D-1\n\nHallo Jana, deine Bestellung kommt am Montag.",
-        values: { header: "D-1", "body.1": "Jana", "body.2": "Montag" }, components: COMPONENTS, ...patch,
+        values: { "header.1": "D-1", "body.1": "Jana", "body.2": "Montag" }, components: COMPONENTS, ...patch,
       }),
       result("en_US", { error: "360dialog answered HTTP 400, error 132000" }),
     ],

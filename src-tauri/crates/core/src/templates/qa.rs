@@ -71,7 +71,7 @@ pub struct QaResult {
     pub failed_at: Option<String>,
     /// The message as sent: the template's header, body and footer with the values filled in.
     pub rendered: Option<String>,
-    /// The values sent, by input (`header`, `body.1`, `button.0`, ...).
+    /// The values sent, by input by the send form's paths (`header.1`, `body.1`, `buttons.0.url_suffix`, ...).
     pub values: BTreeMap<String, String>,
     /// The template's components when it was sent (what the preview draws the bubble from).
     #[ts(type = "unknown")]
@@ -536,9 +536,12 @@ fn values_of_request(request: &str) -> BTreeMap<String, String> {
             else {
                 continue;
             };
+            // Keyed by the send form's paths (`templates::form`), as the preview reads them.
             let key = match (kind.as_str(), &index) {
-                ("header", _) => "header".to_string(),
-                ("button", Some(ix)) => format!("button.{ix}"),
+                ("button", Some(ix)) if p.get("payload").is_some() => {
+                    format!("buttons.{ix}.payload")
+                }
+                ("button", Some(ix)) => format!("buttons.{ix}.url_suffix"),
                 (k, _) => format!(
                     "{k}.{}",
                     p.get("parameter_name")

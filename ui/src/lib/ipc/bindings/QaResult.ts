@@ -20,7 +20,7 @@ sent_at: string | null, delivered_at: string | null, read_at: string | null, fai
  */
 rendered: string | null, 
 /**
- * The values sent, by input (`header`, `body.1`, `button.0`, ...).
+ * The values sent, by input by the send form's paths (`header.1`, `body.1`, `buttons.0.url_suffix`, ...).
  */
 values: { [key in string]: string }, 
 /**
