@@ -689,10 +689,10 @@ async fn template_sends_are_found_shown_and_exported_by_what_they_said() {
             name: "order_shipped".into(),
             language: "en_US".into(),
             values: samples(&[
-                ("header", "Z-77"),
+                ("header.1", "Z-77"),
                 ("body.1", "Zoltan"),
                 ("body.2", "Wednesday"),
-                ("button.0", "Z-77"),
+                ("buttons.0.url_suffix", "Z-77"),
             ]),
         },
         Actor::Ui,
