@@ -41,7 +41,33 @@ afterEach(() => {
   delete document.documentElement.dataset.theme;
 });
 
+let atBlockOpen = false;
+const atDepth: number[] = [];
+
 describe("styles", () => {
+  it("every rule is closed before the next begins (an unclosed rule swallows all rules after it)", () => {
+    const plain = css.replace(/\/\*[\s\S]*?\*\//g, "");
+    let depth = 0;
+    const problems: string[] = [];
+    plain.split("\n").forEach((line, i) => {
+      const t = line.trim();
+      // Only @media / @supports blocks hold rules; a selector opening inside another rule is a slip.
+      if (t.endsWith("{") && !t.startsWith("@") && depth > 0 && !atBlockOpen) problems.push(`line ${i + 1}: ${t}`);
+      for (const ch of line) {
+        if (ch === "{") {
+          depth++;
+          if (t.startsWith("@")) atDepth.push(depth);
+        } else if (ch === "}") {
+          if (atDepth[atDepth.length - 1] === depth) atDepth.pop();
+          depth--;
+        }
+      }
+      atBlockOpen = atDepth.length > 0 && atDepth[atDepth.length - 1] === depth;
+    });
+    expect(problems).toEqual([]);
+    expect(depth).toBe(0);
+  });
+
   it("the History table's columns fit at the minimum window size", () => {
     const window = conf.app.windows[0];
     const minWidth: number = window.minWidth;
