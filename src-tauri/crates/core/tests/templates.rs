@@ -676,6 +676,73 @@ async fn qa_run_over_every_approved_language_with_sign_off_and_report() {
 }
 
 #[tokio::test]
+async fn a_media_file_chosen_for_one_language_serves_the_qa_run_of_the_others() {
+    let (_sim, core, id, _dir) = setup().await;
+    for (lang, body) in [
+        ("en_US", "Our spring sale starts today."),
+        ("de", "Unser Frühlingsverkauf beginnt heute."),
+    ] {
+        let draft = TemplateDraft {
+            name: "spring_sale".into(),
+            category: "MARKETING".into(),
+            language: lang.into(),
+            header: HeaderDraft {
+                format: "IMAGE".into(),
+                handle: "4::aW1hZ2UvcG5n:ARa".into(),
+                ..Default::default()
+            },
+            body: body.into(),
+            ..Default::default()
+        };
+        core.create_template(id, &draft, Actor::Ui).await.unwrap();
+    }
+    sync_until_approved(&core, id).await;
+    // Without any picture chosen, a media template cannot be sent: said per language.
+    let run = core
+        .run_qa(id, "spring_sale", "+4915123456789", Actor::Ui, |_, _| {})
+        .await
+        .unwrap();
+    assert!(
+        run.results.iter().all(|r| r.wamid.is_none()
+            && r.error
+                .as_deref()
+                .is_some_and(|e| e.contains("inputs incomplete"))),
+        "{:?}",
+        run.results
+    );
+    // The picture chosen in the English test-send serves the German variant too.
+    core.send_test(
+        id,
+        &TestSend {
+            to: "4915123456789".into(),
+            name: "spring_sale".into(),
+            language: "en_US".into(),
+            values: samples(&[("header.image.link", "https://shop.example.com/spring.png")]),
+        },
+        Actor::Ui,
+    )
+    .await
+    .unwrap();
+    let run = core
+        .run_qa(id, "spring_sale", "+4915123456789", Actor::Ui, |_, _| {})
+        .await
+        .unwrap();
+    assert_eq!(run.results.len(), 2);
+    for r in &run.results {
+        assert!(r.wamid.is_some() && r.error.is_none(), "{r:?}");
+        let detail = core.message_detail(r.wamid.as_ref().unwrap()).unwrap();
+        assert!(
+            detail
+                .request_json
+                .unwrap_or_default()
+                .contains("spring.png"),
+            "{} sent the picture",
+            r.language
+        );
+    }
+}
+
+#[tokio::test]
 async fn template_sends_are_found_shown_and_exported_by_what_they_said() {
     let (_sim, core, id, _dir) = setup().await;
     core.create_template(id, &order_draft("en_US"), Actor::Ui)

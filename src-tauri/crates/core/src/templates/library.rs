@@ -681,6 +681,30 @@ impl Core {
         })
     }
 
+    /// The saved test-send inputs of every language of template `name`, newest first.
+    pub fn saved_inputs_all(&self, number_id: i64, name: &str) -> Result<Vec<SavedInputs>> {
+        self.db.with_conn(|c| {
+            let mut st = c
+                .prepare(
+                    "SELECT recipient, values_json FROM test_inputs WHERE number_id = ?1 AND name = ?2 ORDER BY updated_at DESC",
+                )
+                .map_err(Error::db("reading saved inputs"))?;
+            let rows = st
+                .query_map(params![number_id, name], |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+                })
+                .map_err(Error::db("reading saved inputs"))?;
+            rows.map(|r| {
+                r.map(|(recipient, v)| SavedInputs {
+                    recipient,
+                    values: serde_json::from_str(&v).unwrap_or_default(),
+                })
+                .map_err(Error::db("reading saved inputs"))
+            })
+            .collect()
+        })
+    }
+
     /// Recipients this number sent to, most recent first.
     pub fn recent_recipients(&self, number_id: i64) -> Result<Vec<String>> {
         self.db

@@ -180,14 +180,44 @@ impl Core {
         let total = variants.len();
         for (i, v) in variants.iter().enumerate() {
             progress(i, total);
-            // Saved inputs for this language, else the template's own samples.
+            // Saved inputs for this language, else the template's own samples; a media file
+            // chosen for another language of the template (the same picture in every
+            // language) serves one that has none of its own.
+            let fields = form::send_form(v.shape());
             let values: BTreeMap<String, String> =
                 match self.saved_inputs(number_id, name, &v.language)? {
-                    Some(s) => form::carry_over(&form::send_form(v.shape()), &s.values),
-                    None => form::send_form(v.shape())
-                        .into_iter()
-                        .map(|f| (f.path, f.sample))
-                        .collect(),
+                    Some(s) => form::carry_over(&fields, &s.values),
+                    None => {
+                        let mut values: BTreeMap<String, String> = fields
+                            .iter()
+                            .map(|f| (f.path.clone(), f.sample.clone()))
+                            .collect();
+                        let media = |path: &str| {
+                            fields.iter().any(|f| {
+                                f.path == path
+                                    && matches!(
+                                        f.kind,
+                                        form::FieldKind::MediaLink | form::FieldKind::MediaId
+                                    )
+                            })
+                        };
+                        if let Some(other) = self
+                            .saved_inputs_all(number_id, name)?
+                            .into_iter()
+                            .find(|s| {
+                                form::carry_over(&fields, &s.values)
+                                    .iter()
+                                    .any(|(k, v)| media(k) && !v.is_empty())
+                            })
+                        {
+                            for (k, val) in form::carry_over(&fields, &other.values) {
+                                if media(&k) && !val.is_empty() {
+                                    values.insert(k, val);
+                                }
+                            }
+                        }
+                        values
+                    }
                 };
             let (wamid, error, request, rendered) = match form::build_components(v.shape(), &values)
             {
