@@ -23,6 +23,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0010_template_drafts.sql"),
     include_str!("../../migrations/0011_message_changes.sql"),
     include_str!("../../migrations/0012_inbox_raw_bodies.sql"),
+    include_str!("../../migrations/0019_insights.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
