@@ -10,6 +10,7 @@ import { applyTheme, rememberTheme } from "./lib/theme";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
+import { InsightsPage } from "./pages/insights/InsightsPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
 import { SendPage } from "./pages/send/SendPage";
 import { SettingsPage } from "./pages/settings/SettingsPage";
@@ -154,6 +155,7 @@ function Shell() {
       {section === "templates" && <TemplatesPage />}
       {section === "send" && <SendPage />}
       {section === "history" && <HistoryPage />}
+      {section === "insights" && <InsightsPage />}
       {section === "inbox" && <InboxPage />}
       {section === "audit" && <AuditPage />}
       {section === "settings" && (

@@ -5,6 +5,7 @@ export const SECTIONS = [
   { id: "templates", label: "Templates", icon: "▤" },
   { id: "send", label: "Send", icon: "➤" },
   { id: "history", label: "History", icon: "◷" },
+  { id: "insights", label: "Insights", icon: "▥" },
   { id: "inbox", label: "Inbox", icon: "⬇" },
   { id: "audit", label: "Audit log", icon: "☰" },
   { id: "settings", label: "Settings", icon: "⚙" },
@@ -13,6 +14,7 @@ export const SECTIONS = [
 export type SectionId = (typeof SECTIONS)[number]["id"];
 
 export function sectionFromHash(hash: string): SectionId {
-  const id = hash.replace(/^#\/?/, "");
+  // A section's address may carry its filters after `?` (`#/history?status=failed`).
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
   return SECTIONS.find((s) => s.id === id)?.id ?? "numbers";
 }

@@ -17,6 +17,8 @@ use crate::{Error, Result};
 pub enum InsightsChart {
     /// Messages per hour or day by direction and final status, with the rates.
     Volume,
+    /// Delivery and read rates per hour or day.
+    Rates,
     Templates,
     Errors,
     Replies,
@@ -25,8 +27,9 @@ pub enum InsightsChart {
 }
 
 impl InsightsChart {
-    pub const ALL: [InsightsChart; 6] = [
+    pub const ALL: [InsightsChart; 7] = [
         InsightsChart::Volume,
+        InsightsChart::Rates,
         InsightsChart::Templates,
         InsightsChart::Errors,
         InsightsChart::Replies,
@@ -37,6 +40,7 @@ impl InsightsChart {
     pub fn as_str(self) -> &'static str {
         match self {
             InsightsChart::Volume => "volume",
+            InsightsChart::Rates => "rates",
             InsightsChart::Templates => "templates",
             InsightsChart::Errors => "errors",
             InsightsChart::Replies => "replies",
@@ -83,6 +87,21 @@ pub fn csv(ins: &Insights, chart: InsightsChart) -> String {
                     s(c.read),
                     s(c.failed),
                     s(c.not_sent),
+                    opt_rate(p.delivery_rate),
+                    opt_rate(p.read_rate),
+                ]));
+            }
+        }
+        InsightsChart::Rates => {
+            out.push_str("start,end,sent,delivered,read,delivery_rate,read_rate\n");
+            for p in &ins.series {
+                let c = &p.counts;
+                out.push_str(&line(&[
+                    p.start.clone(),
+                    p.end.clone(),
+                    s(c.went_out()),
+                    s(c.reached()),
+                    s(c.read),
                     opt_rate(p.delivery_rate),
                     opt_rate(p.read_rate),
                 ]));

@@ -3,4 +3,4 @@
 /**
  * The charts of the Insights page.
  */
-export type InsightsChart = "volume" | "templates" | "errors" | "replies" | "window" | "categories";
+export type InsightsChart = "volume" | "rates" | "templates" | "errors" | "replies" | "window" | "categories";
