@@ -1,6 +1,8 @@
 //! Each chart's data as CSV (through the one formula-safe CSV writer), and a chart's picture
 //! saved as PNG, both to the downloads folder.
 
+use std::io::Write;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -181,7 +183,9 @@ impl Core {
             &format!("insights-{}", chart.as_str()),
             "csv",
         )?;
-        std::fs::write(&path, text).map_err(Error::io(&path))?;
+        crate::paths::write_atomically(&path, |w| {
+            w.write_all(text.as_bytes()).map_err(Error::io(&path))
+        })?;
         Ok(path)
     }
 
@@ -207,7 +211,7 @@ impl Core {
             &format!("insights-{}", chart.as_str()),
             "png",
         )?;
-        std::fs::write(&path, png).map_err(Error::io(&path))?;
+        crate::paths::write_atomically(&path, |w| w.write_all(png).map_err(Error::io(&path)))?;
         Ok(path)
     }
 }
