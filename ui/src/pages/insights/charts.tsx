@@ -158,19 +158,26 @@ export function HBars({ rows, title }: { rows: HBar[]; title: string }) {
   const inner = W - labelW - 80;
   return (
     <svg viewBox={`0 0 ${W} ${height}`} className="chart chart--hbars" role="group" aria-label={title}>
-      {rows.map((r, i) => (
-        <a key={r.key} href={r.href} aria-label={`${r.label}: ${fmt(r.value)}`}>
-          <text x={labelW - 8} y={i * rowH + 21} textAnchor="end" className="chart__label">
-            {r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label}
-          </text>
-          <rect x={labelW} y={i * rowH + 8} height={16} width={Math.max(1, (inner * r.value) / max)} className={`chart__seg ${r.className ?? "chart__seg--bar"}`}>
-            <title>{`${r.label}: ${fmt(r.value)}`}</title>
-          </rect>
-          <text x={labelW + Math.max(1, (inner * r.value) / max) + 6} y={i * rowH + 21} className="chart__label">
-            {fmt(r.value)}
-          </text>
-        </a>
-      ))}
+      {rows.map((r, i) => {
+        const width = Math.max(1, (inner * r.value) / max);
+        // The link is the bar, named by its label and count; the texts beside it are what
+        // the eye reads (hidden from screen readers, which read the link's name).
+        return (
+          <g key={r.key}>
+            <text x={labelW - 8} y={i * rowH + 21} textAnchor="end" className="chart__label" aria-hidden="true">
+              {r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label}
+            </text>
+            <a href={r.href} aria-label={`${r.label}: ${fmt(r.value)}`}>
+              <rect x={labelW} y={i * rowH + 8} height={16} width={width} className={`chart__seg ${r.className ?? "chart__seg--bar"}`}>
+                <title>{`${r.label}: ${fmt(r.value)}`}</title>
+              </rect>
+            </a>
+            <text x={labelW + width + 6} y={i * rowH + 21} className="chart__label" aria-hidden="true">
+              {fmt(r.value)}
+            </text>
+          </g>
+        );
+      })}
     </svg>
   );
 }
