@@ -1,8 +1,6 @@
 //! Each chart's data as CSV (through the one formula-safe CSV writer), and a chart's picture
 //! saved as PNG, both to the downloads folder.
 
-use std::io::Write;
-
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
