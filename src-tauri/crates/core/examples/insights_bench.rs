@@ -1,6 +1,9 @@
 //! Insights at scale (a benchmark, not a test):
 //!
-//!   cargo run --release -p wabadesk-core --example insights_bench -- [MESSAGES]
+//!   cargo run --release -p wabadesk-core --example insights_bench -- [MESSAGES] [without-rollups]
+//!
+//! `without-rollups` drops the rollup triggers first and only reports the ingest rates: what
+//! keeping the rollups costs at ingest, on the same machine.
 //!
 //! Seeds MESSAGES synthetic messages (default 1,000,000) over 90 days, with three status
 //! events each, through the same paths as the send path and the inbox (the rollups are kept
@@ -26,6 +29,20 @@ fn main() {
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let core = Core::open(dir.path(), Arc::new(MemoryStore::new())).expect("core");
+    let without = std::env::args().nth(2).as_deref() == Some("without-rollups");
+    if without {
+        let db = wabadesk_core::db::Db::open_in_dir(dir.path()).expect("db");
+        db.with_conn(|c| {
+            c.execute_batch(
+                "DROP TRIGGER insights_message_insert; DROP TRIGGER insights_message_delete; \
+                 DROP TRIGGER insights_message_update; DROP TRIGGER insights_outbound_insert; \
+                 DROP TRIGGER insights_outbound_update; DROP TRIGGER insights_inbound_insert;",
+            )
+            .expect("dropping the rollup triggers");
+            Ok(())
+        })
+        .expect("db");
+    }
     let r = core
         .seed_history(count, |n| {
             if n % 250_000 == 0 {
@@ -45,6 +62,9 @@ fn main() {
         r.status_secs,
         r.status_events as f64 / r.status_secs
     );
+    if without {
+        return;
+    }
     let now = time::OffsetDateTime::now_utc();
     let ago = |days: i64| wabadesk_core::util::format_time(now - time::Duration::days(days));
     let cases: Vec<(&str, InsightsFilter)> = vec![
@@ -79,9 +99,9 @@ fn main() {
             },
         ),
         (
-            "31 d (hours)",
+            "30 d (hours)",
             InsightsFilter {
-                since: Some(ago(31)),
+                since: Some(ago(30)),
                 bucket: Some(Bucket::Hour),
                 ..Default::default()
             },

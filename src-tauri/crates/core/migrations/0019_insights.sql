@@ -122,20 +122,19 @@ WHEN old.created_at IS NOT new.created_at OR old.number_id IS NOT new.number_id
   OR old.error_code IS NOT new.error_code OR old.pricing_json IS NOT new.pricing_json
   OR old.conversation_json IS NOT new.conversation_json OR old.in_window IS NOT new.in_window
 BEGIN
-    INSERT INTO insights_hourly VALUES (
-        substr(old.created_at, 1, 13), COALESCE(old.number_id, 0), old.direction, old.status,
-        COALESCE(old.template_name, ''), COALESCE(old.template_language, ''), COALESCE(old.error_code, 0),
-        COALESCE(CAST(CASE WHEN json_valid(old.pricing_json) THEN json_extract(old.pricing_json, '$.category') END AS TEXT),
-                 CAST(CASE WHEN json_valid(old.conversation_json) THEN json_extract(old.conversation_json, '$.origin.type') END AS TEXT), ''),
-        COALESCE(old.in_window, -1), -1)
-    ON CONFLICT DO UPDATE SET n = n - 1;
-    INSERT INTO insights_hourly VALUES (
-        substr(new.created_at, 1, 13), COALESCE(new.number_id, 0), new.direction, new.status,
-        COALESCE(new.template_name, ''), COALESCE(new.template_language, ''), COALESCE(new.error_code, 0),
-        COALESCE(CAST(CASE WHEN json_valid(new.pricing_json) THEN json_extract(new.pricing_json, '$.category') END AS TEXT),
-                 CAST(CASE WHEN json_valid(new.conversation_json) THEN json_extract(new.conversation_json, '$.origin.type') END AS TEXT), ''),
-        COALESCE(new.in_window, -1), 1)
-    ON CONFLICT DO UPDATE SET n = n + 1;
+    -- One statement for both keys: the old one loses the message, the new one gains it.
+    INSERT INTO insights_hourly VALUES
+        (substr(old.created_at, 1, 13), COALESCE(old.number_id, 0), old.direction, old.status,
+         COALESCE(old.template_name, ''), COALESCE(old.template_language, ''), COALESCE(old.error_code, 0),
+         COALESCE(CAST(CASE WHEN json_valid(old.pricing_json) THEN json_extract(old.pricing_json, '$.category') END AS TEXT),
+                  CAST(CASE WHEN json_valid(old.conversation_json) THEN json_extract(old.conversation_json, '$.origin.type') END AS TEXT), ''),
+         COALESCE(old.in_window, -1), -1),
+        (substr(new.created_at, 1, 13), COALESCE(new.number_id, 0), new.direction, new.status,
+         COALESCE(new.template_name, ''), COALESCE(new.template_language, ''), COALESCE(new.error_code, 0),
+         COALESCE(CAST(CASE WHEN json_valid(new.pricing_json) THEN json_extract(new.pricing_json, '$.category') END AS TEXT),
+                  CAST(CASE WHEN json_valid(new.conversation_json) THEN json_extract(new.conversation_json, '$.origin.type') END AS TEXT), ''),
+         COALESCE(new.in_window, -1), 1)
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 -- A new outbound message: inside the window or not, and the answer to a waiting customer.
