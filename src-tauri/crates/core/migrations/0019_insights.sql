@@ -2,22 +2,24 @@
 -- every write to `messages` (send, statuses, incoming, merge, retention, seed): nothing reads
 -- the million rows of `messages` to draw a chart.
 
--- Whether an outbound message went out inside the contact's 24-hour window (an inbound
--- message from the same contact to the same number in the 24 hours before it): 1 inside,
--- 0 outside, NULL for inbound messages. Set when the message is recorded.
+-- 1 when an outbound message went out inside the contact's 24-hour window (an inbound
+-- message from the same contact to the same number in the 24 hours before it), else NULL (so
+-- a send outside the window, the common case for a campaign, is not written twice). Set when
+-- the message is recorded.
 ALTER TABLE messages ADD COLUMN in_window INTEGER;
 -- Inbound messages by contact and time: the window test and nothing else.
 CREATE INDEX messages_inbound_contact ON messages (contact, created_at) WHERE direction = 'in';
 
-UPDATE messages SET in_window = EXISTS (
+UPDATE messages SET in_window = 1
+WHERE direction = 'out' AND EXISTS (
     SELECT 1 FROM messages i
     WHERE i.direction = 'in' AND i.contact = messages.contact AND i.number_id IS messages.number_id
       AND i.created_at <= messages.created_at
-      AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', messages.created_at, '-24 hours'))
-WHERE direction = 'out';
+      AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', messages.created_at, '-24 hours'));
 
 -- Messages per hour (UTC, `YYYY-MM-DDTHH` of `created_at`) and per everything Insights
--- filters or groups on. `number_id` 0: a number WABA Desk does not know; '' / 0 / -1: none.
+-- filters or groups on. `number_id` 0: a number WABA Desk does not know; '' / 0: none;
+-- `in_window` 1 inside the window, 0 not (or inbound).
 CREATE TABLE insights_hourly (
     hour              TEXT NOT NULL,
     number_id         INTEGER NOT NULL,
@@ -38,7 +40,7 @@ SELECT substr(created_at, 1, 13), COALESCE(number_id, 0), direction, status,
        COALESCE(template_name, ''), COALESCE(template_language, ''), COALESCE(error_code, 0),
        COALESCE(CAST(CASE WHEN json_valid(pricing_json) THEN json_extract(pricing_json, '$.category') END AS TEXT),
                 CAST(CASE WHEN json_valid(conversation_json) THEN json_extract(conversation_json, '$.origin.type') END AS TEXT), ''),
-       COALESCE(in_window, -1), count(*)
+       COALESCE(in_window, 0), count(*)
 FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9;
 
 -- Customers waiting for an answer: the first inbound message since the last outbound one,
@@ -99,7 +101,7 @@ CREATE TRIGGER insights_message_insert AFTER INSERT ON messages BEGIN
         COALESCE(new.template_name, ''), COALESCE(new.template_language, ''), COALESCE(new.error_code, 0),
         COALESCE(CAST(CASE WHEN json_valid(new.pricing_json) THEN json_extract(new.pricing_json, '$.category') END AS TEXT),
                  CAST(CASE WHEN json_valid(new.conversation_json) THEN json_extract(new.conversation_json, '$.origin.type') END AS TEXT), ''),
-        COALESCE(new.in_window, -1), 1)
+        COALESCE(new.in_window, 0), 1)
     ON CONFLICT DO UPDATE SET n = n + 1;
 END;
 
@@ -109,7 +111,7 @@ CREATE TRIGGER insights_message_delete AFTER DELETE ON messages BEGIN
         COALESCE(old.template_name, ''), COALESCE(old.template_language, ''), COALESCE(old.error_code, 0),
         COALESCE(CAST(CASE WHEN json_valid(old.pricing_json) THEN json_extract(old.pricing_json, '$.category') END AS TEXT),
                  CAST(CASE WHEN json_valid(old.conversation_json) THEN json_extract(old.conversation_json, '$.origin.type') END AS TEXT), ''),
-        COALESCE(old.in_window, -1), -1)
+        COALESCE(old.in_window, 0), -1)
     ON CONFLICT DO UPDATE SET n = n - 1;
 END;
 
@@ -128,23 +130,23 @@ BEGIN
          COALESCE(old.template_name, ''), COALESCE(old.template_language, ''), COALESCE(old.error_code, 0),
          COALESCE(CAST(CASE WHEN json_valid(old.pricing_json) THEN json_extract(old.pricing_json, '$.category') END AS TEXT),
                   CAST(CASE WHEN json_valid(old.conversation_json) THEN json_extract(old.conversation_json, '$.origin.type') END AS TEXT), ''),
-         COALESCE(old.in_window, -1), -1),
+         COALESCE(old.in_window, 0), -1),
         (substr(new.created_at, 1, 13), COALESCE(new.number_id, 0), new.direction, new.status,
          COALESCE(new.template_name, ''), COALESCE(new.template_language, ''), COALESCE(new.error_code, 0),
          COALESCE(CAST(CASE WHEN json_valid(new.pricing_json) THEN json_extract(new.pricing_json, '$.category') END AS TEXT),
                   CAST(CASE WHEN json_valid(new.conversation_json) THEN json_extract(new.conversation_json, '$.origin.type') END AS TEXT), ''),
-         COALESCE(new.in_window, -1), 1)
+         COALESCE(new.in_window, 0), 1)
     ON CONFLICT DO UPDATE SET n = n + excluded.n;
 END;
 
 -- A new outbound message: inside the window or not, and the answer to a waiting customer.
 CREATE TRIGGER insights_outbound_insert AFTER INSERT ON messages WHEN new.direction = 'out' BEGIN
-    UPDATE messages SET in_window = EXISTS (
+    UPDATE messages SET in_window = 1
+    WHERE id = new.id AND EXISTS (
         SELECT 1 FROM messages i
         WHERE i.direction = 'in' AND i.contact = new.contact AND i.number_id IS new.number_id
           AND i.created_at <= new.created_at
-          AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', new.created_at, '-24 hours'))
-    WHERE id = new.id;
+          AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', new.created_at, '-24 hours'));
     INSERT INTO insights_replies
     SELECT substr(since, 1, 13), number_id,
            CASE WHEN secs < 60 THEN 0 WHEN secs < 300 THEN 1 WHEN secs < 900 THEN 2 WHEN secs < 3600 THEN 3
@@ -164,11 +166,11 @@ END;
 -- send's record: the same questions again.
 CREATE TRIGGER insights_outbound_update AFTER UPDATE OF contact, number_id ON messages
 WHEN new.direction = 'out' AND (old.contact IS NOT new.contact OR old.number_id IS NOT new.number_id) BEGIN
-    UPDATE messages SET in_window = EXISTS (
+    UPDATE messages SET in_window = CASE WHEN EXISTS (
         SELECT 1 FROM messages i
         WHERE i.direction = 'in' AND i.contact = new.contact AND i.number_id IS new.number_id
           AND i.created_at <= new.created_at
-          AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', new.created_at, '-24 hours'))
+          AND i.created_at > strftime('%Y-%m-%dT%H:%M:%fZ', new.created_at, '-24 hours')) THEN 1 END
     WHERE id = new.id;
     INSERT INTO insights_replies
     SELECT substr(since, 1, 13), number_id,

@@ -404,10 +404,10 @@ pub(super) fn insights(
         }
         if r.status != "not_sent" {
             *by_category.entry(r.category.as_str()).or_default() += r.n;
-            match r.in_window {
-                1 => window.inside += r.n,
-                0 => window.outside += r.n,
-                _ => {}
+            if r.in_window == 1 {
+                window.inside += r.n;
+            } else {
+                window.outside += r.n;
             }
         }
     }

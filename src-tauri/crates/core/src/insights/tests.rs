@@ -186,7 +186,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
 fn assert_rollup_matches_messages(db: &Db) {
     db.with_conn(|c| {
         let truth = "SELECT substr(created_at, 1, 13), COALESCE(number_id, 0), direction, status, \
-            COALESCE(template_name, ''), COALESCE(template_language, ''), COALESCE(error_code, 0), COALESCE(in_window, -1), count(*) \
+            COALESCE(template_name, ''), COALESCE(template_language, ''), COALESCE(error_code, 0), COALESCE(in_window, 0), count(*) \
             FROM messages GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
         let rollup = "SELECT hour, number_id, direction, status, template_name, template_language, error_code, in_window, SUM(n) \
             FROM insights_hourly GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8";
