@@ -261,12 +261,11 @@ fn rows(
 ) -> Result<Vec<Row>> {
     let (clause, mut values) = where_clause(f, r, true);
     values.push(V::Integer(key_len));
-    let sql = format!(
-        // sql-safe: the clause is built above from fixed fragments; every value is bound.
-        "SELECT substr(hour, 1, ?{}), direction, status, template_name, template_language, error_code, category, in_window, SUM(n) \
-         FROM insights_hourly WHERE {clause} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING SUM(n) <> 0",
-        values.len()
-    );
+    const COLUMNS: &str =
+        "direction, status, template_name, template_language, error_code, category, in_window";
+    let key = values.len();
+    // sql-safe: the clause is built above from fixed fragments; every value is bound.
+    let sql = format!("SELECT substr(hour, 1, ?{key}), {COLUMNS}, SUM(n) FROM insights_hourly WHERE {clause} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 HAVING SUM(n) <> 0");
     let mut st = conn
         .prepare_cached(&sql)
         .map_err(Error::db("reading insights"))?;
