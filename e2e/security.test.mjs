@@ -12,7 +12,7 @@ import { addSimNumber, By, cliWith, filesContaining, launch, startSim, until, wa
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const SECTIONS = ["numbers", "webhook", "templates", "send", "history", "inbox", "setup", "audit", "partner", "settings"];
+const SECTIONS = ["numbers", "webhook", "templates", "send", "history", "insights", "inbox", "setup", "audit", "partner", "settings"];
 
 let app;
 let sim;

@@ -82,13 +82,18 @@ describe("App shell", () => {
     expect(location.hash).toBe("#/templates");
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Templates");
 
-    // The tenth section is Ctrl+0.
+    // The tenth section is Ctrl+0; Settings is Ctrl+, as in other desktop apps.
     act(() => {
       fireEvent.keyDown(window, { key: "0", ctrlKey: true });
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     });
+    expect(location.hash).toBe("#/partner");
+    act(() => {
+      fireEvent.keyDown(window, { key: ",", ctrlKey: true });
+      window.dispatchEvent(new HashChangeEvent("hashchange"));
+    });
     expect(location.hash).toBe("#/settings");
-    expect(screen.getByRole("link", { name: /Settings/ }).getAttribute("title")).toBe("Settings (Ctrl+0)");
+    expect(screen.getByRole("link", { name: /Settings/ }).getAttribute("title")).toBe("Settings (Ctrl+,)");
   });
 
   it("Settings shows schema version and keyring problem from app_info", async () => {

@@ -10,6 +10,7 @@ import { applyTheme, rememberTheme } from "./lib/theme";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { HistoryPage } from "./pages/history/HistoryPage";
 import { InboxPage } from "./pages/inbox/InboxPage";
+import { InsightsPage } from "./pages/insights/InsightsPage";
 import { NumbersPage } from "./pages/numbers/NumbersPage";
 import { OnboardingPage } from "./pages/onboarding/OnboardingPage";
 import { PartnerPage } from "./pages/partner/PartnerPage";
@@ -156,6 +157,7 @@ function Shell() {
       {section === "templates" && <TemplatesPage />}
       {section === "send" && <SendPage />}
       {section === "history" && <HistoryPage />}
+      {section === "insights" && <InsightsPage />}
       {section === "inbox" && <InboxPage />}
       {section === "setup" && <OnboardingPage />}
       {section === "audit" && <AuditPage />}

@@ -18,6 +18,20 @@ const MSG = {
   error_code: null, error_title: null, created_at: new Date().toISOString(), reaction: null, edited_at: null, deleted_at: null,
 };
 
+const COUNTS = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 1, not_sent: 1, inbound: 4 };
+const INSIGHTS = {
+  since: "2026-11-20T00:00:00.000Z", until: "2026-11-22T00:00:00.000Z", previous_since: "2026-11-18T00:00:00.000Z", bucket: "day",
+  totals: COUNTS, previous_totals: COUNTS,
+  series: ["20", "21"].map((d) => ({
+    key: `2026-11-${d}`, start: `2026-11-${d}T00:00:00.000Z`, end: `2026-11-${Number(d) + 1}T00:00:00.000Z`, counts: COUNTS, delivery_rate: 0.8, read_rate: 0.6,
+  })),
+  templates: [{ template: "order_update", language: "en", sent: 7, delivered: 5, read: 3, failed: 1, delivery_rate: 0.7, read_rate: 0.6, failure_rate: 0.1, previous_sent: 7, delivery_rate_change: 0, read_rate_change: 0, failure_rate_change: 0 }],
+  errors: [{ code: 131026, failed: 1, not_sent: 0, explanation: "Undeliverable." }, { code: null, failed: 1, not_sent: 0, explanation: null }],
+  replies: { answered: 2, waiting: 1, mean_seconds: 300, median: "1–5 min", buckets: [{ label: "1–5 min", under_seconds: 300, count: 2 }] },
+  window: { inside: 3, outside: 4, inside_rate: 3 / 7 },
+  categories: [{ category: "utility", count: 7 }],
+};
+
 function backend() {
   mockIPC((cmd, args) => {
     const a = (args ?? {}) as Record<string, unknown>;
@@ -38,6 +52,8 @@ function backend() {
         return { enabled: true, destinations: [{ name: "copy", url: "https://copy.example.com/in", headers: {} }] };
       case "check_webhook_url":
         return a.url;
+      case "insights":
+        return INSIGHTS;
       case "check_webhook_headers":
         return { max: 10, problems: (a.rows as unknown[]).map(() => ({ name: null, value: null })) };
       default:
@@ -71,6 +87,15 @@ describe("accessibility", () => {
     for (const part of ["form[aria-label='Filter messages']", "#history-table .vtable__head", "#message-drawer"]) {
       expect(await violations(document.querySelector(part)!)).toEqual([]);
     }
+  });
+
+  it("Insights with every chart, its table open", async () => {
+    backend();
+    location.hash = "#/insights";
+    render(<App />);
+    await screen.findByRole("region", { name: "Messages per day" });
+    for (const d of Array.from(document.querySelectorAll("details"))) d.open = true;
+    expect(await violations(document.querySelector("main")!)).toEqual([]);
   });
 
   it("Webhook with header rows and destinations", async () => {

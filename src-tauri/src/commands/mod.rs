@@ -5,6 +5,7 @@ pub mod app;
 pub mod audit;
 pub mod history;
 pub mod inbox;
+pub mod insights;
 pub mod keys;
 pub mod media;
 pub mod numbers;

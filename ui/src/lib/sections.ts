@@ -5,6 +5,7 @@ export const SECTIONS = [
   { id: "templates", label: "Templates", icon: "▤" },
   { id: "send", label: "Send", icon: "➤" },
   { id: "history", label: "History", icon: "◷" },
+  { id: "insights", label: "Insights", icon: "▥" },
   { id: "inbox", label: "Inbox", icon: "⬇" },
   { id: "setup", label: "Setup", icon: "✓" },
   { id: "audit", label: "Audit log", icon: "☰" },
@@ -15,11 +16,16 @@ export const SECTIONS = [
 export type SectionId = (typeof SECTIONS)[number]["id"];
 
 export function sectionFromHash(hash: string): SectionId {
-  const id = hash.replace(/^#\/?/, "");
+  // A section's address may carry its filters after `?` (`#/history?status=failed`).
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
   return SECTIONS.find((s) => s.id === id)?.id ?? "numbers";
 }
 
-/** The key that, with Ctrl/Cmd, jumps to the section at `i`: 1…9, then 0 for the tenth. */
+/**
+ * The key that, with Ctrl/Cmd, jumps to the section at `i`: Settings on Ctrl+, as desktop apps
+ * have it, the others 1…9 and then 0 in sidebar order.
+ */
 export function shortcutKey(i: number): string | null {
+  if (SECTIONS[i]?.id === "settings") return ",";
   return i < 9 ? String(i + 1) : i === 9 ? "0" : null;
 }

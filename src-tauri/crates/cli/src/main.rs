@@ -18,6 +18,7 @@ mod numbers;
 mod partner;
 mod qa;
 mod send;
+mod stats;
 mod templates;
 mod webhook;
 
@@ -72,6 +73,8 @@ enum Command {
     /// Messages sent and received, with their statuses.
     #[command(subcommand)]
     History(history::HistoryCmd),
+    /// Insights over the local history: volume, rates, templates, failures, reply times.
+    Stats(stats::StatsArgs),
     /// Send a message (recorded in history).
     #[command(subcommand)]
     Send(send::SendCmd),
@@ -144,6 +147,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Webhook(cmd) => webhook::run(&data_dir, cmd).await,
         Command::Inbox(cmd) => inbox::run(&data_dir, cmd).await,
         Command::History(cmd) => history::run(&data_dir, cmd),
+        Command::Stats(args) => stats::run(&data_dir, args),
         Command::Send(cmd) => send::run(&data_dir, cmd).await,
         Command::Template(cmd) => templates::run(&data_dir, cmd).await,
         Command::Profile(cmd) => business_profile::run(&data_dir, cmd).await,

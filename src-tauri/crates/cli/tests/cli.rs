@@ -632,3 +632,90 @@ fn the_cli_uses_the_cores_settings_not_the_apps_preference_store() {
     let shown = run(&["numbers", "show", "+4915199999999"]);
     assert!(shown.contains("base url  http://127.0.0.1:9123"), "{shown}");
 }
+
+#[test]
+fn stats_prints_the_insights_figures_and_history_lists_what_they_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = wabadesk()
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // 60 messages over 90 days; 1 in 20 failed (131026), 1 in 3 a template.
+    run(&["history", "seed", "--count", "60"]);
+    let all: serde_json::Value =
+        serde_json::from_str(&run(&["stats", "--json", "--since", &ninety_days_ago()])).unwrap();
+    assert_eq!(all["totals"]["failed"], 3);
+    assert_eq!(all["totals"]["read"], 57);
+    let sent: i64 = all["templates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["sent"].as_i64().unwrap())
+        .sum();
+    assert_eq!(sent, 20);
+    assert_eq!(all["errors"][0]["code"], 131026);
+
+    // The default period (30 days) against History's list for the same period.
+    let month: serde_json::Value = serde_json::from_str(&run(&["stats", "--json"])).unwrap();
+    let (since, until) = (
+        month["since"].as_str().unwrap(),
+        month["until"].as_str().unwrap(),
+    );
+    let listed: serde_json::Value = serde_json::from_str(&run(&[
+        "history", "list", "--json", "--limit", "1000", "--since", since, "--until", until,
+    ]))
+    .unwrap();
+    let listed = listed.as_array().unwrap();
+    let went_out =
+        month["totals"]["read"].as_i64().unwrap() + month["totals"]["failed"].as_i64().unwrap();
+    assert_eq!(listed.len() as i64, went_out);
+    assert_eq!(
+        listed.iter().filter(|m| m["status"] == "failed").count() as i64,
+        month["totals"]["failed"].as_i64().unwrap()
+    );
+
+    let errors = run(&["stats", "--by", "error", "--since", &ninety_days_ago()]);
+    assert!(errors.contains("131026"), "{errors}");
+    assert!(errors.contains("could not be delivered"), "{errors}");
+    let templates = run(&["stats", "--by", "template", "--since", &ninety_days_ago()]);
+    assert!(templates.contains("order_update"), "{templates}");
+    let days = run(&["stats", "--since", &ninety_days_ago()]);
+    assert!(days.contains("delivery"), "{days}");
+
+    let bad = wabadesk()
+        .args(["stats", "--since", "soon", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// 91 days ago, as RFC 3339 (the seed spreads over the last 90 days).
+fn ninety_days_ago() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 91 * 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

@@ -11,6 +11,7 @@ pub mod events;
 pub mod history;
 pub mod inbox;
 pub mod info;
+pub mod insights;
 pub mod keys;
 pub mod media;
 pub mod numbers;

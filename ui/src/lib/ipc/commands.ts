@@ -24,6 +24,9 @@ import type { ImportReport } from "./bindings/ImportReport";
 import type { InboxEventView } from "./bindings/InboxEventView";
 import type { InboxFilter } from "./bindings/InboxFilter";
 import type { InboxStatus } from "./bindings/InboxStatus";
+import type { Insights } from "./bindings/Insights";
+import type { InsightsChart } from "./bindings/InsightsChart";
+import type { InsightsFilter } from "./bindings/InsightsFilter";
 import type { MessageDetail } from "./bindings/MessageDetail";
 import type { MessageView } from "./bindings/MessageView";
 import type { MultiWebhook } from "./bindings/MultiWebhook";
@@ -234,6 +237,16 @@ export function resendMessage(key: string, onRetry: (r: Retrying) => void = () =
 export const inboxRejections = () => call<Rejection[]>("inbox_rejections");
 export const pruneHistory = (days: number, dryRun: boolean) =>
   call<number>("prune_history", { days, dryRun });
+
+// Insights
+
+export const insights = (filter: InsightsFilter) => call<Insights>("insights", { filter });
+/** Writes one chart's data as CSV to the Downloads folder; returns the file's path. */
+export const exportInsightsCsv = (filter: InsightsFilter, chart: InsightsChart) =>
+  call<string>("export_insights_csv", { filter, chart });
+/** Saves a chart's picture (PNG bytes) to the Downloads folder; returns the file's path. */
+export const saveInsightsPng = (chart: InsightsChart, png: Uint8Array) =>
+  call<string>("save_insights_png", { chart, png: Array.from(png) });
 
 // Templates
 

@@ -12,6 +12,7 @@ import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 import { exportHistory, historyCounts, listMessages, messageDetail, resendMessage } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { linkFromHash } from "../../lib/historyLink";
 import { ConversationView } from "./ConversationView";
 import { HistoryFilters } from "./HistoryFilters";
 import { HistoryTable } from "./HistoryTable";
@@ -22,7 +23,7 @@ import { Retention } from "./Retention";
 const PAGE = 100;
 const EMPTY: HistoryFilter = {
   number_id: null, direction: null, status: null, contact: null, template: null,
-  since: null, until: null, search: null, before_id: null, limit: PAGE,
+  language: null, error_code: null, since: null, until: null, search: null, before_id: null, limit: PAGE,
 };
 
 /** What names a message for `message_detail` and `resend_message`: its wamid, or the
@@ -42,7 +43,13 @@ function rowButton(key: string): HTMLElement | null {
 export function HistoryPage() {
   const { numbers } = useNumbers();
   const [numberId, setNumberId] = useChosenNumber({ canShowAll: true });
-  const [filter, setFilter] = useState<HistoryFilter>({ ...EMPTY, number_id: numberId });
+  // A link from another page (Insights) carries a filter in the address.
+  const [link] = useState(() => linkFromHash(location.hash));
+  const [filter, setFilter] = useState<HistoryFilter>({ ...EMPTY, number_id: numberId, ...link });
+  useEffect(() => {
+    if (link && "number_id" in link && link.number_id !== numberId) setNumberId(link.number_id ?? null);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   // The chosen number is shared with the other pages (and arrives once the numbers are read).
   useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
   const [search, setSearch] = useState("");
@@ -156,7 +163,8 @@ export function HistoryPage() {
     const n = numbers?.find((x) => x.id === id);
     return n ? `${n.label} (${n.phone}, ${n.environment})` : "an unknown number";
   };
-  const filtered = !!(filter.search || filter.status || filter.direction || filter.number_id);
+  const linked = !!(filter.template || filter.language || filter.error_code != null || filter.since || filter.until);
+  const filtered = !!(filter.search || filter.status || filter.direction || filter.number_id || linked);
 
   return (
     <Page id="history" title="History" lead="Every message sent and every webhook event received, with its status.">
@@ -172,6 +180,23 @@ export function HistoryPage() {
         canExport={exporting === null && !!rows?.length}
         onExport={(f) => void runExport(f)}
       />
+      {linked && (
+        <p className="notice" role="status" id="history-linked">
+          Also filtered by{" "}
+          {[
+            filter.template && `template ${filter.template}`,
+            filter.language && `language ${filter.language}`,
+            filter.error_code != null && `error ${filter.error_code}`,
+            filter.since && `from ${filter.since}`,
+            filter.until && `until ${filter.until}`,
+          ]
+            .filter(Boolean)
+            .join(", ")}{" "}
+          <button type="button" id="history-linked-clear" onClick={() => set({ template: null, language: null, error_code: null, since: null, until: null })}>
+            Clear these filters
+          </button>
+        </p>
+      )}
       {exporting !== null && (
         <p role="status" className="hint">
           Exporting… {exporting.toLocaleString()} messages written

@@ -27,6 +27,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0014_partner.sql"),
     include_str!("../../migrations/0015_media.sql"),
     include_str!("../../migrations/0016_qa_sign_offs.sql"),
+    include_str!("../../migrations/0017_insights.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

@@ -75,6 +75,11 @@ pub struct HistoryFilter {
     pub status: Option<MessageStatus>,
     pub contact: Option<String>,
     pub template: Option<String>,
+    /// A template's language (Insights links to History with it).
+    pub language: Option<String>,
+    /// A failed or refused message's error code (Insights links to History with it).
+    #[ts(type = "number | null")]
+    pub error_code: Option<i64>,
     /// Inclusive, RFC 3339 or `YYYY-MM-DD`.
     pub since: Option<String>,
     /// Exclusive.
@@ -141,6 +146,8 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
         && f.status.is_none()
         && f.contact.as_deref().and_then(Contact::lookup_key).is_none()
         && f.template.is_none()
+        && f.language.is_none()
+        && f.error_code.is_none()
         && f.since.is_none()
         && f.until.is_none();
     let mut parts: Vec<String> = Vec::new();
@@ -173,6 +180,12 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     }
     if let Some(t) = &f.template {
         add("template_name = ?", vec![V::Text(t.clone())]);
+    }
+    if let Some(l) = &f.language {
+        add("template_language = ?", vec![V::Text(l.clone())]);
+    }
+    if let Some(c) = f.error_code {
+        add("error_code = ?", vec![V::Integer(c)]);
     }
     if let Some(s) = &f.since {
         add("created_at >= ?", vec![V::Text(s.clone())]);

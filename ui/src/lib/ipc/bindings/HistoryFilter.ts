@@ -8,6 +8,14 @@ import type { MessageStatus } from "./MessageStatus";
  */
 export type HistoryFilter = { number_id: number | null, direction: Direction | null, status: MessageStatus | null, contact: string | null, template: string | null, 
 /**
+ * A template's language (Insights links to History with it).
+ */
+language: string | null, 
+/**
+ * A failed or refused message's error code (Insights links to History with it).
+ */
+error_code: number | null, 
+/**
  * Inclusive, RFC 3339 or `YYYY-MM-DD`.
  */
 since: string | null, 
