@@ -1,11 +1,15 @@
 // Journey 3, QA, from an empty profile: set "Your name", add a simulator number by hand and paste
-// its key, build a template with a text header, two body variables and a URL button, submit it and
-// see Meta's approval arrive without pressing Sync, add a second language, run QA on both, see each
+// its key, build a template with an image header (a file picked from disk, uploaded with progress),
+// two body variables and a URL button, submit it and see Meta's approval arrive without pressing
+// Sync, add a second language, test-send with a picture uploaded to the media library, run QA on
+// both (the picture serves both languages), see each
 // message as it was sent (bubble, parameters, from and to), sign each off (locked, named), change
 // one verdict (a new, audited entry), export the report as Markdown, CSV and a printable page and
 // read each file in the Downloads folder, with "Open folder" offered.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
 import { startJourney } from "./journey.mjs";
@@ -49,19 +53,34 @@ const RECIPIENT = "4915123456789";
 // A sign-off records who signed: the name set in Settings, which the tester sets first.
 const SIGNER = "Quinn Tester";
 const MESSAGES = {
-  en_US: ["Order A-1001", "Hi Ana, your order A-1001 is on its way."],
-  de: ["Bestellung A-1001", "Hallo Ana, deine Bestellung A-1001 ist unterwegs."],
+  en_US: "Hi Ana, your order A-1001 is on its way.",
+  de: "Hallo Ana, deine Bestellung A-1001 ist unterwegs.",
 };
 const NOTES = { en_US: "Link opens the tracking page", de: "Umlaute ok" };
 const CHANGE_REASON = "Button label cut off on small phones";
 
 let j;
 let sim;
+let picture;
 
 before(async () => {
   sim = await startSim({ reviewDelayMs: REVIEW_MS });
   j = await startJourney("qa");
+  // The picture of the parcel, somewhere on the tester's disk (a PNG's signature, then bytes).
+  const dir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-qa-"));
+  picture = path.join(dir, "parcel.png");
+  const bytes = Buffer.alloc(300_000, 5);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(bytes);
+  writeFileSync(picture, bytes);
 });
+
+/** Picks the header's sample file and waits until its handle is filled in. */
+async function pickHeaderSample(driver) {
+  await (await waitFor(driver, SEL.tplHeaderFile, 10000, "the image header asks for a sample file")).sendKeys(picture);
+  await waitFor(driver, SEL.tplHeaderProgress, 10000, "the upload shows its progress").catch(() => {});
+  await waitFor(driver, SEL.tplHeaderUploaded, 20000, "the sample is uploaded");
+  assert.match(await (await driver.findElement(SEL.tplHeaderHandle)).getAttribute("value"), /^4::/, "the handle filled in by itself");
+}
 after(async () => {
   j?.writeTimings();
   await j?.quit();
@@ -115,9 +134,8 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     await go(driver, "templates");
     await press(driver, SEL.templatesNew);
     await fill(driver, SEL.tplName, NAME);
-    await choose(driver, SEL.tplHeaderFormatOption("TEXT"));
-    await fill(driver, SEL.tplHeaderText, "Order {{1}}");
-    await fill(driver, SEL.tplHeaderSample, "A-1001");
+    await choose(driver, SEL.tplHeaderFormatOption("IMAGE"));
+    await pickHeaderSample(driver);
     await fill(driver, SEL.tplBody, "Hi {{1}}, your order {{2}} is on its way.");
     await fill(driver, SEL.tplSample(1), "Ana");
     await fill(driver, SEL.tplSample(2), "A-1001");
@@ -128,7 +146,6 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     await fill(driver, SEL.tplButtonSample(0), "A-1001");
     await driver.wait(async () => (await text(driver, SEL.tplPreview)).includes("Hi Ana, your order A-1001 is on its way."), 5000);
     assert.ok((await text(driver, SEL.tplPreview)).includes("Track order"));
-    assert.ok((await text(driver, SEL.tplPreview)).includes("Order A-1001"), "the header with its sample");
     const submit = await driver.findElement(SEL.tplSubmit);
     await driver.wait(async () => (await submit.getText()) === "Submit for review", 10000, "the draft has no problems left");
   });
@@ -142,8 +159,9 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     await press(driver, SEL.addLanguage);
     await waitFor(driver, SEL.tplBuilder);
     await choose(driver, SEL.tplLanguageOption("de"));
-    await fill(driver, SEL.tplHeaderText, "Bestellung {{1}}");
-    await fill(driver, SEL.tplHeaderSample, "A-1001");
+    // The new language starts from the source's header; a sample the source had is kept.
+    const handle = await (await waitFor(driver, SEL.tplHeaderHandle)).getAttribute("value");
+    if (!handle.startsWith("4::")) await pickHeaderSample(driver);
     await fill(driver, SEL.tplBody, "Hallo {{1}}, deine Bestellung {{2}} ist unterwegs.");
     await fill(driver, SEL.tplSample(1), "Ana");
     await fill(driver, SEL.tplSample(2), "A-1001");
@@ -157,6 +175,19 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     timesToApproved.push(await submitAndSeeApproved(driver, "de"));
     // Both languages are approved in the library.
     await waitFor(driver, SEL.variantStatus(NAME, "en_US", "approved"));
+  });
+
+  await j.step("test-send-with-a-picture", async () => {
+    // The picture for the message itself goes to the number's media library (a media id).
+    await press(driver, SEL.variant(NAME, "en_US"));
+    await press(driver, SEL.testSend);
+    await (await waitFor(driver, SEL.sendMediaFile, 10000, "the media id field offers an upload")).sendKeys(picture);
+    await driver.wait(async () => /\S/.test(await (await driver.findElement(SEL.sendMediaId)).getAttribute("value")), 20000, "the media id filled in");
+    await fill(driver, SEL.sendTo, RECIPIENT);
+    await press(driver, SEL.sendSubmit);
+    const wamid = await (await waitFor(driver, SEL.sendWamid, 15000, "the test-send went out")).getText();
+    assert.ok(wamid.startsWith("wamid."), wamid);
+    await press(driver, SEL.sendBack);
   });
 
   let sentBefore;
@@ -179,9 +210,9 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
 
   await j.step("each-message-as-sent", async () => {
     // No phone in a demo: what was sent must be visible here, per language.
-    for (const [lang, [header, body]] of Object.entries(MESSAGES)) {
+    for (const [lang, body] of Object.entries(MESSAGES)) {
       const sent = await text(driver, SEL.qaSent(lang));
-      assert.ok(sent.includes(header) && sent.includes(body), `${lang} shows the message as sent: ${sent}`);
+      assert.ok(sent.includes(body), `${lang} shows the message as sent: ${sent}`);
       const params = await text(driver, SEL.qaParams(lang));
       for (const v of ["body.1", "Ana", "body.2", "A-1001"]) assert.ok(params.includes(v), `${lang} parameters: ${params}`);
     }
@@ -233,7 +264,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
       assert.ok(line.includes(note), `${lang} carries its note`);
       assert.ok(line.includes(SIGNER), `${lang} names who signed it: ${line}`);
       const section = report.split(`\n## ${lang}\n`)[1]?.split("\n## ")[0] ?? "";
-      for (const t of MESSAGES[lang]) assert.ok(section.includes(`> ${t}`), `${lang}'s rendered text in\n${section}`);
+      for (const t of [MESSAGES[lang]]) assert.ok(section.includes(`> ${t}`), `${lang}'s rendered text in\n${section}`);
       assert.ok(section.includes("- `body.1`: Ana"), `${lang}'s parameters in\n${section}`);
       assert.match(section, /- Statuses: /);
     }
@@ -255,7 +286,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
       assert.equal(at(row, "signer"), SIGNER, `the CSV names who signed ${lang}`);
       assert.equal(at(row, "number_label"), "QA Shop");
       assert.equal(at(row, "number_phone"), number.phone);
-      for (const t of MESSAGES[lang]) assert.ok(at(row, "rendered").includes(t), `${lang} rendered: ${at(row, "rendered")}`);
+      for (const t of [MESSAGES[lang]]) assert.ok(at(row, "rendered").includes(t), `${lang} rendered: ${at(row, "rendered")}`);
       assert.match(at(row, "parameters"), /body\.1 = Ana/);
       assert.match(at(row, "wamid"), /^wamid\./);
     }
@@ -267,7 +298,7 @@ test("journey 3: QA — build, approved without Sync, second language, QA run, m
     const page = readFileSync(htmlPath, "utf8");
     assert.match(page, /^<!doctype html>/);
     for (const lang of ["en_US", "de"]) assert.ok(page.includes(`<section data-language="${lang}">`), `${lang} in the printable page`);
-    assert.ok(page.includes(MESSAGES.de[1]) && page.includes(SIGNER) && page.includes(CHANGE_REASON));
+    assert.ok(page.includes(MESSAGES.de) && page.includes(SIGNER) && page.includes(CHANGE_REASON));
 
     // The file can be shown in the file manager.
     const open = await waitFor(driver, SEL.qaOpenFolder, 5000, "Open folder after an export");

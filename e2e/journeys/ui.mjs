@@ -138,6 +138,9 @@ export const SEL = {
   sendSubmit: By.id("send-submit"),
   sendWamid: By.id("send-wamid"),
   sendStatus: By.id("send-status"),
+  sendMediaId: By.id("send-field-header-image-id"),
+  sendMediaFile: By.id("send-field-header-image-id-file"),
+  sendBack: By.xpath("//button[normalize-space()='Back to the library']"),
 
   // Send (free text)
   textTo: By.id("text-to"),
