@@ -15,7 +15,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot, Notify, Semaphore};
 
-use super::apply::APPLY_BATCH;
+use super::apply::{ApplyCursor, APPLY_BATCH, YIELD_BETWEEN_CHUNKS};
 use super::store::InboxStatus;
 use crate::events::Topic;
 use crate::service::{Core, RunningReceiver};
@@ -29,8 +29,11 @@ const MAX_BATCH: usize = 512;
 /// History is applied once the receiver has been idle this long...
 const APPLY_WHEN_IDLE: Duration = Duration::from_millis(25);
 /// ...or once this many stored events wait, whichever comes first: storing and answering
-/// comes first during a burst, and history catches up right after it.
+/// comes first during a burst, and history catches up right after it...
 const APPLY_BACKLOG: usize = 20_000;
+/// ...and during a long burst, one chunk this often (a chunk is bounded, so a request waits
+/// for one chunk at most).
+const APPLY_AT_LEAST_EVERY: Duration = Duration::from_millis(250);
 /// A client has this long to send a request's headers (also while a kept-alive connection
 /// idles): slow clients cannot hold connections open.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(3);
@@ -668,10 +671,14 @@ async fn writer(
     }
 }
 
-/// Applies stored events to history, one batch at a time, when the receiver is idle or the
-/// backlog is large, so that storing (and answering) new requests comes first under load.
+/// Applies stored events to history, one chunk per transaction (see [`super::APPLY_ITEMS`]), when
+/// the receiver is idle or the backlog is large, so that storing (and answering) new requests
+/// comes first under load; between chunks the connection is free for the writer, so a new
+/// request waits for one chunk at most, however large the events being applied.
 async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
     use std::sync::atomic::Ordering::Relaxed;
+    let mut cursor = Some(ApplyCursor::default());
+    let mut last_chunk = Instant::now();
     loop {
         applied.notified().await;
         loop {
@@ -680,19 +687,40 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .is_none_or(|t| t.elapsed() >= APPLY_WHEN_IDLE);
-            if !idle && pace.backlog.load(Relaxed) < APPLY_BACKLOG {
+            if !idle
+                && pace.backlog.load(Relaxed) < APPLY_BACKLOG
+                && last_chunk.elapsed() < APPLY_AT_LEAST_EVERY
+            {
                 tokio::time::sleep(APPLY_WHEN_IDLE).await;
                 continue;
             }
+            last_chunk = Instant::now();
             let c = core.clone();
-            match tokio::task::spawn_blocking(move || c.process_batch(APPLY_BATCH)).await {
-                Ok(Ok(n)) if n == APPLY_BATCH => {
-                    tokio::time::sleep(std::time::Duration::from_millis(3)).await
-                }
-                Ok(Ok(_)) => break,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "applying webhook events failed");
-                    break;
+            let mut cur = cursor.take().unwrap_or_default();
+            let r = tokio::task::spawn_blocking(move || {
+                let r = c.apply_chunk(APPLY_BATCH, &mut cur);
+                (r, cur)
+            })
+            .await;
+            match r {
+                Ok((r, cur)) => {
+                    cursor = Some(cur);
+                    match r {
+                        Ok(chunk) => {
+                            let left = pace.backlog.load(Relaxed);
+                            pace.backlog
+                                .store(left.saturating_sub(chunk.events), Relaxed);
+                            if !chunk.more {
+                                pace.backlog.store(0, Relaxed);
+                                break;
+                            }
+                            tokio::time::sleep(YIELD_BETWEEN_CHUNKS).await;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "applying webhook events failed");
+                            break;
+                        }
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "webhook applier failed");
