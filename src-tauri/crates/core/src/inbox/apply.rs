@@ -177,7 +177,11 @@ impl ApplyCursor {
     }
 
     fn forget(&mut self, id: i64) {
-        if self.parsed.as_ref().is_some_and(|(cached, _)| *cached == id) {
+        if self
+            .parsed
+            .as_ref()
+            .is_some_and(|(cached, _)| *cached == id)
+        {
             self.parsed = None;
         }
     }
@@ -406,9 +410,7 @@ impl Core {
     /// for at most [`APPLY_SLICE`]; an event larger than that is finished by the next calls).
     /// Returns how many events it worked on.
     pub fn process_batch(&self, limit: usize) -> Result<usize> {
-        Ok(self
-            .apply_chunk(limit, &mut ApplyCursor::default())?
-            .events)
+        Ok(self.apply_chunk(limit, &mut ApplyCursor::default())?.events)
     }
 
     /// One applying transaction; `cursor` keeps the body being applied parsed between calls.

@@ -101,10 +101,17 @@ pub(super) fn progress(c: &Connection, id: i64) -> Result<(usize, Option<String>
 
 /// A chunk of an event was applied: how many of its items are applied so far, and the
 /// problems found so far.
-pub(super) fn set_progress(c: &Connection, id: i64, applied_items: usize, problems: &str) -> Result<()> {
-    c.prepare_cached("UPDATE inbox_events SET applied_items = ?1, apply_problems = ?2 WHERE id = ?3")
-        .and_then(|mut st| st.execute(params![applied_items as i64, problems, id]))
-        .map_err(Error::db("recording how far an event is applied"))?;
+pub(super) fn set_progress(
+    c: &Connection,
+    id: i64,
+    applied_items: usize,
+    problems: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE inbox_events SET applied_items = ?1, apply_problems = ?2 WHERE id = ?3",
+    )
+    .and_then(|mut st| st.execute(params![applied_items as i64, problems, id]))
+    .map_err(Error::db("recording how far an event is applied"))?;
     Ok(())
 }
 
