@@ -3,7 +3,8 @@
 //!
 //!   cargo run --release -p wabadesk-core --example inbox_import_bench -- [EVENTS] [FILES]
 //!
-//! Writes EVENTS distinct status events into FILES capture files (one import reads at most
+//! First posts 30 bodies of 40,000 statuses each and times normal webhooks posted while history
+//! works through them. Then writes EVENTS distinct status events into FILES capture files (one import reads at most
 //! `inbox::MAX_IMPORT_EVENTS` events, so 500,000 events are 5 files), starts the receiver,
 //! and imports the files twice over while 4 clients post a webhook every 20 ms each: first
 //! through the receiver's own core (the app's import beside its receiver), then through a
@@ -92,6 +93,87 @@ async fn webhooks(url: String, tag: String, stop: Arc<AtomicBool>) -> Vec<(u16, 
     all
 }
 
+/// 30 bodies of 40,000 statuses (about 3 MB each) at once, then a normal webhook every 100 ms
+/// while they are applied.
+async fn huge_events(url: &str, data: &Path) -> bool {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for b in 0..30 {
+        let (client, url) = (client.clone(), url.to_string());
+        let mut body = String::from(
+            r#"{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550000100","phone_number_id":"106540352242922"},"statuses":["#,
+        );
+        for i in 0..40_000 {
+            if i > 0 {
+                body.push(',');
+            }
+            body.push_str(&format!(
+                r#"{{"id":"wamid.H{b}x{i}","status":"sent","timestamp":"1732489200","recipient_id":"4915123456789"}}"#
+            ));
+        }
+        body.push_str("]}}]}]}");
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(&url)
+                .body(body)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }));
+    }
+    let mut stored = 0;
+    for t in tasks {
+        stored += usize::from(t.await.unwrap() == 200);
+    }
+    let posted = t0.elapsed();
+    let mut answers = Vec::new();
+    let t1 = Instant::now();
+    // Bounded: 1,200,000 statuses are applied well within 10 minutes.
+    while count(
+        data,
+        "SELECT count(*) FROM inbox_events WHERE state = 'pending'",
+    ) > 0
+        && t1.elapsed() < Duration::from_secs(600)
+    {
+        let t = Instant::now();
+        let code = client
+            .post(url)
+            .body(event("N", answers.len()))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0);
+        answers.push((code, t.elapsed()));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let applying = t1.elapsed();
+    let applied = count(data, "SELECT count(*) FROM status_events");
+    answers.sort_by_key(|a| a.1);
+    let not_ok = answers.iter().filter(|a| a.0 != 200).count();
+    let slowest = answers.last().map(|a| a.1).unwrap_or_default();
+    let p50 = answers
+        .get(answers.len() / 2)
+        .map(|a| a.1)
+        .unwrap_or_default();
+    println!(
+        "huge events: 30 bodies of 40,000 statuses, {stored}/30 stored in {:.1} s; applied in {:.1} s \
+         more ({:.0} statuses/s; {applied} statuses in history); meanwhile {} normal webhooks: \
+         {not_ok} not answered 200, p50 {:.1} ms, slowest {:.0} ms",
+        posted.as_secs_f64(),
+        applying.as_secs_f64(),
+        1_200_000.0 / applying.as_secs_f64(),
+        answers.len(),
+        p50.as_secs_f64() * 1e3,
+        slowest.as_secs_f64() * 1e3,
+    );
+    stored == 30 && not_ok == 0 && slowest < BOUND && !answers.is_empty()
+}
+
 async fn phase(
     name: &str,
     tag: &str,
@@ -151,7 +233,8 @@ async fn main() {
         .expect("serve");
     let url = handle.url();
 
-    let mut held = phase(
+    let mut held = huge_events(&url, &data).await;
+    held &= phase(
         "import through the receiver's core",
         "A",
         core.clone(),
