@@ -254,7 +254,7 @@ async fn main() {
     )
     .await;
 
-    // Everything ends up applied: the imports' events and the webhooks'.
+    // Everything ends up applied: the huge events', the imports' and the webhooks'.
     let t0 = Instant::now();
     while count(
         &data,
@@ -267,6 +267,7 @@ async fn main() {
     let stored = count(&data, "SELECT count(*) FROM inbox_events");
     let applied = count(&data, "SELECT count(*) FROM status_events");
     println!("in the end: {stored} events stored, {applied} statuses applied");
-    held &= stored == applied;
+    // One status per event, but the 30 huge ones hold 40,000 each.
+    held &= applied == stored - 30 + 1_200_000;
     std::process::exit(if held { 0 } else { 1 });
 }
