@@ -393,11 +393,15 @@ impl Core {
     /// Applies every stored event not applied yet, in arrival order, one chunk per
     /// transaction (leaving the database to others between chunks). Returns how many events
     /// it worked on.
+    ///
+    /// Only the events stored when it starts: webhooks that keep arriving meanwhile are the
+    /// receiver's to apply, so this ends.
     pub fn process_pending(&self) -> Result<usize> {
+        let up_to = self.db.with_conn(store::newest)?;
         let mut cursor = ApplyCursor::default();
         let mut total = 0;
         loop {
-            let chunk = self.apply_chunk(APPLY_BATCH, &mut cursor)?;
+            let chunk = self.apply_chunk_up_to(APPLY_BATCH, up_to, &mut cursor)?;
             total += chunk.events;
             if !chunk.more || chunk.events == 0 {
                 return Ok(total);
@@ -415,8 +419,18 @@ impl Core {
 
     /// One applying transaction; `cursor` keeps the body being applied parsed between calls.
     pub(super) fn apply_chunk(&self, limit: usize, cursor: &mut ApplyCursor) -> Result<Chunk> {
+        self.apply_chunk_up_to(limit, i64::MAX, cursor)
+    }
+
+    /// [`Core::apply_chunk`] for the events up to id `up_to` only.
+    fn apply_chunk_up_to(
+        &self,
+        limit: usize,
+        up_to: i64,
+        cursor: &mut ApplyCursor,
+    ) -> Result<Chunk> {
         let (chunk, touched) = self.db.with_tx(|tx| {
-            let pending = store::pending(tx, limit)?;
+            let pending = store::pending(tx, limit, up_to)?;
             let mut budget = Budget::new();
             let mut touched = Vec::new();
             for p in &pending {
@@ -439,7 +453,7 @@ impl Core {
                     break;
                 }
             }
-            let more = store::any_pending(tx)?;
+            let more = store::any_pending(tx, up_to)?;
             Ok((
                 Chunk {
                     events: touched.len(),

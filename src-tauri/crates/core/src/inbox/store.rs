@@ -51,15 +51,16 @@ pub(super) struct Pending {
 
 /// Up to `limit` events not applied yet, oldest first, and no more than [`APPLY_BYTES`] of
 /// bodies after the first. The bodies are read one by one ([`body`]) as they are applied.
-pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<Pending>> {
+/// Only events up to id `up_to` are read.
+pub(super) fn pending(c: &Connection, limit: usize, up_to: i64) -> Result<Vec<Pending>> {
     let mut stmt = c
         .prepare_cached(
             "SELECT id, coalesce(length(body_raw), length(CAST(body AS BLOB))), applied_items, apply_problems \
-             FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1",
+             FROM inbox_events WHERE state = 'pending' AND id <= ?2 ORDER BY id LIMIT ?1",
         )
         .map_err(Error::db("reading pending events"))?;
     let mut rows = stmt
-        .query([limit as i64])
+        .query(params![limit as i64, up_to])
         .map_err(Error::db("reading pending events"))?;
     let mut out = Vec::new();
     let mut bytes = 0i64;
@@ -82,11 +83,21 @@ pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<Pending>> {
     Ok(out)
 }
 
-/// Whether any event waits to be applied.
-pub(super) fn any_pending(c: &Connection) -> Result<bool> {
-    c.prepare_cached("SELECT EXISTS (SELECT 1 FROM inbox_events WHERE state = 'pending')")
-        .and_then(|mut st| st.query_row([], |r| r.get(0)))
-        .map_err(Error::db("reading pending events"))
+/// Whether any event up to id `up_to` waits to be applied.
+pub(super) fn any_pending(c: &Connection, up_to: i64) -> Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM inbox_events WHERE state = 'pending' AND id <= ?1)",
+    )
+    .and_then(|mut st| st.query_row([up_to], |r| r.get(0)))
+    .map_err(Error::db("reading pending events"))
+}
+
+/// The id of the newest stored event (0 when there is none).
+pub(super) fn newest(c: &Connection) -> Result<i64> {
+    c.query_row("SELECT coalesce(max(id), 0) FROM inbox_events", [], |r| {
+        r.get(0)
+    })
+    .map_err(Error::db("reading the newest event"))
 }
 
 /// How far applying an event got: its items applied so far and the problems found so far.
