@@ -910,4 +910,47 @@ mod tests {
         let again = core.import_events(&lines.join("\n")).unwrap();
         assert_eq!((again.total, again.new, again.duplicates), (60, 0, 60));
     }
+
+    #[test]
+    fn an_import_ends_while_webhooks_keep_arriving() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let core = std::sync::Arc::new(Core::in_memory());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let receiver = {
+            let (core, stop) = (core.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                // Bounded, and far more than the import takes.
+                while !stop.load(Ordering::Relaxed) && i < 1_000_000 {
+                    let b = format!("{{\"object\":\"x\",\"entry\":[],\"webhook\":{i}}}");
+                    core.persist_events(&[Bytes::from(b)], "receiver").unwrap();
+                    i += 1;
+                }
+                i
+            })
+        };
+        let lines: Vec<String> = (0..3000)
+            .map(|i| format!("{{\"object\":\"x\",\"entry\":[],\"imported\":{i}}}"))
+            .collect();
+        let r = core.import_events(&lines.join("\n")).unwrap();
+        stop.store(true, Ordering::Relaxed);
+        let webhooks = receiver.join().unwrap();
+        assert!(
+            webhooks < 1_000_000,
+            "the import ended while webhooks still came"
+        );
+        assert_eq!(r.new, 3000);
+        let left: i64 = core
+            .db
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM inbox_events WHERE source = 'import' AND state = 'pending'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(Error::db("x"))
+            })
+            .unwrap();
+        assert_eq!(left, 0, "every imported event is applied");
+    }
 }
