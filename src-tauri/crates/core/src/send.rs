@@ -2,7 +2,8 @@
 //! recipient, template and language or text, parameters, rendered text) and carries its
 //! reference as `biz_opaque_callback_data`, so statuses find it even when the send's answer
 //! was lost. The answer completes it (wamid, request, answer; audit log); a refusal marks it
-//! `not_sent`; a lost answer leaves it `outcome_unknown`, to be settled by its statuses.
+//! `not_sent`; a lost answer leaves it `outcome_unknown`, to be settled by its statuses. An
+//! attempt a stopped process left in `sending` is moved to `outcome_unknown` at the next start.
 
 use rand::Rng;
 use serde_json::Value;
@@ -317,6 +318,38 @@ impl Core {
         Ok(resp)
     }
 
+    /// Settles the attempts a process left in `sending` when it stopped mid-send (killed,
+    /// crashed, power lost): they become `outcome_unknown` ("check before resending"), each
+    /// audited. Run by [`Core::open`]. Returns how many.
+    pub(crate) fn settle_interrupted_sends(&self) -> Result<usize> {
+        self.write(&[Topic::Messages, Topic::Audit], None, |tx| {
+            let settled = history::settle_interrupted(tx)?;
+            for a in &settled {
+                let what = match &a.template_name {
+                    Some(t) => format!(
+                        "template {t} ({}) to {}",
+                        a.template_language.as_deref().unwrap_or(""),
+                        a.contact
+                    ),
+                    None => format!("message to {}", a.contact),
+                };
+                audit::record(
+                    tx,
+                    Actor::System,
+                    NewAudit {
+                        number_id: a.number_id,
+                        detail: &format!(
+                            "{what}: attempt {}, the app stopped before the answer",
+                            a.reference.as_deref().unwrap_or("?")
+                        ),
+                        ..NewAudit::of(AuditAction::MessageOutcomeUnknown)
+                    },
+                )?;
+            }
+            Ok(settled.len())
+        })
+    }
+
     /// Error 132000 (parameter count): says what the cached template expects against what was
     /// sent, before Meta's generic explanation.
     fn explain_mismatch(&self, number_id: i64, message: &Outgoing, e: Error) -> Error {
@@ -397,5 +430,116 @@ mod tests {
             e.to_string().contains("no API key"),
             "a valid text goes on to the number's key: {e}"
         );
+    }
+
+    #[test]
+    fn sends_interrupted_by_a_stop_are_outcome_unknown_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets: std::sync::Arc<dyn crate::secrets::SecretStore> =
+            std::sync::Arc::new(crate::secrets::MemoryStore::new());
+        let attempt = |core: &Core, number_id: i64, reference: &str| -> i64 {
+            let request = serde_json::json!({"to": "4915123456789"});
+            core.write(&[Topic::Messages], Some(number_id), |tx| {
+                history::record_attempt(
+                    tx,
+                    &Attempt {
+                        number_id,
+                        phone_number_id: None,
+                        reference,
+                        contact: "4915123456789",
+                        kind: "template",
+                        template_name: Some("order_confirmation"),
+                        template_language: Some("en_US"),
+                        body: Some("Your order is confirmed"),
+                        parameters: None,
+                        request: &request,
+                    },
+                )
+            })
+            .unwrap()
+        };
+        let (number_id, answered, refused) = {
+            let core = Core::open(dir.path(), secrets.clone()).unwrap();
+            let number_id = core
+                .add_number(
+                    NumberInput {
+                        phone: "+4915100000001".into(),
+                        label: "n".into(),
+                        environment: Environment::Simulator,
+                        base_url: None,
+                        notes: None,
+                    },
+                    Actor::Ui,
+                )
+                .unwrap()
+                .id;
+            // Three sends in flight when the process is killed.
+            attempt(&core, number_id, "wd-killed");
+            (
+                number_id,
+                attempt(&core, number_id, "wd-answered"),
+                attempt(&core, number_id, "wd-refused"),
+            )
+        };
+        let core = Core::open(dir.path(), secrets.clone()).unwrap();
+        let detail = |key: &str| {
+            core.db
+                .with_conn(|c| history::detail(c, key))
+                .unwrap()
+                .unwrap()
+        };
+        for key in ["wd-killed", "wd-answered", "wd-refused"] {
+            let d = detail(key);
+            assert_eq!(d.message.status, "outcome_unknown", "{key}");
+            assert_eq!(
+                d.message.error_title.as_deref(),
+                Some(history::INTERRUPTED_TITLE)
+            );
+            assert!(
+                d.error_details
+                    .as_deref()
+                    .is_some_and(|t| t.contains("check before resending")),
+                "{:?}",
+                d.error_details
+            );
+        }
+        let audited = crate::audit::list(
+            &core.db,
+            &crate::audit::AuditFilter {
+                number_id: Some(number_id),
+                action: Some(AuditAction::MessageOutcomeUnknown),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(audited.len(), 3);
+        assert!(audited.iter().all(|a| a.actor == "system"));
+        assert!(
+            audited
+                .iter()
+                .any(|a| a.detail.contains("wd-killed") && a.detail.contains("order_confirmation")),
+            "{audited:?}"
+        );
+
+        // An answer that still comes (the send of another process) settles the row as usual.
+        core.write(&[Topic::Messages], Some(number_id), |tx| {
+            history::attempt_accepted(
+                tx,
+                answered,
+                "wamid.ANSWERED",
+                "4915123456789",
+                &serde_json::json!({}),
+            )?;
+            history::attempt_ended(tx, refused, history::NOT_SENT, Some(131_026), None, None)
+        })
+        .unwrap();
+        assert_eq!(detail("wd-answered").message.status, "accepted");
+        assert_eq!(detail("wd-refused").message.status, "not_sent");
+        assert_eq!(detail("wd-killed").message.status, "outcome_unknown");
+
+        // Nothing is left to settle at the start after.
+        drop(core);
+        let core = Core::open(dir.path(), secrets).unwrap();
+        assert_eq!(core.settle_interrupted_sends().unwrap(), 0);
     }
 }

@@ -108,7 +108,9 @@ impl Core {
         let core = Self::assemble(data_dir.to_path_buf(), db, secrets, settings)?;
         if core.db.read_only().is_some() {
             // Nothing can be finished without writing; the journal stays for a writable start.
-            tracing::warn!("read-only data directory: interrupted key rotations are not recovered");
+            tracing::warn!(
+                "read-only data directory: interrupted key rotations and sends are not settled"
+            );
             return Ok(core);
         }
         match core.recover_rotations() {
@@ -116,6 +118,14 @@ impl Core {
             Ok(n) => tracing::info!(count = n, "finished interrupted key rotations"),
             // The keyring may be locked right now; the journal stays for the next start.
             Err(e) => tracing::warn!(error = %e, "could not finish interrupted key rotations yet"),
+        }
+        match core.settle_interrupted_sends() {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                count = n,
+                "sends interrupted by a stop marked outcome unknown"
+            ),
+            Err(e) => tracing::warn!(error = %e, "could not settle interrupted sends"),
         }
         Ok(core)
     }

@@ -28,6 +28,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0015_media.sql"),
     include_str!("../../migrations/0016_qa_sign_offs.sql"),
     include_str!("../../migrations/0017_insights.sql"),
+    include_str!("../../migrations/0018_inbox_apply_progress.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {
@@ -41,6 +42,22 @@ pub fn latest_schema_version() -> i64 {
 
 /// WAL pages after which SQLite checkpoints by itself (the README's reliability notes quote it).
 pub const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
+
+/// How many times (about a millisecond apart) a write waits for another process's write
+/// lock before it fails with "database is locked": about 5 s.
+const BUSY_TRIES: i32 = 5_000;
+
+/// Waits for another process's write lock, trying again every millisecond. SQLite's own
+/// timeout sleeps up to 100 ms between tries, so a process writing a series of short
+/// transactions (an import beside the running receiver) could keep this one out for seconds;
+/// the import leaves a gap of a few milliseconds between its transactions, which this sees.
+fn busy_wait(tries: i32) -> bool {
+    if tries >= BUSY_TRIES {
+        return false;
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1));
+    true
+}
 
 pub struct Db {
     path: Option<PathBuf>,
@@ -148,7 +165,7 @@ impl Db {
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(Error::db("enabling foreign keys"))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))
+        conn.busy_handler(Some(busy_wait))
             .map_err(Error::db("setting busy timeout"))?;
         conn.set_prepared_statement_cache_capacity(128);
         let version_before = user_version(&conn)?;

@@ -524,7 +524,8 @@ pub fn attempt_accepted(
 }
 
 /// The attempt ended without an answer (`outcome_unknown`) or with a refusal (`not_sent`,
-/// with the error). A status that already arrived through the reference is kept.
+/// with the error). A status that already arrived through the reference is kept; an attempt
+/// settled as `outcome_unknown` at another process's start takes the answer that came.
 pub fn attempt_ended(
     tx: &Transaction<'_>,
     attempt_id: i64,
@@ -536,11 +537,68 @@ pub fn attempt_ended(
     exec(
         tx,
         "UPDATE messages SET status = ?2, error_code = ?3, error_title = ?4, error_details = ?5, updated_at = ?6 \
-         WHERE id = ?1 AND status = 'sending'",
+         WHERE id = ?1 AND status IN ('sending', 'outcome_unknown')",
         params![attempt_id, state, error_code, error_title, error_details, crate::util::now()],
         "recording the end of a send attempt",
     )?;
     Ok(())
+}
+
+/// The title of an attempt settled at start ([`settle_interrupted`])...
+pub const INTERRUPTED_TITLE: &str = "Outcome unknown — check before resending";
+/// ...and what it says about itself.
+pub const INTERRUPTED_DETAILS: &str = "WABA Desk stopped before 360dialog answered this send, \
+so it may or may not have gone out: check before resending (a status for it, if it went out, \
+settles it)";
+
+/// A send attempt left in `sending` by a process that stopped before its answer.
+#[derive(Debug, Clone)]
+pub struct Interrupted {
+    pub id: i64,
+    pub number_id: Option<i64>,
+    pub reference: Option<String>,
+    pub contact: String,
+    pub template_name: Option<String>,
+    pub template_language: Option<String>,
+}
+
+/// Moves every attempt still `sending` to `outcome_unknown` (with [`INTERRUPTED_TITLE`]):
+/// run at start, when no send of this process is in flight. Returns the attempts moved. An
+/// answer that still arrives (a send of another process that was in flight) completes the row
+/// as usual ([`attempt_accepted`], [`attempt_ended`]).
+pub fn settle_interrupted(tx: &Transaction<'_>) -> Result<Vec<Interrupted>> {
+    let rows = {
+        let mut stmt = tx
+            .prepare(
+                "SELECT id, number_id, attempt_ref, contact, template_name, template_language \
+                 FROM messages WHERE status = ?1 ORDER BY id",
+            )
+            .map_err(Error::db("reading interrupted sends"))?;
+        let rows = stmt
+            .query_map([SENDING], |r| {
+                Ok(Interrupted {
+                    id: r.get(0)?,
+                    number_id: r.get(1)?,
+                    reference: r.get(2)?,
+                    contact: r.get(3)?,
+                    template_name: r.get(4)?,
+                    template_language: r.get(5)?,
+                })
+            })
+            .map_err(Error::db("reading interrupted sends"))?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .map_err(Error::db("reading interrupted sends"))?
+    };
+    for r in &rows {
+        exec(
+            tx,
+            "UPDATE messages SET status = ?2, error_title = ?3, error_details = ?4, updated_at = ?5 \
+             WHERE id = ?1 AND status = ?6",
+            params![r.id, OUTCOME_UNKNOWN, INTERRUPTED_TITLE, INTERRUPTED_DETAILS, crate::util::now(), SENDING],
+            "settling an interrupted send",
+        )?;
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! The applier: parses stored events and applies their statuses and messages to history.
 
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use axum::body::Bytes;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::store::{self, ImportReport, InboxEventView, InboxState};
@@ -10,7 +14,8 @@ use crate::numbers;
 use crate::service::Core;
 use crate::{Error, Result};
 
-/// What applying one event touched, for the change events sent after the commit.
+/// What applying one event (or a chunk of it) touched, for the change events sent after the
+/// commit.
 struct Applied {
     number_id: Option<i64>,
     /// It held statuses or messages (history may have changed).
@@ -27,31 +32,171 @@ pub const TEST_EVENT_KIND: &str = "test";
 
 /// Events applied to history per transaction.
 pub(super) const APPLY_BATCH: usize = 200;
+/// Items (statuses, messages, other fields' updates; an event without any counts as one)
+/// applied per transaction at most...
+pub const APPLY_ITEMS: usize = 2_000;
+/// ...and for at most this long (at least one item): storing a new webhook waits for one
+/// such chunk at most, whatever one event holds. A large event is finished in the next
+/// chunks, where it stopped (`inbox_events.applied_items`), also after a restart.
+pub const APPLY_SLICE: Duration = Duration::from_millis(40);
+/// After each chunk, an import or a catch-up leaves the database alone this long, so the
+/// receiver's writes (in this process or another) get their turn.
+pub(super) const YIELD_BETWEEN_CHUNKS: Duration = Duration::from_millis(2);
 
 /// An event's note keeps this many problems, each cut to [`NOTE_ITEMS_CHARS`]...
 const NOTE_ITEMS: usize = 20;
 const NOTE_ITEMS_CHARS: usize = 300;
-/// Bodies stored per transaction by an import: the receiver's writes get their turn between.
+/// Bodies stored per transaction by an import (at most; and at most [`IMPORT_CHUNK_BYTES`]
+/// of them): the receiver's writes get their turn between.
 const IMPORT_CHUNK: usize = 1000;
+const IMPORT_CHUNK_BYTES: usize = 1024 * 1024;
 
-/// The note of an event: its first problems, and how many more there were.
-fn bounded_note(notes: &[String]) -> String {
-    let mut out: Vec<String> = notes
-        .iter()
-        .take(NOTE_ITEMS)
-        .map(|n| {
-            if n.chars().count() > NOTE_ITEMS_CHARS {
-                let cut: String = n.chars().take(NOTE_ITEMS_CHARS).collect();
-                format!("{cut}…")
-            } else {
-                n.clone()
-            }
-        })
-        .collect();
-    if notes.len() > NOTE_ITEMS {
-        out.push(format!("and {} more", notes.len() - NOTE_ITEMS));
+fn cut_note(n: &str) -> String {
+    if n.chars().count() > NOTE_ITEMS_CHARS {
+        let cut: String = n.chars().take(NOTE_ITEMS_CHARS).collect();
+        format!("{cut}…")
+    } else {
+        n.to_string()
+    }
+}
+
+/// The note of an event: its first problems, and how many more there were (`more` of them
+/// counted by earlier chunks).
+fn bounded_note(notes: &[String], more: usize) -> String {
+    let mut out: Vec<String> = notes.iter().take(NOTE_ITEMS).map(|n| cut_note(n)).collect();
+    let rest = notes.len().saturating_sub(NOTE_ITEMS) + more;
+    if rest > 0 {
+        out.push(format!("and {rest} more"));
     }
     out.join("; ")
+}
+
+/// Problems the earlier chunks of an event found (stored in `inbox_events.apply_problems`
+/// until the event is finished).
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Problems {
+    kept: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn read(stored: Option<&str>) -> Problems {
+        stored
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
+    }
+
+    fn add(&mut self, notes: Vec<String>) {
+        for n in notes {
+            if self.kept.len() < NOTE_ITEMS {
+                self.kept.push(cut_note(&n));
+            } else {
+                self.more += 1;
+            }
+        }
+    }
+}
+
+/// What one transaction may still do: items left and a deadline.
+struct Budget {
+    items: usize,
+    used: usize,
+    until: Instant,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            items: APPLY_ITEMS,
+            used: 0,
+            until: Instant::now() + APPLY_SLICE,
+        }
+    }
+
+    fn exhausted(&self) -> bool {
+        self.used > 0 && (self.used >= self.items || Instant::now() >= self.until)
+    }
+
+    /// Takes one item, unless the budget is spent.
+    fn take(&mut self) -> bool {
+        if self.exhausted() {
+            return false;
+        }
+        self.used += 1;
+        true
+    }
+}
+
+/// Walks an event's items, running those from `from` on while the budget lasts; remembers
+/// where it stopped.
+struct Steps<'b> {
+    next: usize,
+    from: usize,
+    stopped_at: Option<usize>,
+    budget: &'b mut Budget,
+}
+
+impl Steps<'_> {
+    /// Whether to run the next item (false for items applied by earlier chunks and once the
+    /// budget is spent).
+    fn run(&mut self) -> bool {
+        let i = self.next;
+        self.next += 1;
+        if i < self.from || self.stopped_at.is_some() {
+            return false;
+        }
+        if self.budget.take() {
+            true
+        } else {
+            self.stopped_at = Some(i);
+            false
+        }
+    }
+}
+
+/// A stored body, parsed: the JSON, or why it is not JSON.
+type Parsed = std::result::Result<Value, String>;
+
+/// The body being applied, parsed once and kept between the chunks that apply it.
+#[derive(Default)]
+pub struct ApplyCursor {
+    parsed: Option<(i64, Arc<Parsed>)>,
+}
+
+impl ApplyCursor {
+    fn get(&mut self, c: &rusqlite::Connection, id: i64) -> Result<Arc<Parsed>> {
+        if let Some((cached, v)) = &self.parsed {
+            if *cached == id {
+                return Ok(v.clone());
+            }
+        }
+        let body = store::body(c, id)?;
+        let v = Arc::new(serde_json::from_slice::<Value>(&body).map_err(|e| e.to_string()));
+        self.parsed = Some((id, v.clone()));
+        Ok(v)
+    }
+
+    fn forget(&mut self, id: i64) {
+        if self
+            .parsed
+            .as_ref()
+            .is_some_and(|(cached, _)| *cached == id)
+        {
+            self.parsed = None;
+        }
+    }
+}
+
+/// One applying transaction: how many events it worked on, and whether any wait still.
+pub(super) struct Chunk {
+    pub events: usize,
+    pub more: bool,
+}
+
+/// One step of applying an event: what it touched, and whether the event is finished.
+struct Step {
+    applied: Applied,
+    done: bool,
 }
 
 impl Core {
@@ -76,16 +221,40 @@ impl Core {
         })
     }
 
-    /// Parses one stored event and applies it to history; returns its new state.
-    fn apply_event(&self, tx: &rusqlite::Transaction<'_>, id: i64, body: &[u8]) -> Result<Applied> {
-        let (state, kinds, note, route, templates) = match serde_json::from_slice::<Value>(body) {
-            Err(e) => (
-                InboxState::Malformed,
-                String::new(),
-                bounded_note(&[format!("not JSON: {e}")]),
-                Route::default(),
-                false,
-            ),
+    /// Applies a stored event to history, from its item `from` on (earlier chunks applied the
+    /// items before it and found `prior` problems), for as long as `budget` lasts. A finished
+    /// event gets its state; an unfinished one records how far it got.
+    fn apply_event(
+        &self,
+        tx: &rusqlite::Transaction<'_>,
+        id: i64,
+        parsed: &Parsed,
+        from: usize,
+        prior: Option<&str>,
+        budget: &mut Budget,
+    ) -> Result<Step> {
+        let mut prior = Problems::read(prior);
+        let mut steps = Steps {
+            next: 0,
+            from,
+            stopped_at: None,
+            budget,
+        };
+        // This chunk's problems with items (kept across chunks), beside the notes every walk
+        // of the event finds again.
+        let mut problems: Vec<String> = Vec::new();
+        let mut ran_history = false;
+        let (state, kinds, notes, route, templates) = match parsed {
+            Err(e) => {
+                steps.run();
+                (
+                    InboxState::Malformed,
+                    String::new(),
+                    vec![format!("not JSON: {e}")],
+                    Route::default(),
+                    false,
+                )
+            }
             Ok(v) => {
                 let mut kinds: Vec<&str> = Vec::new();
                 let mut notes: Vec<String> = Vec::new();
@@ -116,7 +285,7 @@ impl Core {
                         kinds.push(field);
                         account_level |= value.get("metadata").is_none();
                         notes.push(describe_field(field, value));
-                        if !test {
+                        if !test && steps.run() {
                             templates |=
                                 crate::templates::library::apply_webhook_update(tx, field, value)?
                                     > 0;
@@ -137,11 +306,13 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("status");
-                        if test {
+                        if test || !steps.run() {
                             continue;
                         }
+                        ran_history = true;
                         if let Err(e) = history::apply_status(tx, &r, st, Some(id)) {
                             notes.push(e.to_string());
+                            problems.push(e.to_string());
                         }
                     }
                     for m in value
@@ -151,7 +322,7 @@ impl Core {
                         .flatten()
                     {
                         kinds.push("message");
-                        if test {
+                        if test || !steps.run() {
                             continue;
                         }
                         // Conversational components: a first-time chat with the welcome message on.
@@ -159,8 +330,10 @@ impl Core {
                             let from = m.get("from").and_then(Value::as_str).unwrap_or("a user");
                             notes.push(format!("{from} opened the chat (welcome requested)"));
                         }
+                        ran_history = true;
                         if let Err(e) = history::apply_incoming(tx, &r, m, value.get("contacts")) {
                             notes.push(e.to_string());
+                            problems.push(e.to_string());
                         }
                     }
                     if let Some(errs) = value.get("errors").and_then(Value::as_array) {
@@ -188,47 +361,114 @@ impl Core {
                 } else {
                     InboxState::Applied
                 };
-                (
-                    state,
-                    kinds.join(","),
-                    bounded_note(&notes),
-                    route,
-                    templates,
-                )
+                (state, kinds.join(","), notes, route, templates)
             }
         };
+        if steps.next == 0 {
+            // Nothing to apply in it: it still counts as one item of the budget.
+            steps.run();
+        }
+        if let Some(stopped_at) = steps.stopped_at {
+            prior.add(problems);
+            let stored = serde_json::to_string(&prior).unwrap_or_default();
+            store::set_progress(tx, id, stopped_at, &stored)?;
+            return Ok(Step {
+                applied: Applied {
+                    number_id: route.number_id,
+                    history: ran_history,
+                    templates,
+                },
+                done: false,
+            });
+        }
+        let mut all = prior.kept;
+        all.extend(notes);
+        let note = bounded_note(&all, prior.more);
         store::set_state(tx, id, state, &kinds, &note, &route)?;
-        Ok(Applied {
-            number_id: route.number_id,
-            history: kinds.split(',').any(|k| k == "status" || k == "message"),
-            templates,
+        Ok(Step {
+            applied: Applied {
+                number_id: route.number_id,
+                history: kinds.split(',').any(|k| k == "status" || k == "message"),
+                templates,
+            },
+            done: true,
         })
     }
 
-    /// Applies every stored event not applied yet, in arrival order. Returns how many.
+    /// Applies every stored event not applied yet, in arrival order, one chunk per
+    /// transaction (leaving the database to others between chunks). Returns how many events
+    /// it worked on.
+    ///
+    /// Only the events stored when it starts: webhooks that keep arriving meanwhile are the
+    /// receiver's to apply, so this ends.
     pub fn process_pending(&self) -> Result<usize> {
+        let up_to = self.db.with_conn(store::newest)?;
+        let mut cursor = ApplyCursor::default();
         let mut total = 0;
         loop {
-            let n = self.process_batch(APPLY_BATCH)?;
-            total += n;
-            if n < APPLY_BATCH {
+            let chunk = self.apply_chunk_up_to(APPLY_BATCH, up_to, &mut cursor)?;
+            total += chunk.events;
+            if !chunk.more || chunk.events == 0 {
                 return Ok(total);
             }
+            std::thread::sleep(YIELD_BETWEEN_CHUNKS);
         }
     }
 
-    /// Applies up to `limit` pending events in one transaction. Returns how many.
+    /// Applies up to `limit` pending events in one transaction (at most [`APPLY_ITEMS`] items,
+    /// for at most [`APPLY_SLICE`]; an event larger than that is finished by the next calls).
+    /// Returns how many events it worked on.
     pub fn process_batch(&self, limit: usize) -> Result<usize> {
-        let (n, touched) = self.db.with_tx(|tx| {
-            let pending = store::pending(tx, limit)?;
+        Ok(self.apply_chunk(limit, &mut ApplyCursor::default())?.events)
+    }
+
+    /// One applying transaction; `cursor` keeps the body being applied parsed between calls.
+    pub(super) fn apply_chunk(&self, limit: usize, cursor: &mut ApplyCursor) -> Result<Chunk> {
+        self.apply_chunk_up_to(limit, i64::MAX, cursor)
+    }
+
+    /// [`Core::apply_chunk`] for the events up to id `up_to` only.
+    fn apply_chunk_up_to(
+        &self,
+        limit: usize,
+        up_to: i64,
+        cursor: &mut ApplyCursor,
+    ) -> Result<Chunk> {
+        let (chunk, touched) = self.db.with_tx(|tx| {
+            let pending = store::pending(tx, limit, up_to)?;
+            let mut budget = Budget::new();
             let mut touched = Vec::new();
-            for (id, body) in &pending {
-                touched.push(self.apply_event(tx, *id, body)?);
+            for p in &pending {
+                if budget.exhausted() {
+                    break;
+                }
+                let parsed = cursor.get(tx, p.id)?;
+                let step = self.apply_event(
+                    tx,
+                    p.id,
+                    &parsed,
+                    p.applied_items,
+                    p.problems.as_deref(),
+                    &mut budget,
+                )?;
+                touched.push(step.applied);
+                if step.done {
+                    cursor.forget(p.id);
+                } else {
+                    break;
+                }
             }
-            Ok((pending.len(), touched))
+            let more = store::any_pending(tx, up_to)?;
+            Ok((
+                Chunk {
+                    events: touched.len(),
+                    more,
+                },
+                touched,
+            ))
         })?;
         self.emit_applied(&touched);
-        Ok(n)
+        Ok(chunk)
     }
 
     /// After the commit: one change per topic and number the applied events touched.
@@ -247,13 +487,32 @@ impl Core {
         }
     }
 
-    /// Applies one stored event again ("replay into history"). Idempotent.
+    /// Applies one stored event again ("replay into history"), in chunks like the applier.
+    /// Idempotent.
     pub fn replay_event(&self, id: i64) -> Result<InboxEventView> {
-        let applied = self.db.with_tx(|tx| {
-            let body = store::body(tx, id)?;
-            self.apply_event(tx, id, &body)
-        })?;
-        self.emit_applied(&[applied]);
+        let mut cursor = ApplyCursor::default();
+        let (mut from, mut prior) = (0usize, None::<String>);
+        loop {
+            let (step, progress) = self.db.with_tx(|tx| {
+                let parsed = cursor.get(tx, id)?;
+                let step =
+                    self.apply_event(tx, id, &parsed, from, prior.as_deref(), &mut Budget::new())?;
+                let progress = if step.done {
+                    None
+                } else {
+                    Some(store::progress(tx, id)?)
+                };
+                Ok((step, progress))
+            })?;
+            self.emit_applied(&[step.applied]);
+            match progress {
+                None => break,
+                Some((f, p)) => {
+                    (from, prior) = (f, p);
+                    std::thread::sleep(YIELD_BETWEEN_CHUNKS);
+                }
+            }
+        }
         self.inbox_event(id)
     }
 
@@ -261,13 +520,26 @@ impl Core {
     /// formatting), a JSON array of objects, JSON lines, or objects one after another; a
     /// byte-order mark is skipped. Anything else is refused with its position and nothing is
     /// stored (see [`parse_capture`]). The counts are this import's own, even while the
-    /// receiver stores events in the same database.
+    /// receiver stores events in the same database. It stores and applies in chunks (at
+    /// most [`IMPORT_CHUNK`] bodies or 1 MiB per transaction), leaving the database to the
+    /// receiver between them.
     pub fn import_events(&self, content: &str) -> Result<ImportReport> {
         let items = parse_capture(content)?;
         let bodies: Vec<Bytes> = items.into_iter().map(Bytes::from).collect();
         let mut stored = Vec::with_capacity(bodies.len());
-        for chunk in bodies.chunks(IMPORT_CHUNK) {
-            stored.extend(self.store_events(chunk, "import")?);
+        let mut rest = &bodies[..];
+        while !rest.is_empty() {
+            let mut n = 0;
+            let mut bytes = 0;
+            while n < rest.len() && n < IMPORT_CHUNK && (n == 0 || bytes < IMPORT_CHUNK_BYTES) {
+                bytes += rest[n].len();
+                n += 1;
+            }
+            stored.extend(self.store_events(&rest[..n], "import")?);
+            rest = &rest[n..];
+            if !rest.is_empty() {
+                std::thread::sleep(YIELD_BETWEEN_CHUNKS);
+            }
         }
         let new = stored.iter().filter(|(_, new)| *new).count() as u32;
         self.process_pending()?;
@@ -642,5 +914,48 @@ mod tests {
         assert_eq!((r.total, r.new, r.duplicates), (60, 50, 10));
         let again = core.import_events(&lines.join("\n")).unwrap();
         assert_eq!((again.total, again.new, again.duplicates), (60, 0, 60));
+    }
+
+    #[test]
+    fn an_import_ends_while_webhooks_keep_arriving() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let core = std::sync::Arc::new(Core::in_memory());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let receiver = {
+            let (core, stop) = (core.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                // Bounded, and far more than the import takes.
+                while !stop.load(Ordering::Relaxed) && i < 1_000_000 {
+                    let b = format!("{{\"object\":\"x\",\"entry\":[],\"webhook\":{i}}}");
+                    core.persist_events(&[Bytes::from(b)], "receiver").unwrap();
+                    i += 1;
+                }
+                i
+            })
+        };
+        let lines: Vec<String> = (0..3000)
+            .map(|i| format!("{{\"object\":\"x\",\"entry\":[],\"imported\":{i}}}"))
+            .collect();
+        let r = core.import_events(&lines.join("\n")).unwrap();
+        stop.store(true, Ordering::Relaxed);
+        let webhooks = receiver.join().unwrap();
+        assert!(
+            webhooks < 1_000_000,
+            "the import ended while webhooks still came"
+        );
+        assert_eq!(r.new, 3000);
+        let left: i64 = core
+            .db
+            .with_conn(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM inbox_events WHERE source = 'import' AND state = 'pending'",
+                    [],
+                    |r| r.get(0),
+                )
+                .map_err(Error::db("x"))
+            })
+            .unwrap();
+        assert_eq!(left, 0, "every imported event is applied");
     }
 }

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use tokio::sync::{mpsc, oneshot, Notify, Semaphore};
 
-use super::apply::APPLY_BATCH;
+use super::apply::{ApplyCursor, APPLY_BATCH, YIELD_BETWEEN_CHUNKS};
 use super::store::InboxStatus;
 use crate::events::Topic;
 use crate::service::{Core, RunningReceiver};
@@ -29,18 +29,28 @@ const MAX_BATCH: usize = 512;
 /// History is applied once the receiver has been idle this long...
 const APPLY_WHEN_IDLE: Duration = Duration::from_millis(25);
 /// ...or once this many stored events wait, whichever comes first: storing and answering
-/// comes first during a burst, and history catches up right after it.
+/// comes first during a burst, and history catches up right after it...
 const APPLY_BACKLOG: usize = 20_000;
+/// ...and during a long burst, one chunk this often (a chunk is bounded, so a request waits
+/// for one chunk at most).
+const APPLY_AT_LEAST_EVERY: Duration = Duration::from_millis(250);
 /// A client has this long to send a request's headers (also while a kept-alive connection
 /// idles): slow clients cannot hold connections open.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(3);
 /// ...and this long to send its body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bytes of request bodies held in memory at once (in flight or waiting to be stored);
-/// requests beyond it wait for their turn before their body is read.
+/// requests beyond it wait for their turn before their body is read (at most
+/// [`BUDGET_WAIT`], then 503).
 pub const BODY_BUDGET: usize = 64 * 1024 * 1024;
+/// A request waits at most this long for its share of [`BODY_BUDGET`]; then it gets 503 (the
+/// sender retries later), so bodies beyond the budget are refused rather than held.
+pub const BUDGET_WAIT: Duration = Duration::from_secs(5);
 /// Descriptors kept free for the database, the keyring and the rest of the process.
 const SPARE_DESCRIPTORS: u64 = 64;
+/// Connections waiting to be accepted (beyond those served at once) that the kernel keeps
+/// rather than dropping their handshake.
+const LISTEN_BACKLOG: u32 = 4096;
 /// The most connections served at once, whatever the descriptor limit.
 const MAX_CONNECTIONS: u64 = 4096;
 /// After a request fails the secret check, the secrets are read again (another process may
@@ -56,6 +66,39 @@ struct Persist {
     done: oneshot::Sender<bool>,
     /// Holds the body's share of the memory budget until it is stored.
     _budget: tokio::sync::OwnedSemaphorePermit,
+    /// Counts its bytes as held until it is stored.
+    _held: Held,
+}
+
+/// Bytes of request bodies in memory now, and the most there ever were.
+#[derive(Default)]
+struct BodyMemory {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Bytes counted in [`BodyMemory`] while this lives.
+struct Held {
+    memory: Arc<BodyMemory>,
+    bytes: usize,
+}
+
+impl Held {
+    fn new(memory: Arc<BodyMemory>) -> Held {
+        Held { memory, bytes: 0 }
+    }
+
+    fn add(&mut self, n: usize) {
+        self.bytes += n;
+        let now = self.memory.now.fetch_add(n, Ordering::Relaxed) + n;
+        self.memory.peak.fetch_max(now, Ordering::Relaxed);
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.memory.now.fetch_sub(self.bytes, Ordering::Relaxed);
+    }
 }
 
 /// One number's shared secret, and what routes an event to the number.
@@ -169,6 +212,7 @@ struct Receiver {
     /// It listens on a loopback address only.
     loopback: bool,
     budget: Arc<Semaphore>,
+    memory: Arc<BodyMemory>,
     rejections: mpsc::Sender<(String, usize)>,
 }
 
@@ -289,6 +333,16 @@ impl InboxHandle {
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .any_secret()
+    }
+
+    /// Bytes of request bodies in memory (being read or waiting to be stored) now, and the
+    /// most there were since it started: never more than [`BODY_BUDGET`].
+    pub fn body_memory(&self) -> (usize, usize) {
+        let m = &self.receiver.memory;
+        (
+            m.now.load(Ordering::Relaxed),
+            m.peak.load(Ordering::Relaxed),
+        )
     }
 
     pub fn stop(mut self) {
@@ -426,9 +480,8 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
              secret: set a number's webhook with a shared secret first, or listen on 127.0.0.1"
         )));
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| Error::Validation(format!("cannot listen on {listen}: {e}")))?;
+    let listener =
+        bind(listen).map_err(|e| Error::Validation(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener
         .local_addr()
         .map_err(|e| Error::Internal(e.to_string()))?;
@@ -441,6 +494,7 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
         last_reload: Mutex::new(Instant::now()),
         loopback,
         budget: Arc::new(Semaphore::new(BODY_BUDGET / 1024)),
+        memory: Arc::default(),
         rejections,
     });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
@@ -469,6 +523,20 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
         receiver,
         connection_budget: budget,
     })
+}
+
+/// Binds `listen` with a listen backlog of [`LISTEN_BACKLOG`] (the kernel may cap it: Linux at
+/// `net.core.somaxconn`).
+fn bind(listen: SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if listen.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(listen)?;
+    socket.listen(LISTEN_BACKLOG)
 }
 
 /// Accepts connections while fewer than `budget` are open (the rest wait in the listen
@@ -576,10 +644,14 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
         .min(MAX_BODY)
         .div_ceil(1024)
         .max(1) as u32;
-    let Ok(budget) = rx.budget.clone().acquire_many_owned(kib).await else {
-        return StatusCode::SERVICE_UNAVAILABLE;
-    };
-    let body = match tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await {
+    let budget =
+        match tokio::time::timeout(BUDGET_WAIT, rx.budget.clone().acquire_many_owned(kib)).await {
+            Ok(Ok(b)) => b,
+            // Bodies in memory are at the budget for too long: retry later.
+            _ => return StatusCode::SERVICE_UNAVAILABLE,
+        };
+    let mut held = Held::new(rx.memory.clone());
+    let body = match tokio::time::timeout(BODY_TIMEOUT, read_body(body, &mut held)).await {
         Ok(Ok(b)) => b,
         Ok(Err(code)) => return code,
         Err(_) => return StatusCode::REQUEST_TIMEOUT,
@@ -592,6 +664,7 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
         body,
         done,
         _budget: budget,
+        _held: held,
     };
     if rx.queue.send(p).await.is_err() {
         return StatusCode::SERVICE_UNAVAILABLE;
@@ -606,7 +679,7 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
 /// Reads a body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to twice
 /// the limit, without keeping it) before the 413, so the client gets the answer instead of a
 /// connection reset mid-upload.
-async fn read_body(body: Body) -> std::result::Result<Bytes, StatusCode> {
+async fn read_body(body: Body, held: &mut Held) -> std::result::Result<Bytes, StatusCode> {
     use http_body_util::BodyExt;
     let mut body = body;
     let mut buf = Vec::new();
@@ -617,6 +690,7 @@ async fn read_body(body: Body) -> std::result::Result<Bytes, StatusCode> {
             seen += data.len();
             if seen <= MAX_BODY {
                 buf.extend_from_slice(&data);
+                held.add(data.len());
             } else if seen > 2 * MAX_BODY {
                 break;
             }
@@ -669,10 +743,14 @@ async fn writer(
     }
 }
 
-/// Applies stored events to history, one batch at a time, when the receiver is idle or the
-/// backlog is large, so that storing (and answering) new requests comes first under load.
+/// Applies stored events to history, one chunk per transaction (see [`super::APPLY_ITEMS`]), when
+/// the receiver is idle or the backlog is large, so that storing (and answering) new requests
+/// comes first under load; between chunks the connection is free for the writer, so a new
+/// request waits for one chunk at most, however large the events being applied.
 async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
     use std::sync::atomic::Ordering::Relaxed;
+    let mut cursor = Some(ApplyCursor::default());
+    let mut last_chunk = Instant::now();
     loop {
         applied.notified().await;
         loop {
@@ -681,19 +759,40 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .is_none_or(|t| t.elapsed() >= APPLY_WHEN_IDLE);
-            if !idle && pace.backlog.load(Relaxed) < APPLY_BACKLOG {
+            if !idle
+                && pace.backlog.load(Relaxed) < APPLY_BACKLOG
+                && last_chunk.elapsed() < APPLY_AT_LEAST_EVERY
+            {
                 tokio::time::sleep(APPLY_WHEN_IDLE).await;
                 continue;
             }
+            last_chunk = Instant::now();
             let c = core.clone();
-            match tokio::task::spawn_blocking(move || c.process_batch(APPLY_BATCH)).await {
-                Ok(Ok(n)) if n == APPLY_BATCH => {
-                    tokio::time::sleep(std::time::Duration::from_millis(3)).await
-                }
-                Ok(Ok(_)) => break,
-                Ok(Err(e)) => {
-                    tracing::error!(error = %e, "applying webhook events failed");
-                    break;
+            let mut cur = cursor.take().unwrap_or_default();
+            let r = tokio::task::spawn_blocking(move || {
+                let r = c.apply_chunk(APPLY_BATCH, &mut cur);
+                (r, cur)
+            })
+            .await;
+            match r {
+                Ok((r, cur)) => {
+                    cursor = Some(cur);
+                    match r {
+                        Ok(chunk) => {
+                            let left = pace.backlog.load(Relaxed);
+                            pace.backlog
+                                .store(left.saturating_sub(chunk.events), Relaxed);
+                            if !chunk.more {
+                                pace.backlog.store(0, Relaxed);
+                                break;
+                            }
+                            tokio::time::sleep(YIELD_BETWEEN_CHUNKS).await;
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "applying webhook events failed");
+                            break;
+                        }
+                    }
                 }
                 Err(e) => {
                     tracing::error!(error = %e, "webhook applier failed");

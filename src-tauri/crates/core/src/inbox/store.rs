@@ -40,16 +40,27 @@ pub(super) fn body(c: &Connection, id: i64) -> Result<Vec<u8>> {
 /// the connection for long, whatever the bodies hold.
 pub(super) const APPLY_BYTES: i64 = 256 * 1024;
 
+/// An event waiting to be applied: its id, its size, and how many of its items earlier
+/// chunks applied (and the problems they found, as stored).
+pub(super) struct Pending {
+    pub id: i64,
+    pub bytes: i64,
+    pub applied_items: usize,
+    pub problems: Option<String>,
+}
+
 /// Up to `limit` events not applied yet, oldest first, and no more than [`APPLY_BYTES`] of
-/// bodies after the first.
-pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, Vec<u8>)>> {
+/// bodies after the first. The bodies are read one by one ([`body`]) as they are applied.
+/// Only events up to id `up_to` are read.
+pub(super) fn pending(c: &Connection, limit: usize, up_to: i64) -> Result<Vec<Pending>> {
     let mut stmt = c
-        .prepare_cached(&format!(
-            "SELECT id, {RAW_BODY} FROM inbox_events WHERE state = 'pending' ORDER BY id LIMIT ?1"
-        ))
+        .prepare_cached(
+            "SELECT id, coalesce(length(body_raw), length(CAST(body AS BLOB))), applied_items, apply_problems \
+             FROM inbox_events WHERE state = 'pending' AND id <= ?2 ORDER BY id LIMIT ?1",
+        )
         .map_err(Error::db("reading pending events"))?;
     let mut rows = stmt
-        .query([limit as i64])
+        .query(params![limit as i64, up_to])
         .map_err(Error::db("reading pending events"))?;
     let mut out = Vec::new();
     let mut bytes = 0i64;
@@ -57,11 +68,62 @@ pub(super) fn pending(c: &Connection, limit: usize) -> Result<Vec<(i64, Vec<u8>)
         if !out.is_empty() && bytes >= APPLY_BYTES {
             break;
         }
-        let body: Vec<u8> = r.get(1).map_err(Error::db("reading pending events"))?;
-        bytes += body.len() as i64;
-        out.push((r.get(0).map_err(Error::db("reading pending events"))?, body));
+        let p = Pending {
+            id: r.get(0).map_err(Error::db("reading pending events"))?,
+            bytes: r.get(1).map_err(Error::db("reading pending events"))?,
+            applied_items: r
+                .get::<_, i64>(2)
+                .map_err(Error::db("reading pending events"))?
+                .max(0) as usize,
+            problems: r.get(3).map_err(Error::db("reading pending events"))?,
+        };
+        bytes += p.bytes;
+        out.push(p);
     }
     Ok(out)
+}
+
+/// Whether any event up to id `up_to` waits to be applied.
+pub(super) fn any_pending(c: &Connection, up_to: i64) -> Result<bool> {
+    c.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM inbox_events WHERE state = 'pending' AND id <= ?1)",
+    )
+    .and_then(|mut st| st.query_row([up_to], |r| r.get(0)))
+    .map_err(Error::db("reading pending events"))
+}
+
+/// The id of the newest stored event (0 when there is none).
+pub(super) fn newest(c: &Connection) -> Result<i64> {
+    c.query_row("SELECT coalesce(max(id), 0) FROM inbox_events", [], |r| {
+        r.get(0)
+    })
+    .map_err(Error::db("reading the newest event"))
+}
+
+/// How far applying an event got: its items applied so far and the problems found so far.
+pub(super) fn progress(c: &Connection, id: i64) -> Result<(usize, Option<String>)> {
+    c.query_row(
+        "SELECT applied_items, apply_problems FROM inbox_events WHERE id = ?1",
+        [id],
+        |r| Ok((r.get::<_, i64>(0)?.max(0) as usize, r.get(1)?)),
+    )
+    .map_err(Error::db("reading how far an event is applied"))
+}
+
+/// A chunk of an event was applied: how many of its items are applied so far, and the
+/// problems found so far.
+pub(super) fn set_progress(
+    c: &Connection,
+    id: i64,
+    applied_items: usize,
+    problems: &str,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE inbox_events SET applied_items = ?1, apply_problems = ?2 WHERE id = ?3",
+    )
+    .and_then(|mut st| st.execute(params![applied_items as i64, problems, id]))
+    .map_err(Error::db("recording how far an event is applied"))?;
+    Ok(())
 }
 
 /// What applying an event found: its state, kinds, note and the number it belongs to.
@@ -74,7 +136,8 @@ pub(super) fn set_state(
     route: &Route,
 ) -> Result<()> {
     c.prepare_cached(
-        "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5 WHERE id = ?6",
+        "UPDATE inbox_events SET state = ?1, kinds = ?2, note = ?3, number_id = ?4, phone_number_id = ?5, \
+         applied_items = 0, apply_problems = NULL WHERE id = ?6",
     )
     .and_then(|mut st| {
         st.execute(params![state.as_str(), kinds, note, route.number_id, route.phone_number_id, id])
