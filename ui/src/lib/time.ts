@@ -12,3 +12,10 @@ export function relativeTime(at: string, now: number = Date.now()): string {
   const amount = secs < 3600 ? `${Math.floor(secs / 60)} min` : `${Math.floor(secs / 3600)} h`;
   return diff > 0 ? `in ${amount}` : `${amount} ago`;
 }
+
+/** A date and time as people read it ("2 Dec 2026, 00:50"), or the text as it is if unreadable. */
+export function dateTime(at: string): string {
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) return at;
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(t);
+}

@@ -1,3 +1,4 @@
+import { dateTime } from "../../lib/time";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
@@ -187,8 +188,8 @@ export function HistoryPage() {
             filter.template && `template ${filter.template}`,
             filter.language && `language ${filter.language}`,
             filter.error_code != null && `error ${filter.error_code}`,
-            filter.since && `from ${filter.since}`,
-            filter.until && `until ${filter.until}`,
+            filter.since && `from ${dateTime(filter.since)}`,
+            filter.until && `until ${dateTime(filter.until)}`,
           ]
             .filter(Boolean)
             .join(", ")}{" "}

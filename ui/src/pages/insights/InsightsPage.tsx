@@ -313,7 +313,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
         title="Time to first reply"
         summary={
           data.replies.answered
-            ? `${fmt(data.replies.answered)} customers answered; half within ${data.replies.median}; on average after ${duration(data.replies.mean_seconds ?? 0)}. ${fmt(data.replies.waiting)} still waiting.`
+            ? `${fmt(data.replies.answered)} ${data.replies.answered === 1 ? "customer" : "customers"} answered; half of them ${(data.replies.median ?? "").startsWith("under") ? "in" : "within"} ${data.replies.median}; on average after ${duration(data.replies.mean_seconds ?? 0)}. ${fmt(data.replies.waiting)} still waiting.`
             : `No customer was answered in this period; ${fmt(data.replies.waiting)} waiting.`
         }
         onCsv={csv("replies")}

@@ -36,7 +36,7 @@ export function ChatPreview({ c, label }: { c: ConversationalAutomation; label: 
               .filter((x) => x.command_name.trim())
               .map((x, i) => (
                 <li key={i}>
-                  <span className="mono">/{x.command_name}</span> <span className="muted">{x.command_description}</span>
+                  <span className="mono">/{x.command_name.replace(/^\/+/, "")}</span> <span className="muted">{x.command_description}</span>
                 </li>
               ))}
           </ul>

@@ -216,7 +216,7 @@ export function Builder(props: {
         </div>
         {confirmCancel && (
           <div className="warning-banner" role="alertdialog" aria-label="Discard this draft?" id="tpl-confirm-cancel">
-            <p>Discard this draft? What you entered is lost. It is saved under Drafts until you discard it.</p>
+            <p>Leave the builder? Your draft is kept under Drafts unless you discard it; discarding deletes what you entered.</p>
             <div className="form__actions">
               <button type="button" id="tpl-keep-editing" autoFocus onClick={() => setConfirmCancel(false)}>
                 Keep editing
@@ -242,7 +242,10 @@ export function Builder(props: {
       <aside className="sticky" aria-label="Live preview">
         <h2 className="visually-hidden">Preview</h2>
         <Preview model={previewOfDraft(draft)} id="tpl-preview" />
-        <p className="hint">Samples are filled in. {problems === 0 && check ? "Meta's known rules pass." : ""}</p>
+        <p className="hint" id="tpl-preview-note">
+          The preview shows your sample values.{" "}
+          {check && (problems === 0 ? "Meta's known rules pass." : `${problems} problem${problems > 1 ? "s" : ""} to fix before submitting.`)}
+        </p>
         <p className="hint" id="tpl-autosave" role="status">
           {saved.id !== null ? "Draft saved on this computer." : ""}
         </p>

@@ -142,6 +142,9 @@ export function TestSend(props: { numberId: number; name: string; language: stri
                   value={values[f.path] ?? ""}
                   placeholder={f.sample}
                   inputMode={inputModeOf(f.kind)}
+                  // A prefilled sample is selected on focus, so typing replaces it ("Maria" is a
+                  // review sample, not the customer's name).
+                  onFocus={(e) => e.target.value && e.target.value === f.sample && e.target.select()}
                   onChange={(e) => setValues({ ...values, [f.path]: e.target.value })}
                 />
               </label>
