@@ -160,8 +160,9 @@ test("journey 2: onboarding — number by hand, webhook at the inbox in one clic
     await press(driver, SEL.profileSave);
     await waitFor(driver, SEL.profileSaved, 15000, "the profile is saved");
     await driver.wait(async () => (await text(driver, SEL.profileComplete)) === "complete", 10000);
-    const shown = await (await driver.findElement(SEL.profilePhotoPreview)).getAttribute("src");
-    assert.ok(shown.startsWith("http"), `the saved photo comes from WhatsApp's profile_picture_url, not the local file: ${shown}`);
+    // Saved: WhatsApp's address for the photo is shown, and the picture stays on screen.
+    assert.match(await text(driver, SEL.profilePhotoUrl), /^https:\/\//, "the profile_picture_url WhatsApp gave");
+    assert.match(await (await driver.findElement(SEL.profilePhotoPreview)).getAttribute("src"), /^blob:/);
     await stepIs("profile_complete", "true");
   });
 

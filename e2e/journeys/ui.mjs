@@ -162,6 +162,7 @@ export const SEL = {
   profilePhotoFile: By.id("profile-photo-file"),
   profilePhotoUploaded: By.id("profile-photo-uploaded"),
   profilePhotoPreview: By.id("profile-photo-preview"),
+  profilePhotoUrl: By.id("profile-photo-url"),
   componentsWelcome: By.id("components-welcome"),
   componentsAddBreaker: By.id("components-add-breaker"),
   componentsBreaker: (i) => By.id(`components-breaker-${i}`),

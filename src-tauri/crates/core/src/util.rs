@@ -17,6 +17,16 @@ pub fn format_time(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
+/// A stored timestamp as people read it in a sentence: `2026-12-02 00:50 UTC` (the text as it
+/// is if it is not RFC 3339).
+pub fn readable_time(at: &str) -> String {
+    let fmt = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&fmt).ok())
+        .unwrap_or_else(|| at.to_string())
+}
+
 /// One CSV field, quoted when needed (RFC 4180). Every CSV the app writes goes through here.
 ///
 /// A cell beginning with `=`, `+`, `-`, `@`, TAB or CR would be run as a formula by

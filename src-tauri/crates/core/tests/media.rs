@@ -264,7 +264,7 @@ async fn media_goes_to_the_library_with_its_expiry_and_a_test_send_uses_its_id()
                 to: "+4915123456789".into(),
                 name: "spring_sale".into(),
                 language: "en_US".into(),
-                values: BTreeMap::from([("header".to_string(), file.media_id.clone())]),
+                values: BTreeMap::from([("header.image.id".to_string(), file.media_id.clone())]),
             },
             Actor::Ui,
         )

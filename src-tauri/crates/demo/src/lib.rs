@@ -97,7 +97,7 @@ impl DemoOptions {
             secrets,
             core: None,
             sim: demo_sim_config(),
-            actor: Actor::Ui,
+            actor: Actor::System,
         }
     }
 

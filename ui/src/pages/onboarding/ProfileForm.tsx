@@ -68,6 +68,7 @@ export function ProfileForm({ id }: { id: number }) {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [photo, setPhoto] = useState<PickedPhoto | null>(null);
+  const [savedPhoto, setSavedPhoto] = useState<string | null>(null);
   const current = loaded.data?.profile ?? null;
 
   useEffect(() => {
@@ -106,6 +107,7 @@ export function ProfileForm({ id }: { id: number }) {
     try {
       const v = await setBusinessProfile(id, input);
       loaded.setData(v);
+      if (photo) setSavedPhoto(photo.preview);
       setPhoto(null);
       setSaved(true);
     } catch (e) {
@@ -177,7 +179,7 @@ export function ProfileForm({ id }: { id: number }) {
       {error && <ErrorBanner error={error} />}
       {draft && current && (
         <form onSubmit={save} className="form" id="profile-form">
-          <ProfilePhoto numberId={id} currentUrl={current.profile_picture_url ?? null} picked={photo} onPicked={(p) => { setSaved(false); setPhoto(p); }} />
+          <ProfilePhoto numberId={id} currentUrl={current.profile_picture_url ?? null} picked={photo} savedPreview={savedPhoto} onPicked={(p) => { setSaved(false); setPhoto(p); }} />
           {Field({ name: "about", field: "about", label: "About", max: LIMITS.profile_about_max })}
           {Field({ name: "description", field: "description", label: "Description", max: LIMITS.profile_description_max, long: true })}
           {Field({ name: "address", field: "address", label: "Address", max: LIMITS.profile_address_max })}

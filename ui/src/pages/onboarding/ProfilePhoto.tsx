@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { FilePick, UploadBar } from "../../lib/components/FilePick";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
@@ -15,15 +15,19 @@ export type PickedPhoto = { handle: string; fileName: string; preview: string };
  * resumable upload (a progress bar; a cut transfer resumes by itself), and the new photo is shown
  * cropped to a circle as WhatsApp shows it. It is set when the profile is saved.
  */
-export function ProfilePhoto(props: { numberId: number; currentUrl: string | null; picked: PickedPhoto | null; onPicked: (p: PickedPhoto | null) => void }) {
+export function ProfilePhoto(props: {
+  numberId: number;
+  currentUrl: string | null;
+  /** A photo picked and uploaded, not saved yet. */
+  picked: PickedPhoto | null;
+  /** The local picture of the photo saved last in this window, if any. */
+  savedPreview?: string | null;
+  onPicked: (p: PickedPhoto | null) => void;
+}) {
   const [fileName, setFileName] = useState<string | null>(null);
   const [progress, setProgress] = useState<UploadProgress | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
-  const preview = props.picked?.preview ?? null;
-
-  useEffect(() => () => {
-    if (preview) URL.revokeObjectURL(preview);
-  }, [preview]);
+  const preview = props.picked?.preview ?? props.savedPreview ?? null;
 
   async function pick(file: File) {
     setFileName(file.name);
@@ -42,18 +46,24 @@ export function ProfilePhoto(props: { numberId: number; currentUrl: string | nul
     }
   }
 
-  const shown = preview ?? props.currentUrl;
+  // Pictures from other sites are not loaded (the window's content policy): a photo set here is
+  // shown from the file picked; one set elsewhere is named by its address.
+  const shown = preview;
   const fileError = error?.field === "file" ? error.message : null;
   return (
     <div className="photo" id="profile-photo">
       <span className="field__label">Photo</span>
       {shown ? (
         // Cropped to a circle, as WhatsApp shows it.
-        <img className="photo__preview" id="profile-photo-preview" src={shown} alt={preview ? "The new profile photo" : "The profile photo"} />
+        <img className="photo__preview" id="profile-photo-preview" src={shown} alt={props.picked ? "The new profile photo" : "The profile photo"} />
       ) : (
-        <span className="photo__none muted">No photo</span>
+        <span className="photo__none muted">{props.currentUrl ? "Photo set" : "No photo"}</span>
       )}
-      {!preview && props.currentUrl && <span className="mono muted photo__url">{props.currentUrl}</span>}
+      {props.currentUrl && !props.picked && (
+        <span className="mono muted photo__url" id="profile-photo-url">
+          {props.currentUrl}
+        </span>
+      )}
       <div className="photo__picker" id="profile-photo-picker">
         <FilePick
           id="profile-photo-file"

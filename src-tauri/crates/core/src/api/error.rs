@@ -69,7 +69,7 @@ pub fn explain(code: i64) -> Option<&'static str> {
         131031 => "The business account is locked. Check the number's health status and contact support.",
         131042 => "There is a payment problem with the business account. Check billing with 360dialog.",
         131045 => "The phone number's registration certificate is incorrect. Contact 360dialog support.",
-        131047 => "The customer last wrote more than 24 hours ago, so only an approved template can be sent until they write again.",
+        131047 => "The customer has not written in the last 24 hours (or never has), so only an approved template can be sent until they write.",
         131048 => "Meta limited sending because too many recipients marked recent messages as spam. Improve message quality and slow down.",
         131049 => "Meta did not deliver this marketing message to keep the recipient's experience healthy (per-user marketing limit). Do not retry immediately.",
         131051 => "This message type is not supported.",

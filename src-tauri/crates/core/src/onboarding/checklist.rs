@@ -119,7 +119,11 @@ fn build(c: &rusqlite::Connection, number: &NumberView) -> Result<Checklist> {
             true,
             format!(
                 "verified {}",
-                number.key_verified_at.as_deref().unwrap_or("")
+                number
+                    .key_verified_at
+                    .as_deref()
+                    .map(crate::util::readable_time)
+                    .unwrap_or_default()
             )
             .trim()
             .to_string(),
@@ -158,7 +162,10 @@ fn build(c: &rusqlite::Connection, number: &NumberView) -> Result<Checklist> {
         (Some(url), false, Some(at)) => item(
             ChecklistStep::WebhookAnswering,
             true,
-            format!("{url} is set; the inbox received an event at {at}"),
+            format!(
+                "{url} is set; the inbox received an event at {}",
+                crate::util::readable_time(at)
+            ),
         ),
         (Some(url), false, None) => item(
             ChecklistStep::WebhookAnswering,
@@ -207,7 +214,10 @@ fn build(c: &rusqlite::Connection, number: &NumberView) -> Result<Checklist> {
         Some(at) => item(
             ChecklistStep::TestDelivered,
             true,
-            format!("a message sent at {at} was delivered"),
+            format!(
+                "a message sent at {} was delivered",
+                crate::util::readable_time(&at)
+            ),
         ),
         None => item(
             ChecklistStep::TestDelivered,

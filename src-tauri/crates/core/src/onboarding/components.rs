@@ -227,15 +227,17 @@ impl Core {
             c.set_conversational_automation(&body).await
         })
         .await?;
+        let count =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         let detail = format!(
-            "welcome message {}, {} ice breaker(s), {} command(s)",
+            "welcome message {}, {}, {}",
             if sent.enable_welcome_message {
                 "on"
             } else {
                 "off"
             },
-            sent.prompts.len(),
-            sent.commands.len()
+            count(sent.prompts.len(), "ice breaker", "ice breakers"),
+            count(sent.commands.len(), "command", "commands")
         );
         self.write(&[Topic::Audit], Some(number_id), |tx| {
             audit::record(
