@@ -8,7 +8,8 @@ mod server;
 mod store;
 
 pub use apply::{
-    parse_capture, MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS, TEST_EVENT_FIELD, TEST_EVENT_KIND,
+    event_keys, parse_capture, EventKeys, MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS, TEST_EVENT_FIELD,
+    TEST_EVENT_KIND,
 };
 pub use server::{serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, HEADER_TIMEOUT, MAX_BODY};
 pub use store::{
