@@ -18,6 +18,7 @@ pub mod onboarding;
 pub mod partner;
 pub mod paths;
 pub mod prefs;
+pub mod relay;
 pub mod secrets;
 mod send;
 pub mod sensitive;

@@ -26,6 +26,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0013_onboarding.sql"),
     include_str!("../../migrations/0014_partner.sql"),
     include_str!("../../migrations/0015_media.sql"),
+    include_str!("../../migrations/0020_team_relay.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

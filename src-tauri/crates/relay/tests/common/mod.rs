@@ -68,8 +68,12 @@ pub struct Replica {
 
 impl Replica {
     pub fn start(db: &str) -> Replica {
+        Replica::start_at(db, "127.0.0.1:0")
+    }
+
+    pub fn start_at(db: &str, listen: &str) -> Replica {
         let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--database", db])
+            .args(["serve", "--listen", listen, "--database", db])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
