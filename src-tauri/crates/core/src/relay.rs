@@ -385,6 +385,38 @@ impl Core {
     }
 }
 
+/// Waits between attempts to reach the relay again: from the first to the last, doubling.
+const RETRY_FIRST: Duration = Duration::from_secs(2);
+const RETRY_LAST: Duration = Duration::from_secs(60);
+
+impl Core {
+    /// Follows the relay for as long as this profile subscribes to one: catch up, then live;
+    /// when the relay is away, tries again (2 s, doubling to a minute) and catches up. Returns
+    /// at once if another task follows already, and when the subscription ends.
+    pub async fn keep_following_relay(&self) {
+        use std::sync::atomic::Ordering;
+        if self.relay_following.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let mut wait = RETRY_FIRST;
+        loop {
+            match self.subscription() {
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+            match self.follow_relay().await {
+                Ok(_) => wait = RETRY_FIRST,
+                Err(e) => {
+                    tracing::info!(error = %e, "the team relay is unavailable; trying again");
+                    wait = (wait * 2).min(RETRY_LAST);
+                }
+            }
+            tokio::time::sleep(wait).await;
+        }
+        self.relay_following.store(false, Ordering::SeqCst);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::relay_url;

@@ -80,7 +80,7 @@ impl Secrets {
 pub struct Relay {
     pool: Pool,
     metrics: Metrics,
-    secrets: RwLock<Secrets>,
+    shared: RwLock<Secrets>,
     queue: mpsc::Sender<Persist>,
     in_flight: Semaphore,
     wake: watch::Sender<i64>,
@@ -90,7 +90,7 @@ pub struct Relay {
 impl Relay {
     async fn reload_secrets(&self) -> Result<()> {
         let numbers = db::number_secrets(&self.pool).await?;
-        *self.secrets.write().unwrap_or_else(|p| p.into_inner()) = Secrets {
+        *self.shared.write().unwrap_or_else(|p| p.into_inner()) = Secrets {
             numbers,
             loaded: Instant::now(),
         };
@@ -98,7 +98,7 @@ impl Relay {
     }
 
     fn matching(&self, given: &[u8]) -> (Vec<String>, Duration) {
-        let s = self.secrets.read().unwrap_or_else(|p| p.into_inner());
+        let s = self.shared.read().unwrap_or_else(|p| p.into_inner());
         (s.matching(given), s.loaded.elapsed())
     }
 
@@ -593,7 +593,7 @@ pub async fn serve(
     let relay = Arc::new(Relay {
         pool,
         metrics: Metrics::default(),
-        secrets: RwLock::new(Secrets {
+        shared: RwLock::new(Secrets {
             numbers: Vec::new(),
             loaded: Instant::now(),
         }),
