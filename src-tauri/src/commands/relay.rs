@@ -2,7 +2,8 @@
 //! feed runs in the background while the profile subscribes (`Core::keep_following_relay`).
 
 use tauri::State;
-use wabadesk_core::relay::{RelayStatus, RelaySync};
+use wabadesk_core::audit::Actor;
+use wabadesk_core::relay::{RelayPointed, RelayStatus, RelaySync};
 
 use crate::{AppState, IpcError};
 
@@ -36,4 +37,16 @@ pub async fn relay_sync(state: State<'_, AppState>) -> Result<RelaySync, IpcErro
 #[tauri::command]
 pub async fn relay_disconnect(state: State<'_, AppState>) -> Result<RelayStatus, IpcError> {
     Ok(state.core().disconnect_relay()?)
+}
+
+/// The Webhook page's "Use the team relay": the number's webhook goes to the relay.
+#[tauri::command]
+pub async fn relay_point_webhook(
+    state: State<'_, AppState>,
+    number_id: i64,
+) -> Result<RelayPointed, IpcError> {
+    Ok(state
+        .core()
+        .point_webhook_at_relay(number_id, Actor::Ui)
+        .await?)
 }

@@ -385,6 +385,82 @@ impl Core {
     }
 }
 
+/// What pointing a number at the relay did.
+#[derive(Debug, Clone, Serialize, TS, PartialEq)]
+#[ts(export)]
+pub struct RelayPointed {
+    /// The webhook URL the number now has.
+    pub url: String,
+    pub phone_number_id: String,
+}
+
+impl Core {
+    /// "Use the team relay" on the Webhook page: gives the number a shared secret (the one it
+    /// has, or a new one kept in the keyring), tells the relay to accept it for the number's
+    /// phone-number id, then sets the number's webhook to the relay's `/webhook` with that
+    /// secret header (and no other), through the Webhook page's own path (validated, audited).
+    pub async fn point_webhook_at_relay(
+        &self,
+        number_id: i64,
+        actor: crate::audit::Actor,
+    ) -> Result<RelayPointed> {
+        let Some(sub) = self.subscription()? else {
+            return Err(Error::Validation(
+                "connect to a team relay first (Settings → Team relay)".into(),
+            ));
+        };
+        let number = self.number(number_id)?;
+        let Some(pnid) = number.phone_number_id.clone() else {
+            return Err(Error::Validation(
+                "this number's phone-number id is not known yet: verify its API key first".into(),
+            ));
+        };
+        let account = crate::webhook::secret_account(&number.phone);
+        let secret = match self.secrets.get(&account)? {
+            Some(s) => s,
+            None => {
+                use rand::Rng;
+                let bytes: [u8; 24] = rand::rng().random();
+                let s =
+                    Sensitive::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                self.secrets.set(&account, &s)?;
+                s
+            }
+        };
+        let resp = self
+            .http
+            .put(format!("{}/v1/numbers/{pnid}", sub.url))
+            .bearer_auth(sub.token.expose())
+            .json(&serde_json::json!({ "secret": secret.expose() }))
+            .timeout(PULL_TIMEOUT)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if !resp.status().is_success() {
+            return Err(Error::Validation(format!(
+                "the relay did not take the number ({})",
+                resp.status()
+            )));
+        }
+        let url = format!("{}/webhook", sub.url);
+        // The relay reads only the secret header: the webhook gets that one alone.
+        self.set_webhook(
+            number_id,
+            crate::webhook::WebhookInput {
+                url: url.clone(),
+                headers: Default::default(),
+                secret: true,
+            },
+            actor,
+        )
+        .await?;
+        Ok(RelayPointed {
+            url,
+            phone_number_id: pnid,
+        })
+    }
+}
+
 /// Waits between attempts to reach the relay again: from the first to the last, doubling.
 const RETRY_FIRST: Duration = Duration::from_secs(2);
 const RETRY_LAST: Duration = Duration::from_secs(60);

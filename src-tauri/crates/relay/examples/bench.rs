@@ -21,13 +21,23 @@ fn body(n: usize) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let events: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(50_000);
-    let concurrency: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(128);
+    let events: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(50_000);
+    let concurrency: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(128);
     let url = std::env::var("DATABASE_URL")?;
     let pool = db::pool(&url)?;
     db::migrate(&pool).await?;
     db::set_number(&pool, "111", SECRET).await?;
-    let token = db::create_token(&pool, &format!("bench {}", db::random_secret("").split_at(8).0)).await?;
+    let token = db::create_token(
+        &pool,
+        &format!("bench {}", db::random_secret("").split_at(8).0),
+    )
+    .await?;
     let (tx, rx) = tokio::sync::oneshot::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let serve_url = url.clone();
@@ -46,7 +56,9 @@ async fn main() -> anyhow::Result<()> {
     });
     let addr = rx.await?;
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()?;
 
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -85,7 +97,10 @@ async fn main() -> anyhow::Result<()> {
     let mut fetched = 0usize;
     loop {
         let page: serde_json::Value = client
-            .get(format!("{base}/v1/events?after={after}&limit={}", server::MAX_PAGE))
+            .get(format!(
+                "{base}/v1/events?after={after}&limit={}",
+                server::MAX_PAGE
+            ))
             .bearer_auth(&token)
             .send()
             .await?
