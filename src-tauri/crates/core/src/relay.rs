@@ -139,6 +139,17 @@ impl Core {
         Ok(Some(Subscription { url, token, cursor }))
     }
 
+    /// A subscription exists (the database row only; no keyring read).
+    fn subscribed(&self) -> Result<bool> {
+        self.db.with_conn(|c| {
+            c.query_row("SELECT count(*) FROM relay_subscription", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)
+            .map_err(Error::db("reading the relay subscription"))
+        })
+    }
+
     /// The relay this profile subscribes to, if any.
     pub fn relay_status(&self) -> Result<RelayStatus> {
         let row = self.db.with_conn(|c| {
@@ -359,6 +370,10 @@ impl Core {
         let mut buf: Vec<u8> = Vec::new();
         while let Some(chunk) = stream.next().await {
             let Ok(chunk) = chunk else { break };
+            if !self.subscribed()? {
+                // Disconnected meanwhile: nothing more is stored from this relay.
+                break;
+            }
             buf.extend_from_slice(&chunk);
             let mut events = Vec::new();
             let mut last = None;
