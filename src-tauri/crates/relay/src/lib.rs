@@ -3,6 +3,7 @@
 //! number), and an authenticated feed (pull by cursor, live stream) that desktops fill their
 //! local history from. The database is its only state; several replicas can share it.
 
+pub mod cli;
 pub mod db;
 pub mod metrics;
 pub mod server;

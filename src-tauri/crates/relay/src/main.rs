@@ -1,11 +1,9 @@
-//! `wabadesk-relay`: serve, migrate, tokens and numbers.
+//! `wabadesk-relay`: serve, migrate, tokens and numbers (also `wabadesk relay …`).
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use anyhow::Result;
-use clap::{Parser, Subcommand};
-use wabadesk_relay::{db, server};
+use clap::Parser;
+use wabadesk_relay::cli::{run_blocking, RelayArgs};
 
 #[derive(Parser)]
 #[command(
@@ -14,163 +12,8 @@ use wabadesk_relay::{db, server};
     about = "WABA Desk team relay: webhooks for many numbers into PostgreSQL, a feed for the desktops"
 )]
 struct Cli {
-    /// PostgreSQL URL, e.g. postgres://relay@127.0.0.1/relay
-    #[arg(long, global = true, env = "DATABASE_URL", hide_env_values = true)]
-    database: Option<String>,
-    #[command(subcommand)]
-    cmd: Cmd,
-}
-
-#[derive(Subcommand)]
-enum Cmd {
-    /// Receive webhooks and serve the feed until SIGTERM or Ctrl+C.
-    Serve {
-        /// Address to listen on (TLS belongs to the reverse proxy in front).
-        #[arg(long, default_value = "127.0.0.1:8790")]
-        listen: SocketAddr,
-    },
-    /// Apply the database migrations not applied yet.
-    Migrate,
-    /// Desktops' access tokens.
-    Token {
-        #[command(subcommand)]
-        cmd: TokenCmd,
-    },
-    /// The numbers whose webhooks the relay accepts, each with its shared secret.
-    Number {
-        #[command(subcommand)]
-        cmd: NumberCmd,
-    },
-}
-
-#[derive(Subcommand)]
-enum TokenCmd {
-    /// Create a token and print it (once; only its hash is kept).
-    Create {
-        #[arg(long)]
-        name: String,
-    },
-    /// Revoke a token by name.
-    Revoke {
-        #[arg(long)]
-        name: String,
-    },
-    /// List the tokens.
-    List,
-}
-
-#[derive(Subcommand)]
-enum NumberCmd {
-    /// Accept a number's webhooks; prints the shared secret to set as the X-Wabadesk-Secret header
-    /// (a new random one unless --secret is given).
-    Add {
-        #[arg(long)]
-        phone_number_id: String,
-        #[arg(long, env = "WABADESK_RELAY_SECRET", hide_env_values = true)]
-        secret: Option<String>,
-    },
-    /// Stop accepting a number's webhooks.
-    Remove {
-        #[arg(long)]
-        phone_number_id: String,
-    },
-}
-
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
-async fn run(cli: Cli) -> Result<()> {
-    let Some(url) = cli.database else {
-        anyhow::bail!("no database: pass --database postgres://… or set DATABASE_URL");
-    };
-    match cli.cmd {
-        Cmd::Serve { listen } => {
-            server::serve(
-                listen,
-                &url,
-                |addr| println!("listening on http://{addr}"),
-                stop_signal(),
-            )
-            .await
-        }
-        Cmd::Migrate => {
-            let applied = db::migrate(&db::pool(&url)?).await?;
-            if applied.is_empty() {
-                println!("the database is up to date");
-            } else {
-                println!("applied migrations {applied:?}");
-            }
-            Ok(())
-        }
-        Cmd::Token { cmd } => {
-            let pool = db::pool(&url)?;
-            db::migrate(&pool).await?;
-            match cmd {
-                TokenCmd::Create { name } => {
-                    let token = db::create_token(&pool, &name).await?;
-                    eprintln!(
-                        "Token for {name:?} (shown once; paste it into Settings → Team relay):"
-                    );
-                    println!("{token}");
-                }
-                TokenCmd::Revoke { name } => {
-                    if !db::revoke_token(&pool, &name).await? {
-                        anyhow::bail!("no active token named {name:?}");
-                    }
-                    println!("revoked {name:?}");
-                }
-                TokenCmd::List => {
-                    for (name, active, cursor) in db::list_tokens(&pool).await? {
-                        println!(
-                            "{name}\t{}\tcursor {cursor}",
-                            if active { "active" } else { "revoked" }
-                        );
-                    }
-                }
-            }
-            Ok(())
-        }
-        Cmd::Number { cmd } => {
-            let pool = db::pool(&url)?;
-            db::migrate(&pool).await?;
-            match cmd {
-                NumberCmd::Add {
-                    phone_number_id,
-                    secret,
-                } => {
-                    let secret = secret.unwrap_or_else(|| db::random_secret(""));
-                    db::set_number(&pool, &phone_number_id, &secret).await?;
-                    println!("{secret}");
-                }
-                NumberCmd::Remove { phone_number_id } => {
-                    if !db::remove_number(&pool, &phone_number_id).await? {
-                        anyhow::bail!("no number {phone_number_id}");
-                    }
-                    println!("removed {phone_number_id}");
-                }
-            }
-            Ok(())
-        }
-    }
+    #[command(flatten)]
+    args: RelayArgs,
 }
 
 fn main() -> ExitCode {
@@ -181,21 +24,5 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match rt.block_on(run(Cli::parse())) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::FAILURE
-        }
-    }
+    run_blocking(Cli::parse().args)
 }
