@@ -3,7 +3,8 @@
 #   1. no import cycle between the core's modules: the module graph is built from every
 #      `crate::…` and `super::…` path in src-tauri/crates/core/src (test modules aside); a cycle
 #      between top-level modules fails, and so does one between the submodules of a folder;
-#   2. no adapter (src-tauri/src, src-tauri/crates/cli/src, src-tauri/crates/demo/src) reaches the core's database, its
+#   2. no adapter (src-tauri/src, src-tauri/crates/cli/src, src-tauri/crates/demo/src,
+#      src-tauri/crates/relay/src) reaches the core's database, its
 #      secret store, SQLite, the keyring or HTTP directly (`core.db`, `.secrets`, `rusqlite`,
 #      `keyring`, `reqwest`): adapters call Core methods.
 # The rules first prove themselves on bad input.
@@ -215,7 +216,7 @@ for bad in 'audit::list(&state.core.db, &filter)' 'let s = core.secrets.get("x")
 done
 
 check_cycles src-tauri/crates/core/src
-mapfile -t adapters < <(git ls-files -- 'src-tauri/src/*.rs' 'src-tauri/crates/cli/src/*.rs' 'src-tauri/crates/demo/src/*.rs')
+mapfile -t adapters < <(git ls-files -- 'src-tauri/src/*.rs' 'src-tauri/crates/cli/src/*.rs' 'src-tauri/crates/demo/src/*.rs' 'src-tauri/crates/relay/src/*.rs')
 if ! check_adapters "${adapters[@]}"; then
   echo "An adapter reaches past the core (above): call a Core method instead." >&2
   exit 1

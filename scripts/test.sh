@@ -3,6 +3,8 @@
 #   formatting and lint (rustfmt, clippy -D warnings, tsc)
 #   Rust unit + integration tests (cargo test --workspace), inside a private D-Bus session
 #     with an unlocked GNOME Keyring, including the real-keyring round trip
+#   the team relay against a real PostgreSQL 15 (throw-away cluster: scripts/with-postgres.sh):
+#     ingest, dedupe, secrets, tokens, feed, live stream, two replicas with one killed
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
 #   SQL is parameterised everywhere (a grep-able rule)
@@ -51,7 +53,9 @@ stage "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 # --include-ignored adds the tests that need the real OS keyring (GNOME Keyring here).
 # Building the tests also builds target/debug/wabadesk-app and wabadesk for the E2E stage.
 stage "Rust tests, with the real Secret Service" \
-  scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
+  scripts/with-keyring.sh cargo test --workspace --exclude wabadesk-relay --locked -- --include-ignored
+stage "team relay against a real PostgreSQL 15 (two replicas, one killed under load)" \
+  scripts/with-postgres.sh cargo test -p wabadesk-relay --locked
 stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
   bash scripts/attack.sh
 stage "TypeScript bindings match the Rust types" bindings_unchanged

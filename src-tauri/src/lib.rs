@@ -34,6 +34,8 @@ pub fn run() {
         .plugin(tauri_plugin_store::Builder::new().build())
         .setup(move |app| {
             events.attach(app.handle().clone());
+            // History fills from the team relay in the background, if one is set up.
+            commands::relay::follow(&state);
             app.manage(state);
             Ok(())
         })

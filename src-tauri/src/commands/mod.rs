@@ -14,6 +14,7 @@ pub mod partner;
 pub mod prefs;
 pub mod profile;
 pub mod qa;
+pub mod relay;
 pub mod send;
 pub mod templates;
 pub mod vocabulary;

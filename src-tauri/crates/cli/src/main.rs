@@ -98,6 +98,8 @@ enum Command {
     Media(media::MediaCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
+    /// The team relay (the same as `wabadesk-relay`): serve, migrate, tokens, numbers.
+    Relay(wabadesk_relay::cli::RelayArgs),
 }
 
 fn main() -> ExitCode {
@@ -109,7 +111,14 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // The relay runs on its own (multi-threaded) runtime, without a data directory.
+    let command = std::mem::replace(&mut cli.command, Command::Doctor);
+    let command = match command {
+        Command::Relay(args) => return wabadesk_relay::cli::run_blocking(args),
+        other => other,
+    };
+    cli.command = command;
     let json = cli.json;
     let result = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -156,6 +165,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Partner(cmd) => partner::run(&data_dir, cmd).await,
         Command::Media(cmd) => media::run(&data_dir, cmd).await,
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
+        Command::Relay(_) => Err(Error::Internal("the relay runs on its own runtime".into())),
     }
 }
 

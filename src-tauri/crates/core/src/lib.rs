@@ -19,6 +19,7 @@ pub mod onboarding;
 pub mod partner;
 pub mod paths;
 pub mod prefs;
+pub mod relay;
 pub mod secrets;
 mod send;
 pub mod sensitive;

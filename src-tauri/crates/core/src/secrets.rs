@@ -47,6 +47,11 @@ pub mod accounts {
         "partner webhook secret".to_string()
     }
 
+    /// The team relay's access token (one relay per profile).
+    pub fn relay_token_account() -> String {
+        "team relay token".to_string()
+    }
+
     /// Every keyring entry a number can have.
     pub fn entries_of(phone: &str) -> Vec<String> {
         vec![

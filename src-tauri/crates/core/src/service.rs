@@ -96,6 +96,8 @@ pub struct Core {
     events: RwLock<Arc<dyn EventSink>>,
     /// The inbox receiver, while it runs.
     pub(crate) receiver: Mutex<Option<Box<dyn RunningReceiver>>>,
+    /// A task follows the team relay's feed (at most one per core).
+    pub(crate) relay_following: std::sync::atomic::AtomicBool,
 }
 
 impl Core {
@@ -159,6 +161,7 @@ impl Core {
             crash_after: Mutex::new(None),
             events: RwLock::new(Arc::new(NoopSink)),
             receiver: Mutex::new(None),
+            relay_following: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -2,6 +2,9 @@
 // @tauri-apps/api directly. Types come from ./bindings, generated from the Rust types.
 import { Channel, invoke } from "@tauri-apps/api/core";
 import type { AppInfo } from "./bindings/AppInfo";
+import type { RelayPointed } from "./bindings/RelayPointed";
+import type { RelayStatus } from "./bindings/RelayStatus";
+import type { RelaySync } from "./bindings/RelaySync";
 import type { AuditEntry } from "./bindings/AuditEntry";
 import type { AuditFilter } from "./bindings/AuditFilter";
 import type { NumberInput } from "./bindings/NumberInput";
@@ -206,6 +209,13 @@ export const listInbox = (filter: InboxFilter) => call<InboxEventView[]>("list_i
 export const inboxEvent = (id: number) => call<InboxEventView>("inbox_event", { id });
 export const replayInboxEvent = (id: number) => call<InboxEventView>("replay_inbox_event", { id });
 export const importInbox = (content: string) => call<ImportReport>("import_inbox", { content });
+
+// Team relay (Settings): history filled from an always-on relay.
+export const relayStatus = () => call<RelayStatus>("relay_status");
+export const relayConnect = (url: string, token: string) => call<RelayStatus>("relay_connect", { url, token });
+export const relaySync = () => call<RelaySync>("relay_sync");
+export const relayDisconnect = () => call<RelayStatus>("relay_disconnect");
+export const relayPointWebhook = (numberId: number) => call<RelayPointed>("relay_point_webhook", { numberId });
 export const getDestinations = (id: number) => call<MultiWebhook>("get_destinations", { id });
 export const saveDestination = (id: number, destination: Destination) =>
   call<MultiWebhook>("save_destination", { id, destination });

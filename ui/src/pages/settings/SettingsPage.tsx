@@ -10,6 +10,7 @@ import { appInfo, setPreferences } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { usePreferences } from "../../lib/preferences";
 import { ENVIRONMENTS } from "../numbers/NumberForm";
+import { TeamRelay } from "./TeamRelay";
 
 /** Where the local simulator listens unless Settings says otherwise. */
 const SIMULATOR_DEFAULT = "http://127.0.0.1:8360";
@@ -187,6 +188,8 @@ export function SettingsPage(props: {
           )}
         </div>
       </form>
+
+      <TeamRelay />
 
       <section className="card" aria-labelledby="about-title">
         <h2 id="about-title">About</h2>

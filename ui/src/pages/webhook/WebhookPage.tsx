@@ -21,6 +21,7 @@ import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { useUrlCheck } from "../../lib/webhook/useUrlCheck";
 import { Destinations } from "./Destinations";
 import { HeaderRows } from "./HeaderRows";
+import { RelayPoint } from "./RelayPoint";
 import { type HeaderRow, useHeaderCheck } from "../../lib/webhook/headers";
 
 const SECRET_HEADER = "X-Wabadesk-Secret";
@@ -203,6 +204,12 @@ export function WebhookPage() {
                     : "360dialog cannot reach this computer: this works for simulator numbers only."}
                 </span>
               </p>
+              {numberId !== null && (
+                <RelayPoint
+                  numberId={numberId}
+                  onPointed={() => void getWebhook(numberId).then(show, (e) => setError(toIpcError(e)))}
+                />
+              )}
               {view.shared_with.length > 0 && (
                 <p className="warning-banner" id="webhook-shared">
                   The same URL is set for {view.shared_with.join(", ")}. 360dialog expects one URL per

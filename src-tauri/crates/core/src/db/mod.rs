@@ -29,6 +29,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0016_qa_sign_offs.sql"),
     include_str!("../../migrations/0017_insights.sql"),
     include_str!("../../migrations/0018_inbox_apply_progress.sql"),
+    include_str!("../../migrations/0019_team_relay.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

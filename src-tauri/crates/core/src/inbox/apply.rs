@@ -754,8 +754,85 @@ pub fn parse_capture(content: &str) -> Result<Vec<String>> {
     Ok(items)
 }
 
+/// What routes and identifies one webhook body without applying it: the phone-number ids its
+/// changes are for (in order, each once) and its event ids (each message's id, and each
+/// status as `id:status`, since one message has several statuses). A relay stores these
+/// beside the raw body; `None` when the body is not a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EventKeys {
+    pub phone_number_ids: Vec<String>,
+    pub event_ids: Vec<String>,
+}
+
+/// Reads an event's [`EventKeys`] with the same reading of `entry[].changes[].value` the
+/// applier uses.
+pub fn event_keys(body: &[u8]) -> Option<EventKeys> {
+    let v: Value = serde_json::from_slice(body).ok()?;
+    if !v.is_object() {
+        return None;
+    }
+    let mut keys = EventKeys::default();
+    let values = v
+        .get("entry")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .flat_map(|e| {
+            e.get("changes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|c| c.get("value"));
+    for value in values {
+        if let Some(p) = value
+            .get("metadata")
+            .and_then(|m| m.get("phone_number_id"))
+            .and_then(Value::as_str)
+        {
+            if !keys.phone_number_ids.iter().any(|x| x == p) {
+                keys.phone_number_ids.push(p.to_string());
+            }
+        }
+        for m in value
+            .get("messages")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = m.get("id").and_then(Value::as_str) {
+                keys.event_ids.push(id.to_string());
+            }
+        }
+        for st in value
+            .get("statuses")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(id) = st.get("id").and_then(Value::as_str) {
+                let status = st.get("status").and_then(Value::as_str).unwrap_or("");
+                keys.event_ids.push(format!("{id}:{status}"));
+            }
+        }
+    }
+    Some(keys)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn event_keys_reads_numbers_and_event_ids() {
+        let body = br#"{"entry":[{"changes":[{"field":"messages","value":{"metadata":{"phone_number_id":"111"},
+            "messages":[{"id":"wamid.A"}],"statuses":[{"id":"wamid.B","status":"read"}]}},
+            {"value":{"metadata":{"phone_number_id":"111"}}},{"value":{"metadata":{"phone_number_id":"222"}}}]}]}"#;
+        let k = super::event_keys(body).expect("an object");
+        assert_eq!(k.phone_number_ids, vec!["111", "222"]);
+        assert_eq!(k.event_ids, vec!["wamid.A", "wamid.B:read"]);
+        assert_eq!(super::event_keys(b"[1]"), None);
+        assert_eq!(super::event_keys(b"not json"), None);
+    }
+
     use super::*;
 
     fn err(s: &str) -> String {

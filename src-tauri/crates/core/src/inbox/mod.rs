@@ -8,8 +8,8 @@ mod server;
 mod store;
 
 pub use apply::{
-    parse_capture, APPLY_ITEMS, APPLY_SLICE, MAX_IMPORT_BYTES, MAX_IMPORT_EVENTS, TEST_EVENT_FIELD,
-    TEST_EVENT_KIND,
+    event_keys, parse_capture, EventKeys, APPLY_ITEMS, APPLY_SLICE, MAX_IMPORT_BYTES,
+    MAX_IMPORT_EVENTS, TEST_EVENT_FIELD, TEST_EVENT_KIND,
 };
 pub use server::{
     serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, BUDGET_WAIT, HEADER_TIMEOUT, MAX_BODY,

@@ -163,7 +163,7 @@ impl Core {
 
     /// [`Core::persist_events`], telling for each body whether this call stored it (true) or
     /// found it stored already: exact even while others store events at the same time.
-    pub(super) fn store_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<(i64, bool)>> {
+    pub(crate) fn store_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<(i64, bool)>> {
         let now = crate::util::now();
         let ids = self.db.with_tx_durable(|tx| {
             let mut stmt = tx

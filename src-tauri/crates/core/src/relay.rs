@@ -1,0 +1,529 @@
+//! The team relay, from the desktop's side: its URL and access token (verified first; the
+//! token in the keyring), and filling the local history from its feed — pull by cursor, then
+//! the live stream — through the inbox's own store-and-apply path (each body stored once by
+//! its hash, then applied to history). Offline, the local copy keeps working; the next sync
+//! catches up from the stored cursor.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::events::Topic;
+use crate::secrets::accounts::relay_token_account;
+use crate::sensitive::Sensitive;
+use crate::service::Core;
+use crate::{Error, Result};
+
+/// Events asked for per pull.
+pub const PULL_PAGE: usize = 5000;
+/// Pulls one sync makes at most (then it returns; the next one goes on from the cursor).
+const MAX_PULLS: usize = 10_000;
+/// One pull's time limit.
+const PULL_TIMEOUT: Duration = Duration::from_secs(60);
+/// Source the inbox lists relay events under: they come in as imports do (the stored
+/// `source` is a closed list: `receiver` or `import`).
+pub const RELAY_SOURCE: &str = "import";
+
+/// The subscription as the Settings page shows it.
+#[derive(Debug, Clone, Serialize, TS, PartialEq)]
+#[ts(export)]
+pub struct RelayStatus {
+    pub connected: bool,
+    pub url: Option<String>,
+    /// The token's name, as the relay knows it.
+    pub token_name: Option<String>,
+    /// The last relay event stored here.
+    #[ts(type = "number")]
+    pub cursor: i64,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// What one sync fetched.
+#[derive(Debug, Clone, Serialize, TS, PartialEq)]
+#[ts(export)]
+pub struct RelaySync {
+    pub fetched: u32,
+    /// Events not stored here before.
+    pub new: u32,
+    #[ts(type = "number")]
+    pub cursor: i64,
+}
+
+#[derive(Deserialize)]
+struct Page {
+    events: Vec<FeedEvent>,
+    next: i64,
+}
+
+#[derive(Deserialize)]
+struct FeedEvent {
+    seq: i64,
+    #[serde(default)]
+    body: Option<String>,
+    #[serde(default)]
+    body_base64: Option<String>,
+}
+
+impl FeedEvent {
+    fn bytes(self) -> Result<Bytes> {
+        match (self.body, self.body_base64) {
+            (Some(b), _) => Ok(Bytes::from(b)),
+            (None, Some(b64)) => {
+                use base64::Engine;
+                base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map(Bytes::from)
+                    .map_err(|e| Error::Internal(format!("relay event {}: {e}", self.seq)))
+            }
+            (None, None) => Err(Error::Internal(format!(
+                "relay event {} has no body",
+                self.seq
+            ))),
+        }
+    }
+}
+
+/// The relay's base URL, checked: http(s), no query; the trailing slash dropped.
+fn relay_url(url: &str) -> Result<String> {
+    let bad = |m: &str| Error::InvalidField {
+        field: "url",
+        message: m.to_string(),
+    };
+    let parsed = url::Url::parse(url.trim())
+        .map_err(|_| bad("enter the relay's address, e.g. https://relay.example.com"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(bad(
+            "the relay's address starts with https:// (or http:// on this computer)",
+        ));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad("the relay's address has no ? or # part"));
+    }
+    Ok(parsed.as_str().trim_end_matches('/').to_string())
+}
+
+fn unreachable(e: reqwest::Error) -> Error {
+    Error::InvalidField {
+        field: "url",
+        message: format!("the relay did not answer: {e}"),
+    }
+}
+
+struct Subscription {
+    url: String,
+    token: Sensitive<String>,
+    cursor: i64,
+}
+
+impl Core {
+    fn subscription(&self) -> Result<Option<Subscription>> {
+        let row = self.db.with_conn(|c| {
+            c.query_row(
+                "SELECT url, cursor FROM relay_subscription WHERE id = 1",
+                [],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()
+            .map_err(Error::db("reading the relay subscription"))
+        })?;
+        let Some((url, cursor)) = row else {
+            return Ok(None);
+        };
+        let Some(token) = self.secrets.get(&relay_token_account())? else {
+            return Ok(None);
+        };
+        Ok(Some(Subscription { url, token, cursor }))
+    }
+
+    /// A subscription exists (the database row only; no keyring read).
+    fn subscribed(&self) -> Result<bool> {
+        self.db.with_conn(|c| {
+            c.query_row("SELECT count(*) FROM relay_subscription", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n > 0)
+            .map_err(Error::db("reading the relay subscription"))
+        })
+    }
+
+    /// The relay this profile subscribes to, if any.
+    pub fn relay_status(&self) -> Result<RelayStatus> {
+        let row = self.db.with_conn(|c| {
+            c.query_row(
+                "SELECT url, token_name, cursor, last_sync_at, last_error FROM relay_subscription WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(Error::db("reading the relay subscription"))
+        })?;
+        Ok(match row {
+            None => RelayStatus {
+                connected: false,
+                url: None,
+                token_name: None,
+                cursor: 0,
+                last_sync_at: None,
+                last_error: None,
+            },
+            Some((url, name, cursor, last_sync_at, last_error)) => RelayStatus {
+                connected: self.secrets.get(&relay_token_account())?.is_some(),
+                url: Some(url),
+                token_name: Some(name),
+                cursor,
+                last_sync_at,
+                last_error,
+            },
+        })
+    }
+
+    /// Subscribes to a relay: the token is verified with the relay first, then kept in the
+    /// keyring. The cursor starts over unless it is the same relay.
+    pub async fn connect_relay(&self, url: &str, token: &str) -> Result<RelayStatus> {
+        let url = relay_url(url)?;
+        let token = token.trim();
+        if token.is_empty() {
+            return Err(Error::InvalidField {
+                field: "token",
+                message: "paste the access token `wabadesk-relay token create` printed".into(),
+            });
+        }
+        let resp = self
+            .http
+            .get(format!("{url}/v1/me"))
+            .bearer_auth(token)
+            .timeout(PULL_TIMEOUT)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
+            return Err(Error::InvalidField {
+                field: "token",
+                message: "the relay does not accept this token (unknown or revoked)".into(),
+            });
+        }
+        if !resp.status().is_success() {
+            return Err(Error::InvalidField {
+                field: "url",
+                message: format!("the relay answered {}", resp.status()),
+            });
+        }
+        #[derive(Deserialize)]
+        struct Me {
+            name: String,
+        }
+        let me: Me = resp.json().await.map_err(|e| Error::InvalidField {
+            field: "url",
+            message: format!("this address does not answer as a WABA Desk relay: {e}"),
+        })?;
+        self.secrets
+            .set(&relay_token_account(), &Sensitive::new(token.to_string()))?;
+        let now = crate::util::now();
+        self.write(&[Topic::Inbox], None, |tx| {
+            tx.execute(
+                "INSERT INTO relay_subscription (id, url, token_name, cursor, connected_at) VALUES (1, ?1, ?2, 0, ?3) \
+                 ON CONFLICT (id) DO UPDATE SET cursor = CASE WHEN url = excluded.url THEN cursor ELSE 0 END, \
+                 url = excluded.url, token_name = excluded.token_name, connected_at = excluded.connected_at, last_error = NULL",
+                params![url, me.name, now],
+            )
+            .map_err(Error::db("saving the relay subscription"))?;
+            Ok(())
+        })?;
+        self.relay_status()
+    }
+
+    /// Ends the subscription: the token leaves the keyring; the history stays.
+    pub fn disconnect_relay(&self) -> Result<RelayStatus> {
+        self.secrets.delete(&relay_token_account())?;
+        self.write(&[Topic::Inbox], None, |tx| {
+            tx.execute("DELETE FROM relay_subscription", [])
+                .map_err(Error::db("removing the relay subscription"))?;
+            Ok(())
+        })?;
+        self.relay_status()
+    }
+
+    fn relay_note(&self, error: Option<&str>) -> Result<()> {
+        let now = crate::util::now();
+        self.write(&[Topic::Inbox], None, |tx| {
+            tx.execute(
+                "UPDATE relay_subscription SET last_error = ?1, last_sync_at = CASE WHEN ?1 IS NULL THEN ?2 ELSE last_sync_at END WHERE id = 1",
+                params![error, now],
+            )
+            .map_err(Error::db("recording the relay sync"))?;
+            Ok(())
+        })
+    }
+
+    /// Stores a run of relay events (each body once, by its hash), applies them to history,
+    /// then moves the cursor. A crash in between fetches them again next time, and they are
+    /// found stored already.
+    fn store_relay_events(&self, events: Vec<FeedEvent>, cursor: i64) -> Result<u32> {
+        let bodies = events
+            .into_iter()
+            .map(FeedEvent::bytes)
+            .collect::<Result<Vec<_>>>()?;
+        let stored = self.store_events(&bodies, RELAY_SOURCE)?;
+        self.process_pending()?;
+        self.write(&[Topic::Inbox], None, |tx| {
+            tx.execute(
+                "UPDATE relay_subscription SET cursor = max(cursor, ?1) WHERE id = 1",
+                [cursor],
+            )
+            .map_err(Error::db("moving the relay cursor"))?;
+            Ok(())
+        })?;
+        Ok(stored.iter().filter(|(_, new)| *new).count() as u32)
+    }
+
+    /// Fetches everything the relay has after the cursor, page by page, and applies it.
+    pub async fn sync_relay(&self) -> Result<RelaySync> {
+        let Some(sub) = self.subscription()? else {
+            return Err(Error::Validation(
+                "no team relay is set up (Settings → Team relay)".into(),
+            ));
+        };
+        let result = self.pull_all(&sub).await;
+        self.relay_note(result.as_ref().err().map(|e| e.to_string()).as_deref())?;
+        result
+    }
+
+    async fn pull_all(&self, sub: &Subscription) -> Result<RelaySync> {
+        let mut cursor = sub.cursor;
+        let (mut fetched, mut new) = (0u32, 0u32);
+        for _ in 0..MAX_PULLS {
+            let resp = self
+                .http
+                .get(format!("{}/v1/events", sub.url))
+                .query(&[
+                    ("after", cursor.to_string()),
+                    ("limit", PULL_PAGE.to_string()),
+                ])
+                .bearer_auth(sub.token.expose())
+                .timeout(PULL_TIMEOUT)
+                .send()
+                .await
+                .map_err(unreachable)?;
+            if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
+                return Err(Error::Validation(
+                    "the relay no longer accepts this desktop's token: ask for a new one".into(),
+                ));
+            }
+            if !resp.status().is_success() {
+                return Err(Error::Validation(format!(
+                    "the relay answered {}",
+                    resp.status()
+                )));
+            }
+            let page: Page = resp
+                .json()
+                .await
+                .map_err(|e| Error::Internal(format!("reading the relay's feed: {e}")))?;
+            let n = page.events.len();
+            if n == 0 {
+                break;
+            }
+            fetched += n as u32;
+            new += self.store_relay_events(page.events, page.next)?;
+            cursor = page.next;
+            if n < PULL_PAGE {
+                break;
+            }
+        }
+        Ok(RelaySync {
+            fetched,
+            new,
+            cursor,
+        })
+    }
+
+    /// Follows the relay live: catches up by pulling, then reads the live stream and applies
+    /// each run of events as it comes. Returns when the stream ends or fails (offline, the relay
+    /// restarting); the caller waits and calls again, which catches up from the cursor.
+    pub async fn follow_relay(&self) -> Result<RelaySync> {
+        let mut total = self.sync_relay().await?;
+        let Some(sub) = self.subscription()? else {
+            return Ok(total);
+        };
+        let resp = self
+            .http
+            .get(format!("{}/v1/stream", sub.url))
+            .query(&[("after", sub.cursor.to_string())])
+            .bearer_auth(sub.token.expose())
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if !resp.status().is_success() {
+            let e = Error::Validation(format!(
+                "the relay's live stream answered {}",
+                resp.status()
+            ));
+            self.relay_note(Some(&e.to_string()))?;
+            return Err(e);
+        }
+        use futures_util::StreamExt;
+        let mut stream = resp.bytes_stream();
+        let mut buf: Vec<u8> = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            let Ok(chunk) = chunk else { break };
+            if !self.subscribed()? {
+                // Disconnected meanwhile: nothing more is stored from this relay.
+                break;
+            }
+            buf.extend_from_slice(&chunk);
+            let mut events = Vec::new();
+            let mut last = None;
+            while let Some(end) = buf.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = buf.drain(..end + 2).collect();
+                let text = String::from_utf8_lossy(&block);
+                for line in text.lines() {
+                    if let Some(data) = line.strip_prefix("data:") {
+                        if let Ok(e) = serde_json::from_str::<FeedEvent>(data.trim()) {
+                            last = Some(e.seq);
+                            events.push(e);
+                        }
+                    }
+                }
+            }
+            if let Some(cursor) = last {
+                total.fetched += events.len() as u32;
+                total.new += self.store_relay_events(events, cursor)?;
+                total.cursor = cursor;
+                self.relay_note(None)?;
+            }
+        }
+        Ok(total)
+    }
+}
+
+/// What pointing a number at the relay did.
+#[derive(Debug, Clone, Serialize, TS, PartialEq)]
+#[ts(export)]
+pub struct RelayPointed {
+    /// The webhook URL the number now has.
+    pub url: String,
+    pub phone_number_id: String,
+}
+
+impl Core {
+    /// "Use the team relay" on the Webhook page: gives the number a shared secret (the one it
+    /// has, or a new one kept in the keyring), tells the relay to accept it for the number's
+    /// phone-number id, then sets the number's webhook to the relay's `/webhook` with that
+    /// secret header (and no other), through the Webhook page's own path (validated, audited).
+    pub async fn point_webhook_at_relay(
+        &self,
+        number_id: i64,
+        actor: crate::audit::Actor,
+    ) -> Result<RelayPointed> {
+        let Some(sub) = self.subscription()? else {
+            return Err(Error::Validation(
+                "connect to a team relay first (Settings → Team relay)".into(),
+            ));
+        };
+        let number = self.number(number_id)?;
+        let Some(pnid) = number.phone_number_id.clone() else {
+            return Err(Error::Validation(
+                "this number's phone-number id is not known yet: verify its API key first".into(),
+            ));
+        };
+        let account = crate::webhook::secret_account(&number.phone);
+        let secret = match self.secrets.get(&account)? {
+            Some(s) => s,
+            None => {
+                use rand::Rng;
+                let bytes: [u8; 24] = rand::rng().random();
+                let s =
+                    Sensitive::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                self.secrets.set(&account, &s)?;
+                s
+            }
+        };
+        let resp = self
+            .http
+            .put(format!("{}/v1/numbers/{pnid}", sub.url))
+            .bearer_auth(sub.token.expose())
+            .json(&serde_json::json!({ "secret": secret.expose() }))
+            .timeout(PULL_TIMEOUT)
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if !resp.status().is_success() {
+            return Err(Error::Validation(format!(
+                "the relay did not take the number ({})",
+                resp.status()
+            )));
+        }
+        let url = format!("{}/webhook", sub.url);
+        // The relay reads only the secret header: the webhook gets that one alone.
+        self.set_webhook(
+            number_id,
+            crate::webhook::WebhookInput {
+                url: url.clone(),
+                headers: Default::default(),
+                secret: true,
+            },
+            actor,
+        )
+        .await?;
+        Ok(RelayPointed {
+            url,
+            phone_number_id: pnid,
+        })
+    }
+}
+
+/// Waits between attempts to reach the relay again: from the first to the last, doubling.
+const RETRY_FIRST: Duration = Duration::from_secs(2);
+const RETRY_LAST: Duration = Duration::from_secs(60);
+
+impl Core {
+    /// Follows the relay for as long as this profile subscribes to one: catch up, then live;
+    /// when the relay is away, tries again (2 s, doubling to a minute) and catches up. Returns
+    /// at once if another task follows already, and when the subscription ends.
+    pub async fn keep_following_relay(&self) {
+        use std::sync::atomic::Ordering;
+        if self.relay_following.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let mut wait = RETRY_FIRST;
+        loop {
+            match self.subscription() {
+                Ok(Some(_)) => {}
+                _ => break,
+            }
+            match self.follow_relay().await {
+                Ok(_) => wait = RETRY_FIRST,
+                Err(e) => {
+                    tracing::info!(error = %e, "the team relay is unavailable; trying again");
+                    wait = (wait * 2).min(RETRY_LAST);
+                }
+            }
+            tokio::time::sleep(wait).await;
+        }
+        self.relay_following.store(false, Ordering::SeqCst);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relay_url;
+
+    #[test]
+    fn a_relay_url_is_http_without_query() {
+        assert_eq!(
+            relay_url("https://relay.example.com/").unwrap(),
+            "https://relay.example.com"
+        );
+        assert_eq!(
+            relay_url(" http://127.0.0.1:8790 ").unwrap(),
+            "http://127.0.0.1:8790"
+        );
+        assert!(relay_url("ftp://relay.example.com").is_err());
+        assert!(relay_url("https://relay.example.com/?a=b").is_err());
+        assert!(relay_url("relay").is_err());
+    }
+}

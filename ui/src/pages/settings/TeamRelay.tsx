@@ -1,0 +1,144 @@
+import { type FormEvent, useState } from "react";
+import { ErrorBanner } from "../../lib/components/ErrorBanner";
+import { useLoad } from "../../lib/hooks/useLoad";
+import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { RelaySync } from "../../lib/ipc/bindings/RelaySync";
+import { relayConnect, relayDisconnect, relayStatus, relaySync } from "../../lib/ipc/commands";
+import { toIpcError } from "../../lib/ipc/errors";
+
+/**
+ * Settings → Team relay: the relay's address and this desktop's access token (verified by the
+ * relay, then kept in the keyring). While connected, History fills from the relay in the
+ * background (catch up, then live); offline, the local copy keeps working and catches up later.
+ */
+export function TeamRelay() {
+  const status = useLoad(() => relayStatus(), [], ["inbox"]);
+  const [url, setUrl] = useState("");
+  const [token, setToken] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ErrorPayload | null>(null);
+  const [synced, setSynced] = useState<RelaySync | null>(null);
+  const s = status.data;
+
+  async function run<T>(f: () => Promise<T>): Promise<T | null> {
+    setBusy(true);
+    setError(null);
+    try {
+      return await f();
+    } catch (e) {
+      setError(toIpcError(e));
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function connect(ev: FormEvent) {
+    ev.preventDefault();
+    const next = await run(() => relayConnect(url, token));
+    if (next) {
+      status.setData(next);
+      setToken("");
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="relay-title">
+      <h2 id="relay-title">Team relay</h2>
+      <p className="hint">
+        An always-on relay (<code>wabadesk-relay</code>) receives the webhooks of your team&apos;s numbers, so History
+        holds what arrived while this computer was off.
+      </p>
+      {status.error && <ErrorBanner error={status.error} />}
+      {s?.connected ? (
+        <>
+          <dl className="facts" id="relay-facts">
+            <dt>Relay</dt>
+            <dd className="mono" id="relay-url">
+              {s.url}
+            </dd>
+            <dt>Token</dt>
+            <dd>{s.token_name}</dd>
+            <dt>Events stored here</dt>
+            <dd id="relay-cursor">up to #{s.cursor}</dd>
+            <dt>Last caught up</dt>
+            <dd>{s.last_sync_at ?? "not yet"}</dd>
+            {s.last_error && (
+              <>
+                <dt>Problem</dt>
+                <dd>
+                  <span className="badge badge--bad" id="relay-problem">
+                    {s.last_error}
+                  </span>
+                  <p className="hint">The local copy keeps working; it catches up once the relay answers.</p>
+                </dd>
+              </>
+            )}
+          </dl>
+          <div className="form__actions">
+            <button
+              type="button"
+              id="relay-sync"
+              disabled={busy}
+              onClick={async () => setSynced(await run(() => relaySync()))}
+            >
+              Catch up now
+            </button>
+            <button
+              type="button"
+              id="relay-disconnect"
+              disabled={busy}
+              onClick={async () => {
+                const next = await run(() => relayDisconnect());
+                if (next) status.setData(next);
+              }}
+            >
+              Disconnect
+            </button>
+            {synced && (
+              <span role="status" className="notice">
+                {synced.fetched === 0 ? "Up to date." : `Fetched ${synced.fetched}, ${synced.new} new.`}
+              </span>
+            )}
+          </div>
+        </>
+      ) : (
+        <form className="form" aria-label="Connect to a team relay" onSubmit={connect}>
+          <label className="field field--wide">
+            <span>Relay address</span>
+            <input
+              id="relay-url-input"
+              value={url}
+              onChange={(e) => setUrl(e.target.value)}
+              placeholder="https://relay.example.com"
+              spellCheck={false}
+              autoComplete="off"
+            />
+          </label>
+          <label className="field field--wide">
+            <span>Access token</span>
+            <input
+              id="relay-token-input"
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              placeholder="wdr_…"
+              spellCheck={false}
+              autoComplete="off"
+            />
+          </label>
+          <p className="hint">
+            Ask whoever runs the relay for a token (<code>wabadesk-relay token create --name …</code>). It is checked with
+            the relay, then kept in the system keyring.
+          </p>
+          <div className="form__actions">
+            <button type="submit" id="relay-connect" className="primary" disabled={busy || !url.trim() || !token.trim()}>
+              {busy ? "Connecting…" : "Connect"}
+            </button>
+          </div>
+        </form>
+      )}
+      {error && <ErrorBanner error={error} />}
+    </section>
+  );
+}
