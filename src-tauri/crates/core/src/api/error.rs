@@ -435,7 +435,7 @@ mod tests {
     )]
     #[case::details_with_stop(
         br#"{"error":{"message":"(#131047) Re-engagement message","code":131047,"error_data":{"details":"More than 24 hours have passed."}}}"#.as_slice(),
-        "(#131047) Re-engagement message (More than 24 hours have passed). The customer last wrote"
+        "(#131047) Re-engagement message (More than 24 hours have passed). The customer has not written in the last 24 hours"
     )]
     #[case::duplicate_language(
         br#"{"error":{"message":"Invalid parameter","code":100,"error_subcode":2388024,"error_user_title":"Content in this language already exists","error_user_msg":"The template already has content in en_US."}}"#.as_slice(),
