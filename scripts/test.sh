@@ -3,6 +3,7 @@
 #   formatting and lint (rustfmt, clippy -D warnings, tsc)
 #   Rust unit + integration tests (cargo test --workspace), inside a private D-Bus session
 #     with an unlocked GNOME Keyring, including the real-keyring round trip
+#   a demo number's Postman collection run in Newman against the simulator
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
 #   SQL is parameterised everywhere (a grep-able rule)
@@ -54,6 +55,9 @@ stage "Rust tests, with the real Secret Service" \
   scripts/with-keyring.sh cargo test --workspace --locked -- --include-ignored
 stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
   bash scripts/attack.sh
+stage "a demo number's Postman collection runs in Newman against the simulator" \
+  env WABADESK_CLI="$target_dir/debug/wabadesk" NEWMAN="npx --no-install newman" \
+  scripts/with-keyring.sh bash scripts/check-postman.sh
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10

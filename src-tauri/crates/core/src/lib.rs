@@ -17,6 +17,7 @@ pub mod numbers;
 pub mod onboarding;
 pub mod partner;
 pub mod paths;
+pub mod postman;
 pub mod prefs;
 pub mod secrets;
 mod send;

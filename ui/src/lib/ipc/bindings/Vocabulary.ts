@@ -8,6 +8,7 @@ import type { InboxState } from "./InboxState";
 import type { KeyState } from "./KeyState";
 import type { Language } from "./Language";
 import type { Limits } from "./Limits";
+import type { RuleNotes } from "./RuleNotes";
 import type { StatusTerm } from "./StatusTerm";
 import type { Term } from "./Term";
 import type { Vertical } from "./Vertical";
@@ -19,4 +20,8 @@ export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<D
 /**
  * Meta's industries for the business profile.
  */
-verticals: Array<Term<Vertical>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, };
+verticals: Array<Term<Vertical>>, languages: Array<Language>, authentication: AuthenticationText, limits: Limits, 
+/**
+ * 360dialog's rules shown where they matter.
+ */
+rules: RuleNotes, };
