@@ -15,6 +15,9 @@ pub struct Contact {
     pub wa_id: String,
     /// The same number in E.164 (`+4915123456789`).
     pub e164: String,
+    /// 360dialog's note on delivery to this contact's country, if it has one
+    /// ([`Contact::delivery_note`]).
+    pub delivery_note: Option<String>,
 }
 
 /// Fewest and most digits of a phone number with its country code.
@@ -89,6 +92,9 @@ impl Contact {
         }
         Ok(Contact {
             e164: format!("+{digits}"),
+            delivery_note: digits
+                .starts_with(TURKIYE_COUNTRY_CODE)
+                .then(|| TURKIYE_NOTE.to_string()),
             wa_id: digits,
         })
     }
@@ -137,6 +143,7 @@ mod tests {
     fn turkish_recipients_carry_the_note_and_others_none() {
         let tr = Contact::parse("+90 532 123 45 67").unwrap();
         assert_eq!(tr.delivery_note(), Some(TURKIYE_NOTE));
+        assert_eq!(tr.delivery_note.as_deref(), Some(TURKIYE_NOTE), "the UI gets it too");
         assert!(TURKIYE_NOTE.contains("Türkiye"));
         for other in ["+4915123456789", "+19085550100", "+9715012345678"] {
             assert_eq!(

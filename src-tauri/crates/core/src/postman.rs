@@ -51,6 +51,18 @@ pub struct PostmanExport {
     pub skipped: Vec<String>,
 }
 
+/// Where an export was written.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct PostmanSaved {
+    /// The folder holding the collection, the environment and the sample file.
+    pub dir: String,
+    pub collection_file: String,
+    pub environment_file: String,
+    pub key_included: bool,
+    pub skipped: Vec<String>,
+}
+
 /// The warning shown before a key goes into an exported file.
 pub const KEY_WARNING: &str = "The environment file will hold this number's API key in plain text: anyone with the file can send as this number. Keep it out of shared folders and version control.";
 
@@ -544,6 +556,23 @@ impl Core {
         write(&export.environment_file, &pretty(&export.environment))?;
         write(SAMPLE_FILE, SAMPLE_PNG)?;
         Ok(export)
+    }
+}
+
+impl Core {
+    /// [`Core::write_postman_export`] into a new folder of the downloads folder
+    /// (`wabadesk-postman-<time>`).
+    pub fn save_postman_export(&self, number_id: i64, include_key: bool) -> Result<PostmanSaved> {
+        let dir = self.export_path("postman", "json")?.with_extension("");
+        std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
+        let e = self.write_postman_export(number_id, include_key, &dir)?;
+        Ok(PostmanSaved {
+            dir: dir.display().to_string(),
+            collection_file: e.collection_file,
+            environment_file: e.environment_file,
+            key_included: e.key_included,
+            skipped: e.skipped,
+        })
     }
 }
 

@@ -132,6 +132,8 @@ pub struct RuleNotes {
     pub turkiye: String,
     /// The country code the Türkiye note is shown for.
     pub turkiye_country_code: String,
+    /// Shown before an API key goes into an exported file.
+    pub key_in_file: String,
 }
 
 fn terms<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Term<T>> {
@@ -211,6 +213,7 @@ pub fn vocabulary() -> Vocabulary {
             opt_in: crate::contact::OPT_IN_REMINDER.into(),
             turkiye: crate::contact::TURKIYE_NOTE.into(),
             turkiye_country_code: crate::contact::TURKIYE_COUNTRY_CODE.into(),
+            key_in_file: crate::postman::KEY_WARNING.into(),
         },
     }
 }

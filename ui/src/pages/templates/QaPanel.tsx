@@ -7,6 +7,8 @@ import type { Verdict } from "../../lib/ipc/bindings/Verdict";
 import { exportQaReport, qaRuns, runQa, signOff } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useLoad } from "../../lib/hooks/useLoad";
+import { useDeliveryNote } from "../../lib/hooks/useDeliveryNote";
+import { VOCABULARY } from "../../lib/vocabulary";
 
 /** QA: send every approved language of one template to a test phone, then sign each off. */
 export function QaPanel(props: { numberId: number; name: string; approved: number; onClose: () => void }) {
@@ -15,6 +17,7 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
   const runs = loaded.data ?? [];
   const setRuns = (f: (rs: QaRun[]) => QaRun[]) => loaded.setData((rs) => f(rs ?? []));
   const [recipient, setRecipient] = useState("");
+  const deliveryNote = useDeliveryNote(recipient);
   const [progress, setProgress] = useState<[number, number] | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [notes, setNotes] = useState<Record<string, string>>({});
@@ -70,6 +73,9 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
         Sends each approved language ({props.approved}) to the test phone with the inputs last used for it (or the
         template's samples). Check each message on the phone, then pass or fail it.
       </p>
+      <p className="hint" id="qa-opt-in">
+        {VOCABULARY.rules.opt_in}
+      </p>
       <form className="toolbar" onSubmit={start} aria-label="Start a QA run">
         <label className="field">
           <span>Test recipient</span>
@@ -79,6 +85,11 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
           {progress ? `Sending ${Math.min(progress[0] + 1, progress[1])} of ${progress[1]}…` : "Run QA"}
         </button>
       </form>
+      {deliveryNote && (
+        <p className="warning-banner" id="qa-delivery-note" role="note">
+          {deliveryNote}
+        </p>
+      )}
       {progress && <progress max={progress[1]} value={progress[0]} aria-label="QA progress" />}
       {(error ?? loaded.error) && <ErrorBanner error={(error ?? loaded.error)!} />}
       {run && (

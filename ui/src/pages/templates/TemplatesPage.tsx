@@ -30,6 +30,8 @@ import { Drafts } from "./Drafts";
 import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
+import { PasteCurl } from "./PasteCurl";
+import type { CurlImport } from "../../lib/ipc/bindings/CurlImport";
 import { ImportTemplate } from "./ImportTemplate";
 import { LibraryFilters } from "./LibraryFilters";
 import { LibraryList } from "./LibraryList";
@@ -60,7 +62,7 @@ type Mode =
       source?: Source | null;
       existingLanguages?: string[];
     }
-  | { kind: "send"; name: string; language: string }
+  | { kind: "send"; name: string; language: string; initial?: CurlImport }
   | { kind: "qa"; name: string };
 
 const SYNC_EVERY_MS = 60_000;
@@ -75,6 +77,7 @@ export function TemplatesPage() {
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
+  const [pastingCurl, setPastingCurl] = useState(false);
   const [importing, setImporting] = useState<string | null>(null);
   const [notice, setNoticeState] = useState<Notice | null>(null);
   const setNotice = (text: string | null) => setNoticeState(text === null ? null : { text });
@@ -247,6 +250,9 @@ export function TemplatesPage() {
                 <button type="button" onClick={() => setImporting("")}>
                   Import JSON
                 </button>
+                <button type="button" id="templates-paste-curl" onClick={() => setPastingCurl(true)}>
+                  Paste curl
+                </button>
               </>
             )}
           </div>
@@ -264,6 +270,16 @@ export function TemplatesPage() {
           )}
           {importing !== null && (
             <ImportTemplate text={importing} onText={setImporting} onCancel={() => setImporting(null)} onOpen={() => void doImport()} />
+          )}
+          {numberId !== null && pastingCurl && mode.kind === "library" && (
+            <PasteCurl
+              numberId={numberId}
+              onCancel={() => setPastingCurl(false)}
+              onOpen={(c) => {
+                setPastingCurl(false);
+                setMode({ kind: "send", name: c.name, language: c.language, initial: c });
+              }}
+            />
           )}
           {numberId !== null && mode.kind === "builder" && (
             <Builder
@@ -291,7 +307,7 @@ export function TemplatesPage() {
             />
           )}
           {numberId !== null && mode.kind === "send" && (
-            <TestSend numberId={numberId} name={mode.name} language={mode.language} onClose={() => setMode({ kind: "library" })} />
+            <TestSend numberId={numberId} name={mode.name} language={mode.language} initial={mode.initial} onClose={() => setMode({ kind: "library" })} />
           )}
           {numberId !== null && mode.kind === "qa" && (
             <QaPanel numberId={numberId} name={mode.name} approved={approvedOf(mode.name)} onClose={() => setMode({ kind: "library" })} />

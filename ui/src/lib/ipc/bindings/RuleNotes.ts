@@ -15,4 +15,8 @@ turkiye: string,
 /**
  * The country code the Türkiye note is shown for.
  */
-turkiye_country_code: string, };
+turkiye_country_code: string, 
+/**
+ * Shown before an API key goes into an exported file.
+ */
+key_in_file: string, };
