@@ -143,7 +143,11 @@ mod tests {
     fn turkish_recipients_carry_the_note_and_others_none() {
         let tr = Contact::parse("+90 532 123 45 67").unwrap();
         assert_eq!(tr.delivery_note(), Some(TURKIYE_NOTE));
-        assert_eq!(tr.delivery_note.as_deref(), Some(TURKIYE_NOTE), "the UI gets it too");
+        assert_eq!(
+            tr.delivery_note.as_deref(),
+            Some(TURKIYE_NOTE),
+            "the UI gets it too"
+        );
         assert!(TURKIYE_NOTE.contains("Türkiye"));
         for other in ["+4915123456789", "+19085550100", "+9715012345678"] {
             assert_eq!(

@@ -13,7 +13,7 @@ use wabadesk_core::api::PATHS;
 use wabadesk_core::audit::Actor;
 use wabadesk_core::secrets::MemoryStore;
 use wabadesk_core::templates::draft::{ButtonDraft, HeaderDraft, TemplateDraft};
-use wabadesk_core::templates::library::{TemplateFilter, TestSend};
+use wabadesk_core::templates::library::TestSend;
 use wabadesk_core::Core;
 use wabadesk_sim::SimHandle;
 
