@@ -12,6 +12,7 @@ pub mod history;
 pub mod inbox;
 pub mod info;
 pub mod keys;
+pub mod links;
 pub mod media;
 pub mod numbers;
 pub mod onboarding;
