@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ChosenNumberProvider } from "./lib/hooks/useChosenNumber";
 import type { Preferences } from "./lib/ipc/bindings/Preferences";
-import { uiReady } from "./lib/ipc/commands";
+import { openingLink, uiReady } from "./lib/ipc/commands";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
 import { PreferencesProvider, usePreferences } from "./lib/preferences";
 import { DemoBanner, ProfileProvider, useProfile } from "./lib/profile";
@@ -109,6 +109,13 @@ function Shell() {
     if (readyReported) return;
     readyReported = true;
     requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
+    // Started from a wabadesk:// link (the desktop entry, its actions): go to its view.
+    openingLink().then(
+      (route) => {
+        if (route) location.hash = route;
+      },
+      () => {},
+    );
   }, []);
 
   return (

@@ -15,11 +15,17 @@ export const SECTIONS = [
 export type SectionId = (typeof SECTIONS)[number]["id"];
 
 export function sectionFromHash(hash: string): SectionId {
-  const id = hash.replace(/^#\/?/, "");
+  const id = hash.replace(/^#\/?/, "").split("?")[0];
   return SECTIONS.find((s) => s.id === id)?.id ?? "numbers";
 }
 
 /** The key that, with Ctrl/Cmd, jumps to the section at `i`: 1…9, then 0 for the tenth. */
 export function shortcutKey(i: number): string | null {
   return i < 9 ? String(i + 1) : i === 9 ? "0" : null;
+}
+
+/** The parameters of a route (`#/templates?number=…&name=…`, what a `wabadesk://` link opens). */
+export function routeParams(hash: string): URLSearchParams {
+  const at = hash.indexOf("?");
+  return new URLSearchParams(at < 0 ? "" : hash.slice(at + 1));
 }

@@ -85,6 +85,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const appInfo = () => call<AppInfo>("app_info");
 /** Tells the shell the first complete frame is painted (logged; the start-up benchmark waits for it). */
 export const uiReady = (pageMs: number) => call<void>("ui_ready", { pageMs });
+/** The route of the `wabadesk://` link the app was started with (once), or null. */
+export const openingLink = () => call<string | null>("opening_link");
 /** A phone number as every send and lookup reads it (the wa_id and E.164), or a validation error. */
 export const parseContact = (input: string) => call<Contact>("parse_contact", { input });
 export const getPreferences = () => call<Preferences>("get_preferences");

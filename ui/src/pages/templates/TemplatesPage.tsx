@@ -31,6 +31,7 @@ import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
 import { PasteCurl } from "./PasteCurl";
+import { numberNamed, useRouteParams } from "../../lib/hooks/useRouteParams";
 import type { CurlImport } from "../../lib/ipc/bindings/CurlImport";
 import { ImportTemplate } from "./ImportTemplate";
 import { LibraryFilters } from "./LibraryFilters";
@@ -78,6 +79,12 @@ export function TemplatesPage() {
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
   const [pastingCurl, setPastingCurl] = useState(false);
+  // A wabadesk://template/… link selects that template of that number; templates/new opens the builder.
+  const route = useRouteParams();
+  const linkedNumber = route.get("number");
+  const linkedName = route.get("name");
+  const linkedLanguage = route.get("language");
+  const linkedNew = route.get("new");
   const [importing, setImporting] = useState<string | null>(null);
   const [notice, setNoticeState] = useState<Notice | null>(null);
   const setNotice = (text: string | null) => setNoticeState(text === null ? null : { text });
@@ -91,6 +98,24 @@ export function TemplatesPage() {
     ["templates"],
   );
   const library: TemplateLibrary | null = lib.data;
+  useEffect(() => {
+    if (linkedNew) setMode({ kind: "builder", draft: emptyDraft(), title: "New template" });
+  }, [linkedNew]);
+  useEffect(() => {
+    if (!linkedNumber || !numbers) return;
+    const n = numberNamed(numbers, linkedNumber);
+    if (n) setNumberId(n.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [linkedNumber, numbers]);
+  useEffect(() => {
+    if (!linkedName || !library) return;
+    const variants = library.groups.find((g) => g.name === linkedName)?.variants ?? [];
+    const v = variants.find((x) => x.language === linkedLanguage) ?? variants[0];
+    if (v) {
+      setSelected({ name: v.name, language: v.language });
+      setMode({ kind: "library" });
+    }
+  }, [linkedName, linkedLanguage, library]);
   // Builder drafts saved for this number (autosaved as the user types).
   // Read again on coming back to the library (a draft saved or discarded in the builder).
   const drafts = useLoad(
