@@ -87,7 +87,8 @@ function waitForPortClosed(port, timeoutMs = 10000) {
 /**
  * Starts the app with a fresh data dir and its own keyring namespace. `setup(env)` runs first,
  * e.g. to add numbers with the CLI. `opts.keyringService` names the keyring namespace (default:
- * one per test process); `opts.args` are the app's command-line arguments (a wabadesk:// link).
+ * one per test process); `opts.args` are the app's command-line arguments (a wabadesk:// link), or `opts.argsFrom()`
+ * gives them once `setup` has run.
  */
 export async function launch(setup, opts = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-"));
@@ -110,7 +111,7 @@ export async function launch(setup, opts = {}) {
   // A file, not a pipe: the app inherits it, and a pipe would keep this process waiting for a
   // straggling app to close it.
   const logFd = openSync(logFile, "a");
-  const { driver, driverProcess } = await startDriver(env, APP, ["ignore", logFd, logFd], opts.args ?? []);
+  const { driver, driverProcess } = await startDriver(env, APP, ["ignore", logFd, logFd], opts.argsFrom?.() ?? opts.args ?? []);
   closeSync(logFd);
   const session = {
     driver,
