@@ -31,6 +31,7 @@ import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
 import { PasteCurl } from "./PasteCurl";
+import { takeDroppedDraft } from "../../lib/drop";
 import { numberNamed, useRouteParams } from "../../lib/hooks/useRouteParams";
 import type { CurlImport } from "../../lib/ipc/bindings/CurlImport";
 import { ImportTemplate } from "./ImportTemplate";
@@ -85,6 +86,7 @@ export function TemplatesPage() {
   const linkedName = route.get("name");
   const linkedLanguage = route.get("language");
   const linkedNew = route.get("new");
+  const droppedAt = route.get("dropped");
   const [importing, setImporting] = useState<string | null>(null);
   const [notice, setNoticeState] = useState<Notice | null>(null);
   const setNotice = (text: string | null) => setNoticeState(text === null ? null : { text });
@@ -98,6 +100,10 @@ export function TemplatesPage() {
     ["templates"],
   );
   const library: TemplateLibrary | null = lib.data;
+  useEffect(() => {
+    const d = droppedAt ? takeDroppedDraft() : null;
+    if (d) setMode({ kind: "builder", draft: d, title: "Imported template" });
+  }, [droppedAt]);
   useEffect(() => {
     if (linkedNew) setMode({ kind: "builder", draft: emptyDraft(), title: "New template" });
   }, [linkedNew]);
