@@ -33,13 +33,13 @@ function waitForPort(port, timeoutMs = 20000) {
 }
 
 /** Starts tauri-driver (which starts WebKitWebDriver) and a WebDriver session on `app`. */
-export async function startDriver(env, app, stdio = "ignore") {
+export async function startDriver(env, app, stdio = "ignore", args = []) {
   const driverProcess = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { env, stdio });
   await waitForPort(4444);
   await waitForPort(4445);
   const driver = await new Builder()
     .usingServer("http://127.0.0.1:4444/")
-    .withCapabilities({ browserName: "wry", "tauri:options": { application: app } })
+    .withCapabilities({ browserName: "wry", "tauri:options": { application: app, args } })
     .build();
   return { driver, driverProcess };
 }
@@ -87,7 +87,8 @@ function waitForPortClosed(port, timeoutMs = 10000) {
 /**
  * Starts the app with a fresh data dir and its own keyring namespace. `setup(env)` runs first,
  * e.g. to add numbers with the CLI. `opts.keyringService` names the keyring namespace (default:
- * one per test process).
+ * one per test process); `opts.args` are the app's command-line arguments (a wabadesk:// link), or `opts.argsFrom()`
+ * gives them once `setup` has run.
  */
 export async function launch(setup, opts = {}) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-e2e-"));
@@ -110,7 +111,7 @@ export async function launch(setup, opts = {}) {
   // A file, not a pipe: the app inherits it, and a pipe would keep this process waiting for a
   // straggling app to close it.
   const logFd = openSync(logFile, "a");
-  const { driver, driverProcess } = await startDriver(env, APP, ["ignore", logFd, logFd]);
+  const { driver, driverProcess } = await startDriver(env, APP, ["ignore", logFd, logFd], opts.argsFrom?.() ?? opts.args ?? []);
   closeSync(logFd);
   const session = {
     driver,

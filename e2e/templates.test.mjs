@@ -90,7 +90,25 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     );
     assert.match(await driver.findElement(By.id("tpl-send")).getText(), /delivered/);
     assert.match(await driver.findElement(By.id("send-curl")).getText(), /D360-API-KEY: ••••/);
+    assert.match(await driver.findElement(By.id("send-httpie")).getText(), /http POST .*D360-API-KEY:••••/s);
+    assert.match(await driver.findElement(By.id("send-opt-in")).getText(), /opted in/);
     await screenshot(driver, "template-test-send");
+
+    // "Copy as curl" pasted back ("Paste curl") opens the same test-send with the same values.
+    const curl = await driver.executeScript("return document.getElementById('send-curl').textContent");
+    await driver.findElement(By.xpath("//button[.='Back to the library']")).click();
+    await driver.findElement(By.id("templates-paste-curl")).click();
+    const box = await driver.wait(until.elementLocated(By.id("templates-curl")), 5000);
+    await driver.executeScript(
+      "const t = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; set.call(t, arguments[1]); t.dispatchEvent(new Event('input', { bubbles: true }));",
+      box,
+      curl,
+    );
+    await driver.findElement(By.id("templates-curl-open")).click();
+    const again = await driver.wait(until.elementLocated(By.id("send-field-body-2")), 5000);
+    await driver.wait(async () => (await again.getAttribute("value")) === "Friday", 5000, "the pasted request's values");
+    assert.equal(await driver.findElement(By.id("send-to")).getAttribute("value"), "4915123456789");
+    assert.equal(await driver.findElements(By.id("send-curl-notes")).then((e) => e.length), 0, "nothing to note");
   });
 });
 

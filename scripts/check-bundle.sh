@@ -33,7 +33,12 @@ file "$bin" | grep -q ELF || fail "usr/bin/wabadesk-app is not an ELF binary"
 desktop=$(ls "$root"/usr/share/applications/*.desktop 2>/dev/null | head -1)
 [ -n "$desktop" ] || fail "no desktop entry under usr/share/applications"
 grep -qx 'Name=WABA Desk' "$desktop" || fail "desktop entry name: $(grep ^Name= "$desktop")"
-grep -qx 'Exec=wabadesk-app' "$desktop" || fail "desktop entry Exec: $(grep ^Exec= "$desktop")"
+grep -qx 'Exec=wabadesk-app %u' "$desktop" || fail "desktop entry Exec: $(grep ^Exec= "$desktop")"
+# wabadesk:// links open in the app; the entry's actions open the builder and the inbox.
+grep -qx 'MimeType=x-scheme-handler/wabadesk;' "$desktop" || fail "desktop entry MimeType: $(grep ^MimeType= "$desktop")"
+grep -qx 'Actions=new-template;open-inbox;' "$desktop" || fail "desktop entry Actions: $(grep ^Actions= "$desktop")"
+grep -qx 'Exec=wabadesk-app wabadesk://templates/new' "$desktop" || fail "desktop action New template"
+grep -qx 'Exec=wabadesk-app wabadesk://inbox' "$desktop" || fail "desktop action Open Inbox"
 grep -qx 'Type=Application' "$desktop" || fail "desktop entry Type"
 icon=$(sed -n 's/^Icon=//p' "$desktop")
 ls "$root"/usr/share/icons/hicolor/*/apps/"$icon".png >/dev/null 2>&1 || fail "icon $icon not installed"

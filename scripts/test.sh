@@ -5,6 +5,7 @@
 #     with an unlocked GNOME Keyring, including the real-keyring round trip
 #   the team relay against a real PostgreSQL 15 (throw-away cluster: scripts/with-postgres.sh):
 #     ingest, dedupe, secrets, tokens, feed, live stream, two replicas with one killed
+#   a demo number's Postman collection run in Newman against the simulator
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
 #   SQL is parameterised everywhere (a grep-able rule)
@@ -58,6 +59,9 @@ stage "team relay against a real PostgreSQL 15 (two replicas, one killed under l
   scripts/with-postgres.sh cargo test -p wabadesk-relay --locked
 stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
   bash scripts/attack.sh
+stage "a demo number's Postman collection runs in Newman against the simulator" \
+  env WABADESK_CLI="$target_dir/debug/wabadesk" NEWMAN="npx --no-install newman" \
+  scripts/with-keyring.sh bash scripts/check-postman.sh
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10

@@ -1,7 +1,9 @@
 import { useEffect, useState } from "react";
 import { ChosenNumberProvider } from "./lib/hooks/useChosenNumber";
 import type { Preferences } from "./lib/ipc/bindings/Preferences";
-import { uiReady } from "./lib/ipc/commands";
+import { openingLink, uiReady } from "./lib/ipc/commands";
+import { handleDrop } from "./lib/drop";
+import { toIpcError } from "./lib/ipc/errors";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
 import { PreferencesProvider, usePreferences } from "./lib/preferences";
 import { DemoBanner, ProfileProvider, useProfile } from "./lib/profile";
@@ -102,6 +104,30 @@ function Shell() {
   useSectionShortcuts();
   const { preferences, put } = usePreferences();
   const demo = useProfile().status?.demo ?? false;
+  const [dropNotice, setDropNotice] = useState<{ text: string; warn: boolean } | null>(null);
+
+  useEffect(() => {
+    // A template JSON or a captured webhook file dropped anywhere on the window (drop zones of
+    // their own handle theirs first).
+    const over = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes("Files")) e.preventDefault();
+    };
+    const drop = (e: DragEvent) => {
+      const file = e.dataTransfer?.files[0];
+      if (e.defaultPrevented || !file) return;
+      e.preventDefault();
+      handleDrop(file).then(
+        (text) => setDropNotice({ text, warn: false }),
+        (err) => setDropNotice({ text: `${file.name}: ${toIpcError(err).message}`, warn: true }),
+      );
+    };
+    window.addEventListener("dragover", over);
+    window.addEventListener("drop", drop);
+    return () => {
+      window.removeEventListener("dragover", over);
+      window.removeEventListener("drop", drop);
+    };
+  }, []);
 
   useEffect(() => {
     // The first frame of the window (in the remembered theme) is painted after two animation
@@ -110,6 +136,13 @@ function Shell() {
     if (readyReported) return;
     readyReported = true;
     requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
+    // Started from a wabadesk:// link (the desktop entry, its actions): go to its view.
+    openingLink().then(
+      (route) => {
+        if (route) location.hash = route;
+      },
+      () => {},
+    );
   }, []);
 
   return (
@@ -126,6 +159,16 @@ function Shell() {
         Skip to content
       </a>
       <DemoBanner />
+      {dropNotice && (
+        <p
+          className={`${dropNotice.warn ? "warning-banner" : "notice"} drop-notice`}
+          id="drop-notice"
+          role="status"
+          onClick={() => setDropNotice(null)}
+        >
+          {dropNotice.text}
+        </p>
+      )}
       <nav className="sidebar" aria-label="Sections">
         <div className="brand">
           <span className="brand__mark" aria-hidden="true">

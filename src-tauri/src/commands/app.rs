@@ -40,3 +40,44 @@ pub fn ui_ready(page_ms: u64) {
         .unwrap_or_default();
     tracing::info!(ms, page_ms, "UI ready");
 }
+
+/// The route of the `wabadesk://` link the app was started with, until the UI takes it.
+static OPENING_LINK: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keeps the window's route for a `wabadesk://` link given on the command line (the desktop
+/// entry passes it); a link that opens nothing is logged and dropped.
+pub fn remember_link(link: &str) {
+    match wabadesk_core::links::Link::parse(link) {
+        Ok(l) => *OPENING_LINK.lock().unwrap_or_else(|e| e.into_inner()) = Some(l.route()),
+        Err(e) => tracing::warn!("{e}"),
+    }
+}
+
+/// The route (`#/templates?…`) of the link the app was started with, once; `None` after that
+/// or when it was started without one.
+#[tauri::command]
+pub fn opening_link() -> Option<String> {
+    OPENING_LINK
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+}
+
+/// A link opened while the app runs: the main window goes to its route.
+pub fn open_link<R: tauri::Runtime>(app: &tauri::AppHandle<R>, link: &str) {
+    use tauri::Manager;
+    let route = match wabadesk_core::links::Link::parse(link) {
+        Ok(l) => l.route(),
+        Err(e) => {
+            tracing::warn!("{e}");
+            return;
+        }
+    };
+    if let Some(w) = app.get_webview_window("main") {
+        let js = format!("location.hash = {}", serde_json::Value::from(route));
+        if let Err(e) = w.eval(&js) {
+            tracing::warn!("opening a link: {e}");
+        }
+        let _ = w.set_focus();
+    }
+}

@@ -11,6 +11,7 @@ pub mod media;
 pub mod numbers;
 pub mod onboarding;
 pub mod partner;
+pub mod postman;
 pub mod prefs;
 pub mod profile;
 pub mod qa;

@@ -3,6 +3,7 @@
 
 use tauri::State;
 use wabadesk_core::audit::Actor;
+use wabadesk_core::templates::curl::CurlImport;
 use wabadesk_core::templates::draft::{DraftCheck, TemplateDraft};
 use wabadesk_core::templates::library::{
     SendFormView, SyncReport, TemplateFilter, TemplateLibrary, TemplateRow, TestSend,
@@ -156,4 +157,14 @@ pub async fn send_test_template(
         .send_test_with_progress(number_id, &send, Actor::Ui, progress)
         .await
         .map_err(state.for_number(number_id))
+}
+
+/// "Paste curl": a curl command for `POST /messages` opened as a test-send of the number.
+#[tauri::command(async)]
+pub fn import_curl(
+    state: State<'_, AppState>,
+    number_id: i64,
+    command: String,
+) -> Result<CurlImport, IpcError> {
+    Ok(state.core().import_curl(number_id, &command)?)
 }

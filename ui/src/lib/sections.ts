@@ -29,3 +29,9 @@ export function shortcutKey(i: number): string | null {
   if (SECTIONS[i]?.id === "settings") return ",";
   return i < 9 ? String(i + 1) : i === 9 ? "0" : null;
 }
+
+/** The parameters of a route (`#/templates?number=…&name=…`, what a `wabadesk://` link opens). */
+export function routeParams(hash: string): URLSearchParams {
+  const at = hash.indexOf("?");
+  return new URLSearchParams(at < 0 ? "" : hash.slice(at + 1));
+}

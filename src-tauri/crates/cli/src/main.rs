@@ -16,6 +16,7 @@ mod keys;
 mod media;
 mod numbers;
 mod partner;
+mod postman;
 mod qa;
 mod send;
 mod stats;
@@ -96,6 +97,9 @@ enum Command {
     /// Upload files (template samples, media for messages) and list a number's media.
     #[command(subcommand)]
     Media(media::MediaCmd),
+    /// Export a number's requests for Postman and Newman.
+    #[command(subcommand)]
+    Postman(postman::PostmanCmd),
     /// Run the demo: the simulator, the inbox and two demo numbers, until Ctrl-C.
     Demo(demo::DemoArgs),
     /// The team relay (the same as `wabadesk-relay`): serve, migrate, tokens, numbers.
@@ -164,6 +168,7 @@ async fn run(cli: Cli) -> Result<Output, Error> {
         Command::Block(cmd) => block::run(&data_dir, cmd).await,
         Command::Partner(cmd) => partner::run(&data_dir, cmd).await,
         Command::Media(cmd) => media::run(&data_dir, cmd).await,
+        Command::Postman(cmd) => postman::run(&data_dir, cmd),
         Command::Demo(args) => demo::demo(cli.data_dir.as_deref(), cli.json, args).await,
         Command::Relay(_) => Err(Error::Internal("the relay runs on its own runtime".into())),
     }

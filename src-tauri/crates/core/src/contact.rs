@@ -15,12 +15,32 @@ pub struct Contact {
     pub wa_id: String,
     /// The same number in E.164 (`+4915123456789`).
     pub e164: String,
+    /// 360dialog's note on delivery to this contact's country, if it has one
+    /// ([`Contact::delivery_note`]).
+    pub delivery_note: Option<String>,
 }
 
 /// Fewest and most digits of a phone number with its country code.
 pub const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 8..=15;
 
+/// 360dialog's rule on consent, shown on test-sends and QA runs.
+pub const OPT_IN_REMINDER: &str = "Send only to people who opted in to messages from this business on WhatsApp; test recipients too.";
+
+/// The country code of Türkiye.
+pub const TURKIYE_COUNTRY_CODE: &str = "90";
+
+/// 360dialog's note on Türkiye, shown for +90 recipients.
+pub const TURKIYE_NOTE: &str = "Businesses in Türkiye may send messages, but users inside Türkiye cannot receive messages sent through the API: this recipient may never get it.";
+
 impl Contact {
+    /// A note on delivery to this contact, when 360dialog has one for its country: users inside
+    /// Türkiye (+90) cannot receive API messages.
+    pub fn delivery_note(&self) -> Option<&'static str> {
+        self.wa_id
+            .starts_with(TURKIYE_COUNTRY_CODE)
+            .then_some(TURKIYE_NOTE)
+    }
+
     /// Parses any spelling of a phone number with its country code: spaces, dashes, dots,
     /// parentheses, a leading `+` or `00`, or the bare digits (which must not start with 0).
     pub fn parse(input: &str) -> Result<Contact> {
@@ -72,6 +92,9 @@ impl Contact {
         }
         Ok(Contact {
             e164: format!("+{digits}"),
+            delivery_note: digits
+                .starts_with(TURKIYE_COUNTRY_CODE)
+                .then(|| TURKIYE_NOTE.to_string()),
             wa_id: digits,
         })
     }
@@ -114,6 +137,25 @@ mod tests {
         let c = Contact::parse(input).unwrap();
         assert_eq!(c.wa_id(), "4915123456789");
         assert_eq!(c.e164(), "+4915123456789");
+    }
+
+    #[test]
+    fn turkish_recipients_carry_the_note_and_others_none() {
+        let tr = Contact::parse("+90 532 123 45 67").unwrap();
+        assert_eq!(tr.delivery_note(), Some(TURKIYE_NOTE));
+        assert_eq!(
+            tr.delivery_note.as_deref(),
+            Some(TURKIYE_NOTE),
+            "the UI gets it too"
+        );
+        assert!(TURKIYE_NOTE.contains("Türkiye"));
+        for other in ["+4915123456789", "+19085550100", "+9715012345678"] {
+            assert_eq!(
+                Contact::parse(other).unwrap().delivery_note(),
+                None,
+                "{other}"
+            );
+        }
     }
 
     #[test]

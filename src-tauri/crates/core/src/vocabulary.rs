@@ -120,6 +120,22 @@ pub struct Vocabulary {
     pub rejection_reasons: Vec<RejectionTerm>,
     pub authentication: AuthenticationText,
     pub limits: Limits,
+    /// 360dialog's rules shown where they matter.
+    pub rules: RuleNotes,
+}
+
+/// 360dialog's messaging rules, in the words the app shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct RuleNotes {
+    /// Shown on test-sends and QA runs.
+    pub opt_in: String,
+    /// Shown for recipients with the country code of Türkiye.
+    pub turkiye: String,
+    /// The country code the Türkiye note is shown for.
+    pub turkiye_country_code: String,
+    /// Shown before an API key goes into an exported file.
+    pub key_in_file: String,
 }
 
 fn terms<T: Copy>(all: &[T], label: impl Fn(T) -> &'static str) -> Vec<Term<T>> {
@@ -231,6 +247,12 @@ pub fn vocabulary() -> Vocabulary {
             command_name_max: components::COMMAND_NAME_MAX as u32,
             command_description_max: components::COMMAND_DESCRIPTION_MAX as u32,
             block_users_max: BLOCK_MAX_PER_REQUEST as u32,
+        },
+        rules: RuleNotes {
+            opt_in: crate::contact::OPT_IN_REMINDER.into(),
+            turkiye: crate::contact::TURKIYE_NOTE.into(),
+            turkiye_country_code: crate::contact::TURKIYE_COUNTRY_CODE.into(),
+            key_in_file: crate::postman::KEY_WARNING.into(),
         },
     }
 }

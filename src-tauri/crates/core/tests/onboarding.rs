@@ -32,7 +32,7 @@ async fn the_profile_is_checked_diffed_saved_and_audited() {
 
     let empty = core.business_profile(id, Actor::Ui).await.unwrap();
     assert!(!empty.complete);
-    assert_eq!(empty.missing.len(), 6);
+    assert_eq!(empty.missing.len(), 7);
     let step = |core: &wabadesk_core::Core| {
         core.checklist(id)
             .unwrap()
@@ -61,6 +61,22 @@ async fn the_profile_is_checked_diffed_saved_and_audited() {
         "{err}"
     );
 
+    // The photo: a PNG through the resumable upload, its handle set with the other fields.
+    let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
+    png.resize(4_000, 1);
+    let photo = core
+        .upload_sample(
+            id,
+            wabadesk_core::media::UploadFile {
+                file_name: "logo.png".into(),
+                bytes: png,
+            },
+            Some("IMAGE"),
+            Actor::Ui,
+            None,
+        )
+        .await
+        .unwrap();
     let input = BusinessProfileInput {
         about: Some("Here to help".into()),
         description: Some("Bikes and repairs".into()),
@@ -68,11 +84,11 @@ async fn the_profile_is_checked_diffed_saved_and_audited() {
         email: Some("help@example.com".into()),
         websites: Some(vec!["https://example.com".into()]),
         vertical: Some(Vertical::Retail),
-        profile_picture_handle: None,
+        profile_picture_handle: Some(photo.handle),
     };
     let diff = core.check_business_profile(&empty.profile, &input);
     assert!(diff.problems.is_empty());
-    assert_eq!(diff.changes.len(), 6);
+    assert_eq!(diff.changes.len(), 7);
     let saved = core
         .set_business_profile(id, input.clone(), Actor::Ui)
         .await
@@ -86,8 +102,12 @@ async fn the_profile_is_checked_diffed_saved_and_audited() {
     );
 
     // The same values again: nothing to change. Clearing the industry: refused at its field.
+    let again = BusinessProfileInput {
+        profile_picture_handle: None,
+        ..input
+    };
     assert!(core
-        .set_business_profile(id, input, Actor::Ui)
+        .set_business_profile(id, again, Actor::Ui)
         .await
         .is_err());
     let err = core

@@ -225,6 +225,39 @@ async fn test_endpoint_reports_status_and_latency() {
     );
 }
 
+/// 360dialog needs the 200 at once: an endpoint that does its work before answering is measured
+/// and reported over the limit, though it answers 200.
+#[tokio::test]
+async fn test_endpoint_says_when_the_200_came_too_late() {
+    let app = axum::Router::new().route(
+        "/slow",
+        post(|| async {
+            tokio::time::sleep(std::time::Duration::from_millis(5300)).await;
+            StatusCode::OK
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let slow = test_endpoint(
+        &reqwest::Client::new(),
+        &format!("{base}/slow"),
+        &BTreeMap::new(),
+        TestEventKind::Status,
+        "1",
+        "1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(slow.status, Some(200));
+    assert!(slow.ok, "it did answer 200");
+    assert!(slow.latency_ms >= 5300, "measured: {slow:?}");
+    assert!(
+        !slow.within_limit,
+        "a 200 after the work is too late: {slow:?}"
+    );
+}
+
 /// A local endpoint that counts the events it gets; answers `status`.
 async fn counter(status: StatusCode) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
     let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));

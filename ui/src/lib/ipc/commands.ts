@@ -14,6 +14,8 @@ import type { Preferences } from "./bindings/Preferences";
 import type { VerifyOutcome } from "./bindings/VerifyOutcome";
 import type { VerifyProgress } from "./bindings/VerifyProgress";
 import type { Contact } from "./bindings/Contact";
+import type { CurlImport } from "./bindings/CurlImport";
+import type { PostmanSaved } from "./bindings/PostmanSaved";
 import type { Conversation } from "./bindings/Conversation";
 import type { Destination } from "./bindings/Destination";
 import type { DraftSave } from "./bindings/DraftSave";
@@ -89,6 +91,8 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 export const appInfo = () => call<AppInfo>("app_info");
 /** Tells the shell the first complete frame is painted (logged; the start-up benchmark waits for it). */
 export const uiReady = (pageMs: number) => call<void>("ui_ready", { pageMs });
+/** The route of the `wabadesk://` link the app was started with (once), or null. */
+export const openingLink = () => call<string | null>("opening_link");
 /** A phone number as every send and lookup reads it (the wa_id and E.164), or a validation error. */
 export const parseContact = (input: string) => call<Contact>("parse_contact", { input });
 export const getPreferences = () => call<Preferences>("get_preferences");
@@ -291,6 +295,11 @@ export function sendTestTemplate(numberId: number, send: TestSend, onRetry: (r: 
   channel.onmessage = onRetry;
   return call<TestSendResult>("send_test_template", { numberId, send, onProgress: channel });
 }
+/** "Paste curl": a curl command for `POST /messages` read into a test-send of the number. */
+export const importCurl = (numberId: number, command: string) => call<CurlImport>("import_curl", { numberId, command });
+/** The number's Postman collection and environment, saved to the downloads folder; the key only with `includeKey`. */
+export const exportPostman = (numberId: number, includeKey: boolean) =>
+  call<PostmanSaved>("export_postman", { numberId, includeKey });
 export function sendText(numberId: number, to: string, body: string, onRetry: (r: Retrying) => void = () => {}) {
   const channel = new Channel<Retrying>();
   channel.onmessage = onRetry;

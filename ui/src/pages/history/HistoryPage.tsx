@@ -19,6 +19,7 @@ import { HistoryFilters } from "./HistoryFilters";
 import { HistoryTable } from "./HistoryTable";
 import { retryText } from "../../lib/retrying";
 import { MessageDrawer } from "./MessageDrawer";
+import { useRouteParams } from "../../lib/hooks/useRouteParams";
 import { Retention } from "./Retention";
 
 const PAGE = 100;
@@ -67,6 +68,12 @@ export function HistoryPage() {
   const [retrying, setRetrying] = useState<string | null>(null);
   // What opened the drawer, to give focus back to it: the row, or the table when opened by keyboard.
   const opener = useRef<{ wamid: string; fromTable: boolean } | null>(null);
+  // A wabadesk://message/<wamid> link opens that message.
+  const linkedWamid = useRouteParams().get("wamid");
+  useEffect(() => {
+    if (!linkedWamid) return;
+    messageDetail(linkedWamid).then(setOpen, (e) => setError(toIpcError(e)));
+  }, [linkedWamid]);
 
   // The search box applies as you type, a moment after the last key.
   useEffect(() => {

@@ -10,6 +10,7 @@ import { keyHistory, reapplyWebhook, removeKey, removeNumber, setKey, verifyKey 
 import { toIpcError } from "../../lib/ipc/errors";
 import { PartnerKey } from "../partner/PartnerKey";
 import { NumberForm } from "./NumberForm";
+import { PostmanExport } from "./PostmanExport";
 import { isStale, StaleMark } from "./stale";
 
 /** One number: its key (paste, check), health, details, key history, removal. */
@@ -310,6 +311,8 @@ export function NumberDrawer(props: {
           </>
         )}
       </section>
+
+      <PostmanExport number={n} />
 
       <section aria-labelledby="history-title" className="drawer__section">
         <h3 id="history-title">Key history</h3>

@@ -12,6 +12,7 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { TryDemo } from "../../lib/profile";
 import { NumberDrawer } from "./NumberDrawer";
+import { numberNamed, useRouteParams } from "../../lib/hooks/useRouteParams";
 import { NumberForm } from "./NumberForm";
 import { isStale, StaleMark, verifySummary } from "./stale";
 
@@ -27,6 +28,13 @@ export function NumbersPage() {
   const [verifyError, setVerifyError] = useState<ErrorPayload | null>(null);
   const [summary, setSummary] = useState<string | null>(null);
   const refreshedOnOpen = useRef(false);
+  // A wabadesk://number/… link opens that number's drawer.
+  const linked = useRouteParams().get("number");
+  useEffect(() => {
+    if (!linked || !numbers) return;
+    const n = numberNamed(numbers, linked);
+    if (n) setOpenId(n.id);
+  }, [linked, numbers]);
   const addButton = useRef<HTMLButtonElement>(null);
   const [, choose] = useChosenNumber({ canShowAll: false });
   // Each number's onboarding checklist progress (from what WABA Desk knows; no call to 360dialog).

@@ -46,6 +46,24 @@ afterEach(() => {
 });
 
 describe("QA panel", () => {
+  it("reminds of opt-in and notes Türkiye for a +90 test recipient", async () => {
+    const { VOCABULARY } = await import("../../lib/vocabulary");
+    mockIPC((cmd, args) => {
+      if (cmd === "qa_runs") return [];
+      if (cmd === "parse_contact") {
+        const wa_id = String((args as { input: string }).input).replace(/\D/g, "");
+        return { wa_id, e164: `+${wa_id}`, delivery_note: wa_id.startsWith("90") ? VOCABULARY.rules.turkiye : null };
+      }
+      throw new Error(`unexpected ${cmd}`);
+    });
+    render(<QaPanel numberId={7} name="order_shipped" approved={2} onClose={() => {}} />);
+    expect(document.getElementById("qa-opt-in")?.textContent).toBe(VOCABULARY.rules.opt_in);
+    fireEvent.change(screen.getByLabelText("Test recipient"), { target: { value: "+905321234567" } });
+    await waitFor(() => expect(document.getElementById("qa-delivery-note")?.textContent).toBe(VOCABULARY.rules.turkiye));
+    fireEvent.change(screen.getByLabelText("Test recipient"), { target: { value: "+4915123456789" } });
+    await waitFor(() => expect(document.getElementById("qa-delivery-note")).toBeNull());
+  });
+
   it("runs over the approved languages, signs a variant off with its note, exports the report", async () => {
     const calls: { cmd: string; args: Record<string, unknown> }[] = [];
     let runs: QaRun[] = [];

@@ -17,6 +17,8 @@ import {
   signOff,
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
+import { useDeliveryNote } from "../../lib/hooks/useDeliveryNote";
+import { VOCABULARY } from "../../lib/vocabulary";
 import { useLoad } from "../../lib/hooks/useLoad";
 import { previewOfComponents } from "../../lib/templates";
 import { Preview } from "./Preview";
@@ -90,6 +92,7 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
   const runs = loaded.data ?? [];
   const setRuns = (f: (rs: QaRun[]) => QaRun[]) => loaded.setData((rs) => f(rs ?? []));
   const [recipient, setRecipient] = useState("");
+  const deliveryNote = useDeliveryNote(recipient);
   const [progress, setProgress] = useState<[number, number] | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [notes, setNotes] = useState<Record<string, string>>({});
@@ -172,6 +175,9 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
         Sends each approved language ({props.approved}) to the test phone with the inputs last used for it (or the
         template's samples). Check each message below (and on the phone, if you have it), then pass or fail it.
       </p>
+      <p className="hint" id="qa-opt-in">
+        {VOCABULARY.rules.opt_in}
+      </p>
       <form className="toolbar" onSubmit={start} aria-label="Start a QA run">
         <label className="field">
           <span>Test recipient</span>
@@ -189,6 +195,11 @@ export function QaPanel(props: { numberId: number; name: string; approved: numbe
               {r}
             </button>
           ))}
+        </p>
+      )}
+      {deliveryNote && (
+        <p className="warning-banner" id="qa-delivery-note" role="note">
+          {deliveryNote}
         </p>
       )}
       {progress && <progress max={progress[1]} value={progress[0]} aria-label="QA progress" />}

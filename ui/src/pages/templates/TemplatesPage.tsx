@@ -31,6 +31,10 @@ import type { SavedDraft } from "../../lib/ipc/bindings/SavedDraft";
 import { LIMITS, rejectionOf, templateStatus } from "../../lib/vocabulary";
 import { QaPanel } from "./QaPanel";
 import { TestSend } from "./TestSend";
+import { PasteCurl } from "./PasteCurl";
+import { takeDroppedDraft } from "../../lib/drop";
+import { numberNamed, useRouteParams } from "../../lib/hooks/useRouteParams";
+import type { CurlImport } from "../../lib/ipc/bindings/CurlImport";
 import { ImportTemplate } from "./ImportTemplate";
 import { LibraryFilters } from "./LibraryFilters";
 import { LibraryList } from "./LibraryList";
@@ -75,7 +79,7 @@ type Mode =
       /** Edit and resubmit: Meta's reason, shown at the field it concerns. */
       review?: { field: string; message: string } | null;
     }
-  | { kind: "send"; name: string; language: string }
+  | { kind: "send"; name: string; language: string; initial?: CurlImport }
   | { kind: "qa"; name: string };
 
 const SYNC_EVERY_MS = 60_000;
@@ -90,6 +94,14 @@ export function TemplatesPage() {
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
+  const [pastingCurl, setPastingCurl] = useState(false);
+  // A wabadesk://template/… link selects that template of that number; templates/new opens the builder.
+  const route = useRouteParams();
+  const linkedNumber = route.get("number");
+  const linkedName = route.get("name");
+  const linkedLanguage = route.get("language");
+  const linkedNew = route.get("new");
+  const droppedAt = route.get("dropped");
   const [importing, setImporting] = useState<string | null>(null);
   const [notice, setNoticeState] = useState<Notice | null>(null);
   const setNotice = (text: string | null) => setNoticeState(text === null ? null : { text });
@@ -103,6 +115,28 @@ export function TemplatesPage() {
     ["templates"],
   );
   const library: TemplateLibrary | null = lib.data;
+  useEffect(() => {
+    const d = droppedAt ? takeDroppedDraft() : null;
+    if (d) setMode({ kind: "builder", draft: d, title: "Imported template" });
+  }, [droppedAt]);
+  useEffect(() => {
+    if (linkedNew) setMode({ kind: "builder", draft: emptyDraft(), title: "New template" });
+  }, [linkedNew]);
+  useEffect(() => {
+    if (!linkedNumber || !numbers) return;
+    const n = numberNamed(numbers, linkedNumber);
+    if (n) setNumberId(n.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [linkedNumber, numbers]);
+  useEffect(() => {
+    if (!linkedName || !library) return;
+    const variants = library.groups.find((g) => g.name === linkedName)?.variants ?? [];
+    const v = variants.find((x) => x.language === linkedLanguage) ?? variants[0];
+    if (v) {
+      setSelected({ name: v.name, language: v.language });
+      setMode({ kind: "library" });
+    }
+  }, [linkedName, linkedLanguage, library]);
   // Builder drafts saved for this number (autosaved as the user types).
   // Read again on coming back to the library (a draft saved or discarded in the builder).
   const drafts = useLoad(
@@ -273,6 +307,9 @@ export function TemplatesPage() {
                 <button type="button" onClick={() => setImporting("")}>
                   Import JSON
                 </button>
+                <button type="button" id="templates-paste-curl" onClick={() => setPastingCurl(true)}>
+                  Paste curl
+                </button>
               </>
             )}
           </div>
@@ -290,6 +327,16 @@ export function TemplatesPage() {
           )}
           {importing !== null && (
             <ImportTemplate text={importing} onText={setImporting} onCancel={() => setImporting(null)} onOpen={() => void doImport()} />
+          )}
+          {numberId !== null && pastingCurl && mode.kind === "library" && (
+            <PasteCurl
+              numberId={numberId}
+              onCancel={() => setPastingCurl(false)}
+              onOpen={(c) => {
+                setPastingCurl(false);
+                setMode({ kind: "send", name: c.name, language: c.language, initial: c });
+              }}
+            />
           )}
           {numberId !== null && mode.kind === "builder" && (
             <Builder
@@ -318,7 +365,7 @@ export function TemplatesPage() {
             />
           )}
           {numberId !== null && mode.kind === "send" && (
-            <TestSend numberId={numberId} name={mode.name} language={mode.language} onClose={() => setMode({ kind: "library" })} />
+            <TestSend numberId={numberId} name={mode.name} language={mode.language} initial={mode.initial} onClose={() => setMode({ kind: "library" })} />
           )}
           {numberId !== null && mode.kind === "qa" && (
             <QaPanel numberId={numberId} name={mode.name} approved={approvedOf(mode.name)} onClose={() => setMode({ kind: "library" })} />

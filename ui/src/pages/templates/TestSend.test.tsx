@@ -26,6 +26,11 @@ vi.mock("../../lib/ipc/commands", () => ({
     return new Promise(() => {});
   },
   messageDetail: async () => null,
+  // The core's phone parser: +90 carries 360dialog's note on Türkiye.
+  parseContact: async (input: string) => {
+    const wa_id = input.replace(/\D/g, "").replace(/^00/, "");
+    return { wa_id, e164: `+${wa_id}`, delivery_note: wa_id.startsWith("90") ? "users inside Türkiye cannot receive" : null };
+  },
   // The number's media library (the media id field offers it) and Meta's media types.
   mediaLibrary: async () => [],
   mediaTypes: async () => [],
@@ -39,6 +44,38 @@ afterEach(() => {
 });
 
 describe("test-send", () => {
+  it("reminds of opt-in, and notes Türkiye for a +90 recipient only", async () => {
+    const { TestSend } = await import("./TestSend");
+    const { VOCABULARY } = await import("../../lib/vocabulary");
+    render(<TestSend numberId={1} name="order_shipped" language="en_US" onClose={() => {}} />);
+    await screen.findByLabelText("Body {{1}}");
+    expect(document.getElementById("send-opt-in")?.textContent).toBe(VOCABULARY.rules.opt_in);
+    expect(VOCABULARY.rules.opt_in).toContain("opted in");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(document.getElementById("send-delivery-note")).toBeNull();
+    fireEvent.change(screen.getByLabelText("Recipient (international format)"), { target: { value: "+90 532 123 45 67" } });
+    await waitFor(() => expect(document.getElementById("send-delivery-note")?.textContent).toContain("Türkiye"));
+    fireEvent.change(screen.getByLabelText("Recipient (international format)"), { target: { value: "+49 151 2345678" } });
+    await waitFor(() => expect(document.getElementById("send-delivery-note")).toBeNull());
+  });
+
+  it("opens a pasted curl command with its recipient and values, and shows its notes", async () => {
+    const { TestSend } = await import("./TestSend");
+    render(
+      <TestSend
+        numberId={1}
+        name="order_shipped"
+        language="en_US"
+        onClose={() => {}}
+        initial={{ to: "4917600000000", name: "order_shipped", language: "en_US", values: { "body.1": "Zoe" }, notes: ["The pasted command carried an API key; it was not kept."] }}
+      />,
+    );
+    const body = (await screen.findByLabelText("Body {{1}}")) as HTMLInputElement;
+    expect(body.value).toBe("Zoe");
+    expect((screen.getByLabelText("Recipient (international format)") as HTMLInputElement).value).toBe("4917600000000");
+    expect(document.getElementById("send-curl-notes")?.textContent).toContain("not kept");
+  });
+
   it("shows a retry after a 429 instead of a silent Sending…", async () => {
     const { TestSend } = await import("./TestSend");
     render(<TestSend numberId={1} name="order_shipped" language="en_US" onClose={() => {}} />);

@@ -4,7 +4,10 @@ import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
 import type { FieldKind } from "../../lib/ipc/bindings/FieldKind";
 import type { SendFormView } from "../../lib/ipc/bindings/SendFormView";
 import type { TestSendResult } from "../../lib/ipc/bindings/TestSendResult";
+import type { CurlImport } from "../../lib/ipc/bindings/CurlImport";
 import { sendTestTemplate, templateSendForm } from "../../lib/ipc/commands";
+import { useDeliveryNote } from "../../lib/hooks/useDeliveryNote";
+import { VOCABULARY } from "../../lib/vocabulary";
 import { StatusTrail } from "../../lib/components/StatusTrail";
 import { useStatus } from "../../lib/hooks/useStatus";
 import { toIpcError } from "../../lib/ipc/errors";
@@ -35,7 +38,14 @@ function inputModeOf(kind: FieldKind): "decimal" | "numeric" | "url" | "text" {
   }
 }
 
-export function TestSend(props: { numberId: number; name: string; language: string; onClose: () => void }) {
+export function TestSend(props: {
+  numberId: number;
+  name: string;
+  language: string;
+  onClose: () => void;
+  /** A pasted curl command read into this test-send: its recipient and values win over the saved ones. */
+  initial?: CurlImport;
+}) {
   const [view, setView] = useState<SendFormView | null>(null);
   const [values, setValues] = useState<Record<string, string>>({});
   const [to, setTo] = useState("");
@@ -43,7 +53,8 @@ export function TestSend(props: { numberId: number; name: string; language: stri
   const [sending, setSending] = useState(false);
   const [retrying, setRetrying] = useState<string | null>(null);
   const [result, setResult] = useState<TestSendResult | null>(null);
-  const [copied, setCopied] = useState(false);
+  const [copied, setCopied] = useState<"curl" | "httpie" | null>(null);
+  const deliveryNote = useDeliveryNote(to);
   const detail = useStatus(result?.wamid ?? null);
 
   useEffect(() => {
@@ -52,16 +63,16 @@ export function TestSend(props: { numberId: number; name: string; language: stri
       (v) => {
         if (!live) return;
         setView(v);
-        const saved = v.saved?.values ?? {};
-        setValues(Object.fromEntries(v.fields.map((f) => [f.path, saved[f.path] ?? f.sample])));
-        setTo(v.saved?.recipient ?? v.recent_recipients[0] ?? "");
+        const saved = props.initial?.values ?? v.saved?.values ?? {};
+        setValues(Object.fromEntries(v.fields.map((f) => [f.path, saved[f.path] ?? (props.initial ? "" : f.sample)])));
+        setTo(props.initial?.to ?? v.saved?.recipient ?? v.recent_recipients[0] ?? "");
       },
       (e) => live && setError(toIpcError(e)),
     );
     return () => {
       live = false;
     };
-  }, [props.numberId, props.name, props.language]);
+  }, [props.numberId, props.name, props.language, props.initial]);
 
   async function send(e: FormEvent) {
     e.preventDefault();
@@ -69,7 +80,7 @@ export function TestSend(props: { numberId: number; name: string; language: stri
     setRetrying(null);
     setError(null);
     setResult(null);
-    setCopied(false);
+    setCopied(null);
     try {
       setResult(
         await sendTestTemplate(props.numberId, { to, name: props.name, language: props.language, values }, (p) =>
@@ -84,13 +95,13 @@ export function TestSend(props: { numberId: number; name: string; language: stri
     }
   }
 
-  async function copyCurl() {
+  async function copy(kind: "curl" | "httpie") {
     if (!result) return;
     try {
-      await navigator.clipboard.writeText(result.curl);
-      setCopied(true);
+      await navigator.clipboard.writeText(kind === "curl" ? result.curl : result.httpie);
+      setCopied(kind);
     } catch {
-      setCopied(false);
+      setCopied(null);
     }
   }
 
@@ -109,6 +120,16 @@ export function TestSend(props: { numberId: number; name: string; language: stri
           This variant is {view.template.status.toLowerCase()}: Meta sends only approved templates (error 132001 otherwise).
         </p>
       )}
+      <p className="hint" id="send-opt-in">
+        {VOCABULARY.rules.opt_in}
+      </p>
+      {props.initial && props.initial.notes.length > 0 && (
+        <ul className="warning-banner" id="send-curl-notes">
+          {props.initial.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
       <div className="builder-grid">
         <form className="form" onSubmit={send} aria-label="Test-send form">
           <label className="field">
@@ -118,6 +139,11 @@ export function TestSend(props: { numberId: number; name: string; language: stri
               {view?.recent_recipients.map((r) => <option key={r} value={r} />)}
             </datalist>
           </label>
+          {deliveryNote && (
+            <p className="warning-banner" id="send-delivery-note" role="note">
+              {deliveryNote}
+            </p>
+          )}
           {view?.fields.length === 0 && <p className="hint">This template has no placeholders: it is sent as it is.</p>}
           {view?.fields.map((f) =>
             f.kind === "media_id" ? (
@@ -185,9 +211,18 @@ export function TestSend(props: { numberId: number; name: string; language: stri
           <pre className="raw-json curl" id="send-curl">
             {result.curl}
           </pre>
-          <button type="button" onClick={copyCurl}>
-            {copied ? "Copied" : "Copy as curl"}
-          </button>
+          <h3>As HTTPie (key masked)</h3>
+          <pre className="raw-json curl" id="send-httpie">
+            {result.httpie}
+          </pre>
+          <div className="form__actions">
+            <button type="button" id="send-copy-curl" onClick={() => void copy("curl")}>
+              {copied === "curl" ? "Copied" : "Copy as curl"}
+            </button>
+            <button type="button" id="send-copy-httpie" onClick={() => void copy("httpie")}>
+              {copied === "httpie" ? "Copied" : "Copy as HTTPie"}
+            </button>
+          </div>
         </div>
       )}
     </section>

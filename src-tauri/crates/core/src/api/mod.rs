@@ -721,6 +721,33 @@ impl Client {
     }
 }
 
+/// Every path this client calls on a number's base URL, in the order the Postman export lists
+/// them (`{…}` is filled per call). The key picks the number; a path never carries a
+/// phone-number id (360dialog's rule), which the tests check over this list and this file.
+pub const PATHS: &[(&str, &str)] = &[
+    ("GET", "/health_status"),
+    ("GET", "/v1/configs/webhook"),
+    ("POST", "/v1/configs/webhook"),
+    ("GET", "/multi_webhook"),
+    ("POST", "/multi_webhook"),
+    ("PATCH", "/multi_webhook"),
+    ("GET", "/v1/configs/templates"),
+    ("POST", "/v1/configs/templates"),
+    ("DELETE", "/v1/configs/templates/{name}"),
+    ("POST", "/messages"),
+    ("GET", "/whatsapp_business_profile"),
+    ("POST", "/whatsapp_business_profile"),
+    ("GET", "/conversational_automation"),
+    ("POST", "/conversational_automation"),
+    ("GET", "/block_users"),
+    ("POST", "/block_users"),
+    ("DELETE", "/block_users"),
+    ("POST", "/media"),
+    ("POST", "/uploads"),
+    ("GET", "/{session}"),
+    ("POST", "/{session}"),
+];
+
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
@@ -1071,6 +1098,50 @@ mod tests {
             "http://x/upload:a",
         ] {
             assert!(session_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Every path literal of this file (outside the tests) is one of [`PATHS`], and no path
+    /// carries a phone-number id or any other number: the key alone picks the number.
+    #[test]
+    fn paths_never_carry_a_phone_number_id() {
+        let source = include_str!("mod.rs");
+        let code = &source[..source.find("#[cfg(test)]").unwrap()];
+        let known: Vec<&str> = PATHS
+            .iter()
+            .map(|(_, p)| p.split('{').next().unwrap())
+            .collect();
+        let mut seen = 0;
+        for lit in code.split('"').skip(1).step_by(2) {
+            if !lit.starts_with('/') || lit.starts_with("//") {
+                continue;
+            }
+            seen += 1;
+            let bare = lit.split(['?', '{']).next().unwrap();
+            assert!(
+                known
+                    .iter()
+                    .any(|k| k == &bare || (k.ends_with('/') && bare.starts_with(k))),
+                "{lit} is called but not listed in PATHS"
+            );
+        }
+        assert!(seen >= 15, "the scan found the client's paths ({seen})");
+        for (method, path) in PATHS {
+            assert!(
+                !path
+                    .trim_start_matches("/v1")
+                    .chars()
+                    .any(|c| c.is_ascii_digit()),
+                "{method} {path} carries a number"
+            );
+            assert!(
+                !path.to_ascii_lowercase().contains("phone"),
+                "{method} {path}"
+            );
+            assert!(
+                !path.contains("{id}") && !path.contains("{number"),
+                "{method} {path}"
+            );
         }
     }
 

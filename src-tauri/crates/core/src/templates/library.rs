@@ -164,6 +164,8 @@ pub struct TestSendResult {
     pub wamid: String,
     /// The request as a curl command; the key is masked.
     pub curl: String,
+    /// The same request for HTTPie; the key is masked.
+    pub httpie: String,
 }
 
 /// The last inputs used for a template and language.
@@ -396,14 +398,7 @@ pub fn differences(variants: &[TemplateRow]) -> Vec<String> {
     out
 }
 
-/// `curl` for a request, with the key shown as given (a mask unless the caller reveals it).
-pub fn curl_command(base_url: &str, request: &Value, key_shown: &str) -> String {
-    let body = request.to_string().replace('\'', "'\\''");
-    format!(
-        "curl -X POST '{}/messages' \\\n  -H 'D360-API-KEY: {key_shown}' \\\n  -H 'Content-Type: application/json' \\\n  -d '{body}'",
-        base_url.trim_end_matches('/')
-    )
-}
+pub use super::curl::{curl_command, httpie_command};
 
 impl Core {
     /// Fetches every template of the number from the API and replaces the cached ones.
@@ -758,6 +753,7 @@ impl Core {
         let wamid = response.wamid().unwrap_or_default().to_string();
         Ok(TestSendResult {
             curl: self.curl_for(number_id, &request)?,
+            httpie: self.httpie_for(number_id, &request)?,
             request,
             response,
             wamid,
@@ -770,6 +766,16 @@ impl Core {
         let base = n.base_url.clone();
         Ok(curl_command(
             &base,
+            request,
+            n.key_hint.as_deref().unwrap_or("$D360_API_KEY"),
+        ))
+    }
+
+    /// The request for HTTPie, with the number's base URL and its key masked.
+    pub fn httpie_for(&self, number_id: i64, request: &Value) -> Result<String> {
+        let n = self.number(number_id)?;
+        Ok(httpie_command(
+            &n.base_url,
             request,
             n.key_hint.as_deref().unwrap_or("$D360_API_KEY"),
         ))

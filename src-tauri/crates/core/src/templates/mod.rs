@@ -3,6 +3,7 @@
 //! template's placeholders ([`form`]), the local library synced from the API ([`library`]),
 //! builder drafts saved per number ([`saved`]), and QA runs over every language variant ([`qa`]).
 
+pub mod curl;
 pub mod draft;
 pub mod form;
 pub mod languages;

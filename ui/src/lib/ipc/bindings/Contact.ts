@@ -11,4 +11,9 @@ wa_id: string,
 /**
  * The same number in E.164 (`+4915123456789`).
  */
-e164: string, };
+e164: string, 
+/**
+ * 360dialog's note on delivery to this contact's country, if it has one
+ * ([`Contact::delivery_note`]).
+ */
+delivery_note: string | null, };

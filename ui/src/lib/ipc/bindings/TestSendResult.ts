@@ -8,4 +8,8 @@ export type TestSendResult = { request: unknown, response: SendResponse, wamid: 
 /**
  * The request as a curl command; the key is masked.
  */
-curl: string, };
+curl: string, 
+/**
+ * The same request for HTTPie; the key is masked.
+ */
+httpie: string, };

@@ -9,6 +9,7 @@ import type { KeyState } from "./KeyState";
 import type { Language } from "./Language";
 import type { Limits } from "./Limits";
 import type { RejectionTerm } from "./RejectionTerm";
+import type { RuleNotes } from "./RuleNotes";
 import type { StatusTerm } from "./StatusTerm";
 import type { TemplateStatusTerm } from "./TemplateStatusTerm";
 import type { Term } from "./Term";
@@ -21,4 +22,8 @@ export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<D
 /**
  * Meta's industries for the business profile.
  */
-verticals: Array<Term<Vertical>>, languages: Array<Language>, template_statuses: Array<TemplateStatusTerm>, rejection_reasons: Array<RejectionTerm>, authentication: AuthenticationText, limits: Limits, };
+verticals: Array<Term<Vertical>>, languages: Array<Language>, template_statuses: Array<TemplateStatusTerm>, rejection_reasons: Array<RejectionTerm>, authentication: AuthenticationText, limits: Limits, 
+/**
+ * 360dialog's rules shown where they matter.
+ */
+rules: RuleNotes, };

@@ -934,5 +934,11 @@ export const VOCABULARY: Vocabulary = {
     "command_name_max": 32,
     "command_description_max": 256,
     "block_users_max": 1000
+  },
+  "rules": {
+    "opt_in": "Send only to people who opted in to messages from this business on WhatsApp; test recipients too.",
+    "turkiye": "Businesses in Türkiye may send messages, but users inside Türkiye cannot receive messages sent through the API: this recipient may never get it.",
+    "turkiye_country_code": "90",
+    "key_in_file": "The environment file will hold this number's API key in plain text: anyone with the file can send as this number. Keep it out of shared folders and version control."
   }
 };
