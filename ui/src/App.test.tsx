@@ -39,6 +39,8 @@ function mockBackend(opts: { appInfoError?: unknown } = {}) {
       case "app_info":
         if (opts.appInfoError) throw opts.appInfoError;
         return INFO;
+      case "relay_status":
+        return { connected: false, url: null, token_name: null, cursor: 0, last_sync_at: null, last_error: null };
       default:
         throw new Error(`unexpected command ${cmd}`);
     }

@@ -77,7 +77,7 @@ describe("Insights", () => {
     const tpl = within(document.getElementById("insights-templates-table")!).getByRole("link", { name: /order_update/ });
     expect(linkFromHash(tpl.getAttribute("href")!)).toMatchObject({ template: "order_update", language: "en" });
     expect(screen.getByText(/\+16\.7 points/)).toBeTruthy();
-    expect(screen.getByText(/half within 5–15 min/)).toBeTruthy();
+    expect(screen.getByText(/half of them within 5–15 min/)).toBeTruthy();
     expect(screen.getByText(/20\.0 % of 5 messages/)).toBeTruthy();
     expect(screen.getAllByText("not reported").length).toBeGreaterThan(0);
   });

@@ -389,7 +389,7 @@ describe("Numbers page", () => {
         expect(el).not.toBeNull();
         return el!;
       },
-      { timeout: 5000 },
+      { timeout: 15000 },
     );
     expect(summary.textContent).toBe("Verify all keys: 2 verified, 1 superseded, 0 unreachable");
   });
