@@ -392,5 +392,5 @@ describe("Numbers page", () => {
       { timeout: 15000 },
     );
     expect(summary.textContent).toBe("Verify all keys: 2 verified, 1 superseded, 0 unreachable");
-  });
+  }, 20000);
 });
