@@ -2,13 +2,12 @@
 # Exports the Postman collection of a demo (simulator) number with the CLI and runs it in
 # Newman against the simulator: every request must answer the way the app reads it.
 #   scripts/with-keyring.sh bash scripts/check-postman.sh
-# WABADESK_CLI: the wabadesk binary (default target/debug/wabadesk); NEWMAN: the newman command
-# (default `npx newman`, installed by npm ci from the lock file).
+# WABADESK_CLI: the wabadesk binary (default target/debug/wabadesk). Newman is the npm package
+# from the lock file (npm ci), run through scripts/newman-run.cjs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cli=${WABADESK_CLI:-${CARGO_TARGET_DIR:-target}/debug/wabadesk}
-read -r -a newman <<<"${NEWMAN:-npx --no-install newman}"
 work=$(mktemp -d "${TMPDIR:-/tmp}/wabadesk-postman.XXXXXX")
 export WABADESK_KEYRING_SERVICE="com.wabadesk.desk.postman-check-$$"
 demo_pid=
@@ -44,8 +43,5 @@ fi
 
 # The recipient is the demo's customer, who wrote in (the 24-hour window is open for the text
 # and the image).
-"${newman[@]}" run "$collection" -e "$environment" \
-  --working-dir "$work/out" \
-  --env-var "recipient=4917612345678" \
-  --env-var "webhook_url=https://hooks.example.com/wabadesk" \
-  --reporters cli --bail failure
+node scripts/newman-run.cjs "$collection" "$environment" "$work/out" \
+  "recipient=4917612345678" "webhook_url=https://hooks.example.com/wabadesk"

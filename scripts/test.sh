@@ -60,7 +60,7 @@ stage "team relay against a real PostgreSQL 15 (two replicas, one killed under l
 stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
   bash scripts/attack.sh
 stage "a demo number's Postman collection runs in Newman against the simulator" \
-  env WABADESK_CLI="$target_dir/debug/wabadesk" NEWMAN="npx --no-install newman" \
+  env WABADESK_CLI="$target_dir/debug/wabadesk" \
   scripts/with-keyring.sh bash scripts/check-postman.sh
 stage "TypeScript bindings match the Rust types" bindings_unchanged
 stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
