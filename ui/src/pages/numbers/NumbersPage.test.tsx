@@ -76,6 +76,8 @@ function backend(overrides: Record<string, (args: Record<string, unknown>) => un
         return [];
       case "verify_key":
         return numbers.find((n) => n.id === a.id);
+      case "onboarding_progress":
+        return [];
       default:
         throw new Error(`unexpected command ${cmd}`);
     }
@@ -381,7 +383,10 @@ describe("Numbers page", () => {
       verify_all: () => [outcome(1, "verified"), outcome(2, "verified"), outcome(3, "superseded")],
     });
     render(<App />);
-    fireEvent.click(await screen.findByRole("button", { name: "Verify all keys" }));
+    // The button is off until the numbers are loaded (there is a key to verify): wait for it.
+    const verify = await screen.findByRole("button", { name: "Verify all keys" });
+    await waitFor(() => expect((verify as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(verify);
     // Every number is checked in turn before the summary: give a busy machine time.
     const summary = await waitFor(
       () => {
