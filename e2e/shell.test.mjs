@@ -9,9 +9,11 @@ const SECTIONS = [
   ["templates", "Templates"],
   ["send", "Send"],
   ["history", "History"],
+  ["insights", "Insights"],
   ["inbox", "Inbox"],
   ["setup", "Setup"],
   ["audit", "Audit log"],
+  ["partner", "Partner"],
   ["settings", "Settings"],
 ];
 
@@ -46,7 +48,10 @@ test("every sidebar section opens with its page", async () => {
       assert.equal(await title.getText(), label);
       const current = await driver.findElement(By.css("a[aria-current='page']"));
       assert.equal(await current.getAttribute("data-section"), id);
-      if (id !== "settings") {
+      if (id === "partner") {
+        // Partner mode starts with the form for the partner account, not an empty list.
+        assert.equal((await driver.findElements(By.id("partner-account-form"))).length, 1, "partner shows its account form");
+      } else if (id !== "settings") {
         const empty = await driver.findElements(By.css(`#page-${id} .empty-state h2`));
         assert.equal(empty.length, 1, `${id} shows an empty state`);
         assert.ok((await empty[0].getText()).length > 5);

@@ -1,4 +1,5 @@
 import { useMemo, useState } from "react";
+import { EmptyState } from "../../lib/components/EmptyState";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
 import { useLoad } from "../../lib/hooks/useLoad";
@@ -112,6 +113,17 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
   }));
   const unit = data.bucket === "hour" ? "hour" : "day";
   const multiple = filter.number_ids.length > 1;
+
+  if (wentOut(t) + t.inbound + wentOut(p) + p.inbound === 0) {
+    return (
+      <EmptyState title="Nothing to chart yet" icon="▥">
+        <p>
+          Insights draws what History holds: messages sent from WABA Desk and events the inbox received. None fall in
+          this period or the one before; choose a longer period, or send a message first.
+        </p>
+      </EmptyState>
+    );
+  }
 
   return (
     <>
