@@ -2,48 +2,14 @@
 //!
 //! Ignored by default: they need a running, unlocked Secret Service (`npm test` provides one).
 
-use std::io::Write;
+mod common;
+use common::wabadesk;
+
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use wabadesk_sim::{start, SimConfig};
-
-struct Run {
-    code: i32,
-    json: Value,
-    stdout: String,
-    stderr: String,
-}
-
-fn wabadesk(dir: &Path, service: &str, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wabadesk"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env("WABADESK_KEYRING_SERVICE", service)
-        .env("WABADESK_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            pipe.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
-}
 
 fn files_contain(dir: &Path, needle: &str) -> Vec<String> {
     let mut hits = Vec::new();

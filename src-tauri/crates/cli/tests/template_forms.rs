@@ -4,11 +4,12 @@
 //!
 //! Ignored by default: they need a running, unlocked Secret Service (`npm test` provides one).
 
+mod common;
+use common::wabadesk;
+
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
 use wabadesk_sim::{start, SimConfig};
@@ -35,41 +36,6 @@ const KINDS: &[&str] = &[
 /// The corpus template Meta's own reference refuses (placeholder category; see the corpus
 /// README): it cannot be created, so it has no form to test.
 const NOT_CREATABLE: &str = "metadocs-call-permission-request.json";
-
-struct Run {
-    code: i32,
-    json: Value,
-    stdout: String,
-    stderr: String,
-}
-
-fn wabadesk(dir: &Path, service: &str, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wabadesk"))
-        .args(args)
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("WABADESK_DATA_DIR")
-        .env("WABADESK_KEYRING_SERVICE", service)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut pipe = child.stdin.take().unwrap();
-        if let Some(s) = stdin {
-            pipe.write_all(s.as_bytes()).unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        json: serde_json::from_str(&stdout).unwrap_or(Value::Null),
-        stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).to_string(),
-    }
-}
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/tests/conformance/templates")
