@@ -98,6 +98,13 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
   const csv = (chart: Parameters<typeof exportInsightsCsv>[1]) => () => exportInsightsCsv(filter, chart);
   const png = (chart: Parameters<typeof saveInsightsPng>[0]) => (bytes: Uint8Array) => saveInsightsPng(chart, bytes);
   const t = data.totals;
+  const span = [
+    `${data.since.slice(0, 16).replace("T", " ")} to ${data.until.slice(0, 16).replace("T", " ")} UTC`,
+    filter.template ? `template ${filter.template}${filter.language ? ` (${filter.language})` : ""}` : null,
+    filter.number_ids.length ? `${filter.number_ids.length} number${filter.number_ids.length === 1 ? "" : "s"}` : "all numbers",
+  ]
+    .filter(Boolean)
+    .join(" · ");
   const p = data.previous_totals;
   const labels = data.series.map((s) => bucketLabel(s.key));
   const points: BarPoint[] = data.series.map((s, i) => ({
@@ -152,6 +159,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </section>
 
       <ChartCard
+        subtitle={span}
         id="volume"
         title={`Messages per ${unit}`}
         summary={`${fmt(wentOut(t))} sent and ${fmt(t.inbound)} received from ${data.since.slice(0, 16).replace("T", " ")} to ${data.until.slice(0, 16).replace("T", " ")} UTC, by final status. Each bar opens those messages in History.`}
@@ -189,6 +197,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="rates"
         title="Delivery and read rates"
         summary={`Delivered: ${pct(rateOf(t.delivered + t.read, wentOut(t)))} of sent; read: ${pct(rateOf(t.read, t.delivered + t.read))} of delivered, over the period.`}
@@ -232,6 +241,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="templates"
         title="Templates"
         summary={data.templates.length ? `${data.templates.length} template and language pairs; change is against the previous period of the same length.` : "No template was sent in this period."}
@@ -287,6 +297,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="errors"
         title="Failures by error code"
         summary={data.errors.length ? `${fmt(t.failed)} failed and ${fmt(t.not_sent)} not sent. Each code opens its messages in History.` : "Nothing failed in this period."}
@@ -321,6 +332,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="replies"
         title="Time to first reply"
         summary={
@@ -360,6 +372,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="window"
         title="Sends inside the 24-hour window"
         summary={`${pct(data.window.inside_rate)} of ${fmt(data.window.inside + data.window.outside)} messages went out while the customer's 24-hour window was open (they had written in the day before).`}
@@ -390,6 +403,7 @@ function Figures({ data, filter }: { data: Insights; filter: InsightsFilter }) {
       </ChartCard>
 
       <ChartCard
+        subtitle={span}
         id="categories"
         title="Pricing categories"
         summary="Messages per category as status webhooks report it (counts, not prices)."

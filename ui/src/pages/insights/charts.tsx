@@ -3,7 +3,7 @@
 // text summary, and its card a table of the same figures.
 import { type ReactNode, useRef, useState } from "react";
 import type { InsightsChart } from "../../lib/ipc/bindings/InsightsChart";
-import { svgToPng } from "./png";
+import { type PngCaption, svgToPng } from "./png";
 
 const W = 720;
 const H = 220;
@@ -182,6 +182,17 @@ export function HBars({ rows, title }: { rows: HBar[]; title: string }) {
   );
 }
 
+/** The title, subtitle and legend (with each swatch's colour as shown) for a saved PNG. */
+export function captionOf(figure: HTMLElement | null, title: string, subtitle?: string): PngCaption {
+  const card = figure?.closest(".insights__card");
+  const legend = Array.from(card?.querySelectorAll(".chart__legend li") ?? []).map((li) => {
+    const swatch = li.querySelector(".chart__swatch");
+    const color = swatch ? getComputedStyle(swatch).backgroundColor : "";
+    return { label: li.textContent?.trim() ?? "", color: color || "#888" };
+  });
+  return { title, subtitle, legend: legend.length ? legend : undefined };
+}
+
 /** A chart's card: title, summary, the chart, its table, and CSV / PNG export. */
 export function ChartCard(props: {
   id: InsightsChart;
@@ -190,6 +201,8 @@ export function ChartCard(props: {
   /** The figures as a table (shown on request); none when the card shows a table already. */
   table?: ReactNode;
   legend?: { key: string; label: string }[];
+  /** Drawn under the title in a saved PNG, e.g. the period and the filter. */
+  subtitle?: string;
   onCsv: () => Promise<string>;
   onPng: (png: Uint8Array) => Promise<string>;
   children: ReactNode;
@@ -240,7 +253,7 @@ export function ChartCard(props: {
             void save(async () => {
               const svg = figure.current?.querySelector("svg");
               if (!svg) throw new Error("There is no chart to save.");
-              return props.onPng(await svgToPng(svg));
+              return props.onPng(await svgToPng(svg, captionOf(figure.current, props.title, props.subtitle)));
             })
           }
         >
