@@ -37,10 +37,12 @@ export function fill(text: string, value: (name: string) => string | undefined):
 }
 
 export type PreviewButton = { kind: string; text: string };
-export type PreviewCard = { headerFormat: string; body: string; buttons: PreviewButton[] };
+export type PreviewCard = { headerFormat: string; headerHandle?: string; body: string; buttons: PreviewButton[] };
 export type PreviewOffer = { text: string; expiry: string | null; code: string | null };
 export type PreviewModel = {
   headerFormat: string;
+  /** A media header's sample handle: the preview shows the picked file when this window uploaded it. */
+  headerHandle?: string;
   headerText: string;
   body: string;
   footer: string;
@@ -170,6 +172,7 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
   const headerFormat = carousel ? "NONE" : d.header.format.toUpperCase();
   return {
     headerFormat,
+    headerHandle: d.header.handle,
     headerText: fill(d.header.text, () => d.header.sample),
     body,
     footer: carousel || offer ? "" : footer,
@@ -177,6 +180,7 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
     cards: carousel
       ? d.cards.map((c) => ({
           headerFormat: c.header.format.toUpperCase(),
+          headerHandle: c.header.handle,
           body: fill(c.body, (n) => c.body_samples[n]),
           buttons: c.buttons.map((b) => buttonLabel(b)),
         }))

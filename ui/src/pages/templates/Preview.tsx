@@ -1,4 +1,5 @@
 import { Fragment } from "react";
+import { useSamplePreview } from "../../lib/samplePreviews";
 import { formatWhatsApp, type PreviewButton, type PreviewModel, type Span } from "../../lib/templates";
 
 function Formatted({ text }: { text: string }) {
@@ -44,9 +45,28 @@ function Buttons({ buttons }: { buttons: PreviewButton[] }) {
   );
 }
 
-function Media({ format }: { format: string }) {
+function Media({ format, handle }: { format: string; handle?: string }) {
   const icon = MEDIA_ICON[format];
+  const sample = useSamplePreview(handle);
   if (!icon) return null;
+  if (sample && format === "IMAGE")
+    return (
+      <div className="wa-bubble__media wa-bubble__media--sample" data-format={format}>
+        <img src={sample.url} alt={`Sample image ${sample.name}`} />
+      </div>
+    );
+  if (sample && format === "VIDEO")
+    return (
+      <div className="wa-bubble__media wa-bubble__media--sample" data-format={format}>
+        <video src={sample.url} muted preload="metadata" aria-label={`Sample video ${sample.name}`} />
+      </div>
+    );
+  if (sample)
+    return (
+      <div className="wa-bubble__media" data-format={format}>
+        <span aria-hidden="true">{icon}</span> {sample.name || format.toLowerCase()}
+      </div>
+    );
   return (
     <div className="wa-bubble__media" data-format={format}>
       <span aria-hidden="true">{icon}</span> {format.toLowerCase()}
@@ -61,7 +81,7 @@ export function Preview({ model, id }: { model: PreviewModel; id?: string }) {
     <figure className="wa-preview" id={id} aria-label="Preview as the recipient sees it">
       <div className="wa-preview__chat">
         <div className="wa-bubble">
-          <Media format={model.headerFormat} />
+          <Media format={model.headerFormat} handle={model.headerHandle} />
           {model.headerFormat === "LOCATION" && (
             <div className="wa-bubble__map" data-format="LOCATION" aria-label="Location">
               <div className="wa-bubble__map-pin" aria-hidden="true">
@@ -108,7 +128,7 @@ export function Preview({ model, id }: { model: PreviewModel; id?: string }) {
           <div className="wa-carousel" role="list" aria-label="Cards">
             {cards.map((c, i) => (
               <div className="wa-card" role="listitem" key={i} data-card={i}>
-                <Media format={c.headerFormat} />
+                <Media format={c.headerFormat} handle={c.headerHandle} />
                 {c.body && (
                   <p className="wa-card__body">
                     <Formatted text={c.body} />

@@ -7,6 +7,7 @@ import type { UploadProgress } from "../../../lib/ipc/bindings/UploadProgress";
 import { uploadSample } from "../../../lib/ipc/commands";
 import { toIpcError } from "../../../lib/ipc/errors";
 import { readBase64 } from "../../../lib/files";
+import { rememberSample } from "../../../lib/samplePreviews";
 
 const KIND: Record<string, MediaKind> = { IMAGE: "image", VIDEO: "video", DOCUMENT: "document" };
 const WORDS: Record<string, string> = {
@@ -52,6 +53,7 @@ export function HeaderSample(props: {
       const up = await uploadSample(props.numberId, file.name, data, props.format, (p) =>
         setProgress((prev) => (prev && p.resumes < prev.resumes ? prev : p)),
       );
+      rememberSample(up.handle, file);
       props.onHandle(up.handle);
       setUploaded(up.file_name);
     } catch (e) {
