@@ -103,13 +103,16 @@ export function Builder(props: {
   const nameRef = useRef<HTMLInputElement>(null);
   useEffect(() => nameRef.current?.focus(), []);
   const existing = new Set(props.existingLanguages ?? []);
+  // A new, empty template shows no problems until the user starts on it.
+  const blank = !changed && !props.review && !initial.name.trim() && !initial.body.trim();
   const issues: IssueMap = useMemo(() => {
     const m: IssueMap = new Map();
+    if (blank) return m;
     for (const i of check?.issues ?? []) m.set(i.path, [...(m.get(i.path) ?? []), i.message]);
     const review = props.review;
     if (review) m.set(review.field, [review.message, ...(m.get(review.field) ?? [])]);
     return m;
-  }, [check, props.review]);
+  }, [check, props.review, blank]);
   const type = templateType(draft);
   const set = (patch: Partial<TemplateDraft>) => setDraft((d) => ({ ...d, ...patch }));
   const part = { draft, set, issues };
@@ -137,7 +140,8 @@ export function Builder(props: {
     }
   }
 
-  const problems = check?.issues.length ?? 0;
+  // One problem reported at two fields (a name + language that exists) counts once.
+  const problems = new Set((check?.issues ?? []).map((i) => i.message)).size;
   return (
     <BuilderNumber.Provider value={props.numberId}>
     <div className="builder-grid">
@@ -211,7 +215,13 @@ export function Builder(props: {
             Cancel
           </button>
           <button type="submit" className="primary" id="tpl-submit" disabled={submitting || problems > 0 || !check}>
-            {submitting ? "Submitting…" : problems > 0 ? `Fix ${problems} problem${problems > 1 ? "s" : ""} to submit` : "Submit for review"}
+            {submitting
+              ? "Submitting…"
+              : blank
+                ? "Fill in the template to submit"
+                : problems > 0
+                  ? `Fix ${problems} problem${problems > 1 ? "s" : ""} to submit`
+                  : "Submit for review"}
           </button>
         </div>
         {confirmCancel && (
@@ -244,7 +254,7 @@ export function Builder(props: {
         <Preview model={previewOfDraft(draft)} id="tpl-preview" />
         <p className="hint" id="tpl-preview-note">
           The preview shows your sample values.{" "}
-          {check && (problems === 0 ? "Meta's known rules pass." : `${problems} problem${problems > 1 ? "s" : ""} to fix before submitting.`)}
+          {check && !blank && (problems === 0 ? "Meta's known rules pass." : `${problems} problem${problems > 1 ? "s" : ""} to fix before submitting.`)}
         </p>
         <p className="hint" id="tpl-autosave" role="status">
           {saved.id !== null ? "Draft saved on this computer." : ""}

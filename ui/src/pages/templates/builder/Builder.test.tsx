@@ -198,3 +198,31 @@ describe("builder types", () => {
     expect((screen.getByLabelText("Type") as HTMLSelectElement).value).toBe("AUTHENTICATION");
   });
 });
+
+describe("problems while building", () => {
+  it("shows none on a new, empty template until the user starts, then at their fields", async () => {
+    rules = (d) => (d.body.trim() ? [] : [{ path: "body", message: "The body is required" }]).concat(d.name.trim() ? [] : [{ path: "name", message: "The name is required" }]);
+    open();
+    await waitFor(() => expect(checked).not.toBeNull());
+    expect(byId("tpl-submit").textContent).toBe("Fill in the template to submit");
+    expect((byId<HTMLButtonElement>("tpl-submit")).disabled).toBe(true);
+    expect(document.querySelector(".field-error")).toBeNull();
+    type("tpl-name", "order_update");
+    await waitFor(() => expect(byId("tpl-submit").textContent).toBe("Fix 1 problem to submit"));
+    expect(document.querySelector("[data-field='body']")?.textContent).toBe("The body is required");
+  });
+
+  it("counts one problem reported at two fields once", async () => {
+    const message = "order_update in en_US already exists in this number's library (approved); choose another language or name";
+    rules = () => [
+      { path: "language", message },
+      { path: "name", message },
+    ];
+    open();
+    type("tpl-name", "order_update");
+    type("tpl-body", "Hello");
+    await waitFor(() => expect(byId("tpl-submit").textContent).toBe("Fix 1 problem to submit"));
+    expect(document.querySelector("[data-field='name']")).toBeTruthy();
+    expect(document.querySelector("[data-field='language']")).toBeTruthy();
+  });
+});
