@@ -28,7 +28,7 @@ impl ExportFormat {
     }
 }
 
-const CSV_HEADER: &str = "created_at,number_label,number_phone,direction,contact,contact_name,type,template_name,template_language,body,status,wamid,sent_at,delivered_at,read_at,failed_at,error_code,error_title\n";
+const CSV_HEADER: &str = "created_at,number_label,number_phone,direction,contact,contact_name,type,template_name,template_language,body,status,wamid,sent_at,delivered_at,read_at,failed_at,error_code,error_title,reaction,edited_at,deleted_at\n";
 
 /// Number labels and phones by id.
 type Numbers = std::collections::BTreeMap<i64, (String, String)>;
@@ -55,6 +55,9 @@ fn csv_row(m: &MessageView, numbers: &Numbers) -> String {
         o(&m.failed_at),
         m.error_code.map(|c| c.to_string()).unwrap_or_default(),
         o(&m.error_title),
+        o(&m.reaction),
+        o(&m.edited_at),
+        o(&m.deleted_at),
     ];
     let mut line = cols
         .iter()
@@ -238,6 +241,43 @@ mod tests {
                 "body and name: {csv}"
             );
         }
+    }
+
+    #[test]
+    fn csv_export_carries_the_reaction_the_edit_and_the_deletion() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            tx.execute(
+                "INSERT INTO messages (direction, wamid, contact, type, body, status, status_rank, created_at, updated_at, reaction, edited_at, deleted_at) \
+                 VALUES ('in', 'wamid.M', '4915123456789', 'text', 'hi', 'received', 0, '2026-11-25T10:00:00.000Z', '2026-11-25T10:00:00.000Z', '👍', '2026-11-25T10:01:00.000Z', '2026-11-25T10:02:00.000Z')",
+                [],
+            )
+            .unwrap();
+            Ok(())
+        })
+        .unwrap();
+        let mut csv = Vec::new();
+        export(
+            &db,
+            &HistoryFilter::default(),
+            ExportFormat::Csv,
+            &mut csv,
+            |_| {},
+        )
+        .unwrap();
+        let csv = String::from_utf8(csv).unwrap();
+        let mut lines = csv.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .ends_with(",reaction,edited_at,deleted_at"));
+        assert!(
+            lines
+                .next()
+                .unwrap()
+                .ends_with(",👍,2026-11-25T10:01:00.000Z,2026-11-25T10:02:00.000Z"),
+            "{csv}"
+        );
     }
 
     #[test]
