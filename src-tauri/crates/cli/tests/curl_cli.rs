@@ -117,6 +117,14 @@ fn a_copied_curl_command_sends_again_and_a_bad_one_exits_2() {
     );
     assert_eq!(sent(&dry), None);
     assert_eq!(history(), before, "a dry run sends nothing");
+    // "Copy as HTTPie" reads back the same.
+    let httpie = first.json["httpie"].as_str().unwrap().to_string();
+    let dry_httpie = run(
+        &["send", "curl", "Curl", "--dry-run", "--json"],
+        Some(&httpie),
+    );
+    assert_eq!(dry_httpie.code, 0, "{}", dry_httpie.stderr);
+    assert_eq!(dry_httpie.json["request"], request, "{}", dry_httpie.stdout);
     let text = run(&["send", "curl", "Curl", "-", "--dry-run"], Some(&curl));
     assert_eq!(text.code, 0, "{}", text.stderr);
     assert!(text.stdout.contains("not sent"), "{}", text.stdout);
