@@ -96,6 +96,7 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
 
     // "Copy as curl" pasted back ("Paste curl") opens the same test-send with the same values.
     const curl = await driver.executeScript("return document.getElementById('send-curl').textContent");
+    const httpie = await driver.executeScript("return document.getElementById('send-httpie').textContent");
     await driver.findElement(By.xpath("//button[.='Back to the library']")).click();
     await driver.findElement(By.id("templates-paste-curl")).click();
     const box = await driver.wait(until.elementLocated(By.id("templates-curl")), 5000);
@@ -111,7 +112,6 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     assert.equal(await driver.findElements(By.id("send-curl-notes")).then((e) => e.length), 0, "nothing to note");
 
     // "Copy as HTTPie" pasted back opens it too.
-    const httpie = await driver.executeScript("return document.getElementById('send-httpie').textContent");
     await driver.findElement(By.xpath("//button[.='Back to the library']")).click();
     await driver.findElement(By.id("templates-paste-curl")).click();
     const box2 = await driver.wait(until.elementLocated(By.id("templates-curl")), 5000);
