@@ -1,9 +1,11 @@
 // wabadesk:// links, as the desktop entry passes them (`Exec=wabadesk-app %u` and its actions):
 // the app started with a link opens the link's view — a number's drawer, a template of a
 // number, the template builder (the "New template" action), the inbox ("Open Inbox"), a message
-// in History by its wamid.
+// in History by its wamid. A link opened while the app runs (the app started again with it, as
+// the desktop does) moves the running window; the second start exits without a window of its own.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
@@ -101,4 +103,60 @@ test("wabadesk://message/<wamid> opens the message in History", async () => {
     assert.match(await app.driver.getCurrentUrl(), /#\/history\?wamid=/);
     assert.match(await app.driver.findElement(By.id("message-drawer")).getText(), new RegExp(wamid.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   });
+});
+
+/** Starts the app binary again with `args`, as the desktop entry does (`Exec=wabadesk-app %u`),
+ * on the running app's profile; resolves with its exit code and output once it ends. */
+function startAgain(args) {
+  const bin = path.resolve(process.env.WABADESK_APP ?? "target/debug/wabadesk-app");
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env: { ...app.env, WABADESK_LOG: "info" }, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the second start did not end: ${output}`));
+    }, 30000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+test("a link opened while the app runs moves the running window; the second start exits", async () => {
+  const driver = await open("wabadesk://numbers");
+  await app.step("running", async () => {
+    await driver.wait(until.elementLocated(By.id("page-numbers")), 10000);
+  });
+  const windows = await driver.getAllWindowHandles();
+  assert.equal(windows.length, 1);
+
+  for (const [link, view, route] of [
+    ["wabadesk://inbox", "page-inbox", /#\/inbox/],
+    ["wabadesk://templates/new", "tpl-builder", /#\/templates/],
+    [`wabadesk://number/${encodeURIComponent(sim.numbers[0].phone)}`, "number-drawer", /#\/numbers\?number=/],
+  ]) {
+    const second = await startAgain([link]);
+    await app.step(`second-start-${view}`, async () => {
+      assert.equal(second.code, 0, second.output);
+      // It handed the link over before opening the profile: no database, no receiver of its own.
+      assert.doesNotMatch(second.output, /WABA Desk starting/, second.output);
+      await driver.wait(until.elementLocated(By.id(view)), 10000, `the running window shows ${view}`);
+      await driver.wait(async () => route.test(await driver.getCurrentUrl()), 10000, `the route for ${link}`);
+      assert.deepEqual(await driver.getAllWindowHandles(), windows, "still the one window");
+    });
+  }
+  await screenshot(driver, "deeplink-second-start");
+
+  // Started again without a link: the running window stays where it is, nothing else opens.
+  const plain = await startAgain([]);
+  assert.equal(plain.code, 0, plain.output);
+  assert.doesNotMatch(plain.output, /WABA Desk starting/, plain.output);
+  assert.deepEqual(await driver.getAllWindowHandles(), windows);
+  assert.match(await driver.getCurrentUrl(), /#\/numbers\?number=/);
+  // The running window heard of each start.
+  const log = readFileSync(app.logFile, "utf8");
+  assert.equal((log.match(/a second start handed over its arguments/g) ?? []).length, 4, log.slice(-2000));
 });

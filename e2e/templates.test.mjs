@@ -96,6 +96,7 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
 
     // "Copy as curl" pasted back ("Paste curl") opens the same test-send with the same values.
     const curl = await driver.executeScript("return document.getElementById('send-curl').textContent");
+    const httpie = await driver.executeScript("return document.getElementById('send-httpie').textContent");
     await driver.findElement(By.xpath("//button[.='Back to the library']")).click();
     await driver.findElement(By.id("templates-paste-curl")).click();
     const box = await driver.wait(until.elementLocated(By.id("templates-curl")), 5000);
@@ -109,6 +110,25 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     await driver.wait(async () => (await again.getAttribute("value")) === "Friday", 5000, "the pasted request's values");
     assert.equal(await driver.findElement(By.id("send-to")).getAttribute("value"), "4915123456789");
     assert.equal(await driver.findElements(By.id("send-curl-notes")).then((e) => e.length), 0, "nothing to note");
+
+    // "Copy as HTTPie" pasted back opens it too.
+    await driver.findElement(By.xpath("//button[.='Back to the library']")).click();
+    await driver.findElement(By.id("templates-paste-curl")).click();
+    const box2 = await driver.wait(until.elementLocated(By.id("templates-curl")), 5000);
+    await driver.executeScript(
+      "const t = arguments[0]; const set = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set; set.call(t, arguments[1]); t.dispatchEvent(new Event('input', { bubbles: true }));",
+      box2,
+      httpie,
+    );
+    // The box is as wide as its card: a pasted command is readable.
+    const [boxWidth, cardWidth] = await driver.executeScript(
+      "const t = document.getElementById('templates-curl'); return [t.getBoundingClientRect().width, t.closest('.card').getBoundingClientRect().width];",
+    );
+    assert.ok(boxWidth > cardWidth * 0.8, `${boxWidth} of ${cardWidth}`);
+    await driver.findElement(By.id("templates-curl-open")).click();
+    const third = await driver.wait(until.elementLocated(By.id("send-field-body-2")), 5000);
+    await driver.wait(async () => (await third.getAttribute("value")) === "Friday", 5000, "the pasted HTTPie request's values");
+    assert.equal(await driver.findElement(By.id("send-to")).getAttribute("value"), "4915123456789");
   });
 });
 

@@ -56,14 +56,39 @@ if [ -n "${DISPLAY:-}" ]; then
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  pkill -P "$pid" 2>/dev/null || true
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
   if ! grep -q "UI ready" "$log"; then
+    pkill -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
     cat "$log" >&2
     fail "the installed binary did not paint its window"
   fi
-  echo "bundle: the installed binary started and painted its window"
+  # Each desktop action, run as the desktop runs it (its Exec line, the binary by its installed
+  # path), goes to the running window and ends at once instead of opening a second one.
+  actions=0
+  while IFS= read -r exec_line; do
+    read -r -a argv <<<"${exec_line#Exec=}"
+    [ "${argv[0]}" = "wabadesk-app" ] || fail "desktop action runs ${argv[0]}, not wabadesk-app"
+    case "${argv[1]:-}" in wabadesk://*) ;; *) fail "desktop action without a wabadesk:// link: $exec_line" ;; esac
+    second=$(mktemp)
+    WABADESK_DATA_DIR=$data WABADESK_KEYRING_SERVICE=com.wabadesk.desk.bundle-check WABADESK_LOG=info \
+      timeout 30 "$bin" "${argv[@]:1}" >"$second" 2>&1 || { cat "$second" >&2; fail "the action $exec_line did not hand over and exit"; }
+    if grep -q "WABA Desk starting" "$second"; then
+      cat "$second" >&2
+      fail "the action $exec_line opened a second window"
+    fi
+    rm -f "$second"
+    actions=$((actions + 1))
+  done < <(sed -n '/^\[Desktop Action /,$p' "$desktop" | grep '^Exec=')
+  [ "$actions" -eq 2 ] || fail "$actions desktop actions run, want 2"
+  for _ in $(seq 1 100); do
+    [ "$(grep -c "a second start handed over its arguments" "$log")" -ge 2 ] && break
+    sleep 0.1
+  done
+  [ "$(grep -c "a second start handed over its arguments" "$log")" -ge 2 ] || { cat "$log" >&2; fail "the running window did not get the actions"; }
+  pkill -P "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  echo "bundle: the installed binary started and painted its window; both desktop actions went to it"
   rm -rf "$data" "$log"
 fi
 

@@ -4,6 +4,7 @@
 mod commands;
 mod error;
 mod events;
+mod instance;
 mod startup;
 mod state;
 
@@ -24,11 +25,23 @@ pub fn run() {
         .init();
 
     let events = EventForwarder::new();
-    // The window cannot work without its database and keyring: say why and stop cleanly.
     let demo_requested = std::env::args().skip(1).any(|a| a == "--demo");
-    let state =
-        AppState::open(events.clone(), demo_requested).unwrap_or_else(|e| startup::fail(&e));
-    tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
+    let data_dir =
+        wabadesk_core::paths::resolve_data_dir(None).unwrap_or_else(|e| startup::fail(&e));
+    let instance_id = wabadesk_core::paths::instance_id(&data_dir);
+    // The window cannot work without its database and keyring: say why and stop cleanly. When
+    // this profile's window already runs, the profile is left alone: the single-instance plugin
+    // (below) hands the arguments over and ends this process before the setup runs.
+    let open = {
+        let events = events.clone();
+        move || {
+            let state =
+                AppState::open(events, demo_requested).unwrap_or_else(|e| startup::fail(&e));
+            tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
+            state
+        }
+    };
+    let mut state = (!instance::already_running(&instance_id)).then(open.clone());
 
     // A `wabadesk://` link on the command line (the desktop entry's `%u`) opens its view.
     if let Some(link) = wabadesk_core::links::link_in_args(std::env::args().skip(1)) {
@@ -36,9 +49,13 @@ pub fn run() {
     }
 
     tauri::Builder::default()
+        .plugin(instance::plugin(&instance_id))
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_deep_link::init())
         .setup(move |app| {
+            // The running window went away between the check and the plugin's own: this is the
+            // window now.
+            let state = state.take().unwrap_or_else(open);
             events.attach(app.handle().clone());
             // History fills from the team relay in the background, if one is set up.
             commands::relay::follow(&state);

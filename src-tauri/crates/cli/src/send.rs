@@ -2,10 +2,12 @@
 //! the same command, parsed by [`TemplateSendArgs`] and sent by [`template`]).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use wabadesk_core::audit::Actor;
+use wabadesk_core::paths::{read_text_file, TEMPLATE_FILE_MAX_BYTES};
+use wabadesk_core::templates::curl::{parse_curl, template_of};
 use wabadesk_core::templates::form::{self, FieldKind, SendField};
 use wabadesk_core::templates::library::{TemplateRow, TestSend};
 use wabadesk_core::{Core, Error};
@@ -25,6 +27,22 @@ pub enum SendCmd {
     },
     /// An approved template (the same as `wabadesk template send`).
     Template(TemplateSendArgs),
+    /// A template send given as a curl command for `POST /messages` ("copy as curl", a
+    /// Postman or 360dialog docs example), read from FILE or standard input. The template,
+    /// recipient and values come from its body; its key and URL are not used: the number's own
+    /// are. `--dry-run` shows what would be sent and sends nothing.
+    Curl {
+        /// Phone or label of the sending number.
+        number: String,
+        /// The file holding the command; without it (or `-`), standard input.
+        file: Option<PathBuf>,
+        /// Another recipient than the command's `to`.
+        #[arg(long)]
+        to: Option<String>,
+        /// Check the command and show the request; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// A media message (only inside the contact's 24-hour window): a media id from
     /// `wabadesk media upload` or an https link.
     Media {
@@ -88,6 +106,12 @@ pub async fn run(data_dir: &Path, cmd: SendCmd) -> Result<Output, Error> {
             Output::ok(&resp, format!("sent: {wamid}"))
         }
         SendCmd::Template(args) => template(&core, args).await,
+        SendCmd::Curl {
+            number,
+            file,
+            to,
+            dry_run,
+        } => curl(&core, &number, file, to, dry_run).await,
         SendCmd::Media {
             number,
             to,
@@ -157,6 +181,81 @@ pub async fn template(core: &Core, args: TemplateSendArgs) -> Result<Output, Err
         text = format!("{}\n{text}", r.curl);
     }
     Output::ok(&r, text)
+}
+
+/// What `send curl` read from the command, and the request it sends (or would send).
+#[derive(serde::Serialize)]
+struct CurlSend {
+    #[serde(flatten)]
+    import: wabadesk_core::templates::curl::CurlImport,
+    dry_run: bool,
+    request: serde_json::Value,
+    curl: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wamid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response: Option<serde_json::Value>,
+}
+
+/// `send curl`: the command read as the app's "Paste curl" reads it (the core's
+/// `import_curl`), then sent as a test-send of the number, or only shown with `--dry-run`. A
+/// command that is not a template send, or values that do not fit the template, exit 2.
+async fn curl(
+    core: &Core,
+    number: &str,
+    file: Option<PathBuf>,
+    to: Option<String>,
+    dry_run: bool,
+) -> Result<Output, Error> {
+    let n = core.resolve_number(number)?;
+    let path = match file {
+        Some(f) if f.as_os_str() != "-" => f,
+        _ => PathBuf::from("/dev/stdin"),
+    };
+    let command = read_text_file(&path, TEMPLATE_FILE_MAX_BYTES)?;
+    // The template is synced first when the library does not have it yet.
+    let (_, name, language) = template_of(&parse_curl(&command)?.body)?;
+    find_template(core, n.id, &name, &language).await?;
+    let mut import = core.import_curl(n.id, &command)?;
+    if let Some(to) = to {
+        import.to = to;
+    }
+    let send = TestSend {
+        to: import.to.clone(),
+        name: import.name.clone(),
+        language: import.language.clone(),
+        values: import.values.clone(),
+    };
+    let mut lines: Vec<String> = import.notes.clone();
+    let out = if dry_run {
+        let request = core.test_send_request(n.id, &send)?;
+        let curl = core.curl_for(n.id, &request)?;
+        lines.push(curl.clone());
+        lines.push(format!(
+            "dry run: {} ({}) to {} not sent",
+            send.name, send.language, send.to
+        ));
+        CurlSend {
+            import,
+            dry_run,
+            request,
+            curl,
+            wamid: None,
+            response: None,
+        }
+    } else {
+        let r = core.send_test(n.id, &send, Actor::Cli).await?;
+        lines.push(format!("sent: {}", r.wamid));
+        CurlSend {
+            import,
+            dry_run,
+            request: r.request,
+            curl: r.curl,
+            wamid: Some(r.wamid),
+            response: serde_json::to_value(&r.response).ok(),
+        }
+    };
+    Output::ok(&out, lines.join("\n"))
 }
 
 /// The field a one-value shorthand fills: a media header's link or id by the value's look.

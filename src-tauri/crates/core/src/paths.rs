@@ -34,6 +34,22 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// The name a running app holds for its data directory, so that a second start on the same
+/// profile hands its arguments (a `wabadesk://` link) to the running window instead of opening
+/// the database and a receiver of its own. The OS default directory gets the app identifier;
+/// any other directory (`WABADESK_DATA_DIR`) its own name, so separate profiles run side by
+/// side. A valid D-Bus name (letters, digits, `_`, no element starting with a digit).
+pub fn instance_id(data_dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let absolute = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+    if default_data_dir().is_ok_and(|d| d == absolute) {
+        return APP_IDENTIFIER.to_string();
+    }
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+    let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{APP_IDENTIFIER}.profile_{hex}")
+}
+
 /// Creates the data directory (and parents) if needed.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(Error::io(dir))
@@ -190,6 +206,34 @@ pub fn write_atomically<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_profile_has_its_own_instance_name_and_the_default_one_the_identifier() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let id_a = instance_id(a.path());
+        assert_eq!(
+            id_a,
+            instance_id(a.path()),
+            "the same directory, the same name"
+        );
+        assert_ne!(
+            id_a,
+            instance_id(b.path()),
+            "another profile runs beside it"
+        );
+        assert!(id_a.starts_with("com.wabadesk.desk.profile_"), "{id_a}");
+        // A D-Bus name: elements of letters, digits and `_`, none starting with a digit.
+        for element in id_a.split('.') {
+            assert!(!element.is_empty() && !element.starts_with(|c: char| c.is_ascii_digit()));
+            assert!(element
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        }
+        if let Ok(default) = default_data_dir() {
+            assert_eq!(instance_id(&default), APP_IDENTIFIER);
+        }
+    }
 
     #[test]
     fn only_an_export_in_the_export_folder_is_shown() {

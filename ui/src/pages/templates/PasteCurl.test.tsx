@@ -24,12 +24,12 @@ describe("Paste curl", () => {
     render(<PasteCurl numberId={1} onCancel={() => {}} onOpen={(c) => opened.push(c)} />);
     const open = screen.getByRole("button", { name: "Open as test-send" });
     expect(open.hasAttribute("disabled")).toBe(true);
-    fireEvent.change(screen.getByLabelText("curl command"), { target: { value: "curl -X GET 'https://x/health_status'" } });
+    fireEvent.change(screen.getByLabelText("curl or HTTPie command"), { target: { value: "curl -X GET 'https://x/health_status'" } });
     fireEvent.click(open);
     expect(await screen.findByText(/only a send/)).toBeTruthy();
     expect(opened).toEqual([]);
     const curl = "curl -X POST 'https://x/messages' -d '{}'";
-    fireEvent.change(screen.getByLabelText("curl command"), { target: { value: curl } });
+    fireEvent.change(screen.getByLabelText("curl or HTTPie command"), { target: { value: curl } });
     fireEvent.click(open);
     await waitFor(() => expect(opened).toHaveLength(1));
     expect(opened[0].name).toBe("order_shipped");

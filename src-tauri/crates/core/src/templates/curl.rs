@@ -120,15 +120,22 @@ pub struct ParsedCurl {
     pub had_key: bool,
 }
 
-/// Reads a curl command for `POST …/messages` with a JSON body.
+/// Reads a curl command for `POST …/messages` with a JSON body, or the same request for HTTPie
+/// as "Copy as HTTPie" writes it (`echo '{…}' | http POST URL HEADER:VALUE…`).
 pub fn parse_curl(command: &str) -> Result<ParsedCurl> {
     let words = shell_words(command)?;
+    if words
+        .first()
+        .is_some_and(|w| ["echo", "printf", "http", "https"].contains(&w.as_str()))
+    {
+        return parse_httpie(words);
+    }
     let mut it = words.into_iter();
     match it.next() {
         Some(w) if w == "curl" || w.ends_with("/curl") => {}
         _ => {
             return Err(Error::Validation(
-                "paste a curl command: it starts with curl".into(),
+                "paste a curl command (it starts with curl) or an HTTPie one (echo '{…}' | http POST …)".into(),
             ))
         }
     }
@@ -148,8 +155,7 @@ pub fn parse_curl(command: &str) -> Result<ParsedCurl> {
                 let h = value(&w)?;
                 if let Some((name, v)) = h.split_once(':') {
                     if name.trim().eq_ignore_ascii_case("D360-API-KEY") {
-                        let v = v.trim();
-                        had_key = !v.is_empty() && !v.contains('•') && !v.starts_with('$');
+                        had_key = is_key(v);
                     }
                 }
             }
@@ -172,6 +178,84 @@ pub fn parse_curl(command: &str) -> Result<ParsedCurl> {
         }
     }
     let url = url.ok_or_else(|| Error::Validation("the command has no URL".into()))?;
+    send_request(url, data, method, had_key)
+}
+
+/// Whether a header value is a real key (not empty, not a mask, not a shell variable).
+fn is_key(v: &str) -> bool {
+    let v = v.trim();
+    !v.is_empty() && !v.contains('•') && !v.starts_with('$')
+}
+
+/// An HTTPie command: the JSON body piped in (`echo BODY |`, `printf '%s' BODY |`) or given with
+/// `--raw BODY`, then `http [METHOD] URL` and `Name:Value` headers.
+fn parse_httpie(words: Vec<String>) -> Result<ParsedCurl> {
+    let mut data = None;
+    let mut it = words.into_iter().peekable();
+    if it.peek().is_some_and(|w| w == "echo" || w == "printf") {
+        let printf = it.next().as_deref() == Some("printf");
+        let mut piped = Vec::new();
+        for w in it.by_ref() {
+            if w == "|" {
+                break;
+            }
+            piped.push(w);
+        }
+        let mut piped = piped.into_iter().filter(|w| !w.starts_with('-'));
+        if printf {
+            piped.next(); // the format
+        }
+        data = piped.next();
+    }
+    match it.next() {
+        Some(w) if w == "http" || w == "https" => {}
+        _ => {
+            return Err(Error::Validation(
+                "an HTTPie command pipes the body into http: echo '{…}' | http POST …".into(),
+            ))
+        }
+    }
+    let mut url = None;
+    let mut method = None;
+    let mut had_key = false;
+    while let Some(w) = it.next() {
+        if w == "--raw" {
+            data = Some(it.next().ok_or_else(|| {
+                Error::Validation("the option --raw has no value after it".into())
+            })?);
+        } else if w.starts_with('-') {
+        } else if url.is_none()
+            && method.is_none()
+            && w.chars().all(|c| c.is_ascii_alphabetic())
+            && w.chars().any(|c| c.is_ascii_uppercase())
+        {
+            method = Some(w.to_ascii_uppercase());
+        } else if url.is_none() {
+            url = Some(w);
+        } else if let Some((name, v)) = w
+            .split_once(':')
+            .filter(|(n, v)| !n.is_empty() && !v.starts_with('=') && !n.contains('='))
+        {
+            if name.trim().eq_ignore_ascii_case("D360-API-KEY") {
+                had_key = is_key(v);
+            }
+        } else if w.contains('=') {
+            return Err(Error::Validation(format!(
+                "{w}: HTTPie builds this body field by field; paste it with the JSON body piped in (echo '{{…}}' | http POST …)"
+            )));
+        }
+    }
+    let url = url.ok_or_else(|| Error::Validation("the command has no URL".into()))?;
+    send_request(url, data, method, had_key)
+}
+
+/// The checks both spellings share: a POST to `…/messages` with a JSON body.
+fn send_request(
+    url: String,
+    data: Option<String>,
+    method: Option<String>,
+    had_key: bool,
+) -> Result<ParsedCurl> {
     let path_at = url
         .split('?')
         .next()
@@ -403,6 +487,30 @@ mod tests {
         // The body in the HTTPie line is the same words as curl's -d.
         let words = shell_words(&httpie).unwrap();
         assert_eq!(serde_json::from_str::<Value>(&words[1]).unwrap(), request());
+    }
+
+    #[test]
+    fn copy_as_httpie_reads_back_the_same_request() {
+        let httpie = httpie_command("https://waba-v2.360dialog.io", &request(), "••••abcd");
+        let parsed = parse_curl(&httpie).unwrap();
+        assert_eq!(parsed.body, request());
+        assert_eq!(parsed.base_url, "https://waba-v2.360dialog.io");
+        assert!(!parsed.had_key, "a masked key is no key");
+        // Other HTTPie spellings: --raw, printf, a real key, an https:// shorthand.
+        let p = parse_curl(
+            "http --raw '{\"type\":\"template\"}' POST https://x.example/messages D360-API-KEY:abc Accept:application/json",
+        )
+        .unwrap();
+        assert_eq!(p.body, json!({"type": "template"}));
+        assert!(p.had_key);
+        let p = parse_curl("printf '%s' '{\"to\":\"1\"}' | https POST x.example/messages").unwrap();
+        assert_eq!(p.body, json!({"to": "1"}));
+        let e = parse_curl("http POST https://x.example/messages to=1 type=template").unwrap_err();
+        assert!(e.to_string().contains("field by field"), "{e}");
+        let e = parse_curl("echo '{}' | http GET https://x.example/messages").unwrap_err();
+        assert!(e.to_string().contains("a send is a POST"), "{e}");
+        let e = parse_curl("echo '{}' | wget https://x.example/messages").unwrap_err();
+        assert!(e.to_string().contains("pipes the body into http"), "{e}");
     }
 
     #[test]

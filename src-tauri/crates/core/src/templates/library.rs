@@ -726,10 +726,8 @@ impl Core {
         actor: Actor,
         progress: Option<crate::api::ProgressFn>,
     ) -> Result<TestSendResult> {
-        let template = self.template(number_id, &t.name, &t.language)?;
+        let message = self.test_send_message(number_id, t)?;
         let to = crate::numbers::recipient(&t.to)?;
-        let components = form::build_components(template.shape(), &t.values)
-            .map_err(|issues| Error::Validation(issues_text(&issues)))?;
         self.write(&[Topic::Templates], Some(number_id), |tx| {
             tx.execute(
                 "INSERT INTO test_inputs (number_id, name, language, recipient, values_json, updated_at) \
@@ -740,12 +738,6 @@ impl Core {
             .map_err(Error::db("saving test inputs"))?;
             Ok(())
         })?;
-        let message = Outgoing::Template {
-            to,
-            name: t.name.clone(),
-            language: t.language.clone(),
-            components,
-        };
         let request = message.to_json();
         let response = self
             .send_message_with_progress(number_id, &message, actor, progress)
@@ -757,6 +749,25 @@ impl Core {
             request,
             response,
             wamid,
+        })
+    }
+
+    /// The request a test-send of a cached template makes, checked (recipient, the form's
+    /// values) but not sent: what `--dry-run` shows.
+    pub fn test_send_request(&self, number_id: i64, t: &TestSend) -> Result<Value> {
+        Ok(self.test_send_message(number_id, t)?.to_json())
+    }
+
+    fn test_send_message(&self, number_id: i64, t: &TestSend) -> Result<Outgoing> {
+        let template = self.template(number_id, &t.name, &t.language)?;
+        let to = crate::numbers::recipient(&t.to)?;
+        let components = form::build_components(template.shape(), &t.values)
+            .map_err(|issues| Error::Validation(issues_text(&issues)))?;
+        Ok(Outgoing::Template {
+            to,
+            name: t.name.clone(),
+            language: t.language.clone(),
+            components,
         })
     }
 
