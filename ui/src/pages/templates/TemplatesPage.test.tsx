@@ -112,6 +112,8 @@ function backend() {
           events: [{ status: "sent", at: "t1", error_code: null, participant: null, pricing_category: null, billable: null, conversation_id: null, conversation_origin: null, biz_opaque_callback_data: null, raw_json: "{}" }, { status: "delivered", at: "t2", error_code: null, participant: null, pricing_category: null, billable: null, conversation_id: null, conversation_origin: null, biz_opaque_callback_data: null, raw_json: "{}" }].slice(0, detailStatus === "sent" ? 1 : 2),
           error_details: null, request_json: null, response_json: null, event_json: null,
         };
+      case "export_postman":
+        return { dir: "/home/u/Downloads/shop-postman", collection_file: "c.json", environment_file: "e.json", key_included: a.includeKey, skipped: [] };
       default:
         throw new Error(`unexpected ${cmd}`);
     }
@@ -133,6 +135,14 @@ afterEach(() => {
 });
 
 describe("Templates page", () => {
+  it("exports the number's requests to Postman from the library too", async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "Postman…" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Export Postman collection" }));
+    await screen.findByText(/set api_key in Postman/);
+    expect(calls.find((c) => c.cmd === "export_postman")?.args).toEqual({ numberId: 7, includeKey: false });
+  });
+
   it("syncs on opening, groups languages and flags their differences", async () => {
     render(<App />);
     await screen.findByText(/\(de\) pending → approved/);

@@ -22,6 +22,7 @@ import {
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
+import { PostmanExport } from "../numbers/PostmanExport";
 import { useLoad } from "../../lib/hooks/useLoad";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { emptyDraft } from "../../lib/templates";
@@ -95,6 +96,7 @@ export function TemplatesPage() {
   const [selected, setSelected] = useState<{ name: string; language: string } | null>(null);
   const [mode, setMode] = useState<Mode>({ kind: "library" });
   const [pastingCurl, setPastingCurl] = useState(false);
+  const [postman, setPostman] = useState(false);
   // A wabadesk://template/… link selects that template of that number; templates/new opens the builder.
   const route = useRouteParams();
   const linkedNumber = route.get("number");
@@ -310,6 +312,9 @@ export function TemplatesPage() {
                 <button type="button" id="templates-paste-curl" onClick={() => setPastingCurl(true)}>
                   Paste curl
                 </button>
+                <button type="button" id="templates-postman" aria-expanded={postman} onClick={() => setPostman((v) => !v)}>
+                  Postman…
+                </button>
               </>
             )}
           </div>
@@ -327,6 +332,11 @@ export function TemplatesPage() {
           )}
           {importing !== null && (
             <ImportTemplate text={importing} onText={setImporting} onCancel={() => setImporting(null)} onOpen={() => void doImport()} />
+          )}
+          {postman && mode.kind === "library" && numbers?.find((n) => n.id === numberId) && (
+            <div className="card" id="templates-postman-panel">
+              <PostmanExport number={numbers.find((n) => n.id === numberId)!} />
+            </div>
           )}
           {numberId !== null && pastingCurl && mode.kind === "library" && (
             <PasteCurl
