@@ -353,7 +353,7 @@ impl Core {
         })?;
         *self.health() = RelayHealth::default();
         // A follower waiting to try again goes on at once, with this token.
-        self.relay_wake.notify_one();
+        self.relay_wake.notify_waiters();
         self.relay_status()
     }
 
@@ -366,7 +366,7 @@ impl Core {
             Ok(())
         })?;
         *self.health() = RelayHealth::default();
-        self.relay_wake.notify_one();
+        self.relay_wake.notify_waiters();
         self.relay_status()
     }
 
@@ -428,7 +428,7 @@ impl Core {
     /// "Catch up now": a sync, and a follower waiting to try again goes on at once.
     pub async fn catch_up_relay(&self) -> Result<RelaySync> {
         let result = self.sync_relay().await;
-        self.relay_wake.notify_one();
+        self.relay_wake.notify_waiters();
         result
     }
 
@@ -506,8 +506,13 @@ impl Core {
         use futures_util::StreamExt;
         let mut stream = resp.bytes_stream();
         let mut buf: Vec<u8> = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let Ok(chunk) = chunk else { break };
+        loop {
+            let chunk = tokio::select! {
+                chunk = stream.next() => chunk,
+                // A new token or address, or "Catch up now": reconnect with what is set now.
+                _ = self.relay_wake.notified() => break,
+            };
+            let Some(Ok(chunk)) = chunk else { break };
             if !self.subscribed()? {
                 // Disconnected meanwhile: nothing more is stored from this relay.
                 break;
@@ -701,7 +706,7 @@ mod health_tests {
     use crate::service::Core;
 
     /// A stand-in for the relay: `/v1/me` names the token; `/v1/events` is empty, or 401
-    /// once `revoked` is set.
+    /// once `revoked` is set; `/v1/stream` stays open with nothing to say.
     async fn fake_relay(
         revoked: Arc<AtomicBool>,
     ) -> (
@@ -729,6 +734,14 @@ mod health_tests {
                             Json(json!({"events": [], "next": 0, "more": false})).into_response()
                         }
                     }
+                }),
+            )
+            .route(
+                "/v1/stream",
+                get(|| async {
+                    axum::body::Body::from_stream(futures_util::stream::pending::<
+                        std::result::Result<axum::body::Bytes, std::io::Error>,
+                    >())
                 }),
             );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -798,6 +811,26 @@ mod health_tests {
         // Disconnecting forgets the problem with the subscription.
         let s = core.disconnect_relay().unwrap();
         assert_eq!((s.problem, s.problem_details), (None, None));
+    }
+
+    #[tokio::test]
+    async fn a_new_token_ends_the_live_stream_so_the_follower_reconnects_with_it() {
+        let (url, _stop, _server) = fake_relay(Arc::new(AtomicBool::new(false))).await;
+        let core = Arc::new(Core::in_memory());
+        core.connect_relay(&url, "wdr_old").await.unwrap();
+        let follower = {
+            let core = core.clone();
+            tokio::spawn(async move { core.follow_relay().await })
+        };
+        // The stream is open (and quiet): the follower stays on it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!follower.is_finished());
+        core.connect_relay(&url, "wdr_new").await.unwrap();
+        let ended = tokio::time::timeout(Duration::from_secs(5), follower).await;
+        assert!(
+            matches!(ended, Ok(Ok(Ok(_)))),
+            "the stream of the old token ended"
+        );
     }
 
     #[test]
