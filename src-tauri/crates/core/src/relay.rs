@@ -49,26 +49,8 @@ pub struct RelayStatus {
     pub next_retry_at: Option<String>,
 }
 
-/// What is wrong with the subscription, as Settings shows it.
-#[derive(Debug, Clone, Copy, Serialize, TS, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum RelayProblem {
-    /// Nothing answers at the relay's address (offline, stopped, restarting).
-    Unreachable,
-    /// The relay refuses this desktop's token (revoked or unknown): a new one is needed.
-    TokenRejected,
-    /// Any other failure: an unexpected answer, or storing the events here.
-    Failed,
-}
-
-/// The follower's view of the relay since this app started (not stored: it is about now).
-#[derive(Debug, Clone, Default)]
-pub(crate) struct RelayHealth {
-    problem: Option<RelayProblem>,
-    details: Option<String>,
-    next_retry_at: Option<String>,
-}
+use crate::relay_health::RelayHealth;
+pub use crate::relay_health::RelayProblem;
 
 /// A failed exchange with the relay: its kind, the plain words, the raw text.
 #[derive(Debug)]

@@ -99,7 +99,7 @@ pub struct Core {
     /// A task follows the team relay's feed (at most one per core).
     pub(crate) relay_following: std::sync::atomic::AtomicBool,
     /// What went wrong reaching the relay last, and when the follower tries again.
-    pub(crate) relay_health: Mutex<crate::relay::RelayHealth>,
+    pub(crate) relay_health: Mutex<crate::relay_health::RelayHealth>,
     /// Wakes the follower from its wait (a new token, "Catch up now").
     pub(crate) relay_wake: tokio::sync::Notify,
 }

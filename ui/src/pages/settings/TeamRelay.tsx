@@ -189,7 +189,7 @@ function RelayState({ status: s }: { status: RelayStatus }) {
   const state = s.problem ?? "connected";
   const details = s.problem_details;
   return (
-    <div id="relay-state" className="notice" role="status" data-state={state}>
+    <div id="relay-state" className={state === "connected" ? "notice" : "warning-banner"} role="status" data-state={state}>
       {state === "connected" && (
         <p>
           <span className="badge badge--ok">Connected</span> History fills from the relay as events arrive.
