@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from "react";
+import { When } from "../../lib/components/Badges";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { useLoad } from "../../lib/hooks/useLoad";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
@@ -64,7 +65,7 @@ export function TeamRelay() {
             <dt>Events stored here</dt>
             <dd id="relay-cursor">up to #{s.cursor}</dd>
             <dt>Last caught up</dt>
-            <dd>{s.last_sync_at ?? "not yet"}</dd>
+            <dd>{s.last_sync_at ? <When at={s.last_sync_at} /> : "not yet"}</dd>
           </dl>
           <RelayState status={s} />
           {s.problem === "token_rejected" && (
