@@ -12,7 +12,8 @@
 #   a short coverage-guided fuzz run of the parsers (cargo-fuzz, 10 s per target)
 #   the .deb bundle, installed into a scratch root
 #   end-to-end: the built app in Xvfb, driven through tauri-driver + WebKitWebDriver
-#     (with the CSP, IPC-secret and accessibility checks)
+#     (with the CSP, IPC-secret and accessibility checks), under a throw-away PostgreSQL for
+#     the team relay journey
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,8 +68,12 @@ stage "UI unit tests (Vitest)" npx vitest run --config ui/vite.config.ts
 stage "fuzzing, short run (webhook events, templates, URLs, phone numbers)" bash scripts/fuzz.sh 10
 stage ".deb bundle installs its binary, desktop entry and icon, and the binary starts" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" bash scripts/check-bundle.sh
+# Under one throw-away PostgreSQL (a few seconds) for the team relay journey; its relay binary
+# was built by the relay stage above.
 stage "end-to-end tests in the real window" \
+  scripts/with-postgres.sh \
   env WABADESK_APP="$target_dir/debug/wabadesk-app" WABADESK_CLI="$target_dir/debug/wabadesk" \
+  WABADESK_RELAY="$target_dir/debug/wabadesk-relay" \
   scripts/with-keyring.sh xvfb-run -a -s "-screen 0 1280x800x24" \
   node --test --test-concurrency=1 --test-timeout=180000 e2e/
 

@@ -67,6 +67,26 @@ export const SEL = {
   settingsSave: By.id("settings-save"),
   settingsSaved: By.xpath("//form[@aria-label='Working preferences']//*[@role='status'][normalize-space()='Saved.']"),
 
+  // Settings → Team relay (relay-e2e)
+  relayUrlInput: By.id("relay-url-input"),
+  relayTokenInput: By.id("relay-token-input"),
+  relayConnect: By.id("relay-connect"),
+  relayUrl: By.id("relay-url"),
+  relayState: (state) => By.css(`#relay-state[data-state='${state}']`),
+  relayRetryAt: By.css("#relay-state #relay-retry-at"),
+  relayDetails: By.css("#relay-state details"),
+  relaySync: By.id("relay-sync"),
+  relayNewTokenInput: By.id("relay-new-token-input"),
+  relayUseToken: By.id("relay-use-token"),
+  settingsAlerts: By.css("#page-settings [role='alert']"),
+  webhookPointRelay: By.id("webhook-point-relay"),
+  webhookRelayPointed: By.css("#webhook-relay p.notice[role='status']"),
+
+  // Inbox: an event's drawer, whose first line names where the event came from
+  inboxRowOpen: By.css("#inbox-table tbody tr button.link"),
+  eventDrawer: By.id("event-drawer"),
+  eventOrigin: By.css("#event-drawer p.hint"),
+
   // Audit
   auditRow: (action) => By.css(`#audit-table tr[data-action='${action}']`),
   auditRows: By.css("#audit-table tbody tr"),

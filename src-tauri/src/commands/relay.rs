@@ -31,7 +31,7 @@ pub async fn relay_connect(
 
 #[tauri::command]
 pub async fn relay_sync(state: State<'_, AppState>) -> Result<RelaySync, IpcError> {
-    Ok(state.core().sync_relay().await?)
+    Ok(state.core().catch_up_relay().await?)
 }
 
 #[tauri::command]

@@ -22,6 +22,7 @@ pub mod paths;
 pub mod postman;
 pub mod prefs;
 pub mod relay;
+mod relay_health;
 pub mod secrets;
 mod send;
 pub mod sensitive;

@@ -39,7 +39,79 @@ pub struct RelayStatus {
     #[ts(type = "number")]
     pub cursor: i64,
     pub last_sync_at: Option<String>,
+    /// The last failure, in plain words.
     pub last_error: Option<String>,
+    /// What kind of failure that is (what Settings offers to do about it).
+    pub problem: Option<RelayProblem>,
+    /// The raw text behind the failure (the library's or the relay's own words).
+    pub problem_details: Option<String>,
+    /// When the app tries to reach the relay again, while it is away.
+    pub next_retry_at: Option<String>,
+}
+
+use crate::relay_health::RelayHealth;
+pub use crate::relay_health::RelayProblem;
+
+/// A failed exchange with the relay: its kind, the plain words, the raw text.
+#[derive(Debug)]
+struct Fault {
+    problem: RelayProblem,
+    message: String,
+    raw: String,
+}
+
+impl Fault {
+    fn unreachable(url: &str, e: &reqwest::Error) -> Self {
+        let mut raw = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            raw.push_str(": ");
+            raw.push_str(&s.to_string());
+            source = s.source();
+        }
+        Fault {
+            problem: RelayProblem::Unreachable,
+            message: format!("the team relay at {url} cannot be reached"),
+            raw,
+        }
+    }
+
+    /// A non-success answer from the relay.
+    async fn answered(what: &str, resp: reqwest::Response) -> Self {
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        let raw = format!(
+            "{what}: HTTP {status} {}",
+            body.chars().take(500).collect::<String>()
+        );
+        if status == reqwest::StatusCode::UNAUTHORIZED {
+            Fault {
+                problem: RelayProblem::TokenRejected,
+                message: "the relay no longer accepts this computer's token (revoked or unknown): ask whoever runs the relay for a new one".into(),
+                raw,
+            }
+        } else if status.is_server_error() {
+            Fault {
+                problem: RelayProblem::Unreachable,
+                message: "the team relay is not available right now".into(),
+                raw,
+            }
+        } else {
+            Fault {
+                problem: RelayProblem::Failed,
+                message: format!("the team relay answered {status}"),
+                raw,
+            }
+        }
+    }
+
+    fn failed(message: &str, e: impl std::fmt::Display) -> Self {
+        Fault {
+            problem: RelayProblem::Failed,
+            message: message.to_string(),
+            raw: e.to_string(),
+        }
+    }
 }
 
 /// What one sync fetched.
@@ -106,10 +178,18 @@ fn relay_url(url: &str) -> Result<String> {
     Ok(parsed.as_str().trim_end_matches('/').to_string())
 }
 
-fn unreachable(e: reqwest::Error) -> Error {
+fn unreachable(url: &str) -> Error {
     Error::InvalidField {
         field: "url",
-        message: format!("the relay did not answer: {e}"),
+        message: format!(
+            "nothing answers at {url}: check the address, and that the relay is running"
+        ),
+    }
+}
+
+impl From<Fault> for Error {
+    fn from(f: Fault) -> Self {
+        Error::Validation(f.message)
     }
 }
 
@@ -169,16 +249,33 @@ impl Core {
                 cursor: 0,
                 last_sync_at: None,
                 last_error: None,
+                problem: None,
+                problem_details: None,
+                next_retry_at: None,
             },
-            Some((url, name, cursor, last_sync_at, last_error)) => RelayStatus {
-                connected: self.secrets.get(&relay_token_account())?.is_some(),
-                url: Some(url),
-                token_name: Some(name),
-                cursor,
-                last_sync_at,
-                last_error,
-            },
+            Some((url, name, cursor, last_sync_at, last_error)) => {
+                let health = self.health().clone();
+                let last_error: Option<String> = last_error;
+                RelayStatus {
+                    connected: self.secrets.get(&relay_token_account())?.is_some(),
+                    url: Some(url),
+                    token_name: Some(name),
+                    cursor,
+                    last_sync_at,
+                    // A failure recorded before this app started: its kind is not known yet.
+                    problem: health
+                        .problem
+                        .or(last_error.as_ref().map(|_| RelayProblem::Failed)),
+                    problem_details: health.details,
+                    next_retry_at: health.next_retry_at,
+                    last_error,
+                }
+            }
         })
+    }
+
+    fn health(&self) -> std::sync::MutexGuard<'_, RelayHealth> {
+        self.relay_health.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Subscribes to a relay: the token is verified with the relay first, then kept in the
@@ -199,7 +296,10 @@ impl Core {
             .timeout(PULL_TIMEOUT)
             .send()
             .await
-            .map_err(unreachable)?;
+            .map_err(|e| {
+                tracing::info!(error = %Fault::unreachable(&url, &e).raw, "verifying the relay token");
+                unreachable(&url)
+            })?;
         if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
             return Err(Error::InvalidField {
                 field: "token",
@@ -233,6 +333,9 @@ impl Core {
             .map_err(Error::db("saving the relay subscription"))?;
             Ok(())
         })?;
+        *self.health() = RelayHealth::default();
+        // A follower waiting to try again goes on at once, with this token.
+        self.relay_wake.notify_waiters();
         self.relay_status()
     }
 
@@ -244,10 +347,22 @@ impl Core {
                 .map_err(Error::db("removing the relay subscription"))?;
             Ok(())
         })?;
+        *self.health() = RelayHealth::default();
+        self.relay_wake.notify_waiters();
         self.relay_status()
     }
 
-    fn relay_note(&self, error: Option<&str>) -> Result<()> {
+    /// Records how the last exchange with the relay went (and emits the change).
+    fn relay_note(&self, fault: Option<&Fault>) -> Result<()> {
+        *self.health() = match fault {
+            None => RelayHealth::default(),
+            Some(f) => RelayHealth {
+                problem: Some(f.problem),
+                details: Some(f.raw.clone()),
+                next_retry_at: None,
+            },
+        };
+        let error = fault.map(|f| f.message.as_str());
         let now = crate::util::now();
         self.write(&[Topic::Inbox], None, |tx| {
             tx.execute(
@@ -288,11 +403,18 @@ impl Core {
             ));
         };
         let result = self.pull_all(&sub).await;
-        self.relay_note(result.as_ref().err().map(|e| e.to_string()).as_deref())?;
+        self.relay_note(result.as_ref().err())?;
+        Ok(result?)
+    }
+
+    /// "Catch up now": a sync, and a follower waiting to try again goes on at once.
+    pub async fn catch_up_relay(&self) -> Result<RelaySync> {
+        let result = self.sync_relay().await;
+        self.relay_wake.notify_waiters();
         result
     }
 
-    async fn pull_all(&self, sub: &Subscription) -> Result<RelaySync> {
+    async fn pull_all(&self, sub: &Subscription) -> std::result::Result<RelaySync, Fault> {
         let mut cursor = sub.cursor;
         let (mut fetched, mut new) = (0u32, 0u32);
         for _ in 0..MAX_PULLS {
@@ -307,28 +429,22 @@ impl Core {
                 .timeout(PULL_TIMEOUT)
                 .send()
                 .await
-                .map_err(unreachable)?;
-            if resp.status() == reqwest::StatusCode::UNAUTHORIZED {
-                return Err(Error::Validation(
-                    "the relay no longer accepts this desktop's token: ask for a new one".into(),
-                ));
-            }
+                .map_err(|e| Fault::unreachable(&sub.url, &e))?;
             if !resp.status().is_success() {
-                return Err(Error::Validation(format!(
-                    "the relay answered {}",
-                    resp.status()
-                )));
+                return Err(Fault::answered("the feed", resp).await);
             }
             let page: Page = resp
                 .json()
                 .await
-                .map_err(|e| Error::Internal(format!("reading the relay's feed: {e}")))?;
+                .map_err(|e| Fault::failed("the relay's feed could not be read", e))?;
             let n = page.events.len();
             if n == 0 {
                 break;
             }
             fetched += n as u32;
-            new += self.store_relay_events(page.events, page.next)?;
+            new += self
+                .store_relay_events(page.events, page.next)
+                .map_err(|e| Fault::failed("storing the relay's events here failed", e))?;
             cursor = page.next;
             if n < PULL_PAGE {
                 break;
@@ -355,21 +471,30 @@ impl Core {
             .query(&[("after", sub.cursor.to_string())])
             .bearer_auth(sub.token.expose())
             .send()
-            .await
-            .map_err(unreachable)?;
-        if !resp.status().is_success() {
-            let e = Error::Validation(format!(
-                "the relay's live stream answered {}",
-                resp.status()
-            ));
-            self.relay_note(Some(&e.to_string()))?;
-            return Err(e);
-        }
+            .await;
+        let resp = match resp {
+            Ok(r) if r.status().is_success() => r,
+            Ok(r) => {
+                let f = Fault::answered("the live stream", r).await;
+                self.relay_note(Some(&f))?;
+                return Err(f.into());
+            }
+            Err(e) => {
+                let f = Fault::unreachable(&sub.url, &e);
+                self.relay_note(Some(&f))?;
+                return Err(f.into());
+            }
+        };
         use futures_util::StreamExt;
         let mut stream = resp.bytes_stream();
         let mut buf: Vec<u8> = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            let Ok(chunk) = chunk else { break };
+        loop {
+            let chunk = tokio::select! {
+                chunk = stream.next() => chunk,
+                // A new token or address, or "Catch up now": reconnect with what is set now.
+                _ = self.relay_wake.notified() => break,
+            };
+            let Some(Ok(chunk)) = chunk else { break };
             if !self.subscribed()? {
                 // Disconnected meanwhile: nothing more is stored from this relay.
                 break;
@@ -450,11 +575,12 @@ impl Core {
             .timeout(PULL_TIMEOUT)
             .send()
             .await
-            .map_err(unreachable)?;
+            .map_err(|e| Error::from(Fault::unreachable(&sub.url, &e)))?;
         if !resp.status().is_success() {
+            let f = Fault::answered("registering the number", resp).await;
             return Err(Error::Validation(format!(
-                "the relay did not take the number ({})",
-                resp.status()
+                "the relay did not take the number: {}",
+                f.message
             )));
         }
         let url = format!("{}/webhook", sub.url);
@@ -495,17 +621,35 @@ impl Core {
                 Ok(Some(_)) => {}
                 _ => break,
             }
-            match self.follow_relay().await {
-                Ok(_) => wait = RETRY_FIRST,
+            let pause = match self.follow_relay().await {
+                // The live stream ended (the relay restarting): reconnect soon.
+                Ok(_) => {
+                    wait = RETRY_FIRST;
+                    RETRY_FIRST
+                }
                 Err(e) => {
                     tracing::info!(error = %e, "the team relay is unavailable; trying again");
-                    wait = (wait * 2).min(RETRY_LAST);
+                    let pause = wait;
+                    wait = next_wait(wait);
+                    self.health().next_retry_at = Some(crate::util::format_time(
+                        time::OffsetDateTime::now_utc() + pause,
+                    ));
+                    self.emit(&[Topic::Inbox], None);
+                    pause
                 }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(pause) => {}
+                _ = self.relay_wake.notified() => {}
             }
-            tokio::time::sleep(wait).await;
         }
         self.relay_following.store(false, Ordering::SeqCst);
     }
+}
+
+/// The wait after `wait`: doubled, up to [`RETRY_LAST`].
+fn next_wait(wait: Duration) -> Duration {
+    (wait * 2).min(RETRY_LAST)
 }
 
 #[cfg(test)]
@@ -525,5 +669,161 @@ mod tests {
         assert!(relay_url("ftp://relay.example.com").is_err());
         assert!(relay_url("https://relay.example.com/?a=b").is_err());
         assert!(relay_url("relay").is_err());
+    }
+}
+
+#[cfg(test)]
+mod health_tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    use axum::{Json, Router};
+    use serde_json::json;
+
+    use super::{next_wait, RelayProblem};
+    use crate::service::Core;
+
+    /// A stand-in for the relay: `/v1/me` names the token; `/v1/events` is empty, or 401
+    /// once `revoked` is set; `/v1/stream` stays open with nothing to say.
+    async fn fake_relay(
+        revoked: Arc<AtomicBool>,
+    ) -> (
+        String,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<()>,
+    ) {
+        let app = Router::new()
+            .route(
+                "/v1/me",
+                get(|| async { Json(json!({"name": "front desk", "head": 0})) }),
+            )
+            .route(
+                "/v1/events",
+                get(move || {
+                    let revoked = revoked.clone();
+                    async move {
+                        if revoked.load(Ordering::SeqCst) {
+                            (
+                                StatusCode::UNAUTHORIZED,
+                                Json(json!({"error": "the access token is unknown or revoked"})),
+                            )
+                                .into_response()
+                        } else {
+                            Json(json!({"events": [], "next": 0, "more": false})).into_response()
+                        }
+                    }
+                }),
+            )
+            .route(
+                "/v1/stream",
+                get(|| async {
+                    axum::body::Body::from_stream(futures_util::stream::pending::<
+                        std::result::Result<axum::body::Bytes, std::io::Error>,
+                    >())
+                }),
+            );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .unwrap();
+        });
+        (url, stop, server)
+    }
+
+    #[tokio::test]
+    async fn a_revoked_token_and_a_relay_that_is_away_are_told_apart_in_plain_words() {
+        let revoked = Arc::new(AtomicBool::new(false));
+        let (url, stop, server) = fake_relay(revoked.clone()).await;
+        let core = Core::in_memory();
+        core.connect_relay(&url, "wdr_front_desk").await.unwrap();
+        core.sync_relay().await.unwrap();
+        let s = core.relay_status().unwrap();
+        assert_eq!(
+            (s.problem, s.last_error, s.next_retry_at),
+            (None, None, None)
+        );
+
+        revoked.store(true, Ordering::SeqCst);
+        let e = core.sync_relay().await.unwrap_err();
+        assert!(e.to_string().contains("new one"), "{e}");
+        let s = core.relay_status().unwrap();
+        assert_eq!(s.problem, Some(RelayProblem::TokenRejected));
+        assert!(
+            s.connected,
+            "the subscription stays, waiting for a new token"
+        );
+        let details = s.problem_details.unwrap();
+        assert!(
+            details.contains("401") && details.contains("revoked"),
+            "{details}"
+        );
+        assert!(
+            !s.last_error.unwrap().contains("401"),
+            "the raw answer stays in the details"
+        );
+
+        // A new token: the problem is gone at once.
+        revoked.store(false, Ordering::SeqCst);
+        core.connect_relay(&url, "wdr_front_desk_2").await.unwrap();
+        assert_eq!(core.relay_status().unwrap().problem, None);
+
+        // The relay stops: unreachable, with the library's words behind it.
+        stop.send(()).unwrap();
+        server.await.unwrap();
+        let e = core.sync_relay().await.unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!("the team relay at {url} cannot be reached")
+        );
+        let s = core.relay_status().unwrap();
+        assert_eq!(s.problem, Some(RelayProblem::Unreachable));
+        assert!(s.problem_details.is_some_and(|d| d.contains("/v1/events")));
+        assert_eq!(s.last_error.as_deref(), Some(e.to_string().as_str()));
+
+        // Disconnecting forgets the problem with the subscription.
+        let s = core.disconnect_relay().unwrap();
+        assert_eq!((s.problem, s.problem_details), (None, None));
+    }
+
+    #[tokio::test]
+    async fn a_new_token_ends_the_live_stream_so_the_follower_reconnects_with_it() {
+        let (url, _stop, _server) = fake_relay(Arc::new(AtomicBool::new(false))).await;
+        let core = Arc::new(Core::in_memory());
+        core.connect_relay(&url, "wdr_old").await.unwrap();
+        let follower = {
+            let core = core.clone();
+            tokio::spawn(async move { core.follow_relay().await })
+        };
+        // The stream is open (and quiet): the follower stays on it.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(!follower.is_finished());
+        core.connect_relay(&url, "wdr_new").await.unwrap();
+        let ended = tokio::time::timeout(Duration::from_secs(5), follower).await;
+        assert!(
+            matches!(ended, Ok(Ok(Ok(_)))),
+            "the stream of the old token ended"
+        );
+    }
+
+    #[test]
+    fn the_follower_waits_two_seconds_then_doubles_up_to_a_minute() {
+        let mut wait = super::RETRY_FIRST;
+        let mut waits = vec![wait.as_secs()];
+        for _ in 0..7 {
+            wait = next_wait(wait);
+            waits.push(wait.as_secs());
+        }
+        assert_eq!(waits, [2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(next_wait(Duration::from_secs(60)), Duration::from_secs(60));
     }
 }

@@ -98,6 +98,10 @@ pub struct Core {
     pub(crate) receiver: Mutex<Option<Box<dyn RunningReceiver>>>,
     /// A task follows the team relay's feed (at most one per core).
     pub(crate) relay_following: std::sync::atomic::AtomicBool,
+    /// What went wrong reaching the relay last, and when the follower tries again.
+    pub(crate) relay_health: Mutex<crate::relay_health::RelayHealth>,
+    /// Wakes the follower from its wait (a new token, "Catch up now").
+    pub(crate) relay_wake: tokio::sync::Notify,
 }
 
 impl Core {
@@ -162,6 +166,8 @@ impl Core {
             events: RwLock::new(Arc::new(NoopSink)),
             receiver: Mutex::new(None),
             relay_following: std::sync::atomic::AtomicBool::new(false),
+            relay_health: Mutex::new(Default::default()),
+            relay_wake: tokio::sync::Notify::new(),
         })
     }
 

@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from "react";
+import { When } from "../../lib/components/Badges";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { useLoad } from "../../lib/hooks/useLoad";
 import type { ErrorPayload } from "../../lib/ipc/bindings/ErrorPayload";
+import type { RelayStatus } from "../../lib/ipc/bindings/RelayStatus";
 import type { RelaySync } from "../../lib/ipc/bindings/RelaySync";
 import { relayConnect, relayDisconnect, relayStatus, relaySync } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
@@ -15,6 +17,7 @@ export function TeamRelay() {
   const status = useLoad(() => relayStatus(), [], ["inbox"]);
   const [url, setUrl] = useState("");
   const [token, setToken] = useState("");
+  const [newToken, setNewToken] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [synced, setSynced] = useState<RelaySync | null>(null);
@@ -62,25 +65,58 @@ export function TeamRelay() {
             <dt>Events stored here</dt>
             <dd id="relay-cursor">up to #{s.cursor}</dd>
             <dt>Last caught up</dt>
-            <dd>{s.last_sync_at ?? "not yet"}</dd>
-            {s.last_error && (
-              <>
-                <dt>Problem</dt>
-                <dd>
-                  <span className="badge badge--bad" id="relay-problem">
-                    {s.last_error}
-                  </span>
-                  <p className="hint">The local copy keeps working; it catches up once the relay answers.</p>
-                </dd>
-              </>
-            )}
+            <dd>{s.last_sync_at ? <When at={s.last_sync_at} /> : "not yet"}</dd>
           </dl>
+          <RelayState status={s} />
+          {s.problem === "token_rejected" && (
+            <form
+              className="form"
+              aria-label="Use a new access token"
+              onSubmit={async (ev) => {
+                ev.preventDefault();
+                const next = await run(() => relayConnect(s.url ?? "", newToken));
+                if (next) {
+                  status.setData(next);
+                  setNewToken("");
+                }
+              }}
+            >
+              <label className="field field--wide">
+                <span>New access token</span>
+                <input
+                  id="relay-new-token-input"
+                  type="password"
+                  value={newToken}
+                  onChange={(e) => setNewToken(e.target.value)}
+                  placeholder="wdr_…"
+                  spellCheck={false}
+                  autoComplete="off"
+                />
+              </label>
+              <div className="form__actions">
+                <button type="submit" id="relay-use-token" className="primary" disabled={busy || !newToken.trim()}>
+                  {busy ? "Checking…" : "Use this token"}
+                </button>
+              </div>
+            </form>
+          )}
           <div className="form__actions">
             <button
               type="button"
               id="relay-sync"
               disabled={busy}
-              onClick={async () => setSynced(await run(() => relaySync()))}
+              onClick={async () => {
+                // A failure shows in the state above (plain words, details behind it), not as a banner.
+                setBusy(true);
+                setSynced(null);
+                try {
+                  setSynced(await relaySync());
+                } catch {
+                  void status.reload();
+                } finally {
+                  setBusy(false);
+                }
+              }}
             >
               Catch up now
             </button>
@@ -140,5 +176,66 @@ export function TeamRelay() {
       )}
       {error && <ErrorBanner error={error} />}
     </section>
+  );
+}
+
+/** When the app tries again, as the time of day here. */
+function timeOfDay(at: string): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? at : d.toLocaleTimeString();
+}
+
+/** How the subscription is doing, in plain words; the raw text behind "Details". */
+function RelayState({ status: s }: { status: RelayStatus }) {
+  const state = s.problem ?? "connected";
+  const details = s.problem_details;
+  return (
+    <div id="relay-state" className={state === "connected" ? "notice" : "warning-banner"} role="status" data-state={state}>
+      {state === "connected" && (
+        <p>
+          <span className="badge badge--ok">Connected</span> History fills from the relay as events arrive.
+        </p>
+      )}
+      {state === "unreachable" && (
+        <p>
+          <span className="badge badge--warn">Relay unreachable</span> The relay does not answer right now. History keeps
+          working with everything stored here;{" "}
+          {s.next_retry_at ? (
+            <>
+              the app tries again at <time id="relay-retry-at" dateTime={s.next_retry_at}>{timeOfDay(s.next_retry_at)}</time>
+            </>
+          ) : (
+            "the app tries again shortly"
+          )}{" "}
+          and then catches up what arrived meanwhile.
+        </p>
+      )}
+      {state === "token_rejected" && (
+        <p>
+          <span className="badge badge--bad">New token needed</span> The relay no longer accepts this computer&apos;s
+          token: it was revoked, or the relay does not know it. Ask whoever runs the relay for a new one (
+          <code>wabadesk-relay token create --name …</code>) and paste it below. History keeps everything stored so far.
+        </p>
+      )}
+      {state === "failed" && (
+        <p>
+          <span className="badge badge--bad">Not caught up</span> {s.last_error ?? "Catching up from the relay failed."}{" "}
+          The local copy keeps working; the app tries again
+          {s.next_retry_at ? (
+            <>
+              {" "}
+              at <time id="relay-retry-at" dateTime={s.next_retry_at}>{timeOfDay(s.next_retry_at)}</time>
+            </>
+          ) : null}
+          .
+        </p>
+      )}
+      {details && (
+        <details>
+          <summary>Details</summary>
+          <pre className="raw-json">{details}</pre>
+        </details>
+      )}
+    </div>
   );
 }
