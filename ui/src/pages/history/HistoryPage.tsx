@@ -25,7 +25,7 @@ import { Retention } from "./Retention";
 const PAGE = 100;
 const EMPTY: HistoryFilter = {
   number_id: null, direction: null, status: null, contact: null, template: null,
-  language: null, error_code: null, since: null, until: null, search: null, before_id: null, limit: PAGE,
+  language: null, error_code: null, since: null, until: null, search: null, before_id: null, after_id: null, limit: PAGE,
 };
 
 /** What names a message for `message_detail` and `resend_message`: its wamid, or the
