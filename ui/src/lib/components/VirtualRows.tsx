@@ -40,11 +40,12 @@ export function VirtualRows<T>(props: {
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + margin);
   const top = Math.min(rows.length - 1, Math.floor(scrollTop / rowHeight));
 
-  // What the view showed before the rows changed: its rows, the active one, the stickiness.
-  const before = useRef({ rows, active, stick: props.stickToTop ?? false, jump: props.jump?.token });
+  // What the view showed before the rows changed: its rows, the stickiness, the last jump
+  // (`active` is still the index into the previous rows when they change).
+  const before = useRef({ rows, stick: props.stickToTop ?? false, jump: props.jump?.token });
   useLayoutEffect(() => {
     const prev = before.current;
-    before.current = { rows, active, stick: props.stickToTop ?? false, jump: props.jump?.token };
+    before.current = { rows, stick: props.stickToTop ?? false, jump: props.jump?.token };
     const el = box.current;
     if (!el) return;
     const to = (y: number) => {
@@ -59,8 +60,8 @@ export function VirtualRows<T>(props: {
     }
     if (prev.rows === rows || !rowKey) return;
     const at = (row: T | undefined) => (row === undefined ? -1 : rows.findIndex((r) => rowKey(r) === rowKey(row)));
-    const activeAt = at(prev.rows[prev.active]);
-    setActive(activeAt >= 0 ? activeAt : Math.max(0, Math.min(prev.active, rows.length - 1)));
+    const activeAt = at(prev.rows[active]);
+    setActive(activeAt >= 0 ? activeAt : Math.max(0, Math.min(active, rows.length - 1)));
     if (el.scrollTop === 0 && prev.stick) return;
     const topIndex = Math.floor(el.scrollTop / rowHeight);
     const anchor = at(prev.rows[topIndex]);

@@ -94,7 +94,9 @@ export function HistoryPage() {
     return () => clearTimeout(t);
   }, [search]);
 
+  const loads = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++loads.current;
     try {
       // The newest page (new messages arrive there) and, when the view is further down, the
       // rows around it (their statuses change too).
@@ -106,7 +108,8 @@ export function HistoryPage() {
         historyCounts(filter),
         from === null ? null : listMessages({ ...filter, before_id: from, limit: 60 }),
       ]);
-      if (filterRef.current !== filter) return;
+      // A newer read (or filter) wins over this one.
+      if (filterRef.current !== filter || mine !== loads.current) return;
       setCounts(c);
       setWin((prev) => {
         const next = prev === null ? newestWindow(first, PAGE) : refreshed(prev, first, PAGE, viewId.current);
