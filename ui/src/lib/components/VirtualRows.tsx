@@ -120,7 +120,8 @@ export function VirtualRows<T>(props: {
         ref={box}
         role="rowgroup"
         className="vtable__body"
-        style={{ height }}
+        // Rows are placed absolutely; the view is kept by the anchoring above, never the browser's.
+        style={{ height, overflowAnchor: "none" }}
         tabIndex={0}
         onKeyDown={onKey}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
