@@ -5,13 +5,12 @@
 // Measures, for each binary over several runs (median):
 //   - time from exec to the first painted page (both UIs log "UI ready" after their first frame);
 //   - memory of the app and its WebKit processes, 3 s after ready (idle): RSS and PSS summed;
-// then, for WABA Desk only: the same memory with 100,000 messages in its history, after the
-// History page has loaded every row (driven through tauri-driver); and the bundle sizes.
-import { execFileSync, spawn } from "node:child_process";
+// then, for WABA Desk only, the bundle sizes. Memory while browsing History with 100,000 and
+// 1,000,000 messages is scripts/bench/memory.mjs.
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { startDriver } from "../../e2e/harness.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
@@ -19,7 +18,6 @@ const APP = path.join(target, "release/wabadesk-app");
 const FLOOR = path.join(target, "release/wabadesk-floor");
 const CLI = path.join(target, "release/wabadesk");
 const RUNS = Number(process.argv[2] ?? 5);
-const ROWS = Number(process.env.BENCH_ROWS ?? 100000);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {
@@ -118,47 +116,6 @@ async function measure(label, bin) {
   return r;
 }
 
-/** WABA Desk with ROWS messages: open History, load every row, measure. */
-async function withHistory() {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-history-"));
-  const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
-  execFileSync(CLI, ["history", "seed", "--count", String(ROWS)], { env, stdio: "ignore" });
-  const { driver, driverProcess } = await startDriver(env, APP);
-  try {
-    await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 30000);
-    await driver.manage().setTimeouts({ script: 330000 });
-    const t0 = performance.now();
-    const loaded = await driver.executeAsyncScript(
-      `const [want, done] = arguments;
-       location.hash = "#/history";
-       const deadline = Date.now() + 300000;
-       const count = () => Number(document.querySelector("#history-table")?.getAttribute("aria-rowcount") ?? 0);
-       (async () => {
-         while (Date.now() < deadline && count() < want) {
-           const body = document.querySelector("#history-table .vtable__body");
-           if (body) { body.scrollTop = body.scrollHeight; body.dispatchEvent(new Event("scroll")); }
-           const before = count();
-           for (let i = 0; i < 100 && count() === before; i++) await new Promise((r) => setTimeout(r, 20));
-         }
-         done(count());
-       })();`,
-      ROWS,
-    );
-    const seconds = (performance.now() - t0) / 1000;
-    await sleep(3000);
-    const app = Number(execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim());
-    const mem = memory(app);
-    console.log(
-      `app + ${ROWS} messages, History page with ${loaded} rows loaded (${seconds.toFixed(1)} s): PSS ${mb(mem.pss)} MB, RSS ${mb(mem.rss)} MB  [${mem.parts.join(", ")}]`,
-    );
-    return { loaded, ...mem };
-  } finally {
-    await Promise.race([driver.quit(), sleep(10000)]);
-    driverProcess.kill();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
 function sizes() {
   const out = [];
   const add = (label, p) => existsSync(p) && out.push(`${label} ${(statSync(p).size / 1048576).toFixed(1)} MB`);
@@ -180,14 +137,9 @@ for (const bin of [APP, FLOOR, CLI]) {
   }
 }
 console.log(`${RUNS} runs each (median), after one warm-up run; ${os.cpus().length} CPUs\n`);
-if (process.env.BENCH_ONLY === "history") {
-  await withHistory();
-  process.exit(0);
-}
 const floor = await measure("floor", FLOOR);
 const app = await measure("WABA Desk", APP);
 console.log(
   `\nratios to the floor: ready ${(app.ready / floor.ready).toFixed(2)}× (budget 1.5×), idle PSS ${(app.pss / floor.pss).toFixed(2)}×, idle RSS ${(app.rss / floor.rss).toFixed(2)}× (budget 1.3×)`,
 );
-await withHistory();
 sizes();

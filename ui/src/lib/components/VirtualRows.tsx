@@ -1,9 +1,15 @@
-import { type ReactNode, useEffect, useRef, useState } from "react";
+import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 /**
  * A windowed list: only the rows in view (plus a margin) are in the DOM, so 100k rows scroll
  * as smoothly as 100. Rows have a fixed height. `onNearEnd` asks for more when the user scrolls
- * close to the bottom. Arrow keys, Page Up/Down, Home and End move the active row; Enter opens it.
+ * close to the bottom, `onNearStart` close to the top. Arrow keys, Page Up/Down, Home and End
+ * move the active row; Enter opens it (`onHome`/`onEnd`, when given, take Home and End instead).
+ *
+ * With `rowKey`, the rows may change under the view (rows added or dropped at either end): the
+ * row at the top of the view and the active row keep their place, so nothing jumps. Only at the
+ * very top of a list marked `stickToTop` do rows added above come into view. `jump` (a new token)
+ * moves to the first or the last row.
  */
 export function VirtualRows<T>(props: {
   id: string;
@@ -16,19 +22,66 @@ export function VirtualRows<T>(props: {
   rowProps?: (row: T) => Record<string, string>;
   onOpen?: (row: T) => void;
   onNearEnd?: () => void;
+  onNearStart?: () => void;
+  onHome?: () => void;
+  onEnd?: () => void;
+  rowKey?: (row: T) => string | number;
+  stickToTop?: boolean;
+  jump?: { to: "start" | "end"; token: number };
+  /** The row at the top of the view, whenever it changes. */
+  onView?: (row: T | undefined) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [active, setActive] = useState(0);
-  const { rows, rowHeight, height } = props;
+  const { rows, rowHeight, height, rowKey } = props;
   const margin = 10;
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - margin);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + margin);
+  const top = Math.min(rows.length - 1, Math.floor(scrollTop / rowHeight));
+
+  // What the view showed before the rows changed: its rows, the stickiness, the last jump
+  // (`active` is still the index into the previous rows when they change).
+  const before = useRef({ rows, stick: props.stickToTop ?? false, jump: props.jump?.token });
+  useLayoutEffect(() => {
+    const prev = before.current;
+    before.current = { rows, stick: props.stickToTop ?? false, jump: props.jump?.token };
+    const el = box.current;
+    if (!el) return;
+    const to = (y: number) => {
+      el.scrollTop = y;
+      setScrollTop(el.scrollTop);
+    };
+    if (props.jump && props.jump.token !== prev.jump) {
+      const end = props.jump.to === "end";
+      setActive(end ? Math.max(0, rows.length - 1) : 0);
+      to(end ? rows.length * rowHeight : 0);
+      return;
+    }
+    if (prev.rows === rows || !rowKey) return;
+    const at = (row: T | undefined) => (row === undefined ? -1 : rows.findIndex((r) => rowKey(r) === rowKey(row)));
+    const activeAt = at(prev.rows[active]);
+    setActive(activeAt >= 0 ? activeAt : Math.max(0, Math.min(active, rows.length - 1)));
+    if (el.scrollTop === 0 && prev.stick) return;
+    const topIndex = Math.floor(el.scrollTop / rowHeight);
+    const anchor = at(prev.rows[topIndex]);
+    if (anchor >= 0) to(anchor * rowHeight + (el.scrollTop - topIndex * rowHeight));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows, props.jump?.token]);
 
   useEffect(() => {
-    if (last >= rows.length - margin && rows.length > 0) props.onNearEnd?.();
+    if (rows.length === 0) return;
+    // Where the view is now (an anchoring above may have moved it since this render).
+    const y = box.current?.scrollTop ?? scrollTop;
+    if (Math.ceil((y + height) / rowHeight) + margin >= rows.length - margin) props.onNearEnd?.();
+    if (Math.floor(y / rowHeight) <= 2 * margin) props.onNearStart?.();
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [last, rows.length]);
+  }, [first, last, rows]);
+
+  useEffect(() => {
+    props.onView?.(rows[top]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [top, rows]);
 
   function move(to: number) {
     const i = Math.max(0, Math.min(rows.length - 1, to));
@@ -47,8 +100,8 @@ export function VirtualRows<T>(props: {
       ArrowUp: () => move(active - 1),
       PageDown: () => move(active + page),
       PageUp: () => move(active - page),
-      Home: () => move(0),
-      End: () => move(rows.length - 1),
+      Home: () => (props.onHome ? props.onHome() : move(0)),
+      End: () => (props.onEnd ? props.onEnd() : move(rows.length - 1)),
       Enter: () => rows[active] !== undefined && props.onOpen?.(rows[active]),
     };
     const action = keys[e.key];
@@ -67,7 +120,8 @@ export function VirtualRows<T>(props: {
         ref={box}
         role="rowgroup"
         className="vtable__body"
-        style={{ height }}
+        // Rows are placed absolutely; the view is kept by the anchoring above, never the browser's.
+        style={{ height, overflowAnchor: "none" }}
         tabIndex={0}
         onKeyDown={onKey}
         onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
@@ -78,7 +132,7 @@ export function VirtualRows<T>(props: {
             const i = first + k;
             return (
               <div
-                key={i}
+                key={rowKey ? rowKey(row) : i}
                 id={`${props.id}-row-${i}`}
                 role="row"
                 aria-rowindex={i + 1}

@@ -21,11 +21,12 @@ import { retryText } from "../../lib/retrying";
 import { MessageDrawer } from "./MessageDrawer";
 import { useRouteParams } from "../../lib/hooks/useRouteParams";
 import { Retention } from "./Retention";
+import { newestWindow, oldestWindow, refreshed, updated, withNewer, withOlder, type RowWindow } from "./historyWindow";
 
 const PAGE = 100;
 const EMPTY: HistoryFilter = {
   number_id: null, direction: null, status: null, contact: null, template: null,
-  language: null, error_code: null, since: null, until: null, search: null, before_id: null, limit: PAGE,
+  language: null, error_code: null, since: null, until: null, search: null, before_id: null, after_id: null, limit: PAGE,
 };
 
 /** What names a message for `message_detail` and `resend_message`: its wamid, or the
@@ -55,8 +56,19 @@ export function HistoryPage() {
   // The chosen number is shared with the other pages (and arrives once the numbers are read).
   useEffect(() => setFilter((f) => (f.number_id === numberId ? f : { ...f, number_id: numberId })), [numberId]);
   const [search, setSearch] = useState("");
-  const [rows, setRows] = useState<MessageView[] | null>(null);
-  const [more, setMore] = useState(false);
+  // The rows held: a bounded window of the filtered list (see historyWindow.ts).
+  const [win, setWinState] = useState<RowWindow<MessageView> | null>(null);
+  const winRef = useRef(win);
+  const setWin = (next: (w: RowWindow<MessageView> | null) => RowWindow<MessageView> | null) =>
+    setWinState((w) => (winRef.current = next(w)));
+  const rows = win?.rows ?? null;
+  // The row at the top of the view (a refresh keeps it), a jump to the newest or oldest row.
+  const viewId = useRef<number | null>(null);
+  const [jump, setJump] = useState<{ to: "start" | "end"; token: number }>({ to: "start", token: 0 });
+  const paging = useRef(false);
+  // Answers for an earlier filter are dropped.
+  const filterRef = useRef(filter);
+  filterRef.current = filter;
   const [open, setOpen] = useState<MessageDetail | null>(null);
   const [error, setError] = useState<ErrorPayload | null>(null);
   const [counts, setCounts] = useState<[string, number][]>([]);
@@ -82,41 +94,73 @@ export function HistoryPage() {
     return () => clearTimeout(t);
   }, [search]);
 
+  const loads = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++loads.current;
     try {
-      const [first, c] = await Promise.all([listMessages(filter), historyCounts(filter)]);
+      // The newest page (new messages arrive there) and, when the view is further down, the
+      // rows around it (their statuses change too).
+      const w = winRef.current;
+      const at = w && viewId.current !== null ? w.rows.findIndex((r) => r.id === viewId.current) : -1;
+      const from = w && at > PAGE / 2 ? w.rows[Math.max(0, at - 10)].id + 1 : null;
+      const [first, c, around] = await Promise.all([
+        listMessages(filter),
+        historyCounts(filter),
+        from === null ? null : listMessages({ ...filter, before_id: from, limit: 60 }),
+      ]);
+      // A newer read (or filter) wins over this one.
+      if (filterRef.current !== filter || mine !== loads.current) return;
       setCounts(c);
-      setRows((prev) => {
-        // Keep older pages the user loaded; refresh the newest one.
-        const older = (prev ?? []).filter((r) => first.length === PAGE && r.id < first[first.length - 1].id);
-        return [...first, ...older];
+      setWin((prev) => {
+        const next = prev === null ? newestWindow(first, PAGE) : refreshed(prev, first, PAGE, viewId.current);
+        return around ? updated(next, around) : next;
       });
-      setMore(first.length === PAGE);
       setError(null);
     } catch (e) {
       setError(toIpcError(e));
     }
   }, [filter]);
 
-  useEffect(() => {
-    setRows(null);
+  const reload = useCallback(() => {
+    setWin(() => null);
     void load();
   }, [load]);
+  useEffect(reload, [reload]);
   // Sent messages, their statuses and incoming messages: the newest page is read again.
   useChanges(["messages"], () => void load());
 
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  async function older() {
-    if (!rows?.length || loadingOlder) return;
-    setLoadingOlder(true);
+  /** The next page either way from the window's edge (scrolling down: older; up: newer). */
+  async function page(way: "older" | "newer") {
+    const w = winRef.current;
+    if (!w?.rows.length || paging.current || (way === "older" ? w.atOldest : w.atNewest)) return;
+    const f = filter;
+    const edge = (x: RowWindow<MessageView>) => (way === "older" ? x.rows[x.rows.length - 1]?.id : x.rows[0]?.id);
+    const key = edge(w);
+    paging.current = true;
     try {
-      const page = await listMessages({ ...filter, before_id: rows[rows.length - 1].id });
-      setRows((r) => [...(r ?? []), ...page.filter((m) => !r?.some((x) => x.id === m.id))]);
-      setMore(page.length === PAGE);
+      const rows = await listMessages(way === "older" ? { ...f, before_id: key } : { ...f, before_id: null, after_id: key });
+      if (filterRef.current !== f) return;
+      setWin((x) => (x && edge(x) === key ? (way === "older" ? withOlder(x, rows, PAGE) : withNewer(x, rows, PAGE)) : x));
     } catch (e) {
       setError(toIpcError(e));
     } finally {
-      setLoadingOlder(false);
+      paging.current = false;
+    }
+  }
+
+  /** Home / End and the buttons: the newest or the oldest message, wherever the window is. */
+  async function jumpTo(to: "start" | "end") {
+    const w = winRef.current;
+    const f = filter;
+    try {
+      if (w && !(to === "start" ? w.atNewest : w.atOldest)) {
+        const rows = await listMessages(to === "start" ? f : { ...f, before_id: null, after_id: 0 });
+        if (filterRef.current !== f) return;
+        setWin(() => (to === "start" ? newestWindow(rows, PAGE) : oldestWindow(rows, PAGE)));
+      }
+      setJump((j) => ({ to, token: j.token + 1 }));
+    } catch (e) {
+      setError(toIpcError(e));
     }
   }
 
@@ -173,6 +217,8 @@ export function HistoryPage() {
   };
   const linked = !!(filter.template || filter.language || filter.error_code != null || filter.since || filter.until);
   const filtered = !!(filter.search || filter.status || filter.direction || filter.number_id || linked);
+  // The counts ignore the status filter: with one, its own count is the total.
+  const total = filter.status ? (counts.find(([s]) => s === filter.status)?.[1] ?? 0) : counts.reduce((n, [, c]) => n + c, 0);
 
   return (
     <Page id="history" title="History" lead="Every message sent and every webhook event received, with its status.">
@@ -229,7 +275,20 @@ export function HistoryPage() {
         <p className="hint" id="history-none">No message matches these filters.</p>
       )}
       {rows && rows.length > 0 && (
-        <HistoryTable rows={rows} more={more} numberLabel={label} onOpen={openRow} onNearEnd={() => more && void older()} />
+        <HistoryTable
+          rows={rows}
+          total={total}
+          atNewest={win?.atNewest ?? true}
+          atOldest={win?.atOldest ?? true}
+          numberLabel={label}
+          onOpen={openRow}
+          onNearEnd={() => void page("older")}
+          onNearStart={() => void page("newer")}
+          onNewest={() => void jumpTo("start")}
+          onOldest={() => void jumpTo("end")}
+          jump={jump}
+          onView={(m) => (viewId.current = m?.id ?? null)}
+        />
       )}
       {open && (
         <MessageDrawer
@@ -265,7 +324,7 @@ export function HistoryPage() {
           }}
         />
       )}
-      <Retention onPruned={() => void load()} onError={(e) => setError(toIpcError(e))} />
+      <Retention onPruned={reload} onError={(e) => setError(toIpcError(e))} />
       {chat && (
         <ConversationView numberId={chat.numberId} contact={chat.contact} onClose={() => setChat(null)} returnFocus={returnFocus} />
       )}

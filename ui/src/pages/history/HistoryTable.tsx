@@ -4,15 +4,28 @@ import { VirtualRows } from "../../lib/components/VirtualRows";
 import type { MessageView } from "../../lib/ipc/bindings/MessageView";
 import { StatusChip } from "./status";
 
-/** The messages as a windowed table; a row's time opens it (so does Enter on the active row). */
+/**
+ * The messages as a windowed table; a row's time opens it (so does Enter on the active row).
+ * `rows` is the window of the list held (newest first); older and newer rows load as the user
+ * scrolls to either end of it, and the view keeps its place. Home/End go to the newest/oldest.
+ */
 export function HistoryTable(props: {
   rows: MessageView[];
-  more: boolean;
+  /** Messages matching the filter, in all. */
+  total: number;
+  atNewest: boolean;
+  atOldest: boolean;
   numberLabel: (id: number | null) => string;
   onOpen: (m: MessageView) => void;
   onNearEnd: () => void;
+  onNearStart: () => void;
+  onNewest: () => void;
+  onOldest: () => void;
+  jump: { to: "start" | "end"; token: number };
+  onView: (m: MessageView | undefined) => void;
 }) {
   const { rows } = props;
+  const whole = props.atNewest && props.atOldest;
   return (
     <>
       <div className="vtable-scroll">
@@ -23,6 +36,13 @@ export function HistoryTable(props: {
           rowHeight={40}
           height={Math.max(240, Math.min(rows.length * 40, 560))}
           onNearEnd={props.onNearEnd}
+          onNearStart={props.onNearStart}
+          onHome={props.onNewest}
+          onEnd={props.onOldest}
+          rowKey={(m) => m.id}
+          stickToTop={props.atNewest}
+          jump={props.jump}
+          onView={props.onView}
           onOpen={props.onOpen}
           rowProps={(m) => ({ "data-wamid": m.wamid ?? m.attempt_ref ?? "", "data-status": m.status })}
           header={
@@ -70,9 +90,23 @@ export function HistoryTable(props: {
           )}
         />
       </div>
-      <p className="hint">
-        {rows.length.toLocaleString()} shown{props.more ? ", more load as you scroll" : ""}. ↑ ↓ Page Up/Down move,
-        Enter opens.
+      <p className="hint" id="history-position">
+        {whole
+          ? `${rows.length.toLocaleString()} shown.`
+          : `${Math.max(props.total, rows.length).toLocaleString()} messages; ${
+              props.atNewest ? "older" : props.atOldest ? "newer" : "newer and older"
+            } ones load as you scroll.`}{" "}
+        ↑ ↓ Page Up/Down move, Home/End go to the newest/oldest, Enter opens.{" "}
+        {!whole && (
+          <>
+            <button type="button" className="link" id="history-newest" disabled={props.atNewest} onClick={props.onNewest}>
+              Newest
+            </button>{" "}
+            <button type="button" className="link" id="history-oldest" disabled={props.atOldest} onClick={props.onOldest}>
+              Oldest
+            </button>
+          </>
+        )}
       </p>
     </>
   );

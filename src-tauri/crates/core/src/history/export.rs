@@ -68,7 +68,7 @@ fn csv_row(m: &MessageView, numbers: &Numbers) -> String {
     line
 }
 
-/// Writes every message matching `filter` (its `limit` and `before_id` are ignored), newest
+/// Writes every message matching `filter` (its `limit`, `before_id` and `after_id` are ignored), newest
 /// first, in pages so memory stays constant and the database is never locked for long.
 /// `progress` gets the running row count after each page. Returns the number of rows.
 pub fn export(
@@ -86,6 +86,7 @@ pub fn export(
     let mut page = HistoryFilter {
         limit: Some(5000),
         before_id: None,
+        after_id: None,
         ..filter.clone()
     };
     let mut total = 0u64;

@@ -63,8 +63,11 @@ impl MessageView {
     }
 }
 
-/// Filters for the history list. Every field is optional; pages go backwards by `before_id`
-/// (keyset pagination: no OFFSET scans).
+/// Filters for the history list. Every field is optional. Pages are keyset windows on the
+/// message id (no OFFSET scans), either way: `before_id` gives the next older page (the rows just
+/// below that id), `after_id` the next newer one (the rows just above it; `after_id: 0` is the
+/// oldest page). Rows always come newest first; the id is unique, so messages that share a
+/// time are neither skipped nor repeated at a page boundary.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
@@ -88,6 +91,9 @@ pub struct HistoryFilter {
     pub search: Option<String>,
     #[ts(type = "number | null")]
     pub before_id: Option<i64>,
+    /// Only messages newer than this id, the ones closest to it first taken (a page upwards).
+    #[ts(type = "number | null")]
+    pub after_id: Option<i64>,
     pub limit: Option<u32>,
 }
 
@@ -196,18 +202,32 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     if let Some(b) = f.before_id {
         add("id < ?", vec![V::Integer(b)]);
     }
+    if let Some(a) = f.after_id {
+        add("id > ?", vec![V::Integer(a)]);
+    }
     if let Some(q) = f.search.as_deref().and_then(fts_query) {
         if only_search {
             // Nothing else narrows: take the page straight from the full-text index, newest
             // first, and stop there (common words need not be sorted in full).
             let limit = V::Integer(f.limit.unwrap_or(200) as i64);
-            match f.before_id {
-                Some(b) => add(
+            match (f.before_id, f.after_id) {
+                // Upwards: the matches just above the key (a `before_id` with it only bounds).
+                (b, Some(a)) => add(
+                    "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
+                     AND rowid > ? AND rowid < ? ORDER BY rowid ASC LIMIT ?)",
+                    vec![
+                        V::Text(q),
+                        V::Integer(a),
+                        V::Integer(b.unwrap_or(i64::MAX)),
+                        limit,
+                    ],
+                ),
+                (Some(b), None) => add(
                     "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
                      AND rowid < ? ORDER BY rowid DESC LIMIT ?)",
                     vec![V::Text(q), V::Integer(b), limit],
                 ),
-                None => add(
+                (None, None) => add(
                     "id IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ? \
                      ORDER BY rowid DESC LIMIT ?)",
                     vec![V::Text(q), limit],
@@ -228,7 +248,8 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     (clause, values)
 }
 
-/// Newest first, `limit` rows (default 200) from `before_id` down.
+/// Newest first, `limit` rows (default 200): from `before_id` down, or the ones just above
+/// `after_id`.
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
     let (clause, mut values) = where_clause(f);
     values.push(rusqlite::types::Value::Integer(
@@ -239,9 +260,12 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
         .map(|c| format!("m.{}", c.trim()))
         .collect::<Vec<_>>()
         .join(", ");
+    // Upwards the rows nearest the key are taken first, then turned newest first.
+    let upwards = f.after_id.is_some();
+    let order = if upwards { "ASC" } else { "DESC" };
     let sql = format!(
-        // sql-safe: columns and clause are built above from this file's fragments; values are bound.
-        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
+        // sql-safe: columns, clause and order are built above from this file's fragments; values are bound.
+        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id {order} LIMIT ?{}",
         values.len()
     );
     let mut stmt = conn
@@ -250,8 +274,13 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
     let rows = stmt
         .query_map(rusqlite::params_from_iter(values), message_row)
         .map_err(Error::db("listing messages"))?;
-    rows.collect::<std::result::Result<_, _>>()
-        .map_err(Error::db("listing messages"))
+    let mut rows: Vec<MessageView> = rows
+        .collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("listing messages"))?;
+    if upwards {
+        rows.reverse();
+    }
+    Ok(rows)
 }
 
 /// Messages per status for a filter (the dashboard strip), ignoring its status and paging.
@@ -259,6 +288,7 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
     let f = HistoryFilter {
         status: None,
         before_id: None,
+        after_id: None,
         ..f.clone()
     };
     let (clause, values) = where_clause(&f);
@@ -609,6 +639,126 @@ mod tests {
         let d = db.with_conn(|c| detail(c, "wamid.OUT")).unwrap().unwrap();
         assert_eq!(d.events.len(), 1);
         assert_eq!(d.events[0].status, "read");
+    }
+
+    /// Walks the whole list in pages down from the newest and back up from the oldest; every
+    /// message comes exactly once each way, newest first within a page, although they share
+    /// their times in groups (the key is the id, never the time).
+    #[test]
+    fn keyset_pages_both_ways_with_ties_on_time() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for i in 0..23 {
+                // Four messages per second: times tie across page boundaries.
+                let m = json!({"from": format!("4915100000{:02}", i % 3), "id": format!("wamid.K{i}"),
+                    "timestamp": format!("{}", 1_700_000_000 + i / 4), "type": "text",
+                    "text": {"body": if i % 2 == 0 { format!("even order {i}") } else { format!("odd {i}") }}});
+                apply_incoming(tx, &Route::default(), &m, None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let q = |f: HistoryFilter| db.with_conn(|c| list(c, &f)).unwrap();
+        let ids = |rows: &[MessageView]| rows.iter().map(|m| m.id).collect::<Vec<_>>();
+        for (what, base) in [
+            ("no filter", HistoryFilter::default()),
+            (
+                "search only",
+                HistoryFilter {
+                    search: Some("even".into()),
+                    ..Default::default()
+                },
+            ),
+            (
+                "search and a filter",
+                HistoryFilter {
+                    search: Some("order".into()),
+                    direction: Some(Direction::Inbound),
+                    ..Default::default()
+                },
+            ),
+            (
+                "a filter",
+                HistoryFilter {
+                    contact: Some("+491510000001".into()),
+                    ..Default::default()
+                },
+            ),
+        ] {
+            let all = ids(&q(HistoryFilter {
+                limit: Some(1000),
+                ..base.clone()
+            }));
+            assert!(all.len() > 3, "{what}: the data has rows for it");
+            assert!(all.windows(2).all(|w| w[0] > w[1]), "{what}: newest first");
+            // Down: older pages after the last key.
+            let mut down = Vec::new();
+            let mut before = None;
+            loop {
+                let page = q(HistoryFilter {
+                    limit: Some(3),
+                    before_id: before,
+                    ..base.clone()
+                });
+                assert!(
+                    page.windows(2).all(|w| w[0].id > w[1].id),
+                    "{what}: page newest first"
+                );
+                down.extend(ids(&page));
+                match page.last() {
+                    Some(last) if page.len() == 3 => before = Some(last.id),
+                    _ => break,
+                }
+            }
+            assert_eq!(down, all, "{what}: down, each message once");
+            // Up from the oldest page (after 0): newer pages before the first key.
+            let mut up: Vec<i64> = Vec::new();
+            let mut after = Some(0);
+            loop {
+                let page = q(HistoryFilter {
+                    limit: Some(3),
+                    after_id: after,
+                    ..base.clone()
+                });
+                assert!(
+                    page.windows(2).all(|w| w[0].id > w[1].id),
+                    "{what}: page newest first"
+                );
+                if let Some(first) = page.first() {
+                    assert!(
+                        up.first().is_none_or(|&f| f < page.last().unwrap().id),
+                        "{what}: the page is just above the one before"
+                    );
+                    after = Some(first.id);
+                }
+                let full = page.len() == 3;
+                up.splice(0..0, ids(&page));
+                if !full {
+                    break;
+                }
+            }
+            assert_eq!(up, all, "{what}: up, each message once");
+            // The page just above a key in the middle is the rows nearest to it.
+            let mid = all[all.len() / 2];
+            let above = ids(&q(HistoryFilter {
+                limit: Some(2),
+                after_id: Some(mid),
+                ..base.clone()
+            }));
+            let at = all.len() / 2;
+            assert_eq!(
+                above,
+                all[at.saturating_sub(2)..at].to_vec(),
+                "{what}: nearest above"
+            );
+            // Both keys: the rows strictly between them.
+            let between = ids(&q(HistoryFilter {
+                after_id: Some(*all.last().unwrap()),
+                before_id: Some(all[0]),
+                ..base.clone()
+            }));
+            assert_eq!(between, all[1..all.len() - 1].to_vec(), "{what}: between");
+        }
     }
 
     #[test]

@@ -3,8 +3,11 @@ import type { Direction } from "./Direction";
 import type { MessageStatus } from "./MessageStatus";
 
 /**
- * Filters for the history list. Every field is optional; pages go backwards by `before_id`
- * (keyset pagination: no OFFSET scans).
+ * Filters for the history list. Every field is optional. Pages are keyset windows on the
+ * message id (no OFFSET scans), either way: `before_id` gives the next older page (the rows just
+ * below that id), `after_id` the next newer one (the rows just above it; `after_id: 0` is the
+ * oldest page). Rows always come newest first; the id is unique, so messages that share a
+ * time are neither skipped nor repeated at a page boundary.
  */
 export type HistoryFilter = { number_id: number | null, direction: Direction | null, status: MessageStatus | null, contact: string | null, template: string | null, 
 /**
@@ -26,4 +29,8 @@ until: string | null,
 /**
  * Words in the text, template name, contact or contact name.
  */
-search: string | null, before_id: number | null, limit: number | null, };
+search: string | null, before_id: number | null, 
+/**
+ * Only messages newer than this id, the ones closest to it first taken (a page upwards).
+ */
+after_id: number | null, limit: number | null, };

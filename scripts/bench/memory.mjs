@@ -1,0 +1,184 @@
+// Browse-memory benchmark: the memory of WABA Desk (the app and its WebKit processes, PSS summed)
+// idle, and after browsing History with 100,000 and with 1,000,000 messages. Run through
+// scripts/bench/memory.sh, which builds in release and provides the display and keyring;
+// `node scripts/bench/memory.mjs` inside that.
+//
+// Each figure is one app started through tauri-driver (the same way for all three):
+//   - idle: a fresh profile, 3 s after the first page painted;
+//   - browse: the profile seeded with the `wabadesk history seed` command (100,000 messages, then
+//     900,000 more for 1,000,000), History opened and scrolled down page after page (at most
+//     BENCH_PAGES pages or BENCH_SECONDS seconds), then End (the oldest message), scrolled up the
+//     same way, then Home (the newest); 3 s later the memory is read.
+// The last lines are `BENCH memory.<figure> <value> MB` (see scripts/bench/run.sh).
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startDriver } from "../../e2e/harness.mjs";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
+const APP = process.env.WABADESK_APP ?? path.join(target, "release/wabadesk-app");
+const CLI = process.env.WABADESK_CLI ?? path.join(target, "release/wabadesk");
+const COUNTS = (process.env.BENCH_COUNTS ?? "100000,1000000").split(",").map(Number);
+const PAGES = Number(process.env.BENCH_PAGES ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const mb = (kb) => kb / 1024;
+
+/** The process and all its descendants. */
+function tree(pid) {
+  const parent = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
+  return out;
+}
+
+/** RSS and PSS (kB) of a process tree, with each process's share. */
+function memory(pid) {
+  let rss = 0;
+  let pss = 0;
+  const parts = [];
+  for (const p of tree(pid)) {
+    try {
+      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
+      const get = (k) => Number(rollup.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
+      const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
+      rss += get("Rss");
+      pss += get("Pss");
+      parts.push(`${comm} ${mb(get("Pss")).toFixed(1)}`);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return { rss, pss, parts };
+}
+
+/** The app's process (started by the driver), newest of that binary. */
+const appPid = () => Number(execFileSync("pgrep", ["-n", "-f", APP], { encoding: "utf8" }).trim());
+
+/** Scrolls History's table in the page: down (older pages), End, up (newer pages), Home. */
+const BROWSE = `
+const [pages, seconds, done] = arguments;
+const body = () => document.querySelector("#history-table .vtable__body");
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const key = (k) => body().dispatchEvent(new KeyboardEvent("keydown", { key: k, bubbles: true }));
+const firstRow = () => body()?.querySelector("[role='row']")?.getAttribute("data-wamid");
+async function until(test, ms) {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (test()) return true;
+    await sleep(10);
+  }
+  return false;
+}
+/** One page at a time towards one end: moves to that end of the rows held and waits for the
+ * next page to come in (the rows grow, or the view is anchored away from the end). */
+async function scroll(way) {
+  const t0 = Date.now();
+  let n = 0;
+  while (n < pages && Date.now() - t0 < seconds * 1000) {
+    const b = body();
+    const height = b.scrollHeight;
+    b.scrollTop = way === "down" ? height : 0;
+    b.dispatchEvent(new Event("scroll"));
+    const moved = await until(() => {
+      const x = body();
+      return way === "down"
+        ? x.scrollHeight !== height || x.scrollTop + x.clientHeight < x.scrollHeight - 40 * 40
+        : x.scrollHeight !== height || x.scrollTop > 40 * 40;
+    }, 3000);
+    if (!moved) break; // that end of the list
+    n++;
+    await sleep(0);
+  }
+  return { pages: n, ms: Date.now() - t0 };
+}
+(async () => {
+  location.hash = "#/history";
+  if (!(await until(() => body() && firstRow(), 30000))) return done({ error: "History did not show its rows" });
+  const down = await scroll("down");
+  const top = firstRow();
+  key("End");
+  await until(() => firstRow() !== top && document.getElementById("history-oldest")?.disabled, 30000);
+  const up = await scroll("up");
+  key("Home");
+  await until(() => document.getElementById("history-newest")?.disabled && body().scrollTop === 0, 30000);
+  done({ down, up, held: Number(document.querySelector("#history-table").getAttribute("aria-rowcount")) });
+})();
+`;
+
+/** Starts the app on `dataDir` through the driver, runs `work(driver)`, measures 3 s later. */
+async function session(dataDir, work) {
+  const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
+  const { driver, driverProcess } = await startDriver(env, APP);
+  try {
+    await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 60000);
+    const info = await work(driver);
+    await sleep(3000);
+    return { info, ...memory(appPid()) };
+  } finally {
+    await Promise.race([driver.quit(), sleep(10000)]);
+    driverProcess.kill();
+  }
+}
+
+for (const bin of [APP, CLI]) {
+  if (!existsSync(bin)) {
+    console.error(`${bin} is missing: run scripts/bench/memory.sh, which builds it`);
+    process.exit(1);
+  }
+}
+console.log(`${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${PAGES} pages or ${SECONDS} s each way\n`);
+const figures = [];
+const show = (label, m) =>
+  console.log(`${label}: PSS ${mb(m.pss).toFixed(1)} MB, RSS ${mb(m.rss).toFixed(1)} MB  [${m.parts.join(", ")}]`);
+
+const idleDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-idle-"));
+try {
+  const idle = await session(idleDir, async () => null);
+  show("idle (fresh profile)", idle);
+  figures.push(["memory.idle_pss_mb", mb(idle.pss)]);
+} finally {
+  rmSync(idleDir, { recursive: true, force: true });
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-browse-"));
+try {
+  let seeded = 0;
+  for (const count of COUNTS) {
+    const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
+    const t0 = performance.now();
+    execFileSync(CLI, ["history", "seed", "--count", String(count - seeded)], { env, stdio: "ignore" });
+    console.log(`seeded ${(count - seeded).toLocaleString("en")} more messages in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    seeded = count;
+    const r = await session(dataDir, async (driver) => {
+      await driver.manage().setTimeouts({ script: (2 * SECONDS + 120) * 1000 });
+      return driver.executeAsyncScript(BROWSE, PAGES, SECONDS);
+    });
+    if (r.info?.error) throw new Error(r.info.error);
+    const { down, up, held } = r.info;
+    const per = (s) => (s.pages ? (s.ms / s.pages).toFixed(0) : "–");
+    console.log(
+      `${count.toLocaleString("en")} messages: down ${down.pages} pages (${per(down)} ms/page), End, up ${up.pages} pages (${per(up)} ms/page), Home; ${held} rows held`,
+    );
+    show(`browsed ${count.toLocaleString("en")}`, r);
+    const key = count === 100000 ? "browse100k" : count === 1000000 ? "browse1m" : `browse${count}`;
+    figures.push([`memory.${key}_pss_mb`, mb(r.pss)]);
+  }
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const idle = figures[0][1];
+console.log(`\nratios to idle: ${figures.slice(1).map(([k, v]) => `${k.replace("memory.", "")} ${(v / idle).toFixed(2)}×`).join(", ")} (budget 1.3×)`);
+for (const [k, v] of figures) console.log(`BENCH ${k} ${v.toFixed(0)} MB`);
