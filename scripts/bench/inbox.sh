@@ -8,12 +8,14 @@
 #          is stored durably (200 only after its commit) and applied to history meanwhile.
 # After each app round it waits until history has caught up, then checks that every answered
 # event is stored and applied. Prints the medians as `BENCH` lines (last lines of stdout).
-# Needs `wrk` and `sqlite3` (Debian packages); builds what it runs in release.
+# Needs `wrk`, `sqlite3` and what scripts/with-keyring.sh needs (Debian packages); builds what
+# it runs in release.
 #   scripts/bench/inbox.sh [DURATION] [CONNECTIONS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The receiver reads its numbers' shared secrets from the keyring: a private one for the run.
-if [ -z "${WABADESK_KEYRING_SESSION:-}" ] && command -v dbus-run-session >/dev/null; then
+if [ -z "${WABADESK_KEYRING_SESSION:-}" ]; then
+  command -v dbus-run-session >/dev/null || { echo "needs dbus-run-session and gnome-keyring (scripts/with-keyring.sh)" >&2; exit 1; }
   exec scripts/with-keyring.sh "$0" "$@"
 fi
 duration=${1:-10}
