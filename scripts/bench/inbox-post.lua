@@ -21,7 +21,8 @@ function request()
 end
 
 done = function(summary, latency, requests)
-  io.write(string.format("requests %d\nerrors %d\np50_ms %.2f\np99_ms %.2f\n",
-    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+  local e = summary.errors
+  io.write(string.format("requests %d\nnon2xx %d\nerrors %d\np50_ms %.2f\np99_ms %.2f\n",
+    summary.requests, e.status, e.status + e.connect + e.read + e.write + e.timeout,
     latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end

@@ -500,7 +500,13 @@ pub async fn serve(core: Arc<Core>, listen: SocketAddr) -> Result<InboxHandle> {
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let applied = Arc::new(Notify::new());
     let pace = Arc::new(Pace::default());
-    tokio::spawn(writer(core.clone(), rx, applied.clone(), pace.clone()));
+    {
+        let (core, applied, pace) = (core.clone(), applied.clone(), pace.clone());
+        std::thread::Builder::new()
+            .name("inbox-writer".into())
+            .spawn(move || writer(core, rx, applied, pace))
+            .map_err(|e| Error::Internal(format!("starting the inbox writer: {e}")))?;
+    }
     tokio::spawn(applier(core.clone(), applied.clone(), pace));
     tokio::spawn(rejection_log(core.clone(), rejected));
     tokio::spawn(reload_timer(Arc::downgrade(&receiver)));
@@ -703,14 +709,12 @@ async fn read_body(body: Body, held: &mut Held) -> std::result::Result<Bytes, St
 }
 
 /// Group commit: everything queued while the previous batch was being written goes into the
-/// next transaction; each request is answered after its batch commits.
-async fn writer(
-    core: Arc<Core>,
-    mut rx: mpsc::Receiver<Persist>,
-    applied: Arc<Notify>,
-    pace: Arc<Pace>,
-) {
-    while let Some(first) = rx.recv().await {
+/// next transaction; each request is answered after its batch commits. It runs on its own
+/// thread, so the next batch starts as soon as the previous one commits, whatever the async
+/// workers are busy with; it ends when the receiver is gone.
+fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>, pace: Arc<Pace>) {
+    let mut bodies: Vec<Bytes> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -718,18 +722,19 @@ async fn writer(
                 Err(_) => break,
             }
         }
-        let bodies: Vec<Bytes> = batch.iter().map(|p| p.body.clone()).collect();
-        let c = core.clone();
-        let ok = match tokio::task::spawn_blocking(move || c.persist_events(&bodies, "receiver"))
-            .await
-        {
+        bodies.clear();
+        bodies.extend(batch.iter().map(|p| p.body.clone()));
+        let stored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            core.persist_events(&bodies, "receiver")
+        }));
+        let ok = match stored {
             Ok(Ok(_)) => true,
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "could not store webhook events");
                 false
             }
-            Err(e) => {
-                tracing::error!(error = %e, "webhook writer failed");
+            Err(_) => {
+                tracing::error!("webhook writer failed");
                 false
             }
         };
