@@ -98,6 +98,8 @@ pub struct Core {
     pub(crate) receiver: Mutex<Option<Box<dyn RunningReceiver>>>,
     /// A task follows the team relay's feed (at most one per core).
     pub(crate) relay_following: std::sync::atomic::AtomicBool,
+    /// Woken when a send made here is queued for the team relay.
+    pub(crate) relay_sends_queued: tokio::sync::Notify,
 }
 
 impl Core {
@@ -162,6 +164,7 @@ impl Core {
             events: RwLock::new(Arc::new(NoopSink)),
             receiver: Mutex::new(None),
             relay_following: std::sync::atomic::AtomicBool::new(false),
+            relay_sends_queued: tokio::sync::Notify::new(),
         })
     }
 

@@ -7,7 +7,7 @@ import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
 
 function event(id: number): InboxEventView {
   return {
-    id, received_at: new Date().toISOString(), source: "http", phone_number_id: "1", number_id: null, kinds: "status",
+    id, received_at: new Date().toISOString(), source: "receiver", phone_number_id: "1", number_id: null, kinds: "status",
     state: "applied", duplicates: 0, note: "", bytes: 100, body: null,
   };
 }
