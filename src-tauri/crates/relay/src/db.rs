@@ -269,45 +269,44 @@ pub struct NewEvent {
 /// The channel a storing transaction notifies (at its commit) with its last sequence number.
 pub const CHANNEL: &str = "wabadesk_relay_events";
 
-/// Stores a batch in one statement, which is its own transaction: it takes the feed counter
-/// first (the insert reads the sequence numbers from it), inserts each event whose key is not
-/// stored yet (a repeated one counts a duplicate) and notifies at its commit. One round trip:
-/// the counter's row lock is held for the statement and its commit only, never across the
-/// network. Returns, per event, whether it was new. The keys in `batch` are distinct (the
-/// writer merges repeats). Durable when it returns: PostgreSQL's commit is synchronous.
+/// Stores a batch in one transaction: takes the feed counter first, then inserts each event
+/// whose key is not stored yet (a repeated one counts a duplicate) in one statement, and
+/// notifies at the commit. Returns, per event, whether it was new. The keys in `batch` are
+/// distinct (the writer merges repeats). Durable when it returns: PostgreSQL's commit is
+/// synchronous.
 pub async fn store(pool: &Pool, batch: &[NewEvent]) -> Result<(Vec<bool>, i64)> {
-    let c = pool.get().await?;
+    let mut c = pool.get().await?;
+    let counter = c
+        .prepare_cached("UPDATE feed_counter SET last_seq = last_seq + $1 RETURNING last_seq")
+        .await?;
     let insert = c
         .prepare_cached(
-            "WITH counter AS (UPDATE feed_counter SET last_seq = last_seq + $1 RETURNING last_seq), \
-             stored AS ( \
-               INSERT INTO events (seq, dedupe_key, body_sha256, source, phone_number_id, event_ids, body) \
-               SELECT counter.last_seq - $1 + u.n, u.k, u.s, u.src, u.p, u.i, u.b \
-               FROM counter, unnest($2::bytea[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::bytea[]) \
-                 WITH ORDINALITY AS u(k, s, src, p, i, b, n) \
-               ON CONFLICT (dedupe_key) DO UPDATE SET duplicates = events.duplicates + 1 \
-               RETURNING seq, (xmax = 0) AS new) \
-             SELECT stored.seq, stored.new, counter.last_seq, pg_notify($8, counter.last_seq::text) \
-             FROM stored, counter",
+            "INSERT INTO events (seq, dedupe_key, body_sha256, source, phone_number_id, event_ids, body) \
+             SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::bytea[]) \
+             ON CONFLICT (dedupe_key) DO UPDATE SET duplicates = events.duplicates + 1 \
+             RETURNING seq, (xmax = 0)",
         )
         .await?;
+    let notify = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
+    let tx = c.transaction().await?;
     let n = batch.len() as i64;
+    let last: i64 = tx.query_one(&counter, &[&n]).await?.get(0);
+    let first = last - n + 1;
+    let seqs: Vec<i64> = (first..=last).collect();
     let keys: Vec<&[u8]> = batch.iter().map(|e| e.key.as_slice()).collect();
     let shas: Vec<&[u8]> = batch.iter().map(|e| e.sha256.as_slice()).collect();
     let sources: Vec<&str> = batch.iter().map(|e| e.source).collect();
     let pnids: Vec<Option<&str>> = batch.iter().map(|e| e.phone_number_id.as_deref()).collect();
     let ids: Vec<&str> = batch.iter().map(|e| e.event_ids.as_str()).collect();
     let bodies: Vec<&[u8]> = batch.iter().map(|e| e.body.as_slice()).collect();
-    let rows = c
+    let rows = tx
         .query(
             &insert,
-            &[&n, &keys, &shas, &sources, &pnids, &ids, &bodies, &CHANNEL],
+            &[&seqs, &keys, &shas, &sources, &pnids, &ids, &bodies],
         )
         .await?;
-    let Some(last) = rows.first().map(|r| r.get::<_, i64>(2)) else {
-        bail!("storing a batch of {n} returned no rows");
-    };
-    let first = last - n + 1;
+    tx.execute(&notify, &[&CHANNEL, &last.to_string()]).await?;
+    tx.commit().await?;
     // A new row has the sequence number it was given (its place in the batch); a duplicate
     // keeps its first one.
     let mut new = vec![false; batch.len()];
