@@ -4,7 +4,9 @@
 #   Rust unit + integration tests (cargo test --workspace), inside a private D-Bus session
 #     with an unlocked GNOME Keyring, including the real-keyring round trip
 #   the team relay against a real PostgreSQL 15 (throw-away cluster: scripts/with-postgres.sh):
-#     ingest, dedupe, secrets, tokens, feed, live stream, two replicas with one killed
+#     ingest, dedupe, secrets, tokens, feed, live stream, two replicas with one killed,
+#     sends reported from one desktop to another, attacks (slow headers, big, unauthenticated)
+#   the relay's .deb (binary, systemd unit, settings file), unpacked into a scratch root
 #   a demo number's Postman collection run in Newman against the simulator
 #   generated TypeScript bindings are committed and unchanged (drift check)
 #   UI unit tests (Vitest)
@@ -58,6 +60,10 @@ stage "Rust tests, with the real Secret Service" \
   scripts/with-keyring.sh cargo test --workspace --exclude wabadesk-relay --locked -- --include-ignored
 stage "team relay against a real PostgreSQL 15 (two replicas, one killed under load)" \
   scripts/with-postgres.sh cargo test -p wabadesk-relay --locked
+# Packs the debug binary the stage above built (no rebuild): the package's contents are
+# checked, not the optimised build (scripts/build-relay-deb.sh --release makes that one).
+stage "the relay's .deb installs its binary, systemd unit and settings file" \
+  bash scripts/build-relay-deb.sh --check
 stage "the receiver under attack (slow clients, big, unauthenticated and many bodies, kill -9, a full disk)" \
   bash scripts/attack.sh
 stage "a demo number's Postman collection runs in Newman against the simulator" \

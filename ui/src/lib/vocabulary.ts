@@ -28,6 +28,11 @@ export function isFinalStatus(status: string): boolean {
   return VOCABULARY.statuses.some((s) => s.value === status && s.is_final);
 }
 
+/** Where an inbox event came from (this computer's receiver, an import, the team relay), labelled. */
+export function inboxSourceLabel(source: string): string {
+  return VOCABULARY.inbox_sources.find((s) => s.value === source)?.label ?? source;
+}
+
 /** Every action the core records in the audit log, with its label. */
 export const AUDIT_ACTIONS = VOCABULARY.audit_actions;
 

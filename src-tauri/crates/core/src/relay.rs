@@ -3,6 +3,11 @@
 //! the live stream — through the inbox's own store-and-apply path (each body stored once by
 //! its hash, then applied to history). Offline, the local copy keeps working; the next sync
 //! catches up from the stored cursor.
+//!
+//! Sends made here are reported to the relay (`POST /v1/sends`), so colleagues see them in
+//! History: the transaction that records a send queues it in `relay_outbox`, and it is reported
+//! at once when the relay answers, else on the next (re)connect; the relay serves it in the same
+//! feed, and the other desktops record it as an outbound message with the sender's name.
 
 use std::time::Duration;
 
@@ -23,9 +28,12 @@ pub const PULL_PAGE: usize = 5000;
 const MAX_PULLS: usize = 10_000;
 /// One pull's time limit.
 const PULL_TIMEOUT: Duration = Duration::from_secs(60);
-/// Source the inbox lists relay events under: they come in as imports do (the stored
-/// `source` is a closed list: `receiver` or `import`).
+/// The stored source of relay events: `import` (the stored `source` is a closed list,
+/// `receiver` or `import`); their `relay_seq` makes the inbox list them as
+/// [`crate::inbox::InboxSource::Relay`].
 pub const RELAY_SOURCE: &str = "import";
+/// Sends read from the outbox per round of reporting.
+const REPORT_BATCH: usize = 100;
 
 /// The subscription as the Settings page shows it.
 #[derive(Debug, Clone, Serialize, TS, PartialEq)]
@@ -118,6 +126,8 @@ impl Fault {
 #[derive(Debug, Clone, Serialize, TS, PartialEq)]
 #[ts(export)]
 pub struct RelaySync {
+    /// Sends made here that this sync reported to the relay.
+    pub reported: u32,
     pub fetched: u32,
     /// Events not stored here before.
     pub new: u32,
@@ -134,6 +144,9 @@ struct Page {
 #[derive(Deserialize)]
 struct FeedEvent {
     seq: i64,
+    /// `webhook`, or `desktop` for a send a desktop reported.
+    #[serde(default)]
+    source: Option<String>,
     #[serde(default)]
     body: Option<String>,
     #[serde(default)]
@@ -376,15 +389,68 @@ impl Core {
 
     /// Stores a run of relay events (each body once, by its hash), applies them to history,
     /// then moves the cursor. A crash in between fetches them again next time, and they are
-    /// found stored already.
+    /// found stored already. Sends colleagues reported go to history directly (by wamid, once).
     fn store_relay_events(&self, events: Vec<FeedEvent>, cursor: i64) -> Result<u32> {
-        let bodies = events
-            .into_iter()
-            .map(FeedEvent::bytes)
-            .collect::<Result<Vec<_>>>()?;
-        let stored = self.store_events(&bodies, RELAY_SOURCE)?;
+        let mut bodies = Vec::with_capacity(events.len());
+        let mut seqs = Vec::with_capacity(events.len());
+        let mut sends = Vec::new();
+        for e in events {
+            let seq = e.seq;
+            let desktop = e.source.as_deref() == Some("desktop");
+            let body = e.bytes()?;
+            if desktop {
+                sends.push((seq, body));
+            } else {
+                bodies.push(body);
+                seqs.push(seq);
+            }
+        }
+        let stored = self.store_events_from(&bodies, RELAY_SOURCE, Some(&seqs))?;
         self.process_pending()?;
-        self.write(&[Topic::Inbox], None, |tx| {
+        let mut new = stored.iter().filter(|(_, new)| *new).count() as u32;
+        // This desktop's name at the relay: its own sends come back in the feed.
+        let own: String = self.db.with_conn(|c| {
+            c.query_row(
+                "SELECT token_name FROM relay_subscription WHERE id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(Error::db("reading the relay subscription"))
+        })?;
+        self.write(&[Topic::Inbox, Topic::Messages], None, |tx| {
+            for (seq, body) in &sends {
+                match serde_json::from_slice::<SendEnvelope>(body) {
+                    Ok(env) if env.wabadesk_send.sender != own => {
+                        let s = &env.wabadesk_send.send;
+                        let number_id = crate::numbers::store::route(
+                            tx,
+                            s.phone_number_id.as_deref(),
+                            s.phone.as_deref(),
+                        )?;
+                        let created = crate::history::record_reported_send(
+                            tx,
+                            &crate::history::ReportedSend {
+                                number_id,
+                                phone_number_id: s.phone_number_id.as_deref(),
+                                wamid: &s.wamid,
+                                contact: &s.contact,
+                                kind: &s.kind,
+                                template_name: s.template_name.as_deref(),
+                                template_language: s.template_language.as_deref(),
+                                body: s.body.as_deref(),
+                                sent_at: &s.sent_at,
+                                sender: &env.wabadesk_send.sender,
+                            },
+                        )?;
+                        new += u32::from(created);
+                    }
+                    // This desktop's own send, back from the feed: recorded already.
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(seq, error = %e, "a reported send from the relay could not be read; skipped"),
+                }
+            }
             tx.execute(
                 "UPDATE relay_subscription SET cursor = max(cursor, ?1) WHERE id = 1",
                 [cursor],
@@ -392,7 +458,116 @@ impl Core {
             .map_err(Error::db("moving the relay cursor"))?;
             Ok(())
         })?;
-        Ok(stored.iter().filter(|(_, new)| *new).count() as u32)
+        Ok(new)
+    }
+
+    /// Reports the sends queued in the outbox to the relay, oldest first; each leaves the
+    /// outbox once the relay has committed it (the relay keeps one per wamid, so a report
+    /// repeated after a lost answer is harmless). Stops at the first failure (the rest wait for
+    /// the next try). Returns how many were reported.
+    pub async fn report_sends(&self) -> Result<u32> {
+        let Some(sub) = self.subscription()? else {
+            return Ok(0);
+        };
+        let mut reported = 0;
+        loop {
+            let queued = self.db.with_conn(|c| {
+                let mut st = c
+                    .prepare_cached(
+                        "SELECT o.message_id, m.wamid, m.phone_number_id, n.phone, m.contact, m.type, m.template_name, \
+                         m.template_language, m.body, m.created_at FROM relay_outbox o JOIN messages m ON m.id = o.message_id \
+                         LEFT JOIN numbers n ON n.id = m.number_id WHERE m.wamid IS NOT NULL ORDER BY o.message_id LIMIT ?1",
+                    )
+                    .map_err(Error::db("reading the sends to report"))?;
+                let rows = st
+                    .query_map([REPORT_BATCH as i64], |r| {
+                        Ok((
+                            r.get::<_, i64>(0)?,
+                            SendReport {
+                                wamid: r.get(1)?,
+                                phone_number_id: r.get(2)?,
+                                phone: r.get(3)?,
+                                contact: r.get(4)?,
+                                kind: r.get(5)?,
+                                template_name: r.get(6)?,
+                                template_language: r.get(7)?,
+                                body: r.get(8)?,
+                                sent_at: r.get(9)?,
+                            },
+                        ))
+                    })
+                    .map_err(Error::db("reading the sends to report"))?;
+                rows.collect::<std::result::Result<Vec<_>, _>>()
+                    .map_err(Error::db("reading the sends to report"))
+            })?;
+            if queued.is_empty() {
+                return Ok(reported);
+            }
+            for (message_id, report) in queued {
+                let outcome = match self
+                    .http
+                    .post(format!("{}/v1/sends", sub.url))
+                    .bearer_auth(sub.token.expose())
+                    .json(&report)
+                    .timeout(PULL_TIMEOUT)
+                    .send()
+                    .await
+                {
+                    Ok(r) if r.status().is_success() => Ok(true),
+                    // The relay will never take this one (not a send it can read): it leaves
+                    // the outbox rather than block the ones after it.
+                    Ok(r) if r.status() == reqwest::StatusCode::UNPROCESSABLE_ENTITY => {
+                        let why = r.text().await.unwrap_or_default();
+                        tracing::warn!(wamid = %report.wamid, %why, "the relay refused a send report; not reported");
+                        Ok(false)
+                    }
+                    Ok(r) if r.status() == reqwest::StatusCode::UNAUTHORIZED => {
+                        Err(Error::Validation(
+                            "the relay no longer accepts this desktop's token: ask for a new one"
+                                .into(),
+                        ))
+                    }
+                    Ok(r) => Err(Error::Validation(format!(
+                        "the relay answered {} to a send report",
+                        r.status()
+                    ))),
+                    Err(e) => Err(Fault::unreachable(&sub.url, &e).into()),
+                };
+                match outcome {
+                    Ok(taken) => {
+                        self.db.with_tx(|tx| {
+                            tx.execute(
+                                "DELETE FROM relay_outbox WHERE message_id = ?1",
+                                [message_id],
+                            )
+                            .map_err(Error::db("removing a reported send"))?;
+                            Ok(())
+                        })?;
+                        reported += u32::from(taken);
+                    }
+                    Err(e) => {
+                        let text = e.to_string();
+                        self.db.with_tx(|tx| {
+                            tx.execute(
+                                "UPDATE relay_outbox SET attempts = attempts + 1, last_error = ?2 WHERE message_id = ?1",
+                                params![message_id, text],
+                            )
+                            .map_err(Error::db("recording a failed send report"))?;
+                            Ok(())
+                        })?;
+                        return Err(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends made here and not reported to the relay yet.
+    pub fn unreported_sends(&self) -> Result<u32> {
+        self.db.with_conn(|c| {
+            c.query_row("SELECT count(*) FROM relay_outbox", [], |r| r.get(0))
+                .map_err(Error::db("counting the sends to report"))
+        })
     }
 
     /// Fetches everything the relay has after the cursor, page by page, and applies it.
@@ -402,7 +577,19 @@ impl Core {
                 "no team relay is set up (Settings → Team relay)".into(),
             ));
         };
-        let result = self.pull_all(&sub).await;
+        // The sends queued while the relay was away go first; a report that fails is tried
+        // again later and does not hold up the pull (which tells what is wrong).
+        let reported = match self.report_sends().await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::info!(error = %e, "reporting sends to the team relay failed; trying again later");
+                0
+            }
+        };
+        let result = self
+            .pull_all(&sub)
+            .await
+            .map(|s| RelaySync { reported, ..s });
         self.relay_note(result.as_ref().err())?;
         Ok(result?)
     }
@@ -451,6 +638,7 @@ impl Core {
             }
         }
         Ok(RelaySync {
+            reported: 0,
             fetched,
             new,
             cursor,
@@ -523,6 +711,55 @@ impl Core {
         }
         Ok(total)
     }
+}
+
+/// A send as this desktop reports it to the relay (`POST /v1/sends`).
+#[derive(Debug, Serialize, Deserialize)]
+struct SendReport {
+    wamid: String,
+    #[serde(default)]
+    phone_number_id: Option<String>,
+    /// The number's phone (E.164), for desktops that know it by phone only.
+    #[serde(default)]
+    phone: Option<String>,
+    contact: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    template_name: Option<String>,
+    #[serde(default)]
+    template_language: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    sent_at: String,
+}
+
+/// A reported send as the relay's feed carries it: the report and who made it.
+#[derive(Deserialize)]
+struct SendEnvelope {
+    wabadesk_send: SendFrom,
+}
+
+#[derive(Deserialize)]
+struct SendFrom {
+    sender: String,
+    send: SendReport,
+}
+
+/// Queues a send made here for the team relay, in the transaction that records it; nothing
+/// when no relay is set up (sends made before connecting are not reported).
+pub(crate) fn queue_send_report(tx: &rusqlite::Transaction<'_>, wamid: &str) -> Result<()> {
+    if wamid.is_empty() {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO relay_outbox (message_id, queued_at) SELECT id, ?2 FROM messages \
+         WHERE wamid = ?1 AND direction = 'out' AND EXISTS (SELECT 1 FROM relay_subscription) \
+         ON CONFLICT (message_id) DO NOTHING",
+    )
+    .and_then(|mut st| st.execute(params![wamid, crate::util::now()]))
+    .map_err(Error::db("queueing a send for the team relay"))?;
+    Ok(())
 }
 
 /// What pointing a number at the relay did.
@@ -615,33 +852,66 @@ impl Core {
         if self.relay_following.swap(true, Ordering::SeqCst) {
             return;
         }
-        let mut wait = RETRY_FIRST;
-        loop {
-            match self.subscription() {
-                Ok(Some(_)) => {}
-                _ => break,
-            }
-            let pause = match self.follow_relay().await {
-                // The live stream ended (the relay restarting): reconnect soon.
-                Ok(_) => {
-                    wait = RETRY_FIRST;
-                    RETRY_FIRST
+        let follow = async {
+            let mut wait = RETRY_FIRST;
+            loop {
+                match self.subscription() {
+                    Ok(Some(_)) => {}
+                    _ => break,
                 }
-                Err(e) => {
-                    tracing::info!(error = %e, "the team relay is unavailable; trying again");
-                    let pause = wait;
-                    wait = next_wait(wait);
-                    self.health().next_retry_at = Some(crate::util::format_time(
-                        time::OffsetDateTime::now_utc() + pause,
-                    ));
-                    self.emit(&[Topic::Inbox], None);
-                    pause
+                let pause = match self.follow_relay().await {
+                    // The live stream ended (the relay restarting): reconnect soon.
+                    Ok(_) => {
+                        wait = RETRY_FIRST;
+                        RETRY_FIRST
+                    }
+                    Err(e) => {
+                        tracing::info!(error = %e, "the team relay is unavailable; trying again");
+                        let pause = wait;
+                        wait = next_wait(wait);
+                        self.health().next_retry_at = Some(crate::util::format_time(
+                            time::OffsetDateTime::now_utc() + pause,
+                        ));
+                        self.emit(&[Topic::Inbox], None);
+                        pause
+                    }
+                };
+                tokio::select! {
+                    _ = tokio::time::sleep(pause) => {}
+                    _ = self.relay_wake.notified() => {}
                 }
-            };
-            tokio::select! {
-                _ = tokio::time::sleep(pause) => {}
-                _ = self.relay_wake.notified() => {}
             }
+        };
+        // Each send made here wakes the reporter; a failed report is tried again later (and
+        // at every reconnect, which reports first).
+        let report = async {
+            let mut wait = RETRY_FIRST;
+            loop {
+                match self.subscription() {
+                    Ok(Some(_)) => {}
+                    _ => break,
+                }
+                let pause = match self.report_sends().await {
+                    Ok(_) => {
+                        wait = RETRY_FIRST;
+                        RETRY_LAST
+                    }
+                    Err(e) => {
+                        tracing::info!(error = %e, "reporting sends to the team relay failed; trying again");
+                        wait = next_wait(wait);
+                        wait
+                    }
+                };
+                tokio::select! {
+                    _ = self.relay_sends_queued.notified() => {}
+                    _ = self.relay_wake.notified() => {}
+                    _ = tokio::time::sleep(pause) => {}
+                }
+            }
+        };
+        tokio::select! {
+            _ = follow => {}
+            _ = report => {}
         }
         self.relay_following.store(false, Ordering::SeqCst);
     }

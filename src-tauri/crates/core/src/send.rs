@@ -301,6 +301,8 @@ impl Core {
             .unwrap_or(contact);
         self.write(&[Topic::Messages, Topic::Audit], Some(number_id), |tx| {
             history::attempt_accepted(tx, attempt_id, &wamid, &contact, &response)?;
+            // Colleagues see it in History too, through the team relay (if one is set up).
+            crate::relay::queue_send_report(tx, &wamid)?;
             let what = match template_name {
                 Some(t) => format!("template {t} ({}) to {to}", template_language.unwrap_or("")),
                 None => format!("text to {to}"),
@@ -315,6 +317,7 @@ impl Core {
                 },
             )
         })?;
+        self.relay_sends_queued.notify_one();
         Ok(resp)
     }
 

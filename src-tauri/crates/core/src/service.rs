@@ -102,6 +102,8 @@ pub struct Core {
     pub(crate) relay_health: Mutex<crate::relay_health::RelayHealth>,
     /// Wakes the follower from its wait (a new token, "Catch up now").
     pub(crate) relay_wake: tokio::sync::Notify,
+    /// Woken when a send made here is queued for the team relay.
+    pub(crate) relay_sends_queued: tokio::sync::Notify,
 }
 
 impl Core {
@@ -168,6 +170,7 @@ impl Core {
             relay_following: std::sync::atomic::AtomicBool::new(false),
             relay_health: Mutex::new(Default::default()),
             relay_wake: tokio::sync::Notify::new(),
+            relay_sends_queued: tokio::sync::Notify::new(),
         })
     }
 

@@ -9,7 +9,7 @@ use crate::api::Environment;
 use crate::audit::{Actor, AuditAction};
 use crate::contact::{Contact, PHONE_DIGITS};
 use crate::history::{Direction, MessageStatus};
-use crate::inbox::InboxState;
+use crate::inbox::{InboxSource, InboxState};
 use crate::numbers::KeyState;
 use crate::onboarding::{business_profile, components, Vertical, BLOCK_MAX_PER_REQUEST};
 use crate::service::Core;
@@ -113,6 +113,8 @@ pub struct Vocabulary {
     pub key_states: Vec<Term<KeyState>>,
     pub environments: Vec<Term<Environment>>,
     pub inbox_states: Vec<Term<InboxState>>,
+    /// Where an inbox event came from.
+    pub inbox_sources: Vec<Term<InboxSource>>,
     /// Meta's industries for the business profile.
     pub verticals: Vec<Term<Vertical>>,
     pub languages: Vec<Language>,
@@ -184,6 +186,7 @@ pub fn vocabulary() -> Vocabulary {
         key_states: terms(&KeyState::ALL, KeyState::label),
         environments: terms(&Environment::ALL, Environment::label),
         inbox_states: terms(&InboxState::ALL, InboxState::label),
+        inbox_sources: terms(&InboxSource::ALL, InboxSource::label),
         verticals: terms(&Vertical::ALL, Vertical::label),
         languages: languages::LANGUAGES
             .iter()

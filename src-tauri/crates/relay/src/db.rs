@@ -7,16 +7,40 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::NoTls;
 
 /// Every migration, in order; a shipped one is never edited.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    include_str!("../migrations/0001_events_numbers_tokens.sql"),
-)];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/0001_events_numbers_tokens.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/0002_dedupe_by_event_ids_and_sends.sql"),
+    ),
+];
 
 /// Connections one relay process holds at most.
 pub const POOL_SIZE: usize = 16;
 
 pub fn sha256(b: &[u8]) -> Vec<u8> {
     Sha256::digest(b).to_vec()
+}
+
+/// What makes two deliveries the same: the SHA-256 of `ids:` and the sorted, distinct event
+/// ids (so a retry serialised differently is still a retry), or of the body when it carries no
+/// event id. Migration 0002 computes the same for the events stored before it.
+pub fn dedupe_key(body: &[u8], event_ids: &[String]) -> Vec<u8> {
+    if event_ids.is_empty() {
+        return sha256(body);
+    }
+    let mut ids: Vec<&str> = event_ids.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    sha256(format!("ids:{}", ids.join(",")).as_bytes())
+}
+
+/// The key of a send a desktop reports: one per wamid, whoever reports it and however often.
+pub fn send_key(wamid: &str) -> Vec<u8> {
+    sha256(format!("send:{wamid}").as_bytes())
 }
 
 pub fn pool(url: &str) -> Result<Pool> {
@@ -183,6 +207,8 @@ pub async fn number_secrets(pool: &Pool) -> Result<Vec<(String, Vec<u8>)>> {
 /// One event as stored.
 pub struct Stored {
     pub seq: i64,
+    /// `webhook` (from 360dialog) or `desktop` (a send a desktop reported).
+    pub source: String,
     pub phone_number_id: Option<String>,
     pub body: Vec<u8>,
     pub received_at: String,
@@ -194,7 +220,7 @@ pub async fn events_after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<Sto
     let st = c
         .prepare_cached(
             "SELECT seq, phone_number_id, body, \
-             to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') \
+             to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), source \
              FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .await?;
@@ -206,6 +232,7 @@ pub async fn events_after(pool: &Pool, after: i64, limit: i64) -> Result<Vec<Sto
             phone_number_id: r.get(1),
             body: r.get(2),
             received_at: r.get(3),
+            source: r.get(4),
         })
         .collect())
 }
@@ -229,7 +256,11 @@ pub async fn record_cursor(pool: &Pool, name: &str, cursor: i64) -> Result<()> {
 
 /// One body to store, with the keys read from it.
 pub struct NewEvent {
+    /// [`dedupe_key`] (or [`send_key`]): a second event with it is a duplicate.
+    pub key: Vec<u8>,
     pub sha256: Vec<u8>,
+    /// `webhook` or `desktop`.
+    pub source: &'static str,
     pub phone_number_id: Option<String>,
     pub event_ids: String,
     pub body: Vec<u8>,
@@ -238,45 +269,51 @@ pub struct NewEvent {
 /// The channel a storing transaction notifies (at its commit) with its last sequence number.
 pub const CHANNEL: &str = "wabadesk_relay_events";
 
-/// Stores a batch in one transaction: takes the feed counter first, then inserts each body
-/// not stored yet (a repeated body counts a duplicate). Returns, per event, whether it was new.
-/// Durable when it returns: PostgreSQL's commit is synchronous.
+/// Stores a batch in one transaction: takes the feed counter first, then inserts each event
+/// whose key is not stored yet (a repeated one counts a duplicate) in one statement, and
+/// notifies at the commit. Returns, per event, whether it was new. The keys in `batch` are
+/// distinct (the writer merges repeats). Durable when it returns: PostgreSQL's commit is
+/// synchronous.
 pub async fn store(pool: &Pool, batch: &[NewEvent]) -> Result<(Vec<bool>, i64)> {
     let mut c = pool.get().await?;
+    let counter = c
+        .prepare_cached("UPDATE feed_counter SET last_seq = last_seq + $1 RETURNING last_seq")
+        .await?;
+    let insert = c
+        .prepare_cached(
+            "INSERT INTO events (seq, dedupe_key, body_sha256, source, phone_number_id, event_ids, body) \
+             SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[], $4::text[], $5::text[], $6::text[], $7::bytea[]) \
+             ON CONFLICT (dedupe_key) DO UPDATE SET duplicates = events.duplicates + 1 \
+             RETURNING seq, (xmax = 0)",
+        )
+        .await?;
+    let notify = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
     let tx = c.transaction().await?;
     let n = batch.len() as i64;
-    let last: i64 = tx
-        .query_one(
-            "UPDATE feed_counter SET last_seq = last_seq + $1 RETURNING last_seq",
-            &[&n],
-        )
-        .await?
-        .get(0);
+    let last: i64 = tx.query_one(&counter, &[&n]).await?.get(0);
     let first = last - n + 1;
     let seqs: Vec<i64> = (first..=last).collect();
+    let keys: Vec<&[u8]> = batch.iter().map(|e| e.key.as_slice()).collect();
     let shas: Vec<&[u8]> = batch.iter().map(|e| e.sha256.as_slice()).collect();
+    let sources: Vec<&str> = batch.iter().map(|e| e.source).collect();
     let pnids: Vec<Option<&str>> = batch.iter().map(|e| e.phone_number_id.as_deref()).collect();
     let ids: Vec<&str> = batch.iter().map(|e| e.event_ids.as_str()).collect();
     let bodies: Vec<&[u8]> = batch.iter().map(|e| e.body.as_slice()).collect();
-    let st = tx
-        .prepare_cached(
-            "INSERT INTO events (seq, body_sha256, phone_number_id, event_ids, body) \
-             SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::bytea[]) \
-             ON CONFLICT (body_sha256) DO UPDATE SET duplicates = events.duplicates + 1 \
-             RETURNING body_sha256, (xmax = 0)",
+    let rows = tx
+        .query(
+            &insert,
+            &[&seqs, &keys, &shas, &sources, &pnids, &ids, &bodies],
         )
         .await?;
-    let rows = tx
-        .query(&st, &[&seqs, &shas, &pnids, &ids, &bodies])
-        .await?;
-    tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &last.to_string()])
-        .await?;
+    tx.execute(&notify, &[&CHANNEL, &last.to_string()]).await?;
     tx.commit().await?;
+    // A new row has the sequence number it was given (its place in the batch); a duplicate
+    // keeps its first one.
     let mut new = vec![false; batch.len()];
     for r in rows {
-        let sha: Vec<u8> = r.get(0);
         if r.get::<_, bool>(1) {
-            if let Some(i) = batch.iter().position(|e| e.sha256 == sha) {
+            let seq: i64 = r.get(0);
+            if let Some(i) = usize::try_from(seq - first).ok().filter(|&i| i < new.len()) {
                 new[i] = true;
             }
         }

@@ -1,12 +1,10 @@
 //! `serve`: the webhook receiver, the desktops' feed (pull and live), health and metrics.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
-use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -23,9 +21,8 @@ use futures_util::Stream;
 use serde::Deserialize;
 use serde_json::json;
 use subtle::ConstantTimeEq;
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot, watch, Mutex as AsyncMutex, OwnedSemaphorePermit, Semaphore};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, oneshot, watch, Mutex as AsyncMutex, Semaphore};
 
 use crate::db::{self, NewEvent, Stored};
 use crate::metrics::Metrics;
@@ -35,6 +32,8 @@ pub use wabadesk_core::webhook::SECRET_HEADER;
 
 /// Largest body accepted (Meta: payloads up to 3 MB); larger ones get 413.
 pub const MAX_BODY: usize = wabadesk_core::inbox::MAX_BODY;
+/// A client has this long to send a request's headers; then the connection is closed.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 /// A client has this long to send its body.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
 /// Webhook requests handled at once; beyond it a request gets 503 (360dialog retries).
@@ -102,6 +101,22 @@ impl Relay {
         (s.matching(given), s.loaded.elapsed())
     }
 
+    /// Hands an event to the writers and waits for its commit: `Some(new)` once stored (new,
+    /// or a duplicate of one stored before), `None` when it was not stored.
+    async fn persist(&self, event: NewEvent) -> Option<bool> {
+        let (done, answer) = oneshot::channel();
+        if self.queue.send(Persist { event, done }).await.is_err() {
+            return None;
+        }
+        let new = answer.await.ok().flatten()?;
+        if new {
+            self.metrics.stored.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+        }
+        Some(new)
+    }
+
     fn reject(&self, status: StatusCode, why: &'static str) -> Response {
         self.metrics.rejected.fetch_add(1, Ordering::Relaxed);
         tracing::info!(
@@ -113,74 +128,64 @@ impl Relay {
     }
 }
 
-/// Bounds the connections open at once: a connection holds a permit until it closes.
-struct Limited {
-    inner: TcpListener,
-    permits: Arc<Semaphore>,
-}
-
-pub struct LimitedIo {
-    io: TcpStream,
-    _permit: OwnedSemaphorePermit,
-}
-
-impl AsyncRead for LimitedIo {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut TaskContext<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for LimitedIo {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut TaskContext<'_>,
-        buf: &[u8],
-    ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
-    }
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
-    }
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
-    }
-}
-
-impl axum::serve::Listener for Limited {
-    type Io = LimitedIo;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (LimitedIo, SocketAddr) {
-        loop {
-            let Ok(permit) = self.permits.clone().acquire_owned().await else {
-                unreachable!("the connection semaphore is never closed")
-            };
-            match self.inner.accept().await {
-                Ok((io, addr)) => {
-                    let _ = io.set_nodelay(true);
-                    return (
-                        LimitedIo {
-                            io,
-                            _permit: permit,
-                        },
-                        addr,
-                    );
-                }
+/// Accepts connections while fewer than [`MAX_CONNECTIONS`] are open (the rest wait in the
+/// listen backlog); each is cut when its request headers take longer than [`HEADER_TIMEOUT`]
+/// (a client sending half a header holds nothing for long). When `stop` resolves: stops
+/// accepting, sets the shutdown flag (live streams end), lets every connection finish the
+/// request it is in, and returns once all are closed.
+async fn accept(
+    listener: TcpListener,
+    app: Router,
+    stop: impl std::future::Future<Output = ()>,
+    stop_tx: watch::Sender<bool>,
+) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(stop);
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = &mut stop => break,
+        };
+        let io = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((io, _)) => io,
                 Err(e) => {
-                    tracing::warn!(error = %e, "accepting a connection failed");
+                    // Out of descriptors or a reset before accept: wait a moment, go on.
+                    tracing::warn!(error = %e, "could not accept a connection");
                     tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let _ = io.set_nodelay(true);
+        let svc = hyper_util::service::TowerToHyperService::new(app.clone());
+        let mut shutdown = stop_tx.subscribe();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(io), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                r = conn.as_mut() => {
+                    if let Err(e) = r {
+                        tracing::debug!(error = %e, "connection ended");
+                    }
+                }
+                _ = async { drop(shutdown.wait_for(|s| *s).await) } => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
                 }
             }
-        }
+        });
     }
-
-    fn local_addr(&self) -> std::io::Result<SocketAddr> {
-        self.inner.local_addr()
-    }
+    drop(listener);
+    tracing::info!("shutting down: finishing the requests in flight");
+    // The live streams and background tasks see the flag and end.
+    let _ = stop_tx.send(true);
+    let _ = slots.acquire_many(MAX_CONNECTIONS as u32).await;
 }
 
 /// Stores what the queue holds, a batch per transaction, and answers each request.
@@ -200,14 +205,16 @@ async fn writer(rx: Arc<AsyncMutex<mpsc::Receiver<Persist>>>, relay: Arc<Relay>)
                 }
             }
         }
-        // The same body twice in one batch is stored once.
+        // The same event twice in one batch (by its key) is stored once.
         let mut unique: Vec<NewEvent> = Vec::with_capacity(batch.len());
+        let mut index: HashMap<Vec<u8>, usize> = HashMap::with_capacity(batch.len());
         let mut answers: Vec<(usize, bool, oneshot::Sender<Option<bool>>)> =
             Vec::with_capacity(batch.len());
         for p in batch {
-            match unique.iter().position(|e| e.sha256 == p.event.sha256) {
-                Some(i) => answers.push((i, false, p.done)),
+            match index.get(&p.event.key) {
+                Some(&i) => answers.push((i, false, p.done)),
                 None => {
+                    index.insert(p.event.key.clone(), unique.len());
                     unique.push(p.event);
                     answers.push((unique.len() - 1, true, p.done));
                 }
@@ -322,26 +329,99 @@ async fn webhook(State(r): State<Arc<Relay>>, headers: HeaderMap, body: Body) ->
     if let Some(p) = &pnid {
         r.metrics.count_number(p);
     }
-    let (done, answer) = oneshot::channel();
     let event = NewEvent {
+        key: db::dedupe_key(&bytes, &keys.event_ids),
         sha256: db::sha256(&bytes),
+        source: "webhook",
         phone_number_id: pnid,
         event_ids: keys.event_ids.join(","),
         body: bytes.to_vec(),
     };
-    if r.queue.send(Persist { event, done }).await.is_err() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down").into_response();
+    match r.persist(event).await {
+        Some(_) => (StatusCode::OK, "stored").into_response(),
+        None => (StatusCode::SERVICE_UNAVAILABLE, "not stored: try again").into_response(),
     }
-    match answer.await {
-        Ok(Some(new)) => {
-            if new {
-                r.metrics.stored.fetch_add(1, Ordering::Relaxed);
-            } else {
-                r.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-            }
-            (StatusCode::OK, "stored").into_response()
-        }
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "not stored: try again").into_response(),
+}
+
+/// A send a desktop made, as it reports it (`POST /v1/sends`).
+#[derive(Deserialize, serde::Serialize)]
+struct ReportedSend {
+    wamid: String,
+    #[serde(default)]
+    phone_number_id: Option<String>,
+    /// The number's phone (E.164), for a number whose phone-number id the desktop has not
+    /// read yet.
+    #[serde(default)]
+    phone: Option<String>,
+    contact: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    template_name: Option<String>,
+    #[serde(default)]
+    template_language: Option<String>,
+    #[serde(default)]
+    body: Option<String>,
+    /// When the desktop recorded it (RFC 3339).
+    sent_at: String,
+}
+
+/// Largest send report accepted.
+const MAX_SEND_REPORT: usize = 64 * 1024;
+
+/// A desktop reports a send it made: stored (once per wamid) in the feed, with the token's
+/// name as its sender, so the other desktops put it into their History. 200 once committed.
+async fn report_send(State(r): State<Arc<Relay>>, headers: HeaderMap, body: Bytes) -> Response {
+    let name = match authenticate(&r, &headers).await {
+        Ok(n) => n,
+        Err(resp) => return resp,
+    };
+    let bad = |m: &str| {
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "error": m })),
+        )
+            .into_response()
+    };
+    if body.len() > MAX_SEND_REPORT {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            Json(json!({"error": "a send report is at most 64 KiB"})),
+        )
+            .into_response();
+    }
+    let send: ReportedSend = match serde_json::from_slice(&body) {
+        Ok(s) => s,
+        Err(e) => return bad(&format!("not a send report: {e}")),
+    };
+    if send.wamid.trim().is_empty() || send.wamid.len() > 200 {
+        return bad("a send report names its wamid");
+    }
+    let pnid = send.phone_number_id.as_deref().map(str::trim);
+    if pnid.is_some_and(|p| p.is_empty() || p.len() > 64 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return bad("a phone-number id is digits only");
+    }
+    let pnid = pnid.map(str::to_string);
+    if pnid.is_none() && send.phone.as_deref().is_none_or(|p| p.trim().is_empty()) {
+        return bad("a send report names its number (phone-number id or phone)");
+    }
+    let stored = json!({ "wabadesk_send": { "sender": name, "send": send } }).to_string();
+    let event = NewEvent {
+        key: db::send_key(&send.wamid),
+        sha256: db::sha256(stored.as_bytes()),
+        source: "desktop",
+        phone_number_id: pnid,
+        event_ids: format!("send:{}", send.wamid),
+        body: stored.into_bytes(),
+    };
+    match r.persist(event).await {
+        Some(new) => Json(json!({ "new": new })).into_response(),
+        None => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"error": "not stored: try again"})),
+        )
+            .into_response(),
     }
 }
 
@@ -381,6 +461,7 @@ async fn authenticate(r: &Relay, headers: &HeaderMap) -> Result<String, Response
 fn event_json(e: &Stored) -> serde_json::Value {
     let mut v = json!({
         "seq": e.seq,
+        "source": e.source,
         "phone_number_id": e.phone_number_id,
         "received_at": e.received_at,
     });
@@ -473,6 +554,9 @@ async fn put_number(
 struct Feed {
     relay: Arc<Relay>,
     name: String,
+    /// The stream's token, checked again while it is open: a revoked token's stream ends.
+    token_sha256: Vec<u8>,
+    checked_at: std::time::Instant,
     cursor: i64,
     buf: VecDeque<Stored>,
     wake: watch::Receiver<i64>,
@@ -492,6 +576,19 @@ fn live(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
                     .event("event")
                     .data(event_json(&e).to_string());
                 return Some((Ok(ev), f));
+            }
+            if f.checked_at.elapsed() >= STREAM_RECHECK {
+                match db::token_name(&f.relay.pool, &f.token_sha256).await {
+                    Ok(Some(_)) => f.checked_at = std::time::Instant::now(),
+                    Ok(None) => {
+                        tracing::info!(subscriber = %f.name, "a live stream's token was revoked; closing it");
+                        return None;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "checking a live stream's token failed; closing it");
+                        return None;
+                    }
+                }
             }
             f.relay.metrics.subscriber_at(&f.name, f.cursor);
             let _ = db::record_cursor(&f.relay.pool, &f.name, f.cursor).await;
@@ -530,7 +627,15 @@ async fn stream(
         .and_then(|v| v.parse::<i64>().ok())
         .unwrap_or(q.after)
         .max(0);
+    let token_sha256 = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| db::sha256(t.trim().as_bytes()))
+        .unwrap_or_default();
     let feed = Feed {
+        token_sha256,
+        checked_at: std::time::Instant::now(),
         wake: r.wake.subscribe(),
         shutdown: r.shutdown.clone(),
         relay: r.clone(),
@@ -568,6 +673,7 @@ pub fn router(relay: Arc<Relay>) -> Router {
         .route("/v1/events", get(pull))
         .route("/v1/stream", get(stream))
         .route("/v1/me", get(me))
+        .route("/v1/sends", post(report_send))
         .route("/v1/numbers/{pnid}", put(put_number))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -631,19 +737,7 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     bound(addr);
     tracing::info!(%addr, "relay listening");
-    let limited = Limited {
-        inner: listener,
-        permits: Arc::new(Semaphore::new(MAX_CONNECTIONS)),
-    };
-    let app = router(relay.clone());
-    axum::serve(limited, app)
-        .with_graceful_shutdown(async move {
-            stop.await;
-            tracing::info!("shutting down: finishing the requests in flight");
-            // The live streams and background tasks see the flag and end.
-            let _ = stop_tx.send(true);
-        })
-        .await?;
+    accept(listener, router(relay.clone()), stop, stop_tx).await;
     drop(relay);
     for w in writers {
         w.abort();

@@ -10,6 +10,7 @@ use std::time::Duration;
 use common::*;
 use wabadesk_core::api::Environment;
 use wabadesk_core::audit::Actor;
+use wabadesk_core::inbox::InboxSource;
 use wabadesk_core::numbers::NumberInput;
 use wabadesk_core::secrets::MemoryStore;
 use wabadesk_core::{Core, Error};
@@ -97,6 +98,14 @@ async fn a_desktop_fills_its_history_from_the_relay_and_catches_up_after_being_o
     assert_eq!(m.direction, "in");
     assert_eq!(m.number_id, Some(number.id));
     assert_eq!(m.body.as_deref(), Some("hello 0"));
+    // The inbox lists them as the relay's, not as imports.
+    let inbox = core.list_inbox(&Default::default()).unwrap();
+    assert_eq!(inbox.len(), 120);
+    assert!(
+        inbox.iter().all(|e| e.source == InboxSource::Relay),
+        "{:?}",
+        inbox.iter().map(|e| e.source).collect::<Vec<_>>()
+    );
     let again = core.sync_relay().await.unwrap();
     assert_eq!((again.fetched, again.new), (0, 0));
 

@@ -291,8 +291,22 @@ async fn a_live_subscriber_that_disconnects_catches_up() {
     let (_, page) = pull(&c, &u, &token, last).await;
     assert_eq!(page["events"].as_array().unwrap().len(), 200);
 
-    // A revoked token's stream is refused.
+    // A stream open when its token is revoked ends within the recheck (5 s), with no more
+    // events after the revocation.
+    let open = stream_client
+        .get(format!("{u}/v1/stream?after=1000000"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(open.status().as_u16(), 200);
     cli_ok(&db, &["token", "revoke", "--name", "alice laptop"]);
+    let revoked_at = std::time::Instant::now();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(15), open.bytes()).await;
+    assert!(ended.is_ok(), "the revoked token's open stream ended");
+    assert!(revoked_at.elapsed() < std::time::Duration::from_secs(12));
+
+    // A revoked token's stream is refused.
     let r = stream_client
         .get(format!("{u}/v1/stream"))
         .bearer_auth(&token)

@@ -57,6 +57,12 @@ export function MessageDrawer(props: {
             <dd>{props.numberName}</dd>
           </>
         )}
+        {m.sent_by && (
+          <>
+            <dt>Sent by</dt>
+            <dd id="message-sent-by">{m.sent_by} (a colleague, through the team relay)</dd>
+          </>
+        )}
         {m.template_name && (
           <>
             <dt>Template</dt>

@@ -9,7 +9,7 @@ function msg(id: number, patch: Partial<MessageView> = {}): MessageView {
     id, number_id: 7, direction: "out", wamid: `wamid.${id}`, contact: "4915123456789", contact_name: null,
     type: "text", template_name: null, template_language: null, body: `message ${id}`, status: "read", sent_at: null, delivered_at: null,
     read_at: null, failed_at: null, error_code: null, error_title: null, error_explanation: null, created_at: new Date().toISOString(),
-    attempt_ref: `wd-${id}`, reaction: null, edited_at: null, deleted_at: null, ...patch,
+    attempt_ref: `wd-${id}`, reaction: null, edited_at: null, deleted_at: null, sent_by: null, ...patch,
   };
 }
 
@@ -20,6 +20,7 @@ const NUMBER = {
 };
 
 const UNKNOWN = msg(3, { wamid: null, attempt_ref: "wd-abc", status: "outcome_unknown", body: "Your order has shipped" });
+const COLLEAGUES = msg(4, { attempt_ref: null, sent_by: "front desk", body: "Sent from the front desk" });
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
 
 beforeEach(() => {
@@ -34,11 +35,11 @@ beforeEach(() => {
       case "list_numbers":
         return [NUMBER];
       case "list_messages":
-        return [UNKNOWN, msg(2)];
+        return [COLLEAGUES, UNKNOWN, msg(2)];
       case "history_counts":
         return [["read", 1], ["outcome_unknown", 1]];
       case "message_detail": {
-        const message = a.wamid === "wd-abc" ? UNKNOWN : msg(2);
+        const message = a.wamid === "wd-abc" ? UNKNOWN : a.wamid === "wamid.4" ? COLLEAGUES : msg(2);
         return {
           message, events: [], error_details: null, request_json: '{"to":"+4915123456789"}', response_json: null,
           event_json: null, parameters_json: null,
@@ -77,6 +78,16 @@ describe("sends the admin can trust in History", () => {
     await waitFor(() => expect(calls.filter((c) => c.cmd === "message_detail").length).toBe(before + 1));
     expect(await screen.findByText(/No status has arrived for this send yet/)).toBeTruthy();
     expect(calls.some((c) => c.cmd === "resend_message")).toBe(false);
+  });
+
+  it("a colleague's send from the team relay names the desktop that sent it; this computer's own sends do not", async () => {
+    render(<App />);
+    await openRow("Sent from the front desk");
+    expect(document.getElementById("message-sent-by")?.textContent).toContain("front desk");
+    cleanup();
+    render(<App />);
+    await openRow("message 2");
+    expect(document.getElementById("message-sent-by")).toBeNull();
   });
 
   it("Resend as test asks first, naming the recipient and the number, and sends only when confirmed", async () => {

@@ -7,7 +7,7 @@ import type { InboxEventView } from "../../lib/ipc/bindings/InboxEventView";
 
 function event(id: number): InboxEventView {
   return {
-    id, received_at: new Date().toISOString(), source: "http", phone_number_id: "1", number_id: null, kinds: "status",
+    id, received_at: new Date().toISOString(), source: "receiver", phone_number_id: "1", number_id: null, kinds: "status",
     state: "applied", duplicates: 0, note: "", bytes: 100, body: null,
   };
 }
@@ -15,12 +15,14 @@ function event(id: number): InboxEventView {
 let events: InboxEventView[] = [];
 let calls: string[] = [];
 let unauthenticated = false;
+let opened: Partial<InboxEventView> = {};
 
 beforeEach(() => {
   location.hash = "#/inbox";
   events = [event(1)];
   calls = [];
   unauthenticated = false;
+  opened = {};
   mockIPC((cmd, args) => {
     calls.push(cmd);
     switch (cmd) {
@@ -40,7 +42,7 @@ beforeEach(() => {
       case "list_inbox":
         return events;
       case "inbox_event":
-        return { ...event(1), body: '{"entry":[]}' };
+        return { ...event(1), body: '{"entry":[]}', ...opened };
       case "inbox_rejections":
         return [];
       default:
@@ -87,6 +89,14 @@ describe("Inbox page", () => {
     fireEvent.keyDown(document.activeElement!, { key: "Escape" });
     expect(document.getElementById("event-drawer")).toBeNull();
     await waitFor(() => expect(document.activeElement?.closest("tr")?.getAttribute("data-event-id")).toBe("1"));
+  });
+
+  it("names where an event came from in words: the team relay's, not an import", async () => {
+    opened = { source: "relay" };
+    render(<App />);
+    fireEvent.click(await screen.findByRole("button", { name: "1" }));
+    await screen.findByRole("heading", { name: "Event 1" });
+    expect(document.getElementById("event-drawer")?.textContent).toContain("Team relay");
   });
 
   it("shows the running receiver's URL with a Copy button", async () => {

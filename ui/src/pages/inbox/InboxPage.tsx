@@ -24,6 +24,7 @@ import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
 import { useChanges } from "../../lib/hooks/useLoad";
+import { inboxSourceLabel } from "../../lib/vocabulary";
 
 const STATE_CLASS: Record<string, string> = {
   applied: "ok",
@@ -290,7 +291,7 @@ export function InboxPage() {
             </button>
           </header>
           <p className="hint">
-            {open.source} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
+            {inboxSourceLabel(open.source)} · <When at={open.received_at} /> · {open.bytes} bytes · {open.state}
           </p>
           {isTest(open) && (
             <p className="notice">A test event from “Send test event”: shown here, never applied to History.</p>

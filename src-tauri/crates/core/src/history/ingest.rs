@@ -453,6 +453,41 @@ pub fn record_outbound(tx: &Transaction<'_>, o: &Outbound<'_>) -> Result<()> {
     Ok(())
 }
 
+/// A send a colleague's desktop made, as the team relay's feed carries it.
+#[derive(Debug, Clone)]
+pub struct ReportedSend<'a> {
+    pub number_id: Option<i64>,
+    pub phone_number_id: Option<&'a str>,
+    pub wamid: &'a str,
+    pub contact: &'a str,
+    pub kind: &'a str,
+    pub template_name: Option<&'a str>,
+    pub template_language: Option<&'a str>,
+    pub body: Option<&'a str>,
+    pub sent_at: &'a str,
+    /// The sending desktop's name.
+    pub sender: &'a str,
+}
+
+/// Records a colleague's send in history as an outbound message. Its statuses (arriving by
+/// webhook, before or after it) keep their state: a row they created is completed, and a row
+/// this computer sent itself is left as it is. Returns whether a row was created.
+pub fn record_reported_send(tx: &Transaction<'_>, s: &ReportedSend<'_>) -> Result<bool> {
+    let now = crate::util::now();
+    let created = exec(tx, "INSERT INTO messages (number_id, phone_number_id, direction, wamid, contact, type, template_name, template_language, body, status, status_rank, sent_by, created_at, updated_at) \
+         VALUES (?1, ?2, 'out', ?3, ?4, ?5, ?6, ?7, ?8, 'accepted', 0, ?9, ?10, ?11) ON CONFLICT (wamid) DO NOTHING",
+        params![s.number_id, s.phone_number_id, s.wamid, s.contact, s.kind, s.template_name, s.template_language, s.body, s.sender, s.sent_at, now], "recording a colleague's send")?;
+    if created == 0 {
+        // Known already: from its statuses only (type `unknown`, no text), or this
+        // computer's own send (which has its request; nothing to fill in).
+        exec(tx, "UPDATE messages SET number_id = COALESCE(number_id, ?2), phone_number_id = COALESCE(phone_number_id, ?10), contact = CASE WHEN contact = '' THEN ?3 ELSE contact END, \
+               type = ?4, template_name = ?5, template_language = ?6, body = ?7, sent_by = ?8, created_at = min(created_at, ?9) \
+             WHERE wamid = ?1 AND type = 'unknown' AND request_json IS NULL",
+            params![s.wamid, s.number_id, s.contact, s.kind, s.template_name, s.template_language, s.body, s.sender, s.sent_at, s.phone_number_id], "completing a colleague's send")?;
+    }
+    Ok(created > 0)
+}
+
 /// Delivery state of an attempt before its answer: going out now.
 pub const SENDING: &str = "sending";
 /// The answer to the send was lost: it may or may not have gone out.

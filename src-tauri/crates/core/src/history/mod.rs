@@ -15,8 +15,8 @@ mod window;
 pub use export::{export, prune, ExportFormat};
 pub use ingest::{
     apply_incoming, apply_status, attempt_accepted, attempt_ended, record_attempt, record_outbound,
-    settle_interrupted, Attempt, Interrupted, Outbound, Route, INTERRUPTED_DETAILS,
-    INTERRUPTED_TITLE, NOT_SENT, OUTCOME_UNKNOWN, SENDING,
+    record_reported_send, settle_interrupted, Attempt, Interrupted, Outbound, ReportedSend, Route,
+    INTERRUPTED_DETAILS, INTERRUPTED_TITLE, NOT_SENT, OUTCOME_UNKNOWN, SENDING,
 };
 pub(crate) use query::message_by_wamid;
 pub use query::{

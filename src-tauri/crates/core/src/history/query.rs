@@ -53,6 +53,9 @@ pub struct MessageView {
     pub edited_at: Option<String>,
     /// When the customer deleted it.
     pub deleted_at: Option<String>,
+    /// A colleague's send that came through the team relay: the name of the desktop that sent
+    /// it (its relay token's name). None for this computer's own sends.
+    pub sent_by: Option<String>,
 }
 
 impl MessageView {
@@ -100,7 +103,7 @@ pub struct HistoryFilter {
 const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
      sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref, \
-     reaction, edited_at, deleted_at, template_language";
+     reaction, edited_at, deleted_at, template_language, sent_by";
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -130,6 +133,7 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
         reaction: r.get(18)?,
         edited_at: r.get(19)?,
         deleted_at: r.get(20)?,
+        sent_by: r.get(22)?,
     })
 }
 

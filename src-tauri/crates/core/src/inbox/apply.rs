@@ -756,7 +756,8 @@ pub fn parse_capture(content: &str) -> Result<Vec<String>> {
 
 /// What routes and identifies one webhook body without applying it: the phone-number ids its
 /// changes are for (in order, each once) and its event ids (each message's id, and each
-/// status as `id:status`, since one message has several statuses). A relay stores these
+/// status as `id:status`, since one message has several statuses; `id:status:participant` for
+/// a group participant's status). A relay stores these
 /// beside the raw body; `None` when the body is not a JSON object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EventKeys {
@@ -812,7 +813,11 @@ pub fn event_keys(body: &[u8]) -> Option<EventKeys> {
         {
             if let Some(id) = st.get("id").and_then(Value::as_str) {
                 let status = st.get("status").and_then(Value::as_str).unwrap_or("");
-                keys.event_ids.push(format!("{id}:{status}"));
+                // In a group, each participant's status is its own event.
+                match st.get("recipient_participant_id").and_then(Value::as_str) {
+                    Some(p) => keys.event_ids.push(format!("{id}:{status}:{p}")),
+                    None => keys.event_ids.push(format!("{id}:{status}")),
+                }
             }
         }
     }

@@ -15,5 +15,6 @@ pub use server::{
     serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, BUDGET_WAIT, HEADER_TIMEOUT, MAX_BODY,
 };
 pub use store::{
-    ImportReport, InboxEventView, InboxFilter, InboxState, InboxStatus, Rejection, REJECTIONS_KEPT,
+    ImportReport, InboxEventView, InboxFilter, InboxSource, InboxState, InboxStatus, Rejection,
+    REJECTIONS_KEPT,
 };

@@ -167,24 +167,37 @@ impl Core {
     /// [`Core::persist_events`], telling for each body whether this call stored it (true) or
     /// found it stored already: exact even while others store events at the same time.
     pub(crate) fn store_events(&self, bodies: &[Bytes], source: &str) -> Result<Vec<(i64, bool)>> {
+        self.store_events_from(bodies, source, None)
+    }
+
+    /// [`Core::store_events`], with the relay's sequence number of each body when they come
+    /// from its feed (then listed with source `relay`).
+    pub(crate) fn store_events_from(
+        &self,
+        bodies: &[Bytes],
+        source: &str,
+        relay_seqs: Option<&[i64]>,
+    ) -> Result<Vec<(i64, bool)>> {
         let now = crate::util::now();
         let ids = self.db.with_tx_durable(|tx| {
             let mut stmt = tx
                 .prepare_cached(
-                    "INSERT INTO inbox_events (received_at, source, body_sha256, body, body_raw) VALUES (?1, ?2, ?3, ?4, ?5) \
+                    "INSERT INTO inbox_events (received_at, source, body_sha256, body, body_raw, relay_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
                      ON CONFLICT (body_sha256) DO UPDATE SET duplicates = duplicates + 1 RETURNING id, duplicates",
                 )
                 .map_err(Error::db("storing webhook events"))?;
             bodies
                 .iter()
-                .map(|b| {
+                .enumerate()
+                .map(|(i, b)| {
+                    let seq = relay_seqs.and_then(|s| s.get(i)).copied();
                     // Text when it is UTF-8; otherwise the bytes as received (`body_raw`), so the
                     // stored hash is that of the stored body.
                     let (text, raw) = match std::str::from_utf8(b) {
                         Ok(t) => (std::borrow::Cow::Borrowed(t), None),
                         Err(_) => (String::from_utf8_lossy(b), Some(&b[..])),
                     };
-                    stmt.query_row(params![now, source, sha256_hex(b), text, raw], |r| {
+                    stmt.query_row(params![now, source, sha256_hex(b), text, raw, seq], |r| {
                         Ok((r.get(0)?, r.get::<_, i64>(1)? == 0))
                     })
                     .map_err(Error::db("storing a webhook event"))
@@ -199,7 +212,7 @@ impl Core {
         self.db.with_conn(|c| {
             let mut stmt = c
                 .prepare(
-                    "SELECT id, received_at, source, duplicates, state, number_id, phone_number_id, kinds, note, coalesce(length(body_raw), length(CAST(body AS BLOB))) \
+                    "SELECT id, received_at, CASE WHEN relay_seq IS NOT NULL THEN 'relay' ELSE source END, duplicates, state, number_id, phone_number_id, kinds, note, coalesce(length(body_raw), length(CAST(body AS BLOB))) \
                      FROM inbox_events WHERE (?1 IS NULL OR number_id = ?1) AND (?2 IS NULL OR instr(',' || kinds || ',', ',' || ?2 || ',') > 0) \
                      AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR id < ?4) ORDER BY id DESC LIMIT ?5",
                 )
@@ -211,7 +224,8 @@ impl Core {
                         Ok(InboxEventView {
                             id: r.get(0)?,
                             received_at: r.get(1)?,
-                            source: r.get(2)?,
+                            source: InboxSource::parse(&r.get::<_, String>(2)?)
+                                .unwrap_or(InboxSource::Import),
                             duplicates: r.get(3)?,
                             state: r.get(4)?,
                             number_id: r.get(5)?,
@@ -362,6 +376,47 @@ impl InboxState {
     }
 }
 
+/// Where a stored webhook event came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InboxSource {
+    /// This computer's own receiver.
+    Receiver,
+    /// A file or the command line (`wabadesk inbox import`).
+    Import,
+    /// The team relay's feed (stored as `import` with its `relay_seq`).
+    Relay,
+}
+
+impl InboxSource {
+    pub const ALL: [InboxSource; 3] = [
+        InboxSource::Receiver,
+        InboxSource::Import,
+        InboxSource::Relay,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InboxSource::Receiver => "receiver",
+            InboxSource::Import => "import",
+            InboxSource::Relay => "relay",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        InboxSource::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxSource::Receiver => "This computer's receiver",
+            InboxSource::Import => "Imported",
+            InboxSource::Relay => "Team relay",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[serde(default)]
 #[ts(export)]
@@ -383,7 +438,7 @@ pub struct InboxEventView {
     #[ts(type = "number")]
     pub id: i64,
     pub received_at: String,
-    pub source: String,
+    pub source: InboxSource,
     #[ts(type = "number")]
     pub duplicates: i64,
     /// pending, applied, unknown_number, malformed, unsupported

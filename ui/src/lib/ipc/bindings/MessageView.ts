@@ -33,4 +33,9 @@ edited_at: string | null,
 /**
  * When the customer deleted it.
  */
-deleted_at: string | null, };
+deleted_at: string | null, 
+/**
+ * A colleague's send that came through the team relay: the name of the desktop that sent
+ * it (its relay token's name). None for this computer's own sends.
+ */
+sent_by: string | null, };

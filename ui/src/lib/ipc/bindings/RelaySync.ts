@@ -3,7 +3,11 @@
 /**
  * What one sync fetched.
  */
-export type RelaySync = { fetched: number, 
+export type RelaySync = { 
+/**
+ * Sends made here that this sync reported to the relay.
+ */
+reported: number, fetched: number, 
 /**
  * Events not stored here before.
  */

@@ -4,6 +4,7 @@ import type { AuditAction } from "./AuditAction";
 import type { AuthenticationText } from "./AuthenticationText";
 import type { Direction } from "./Direction";
 import type { Environment } from "./Environment";
+import type { InboxSource } from "./InboxSource";
 import type { InboxState } from "./InboxState";
 import type { KeyState } from "./KeyState";
 import type { Language } from "./Language";
@@ -19,6 +20,10 @@ import type { Vertical } from "./Vertical";
  * Every closed list of the domain, with labels, plus the texts and limits the UI shows.
  */
 export type Vocabulary = { statuses: Array<StatusTerm>, directions: Array<Term<Direction>>, audit_actions: Array<Term<AuditAction>>, actors: Array<Term<Actor>>, key_states: Array<Term<KeyState>>, environments: Array<Term<Environment>>, inbox_states: Array<Term<InboxState>>, 
+/**
+ * Where an inbox event came from.
+ */
+inbox_sources: Array<Term<InboxSource>>, 
 /**
  * Meta's industries for the business profile.
  */

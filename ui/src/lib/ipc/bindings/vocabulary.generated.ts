@@ -284,6 +284,20 @@ export const VOCABULARY: Vocabulary = {
       "label": "Unsupported"
     }
   ],
+  "inbox_sources": [
+    {
+      "value": "receiver",
+      "label": "This computer's receiver"
+    },
+    {
+      "value": "import",
+      "label": "Imported"
+    },
+    {
+      "value": "relay",
+      "label": "Team relay"
+    }
+  ],
   "verticals": [
     {
       "value": "UNDEFINED",
