@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::facets::{self, search_words as fts_query, Plan};
 use super::status::{Direction, MessageStatus};
 use super::{text, unix_to_iso};
 use crate::contact::Contact;
@@ -127,16 +128,6 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     })
 }
 
-/// The user's words as an FTS5 query: every word must appear, each as a prefix.
-fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
 /// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
 /// index of each: number, status, contact, template, date). Values are always parameters.
 fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
@@ -230,28 +221,83 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
 
 /// Newest first, `limit` rows (default 200) from `before_id` down.
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
-    let (clause, mut values) = where_clause(f);
-    values.push(rusqlite::types::Value::Integer(
-        f.limit.unwrap_or(200) as i64
-    ));
-    let columns = MESSAGE_COLUMNS
+    match facets::plan(conn, f)? {
+        Plan::Empty => Ok(Vec::new()),
+        Plan::Table => list_from_table(conn, f),
+        Plan::FullText(expr) => list_from_full_text(conn, f, expr),
+    }
+}
+
+fn columns() -> String {
+    MESSAGE_COLUMNS
         .split(',')
         .map(|c| format!("m.{}", c.trim()))
         .collect::<Vec<_>>()
-        .join(", ");
-    let sql = format!(
-        // sql-safe: columns and clause are built above from this file's fragments; values are bound.
-        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
-        values.len()
-    );
+        .join(", ")
+}
+
+fn query_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    values: Vec<rusqlite::types::Value>,
+) -> Result<Vec<MessageView>> {
     let mut stmt = conn
-        .prepare_cached(&sql)
+        .prepare_cached(sql)
         .map_err(Error::db("listing messages"))?;
     let rows = stmt
         .query_map(rusqlite::params_from_iter(values), message_row)
         .map_err(Error::db("listing messages"))?;
     rows.collect::<std::result::Result<_, _>>()
         .map_err(Error::db("listing messages"))
+}
+
+/// The straightforward query: the filter as a WHERE clause, newest first. The plan for no
+/// filter or one filter with its own index by id (and the reference the full-text plan is
+/// tested against).
+fn list_from_table(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
+    let (clause, mut values) = where_clause(f);
+    values.push(rusqlite::types::Value::Integer(
+        f.limit.unwrap_or(200) as i64
+    ));
+    let columns = columns();
+    let sql = format!(
+        // sql-safe: columns and clause are built above from this file's fragments; values are bound.
+        "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id DESC LIMIT ?{}",
+        values.len()
+    );
+    query_rows(conn, &sql, values)
+}
+
+/// From the full-text index, newest first: `expr` finds the rows of every filter and the
+/// search at once (see `facets`); each row is still checked against the filter exactly.
+fn list_from_full_text(
+    conn: &rusqlite::Connection,
+    f: &HistoryFilter,
+    expr: String,
+) -> Result<Vec<MessageView>> {
+    use rusqlite::types::Value as V;
+    let exact = HistoryFilter {
+        search: None,
+        before_id: None,
+        ..f.clone()
+    };
+    let (clause, mut values) = where_clause(&exact);
+    values.push(V::Text(expr));
+    let mut keyset = format!("messages_fts MATCH ?{}", values.len());
+    if let Some(b) = f.before_id {
+        values.push(V::Integer(b));
+        keyset.push_str(&format!(" AND messages_fts.rowid < ?{}", values.len()));
+    }
+    values.push(V::Integer(f.limit.unwrap_or(200) as i64));
+    let columns = columns();
+    // The index leads (CROSS JOIN keeps it outside) and gives its rows newest first, so the
+    // query stops after `limit` rows that pass the exact check.
+    let sql = format!(
+        // sql-safe: columns, keyset and clause are built above from this file's fragments; values are bound.
+        "SELECT {columns} FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid WHERE {keyset} AND {clause} ORDER BY messages_fts.rowid DESC LIMIT ?{}",
+        values.len()
+    );
+    query_rows(conn, &sql, values)
 }
 
 /// Messages per status for a filter (the dashboard strip), ignoring its status and paging.

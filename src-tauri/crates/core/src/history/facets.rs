@@ -1,0 +1,295 @@
+//! How a History list is answered: the plan, and the full-text expression of a filter.
+//!
+//! Every message has, in the full-text index beside its searched text, one "facet" word per
+//! value it can be filtered on (migration 0020 writes them; [`word`] makes the same ones): its
+//! number, direction, status, contact, template, language, error code, and the year, month,
+//! day and hour of `created_at`. A filter (with or without a search) then becomes one MATCH
+//! of those words (a date range: the whole years, months, days and hours it covers), which
+//! the full-text engine answers newest first by stepping through the shortest lists and
+//! skipping ahead in the others. A search combined with a filter that matches nothing ends at
+//! once instead of checking every match of the search.
+//!
+//! The index only finds the rows: the list still checks each filter exactly on the row (a
+//! date range's first and last hour hold rows outside it), so the words need only be a
+//! superset. A facet word starts with U+E000, a word character for the tokenizer that a
+//! search word never holds (searches are split at every character that is not alphanumeric),
+//! so a search never matches a facet.
+
+use time::{Date, Month};
+
+use super::query::HistoryFilter;
+use crate::contact::Contact;
+use crate::{Error, Result};
+
+/// What a facet word starts with (see the module comment).
+const MARK: char = '\u{E000}';
+
+/// How a list is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Plan {
+    /// Nothing can match (a date range outside the history, or an empty history).
+    Empty,
+    /// Straight from the table: no filter, or one filter with its own index by id.
+    Table,
+    /// From the full-text index by this MATCH expression, each row checked exactly.
+    FullText(String),
+}
+
+/// Upper-case hex of the UTF-8 bytes, as SQLite's `hex()` writes it.
+fn hex(s: &str) -> String {
+    use std::fmt::Write;
+    s.bytes()
+        .fold(String::with_capacity(s.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02X}");
+            out
+        })
+}
+
+/// The facet word of a field's value, quoted for a MATCH expression. `field` is the letter
+/// migration 0020 gives it.
+fn word(field: char, value: &str) -> String {
+    format!("\"{MARK}{field}{}\"", hex(value))
+}
+
+/// An hour of history: a day and its hour (0–23).
+type Hour = (Date, u8);
+
+fn date_of(s: &str) -> Option<Date> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(s.get(..10)?, &fmt).ok()
+}
+
+fn hour_digits(s: &str) -> Option<u8> {
+    let h = s.get(11..13)?;
+    if s.get(10..11)? != "T" || !h.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    h.parse().ok().filter(|h| *h < 24)
+}
+
+/// The first hour a text at or after `s` can fall in (stored times are RFC 3339 UTC, which
+/// sort as text in time order): `None` when `s` does not start with a date.
+fn hour_from(s: &str) -> Option<Hour> {
+    Some((date_of(s)?, hour_digits(s).unwrap_or(0)))
+}
+
+/// The last hour a text before `s` can fall in.
+fn hour_before(s: &str) -> Option<Hour> {
+    let d = date_of(s)?;
+    if s.len() == 10 {
+        // A date alone: every earlier text is on an earlier day.
+        return Some((d.previous_day()?, 23));
+    }
+    match hour_digits(s) {
+        Some(0) if s.len() == 13 => Some((d.previous_day()?, 23)),
+        Some(h) if s.len() == 13 => Some((d, h - 1)),
+        Some(h) => Some((d, h)),
+        None => Some((d, 23)),
+    }
+}
+
+fn next_hour((d, h): Hour) -> Option<Hour> {
+    if h < 23 {
+        Some((d, h + 1))
+    } else {
+        Some((d.next_day()?, 0))
+    }
+}
+
+fn last_day_of_month(d: Date) -> Date {
+    let days = d.month().length(d.year());
+    d.replace_day(days).unwrap_or(d)
+}
+
+/// The facet words that together cover every hour from `lo` to `hi` (inclusive): whole years,
+/// then whole months, whole days, and hours at the ends. `None` when a year is out of the
+/// four-digit range the stored times use.
+fn cover(lo: Hour, hi: Hour) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut t = lo;
+    while t <= hi {
+        let (d, h) = t;
+        if !(0..=9999).contains(&d.year()) {
+            return None;
+        }
+        if h == 0 {
+            let year_end = Date::from_calendar_date(d.year(), Month::December, 31).ok()?;
+            if d.ordinal() == 1 && (year_end, 23) <= hi {
+                words.push(word('y', &format!("{:04}", d.year())));
+                t = (year_end.next_day()?, 0);
+                continue;
+            }
+            let month_end = last_day_of_month(d);
+            if d.day() == 1 && (month_end, 23) <= hi {
+                words.push(word(
+                    'm',
+                    &format!("{:04}-{:02}", d.year(), d.month() as u8),
+                ));
+                t = (month_end.next_day()?, 0);
+                continue;
+            }
+            if (d, 23) <= hi {
+                words.push(word('a', &day_text(d)));
+                t = (d.next_day()?, 0);
+                continue;
+            }
+        }
+        words.push(word('h', &format!("{}T{h:02}", day_text(d))));
+        t = match next_hour(t) {
+            Some(n) => n,
+            None => break,
+        };
+    }
+    Some(words)
+}
+
+fn day_text(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
+}
+
+/// The user's words as an FTS5 query: every word must appear, each as a prefix.
+pub(super) fn search_words(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// How to answer `f`.
+pub(super) fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
+    let contact = f.contact.as_deref().and_then(Contact::lookup_key);
+    let search = f.search.as_deref().and_then(search_words);
+    // The filters with an index of their own by id: alone, the table answers them directly.
+    let indexed = [
+        f.number_id.is_some(),
+        f.status.is_some(),
+        contact.is_some(),
+        f.template.is_some(),
+    ];
+    let others = [
+        f.direction.is_some(),
+        f.language.is_some(),
+        f.error_code.is_some(),
+        f.since.is_some() || f.until.is_some(),
+    ];
+    let filters = indexed.iter().chain(&others).filter(|x| **x).count();
+    if search.is_none() && (filters == 0 || (filters == 1 && indexed.contains(&true))) {
+        return Ok(Plan::Table);
+    }
+
+    let mut terms: Vec<String> = Vec::new();
+    if let Some(n) = f.number_id {
+        terms.push(word('n', &n.to_string()));
+    }
+    if let Some(d) = f.direction {
+        terms.push(word('d', d.as_str()));
+    }
+    if let Some(s) = f.status {
+        terms.push(word('s', s.as_str()));
+    }
+    if let Some(c) = &contact {
+        terms.push(word('c', c));
+    }
+    if let Some(t) = &f.template {
+        terms.push(word('t', t));
+    }
+    if let Some(l) = &f.language {
+        terms.push(word('l', l));
+    }
+    if let Some(e) = f.error_code {
+        terms.push(word('e', &e.to_string()));
+    }
+    if f.since.is_some() || f.until.is_some() {
+        let (first, last): (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT (SELECT min(created_at) FROM messages), (SELECT max(created_at) FROM messages)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(Error::db("reading the history's time span"))?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Plan::Empty);
+        };
+        // The hours the range and the history share; a bound that is not a date is left to
+        // the exact check.
+        let lo = [f.since.as_deref().and_then(hour_from), hour_from(&first)]
+            .into_iter()
+            .flatten()
+            .max();
+        let hi = [f.until.as_deref().and_then(hour_before), hour_from(&last)]
+            .into_iter()
+            .flatten()
+            .min();
+        if let (Some(lo), Some(hi)) = (lo, hi) {
+            if lo > hi {
+                if hour_from(&first).is_some() && hour_from(&last).is_some() {
+                    return Ok(Plan::Empty);
+                }
+            } else if let Some(words) = cover(lo, hi) {
+                terms.push(format!("({})", words.join(" OR ")));
+            }
+        }
+    }
+    if let Some(s) = search {
+        terms.push(format!("({s})"));
+    }
+    if terms.is_empty() {
+        return Ok(Plan::Table);
+    }
+    Ok(Plan::FullText(terms.join(" AND ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Hour {
+        hour_from(s).unwrap()
+    }
+
+    #[test]
+    fn a_range_is_covered_by_whole_years_months_days_and_end_hours() {
+        let w = cover(h("2025-12-31T22"), h("2027-02-02T01")).unwrap();
+        let expect = [
+            word('h', "2025-12-31T22"),
+            word('h', "2025-12-31T23"),
+            word('y', "2026"),
+            word('m', "2027-01"),
+            word('a', "2027-02-01"),
+            word('h', "2027-02-02T00"),
+            word('h', "2027-02-02T01"),
+        ];
+        assert_eq!(w, expect);
+        assert_eq!(
+            cover(h("2026-03-01"), h("2026-02-28T23")).unwrap(),
+            Vec::<String>::new()
+        );
+        // Leap day and the end of a month.
+        let w = cover(h("2024-02-01"), (date_of("2024-02-29").unwrap(), 23)).unwrap();
+        assert_eq!(w, [word('m', "2024-02")]);
+    }
+
+    #[test]
+    fn bounds_take_the_hours_a_text_can_fall_in() {
+        assert_eq!(hour_from("2026-12-01"), Some(h("2026-12-01T00")));
+        assert_eq!(hour_from("2026-12-01T10:30:00Z"), Some(h("2026-12-01T10")));
+        assert_eq!(hour_from("2026-12-01 10:30"), Some(h("2026-12-01T00")));
+        assert_eq!(hour_from("yesterday"), None);
+        assert_eq!(hour_before("2026-12-01"), Some(h("2026-11-30T23")));
+        assert_eq!(hour_before("2026-12-01T00"), Some(h("2026-11-30T23")));
+        assert_eq!(hour_before("2026-12-01T10"), Some(h("2026-12-01T09")));
+        assert_eq!(
+            hour_before("2026-12-01T10:00:00Z"),
+            Some(h("2026-12-01T10"))
+        );
+        assert_eq!(hour_before("2026-12-01x"), Some(h("2026-12-01T23")));
+    }
+
+    #[test]
+    fn facet_words_are_the_hex_sqlite_writes() {
+        assert_eq!(hex("read"), "72656164");
+        assert_eq!(word('s', "read"), "\"\u{E000}s72656164\"");
+    }
+}
