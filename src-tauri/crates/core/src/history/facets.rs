@@ -1,4 +1,4 @@
-//! How a History list is answered: the plan, and the full-text expression of a filter.
+//! The words a History filter is found by in the full-text index.
 //!
 //! Every message has, in the full-text index beside its searched text, one "facet" word per
 //! value it can be filtered on (migration 0020 writes them; [`word`] makes the same ones): its
@@ -17,23 +17,8 @@
 
 use time::{Date, Month};
 
-use super::query::HistoryFilter;
-use crate::contact::Contact;
-use crate::{Error, Result};
-
 /// What a facet word starts with (see the module comment).
 const MARK: char = '\u{E000}';
-
-/// How a list is read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Plan {
-    /// Nothing can match (a date range outside the history, or an empty history).
-    Empty,
-    /// Straight from the table: no filter, or one filter with its own index by id.
-    Table,
-    /// From the full-text index by this MATCH expression, each row checked exactly.
-    FullText(String),
-}
 
 /// Upper-case hex of the UTF-8 bytes, as SQLite's `hex()` writes it.
 fn hex(s: &str) -> String {
@@ -47,7 +32,7 @@ fn hex(s: &str) -> String {
 
 /// The facet word of a field's value, quoted for a MATCH expression. `field` is the letter
 /// migration 0020 gives it.
-fn word(field: char, value: &str) -> String {
+pub(super) fn word(field: char, value: &str) -> String {
     format!("\"{MARK}{field}{}\"", hex(value))
 }
 
@@ -157,88 +142,29 @@ pub(super) fn search_words(search: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// How to answer `f`.
-pub(super) fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
-    let contact = f.contact.as_deref().and_then(Contact::lookup_key);
-    let search = f.search.as_deref().and_then(search_words);
-    // The filters with an index of their own by id: alone, the table answers them directly.
-    let indexed = [
-        f.number_id.is_some(),
-        f.status.is_some(),
-        contact.is_some(),
-        f.template.is_some(),
-    ];
-    let others = [
-        f.direction.is_some(),
-        f.language.is_some(),
-        f.error_code.is_some(),
-        f.since.is_some() || f.until.is_some(),
-    ];
-    let filters = indexed.iter().chain(&others).filter(|x| **x).count();
-    if search.is_none() && (filters == 0 || (filters == 1 && indexed.contains(&true))) {
-        return Ok(Plan::Table);
-    }
+/// What a date range asks of the index, given the history's first and last `created_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Dates {
+    /// No row can fall in the range.
+    Empty,
+    /// A bound is not a date: the exact check alone decides.
+    Unknown,
+    /// A row in the range has one of these words.
+    Words(Vec<String>),
+}
 
-    let mut terms: Vec<String> = Vec::new();
-    if let Some(n) = f.number_id {
-        terms.push(word('n', &n.to_string()));
+/// The facet words of the hours the range (`since` inclusive, `until` exclusive) and the
+/// history (`first` to `last`) share.
+pub(super) fn dates(since: Option<&str>, until: Option<&str>, first: &str, last: &str) -> Dates {
+    let (Some(start), Some(end)) = (hour_from(first), hour_from(last)) else {
+        return Dates::Unknown;
+    };
+    let lo = since.and_then(hour_from).map_or(start, |h| h.max(start));
+    let hi = until.and_then(hour_before).map_or(end, |h| h.min(end));
+    if lo > hi {
+        return Dates::Empty;
     }
-    if let Some(d) = f.direction {
-        terms.push(word('d', d.as_str()));
-    }
-    if let Some(s) = f.status {
-        terms.push(word('s', s.as_str()));
-    }
-    if let Some(c) = &contact {
-        terms.push(word('c', c));
-    }
-    if let Some(t) = &f.template {
-        terms.push(word('t', t));
-    }
-    if let Some(l) = &f.language {
-        terms.push(word('l', l));
-    }
-    if let Some(e) = f.error_code {
-        terms.push(word('e', &e.to_string()));
-    }
-    if f.since.is_some() || f.until.is_some() {
-        let (first, last): (Option<String>, Option<String>) = conn
-            .query_row(
-                "SELECT (SELECT min(created_at) FROM messages), (SELECT max(created_at) FROM messages)",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(Error::db("reading the history's time span"))?;
-        let (Some(first), Some(last)) = (first, last) else {
-            return Ok(Plan::Empty);
-        };
-        // The hours the range and the history share; a bound that is not a date is left to
-        // the exact check.
-        let lo = [f.since.as_deref().and_then(hour_from), hour_from(&first)]
-            .into_iter()
-            .flatten()
-            .max();
-        let hi = [f.until.as_deref().and_then(hour_before), hour_from(&last)]
-            .into_iter()
-            .flatten()
-            .min();
-        if let (Some(lo), Some(hi)) = (lo, hi) {
-            if lo > hi {
-                if hour_from(&first).is_some() && hour_from(&last).is_some() {
-                    return Ok(Plan::Empty);
-                }
-            } else if let Some(words) = cover(lo, hi) {
-                terms.push(format!("({})", words.join(" OR ")));
-            }
-        }
-    }
-    if let Some(s) = search {
-        terms.push(format!("({s})"));
-    }
-    if terms.is_empty() {
-        return Ok(Plan::Table);
-    }
-    Ok(Plan::FullText(terms.join(" AND ")))
+    cover(lo, hi).map_or(Dates::Unknown, Dates::Words)
 }
 
 #[cfg(test)]

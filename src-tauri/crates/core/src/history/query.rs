@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::facets::{self, search_words as fts_query, Plan};
+use super::facets::{self, search_words as fts_query, Dates};
 use super::status::{Direction, MessageStatus};
 use super::{text, unix_to_iso};
 use crate::contact::Contact;
@@ -219,9 +219,91 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     (clause, values)
 }
 
+/// How a list is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    /// Nothing can match (a date range outside the history, or an empty history).
+    Empty,
+    /// Straight from the table: no filter, or one filter with its own index by id.
+    Table,
+    /// From the full-text index by this MATCH expression (the filter's facet words and the
+    /// search, see `facets`), each row checked exactly.
+    FullText(String),
+}
+
+/// How to answer `f`.
+fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
+    let contact = f.contact.as_deref().and_then(Contact::lookup_key);
+    let search = f.search.as_deref().and_then(fts_query);
+    // The filters with an index of their own by id: alone, the table answers them directly.
+    let indexed = [
+        f.number_id.is_some(),
+        f.status.is_some(),
+        contact.is_some(),
+        f.template.is_some(),
+    ];
+    let others = [
+        f.direction.is_some(),
+        f.language.is_some(),
+        f.error_code.is_some(),
+        f.since.is_some() || f.until.is_some(),
+    ];
+    let filters = indexed.iter().chain(&others).filter(|x| **x).count();
+    if search.is_none() && (filters == 0 || (filters == 1 && indexed.contains(&true))) {
+        return Ok(Plan::Table);
+    }
+
+    let mut terms: Vec<String> = Vec::new();
+    if let Some(n) = f.number_id {
+        terms.push(facets::word('n', &n.to_string()));
+    }
+    if let Some(d) = f.direction {
+        terms.push(facets::word('d', d.as_str()));
+    }
+    if let Some(s) = f.status {
+        terms.push(facets::word('s', s.as_str()));
+    }
+    if let Some(c) = &contact {
+        terms.push(facets::word('c', c));
+    }
+    if let Some(t) = &f.template {
+        terms.push(facets::word('t', t));
+    }
+    if let Some(l) = &f.language {
+        terms.push(facets::word('l', l));
+    }
+    if let Some(e) = f.error_code {
+        terms.push(facets::word('e', &e.to_string()));
+    }
+    if f.since.is_some() || f.until.is_some() {
+        let (first, last): (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT (SELECT min(created_at) FROM messages), (SELECT max(created_at) FROM messages)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(Error::db("reading the history's time span"))?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Plan::Empty);
+        };
+        match facets::dates(f.since.as_deref(), f.until.as_deref(), &first, &last) {
+            Dates::Empty => return Ok(Plan::Empty),
+            Dates::Unknown => {}
+            Dates::Words(words) => terms.push(format!("({})", words.join(" OR "))),
+        }
+    }
+    if let Some(s) = search {
+        terms.push(format!("({s})"));
+    }
+    if terms.is_empty() {
+        return Ok(Plan::Table);
+    }
+    Ok(Plan::FullText(terms.join(" AND ")))
+}
+
 /// Newest first, `limit` rows (default 200) from `before_id` down.
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
-    match facets::plan(conn, f)? {
+    match plan(conn, f)? {
         Plan::Empty => Ok(Vec::new()),
         Plan::Table => list_from_table(conn, f),
         Plan::FullText(expr) => list_from_full_text(conn, f, expr),
@@ -1029,7 +1111,7 @@ mod plan_tests {
                     limit: Some(10),
                     ..Default::default()
                 };
-                let super::Plan::FullText(expr) = super::facets::plan(c, &f)? else {
+                let super::Plan::FullText(expr) = super::plan(c, &f)? else {
                     panic!("two filters are read from the full-text index");
                 };
                 let mut st = c
