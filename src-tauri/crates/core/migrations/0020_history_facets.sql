@@ -7,6 +7,10 @@
 -- "facet" words, one per value it can be filtered on: number, direction, status, contact,
 -- template, language, error code, and the year, month, day and hour of `created_at` (a date
 -- range is a handful of these: whole years, whole months, whole days, hours at its ends).
+-- A status word names the status, except that accepted, sent and delivered share one ("in
+-- flight"): most messages pass through all three within seconds, and each change of a facet
+-- word re-indexes the message, so a message is re-indexed once (when read, or failed) rather
+-- than on every status event; a filter on one of the three checks the status on the rows.
 -- Each facet word is U+E000 (a private-use character, a word character for the tokenizer but
 -- never one a search is made of, so a search never matches a facet), a letter for the field
 -- and the value in hex. The query code (history/facets.rs) makes the same words; the exact
@@ -29,7 +33,7 @@ INSERT INTO messages_fts (rowid, body, template_name, contact, contact_name, fac
 SELECT m.id, m.body, m.template_name, m.contact, m.contact_name,
         concat_ws(' ',
         char(57344) || 'd' || hex(m.direction),
-        char(57344) || 's' || hex(m.status),
+        char(57344) || 's' || hex(CASE WHEN m.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE m.status END),
         char(57344) || 'c' || hex(m.contact),
         CASE WHEN m.number_id IS NOT NULL THEN char(57344) || 'n' || hex(m.number_id) END,
         CASE WHEN m.template_name IS NOT NULL THEN char(57344) || 't' || hex(m.template_name) END,
@@ -46,7 +50,7 @@ CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
     VALUES (new.id, new.body, new.template_name, new.contact, new.contact_name,
         concat_ws(' ',
         char(57344) || 'd' || hex(new.direction),
-        char(57344) || 's' || hex(new.status),
+        char(57344) || 's' || hex(CASE WHEN new.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE new.status END),
         char(57344) || 'c' || hex(new.contact),
         CASE WHEN new.number_id IS NOT NULL THEN char(57344) || 'n' || hex(new.number_id) END,
         CASE WHEN new.template_name IS NOT NULL THEN char(57344) || 't' || hex(new.template_name) END,
@@ -63,7 +67,7 @@ CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
     VALUES ('delete', old.id, old.body, old.template_name, old.contact, old.contact_name,
         concat_ws(' ',
         char(57344) || 'd' || hex(old.direction),
-        char(57344) || 's' || hex(old.status),
+        char(57344) || 's' || hex(CASE WHEN old.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE old.status END),
         char(57344) || 'c' || hex(old.contact),
         CASE WHEN old.number_id IS NOT NULL THEN char(57344) || 'n' || hex(old.number_id) END,
         CASE WHEN old.template_name IS NOT NULL THEN char(57344) || 't' || hex(old.template_name) END,
@@ -77,13 +81,14 @@ END;
 
 CREATE TRIGGER messages_fts_update
 AFTER UPDATE OF body, template_name, contact, contact_name, number_id, direction, status, template_language, error_code, created_at ON messages
-WHEN old.body IS NOT new.body OR old.template_name IS NOT new.template_name OR old.contact IS NOT new.contact OR old.contact_name IS NOT new.contact_name OR old.number_id IS NOT new.number_id OR old.direction IS NOT new.direction OR old.status IS NOT new.status OR old.template_language IS NOT new.template_language OR old.error_code IS NOT new.error_code OR old.created_at IS NOT new.created_at
+WHEN old.body IS NOT new.body OR old.template_name IS NOT new.template_name OR old.contact IS NOT new.contact OR old.contact_name IS NOT new.contact_name OR old.number_id IS NOT new.number_id OR old.direction IS NOT new.direction OR (CASE WHEN old.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE old.status END)
+     IS NOT (CASE WHEN new.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE new.status END) OR old.template_language IS NOT new.template_language OR old.error_code IS NOT new.error_code OR old.created_at IS NOT new.created_at
 BEGIN
     INSERT INTO messages_fts (messages_fts, rowid, body, template_name, contact, contact_name, facets)
     VALUES ('delete', old.id, old.body, old.template_name, old.contact, old.contact_name,
         concat_ws(' ',
         char(57344) || 'd' || hex(old.direction),
-        char(57344) || 's' || hex(old.status),
+        char(57344) || 's' || hex(CASE WHEN old.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE old.status END),
         char(57344) || 'c' || hex(old.contact),
         CASE WHEN old.number_id IS NOT NULL THEN char(57344) || 'n' || hex(old.number_id) END,
         CASE WHEN old.template_name IS NOT NULL THEN char(57344) || 't' || hex(old.template_name) END,
@@ -97,7 +102,7 @@ BEGIN
     VALUES (new.id, new.body, new.template_name, new.contact, new.contact_name,
         concat_ws(' ',
         char(57344) || 'd' || hex(new.direction),
-        char(57344) || 's' || hex(new.status),
+        char(57344) || 's' || hex(CASE WHEN new.status IN ('accepted', 'sent', 'delivered') THEN 'in flight' ELSE new.status END),
         char(57344) || 'c' || hex(new.contact),
         CASE WHEN new.number_id IS NOT NULL THEN char(57344) || 'n' || hex(new.number_id) END,
         CASE WHEN new.template_name IS NOT NULL THEN char(57344) || 't' || hex(new.template_name) END,

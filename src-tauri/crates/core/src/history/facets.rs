@@ -36,6 +36,14 @@ pub(super) fn word(field: char, value: &str) -> String {
     format!("\"{MARK}{field}{}\"", hex(value))
 }
 
+/// The status's facet: accepted, sent and delivered share one (see migration 0020).
+pub(super) fn status_word(status: &str) -> String {
+    match status {
+        "accepted" | "sent" | "delivered" => word('s', "in flight"),
+        other => word('s', other),
+    }
+}
+
 /// An hour of history: a day and its hour (0–23).
 type Hour = (Date, u8);
 
@@ -217,5 +225,7 @@ mod tests {
     fn facet_words_are_the_hex_sqlite_writes() {
         assert_eq!(hex("read"), "72656164");
         assert_eq!(word('s', "read"), "\"\u{E000}s72656164\"");
+        assert_eq!(status_word("read"), word('s', "read"));
+        assert_eq!(status_word("sent"), status_word("delivered"));
     }
 }

@@ -261,7 +261,7 @@ fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
         terms.push(facets::word('d', d.as_str()));
     }
     if let Some(s) = f.status {
-        terms.push(facets::word('s', s.as_str()));
+        terms.push(facets::status_word(s.as_str()));
     }
     if let Some(c) = &contact {
         terms.push(facets::word('c', c));
