@@ -30,6 +30,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0017_insights.sql"),
     include_str!("../../migrations/0018_inbox_apply_progress.sql"),
     include_str!("../../migrations/0019_team_relay.sql"),
+    include_str!("../../migrations/0020_history_facets.sql"),
     include_str!("../../migrations/0021_relay_sends.sql"),
 ];
 

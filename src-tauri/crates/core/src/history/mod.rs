@@ -6,6 +6,7 @@
 //! creates the message from the status and is linked when the send is recorded.
 
 mod export;
+mod facets;
 mod ingest;
 mod query;
 mod seed;

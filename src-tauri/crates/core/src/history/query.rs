@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use super::facets::{self, search_words as fts_query, Dates};
 use super::status::{Direction, MessageStatus};
 use super::{text, unix_to_iso};
 use crate::contact::Contact;
@@ -137,16 +138,6 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     })
 }
 
-/// The user's words as an FTS5 query: every word must appear, each as a prefix.
-fn fts_query(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
-}
-
 /// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
 /// index of each: number, status, contact, template, date). Values are always parameters.
 fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
@@ -252,18 +243,132 @@ fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
     (clause, values)
 }
 
-/// Newest first, `limit` rows (default 200): from `before_id` down, or the ones just above
-/// `after_id`.
+/// How a list is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Plan {
+    /// Nothing can match (a date range outside the history, or an empty history).
+    Empty,
+    /// Straight from the table: no filter, or one filter with its own index by id.
+    Table,
+    /// From the full-text index by this MATCH expression (the filter's facet words and the
+    /// search, see `facets`), each row checked exactly.
+    FullText(String),
+}
+
+/// How to answer `f`.
+fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
+    let contact = f.contact.as_deref().and_then(Contact::lookup_key);
+    let search = f.search.as_deref().and_then(fts_query);
+    // The filters with an index of their own by id: alone, the table answers them directly.
+    let indexed = [
+        f.number_id.is_some(),
+        f.status.is_some(),
+        contact.is_some(),
+        f.template.is_some(),
+    ];
+    let others = [
+        f.direction.is_some(),
+        f.language.is_some(),
+        f.error_code.is_some(),
+        f.since.is_some() || f.until.is_some(),
+    ];
+    let filters = indexed.iter().chain(&others).filter(|x| **x).count();
+    if search.is_none() && (filters == 0 || (filters == 1 && indexed.contains(&true))) {
+        return Ok(Plan::Table);
+    }
+
+    let mut terms: Vec<String> = Vec::new();
+    if let Some(n) = f.number_id {
+        terms.push(facets::word('n', &n.to_string()));
+    }
+    if let Some(d) = f.direction {
+        terms.push(facets::word('d', d.as_str()));
+    }
+    if let Some(s) = f.status {
+        terms.push(facets::status_word(s.as_str()));
+    }
+    if let Some(c) = &contact {
+        terms.push(facets::word('c', c));
+    }
+    if let Some(t) = &f.template {
+        terms.push(facets::word('t', t));
+    }
+    if let Some(l) = &f.language {
+        terms.push(facets::word('l', l));
+    }
+    if let Some(e) = f.error_code {
+        terms.push(facets::word('e', &e.to_string()));
+    }
+    if f.since.is_some() || f.until.is_some() {
+        let (first, last): (Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT (SELECT min(created_at) FROM messages), (SELECT max(created_at) FROM messages)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(Error::db("reading the history's time span"))?;
+        let (Some(first), Some(last)) = (first, last) else {
+            return Ok(Plan::Empty);
+        };
+        match facets::dates(f.since.as_deref(), f.until.as_deref(), &first, &last) {
+            Dates::Empty => return Ok(Plan::Empty),
+            Dates::Unknown => {}
+            Dates::Words(words) => terms.push(format!("({})", words.join(" OR "))),
+        }
+    }
+    if let Some(s) = search {
+        terms.push(format!("({s})"));
+    }
+    if terms.is_empty() {
+        return Ok(Plan::Table);
+    }
+    Ok(Plan::FullText(terms.join(" AND ")))
+}
+
+/// Newest first, `limit` rows (default 200) from `before_id` down.
 pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<MessageView>> {
+    match plan(conn, f)? {
+        Plan::Empty => Ok(Vec::new()),
+        Plan::Table => list_from_table(conn, f),
+        Plan::FullText(expr) => list_from_full_text(conn, f, expr),
+    }
+}
+
+fn columns() -> String {
+    MESSAGE_COLUMNS
+        .split(',')
+        .map(|c| format!("m.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn query_rows(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    values: Vec<rusqlite::types::Value>,
+) -> Result<Vec<MessageView>> {
+    let mut stmt = conn
+        .prepare_cached(sql)
+        .map_err(Error::db("listing messages"))?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(values), message_row)
+        .map_err(Error::db("listing messages"))?;
+    rows.collect::<std::result::Result<_, _>>()
+        .map_err(Error::db("listing messages"))
+}
+
+/// The straightforward query: the filter as a WHERE clause, newest first. The plan for no
+/// filter or one filter with its own index by id (and the reference the full-text plan is
+/// tested against).
+pub(super) fn list_from_table(
+    conn: &rusqlite::Connection,
+    f: &HistoryFilter,
+) -> Result<Vec<MessageView>> {
     let (clause, mut values) = where_clause(f);
     values.push(rusqlite::types::Value::Integer(
         f.limit.unwrap_or(200) as i64
     ));
-    let columns = MESSAGE_COLUMNS
-        .split(',')
-        .map(|c| format!("m.{}", c.trim()))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let columns = columns();
     // Upwards the rows nearest the key are taken first, then turned newest first.
     let upwards = f.after_id.is_some();
     let order = if upwards { "ASC" } else { "DESC" };
@@ -272,15 +377,52 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
         "SELECT {columns} FROM messages m WHERE {clause} ORDER BY m.id {order} LIMIT ?{}",
         values.len()
     );
-    let mut stmt = conn
-        .prepare_cached(&sql)
-        .map_err(Error::db("listing messages"))?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(values), message_row)
-        .map_err(Error::db("listing messages"))?;
-    let mut rows: Vec<MessageView> = rows
-        .collect::<std::result::Result<_, _>>()
-        .map_err(Error::db("listing messages"))?;
+    let mut rows = query_rows(conn, &sql, values)?;
+    if upwards {
+        rows.reverse();
+    }
+    Ok(rows)
+}
+
+/// From the full-text index, newest first: `expr` finds the rows of every filter and the
+/// search at once (see `facets`); each row is still checked against the filter exactly.
+fn list_from_full_text(
+    conn: &rusqlite::Connection,
+    f: &HistoryFilter,
+    expr: String,
+) -> Result<Vec<MessageView>> {
+    use rusqlite::types::Value as V;
+    let exact = HistoryFilter {
+        search: None,
+        before_id: None,
+        after_id: None,
+        ..f.clone()
+    };
+    let (clause, mut values) = where_clause(&exact);
+    values.push(V::Text(expr));
+    let mut keyset = format!("messages_fts MATCH ?{}", values.len());
+    if let Some(b) = f.before_id {
+        values.push(V::Integer(b));
+        keyset.push_str(&format!(" AND messages_fts.rowid < ?{}", values.len()));
+    }
+    if let Some(a) = f.after_id {
+        values.push(V::Integer(a));
+        keyset.push_str(&format!(" AND messages_fts.rowid > ?{}", values.len()));
+    }
+    values.push(V::Integer(f.limit.unwrap_or(200) as i64));
+    let columns = columns();
+    // Upwards (the rows just above `after_id`) the nearest are taken first, then turned
+    // newest first.
+    let upwards = f.after_id.is_some();
+    let order = if upwards { "ASC" } else { "DESC" };
+    // The index leads (CROSS JOIN keeps it outside) and gives its rows in rowid order, so the
+    // query stops after `limit` rows that pass the exact check.
+    let sql = format!(
+        // sql-safe: columns, keyset, clause and order are built above from this file's fragments; values are bound.
+        "SELECT {columns} FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid WHERE {keyset} AND {clause} ORDER BY messages_fts.rowid {order} LIMIT ?{}",
+        values.len()
+    );
+    let mut rows = query_rows(conn, &sql, values)?;
     if upwards {
         rows.reverse();
     }
@@ -845,5 +987,333 @@ mod tests {
             counts,
             vec![("failed".to_string(), 3), ("read".to_string(), 57)]
         );
+    }
+}
+
+/// The full-text plan against the straightforward query, on a history with every kind of
+/// value: each filter alone and in combination, with and without a search, every page.
+#[cfg(test)]
+mod plan_tests {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    use rusqlite::params;
+
+    use super::{list, list_from_table};
+    use crate::db::Db;
+    use crate::history::{Direction, HistoryFilter, MessageStatus};
+
+    const CONTACTS: &[&str] = &[
+        "4915100000001",
+        "4915100000002",
+        "4915100000003",
+        "bsuid.AB12",
+    ];
+    const TEMPLATES: &[&str] = &["order_update", "bestätigung", "welcome"];
+    const LANGUAGES: &[&str] = &["en", "de_DE"];
+    const WORDS: &[&str] = &[
+        "order",
+        "parcel",
+        "Grüße",
+        "refund",
+        "100%_done",
+        "ordering",
+    ];
+    const STATUSES: &[&str] = &[
+        "accepted",
+        "sent",
+        "delivered",
+        "read",
+        "failed",
+        "received",
+        "not_sent",
+    ];
+
+    /// A small deterministic generator, so the history is the same on every run.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((self.0 >> 33) % n as u64) as usize
+        }
+    }
+
+    /// 600 messages over the turn of a year (times not in id order), then status changes,
+    /// linked contacts and numbers, and deletions, as later writes bring them.
+    fn history() -> Db {
+        let db = Db::open_in_memory().unwrap();
+        let mut r = Lcg(7);
+        db.with_tx(|tx| {
+            tx.execute_batch(
+                "INSERT INTO numbers (id, phone, label, environment, created_at, updated_at) VALUES \
+                 (1, '+4915111111111', 'One', 'sandbox', 'x', 'x'), \
+                 (2, '+4915122222222', 'Two', 'sandbox', 'x', 'x');",
+            )
+            .unwrap();
+            for i in 0..600 {
+                let pick = |r: &mut Lcg, xs: &[&'static str]| -> Option<&'static str> {
+                    let k = r.next(xs.len() + 1);
+                    (k < xs.len()).then(|| xs[k])
+                };
+                let number = [None, Some(1), Some(2)][r.next(3)];
+                let direction = ["out", "in"][r.next(2)];
+                let status = STATUSES[r.next(STATUSES.len())];
+                let template = pick(&mut r, TEMPLATES);
+                let language = template.and_then(|_| pick(&mut r, LANGUAGES));
+                let error = (status == "failed").then(|| [131026, 470][r.next(2)]);
+                let body = format!(
+                    "{} {} {i}",
+                    WORDS[r.next(WORDS.len())],
+                    WORDS[r.next(WORDS.len())]
+                );
+                // 2025-12-28 to 2026-03-03, any hour; a few in 2024.
+                let day = r.next(66) as i64;
+                let base = if r.next(20) == 0 { 1_704_067_200 } else { 1_766_880_000 };
+                let t = base + day * 86_400 + r.next(86_400) as i64;
+                let at = crate::util::format_time(
+                    time::OffsetDateTime::from_unix_timestamp(t).unwrap(),
+                );
+                tx.execute(
+                    "INSERT INTO messages (number_id, direction, wamid, contact, contact_name, type, \
+                     template_name, template_language, body, status, status_rank, error_code, \
+                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 'text', ?6, ?7, ?8, ?9, 0, ?10, ?11, ?11)",
+                    params![
+                        number,
+                        direction,
+                        format!("wamid.P{i}"),
+                        CONTACTS[r.next(CONTACTS.len())],
+                        ["Anna", "Jörg"].get(r.next(3)).copied(),
+                        template,
+                        language,
+                        body,
+                        status,
+                        error,
+                        at
+                    ],
+                )
+                .unwrap();
+            }
+            for id in (1..600).step_by(7) {
+                tx.execute(
+                    "UPDATE messages SET status = 'failed', error_code = 131026 WHERE id = ?1",
+                    [id],
+                )
+                .unwrap();
+            }
+            for id in (3..600).step_by(11) {
+                tx.execute(
+                    "UPDATE messages SET contact = '4915100000009', number_id = 2 WHERE id = ?1",
+                    [id],
+                )
+                .unwrap();
+            }
+            tx.execute("DELETE FROM messages WHERE id % 13 = 0", [])
+                .unwrap();
+            Ok(())
+        })
+        .unwrap();
+        db
+    }
+
+    fn one_of<T: Clone + std::fmt::Debug + 'static>(
+        xs: Vec<T>,
+    ) -> impl Strategy<Value = Option<T>> {
+        proptest::option::weighted(0.4, proptest::sample::select(xs))
+    }
+
+    fn filters() -> impl Strategy<Value = HistoryFilter> {
+        let times = vec![
+            "2026-01-01",
+            "2026-01-15T10",
+            "2026-01-15T10:30:00.000Z",
+            "2025-12-31T23:59:59Z",
+            "2026-02-01T00",
+            "2026-02-29",
+            "2026-03",
+            "2024-01-10",
+            "soon",
+            "2030-01-01",
+            "2020-01-01",
+        ];
+        (
+            (
+                one_of(vec![1i64, 2, 99]),
+                one_of(vec![Direction::Outbound, Direction::Inbound]),
+                one_of(MessageStatus::ALL.to_vec()),
+                one_of(vec![
+                    "+4915100000001",
+                    "4915100000003",
+                    "4915100000009",
+                    "+4915199999999",
+                    "bsuid.AB12",
+                ]),
+                one_of(vec!["order_update", "bestätigung", "welcome", "nope"]),
+                one_of(vec!["en", "de_DE", "fr"]),
+                one_of(vec![131026i64, 470, 1]),
+            ),
+            (
+                one_of(times.clone()),
+                one_of(times),
+                one_of(vec![
+                    "order",
+                    "ord",
+                    "grüsse",
+                    "Grüße",
+                    "refund parcel",
+                    "4915100000001",
+                    "x",
+                    "%_",
+                    "",
+                    "anna",
+                ]),
+                one_of(vec![50i64, 300, 555, 2000]),
+                1u32..40,
+            ),
+        )
+            .prop_map(
+                |(
+                    (number_id, direction, status, contact, template, language, error_code),
+                    (since, until, search, before_id, limit),
+                )| {
+                    HistoryFilter {
+                        number_id,
+                        direction,
+                        status,
+                        contact: contact.map(str::to_string),
+                        template: template.map(str::to_string),
+                        language: language.map(str::to_string),
+                        error_code,
+                        since: since.map(str::to_string),
+                        until: until.map(str::to_string),
+                        search: search.map(str::to_string),
+                        before_id,
+                        after_id: None,
+                        limit: Some(limit),
+                    }
+                },
+            )
+    }
+
+    /// Every page of `f` by both plans, followed to the end by keyset.
+    fn same_pages(db: &Db, f: &HistoryFilter) -> std::result::Result<(), TestCaseError> {
+        let mut page = f.clone();
+        for _ in 0..100 {
+            let (planned, straight) = db
+                .with_conn(|c| Ok((list(c, &page)?, list_from_table(c, &page)?)))
+                .unwrap();
+            prop_assert_eq!(&planned, &straight, "filter {:?}", page);
+            match planned.last() {
+                Some(last) if planned.len() == page.limit.unwrap_or(200) as usize => {
+                    page.before_id = Some(last.id)
+                }
+                _ => break,
+            }
+        }
+        // And upwards by keyset, from the oldest page (or from the given key) to the newest.
+        let mut page = HistoryFilter {
+            after_id: Some(f.before_id.map(|b| b / 2).unwrap_or(0)),
+            before_id: None,
+            ..f.clone()
+        };
+        for _ in 0..100 {
+            let (planned, straight) = db
+                .with_conn(|c| Ok((list(c, &page)?, list_from_table(c, &page)?)))
+                .unwrap();
+            prop_assert_eq!(&planned, &straight, "filter {:?}", page);
+            match planned.first() {
+                Some(newest) if planned.len() == page.limit.unwrap_or(200) as usize => {
+                    page.after_id = Some(newest.id)
+                }
+                _ => return Ok(()),
+            }
+        }
+        Ok(())
+    }
+
+    fn check(db: &Db, cases: u32) {
+        let mut runner = TestRunner::new(Config {
+            cases,
+            ..Config::default()
+        });
+        runner.run(&filters(), |f| same_pages(db, &f)).unwrap();
+    }
+
+    #[test]
+    fn the_planned_query_returns_the_rows_of_the_straightforward_one() {
+        let db = history();
+        // The fixture holds what the filters ask for (so equal lists are not all empty).
+        let some = db
+            .with_conn(|c| {
+                list(
+                    c,
+                    &HistoryFilter {
+                        status: Some(MessageStatus::Failed),
+                        template: Some("bestätigung".into()),
+                        since: Some("2026-01-15T10".into()),
+                        search: Some("ord".into()),
+                        ..Default::default()
+                    },
+                )
+            })
+            .unwrap();
+        assert!(!some.is_empty());
+        check(&db, 400);
+    }
+
+    #[test]
+    fn a_database_converted_by_the_migration_answers_the_same() {
+        let db = history();
+        // Back to the index as 0005 made it, then convert it as an existing database is.
+        let old = include_str!("../../migrations/0005_history_search.sql");
+        let old_fts = &old[old.find("CREATE VIRTUAL TABLE messages_fts").unwrap()..];
+        db.with_tx(|tx| {
+            tx.execute_batch(
+                "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_delete; \
+                 DROP TRIGGER messages_fts_update; DROP TABLE messages_fts;",
+            )
+            .unwrap();
+            tx.execute_batch(old_fts).unwrap();
+            tx.execute_batch(include_str!("../../migrations/0020_history_facets.sql"))
+                .unwrap();
+            Ok(())
+        })
+        .unwrap();
+        check(&db, 100);
+    }
+
+    #[test]
+    fn the_full_text_plan_reads_newest_first_without_sorting() {
+        let db = history();
+        let plan: Vec<String> = db
+            .with_conn(|c| {
+                let f = HistoryFilter {
+                    status: Some(MessageStatus::Read),
+                    direction: Some(Direction::Inbound),
+                    before_id: Some(300),
+                    limit: Some(10),
+                    ..Default::default()
+                };
+                let super::Plan::FullText(expr) = super::plan(c, &f)? else {
+                    panic!("two filters are read from the full-text index");
+                };
+                let mut st = c
+                    .prepare(
+                        "EXPLAIN QUERY PLAN SELECT m.id FROM messages_fts CROSS JOIN messages m \
+                         ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?1 AND \
+                         messages_fts.rowid < 300 AND m.status = 'read' ORDER BY messages_fts.rowid DESC LIMIT 10",
+                    )
+                    .unwrap();
+                let rows = st
+                    .query_map([expr], |r| r.get::<_, String>(3))
+                    .unwrap()
+                    .collect::<rusqlite::Result<Vec<_>>>()
+                    .unwrap();
+                Ok(rows)
+            })
+            .unwrap();
+        assert!(plan[0].contains("VIRTUAL TABLE INDEX"), "{plan:?}");
+        assert!(plan.iter().all(|p| !p.contains("TEMP B-TREE")), "{plan:?}");
     }
 }
