@@ -1,4 +1,5 @@
-//! The Tauri shell of WABA Desk: builds the window, opens the core, and exposes thin commands.
+//! The Tauri shell of WABA Desk: builds the window, opens the core beside it, and exposes thin
+//! commands.
 //! No SQL, HTTP or keyring code lives here; it all belongs to `wabadesk-core`.
 
 mod commands;
@@ -24,11 +25,28 @@ pub fn run() {
         .init();
 
     let events = EventForwarder::new();
-    // The window cannot work without its database and keyring: say why and stop cleanly.
     let demo_requested = std::env::args().skip(1).any(|a| a == "--demo");
-    let state =
-        AppState::open(events.clone(), demo_requested).unwrap_or_else(|e| startup::fail(&e));
-    tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
+    let state = AppState::starting(events.clone(), demo_requested);
+    // The profile (database, migrations, keyring) opens on its own thread while the window is
+    // built and paints its first page; commands that need it wait for it. The window cannot
+    // work without it: when it cannot be opened, the app says why and stops cleanly. Where no
+    // dialog can say it (no display, or CI) it opens first, so that a failure ends the app
+    // before any window is tried.
+    let (failed, failure) = std::sync::mpsc::sync_channel::<wabadesk_core::Error>(1);
+    if startup::dialog_possible_here() {
+        let state = state.clone();
+        std::thread::Builder::new()
+            .name("open-profile".into())
+            .spawn(move || {
+                if let Err(e) = open_profile(&state) {
+                    let _ = failed.send(e);
+                }
+            })
+            .expect("a thread to open the profile");
+    } else {
+        drop(failed);
+        open_profile(&state).unwrap_or_else(|e| startup::fail(&e));
+    }
 
     // A `wabadesk://` link on the command line (the desktop entry's `%u`) opens its view.
     if let Some(link) = wabadesk_core::links::link_in_args(std::env::args().skip(1)) {
@@ -40,9 +58,14 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .setup(move |app| {
             events.attach(app.handle().clone());
-            // History fills from the team relay in the background, if one is set up.
-            commands::relay::follow(&state);
             app.manage(state);
+            let handle = app.handle().clone();
+            // The dialog of a failed start shows on the main thread, which runs the window.
+            std::thread::spawn(move || {
+                if let Ok(e) = failure.recv() {
+                    let _ = handle.run_on_main_thread(move || startup::fail(&e));
+                }
+            });
             use tauri_plugin_deep_link::DeepLinkExt;
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
@@ -56,4 +79,13 @@ pub fn run() {
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/commands.rs")))
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");
+}
+
+/// Opens the user's profile into `state`, then follows its team relay, if one is set up.
+fn open_profile(state: &AppState) -> wabadesk_core::Result<()> {
+    let data_dir = state.open_profile()?;
+    tracing::info!(data_dir = %data_dir.display(), "WABA Desk starting");
+    // History fills from the team relay in the background.
+    commands::relay::follow(state);
+    Ok(())
 }
