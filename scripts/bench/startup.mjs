@@ -2,11 +2,12 @@
 // same way (the floor). Run through scripts/bench/startup.sh, which builds both in release and
 // provides the display and keyring; `node scripts/bench/startup.mjs [runs]` inside that.
 //
-// Measures, for each binary over several runs (median):
+// Measures, for each binary over several runs, alternated between the two (median):
 //   - time from exec to the first painted page (both UIs log "UI ready" after their first frame);
 //   - memory of the app and its WebKit processes, 3 s after ready (idle): RSS and PSS summed;
 // then, for WABA Desk only: the same memory with 100,000 messages in its history, after the
-// History page has loaded every row (driven through tauri-driver); and the bundle sizes.
+// History page has loaded every row (driven through tauri-driver); and the bundle sizes. Its
+// last lines are the figures as `BENCH <key> <value> <unit>` (see scripts/bench/run.sh).
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
@@ -18,7 +19,7 @@ const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TAR
 const APP = path.join(target, "release/wabadesk-app");
 const FLOOR = path.join(target, "release/wabadesk-floor");
 const CLI = path.join(target, "release/wabadesk");
-const RUNS = Number(process.argv[2] ?? 5);
+const RUNS = Number(process.argv[2] ?? 15);
 const ROWS = Number(process.env.BENCH_ROWS ?? 100000);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -99,10 +100,8 @@ async function startOnce(bin) {
   return { ready, ...mem };
 }
 
-async function measure(label, bin) {
-  await startOnce(bin); // warm the page cache; not counted
-  const runs = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await startOnce(bin));
+/** The medians of a binary's runs, printed on one line. */
+function summary(label, runs) {
   const r = {
     label,
     ready: median(runs.map((x) => x.ready)),
@@ -116,6 +115,23 @@ async function measure(label, bin) {
     `${label.padEnd(10)} ready ${r.ready.toFixed(0)} ms (${r.readyMin.toFixed(0)}–${r.readyMax.toFixed(0)}), idle PSS ${mb(r.pss)} MB, RSS ${mb(r.rss)} MB  [${r.parts.join(", ")}]`,
   );
   return r;
+}
+
+/**
+ * The floor and WABA Desk side by side: one warm-up run of each (not counted), then RUNS runs
+ * of each, alternated, so that a machine getting busier or quieter weighs on both alike.
+ */
+async function measureBoth() {
+  await startOnce(FLOOR);
+  await startOnce(APP);
+  const floorRuns = [];
+  const appRuns = [];
+  for (let i = 0; i < RUNS; i++) {
+    floorRuns.push(await startOnce(FLOOR));
+    appRuns.push(await startOnce(APP));
+    console.log(`run ${i + 1}/${RUNS}: floor ${floorRuns[i].ready.toFixed(0)} ms, WABA Desk ${appRuns[i].ready.toFixed(0)} ms`);
+  }
+  return { floor: summary("floor", floorRuns), app: summary("WABA Desk", appRuns) };
 }
 
 /** WABA Desk with ROWS messages: open History, load every row, measure. */
@@ -161,16 +177,22 @@ async function withHistory() {
 
 function sizes() {
   const out = [];
-  const add = (label, p) => existsSync(p) && out.push(`${label} ${(statSync(p).size / 1048576).toFixed(1)} MB`);
-  add("app binary", APP);
-  add("floor binary", FLOOR);
+  const bench = [];
+  const add = (label, p, key) => {
+    if (!existsSync(p)) return;
+    const size = statSync(p).size / 1048576;
+    out.push(`${label} ${size.toFixed(1)} MB`);
+    if (key) bench.push(`BENCH ${key} ${size.toFixed(1)} MB`);
+  };
+  add("app binary", APP, "size.app_binary_mb");
+  add("floor binary", FLOOR, "size.floor_binary_mb");
   for (const kind of ["deb", "appimage"]) {
     const dir = path.join(target, "release/bundle", kind);
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir)) if (/\.(deb|AppImage)$/.test(f)) add(f, path.join(dir, f));
+    for (const f of readdirSync(dir)) if (/\.(deb|AppImage)$/.test(f)) add(f, path.join(dir, f), f.endsWith(".deb") ? "size.deb_mb" : null);
   }
   console.log(`sizes: ${out.join(", ")}`);
-  return out;
+  return bench;
 }
 
 for (const bin of [APP, FLOOR, CLI]) {
@@ -179,15 +201,28 @@ for (const bin of [APP, FLOOR, CLI]) {
     process.exit(1);
   }
 }
-console.log(`${RUNS} runs each (median), after one warm-up run; ${os.cpus().length} CPUs\n`);
+console.log(`${RUNS} runs each (median), alternated, after one warm-up run each; ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
 if (process.env.BENCH_ONLY === "history") {
   await withHistory();
   process.exit(0);
 }
-const floor = await measure("floor", FLOOR);
-const app = await measure("WABA Desk", APP);
+const { floor, app } = await measureBoth();
 console.log(
-  `\nratios to the floor: ready ${(app.ready / floor.ready).toFixed(2)}× (budget 1.5×), idle PSS ${(app.pss / floor.pss).toFixed(2)}×, idle RSS ${(app.rss / floor.rss).toFixed(2)}× (budget 1.3×)`,
+  `\nratios to the floor: ready ${(app.ready / floor.ready).toFixed(2)}× (budget 1.15×), idle PSS ${(app.pss / floor.pss).toFixed(2)}×, idle RSS ${(app.rss / floor.rss).toFixed(2)}× (budget 1.3×)`,
 );
-await withHistory();
-sizes();
+// BENCH_ONLY=startup: start-up and idle memory only (npm run bench measures browsing apart).
+if (process.env.BENCH_ONLY !== "startup") await withHistory();
+const sized = sizes();
+console.log(`load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+// The figures, last, one a line (what scripts/bench/run.sh collects).
+for (const line of [
+  `BENCH startup.floor_ms ${floor.ready.toFixed(0)} ms`,
+  `BENCH startup.app_ms ${app.ready.toFixed(0)} ms`,
+  `BENCH startup.ratio ${(app.ready / floor.ready).toFixed(2)} x`,
+  `BENCH startup.floor_idle_pss_mb ${mb(floor.pss)} MB`,
+  `BENCH startup.app_idle_pss_mb ${mb(app.pss)} MB`,
+  `BENCH startup.floor_idle_rss_mb ${mb(floor.rss)} MB`,
+  `BENCH startup.app_idle_rss_mb ${mb(app.rss)} MB`,
+  ...sized,
+])
+  console.log(line);
