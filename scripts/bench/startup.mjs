@@ -16,7 +16,8 @@ import { startDriver } from "../../e2e/harness.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
-const APP = path.join(target, "release/wabadesk-app");
+// BENCH_APP: another build of the app to set beside the floor (e.g. before and after a change).
+const APP = process.env.BENCH_APP ? path.resolve(process.env.BENCH_APP) : path.join(target, "release/wabadesk-app");
 const FLOOR = path.join(target, "release/wabadesk-floor");
 const CLI = path.join(target, "release/wabadesk");
 const RUNS = Number(process.argv[2] ?? 15);

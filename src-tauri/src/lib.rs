@@ -60,10 +60,14 @@ pub fn run() {
             events.attach(app.handle().clone());
             app.manage(state);
             let handle = app.handle().clone();
-            // The dialog of a failed start shows on the main thread, which runs the window.
+            // A failed start: the window, which cannot work, goes, and the dialog says why. (The
+            // dialog is run by the main thread's GTK loop; this thread waits for its answer.)
             std::thread::spawn(move || {
                 if let Ok(e) = failure.recv() {
-                    let _ = handle.run_on_main_thread(move || startup::fail(&e));
+                    if let Some(w) = handle.get_webview_window("main") {
+                        let _ = w.hide();
+                    }
+                    startup::fail(&e)
                 }
             });
             use tauri_plugin_deep_link::DeepLinkExt;
