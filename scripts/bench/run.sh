@@ -46,16 +46,18 @@ if wants ingest && ! command -v wrk >/dev/null; then
     || die "wrk could not be installed"
 fi
 
-# 2. Release builds, once: the app and its .deb (with the UI), the floor window, the CLI (the
-# seeders and the receiver), the History benchmark.
+# 2. Release builds, once: the app and its .deb (with the UI), the floor window, the CLI (its
+# seeders), the History benchmark. (inbox.sh builds the receiver it runs, a no-op after this.)
 log "release builds"
 if wants startup || wants memory; then
   npx tauri build --bundles deb || die "the app's release build failed"
   (cd scripts/bench/floor && npx tauri build --no-bundle) || die "the floor's release build failed"
 fi
-cargo build --release --locked -p wabadesk || die "the CLI's release build failed"
+if wants startup || wants memory; then
+  cargo build --release --locked -p wabadesk || die "the CLI's release build failed"
+fi
 history_example=src-tauri/crates/core/examples/history_bench.rs
-if wants history && [ -f "$history_example" ]; then
+if wants history && grep -qs 'BENCH ' "$history_example"; then
   cargo build --release --locked -p wabadesk-core --example history_bench || die "history_bench's release build failed"
 fi
 
