@@ -1,4 +1,5 @@
-//! The Tauri shell of WABA Desk: builds the window, opens the core, and exposes thin commands.
+//! The Tauri shell of WABA Desk: builds the window, opens the core beside it, and exposes thin
+//! commands.
 //! No SQL, HTTP or keyring code lives here; it all belongs to `wabadesk-core`.
 
 mod commands;
@@ -29,19 +30,18 @@ pub fn run() {
     let data_dir =
         wabadesk_core::paths::resolve_data_dir(None).unwrap_or_else(|e| startup::fail(&e));
     let instance_id = wabadesk_core::paths::instance_id(&data_dir);
-    // The window cannot work without its database and keyring: say why and stop cleanly. When
-    // this profile's window already runs, the profile is left alone: the single-instance plugin
-    // (below) hands the arguments over and ends this process before the setup runs.
-    let open = {
-        let events = events.clone();
-        move || {
-            let state =
-                AppState::open(events, demo_requested).unwrap_or_else(|e| startup::fail(&e));
-            tracing::info!(data_dir = %state.data_dir().display(), "WABA Desk starting");
-            state
-        }
+    let state = AppState::starting(events.clone(), demo_requested);
+    // The profile (database, migrations, keyring) opens on its own thread while the window is
+    // built and paints its first page; commands that need it wait for it. When this profile's
+    // window already runs, the profile is left alone: the single-instance plugin (below) hands
+    // the arguments over and ends this process before the setup runs.
+    let (failed, failure) = std::sync::mpsc::sync_channel::<wabadesk_core::Error>(1);
+    let mut not_opened = if instance::already_running(&instance_id) {
+        Some(failed)
+    } else {
+        begin_opening(&state, failed);
+        None
     };
-    let mut state = (!instance::already_running(&instance_id)).then(open.clone());
 
     // A `wabadesk://` link on the command line (the desktop entry's `%u`) opens its view.
     if let Some(link) = wabadesk_core::links::link_in_args(std::env::args().skip(1)) {
@@ -55,11 +55,22 @@ pub fn run() {
         .setup(move |app| {
             // The running window went away between the check and the plugin's own: this is the
             // window now.
-            let state = state.take().unwrap_or_else(open);
+            if let Some(failed) = not_opened.take() {
+                begin_opening(&state, failed);
+            }
             events.attach(app.handle().clone());
-            // History fills from the team relay in the background, if one is set up.
-            commands::relay::follow(&state);
             app.manage(state);
+            let handle = app.handle().clone();
+            // A failed start: the window, which cannot work, goes, and the dialog says why. (The
+            // dialog is run by the main thread's GTK loop; this thread waits for its answer.)
+            std::thread::spawn(move || {
+                if let Ok(e) = failure.recv() {
+                    if let Some(w) = handle.get_webview_window("main") {
+                        let _ = w.hide();
+                    }
+                    startup::fail(&e)
+                }
+            });
             use tauri_plugin_deep_link::DeepLinkExt;
             let handle = app.handle().clone();
             app.deep_link().on_open_url(move |event| {
@@ -73,4 +84,33 @@ pub fn run() {
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/commands.rs")))
         .run(tauri::generate_context!())
         .expect("error while running WABA Desk");
+}
+
+/// Starts opening the profile: on a thread of its own, its failure sent to `failed` (for the
+/// window's dialog); where no dialog can say it (no display, or CI), here and now, so that a
+/// failure ends the app before any window is tried.
+fn begin_opening(state: &AppState, failed: std::sync::mpsc::SyncSender<wabadesk_core::Error>) {
+    if startup::dialog_possible_here() {
+        let state = state.clone();
+        std::thread::Builder::new()
+            .name("open-profile".into())
+            .spawn(move || {
+                if let Err(e) = open_profile(&state) {
+                    let _ = failed.send(e);
+                }
+            })
+            .expect("a thread to open the profile");
+    } else {
+        drop(failed);
+        open_profile(state).unwrap_or_else(|e| startup::fail(&e));
+    }
+}
+
+/// Opens the user's profile into `state`, then follows its team relay, if one is set up.
+fn open_profile(state: &AppState) -> wabadesk_core::Result<()> {
+    let data_dir = state.open_profile()?;
+    tracing::info!(data_dir = %data_dir.display(), "WABA Desk starting");
+    // History fills from the team relay in the background.
+    commands::relay::follow(state);
+    Ok(())
 }

@@ -9,7 +9,7 @@ const TITLE: &str = "WABA Desk cannot start";
 pub fn fail(error: &wabadesk_core::Error) -> ! {
     eprintln!("{TITLE}: {error}");
     tracing::error!(code = ?error.code(), error = %error, "start-up failed");
-    if dialog_possible(|name| std::env::var_os(name)) {
+    if dialog_possible_here() {
         rfd::MessageDialog::new()
             .set_level(rfd::MessageLevel::Error)
             .set_title(TITLE)
@@ -25,6 +25,11 @@ fn dialog_text(error: &wabadesk_core::Error) -> String {
         "{error}\n\nWABA Desk closes now. Running \"wabadesk doctor\" checks the data \
          directory, the database and the OS keyring."
     )
+}
+
+/// Whether a failure could be shown in a dialog here (see [`fail`]).
+pub fn dialog_possible_here() -> bool {
+    dialog_possible(|name| std::env::var_os(name))
 }
 
 /// A dialog needs a display, and must never wait for a click in CI or a headless test.

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, RwLock};
 
 use wabadesk_core::audit::Actor;
 use wabadesk_core::events::Topic;
@@ -19,19 +19,32 @@ use crate::IpcError;
 pub const PREFERENCES_FILE: &str = "preferences.json";
 pub const PREFERENCES_KEY: &str = "preferences";
 
-/// What every command can reach. Built once at start; its core is swapped when the app moves
-/// between the user's profile and the demo profile.
-pub struct AppState {
+/// What every command can reach. Made before the window is built, while the user's profile
+/// (database, migrations, keyring) opens on a thread of its own ([`AppState::open_profile`]):
+/// the window paints meanwhile, and whatever needs the profile waits until it is open. Its core
+/// is swapped when the app moves between the user's profile and the demo profile. Cloning it
+/// shares it.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    /// Change events on their way to the webview (`app://changed`).
+    events: Arc<EventForwarder>,
+    /// The app was started with `--demo`: the UI starts the demo on its first frame.
+    demo_requested: bool,
+    /// The open profile, once it is open.
+    profile: OnceLock<Profile>,
+    /// Wakes whoever waits for the profile.
+    opened: (Mutex<()>, Condvar),
+}
+
+struct Profile {
     /// The open profile's core; it also owns that profile's webhook receiver.
     core: RwLock<Arc<Core>>,
-    /// Change events on their way to the webview (`app://changed`).
-    pub events: Arc<EventForwarder>,
     /// The user's own profile directory (the demo profile lives inside it).
     base_data_dir: PathBuf,
     /// The user's profile, also while the demo is open: its settings are the user's.
     user_core: Arc<Core>,
-    /// The app was started with `--demo`: the UI starts the demo on its first frame.
-    pub demo_requested: bool,
     /// The running demo, and what the user's profile had open while it runs.
     demo: tokio::sync::Mutex<Option<RunningDemo>>,
 }
@@ -70,36 +83,81 @@ const ALL_TOPICS: [Topic; 8] = [
 ];
 
 impl AppState {
+    /// The state of a starting app: no profile open yet (see [`AppState::open_profile`]).
+    pub fn starting(events: Arc<EventForwarder>, demo_requested: bool) -> Self {
+        Self(Arc::new(Shared {
+            events,
+            demo_requested,
+            profile: OnceLock::new(),
+            opened: (Mutex::new(()), Condvar::new()),
+        }))
+    }
+
     /// Resolves the data dir (`WABADESK_DATA_DIR` or the OS default, as the CLI does), opens
-    /// and migrates the database, selects the OS keyring, and finishes interrupted rotations.
-    pub fn open(events: Arc<EventForwarder>, demo_requested: bool) -> Result<Self> {
+    /// and migrates the database, selects the OS keyring, and finishes interrupted rotations;
+    /// then the profile is open and everything waiting for it goes on. Returns its data dir.
+    pub fn open_profile(&self) -> Result<PathBuf> {
         let data_dir = paths::resolve_data_dir(None)?;
         let core = Core::open(&data_dir, Arc::new(KeyringStore::for_app()))?;
-        Ok(Self::with_core(Arc::new(core), events, demo_requested))
+        self.install(Arc::new(core));
+        Ok(data_dir)
     }
 
     /// The state around an open core (the user's profile).
     pub fn with_core(core: Arc<Core>, events: Arc<EventForwarder>, demo_requested: bool) -> Self {
+        let state = Self::starting(events, demo_requested);
+        state.install(core);
+        state
+    }
+
+    fn install(&self, core: Arc<Core>) {
         // Every change the core commits reaches the webview as `app://changed`.
-        core.set_event_sink(events.clone());
-        Self {
+        core.set_event_sink(self.0.events.clone());
+        let profile = Profile {
             base_data_dir: core.data_dir().to_path_buf(),
             user_core: core.clone(),
             core: RwLock::new(core),
-            events,
-            demo_requested,
             demo: tokio::sync::Mutex::new(None),
+        };
+        let (lock, signal) = &self.0.opened;
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if self.0.profile.set(profile).is_err() {
+            tracing::warn!("the profile was already open");
+        }
+        signal.notify_all();
+    }
+
+    /// The open profile; until it is open (the first moments after start), waits for it.
+    fn profile(&self) -> &Profile {
+        if let Some(p) = self.0.profile.get() {
+            return p;
+        }
+        let (lock, signal) = &self.0.opened;
+        let mut guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(p) = self.0.profile.get() {
+                return p;
+            }
+            guard = signal.wait(guard).unwrap_or_else(|e| e.into_inner());
         }
     }
 
     /// The open profile's core.
     pub fn core(&self) -> Arc<Core> {
-        self.core.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.profile()
+            .core
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn swap_core(&self, core: Arc<Core>) -> Arc<Core> {
-        core.set_event_sink(self.events.clone());
-        let mut guard = self.core.write().unwrap_or_else(|e| e.into_inner());
+        core.set_event_sink(self.0.events.clone());
+        let mut guard = self
+            .profile()
+            .core
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
         std::mem::replace(&mut *guard, core)
     }
 
@@ -147,17 +205,17 @@ impl AppState {
 
     /// The UI's preference store. The user's own, also while the demo runs.
     pub fn preferences_path(&self) -> PathBuf {
-        self.base_data_dir.join(PREFERENCES_FILE)
+        self.profile().base_data_dir.join(PREFERENCES_FILE)
     }
 
     /// The user's settings (kept by the user's profile's core).
     pub fn settings(&self) -> Settings {
-        self.user_core.settings()
+        self.profile().user_core.settings()
     }
 
     /// Whether the user's profile has saved settings yet.
     pub fn has_saved_settings(&self) -> bool {
-        self.user_core.has_saved_settings()
+        self.profile().user_core.has_saved_settings()
     }
 
     /// Once, for a profile from before the core kept its settings: the preference store's value
@@ -184,9 +242,9 @@ impl AppState {
     /// Saves the user's settings; while the demo profile is open it gets them too (the
     /// downloads folder for its exports, the name for sign-offs).
     pub fn set_settings(&self, settings: Settings) -> Result<Settings> {
-        let saved = self.user_core.set_settings(settings, Actor::Ui)?;
+        let saved = self.profile().user_core.set_settings(settings, Actor::Ui)?;
         let open = self.core();
-        if !Arc::ptr_eq(&open, &self.user_core) {
+        if !Arc::ptr_eq(&open, &self.profile().user_core) {
             open.set_settings(saved.clone(), Actor::Ui)?;
         }
         Ok(saved)
@@ -194,15 +252,15 @@ impl AppState {
 
     fn changed_everything(&self) {
         for topic in ALL_TOPICS {
-            self.events.changed(topic, None);
+            self.0.events.changed(topic, None);
         }
     }
 
     pub async fn profile_status(&self) -> ProfileStatus {
-        let demo = self.demo.lock().await;
+        let demo = self.profile().demo.lock().await;
         ProfileStatus {
             demo: demo.is_some(),
-            demo_requested: self.demo_requested,
+            demo_requested: self.0.demo_requested,
             data_dir: self.data_dir().display().to_string(),
             demo_info: demo.as_ref().map(|d| d.handle.info()),
         }
@@ -217,7 +275,7 @@ impl AppState {
         progress: impl FnMut(&str) + Send,
     ) -> Result<ProfileStatus> {
         {
-            let mut slot = self.demo.lock().await;
+            let mut slot = self.profile().demo.lock().await;
             if slot.is_none() {
                 let real_core = self.core();
                 let real_receiver = real_core.receiver_addr();
@@ -252,13 +310,13 @@ impl AppState {
 
     /// The demo of the user's profile: `<data dir>/demo` and the `.demo` keyring namespace.
     pub fn demo_options(&self) -> DemoOptions {
-        DemoOptions::for_profile(&self.base_data_dir)
+        DemoOptions::for_profile(&self.profile().base_data_dir)
     }
 
     /// Stops the demo (simulator, inbox) and opens the user's profile again, with its receiver
     /// if it ran before.
     pub async fn leave_demo(&self) -> Result<ProfileStatus> {
-        let running = self.demo.lock().await.take();
+        let running = self.profile().demo.lock().await.take();
         if let Some(d) = running {
             d.handle.stop().await;
             self.swap_core(d.real_core);
@@ -280,7 +338,7 @@ mod tests {
 
     fn demo_options(state: &AppState) -> DemoOptions {
         let mut o = DemoOptions::new(
-            wabadesk_demo::demo_profile_dir(&state.base_data_dir),
+            wabadesk_demo::demo_profile_dir(&state.profile().base_data_dir),
             Arc::new(MemoryStore::new()),
         );
         o.sim.review_delay = std::time::Duration::from_millis(200);
@@ -352,6 +410,24 @@ mod tests {
         // The simulator is gone with the demo.
         let sim_up = reqwest_free_connect(&info.sim_url);
         assert!(!sim_up, "the simulator stopped");
+    }
+
+    #[test]
+    fn whatever_needs_the_profile_waits_until_it_is_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::starting(EventForwarder::new(), false);
+        let waiting = {
+            let state = state.clone();
+            std::thread::spawn(move || state.core().data_dir().to_path_buf())
+        };
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(!waiting.is_finished(), "no profile yet: it waits");
+        let core = Arc::new(Core::open(dir.path(), Arc::new(MemoryStore::new())).unwrap());
+        state.install(core.clone());
+        assert_eq!(waiting.join().unwrap(), dir.path());
+        // Once open, the same core for everyone, without waiting.
+        assert!(Arc::ptr_eq(&state.core(), &core));
+        assert_eq!(state.preferences_path(), dir.path().join(PREFERENCES_FILE));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 import { ChosenNumberProvider } from "./lib/hooks/useChosenNumber";
 import type { Preferences } from "./lib/ipc/bindings/Preferences";
-import { openingLink, uiReady } from "./lib/ipc/commands";
+import { openingLink } from "./lib/ipc/commands";
 import { handleDrop } from "./lib/drop";
 import { toIpcError } from "./lib/ipc/errors";
 import { NumbersProvider, useNumbers } from "./lib/numbers";
@@ -96,8 +96,8 @@ function SupersededBadge() {
   );
 }
 
-/** The first frame was reported (see `Shell`). */
-let readyReported = false;
+/** The opening link was asked for (see `Shell`). */
+let linkAsked = false;
 
 function Shell() {
   const section = useSection();
@@ -130,12 +130,9 @@ function Shell() {
   }, []);
 
   useEffect(() => {
-    // The first frame of the window (in the remembered theme) is painted after two animation
-    // frames: report it (logged; the start-up benchmark waits for it). Once: a profile switch
-    // opens the shell again.
-    if (readyReported) return;
-    readyReported = true;
-    requestAnimationFrame(() => requestAnimationFrame(() => void uiReady(Math.round(performance.now())).catch(() => {})));
+    // Once: a profile switch opens the shell again. (The first frame is reported by boot.ts.)
+    if (linkAsked) return;
+    linkAsked = true;
     // Started from a wabadesk:// link (the desktop entry, its actions): go to its view.
     openingLink().then(
       (route) => {

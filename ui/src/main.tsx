@@ -1,10 +1,8 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
-import { applyRememberedTheme } from "./lib/theme";
-import "./styles.css";
 
-applyRememberedTheme();
+// Loaded by boot.ts after the static shell is painted; the first render replaces it.
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <App />
