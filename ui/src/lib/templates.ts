@@ -172,7 +172,7 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
   const headerFormat = carousel ? "NONE" : d.header.format.toUpperCase();
   return {
     headerFormat,
-    headerHandle: d.header.handle,
+    headerHandle: d.header.handle || undefined,
     headerText: fill(d.header.text, () => d.header.sample),
     body,
     footer: carousel || offer ? "" : footer,
@@ -180,7 +180,7 @@ export function previewOfDraft(d: TemplateDraft): PreviewModel {
     cards: carousel
       ? d.cards.map((c) => ({
           headerFormat: c.header.format.toUpperCase(),
-          headerHandle: c.header.handle,
+          headerHandle: c.header.handle || undefined,
           body: fill(c.body, (n) => c.body_samples[n]),
           buttons: c.buttons.map((b) => buttonLabel(b)),
         }))

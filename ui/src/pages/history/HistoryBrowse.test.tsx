@@ -11,7 +11,7 @@ function msg(id: number): MessageView {
     id, number_id: null, direction: "out", wamid: `wamid.${id}`, contact: "4915123456789", contact_name: null,
     type: "text", template_name: null, template_language: null, body: `message ${id}`, status: "sent", sent_at: null, delivered_at: null,
     read_at: null, failed_at: null, error_code: null, error_title: null, error_explanation: null, created_at: new Date().toISOString(),
-    attempt_ref: null, reaction: null, edited_at: null, deleted_at: null,
+    attempt_ref: null, reaction: null, edited_at: null, deleted_at: null, sent_by: null,
   };
 }
 
