@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { Environment } from "../../lib/ipc/bindings/Environment";
 import { ErrorBanner } from "../../lib/components/ErrorBanner";
 import { Page } from "../../lib/components/Page";
@@ -64,9 +64,14 @@ export function SettingsPage(props: {
   const [formError, setFormError] = useState<ErrorPayload | null>(null);
   const [saved, setSaved] = useState(false);
   const [saving, setSaving] = useState(false);
-  // Preferences that arrive later (read at start) fill the form once.
-  useEffect(() => setForm(formOf(props.preferences)), [props.preferences]);
+  // Preferences that arrive later (read at start) fill the form, unless the user has started
+  // typing in it: what they typed is kept.
+  const edited = useRef(false);
+  useEffect(() => {
+    if (!edited.current) setForm(formOf(props.preferences));
+  }, [props.preferences]);
   const edit = (patch: Partial<Form>) => {
+    edited.current = true;
     setForm((f) => ({ ...f, ...patch }));
     setSaved(false);
   };
@@ -78,6 +83,7 @@ export function SettingsPage(props: {
     setSaved(false);
     try {
       props.onPreferences(await setPreferences(withForm(props.preferences, form)));
+      edited.current = false;
       setSaved(true);
     } catch (e) {
       setFormError(toIpcError(e));
