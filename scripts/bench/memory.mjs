@@ -8,7 +8,8 @@
 //   - browse: the profile seeded with the `wabadesk history seed` command (100,000 messages, then
 //     900,000 more for 1,000,000), History opened and scrolled down page after page (at most
 //     BENCH_PAGES pages or BENCH_SECONDS seconds), then End (the oldest message), scrolled up the
-//     same way, then Home (the newest); 3 s later the memory is read.
+//     same way, then Home (the newest); 3 s later the memory is read (the figure), and once more
+//     10 s after (shown, to tell garbage not yet given back from memory kept).
 // The last lines are `BENCH memory.<figure> <value> MB` (see scripts/bench/run.sh).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -117,7 +118,8 @@ async function scroll(way) {
 })();
 `;
 
-/** Starts the app on `dataDir` through the driver, runs `work(driver)`, measures 3 s later. */
+/** Starts the app on `dataDir` through the driver, runs `work(driver)`, measures 3 s later (the
+ * figure) and again 10 s after the work (`later`: whether what grew was garbage given back). */
 async function session(dataDir, work) {
   const env = { ...process.env, WABADESK_DATA_DIR: dataDir, WABADESK_KEYRING_SERVICE: "com.wabadesk.bench", WABADESK_LOG: "warn" };
   const { driver, driverProcess } = await startDriver(env, APP);
@@ -125,7 +127,9 @@ async function session(dataDir, work) {
     await driver.wait(async () => (await driver.executeScript("return document.documentElement.dataset.ready")) === "true", 60000);
     const info = await work(driver);
     await sleep(3000);
-    return { info, ...memory(appPid()) };
+    const m = memory(appPid());
+    await sleep(7000);
+    return { info, ...m, later: memory(appPid()) };
   } finally {
     await Promise.race([driver.quit(), sleep(10000)]);
     driverProcess.kill();
@@ -140,8 +144,11 @@ for (const bin of [APP, CLI]) {
 }
 console.log(`${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; ${PAGES} pages or ${SECONDS} s each way\n`);
 const figures = [];
-const show = (label, m) =>
+const show = (label, m) => {
   console.log(`${label}: PSS ${mb(m.pss).toFixed(1)} MB, RSS ${mb(m.rss).toFixed(1)} MB  [${m.parts.join(", ")}]`);
+  const l = m.later;
+  console.log(`  10 s later: PSS ${mb(l.pss).toFixed(1)} MB, RSS ${mb(l.rss).toFixed(1)} MB  [${l.parts.join(", ")}]`);
+};
 
 const idleDir = mkdtempSync(path.join(os.tmpdir(), "wabadesk-bench-idle-"));
 try {
