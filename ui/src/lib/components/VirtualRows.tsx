@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 /**
  * A windowed list: only the rows in view (plus a margin) are in the DOM, so 100k rows scroll
@@ -138,20 +138,18 @@ export function VirtualRows<T>(props: {
           {rows.slice(first, last).map((row, k) => {
             const i = first + k;
             return (
-              <div
+              <Row
                 key={i % pool}
                 id={`${props.id}-row-${i}`}
-                role="row"
-                aria-rowindex={i + 1}
-                aria-selected={i === active}
-                className="vtable__row"
-                style={{ position: "absolute", top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}
-                onClick={() => setActive(i)}
-                onDoubleClick={() => props.onOpen?.(row)}
-                {...props.rowProps?.(row)}
-              >
-                {props.render(row, i, i === active)}
-              </div>
+                index={i}
+                row={row}
+                active={i === active}
+                rowHeight={rowHeight}
+                render={props.render}
+                rowProps={props.rowProps}
+                onSelect={setActive}
+                onOpen={props.onOpen}
+              />
             );
           })}
         </div>
@@ -159,3 +157,37 @@ export function VirtualRows<T>(props: {
     </div>
   );
 }
+
+type RowArgs<T> = {
+  id: string;
+  index: number;
+  row: T;
+  active: boolean;
+  rowHeight: number;
+  render: (row: T, index: number, active: boolean) => ReactNode;
+  rowProps?: (row: T) => Record<string, string>;
+  onSelect: (index: number) => void;
+  onOpen?: (row: T) => void;
+};
+
+function RowOf<T>(p: RowArgs<T>) {
+  const i = p.index;
+  return (
+    <div
+      id={p.id}
+      role="row"
+      aria-rowindex={i + 1}
+      aria-selected={p.active}
+      className="vtable__row"
+      style={{ position: "absolute", top: i * p.rowHeight, height: p.rowHeight, left: 0, right: 0 }}
+      onClick={() => p.onSelect(i)}
+      onDoubleClick={() => p.onOpen?.(p.row)}
+      {...p.rowProps?.(p.row)}
+    >
+      {p.render(p.row, i, p.active)}
+    </div>
+  );
+}
+
+/** A row is drawn again only when its row, place or activeness changes, not on every scroll. */
+const Row = memo(RowOf) as typeof RowOf;
