@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "react";
 
 /**
  * A windowed list: only the rows in view (plus a margin) are in the DOM, so 100k rows scroll
@@ -9,7 +9,8 @@ import { type ReactNode, useEffect, useLayoutEffect, useRef, useState } from "re
  * With `rowKey`, the rows may change under the view (rows added or dropped at either end): the
  * row at the top of the view and the active row keep their place, so nothing jumps. Only at the
  * very top of a list marked `stickToTop` do rows added above come into view. `jump` (a new token)
- * moves to the first or the last row.
+ * moves to the first or the last row. Row elements are reused as the view moves (keyed by their
+ * slot, not by the row), so `render` must draw a row from its arguments alone.
  */
 export function VirtualRows<T>(props: {
   id: string;
@@ -39,6 +40,12 @@ export function VirtualRows<T>(props: {
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - margin);
   const last = Math.min(rows.length, Math.ceil((scrollTop + height) / rowHeight) + margin);
   const top = Math.min(rows.length - 1, Math.floor(scrollTop / rowHeight));
+  // The row elements are a fixed pool: row i takes slot i mod `pool`, a slot as large as the
+  // rows that can be in the DOM at once. A row that stays in view keeps its element (and its
+  // focus); one scrolled out lends its element to the row scrolling in, updated in place. So
+  // scrolling, or a page of rows arriving at either end, creates no new row elements (each new
+  // node would also cost the web process its accessibility object and layout boxes).
+  const pool = Math.ceil(height / rowHeight) + 2 * margin + 1;
 
   // What the view showed before the rows changed: its rows, the stickiness, the last jump
   // (`active` is still the index into the previous rows when they change).
@@ -131,20 +138,18 @@ export function VirtualRows<T>(props: {
           {rows.slice(first, last).map((row, k) => {
             const i = first + k;
             return (
-              <div
-                key={rowKey ? rowKey(row) : i}
+              <Row
+                key={i % pool}
                 id={`${props.id}-row-${i}`}
-                role="row"
-                aria-rowindex={i + 1}
-                aria-selected={i === active}
-                className="vtable__row"
-                style={{ position: "absolute", top: i * rowHeight, height: rowHeight, left: 0, right: 0 }}
-                onClick={() => setActive(i)}
-                onDoubleClick={() => props.onOpen?.(row)}
-                {...props.rowProps?.(row)}
-              >
-                {props.render(row, i, i === active)}
-              </div>
+                index={i}
+                row={row}
+                active={i === active}
+                rowHeight={rowHeight}
+                render={props.render}
+                rowProps={props.rowProps}
+                onSelect={setActive}
+                onOpen={props.onOpen}
+              />
             );
           })}
         </div>
@@ -152,3 +157,37 @@ export function VirtualRows<T>(props: {
     </div>
   );
 }
+
+type RowArgs<T> = {
+  id: string;
+  index: number;
+  row: T;
+  active: boolean;
+  rowHeight: number;
+  render: (row: T, index: number, active: boolean) => ReactNode;
+  rowProps?: (row: T) => Record<string, string>;
+  onSelect: (index: number) => void;
+  onOpen?: (row: T) => void;
+};
+
+function RowOf<T>(p: RowArgs<T>) {
+  const i = p.index;
+  return (
+    <div
+      id={p.id}
+      role="row"
+      aria-rowindex={i + 1}
+      aria-selected={p.active}
+      className="vtable__row"
+      style={{ position: "absolute", top: i * p.rowHeight, height: p.rowHeight, left: 0, right: 0 }}
+      onClick={() => p.onSelect(i)}
+      onDoubleClick={() => p.onOpen?.(p.row)}
+      {...p.rowProps?.(p.row)}
+    >
+      {p.render(p.row, i, p.active)}
+    </div>
+  );
+}
+
+/** A row is drawn again only when its row, place or activeness changes, not on every scroll. */
+const Row = memo(RowOf) as typeof RowOf;

@@ -1,3 +1,4 @@
+import { formatCount } from "../../lib/count";
 import { NumberPicker } from "../../lib/components/NumberPicker";
 import type { ExportFormat } from "../../lib/ipc/bindings/ExportFormat";
 import type { HistoryFilter } from "../../lib/ipc/bindings/HistoryFilter";
@@ -68,7 +69,7 @@ export function HistoryFilters(props: {
               aria-pressed={filter.status === status}
               onClick={() => onFilter({ status: filter.status === status ? null : parseStatus(status) })}
             >
-              {status} {n.toLocaleString()}
+              {status} {formatCount(n)}
             </button>
           ))}
         </p>

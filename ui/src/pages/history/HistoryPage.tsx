@@ -1,3 +1,4 @@
+import { formatCount } from "../../lib/count";
 import { dateTime } from "../../lib/time";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { EmptyState } from "../../lib/components/EmptyState";
@@ -253,7 +254,7 @@ export function HistoryPage() {
       )}
       {exporting !== null && (
         <p role="status" className="hint">
-          Exporting… {exporting.toLocaleString()} messages written
+          Exporting… {formatCount(exporting)} messages written
         </p>
       )}
       {exported && (

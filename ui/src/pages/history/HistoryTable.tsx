@@ -1,3 +1,4 @@
+import { formatCount } from "../../lib/count";
 import { When } from "../../lib/components/Badges";
 import { MessageMarks } from "./MessageMarks";
 import { VirtualRows } from "../../lib/components/VirtualRows";
@@ -92,8 +93,8 @@ export function HistoryTable(props: {
       </div>
       <p className="hint" id="history-position">
         {whole
-          ? `${rows.length.toLocaleString()} shown.`
-          : `${Math.max(props.total, rows.length).toLocaleString()} messages; ${
+          ? `${formatCount(rows.length)} shown.`
+          : `${formatCount(Math.max(props.total, rows.length))} messages; ${
               props.atNewest ? "older" : props.atOldest ? "newer" : "newer and older"
             } ones load as you scroll.`}{" "}
         ↑ ↓ Page Up/Down move, Home/End go to the newest/oldest, Enter opens.{" "}

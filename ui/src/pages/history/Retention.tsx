@@ -1,3 +1,4 @@
+import { formatCount } from "../../lib/count";
 import { useState } from "react";
 import { pruneHistory } from "../../lib/ipc/commands";
 
@@ -36,7 +37,7 @@ export function Retention(props: { onPruned: () => void; onError: (e: unknown) =
               }, props.onError)
             }
           >
-            Delete {pruneCount.toLocaleString()} messages
+            Delete {formatCount(pruneCount)} messages
           </button>
         )}
         {pruneCount === 0 && <span className="hint">Nothing older than {keepDays} days.</span>}
