@@ -140,7 +140,7 @@ test("journey: team relay — connect, point the webhook, live events, offline a
     await driver.wait(retrying(async () => (await countOf(driver, SEL.inboxRows)) === 1), 10000, "one incoming message in the inbox");
     await driver.wait(retrying(async () => (await press(driver, SEL.inboxRowOpen), true)), 10000, "the event opens");
     await waitFor(driver, SEL.eventDrawer);
-    assert.match(await text(driver, SEL.eventOrigin), /^(relay|import) · /);
+    assert.match(await text(driver, SEL.eventOrigin), /^Team relay · /);
   });
 
   await j.step("relay-stopped-offline-state", async () => {

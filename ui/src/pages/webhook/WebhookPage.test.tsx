@@ -18,6 +18,9 @@ function view(patch: Partial<WebhookView> = {}): WebhookView {
 let saved: unknown[] = [];
 let checked: unknown[] = [];
 
+/** The team relay this profile follows (none unless a test sets one). */
+let relay: { connected: boolean; url: string | null } = { connected: false, url: null };
+
 function backend(current: WebhookView) {
   saved = [];
   checked = [];
@@ -50,6 +53,8 @@ function backend(current: WebhookView) {
       case "point_webhook_at_inbox":
         saved.push({ point: a });
         return view({ url: "http://127.0.0.1:8377/webhook", history: [{ at: "2026-11-25T00:00:00Z", old_url: null, new_url: "http://127.0.0.1:8377/webhook", source: "app", actor: "ui" }] });
+      case "relay_status":
+        return { ...relay, token_name: relay.connected ? "front desk" : null, cursor: 0, last_sync_at: null, last_error: null, problem: null, problem_details: null, next_retry_at: null };
       case "set_webhook":
         saved.push(a);
         return view({ url: (a.input as { url: string }).url, headers: (a.input as { headers: Record<string, string> }).headers });
@@ -60,6 +65,7 @@ function backend(current: WebhookView) {
 }
 
 beforeEach(() => {
+  relay = { connected: false, url: null };
   location.hash = "#/webhook";
 });
 afterEach(() => {
@@ -144,5 +150,22 @@ describe("Webhook page", () => {
     expect(saved).toEqual([{ point: { id: 7, listen: "127.0.0.1:8377" } }]);
     expect(screen.getByText("http://127.0.0.1:8377/webhook", { selector: "#webhook-current-url" })).toBeTruthy();
     expect((screen.getByLabelText("Main webhook URL") as HTMLInputElement).value).toBe("http://127.0.0.1:8377/webhook");
+  });
+
+  it("asks before taking a number off the team relay, and says the webhook is the relay's", async () => {
+    relay = { connected: true, url: "http://127.0.0.1:8790" };
+    backend(view({ url: "http://127.0.0.1:8790/webhook", has_secret: true }));
+    render(<App />);
+    await screen.findByText(/the team relay: every colleague's desktop gets this number's events/);
+    fireEvent.click(screen.getByRole("button", { name: "Point this number's webhook at this app's inbox" }));
+    const ask = await screen.findByRole("alertdialog", { name: "Take this number off the team relay?" });
+    expect(saved).toEqual([]);
+    fireEvent.click(within(ask).getByRole("button", { name: "Keep it on the relay" }));
+    expect(screen.queryByRole("alertdialog")).toBeNull();
+    expect(saved).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Point this number's webhook at this app's inbox" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Point it at this app's inbox" }));
+    await screen.findByText(/Saved\. 360dialog now has/);
+    expect(saved).toEqual([{ point: { id: 7, listen: "127.0.0.1:8377" } }]);
   });
 });

@@ -12,12 +12,14 @@ import {
   acceptWebhook,
   getWebhook,
   pointWebhookAtInbox,
+  relayStatus,
   setWebhook,
   testWebhookEndpoint,
 } from "../../lib/ipc/commands";
 import { toIpcError } from "../../lib/ipc/errors";
 import { useNumbers } from "../../lib/numbers";
 import { useChosenNumber } from "../../lib/hooks/useChosenNumber";
+import { useLoad } from "../../lib/hooks/useLoad";
 import { useUrlCheck } from "../../lib/webhook/useUrlCheck";
 import { Destinations } from "./Destinations";
 import { HeaderRows } from "./HeaderRows";
@@ -38,6 +40,10 @@ export function WebhookPage() {
   const [url, setUrl] = useState("");
   const [headers, setHeaders] = useState<HeaderRow[]>([]);
   const [secret, setSecret] = useState(false);
+  // The team relay this profile follows: a webhook pointing at it feeds every colleague.
+  const relay = useLoad(() => relayStatus(), [], ["inbox"]);
+  const relayUrl = relay.data?.connected && relay.data.url ? `${relay.data.url.replace(/\/+$/, "")}/webhook` : null;
+  const [confirmLeaveRelay, setConfirmLeaveRelay] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const [test, setTest] = useState<EndpointTest | null>(null);
@@ -101,8 +107,13 @@ export function WebhookPage() {
   }
 
   /** One click: the receiver runs (started if needed) and the webhook points at it. */
-  async function pointAtInbox() {
+  async function pointAtInbox(confirmed = false) {
     if (numberId === null) return;
+    if (!confirmed && onRelay) {
+      setConfirmLeaveRelay(true);
+      return;
+    }
+    setConfirmLeaveRelay(false);
     setPointing(true);
     setError(null);
     setSaved(false);
@@ -130,6 +141,7 @@ export function WebhookPage() {
     }
   }
 
+  const onRelay = relayUrl !== null && view?.url === relayUrl;
   return (
     <Page id="webhook" title="Webhook" lead="Where 360dialog sends incoming messages and delivery statuses for each number.">
       {numbers !== null && withKey.length === 0 ? (
@@ -170,6 +182,12 @@ export function WebhookPage() {
               <h2>Webhook URL</h2>
               <p className="hint">
                 Current at 360dialog: <span className="mono" id="webhook-current-url">{view.url ?? "(none)"}</span>
+                {onRelay && (
+                  <span id="webhook-on-relay">
+                    {" "}
+                    — the team relay: every colleague's desktop gets this number's events from there.
+                  </span>
+                )}
               </p>
               <label className="field field--wide">
                 <span>Main webhook URL</span>
@@ -195,7 +213,7 @@ export function WebhookPage() {
                     : "HTTPS, no '_' in the host, no port. Underscores in the path are fine.")}
               </p>
               <p>
-                <button type="button" id="webhook-point-inbox" onClick={() => void pointAtInbox()} disabled={!local || pointing || saving}>
+                <button type="button" id="webhook-point-inbox" onClick={() => void pointAtInbox()} disabled={!local || pointing || saving || confirmLeaveRelay}>
                   {pointing ? "Pointing at the inbox…" : "Point this number's webhook at this app's inbox"}
                 </button>{" "}
                 <span className="hint">
@@ -204,6 +222,22 @@ export function WebhookPage() {
                     : "360dialog cannot reach this computer: this works for simulator numbers only."}
                 </span>
               </p>
+              {confirmLeaveRelay && (
+                <div className="warning-banner" role="alertdialog" aria-label="Take this number off the team relay?" id="webhook-leave-relay">
+                  <p>
+                    This number's webhook goes to the team relay now. Pointing it at this app's inbox takes it off the relay: your
+                    colleagues' desktops stop receiving its messages and statuses until someone points it back.
+                  </p>
+                  <div className="form__actions">
+                    <button type="button" id="webhook-keep-relay" autoFocus onClick={() => setConfirmLeaveRelay(false)}>
+                      Keep it on the relay
+                    </button>
+                    <button type="button" className="danger" id="webhook-leave-relay-confirm" onClick={() => void pointAtInbox(true)}>
+                      Point it at this app's inbox
+                    </button>
+                  </div>
+                </div>
+              )}
               {numberId !== null && (
                 <RelayPoint
                   numberId={numberId}
