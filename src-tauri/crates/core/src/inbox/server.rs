@@ -64,10 +64,12 @@ const REJECTION_QUEUE: usize = 256;
 struct Persist {
     body: Bytes,
     done: oneshot::Sender<bool>,
-    /// Holds the body's share of the memory budget until it is stored.
-    _budget: tokio::sync::OwnedSemaphorePermit,
+    // Fields drop in this order: the bytes stop counting as held before the budget's share is
+    // given back, so the next body is never counted while this one still is.
     /// Counts its bytes as held until it is stored.
     _held: Held,
+    /// Holds the body's share of the memory budget until it is stored.
+    _budget: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Bytes of request bodies in memory now, and the most there ever were.
@@ -669,8 +671,8 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
     let p = Persist {
         body,
         done,
-        _budget: budget,
         _held: held,
+        _budget: budget,
     };
     if rx.queue.send(p).await.is_err() {
         return StatusCode::SERVICE_UNAVAILABLE;
