@@ -12,10 +12,11 @@
 //     10 s after (shown, to tell garbage not yet given back from memory kept).
 // The last lines are `BENCH memory.<figure> <value> MB` (see scripts/bench/run.sh).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDriver } from "../../e2e/harness.mjs";
+import { memory } from "./proc.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
@@ -31,42 +32,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mb = (kb) => kb / 1024;
 
-/** The process and all its descendants. */
-function tree(pid) {
-  const parent = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
-  return out;
-}
-
-/** RSS and PSS (kB) of a process tree, with each process's share. */
-function memory(pid) {
-  let rss = 0;
-  let pss = 0;
-  const parts = [];
-  for (const p of tree(pid)) {
-    try {
-      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
-      const get = (k) => Number(rollup.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
-      const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
-      rss += get("Rss");
-      pss += get("Pss");
-      parts.push(`${comm} ${mb(get("Pss")).toFixed(1)}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { rss, pss, parts };
-}
 
 /** The app's process (started by the driver), newest of that binary. */
 const appPid = (app) => Number(execFileSync("pgrep", ["-n", "-f", app], { encoding: "utf8" }).trim());

@@ -9,10 +9,11 @@
 // History page has loaded every row (driven through tauri-driver); and the bundle sizes. Its
 // last lines are the figures as `BENCH <key> <value> <unit>` (see scripts/bench/run.sh).
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startDriver } from "../../e2e/harness.mjs";
+import { memory, tree } from "./proc.mjs";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const target = process.env.CARGO_TARGET_DIR ? path.resolve(process.env.CARGO_TARGET_DIR) : path.join(root, "target");
@@ -30,43 +31,6 @@ const median = (xs) => {
 };
 const mb = (kb) => (kb / 1024).toFixed(1);
 
-/** The process and all its descendants. */
-function tree(pid) {
-  const parent = new Map();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parent.set(Number(d), ppid);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out = [pid];
-  for (let i = 0; i < out.length; i++) for (const [p, pp] of parent) if (pp === out[i]) out.push(p);
-  return out;
-}
-
-/** RSS and PSS (kB) of a process tree, with each process's share. */
-function memory(pid) {
-  let rss = 0;
-  let pss = 0;
-  const parts = [];
-  for (const p of tree(pid)) {
-    try {
-      const rollup = readFileSync(`/proc/${p}/smaps_rollup`, "utf8");
-      const get = (k) => Number(rollup.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0);
-      const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
-      rss += get("Rss");
-      pss += get("Pss");
-      parts.push(`${comm} ${mb(get("Pss"))}`);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return { rss, pss, parts };
-}
 
 /** Starts a binary with a fresh data dir; resolves when it logs "UI ready". */
 async function startOnce(bin) {
