@@ -28,9 +28,11 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 const MAX_BATCH: usize = 512;
 /// History is applied once the receiver has been idle this long...
 const APPLY_WHEN_IDLE: Duration = Duration::from_millis(25);
-/// ...or once this many stored events wait, whichever comes first: storing and answering
-/// comes first during a burst, and history catches up right after it...
-const APPLY_BACKLOG: usize = 20_000;
+/// ...or once the oldest event not yet applied has waited this long, whichever comes first:
+/// storing and answering comes first during a burst, and history catches up right after it;
+/// a burst longer than this gives the applier every other turn, so history is never further
+/// behind than this for long (measured by `scripts/bench/inbox.sh`)...
+const APPLY_MAX_LAG: Duration = Duration::from_secs(30);
 /// ...and during a long burst, one chunk this often (a chunk is bounded, so a request waits
 /// for one chunk at most).
 const APPLY_AT_LEAST_EVERY: Duration = Duration::from_millis(250);
@@ -299,11 +301,22 @@ impl Receiver {
     }
 }
 
-/// What the writer tells the applier: when it last stored events, and how many wait.
+/// What the writer tells the applier: when it last stored events, and since when stored
+/// events wait to be applied (none: history has caught up).
 #[derive(Default)]
 struct Pace {
     last_write: std::sync::Mutex<Option<Instant>>,
-    backlog: AtomicUsize,
+    waiting_since: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Pace {
+    /// How long the oldest event not yet applied has waited.
+    fn lag(&self) -> Duration {
+        self.waiting_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map_or(Duration::ZERO, |t| t.elapsed())
+    }
 }
 
 /// A running receiver. Dropping it stops it.
@@ -740,22 +753,24 @@ fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>
                 false
             }
         };
-        let n = batch.len();
         for p in batch {
             let _ = p.done.send(ok);
         }
-        *pace.last_write.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
-        pace.backlog.fetch_add(n, Ordering::Relaxed);
+        let now = Instant::now();
+        *pace.last_write.lock().unwrap_or_else(|p| p.into_inner()) = Some(now);
+        pace.waiting_since
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert(now);
         applied.notify_one();
     }
 }
 
 /// Applies stored events to history, one chunk per transaction (see [`super::APPLY_ITEMS`]), when
-/// the receiver is idle or the backlog is large, so that storing (and answering) new requests
+/// the receiver is idle or history is too far behind, so that storing (and answering) new requests
 /// comes first under load; between chunks the connection is free for the writer, so a new
 /// request waits for one chunk at most, however large the events being applied.
 async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
-    use std::sync::atomic::Ordering::Relaxed;
     let mut cursor = Some(ApplyCursor::default());
     let mut last_chunk = Instant::now();
     loop {
@@ -766,14 +781,12 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .is_none_or(|t| t.elapsed() >= APPLY_WHEN_IDLE);
-            if !idle
-                && pace.backlog.load(Relaxed) < APPLY_BACKLOG
-                && last_chunk.elapsed() < APPLY_AT_LEAST_EVERY
-            {
+            if !idle && pace.lag() < APPLY_MAX_LAG && last_chunk.elapsed() < APPLY_AT_LEAST_EVERY {
                 tokio::time::sleep(APPLY_WHEN_IDLE).await;
                 continue;
             }
             last_chunk = Instant::now();
+            let chunk_started = last_chunk;
             let c = core.clone();
             let mut cur = cursor.take().unwrap_or_default();
             let r = tokio::task::spawn_blocking(move || {
@@ -786,11 +799,13 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                     cursor = Some(cur);
                     match r {
                         Ok(chunk) => {
-                            let left = pace.backlog.load(Relaxed);
-                            pace.backlog
-                                .store(left.saturating_sub(chunk.events), Relaxed);
                             if !chunk.more {
-                                pace.backlog.store(0, Relaxed);
+                                // Caught up with what was stored when the chunk started;
+                                // events stored since wait from then at the latest.
+                                let wrote =
+                                    *pace.last_write.lock().unwrap_or_else(|p| p.into_inner());
+                                *pace.waiting_since.lock().unwrap_or_else(|p| p.into_inner()) =
+                                    wrote.filter(|t| *t > chunk_started).map(|_| chunk_started);
                                 break;
                             }
                             tokio::time::sleep(YIELD_BETWEEN_CHUNKS).await;
