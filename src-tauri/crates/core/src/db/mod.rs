@@ -32,6 +32,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0019_team_relay.sql"),
     include_str!("../../migrations/0020_history_facets.sql"),
     include_str!("../../migrations/0021_relay_sends.sql"),
+    include_str!("../../migrations/0022_search_prefixes.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

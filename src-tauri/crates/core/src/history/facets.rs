@@ -150,6 +150,46 @@ pub(super) fn search_words(search: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The search as the prefix indexes of migration 0022 answer it, lazily and newest first:
+/// `(expr, checks)`, `expr` a MATCH of each word's first (up to) 4 characters, `checks` the
+/// words longer than that, lower-case, which each row must still have a word starting with
+/// (see [`check_sql`]). `None` when a word is a single character or not only ASCII letters
+/// and digits (the full-text engine folds other letters its own way): then [`search_words`]
+/// answers it.
+pub(super) fn indexed_search(search: &str) -> Option<(String, Vec<String>)> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty()
+        || words
+            .iter()
+            .any(|w| w.len() < 2 || !w.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return None;
+    }
+    let expr = words
+        .iter()
+        .map(|w| format!("\"{}\"*", &w[..w.len().min(4)]))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let checks = words.into_iter().filter(|w| w.len() > 4).collect();
+    Some((expr, checks))
+}
+
+/// The SQL condition that a message row `m` has a word starting with the word in parameter
+/// `?{param}` (lower-case ASCII letters and digits) in the text the index holds: the word
+/// follows the start or a character that is not an ASCII letter or digit. (A word that follows
+/// a non-ASCII letter is a longer word for the index; such a row is taken only when another
+/// of its words starts with the same 4 characters.)
+pub(super) fn check_sql(param: usize) -> String {
+    format!(
+        "(' ' || lower(concat_ws(' ', m.body, m.template_name, m.contact, m.contact_name))) \
+         GLOB ('*[^a-z0-9]' || ?{param} || '*')"
+    )
+}
+
 /// What a date range asks of the index, given the history's first and last `created_at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Dates {

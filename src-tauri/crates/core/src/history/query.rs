@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
-use super::facets::{self, search_words as fts_query, Dates};
+use super::facets::{self, indexed_search, search_words as fts_query, Dates};
 use super::status::{Direction, MessageStatus};
 use super::{text, unix_to_iso};
 use crate::contact::Contact;
@@ -105,6 +105,9 @@ const MESSAGE_COLUMNS: &str =
     "id, number_id, direction, wamid, contact, contact_name, type, template_name, body, status, \
      sent_at, delivered_at, read_at, failed_at, error_code, error_title, created_at, attempt_ref, \
      reaction, edited_at, deleted_at, template_language, sent_by";
+
+/// How many columns [`MESSAGE_COLUMNS`] names.
+const MESSAGE_COLUMN_COUNT: usize = 23;
 
 fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
     Ok(MessageView {
@@ -253,7 +256,19 @@ enum Plan {
     /// From the full-text index by this MATCH expression (the filter's facet words and the
     /// search, see `facets`), each row checked exactly.
     FullText(String),
+    /// The same through the prefix indexes (`facets::indexed_search`): this MATCH expression,
+    /// and the words each row must still start a word with; the `FullText` expression when
+    /// that reads too many rows that fail the check.
+    Prefixed {
+        expr: String,
+        checks: Vec<String>,
+        full: String,
+    },
 }
+
+/// Rows the prefix plan reads (passing the filter) before it leaves a search to the plain
+/// full-text one: its words share their first 4 characters with many words they do not start.
+const PREFIX_SCAN: usize = 2_000;
 
 /// How to answer `f`.
 fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
@@ -316,13 +331,26 @@ fn plan(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Plan> {
             Dates::Words(words) => terms.push(format!("({})", words.join(" OR "))),
         }
     }
+    let prefixed = f
+        .search
+        .as_deref()
+        .and_then(indexed_search)
+        .map(|(e, checks)| {
+            let mut t = terms.clone();
+            t.push(format!("({e})"));
+            (t.join(" AND "), checks)
+        });
     if let Some(s) = search {
         terms.push(format!("({s})"));
     }
     if terms.is_empty() {
         return Ok(Plan::Table);
     }
-    Ok(Plan::FullText(terms.join(" AND ")))
+    let full = terms.join(" AND ");
+    Ok(match prefixed {
+        Some((expr, checks)) => Plan::Prefixed { expr, checks, full },
+        None => Plan::FullText(full),
+    })
 }
 
 /// Newest first, `limit` rows (default 200) from `before_id` down.
@@ -330,7 +358,15 @@ pub fn list(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<Messag
     match plan(conn, f)? {
         Plan::Empty => Ok(Vec::new()),
         Plan::Table => list_from_table(conn, f),
-        Plan::FullText(expr) => list_from_full_text(conn, f, expr),
+        Plan::FullText(expr) => {
+            list_from_full_text(conn, f, expr, &[]).map(Option::unwrap_or_default)
+        }
+        Plan::Prefixed { expr, checks, full } => match list_from_full_text(conn, f, expr, &checks)?
+        {
+            Some(rows) => Ok(rows),
+            // Too many rows read that fail the check: the plain index answers.
+            None => list_from_full_text(conn, f, full, &[]).map(Option::unwrap_or_default),
+        },
     }
 }
 
@@ -385,12 +421,15 @@ pub(super) fn list_from_table(
 }
 
 /// From the full-text index, newest first: `expr` finds the rows of every filter and the
-/// search at once (see `facets`); each row is still checked against the filter exactly.
+/// search at once (see `facets`); each row is still checked against the filter exactly, and
+/// has a word starting with each of `checks` (see `facets::check_sql`). With checks, `None`
+/// when [`PREFIX_SCAN`] rows passing the filter were read without filling the page.
 fn list_from_full_text(
     conn: &rusqlite::Connection,
     f: &HistoryFilter,
     expr: String,
-) -> Result<Vec<MessageView>> {
+    checks: &[String],
+) -> Result<Option<Vec<MessageView>>> {
     use rusqlite::types::Value as V;
     let exact = HistoryFilter {
         search: None,
@@ -409,8 +448,23 @@ fn list_from_full_text(
         values.push(V::Integer(a));
         keyset.push_str(&format!(" AND messages_fts.rowid > ?{}", values.len()));
     }
-    values.push(V::Integer(f.limit.unwrap_or(200) as i64));
-    let columns = columns();
+    let limit = f.limit.unwrap_or(200) as usize;
+    let mut columns = columns();
+    if !checks.is_empty() {
+        // Whether the row has the words: read as the last column, so that rows without them
+        // are counted (and skipped) rather than read on without end.
+        let mut all = Vec::new();
+        for w in checks {
+            values.push(V::Text(w.clone()));
+            all.push(facets::check_sql(values.len()));
+        }
+        columns.push_str(&format!(", ({})", all.join(" AND ")));
+    }
+    values.push(V::Integer(if checks.is_empty() {
+        limit as i64
+    } else {
+        PREFIX_SCAN as i64
+    }));
     // Upwards (the rows just above `after_id`) the nearest are taken first, then turned
     // newest first.
     let upwards = f.after_id.is_some();
@@ -422,11 +476,36 @@ fn list_from_full_text(
         "SELECT {columns} FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid WHERE {keyset} AND {clause} ORDER BY messages_fts.rowid {order} LIMIT ?{}",
         values.len()
     );
-    let mut rows = query_rows(conn, &sql, values)?;
+    let mut rows = if checks.is_empty() {
+        query_rows(conn, &sql, values)?
+    } else {
+        let mut stmt = conn
+            .prepare_cached(&sql)
+            .map_err(Error::db("listing messages"))?;
+        let mut found = stmt
+            .query(rusqlite::params_from_iter(values))
+            .map_err(Error::db("listing messages"))?;
+        let (mut rows, mut read) = (Vec::new(), 0usize);
+        while rows.len() < limit {
+            let Some(r) = found.next().map_err(Error::db("listing messages"))? else {
+                break;
+            };
+            read += 1;
+            if r.get::<_, bool>(MESSAGE_COLUMN_COUNT)
+                .map_err(Error::db("listing messages"))?
+            {
+                rows.push(message_row(r).map_err(Error::db("listing messages"))?);
+            }
+        }
+        if rows.len() < limit && read == PREFIX_SCAN {
+            return Ok(None);
+        }
+        rows
+    };
     if upwards {
         rows.reverse();
     }
-    Ok(rows)
+    Ok(Some(rows))
 }
 
 /// Messages per status for a filter (the dashboard strip), ignoring its status and paging.
@@ -1162,6 +1241,9 @@ mod plan_tests {
                     "grüsse",
                     "Grüße",
                     "refund parcel",
+                    "ORDER upd",
+                    "parc",
+                    "refunds",
                     "4915100000001",
                     "x",
                     "%_",
@@ -1277,10 +1359,52 @@ mod plan_tests {
             tx.execute_batch(old_fts).unwrap();
             tx.execute_batch(include_str!("../../migrations/0020_history_facets.sql"))
                 .unwrap();
+            tx.execute_batch(include_str!("../../migrations/0022_search_prefixes.sql"))
+                .unwrap();
             Ok(())
         })
         .unwrap();
         check(&db, 100);
+    }
+
+    #[test]
+    fn the_column_count_is_that_of_the_column_list() {
+        assert_eq!(
+            super::MESSAGE_COLUMN_COUNT,
+            super::MESSAGE_COLUMNS.split(',').count()
+        );
+    }
+
+    #[test]
+    fn a_search_sharing_its_first_characters_with_many_other_words_is_answered_in_full() {
+        // More rows than the prefix plan reads have a word starting "parc" but not "parcels".
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for i in 0..(super::PREFIX_SCAN + 50) {
+                let body = if i % 500 == 0 { "two parcels" } else { "parcel tracking" };
+                tx.execute(
+                    "INSERT INTO messages (direction, wamid, contact, type, body, status, status_rank, created_at, updated_at) \
+                     VALUES ('out', ?1, '4915100000001', 'text', ?2, 'read', 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                    rusqlite::params![format!("wamid.S{i}"), body],
+                )
+                .unwrap();
+            }
+            Ok(())
+        })
+        .unwrap();
+        let f = HistoryFilter {
+            search: Some("Parcels".into()),
+            limit: Some(10),
+            ..Default::default()
+        };
+        let (planned, straight) = db
+            .with_conn(|c| Ok((list(c, &f)?, list_from_table(c, &f)?)))
+            .unwrap();
+        assert_eq!(planned.len(), 5);
+        assert_eq!(planned, straight);
+        assert!(planned
+            .iter()
+            .all(|m| m.body.as_deref() == Some("two parcels")));
     }
 
     #[test]
@@ -1295,7 +1419,9 @@ mod plan_tests {
                     limit: Some(10),
                     ..Default::default()
                 };
-                let super::Plan::FullText(expr) = super::plan(c, &f)? else {
+                let (super::Plan::FullText(expr) | super::Plan::Prefixed { expr, .. }) =
+                    super::plan(c, &f)?
+                else {
                     panic!("two filters are read from the full-text index");
                 };
                 let mut st = c
