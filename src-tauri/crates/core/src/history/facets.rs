@@ -150,31 +150,37 @@ pub(super) fn search_words(search: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-/// The search as the prefix indexes of migration 0022 answer it, lazily and newest first:
-/// `(expr, checks)`, `expr` a MATCH of each word's first (up to) 4 characters, `checks` the
-/// words longer than that, lower-case, which each row must still have a word starting with
-/// (see [`check_sql`]). `None` when a word is a single character or not only ASCII letters
-/// and digits (the full-text engine folds other letters its own way): then [`search_words`]
-/// answers it.
+/// The length of the prefixes migration 0022 indexes.
+const INDEXED_PREFIX: usize = 4;
+
+/// The search as the prefix index of migration 0022 answers it, lazily and newest first:
+/// `(expr, checks)`, `expr` a MATCH of each word's first 4 characters (a shorter word as it
+/// is), `checks` the words longer than that, lower-case, which each row must still have a
+/// word starting with (see [`check_sql`]). `None` when no word has 4 characters or more, or
+/// one is not only ASCII letters and digits (the full-text engine folds other letters its
+/// own way): then [`search_words`] answers it.
 pub(super) fn indexed_search(search: &str) -> Option<(String, Vec<String>)> {
     let words: Vec<String> = search
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_ascii_lowercase)
         .collect();
-    if words.is_empty()
+    if words.iter().all(|w| w.len() < INDEXED_PREFIX)
         || words
             .iter()
-            .any(|w| w.len() < 2 || !w.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .any(|w| !w.bytes().all(|b| b.is_ascii_alphanumeric()))
     {
         return None;
     }
     let expr = words
         .iter()
-        .map(|w| format!("\"{}\"*", &w[..w.len().min(4)]))
+        .map(|w| format!("\"{}\"*", &w[..w.len().min(INDEXED_PREFIX)]))
         .collect::<Vec<_>>()
         .join(" ");
-    let checks = words.into_iter().filter(|w| w.len() > 4).collect();
+    let checks = words
+        .into_iter()
+        .filter(|w| w.len() > INDEXED_PREFIX)
+        .collect();
     Some((expr, checks))
 }
 
