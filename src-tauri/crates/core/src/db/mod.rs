@@ -33,6 +33,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0020_history_facets.sql"),
     include_str!("../../migrations/0021_relay_sends.sql"),
     include_str!("../../migrations/0022_search_prefixes.sql"),
+    include_str!("../../migrations/0023_receiver_deferred_dedupe.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

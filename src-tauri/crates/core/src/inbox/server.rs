@@ -740,7 +740,7 @@ fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>
         bodies.clear();
         bodies.extend(batch.iter().map(|p| p.body.clone()));
         let stored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            core.persist_events(&bodies, "receiver")
+            core.persist_unchecked(&bodies)
         }));
         let ok = match stored {
             Ok(Ok(_)) => true,

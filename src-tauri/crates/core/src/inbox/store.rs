@@ -50,6 +50,9 @@ pub(super) struct Pending {
     pub bytes: i64,
     pub applied_items: usize,
     pub problems: Option<String>,
+    /// Stored by the receiver and not yet checked for an earlier copy: its hash (see
+    /// [`claim`]).
+    pub unchecked: Option<String>,
 }
 
 /// Up to `limit` events not applied yet, oldest first, and no more than [`APPLY_BYTES`] of
@@ -58,7 +61,7 @@ pub(super) struct Pending {
 pub(super) fn pending(c: &Connection, limit: usize, up_to: i64) -> Result<Vec<Pending>> {
     let mut stmt = c
         .prepare_cached(
-            "SELECT id, coalesce(length(body_raw), length(CAST(body AS BLOB))), applied_items, apply_problems \
+            "SELECT id, coalesce(length(body_raw), length(CAST(body AS BLOB))), applied_items, apply_problems, pending_sha256 \
              FROM inbox_events WHERE state = 'pending' AND id <= ?2 ORDER BY id LIMIT ?1",
         )
         .map_err(Error::db("reading pending events"))?;
@@ -79,11 +82,44 @@ pub(super) fn pending(c: &Connection, limit: usize, up_to: i64) -> Result<Vec<Pe
                 .map_err(Error::db("reading pending events"))?
                 .max(0) as usize,
             problems: r.get(3).map_err(Error::db("reading pending events"))?,
+            unchecked: r.get(4).map_err(Error::db("reading pending events"))?,
         };
         bytes += p.bytes;
         out.push(p);
     }
     Ok(out)
+}
+
+/// The key an event stored by [`Core::persist_unchecked`] has until it is checked: after
+/// every hash (`~` sorts after hex digits) and in id order, so storing it writes the end of
+/// the unique index only.
+fn placeholder_key(id: i64) -> String {
+    format!("~{id:020}")
+}
+
+/// Checks an event stored unchecked (with hash `sha`) for an earlier copy: gives it its hash
+/// and returns false, or, when an event with that hash is stored already, counts it there as
+/// a duplicate, deletes this copy and returns true (nothing of it was applied yet).
+pub(super) fn claim(c: &Connection, id: i64, sha: &str) -> Result<bool> {
+    let claimed = c
+        .prepare_cached(
+            "UPDATE OR IGNORE inbox_events SET body_sha256 = ?2, pending_sha256 = NULL WHERE id = ?1",
+        )
+        .and_then(|mut st| st.execute(params![id, sha]))
+        .map_err(Error::db("checking a webhook event for an earlier copy"))?;
+    if claimed == 1 {
+        return Ok(false);
+    }
+    c.prepare_cached(
+        "UPDATE inbox_events SET duplicates = duplicates + 1 + \
+         (SELECT duplicates FROM inbox_events WHERE id = ?1) WHERE body_sha256 = ?2",
+    )
+    .and_then(|mut st| st.execute(params![id, sha]))
+    .map_err(Error::db("counting a duplicate webhook event"))?;
+    c.prepare_cached("DELETE FROM inbox_events WHERE id = ?1")
+        .and_then(|mut st| st.execute([id]))
+        .map_err(Error::db("removing a duplicate webhook event"))?;
+    Ok(true)
 }
 
 /// Whether any event up to id `up_to` waits to be applied.
@@ -162,6 +198,41 @@ impl Core {
             .into_iter()
             .map(|(id, _)| id)
             .collect())
+    }
+
+    /// [`Core::persist_events`] for the receiver, which answers after it: the bodies are not
+    /// looked up among the stored ones (that wrote a random page of the hash index per event,
+    /// most of the cost); each is stored under a placeholder key with its hash beside it, and
+    /// the applier checks it for an earlier copy before applying it (see [`claim`]), so a
+    /// retried delivery is still kept once, counted as a duplicate. Durable when it returns.
+    pub(crate) fn persist_unchecked(&self, bodies: &[Bytes]) -> Result<()> {
+        let now = crate::util::now();
+        self.db.with_tx_durable(|tx| {
+            // Ids given here, in the write transaction: the placeholder key is made of it.
+            let last: i64 = tx
+                .query_row("SELECT coalesce(max(id), 0) FROM inbox_events", [], |r| {
+                    r.get(0)
+                })
+                .map_err(Error::db("storing webhook events"))?;
+            let mut stmt = tx
+                .prepare_cached(
+                    "INSERT INTO inbox_events (id, received_at, source, body_sha256, pending_sha256, body, body_raw) \
+                     VALUES (?1, ?2, 'receiver', ?3, ?4, ?5, ?6)",
+                )
+                .map_err(Error::db("storing webhook events"))?;
+            for (i, b) in bodies.iter().enumerate() {
+                let id = last + 1 + i as i64;
+                let (text, raw) = match std::str::from_utf8(b) {
+                    Ok(t) => (std::borrow::Cow::Borrowed(t), None),
+                    Err(_) => (String::from_utf8_lossy(b), Some(&b[..])),
+                };
+                stmt.execute(params![id, now, placeholder_key(id), sha256_hex(b), text, raw])
+                    .map_err(Error::db("storing a webhook event"))?;
+            }
+            Ok(())
+        })?;
+        self.emit(&[Topic::Inbox], None);
+        Ok(())
     }
 
     /// [`Core::persist_events`], telling for each body whether this call stored it (true) or
