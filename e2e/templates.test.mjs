@@ -19,7 +19,9 @@ after(async () => {
   sim?.stop();
 });
 
-const type = async (driver, id, text) => driver.findElement(By.id(id)).sendKeys(text);
+// A field may appear a render after the click that asks for it (a header format, a button kind):
+// wait for it as a person's eyes do.
+const type = async (driver, id, text) => (await driver.wait(until.elementLocated(By.id(id)), 5000)).sendKeys(text);
 const previewText = async (driver) => driver.findElement(By.id("tpl-preview")).getText();
 
 test("build, preview, submit, approve, test-send, delivered", async () => {
@@ -31,7 +33,7 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
     await driver.findElement(By.css("a[data-section='templates']")).click();
     // Synced on opening: the number has no templates yet.
     await driver.wait(until.elementLocated(By.xpath("//h2[text()='No templates yet']")), 10000);
-    await driver.findElement(By.id("templates-new")).click();
+    await driver.wait(until.elementLocated(By.id("templates-new")), 5000).click();
     await driver.wait(until.elementLocated(By.id("tpl-name")), 5000);
 
     await type(driver, "tpl-name", "order_update");
@@ -135,7 +137,7 @@ test("build, preview, submit, approve, test-send, delivered", async () => {
 test("build and submit a carousel and an authentication template", async () => {
   await app.step("template-types", async () => {
     const { driver } = app;
-    const pick = async (type) => driver.findElement(By.css(`#tpl-type option[value='${type}']`)).click();
+    const pick = async (type) => (await driver.wait(until.elementLocated(By.css(`#tpl-type option[value='${type}']`)), 5000)).click();
     const submitWhenClean = async (name) => {
       const submit = driver.findElement(By.id("tpl-submit"));
       await driver.wait(async () => (await submit.getText()) === "Submit for review", 5000, `${name}: no problems left`);
