@@ -144,8 +144,15 @@ fn message_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MessageView> {
 /// The WHERE clause and parameters for a filter (only the filters given, so SQLite can use the
 /// index of each: number, status, contact, template, date). Values are always parameters.
 fn where_clause(f: &HistoryFilter) -> (String, Vec<rusqlite::types::Value>) {
+    where_clause_for(f, true)
+}
+
+/// [`where_clause`] for one page (`paged`: a search alone may then take only that page's
+/// matches from the full-text index) or for every matching row (counts).
+fn where_clause_for(f: &HistoryFilter, paged: bool) -> (String, Vec<rusqlite::types::Value>) {
     use rusqlite::types::Value as V;
-    let only_search = f.number_id.is_none()
+    let only_search = paged
+        && f.number_id.is_none()
         && f.direction.is_none()
         && f.status.is_none()
         && f.contact.as_deref().and_then(Contact::lookup_key).is_none()
@@ -514,9 +521,10 @@ pub fn counts(conn: &rusqlite::Connection, f: &HistoryFilter) -> Result<Vec<(Str
         status: None,
         before_id: None,
         after_id: None,
+        limit: None,
         ..f.clone()
     };
-    let (clause, values) = where_clause(&f);
+    let (clause, values) = where_clause_for(&f, false);
     let mut stmt = conn
         .prepare_cached(&format!(
             // sql-safe: the clause is built by where_clause from fixed fragments; values are bound.
@@ -1365,6 +1373,33 @@ mod plan_tests {
         })
         .unwrap();
         check(&db, 100);
+    }
+
+    #[test]
+    fn counts_under_a_search_count_every_match_not_one_page() {
+        let db = Db::open_in_memory().unwrap();
+        db.with_tx(|tx| {
+            for i in 0..250 {
+                tx.execute(
+                    "INSERT INTO messages (direction, wamid, contact, type, body, status, status_rank, created_at, updated_at) \
+                     VALUES ('out', ?1, '4915100000001', 'text', 'your refund', ?2, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                    rusqlite::params![format!("wamid.C{i}"), if i % 5 == 0 { "failed" } else { "read" }],
+                )
+                .unwrap();
+            }
+            Ok(())
+        })
+        .unwrap();
+        let f = HistoryFilter {
+            search: Some("refund".into()),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let counts = db.with_conn(|c| super::counts(c, &f)).unwrap();
+        assert_eq!(
+            counts,
+            vec![("failed".to_string(), 50), ("read".to_string(), 200)]
+        );
     }
 
     #[test]
