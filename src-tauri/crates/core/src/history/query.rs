@@ -1375,21 +1375,30 @@ mod plan_tests {
         check(&db, 100);
     }
 
-    #[test]
-    fn counts_under_a_search_count_every_match_not_one_page() {
+    /// `n` sent text messages to one contact, each with the body and status `of(i)` gives.
+    fn texts(n: usize, of: impl Fn(usize) -> (&'static str, &'static str)) -> Db {
         let db = Db::open_in_memory().unwrap();
         db.with_tx(|tx| {
-            for i in 0..250 {
+            for i in 0..n {
+                let (body, status) = of(i);
                 tx.execute(
                     "INSERT INTO messages (direction, wamid, contact, type, body, status, status_rank, created_at, updated_at) \
-                     VALUES ('out', ?1, '4915100000001', 'text', 'your refund', ?2, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-                    rusqlite::params![format!("wamid.C{i}"), if i % 5 == 0 { "failed" } else { "read" }],
+                     VALUES ('out', ?1, '4915100000001', 'text', ?2, ?3, 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+                    rusqlite::params![format!("wamid.T{i}"), body, status],
                 )
                 .unwrap();
             }
             Ok(())
         })
         .unwrap();
+        db
+    }
+
+    #[test]
+    fn counts_under_a_search_count_every_match_not_one_page() {
+        let db = texts(250, |i| {
+            ("your refund", if i % 5 == 0 { "failed" } else { "read" })
+        });
         let f = HistoryFilter {
             search: Some("refund".into()),
             limit: Some(100),
@@ -1413,20 +1422,16 @@ mod plan_tests {
     #[test]
     fn a_search_sharing_its_first_characters_with_many_other_words_is_answered_in_full() {
         // More rows than the prefix plan reads have a word starting "parc" but not "parcels".
-        let db = Db::open_in_memory().unwrap();
-        db.with_tx(|tx| {
-            for i in 0..(super::PREFIX_SCAN + 50) {
-                let body = if i % 500 == 0 { "two parcels" } else { "parcel tracking" };
-                tx.execute(
-                    "INSERT INTO messages (direction, wamid, contact, type, body, status, status_rank, created_at, updated_at) \
-                     VALUES ('out', ?1, '4915100000001', 'text', ?2, 'read', 3, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
-                    rusqlite::params![format!("wamid.S{i}"), body],
-                )
-                .unwrap();
-            }
-            Ok(())
-        })
-        .unwrap();
+        let db = texts(super::PREFIX_SCAN + 50, |i| {
+            (
+                if i % 500 == 0 {
+                    "two parcels"
+                } else {
+                    "parcel tracking"
+                },
+                "read",
+            )
+        });
         let f = HistoryFilter {
             search: Some("Parcels".into()),
             limit: Some(10),
