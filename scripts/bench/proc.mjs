@@ -18,7 +18,7 @@ export function tree(pid) {
   return out;
 }
 
-/** RSS and PSS (kB) of a process tree, with each process's share (PSS in MB). */
+/** RSS and PSS (kB) of a process tree, with each process's share (PSS in MB, anonymous and file-backed). */
 export function memory(pid) {
   let rss = 0;
   let pss = 0;
@@ -30,7 +30,9 @@ export function memory(pid) {
       const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
       rss += get("Rss");
       pss += get("Pss");
-      parts.push(`${comm} ${(get("Pss") / 1024).toFixed(1)}`);
+      const mb = (k) => (get(k) / 1024).toFixed(1);
+      // Its share, and of that what is the process's own memory and what is mapped files.
+      parts.push(`${comm} ${mb("Pss")} (anon ${mb("Pss_Anon")}, file ${mb("Pss_File")})`);
     } catch {
       // gone meanwhile
     }

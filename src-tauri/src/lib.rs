@@ -6,6 +6,7 @@ mod commands;
 mod error;
 mod events;
 mod instance;
+mod rendering;
 mod startup;
 mod state;
 
@@ -17,6 +18,7 @@ pub use state::AppState;
 
 pub fn run() {
     commands::app::mark_process_start();
+    rendering::configure();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("WABADESK_LOG")

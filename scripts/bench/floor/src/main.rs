@@ -8,6 +8,14 @@ fn ui_ready() {
 }
 
 fn main() {
+    // As WABA Desk does (src-tauri/src/rendering.rs): the engine draws without accelerated
+    // compositing unless either variable says otherwise, so the two are compared like for like.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var("WABADESK_GPU_COMPOSITING").as_deref() != Ok("1")
+    {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
     tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![ui_ready])
         .run(tauri::generate_context!())
