@@ -199,11 +199,25 @@ export function filesContaining(dir, needle) {
   return hits;
 }
 
+/** Saves what the window shows as artifacts/<name>.png. */
 export async function screenshot(driver, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name.replace(/[^\w.-]+/g, "_")}.png`);
-  writeFileSync(file, await driver.takeScreenshot(), "base64");
+  await captureWindow(driver, file);
   return file;
+}
+
+/**
+ * Writes what the window shows to `file` (PNG), once its page has painted the frame after the
+ * last change. WebKitWebDriver's Take Screenshot never answers when the window draws without
+ * accelerated compositing, as the app does on Linux (src-tauri/src/rendering.rs), so the picture
+ * is read off the X display the window is on (xwd and netpbm, which `scripts/setup.sh --test`
+ * installs).
+ */
+export async function captureWindow(driver, file) {
+  await driver.executeAsyncScript("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));");
+  const r = spawnSync("bash", ["-c", 'set -o pipefail; xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$1"', "capture", file], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`reading the window off the display ${process.env.DISPLAY ?? "(no DISPLAY)"} failed: ${r.stderr || r.error?.message}`);
 }
 
 /** Waits for the UI's first complete render (set by App.tsx). */

@@ -17,7 +17,7 @@ APT_PACKAGES=(
   gnome-keyring dbus-daemon dbus-x11 libsecret-tools
 )
 if [ "$want_test" = 1 ]; then
-  APT_PACKAGES+=(xvfb xauth x11-utils webkit2gtk-driver postgresql-15)
+  APT_PACKAGES+=(xvfb xauth x11-utils x11-apps netpbm webkit2gtk-driver postgresql-15)
 fi
 
 missing=()

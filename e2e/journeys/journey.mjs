@@ -4,7 +4,7 @@
 // screenshot as e2e/artifacts/journeys/<journey>/<NN-step>.png.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { ARTIFACTS, launch, waitReady } from "../harness.mjs";
+import { ARTIFACTS, captureWindow, launch, waitReady } from "../harness.mjs";
 
 export const JOURNEY_ARTIFACTS = path.join(ARTIFACTS, "journeys");
 
@@ -21,7 +21,7 @@ export async function startJourney(name) {
   await waitReady(app.driver);
   let n = 0;
   const timings = [];
-  const shot = async (file) => writeFileSync(path.join(dir, file), await app.driver.takeScreenshot(), "base64");
+  const shot = (file) => captureWindow(app.driver, path.join(dir, file));
   return {
     ...app,
     dir,
