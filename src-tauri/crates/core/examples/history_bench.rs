@@ -6,7 +6,7 @@
 //! the same status path as the inbox, then reports the ingest rate, the latency (p50/p95 over
 //! 50 runs) of every shape of History query (each filter alone and combined, the search alone
 //! and with each filter; the first page and a page from the middle), export throughput, the
-//! database size and the time migration 0022 takes to convert a database of this size. Its
+//! database size and the time migration 0024 takes to convert a database of this size. Its
 //! last lines are `BENCH history.<query>_p95_ms` figures and `history.p95_worst_ms`.
 
 use std::time::{Duration, Instant};
@@ -488,15 +488,17 @@ fn main() {
         size as f64 / messages as f64
     );
 
-    // Converting an existing database: migration 0022 re-indexes every message once.
+    // Converting an existing database: migration 0024 re-indexes every message once.
     let t = Instant::now();
     db.with_tx(|tx| {
-        tx.execute_batch(include_str!("../migrations/0022_search_prefixes.sql"))
-            .map_err(wabadesk_core::Error::db("re-running migration 0022"))
+        tx.execute_batch(include_str!(
+            "../migrations/0024_search_without_positions.sql"
+        ))
+        .map_err(wabadesk_core::Error::db("re-running migration 0024"))
     })
     .unwrap();
     println!(
-        "migration 0022     re-indexed {messages} messages in {:.1} s",
+        "migration 0024     re-indexed {messages} messages in {:.1} s",
         t.elapsed().as_secs_f64()
     );
 

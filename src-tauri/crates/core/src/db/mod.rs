@@ -34,6 +34,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0021_relay_sends.sql"),
     include_str!("../../migrations/0022_search_prefixes.sql"),
     include_str!("../../migrations/0023_receiver_deferred_dedupe.sql"),
+    include_str!("../../migrations/0024_search_without_positions.sql"),
 ];
 
 fn migrations() -> Migrations<'static> {

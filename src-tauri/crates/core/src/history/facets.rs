@@ -140,12 +140,19 @@ fn day_text(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), d.month() as u8, d.day())
 }
 
-/// The user's words as an FTS5 query: every word must appear, each as a prefix.
+/// A token of the index's tokenizer (`unicode61`, migration 0024): a run of letters, digits
+/// and private-use characters (its default categories `L* N* Co`); everything else separates.
+static TOKEN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"[\p{L}\p{N}\p{Co}]+").expect("a valid pattern")
+});
+
+/// The user's words as an FTS5 query: every word must appear, each as a prefix. Each word is
+/// one token of the index's tokenizer, so that no word is a phrase of several tokens (which
+/// an index without positions cannot answer): "e-mail" is the two words "e" and "mail".
 pub(super) fn search_words(search: &str) -> Option<String> {
-    let words: Vec<String> = search
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
+    let words: Vec<String> = TOKEN
+        .find_iter(search)
+        .map(|w| format!("\"{}\"*", w.as_str()))
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -227,6 +234,20 @@ mod tests {
 
     fn h(s: &str) -> Hour {
         hour_from(s).unwrap()
+    }
+
+    #[test]
+    fn search_words_are_the_tokenizers_tokens() {
+        assert_eq!(
+            search_words("Refund, e-mail!").as_deref(),
+            Some("\"Refund\"* \"e\"* \"mail\"*")
+        );
+        // Marks separate tokens, as in the index (U+0948 is a vowel sign).
+        assert_eq!(
+            search_words("\u{939}\u{948}\u{932}\u{94b}").as_deref(),
+            Some("\"\u{939}\"* \"\u{932}\"*")
+        );
+        assert_eq!(search_words(" - ,"), None);
     }
 
     #[test]

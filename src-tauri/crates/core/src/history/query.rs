@@ -1369,6 +1369,10 @@ mod plan_tests {
                 .unwrap();
             tx.execute_batch(include_str!("../../migrations/0022_search_prefixes.sql"))
                 .unwrap();
+            tx.execute_batch(include_str!(
+                "../../migrations/0024_search_without_positions.sql"
+            ))
+            .unwrap();
             Ok(())
         })
         .unwrap();
@@ -1409,6 +1413,31 @@ mod plan_tests {
             counts,
             vec![("failed".to_string(), 50), ("read".to_string(), 200)]
         );
+    }
+
+    #[test]
+    fn words_the_tokenizer_splits_are_searched_as_its_tokens() {
+        // "हैलो" is one word to Rust (its vowel signs are alphabetic) and three tokens to the
+        // index (they are marks); an index without positions cannot answer that as a phrase.
+        let db = texts(3, |i| {
+            (["नमस्ते हैलो दुनिया", "e-mail sent", "plain text"][i], "read")
+        });
+        for (search, found) in [("हैलो", 1), ("e-mail", 1), ("mail", 1), ("plain", 1)] {
+            let f = HistoryFilter {
+                search: Some(search.into()),
+                ..Default::default()
+            };
+            let rows = db.with_conn(|c| super::list(c, &f)).unwrap();
+            assert_eq!(rows.len(), found, "{search}");
+            let failed = HistoryFilter {
+                status: Some(MessageStatus::Failed),
+                ..f
+            };
+            assert!(db
+                .with_conn(|c| super::list(c, &failed))
+                .unwrap()
+                .is_empty());
+        }
     }
 
     #[test]
