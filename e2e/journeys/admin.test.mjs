@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { skipUnless, startJourney } from "./journey.mjs";
-import { SEL, go, keyStateIs, pasteKey, press, text, waitFor } from "./ui.mjs";
+import { SEL, countOf, go, keyStateIs, pasteKey, press, text, waitFor } from "./ui.mjs";
 import { issueNewKeyInHub } from "./world.mjs";
 
 /** What this journey needs from the UI beyond what exists on its own branch. */
@@ -22,8 +22,6 @@ after(async () => {
   j?.writeTimings();
   await j?.quit();
 });
-
-const countOf = async (driver, locator) => (await driver.findElements(locator)).length;
 
 test("journey 1: admin — demo, healthy numbers, a key issued outside is superseded, the new one verified and audited", { skip }, async () => {
   const { driver } = j;

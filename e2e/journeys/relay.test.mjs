@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { startSim } from "../harness.mjs";
 import { startJourney } from "./journey.mjs";
-import { SEL, addNumberByHand, choose, fill, go, keyStateIs, pasteKey, press, text, waitFor } from "./ui.mjs";
+import { SEL, addNumberByHand, choose, countOf, fill, go, keyStateIs, pasteKey, press, text, waitFor } from "./ui.mjs";
 import {
   customerMessage,
   customerWrites,
@@ -63,8 +63,6 @@ const retrying = (condition) => async () => {
     throw e;
   }
 };
-
-const countOf = async (driver, locator) => (await driver.findElements(locator)).length;
 
 /** Brings the Team relay card into view (for the step's screenshot) once it shows `state`. */
 async function relayStateShows(driver, state, ms, what) {

@@ -252,6 +252,21 @@ export async function keyStateIs(driver, state, ms = 15000) {
   await waitFor(driver, SEL.drawerKeyState(state), ms, `key state ${state}`);
 }
 
+/**
+ * How many elements `locator` finds. WebKitWebDriver fails a find with a stale element when the
+ * page re-renders between finding and answering (a profile switch, a list refilled): then it
+ * is asked again, at most 5 times.
+ */
+export async function countOf(driver, locator) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await driver.findElements(locator)).length;
+    } catch (e) {
+      if (e.name !== "StaleElementReferenceError" || attempt === 5) throw e;
+    }
+  }
+}
+
 export const text = async (driver, locator) => (await driver.findElement(locator)).getText();
 
 /** Clicks a button that may be below the fold. */
