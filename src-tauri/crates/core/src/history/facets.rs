@@ -167,10 +167,9 @@ const INDEXED_PREFIX: usize = 4;
 /// one is not only ASCII letters and digits (the full-text engine folds other letters its
 /// own way): then [`search_words`] answers it.
 pub(super) fn indexed_search(search: &str) -> Option<(String, Vec<String>)> {
-    let words: Vec<String> = search
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_ascii_lowercase)
+    let words: Vec<String> = TOKEN
+        .find_iter(search)
+        .map(|w| w.as_str().to_ascii_lowercase())
         .collect();
     if words.iter().all(|w| w.len() < INDEXED_PREFIX)
         || words
