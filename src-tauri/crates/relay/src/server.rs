@@ -289,29 +289,6 @@ async fn listen_for_commits(url: String, relay: Arc<Relay>) {
     }
 }
 
-/// Reads a webhook body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to
-/// twice the limit, without keeping it) before the 413, so that the sender gets the answer
-/// instead of a connection reset while it is still writing.
-async fn read_body(body: Body) -> std::result::Result<Bytes, StatusCode> {
-    use futures_util::StreamExt;
-    let mut stream = body.into_data_stream();
-    let mut buf = Vec::new();
-    let mut seen = 0usize;
-    while let Some(data) = stream.next().await {
-        let data = data.map_err(|_| StatusCode::BAD_REQUEST)?;
-        seen += data.len();
-        if seen <= MAX_BODY {
-            buf.extend_from_slice(&data);
-        } else if seen > 2 * MAX_BODY {
-            break;
-        }
-    }
-    if seen > MAX_BODY {
-        return Err(StatusCode::PAYLOAD_TOO_LARGE);
-    }
-    Ok(Bytes::from(buf))
-}
-
 async fn webhook(State(r): State<Arc<Relay>>, headers: HeaderMap, body: Body) -> Response {
     let Ok(_slot) = r.in_flight.try_acquire() else {
         return r.reject(StatusCode::SERVICE_UNAVAILABLE, "busy: try again");
@@ -338,15 +315,15 @@ async fn webhook(State(r): State<Arc<Relay>>, headers: HeaderMap, body: Body) ->
         // Too large to be worth reading on: answered at once.
         return r.reject(StatusCode::PAYLOAD_TOO_LARGE, "the body is too large");
     }
-    let bytes: Bytes =
-        match tokio::time::timeout(BODY_TIMEOUT, read_body(body)).await {
-            Err(_) => return r.reject(StatusCode::REQUEST_TIMEOUT, "the body came too slowly"),
-            Ok(Err(status)) if status == StatusCode::PAYLOAD_TOO_LARGE => {
-                return r.reject(status, "the body is too large")
-            }
-            Ok(Err(status)) => return r.reject(status, "the body could not be read"),
-            Ok(Ok(b)) => b,
-        };
+    let reading = wabadesk_core::inbox::read_webhook_body(body, |_| {});
+    let bytes: Bytes = match tokio::time::timeout(BODY_TIMEOUT, reading).await {
+        Err(_) => return r.reject(StatusCode::REQUEST_TIMEOUT, "the body came too slowly"),
+        Ok(Err(status)) if status == StatusCode::PAYLOAD_TOO_LARGE => {
+            return r.reject(status, "the body is too large")
+        }
+        Ok(Err(status)) => return r.reject(status, "the body could not be read"),
+        Ok(Ok(b)) => b,
+    };
     let keys = wabadesk_core::inbox::event_keys(&bytes).unwrap_or_default();
     if keys.phone_number_ids.iter().any(|p| !matched.contains(p)) {
         return r.reject(

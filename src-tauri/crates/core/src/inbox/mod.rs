@@ -12,7 +12,8 @@ pub use apply::{
     MAX_IMPORT_EVENTS, TEST_EVENT_FIELD, TEST_EVENT_KIND,
 };
 pub use server::{
-    serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, BUDGET_WAIT, HEADER_TIMEOUT, MAX_BODY,
+    read_webhook_body, serve, InboxHandle, BODY_BUDGET, BODY_TIMEOUT, BUDGET_WAIT, HEADER_TIMEOUT,
+    MAX_BODY,
 };
 pub use store::{
     ImportReport, InboxEventView, InboxFilter, InboxSource, InboxState, InboxStatus, Rejection,

@@ -672,11 +672,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
             _ => return StatusCode::SERVICE_UNAVAILABLE,
         };
     let mut held = Held::new(rx.memory.clone());
-    let body = match tokio::time::timeout(BODY_TIMEOUT, read_body(body, &mut held)).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(code)) => return code,
-        Err(_) => return StatusCode::REQUEST_TIMEOUT,
-    };
+    let body =
+        match tokio::time::timeout(BODY_TIMEOUT, read_webhook_body(body, |n| held.add(n))).await {
+            Ok(Ok(b)) => b,
+            Ok(Err(code)) => return code,
+            Err(_) => return StatusCode::REQUEST_TIMEOUT,
+        };
     if let Err(reason) = rx.authorize(&matched, &body) {
         return rx.reject(reason, body.len());
     }
@@ -697,10 +698,15 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
     }
 }
 
-/// Reads a body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to twice
-/// the limit, without keeping it) before the 413, so the client gets the answer instead of a
-/// connection reset mid-upload.
-async fn read_body(body: Body, held: &mut Held) -> std::result::Result<Bytes, StatusCode> {
+/// Reads a webhook body of at most [`MAX_BODY`]. A larger one is read on and dropped (up to
+/// twice the limit, without keeping it) before the 413, so the sender gets the answer instead
+/// of a connection reset while it is still writing. `kept` is told the size of every chunk
+/// that is kept (the receiver counts them against its memory budget). Shared by the desktop
+/// receiver and the team relay.
+pub async fn read_webhook_body(
+    body: Body,
+    mut kept: impl FnMut(usize),
+) -> std::result::Result<Bytes, StatusCode> {
     use http_body_util::BodyExt;
     let mut body = body;
     let mut buf = Vec::new();
@@ -711,7 +717,7 @@ async fn read_body(body: Body, held: &mut Held) -> std::result::Result<Bytes, St
             seen += data.len();
             if seen <= MAX_BODY {
                 buf.extend_from_slice(&data);
-                held.add(data.len());
+                kept(data.len());
             } else if seen > 2 * MAX_BODY {
                 break;
             }
