@@ -177,12 +177,13 @@ pub fn run(data_dir: &Path, cmd: HistoryCmd) -> Result<Output, Error> {
             let r = core.seed_history(count, |n| eprint!("\rseeded {n}    "))?;
             eprintln!();
             let text = format!(
-                "{} synthetic messages in {:.1} s, {} status events in {:.1} s ({:.0} events/s)",
+                "{} synthetic messages in {:.1} s, {} status events in {:.1} s ({:.0} events/s), search index merged in {:.1} s",
                 r.messages,
                 r.message_secs,
                 r.status_events,
                 r.status_secs,
-                r.status_events as f64 / r.status_secs
+                r.status_events as f64 / r.status_secs,
+                r.index_secs
             );
             Output::ok(&r, text)
         }

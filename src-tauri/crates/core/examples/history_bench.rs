@@ -55,6 +55,10 @@ fn main() {
         r.status_secs,
         r.status_events as f64 / r.status_secs
     );
+    println!(
+        "search index       merged in {:.1} s after seeding (as the receiver does when idle, history::tidy)",
+        r.index_secs
+    );
     let messages = r.messages;
 
     let sample = db

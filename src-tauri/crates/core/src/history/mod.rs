@@ -11,6 +11,7 @@ mod ingest;
 mod query;
 mod seed;
 mod status;
+mod tidy;
 mod window;
 
 pub use export::{export, prune, ExportFormat};
@@ -26,6 +27,7 @@ pub use query::{
 };
 pub use seed::{seed, SeedReport};
 pub use status::{advances, status_rank, Direction, MessageStatus};
+pub use tidy::{merge_when_due as tidy_index, Tidied};
 pub use window::{conversation, Conversation, WindowState};
 
 use rusqlite::Transaction;

@@ -410,6 +410,11 @@ impl Core {
             let chunk = self.apply_chunk_up_to(APPLY_BATCH, up_to, &mut cursor)?;
             total += chunk.events;
             if !chunk.more || chunk.events == 0 {
+                // A backlog (an import, the team relay's feed) may have grown the search
+                // index: merged now if it is due.
+                if total > 0 {
+                    self.tidy_history_index(|| true)?;
+                }
                 return Ok(total);
             }
             std::thread::sleep(YIELD_BETWEEN_CHUNKS);

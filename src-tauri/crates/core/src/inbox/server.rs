@@ -772,6 +772,33 @@ fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>
     }
 }
 
+/// How often the receiver asks whether the search index is due to be merged (the question
+/// counts the index's pages: some milliseconds on a large history).
+const TIDY_CHECK_EVERY: Duration = Duration::from_secs(60);
+
+/// Merges History's search index (when it is due, see `history::tidy`) in small steps while
+/// no webhook is stored; the first one stored stops it after the step in progress. Returns
+/// whether it was stopped so (to go on the next time history catches up).
+async fn tidy_while_idle(core: &Arc<Core>, pace: &Arc<Pace>) -> bool {
+    let started = Instant::now();
+    let (c, p) = (core.clone(), pace.clone());
+    let r = tokio::task::spawn_blocking(move || {
+        c.tidy_history_index(|| {
+            p.last_write
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_none_or(|t| t < started)
+        })
+    })
+    .await;
+    match r {
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not merge the search index"),
+        Err(e) => tracing::warn!(error = %e, "merging the search index failed"),
+        Ok(Ok(t)) => return t.steps > 0 && !t.finished,
+    }
+    false
+}
+
 /// Applies stored events to history, one chunk per transaction (see [`super::APPLY_ITEMS`]), when
 /// the receiver is idle or history is too far behind, so that storing (and answering) new requests
 /// comes first under load; between chunks the connection is free for the writer, so a new
@@ -779,6 +806,7 @@ fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>
 async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
     let mut cursor = Some(ApplyCursor::default());
     let mut last_chunk = Instant::now();
+    let mut next_tidy = Instant::now();
     loop {
         applied.notified().await;
         loop {
@@ -812,6 +840,13 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                                     *pace.last_write.lock().unwrap_or_else(|p| p.into_inner());
                                 *pace.waiting_since.lock().unwrap_or_else(|p| p.into_inner()) =
                                     wrote.filter(|t| *t > chunk_started).map(|_| chunk_started);
+                                if Instant::now() >= next_tidy {
+                                    next_tidy = if tidy_while_idle(&core, &pace).await {
+                                        Instant::now()
+                                    } else {
+                                        Instant::now() + TIDY_CHECK_EVERY
+                                    };
+                                }
                                 break;
                             }
                             tokio::time::sleep(YIELD_BETWEEN_CHUNKS).await;
