@@ -668,8 +668,12 @@ async fn receive(State(rx): State<Arc<Receiver>>, req: Request) -> StatusCode {
     let budget =
         match tokio::time::timeout(BUDGET_WAIT, rx.budget.clone().acquire_many_owned(kib)).await {
             Ok(Ok(b)) => b,
-            // Bodies in memory are at the budget for too long: retry later.
-            _ => return StatusCode::SERVICE_UNAVAILABLE,
+            // Bodies in memory are at the budget for too long: retry later (the body read on
+            // and dropped first, so the sender gets the answer, not a reset mid-upload).
+            _ => {
+                drain(body).await;
+                return StatusCode::SERVICE_UNAVAILABLE;
+            }
         };
     let mut held = Held::new(rx.memory.clone());
     let body =
@@ -727,6 +731,27 @@ pub async fn read_webhook_body(
         return Err(StatusCode::PAYLOAD_TOO_LARGE);
     }
     Ok(Bytes::from(buf))
+}
+
+/// How long a refused body is read on (and dropped) before the refusal is sent.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Reads what is left of a refused body without keeping it (at most twice [`MAX_BODY`], for
+/// at most [`DRAIN_TIMEOUT`]): a sender still writing then reads the answer instead of a
+/// connection reset, which it would report as a network error rather than "retry later".
+async fn drain(body: Body) {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let read = async {
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen > 2 * MAX_BODY {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, read).await;
 }
 
 /// Group commit: everything queued while the previous batch was being written goes into the
