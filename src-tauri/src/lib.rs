@@ -33,8 +33,8 @@ pub fn run() {
         wabadesk_core::paths::resolve_data_dir(None).unwrap_or_else(|e| startup::fail(&e));
     let instance_id = wabadesk_core::paths::instance_id(&data_dir);
     let state = AppState::starting(events.clone(), demo_requested);
-    // The profile (database, migrations, keyring) opens on its own thread while the window is
-    // built and paints its first page; commands that need it wait for it. When this profile's
+    // The profile (database, migrations, keyring) opens on its own thread once the window has
+    // painted its first page; commands that need it wait for it. When this profile's
     // window already runs, the profile is left alone: the single-instance plugin (below) hands
     // the arguments over and ends this process before the setup runs.
     let (failed, failure) = std::sync::mpsc::sync_channel::<wabadesk_core::Error>(1);
@@ -88,15 +88,20 @@ pub fn run() {
         .expect("error while running WABA Desk");
 }
 
-/// Starts opening the profile: on a thread of its own, its failure sent to `failed` (for the
-/// window's dialog); where no dialog can say it (no display, or CI), here and now, so that a
-/// failure ends the app before any window is tried.
+/// How long the profile waits for the window's first frame before it opens regardless (a
+/// first page normally paints in under a second).
+const FIRST_FRAME_AT_MOST: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Starts opening the profile: on a thread of its own, once the window's first frame is
+/// painted, its failure sent to `failed` (for the window's dialog); where no dialog can say it
+/// (no display, or CI), here and now, so that a failure ends the app before any window is tried.
 fn begin_opening(state: &AppState, failed: std::sync::mpsc::SyncSender<wabadesk_core::Error>) {
     if startup::dialog_possible_here() {
         let state = state.clone();
         std::thread::Builder::new()
             .name("open-profile".into())
             .spawn(move || {
+                commands::app::wait_for_first_frame(FIRST_FRAME_AT_MOST);
                 if let Err(e) = open_profile(&state) {
                     let _ = failed.send(e);
                 }

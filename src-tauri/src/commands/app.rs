@@ -1,5 +1,5 @@
-use std::sync::OnceLock;
-use std::time::Instant;
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use tauri::State;
 use wabadesk_core::info::AppInfo;
@@ -39,6 +39,22 @@ pub fn ui_ready(page_ms: u64) {
         .map(|t| t.elapsed().as_millis())
         .unwrap_or_default();
     tracing::info!(ms, page_ms, "UI ready");
+    let (painted, signal) = &PAINTED;
+    *painted.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    signal.notify_all();
+}
+
+/// Whether the UI has painted its first frame (set by [`ui_ready`]).
+static PAINTED: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+
+/// Waits until the UI has painted its first frame, or `max` has passed. Work that can wait for
+/// it (opening the profile: migrations, the keyring) then does not take the CPU from the first
+/// paint on a machine with few cores; the full UI, which needs the profile, loads only after
+/// that frame anyway (ui/src/boot.ts).
+pub fn wait_for_first_frame(max: Duration) {
+    let (painted, signal) = &PAINTED;
+    let guard = painted.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = signal.wait_timeout_while(guard, max, |painted| !*painted);
 }
 
 /// The route of the `wabadesk://` link the app was started with, until the UI takes it.

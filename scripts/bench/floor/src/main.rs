@@ -1,10 +1,11 @@
 //! A minimal Tauri window: one static page that reports its first paint.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-/// Called by the page after its first frame; the benchmark waits for this line.
+/// Called by the page after its first frame; the benchmark waits for this line. `page_ms` is
+/// the page's own time since its navigation started (as WABA Desk logs it).
 #[tauri::command]
-fn ui_ready() {
-    eprintln!("UI ready");
+fn ui_ready(page_ms: u64) {
+    eprintln!("UI ready page_ms={page_ms}");
 }
 
 fn main() {
