@@ -27,6 +27,9 @@ struct Applied {
 /// The marker the endpoint tester puts on its events (owned by `webhook::endpoint_test`).
 pub use crate::webhook::TEST_EVENT_FIELD;
 
+/// How long a bulk apply ([`Core::process_pending`]) goes on merging the search index after it.
+const BULK_TIDY_AT_MOST: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The kind a test event is listed with (beside `message` or `status`), for the inbox's
 /// "test" badge and its kind filter.
 pub const TEST_EVENT_KIND: &str = "test";
@@ -411,9 +414,13 @@ impl Core {
             total += chunk.events;
             if !chunk.more || chunk.events == 0 {
                 // A backlog (an import, the team relay's feed) may have grown the search
-                // index: merged now if it is due.
+                // index: merged now if it is due, for a bounded time (the receiver, when idle,
+                // goes on with it). Applied events are applied whatever becomes of it.
                 if total > 0 {
-                    self.tidy_history_index(|| true)?;
+                    let until = std::time::Instant::now() + BULK_TIDY_AT_MOST;
+                    if let Err(e) = self.tidy_history_index(|| std::time::Instant::now() < until) {
+                        tracing::warn!(error = %e, "could not merge the search index");
+                    }
                 }
                 return Ok(total);
             }

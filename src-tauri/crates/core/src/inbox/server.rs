@@ -800,6 +800,9 @@ fn writer(core: Arc<Core>, mut rx: mpsc::Receiver<Persist>, applied: Arc<Notify>
 /// How often the receiver asks whether the search index is due to be merged (the question
 /// counts the index's pages: some milliseconds on a large history).
 const TIDY_CHECK_EVERY: Duration = Duration::from_secs(60);
+/// A merge a webhook stopped goes on at the first catch-up this long after (not at every one,
+/// while webhooks keep coming).
+const TIDY_AFTER_STOPPED: Duration = Duration::from_secs(5);
 
 /// Merges History's search index (when it is due, see `history::tidy`) in small steps while
 /// no webhook is stored; the first one stored stops it after the step in progress. Returns
@@ -867,7 +870,7 @@ async fn applier(core: Arc<Core>, applied: Arc<Notify>, pace: Arc<Pace>) {
                                     wrote.filter(|t| *t > chunk_started).map(|_| chunk_started);
                                 if Instant::now() >= next_tidy {
                                     next_tidy = if tidy_while_idle(&core, &pace).await {
-                                        Instant::now()
+                                        Instant::now() + TIDY_AFTER_STOPPED
                                     } else {
                                         Instant::now() + TIDY_CHECK_EVERY
                                     };
