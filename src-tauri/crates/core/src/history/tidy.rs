@@ -28,6 +28,8 @@ pub const STEP_PAGES: i64 = 16;
 pub const MIN_PAGES: i64 = 1_000;
 /// Where the page count after the last merge is kept (`app_meta`).
 const META_KEY: &str = "search_index_merged_pages";
+/// Set (`app_meta`) while a merge is started and not finished: the next one goes on with it.
+const MERGING_KEY: &str = "search_index_merging";
 
 /// Pages of the full-text index now.
 fn pages(conn: &Connection) -> Result<i64> {
@@ -35,15 +37,26 @@ fn pages(conn: &Connection) -> Result<i64> {
         .map_err(Error::db("measuring the search index"))
 }
 
-fn merged_pages(conn: &Connection) -> Result<Option<i64>> {
-    conn.query_row(
-        "SELECT value FROM app_meta WHERE key = ?1",
-        [META_KEY],
-        |r| r.get::<_, String>(0),
-    )
+fn meta(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM app_meta WHERE key = ?1", [key], |r| {
+        r.get::<_, String>(0)
+    })
     .optional()
-    .map(|v| v.and_then(|v| v.parse().ok()))
     .map_err(Error::db("reading when the search index was merged"))
+}
+
+fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO app_meta (key, value) VALUES (?1, ?2) \
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        rusqlite::params![key, value],
+    )
+    .map(|_| ())
+    .map_err(Error::db("noting how the search index is merged"))
+}
+
+fn merged_pages(conn: &Connection) -> Result<Option<i64>> {
+    Ok(meta(conn, META_KEY)?.and_then(|v| v.parse().ok()))
 }
 
 /// The index's pages when it has grown enough since it was last merged (and is past
@@ -56,11 +69,15 @@ fn due_above(conn: &Connection, min_pages: i64) -> Result<Option<i64>> {
 
 /// One merge step; `true` when it found work (another step may follow). The first step of a
 /// merge asks for a negative page count: the engine puts every segment on one level and starts
-/// merging them all into one. The steps after it ask for a positive count, which goes on with
-/// that merge: asked again negatively, the engine would start over whenever a segment had been
+/// merging them all into one (and the merge is noted as started). The steps after it, and those
+/// of a merge stopped and taken up again, ask for a positive count, which goes on with that
+/// merge: asked again negatively, the engine would start over whenever a segment had been
 /// written in between (a message recorded, a status applied), throwing away the steps so far.
 fn step(db: &Db, first: bool) -> Result<bool> {
     db.with_tx(|tx| {
+        if first {
+            set_meta(tx, MERGING_KEY, "1")?;
+        }
         let before = tx.total_changes();
         let pages = if first { -STEP_PAGES } else { STEP_PAGES };
         tx.execute(
@@ -109,6 +126,7 @@ fn merge_above(db: &Db, min_pages: i64, mut go_on: impl FnMut() -> bool) -> Resu
         return Ok(done);
     };
     let most = max_steps(at_start);
+    let resuming = db.with_conn(|c| meta(c, MERGING_KEY))?.is_some();
     while go_on() {
         if done.steps >= most {
             tracing::warn!(
@@ -121,14 +139,12 @@ fn merge_above(db: &Db, min_pages: i64, mut go_on: impl FnMut() -> bool) -> Resu
             std::thread::sleep(BETWEEN_STEPS);
         }
         done.steps += 1;
-        if !step(db, done.steps == 1)? {
-            db.with_conn(|c| {
-                c.execute(
-                    "INSERT INTO app_meta (key, value) VALUES (?1, ?2) \
-                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    rusqlite::params![META_KEY, pages(c)?.to_string()],
-                )
-                .map_err(Error::db("noting that the search index was merged"))
+        if !step(db, done.steps == 1 && !resuming)? {
+            db.with_tx(|tx| {
+                set_meta(tx, META_KEY, &pages(tx)?.to_string())?;
+                tx.execute("DELETE FROM app_meta WHERE key = ?1", [MERGING_KEY])
+                    .map(|_| ())
+                    .map_err(Error::db("noting that the search index was merged"))
             })?;
             done.finished = true;
             tracing::info!(steps = done.steps, "search index merged");
@@ -260,6 +276,37 @@ mod tests {
             "{done:?}, at most {}",
             max_steps(at_start)
         );
+        assert_eq!(search(&db, "refund"), before);
+    }
+
+    #[test]
+    fn a_merge_stopped_again_and_again_by_writes_goes_on_where_it_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_in_dir(dir.path()).unwrap();
+        history::seed(&db, 5_000, |_| {}).unwrap();
+        grow(&db, "id % 2 = 0");
+        let at_start = db.with_conn(|c| due_above(c, 0)).unwrap().unwrap();
+        let before = search(&db, "refund");
+        // The receiver's way: two steps, then a webhook stops it; it goes on later.
+        let mut steps = 0;
+        for session in 1.. {
+            let mut left = 2;
+            let done = merge_above(&db, 0, || {
+                left -= 1;
+                left >= 0
+            })
+            .unwrap();
+            steps += done.steps;
+            if done.finished || done.steps == 0 {
+                break;
+            }
+            assert!(
+                steps < max_steps(at_start),
+                "{steps} steps in {session} sessions and not merged"
+            );
+            grow(&db, &format!("id = {session}"));
+        }
+        assert!(db.with_conn(|c| meta(c, MERGING_KEY)).unwrap().is_none());
         assert_eq!(search(&db, "refund"), before);
     }
 }
