@@ -258,8 +258,9 @@ mod tests {
         .unwrap();
     }
 
-    #[test]
-    fn a_merge_finishes_while_messages_are_written_between_its_steps() {
+    /// A seeded history whose index has grown (every other message's facets changed): its
+    /// directory, database, pages and what a search for "refund" finds.
+    fn grown_index() -> (tempfile::TempDir, Db, i64, Vec<String>) {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open_in_dir(dir.path()).unwrap();
         history::seed(&db, 5_000, |_| {}).unwrap();
@@ -267,6 +268,12 @@ mod tests {
         let at_start = db.with_conn(|c| due_above(c, 0)).unwrap().unwrap();
         let before = search(&db, "refund");
         assert!(!before.is_empty());
+        (dir, db, at_start, before)
+    }
+
+    #[test]
+    fn a_merge_finishes_while_messages_are_written_between_its_steps() {
+        let (_dir, db, at_start, before) = grown_index();
         // A status changes before every step: a new segment each time.
         let mut n = 0;
         let done = merge_above(&db, 0, || {
@@ -285,12 +292,7 @@ mod tests {
 
     #[test]
     fn a_merge_stopped_again_and_again_by_writes_goes_on_where_it_stopped() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open_in_dir(dir.path()).unwrap();
-        history::seed(&db, 5_000, |_| {}).unwrap();
-        grow(&db, None);
-        let at_start = db.with_conn(|c| due_above(c, 0)).unwrap().unwrap();
-        let before = search(&db, "refund");
+        let (_dir, db, at_start, before) = grown_index();
         // The receiver's way: two steps, then a webhook stops it; it goes on later.
         let mut steps = 0;
         for session in 1.. {
